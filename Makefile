@@ -1,0 +1,58 @@
+# Two commands from a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ENV := ANCRAGE_DEMO=1 ANCRAGE_RELAX_2FA=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-test lint format e2e-browser bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## make demo: install, migrate SQLite, load the demo data, serve on http://127.0.0.1:8000
+demo: install
+	$(DEMO_ENV) $(BIN)/ancrage migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/ancrage seed --scale demo --if-empty
+	@echo ""
+	@echo "Ancrage : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
+	$(DEMO_ENV) $(BIN)/ancrage runserver $(HOST):$(PORT)
+
+## make test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
+test: install-test e2e-browser
+	ANCRAGE_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+# End-to-end tests drive Debian's Chromium; install it when missing and we may.
+e2e-browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "Les tests de bout en bout demandent Chromium : sudo apt-get install chromium"; exit 1; fi; }
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	ANCRAGE_TESTING=1 $(BIN)/ancrage makemigrations --check --dry-run
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	cd ancrage && ../$(BIN)/ancrage makemessages -l fr --ignore=static
+
+clean:
+	rm -rf $(VENV) ancrage.sqlite3* staticfiles .pytest_cache

@@ -1,0 +1,1 @@
+"""Users, roles and memberships, login with lockout and two-factor authentication."""

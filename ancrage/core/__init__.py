@@ -1,0 +1,1 @@
+"""Shared kernel: roles and the permission table, access scopes, audit, text helpers."""

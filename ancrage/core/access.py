@@ -1,0 +1,192 @@
+"""The permission table: what each role may do on each kind of record, and at which scope.
+
+This is the one place that says who may do what. Views declare the rule they need with
+`requires(kind, action)`; querysets of personal data narrow to the user's scope with
+`visible_to(user)`. Anything not written here is refused.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HOUSE_PARENT = "house_parent", _("Parent SOS / éducateur familial")
+    FAMILY_AIDE = "family_aide", _("Aide familial·e")
+    HEAD_OF_SERVICE = "head_of_service", _("Chef de service")
+    CLINICIAN = "clinician", _("Psychologue / équipe pluridisciplinaire")
+    ESTABLISHMENT_DIRECTOR = "establishment_director", _("Directeur d'établissement")
+    O2R_COUNSELLOR = "o2r_counsellor", _("Conseiller en insertion O2R")
+    O2R_LEAD = "o2r_lead", _("Chef de file O2R")
+    FINANCE = "finance", _("Gestionnaire")
+    NATIONAL_DIRECTOR = "national_director", _("Direction nationale")
+    FUNDER = "funder", _("Financeur / autorité")
+    TECH_ADMIN = "tech_admin", _("Administrateur technique")
+    YOUTH = "youth", _("Jeune (16 ans et plus)")
+
+
+class Scope(StrEnum):
+    """Where a membership with this role is attached, and so how far it reaches."""
+
+    UNIT = "unit"  # one family house or one O2R team
+    ESTABLISHMENT = "establishment"  # one village or one O2R service
+    ORGANISATION = "organisation"  # the whole association
+    SELF = "self"  # the young person's own file
+
+
+ROLE_SCOPE: dict[str, Scope] = {
+    Role.HOUSE_PARENT: Scope.UNIT,
+    Role.FAMILY_AIDE: Scope.UNIT,
+    Role.HEAD_OF_SERVICE: Scope.ESTABLISHMENT,
+    Role.CLINICIAN: Scope.ESTABLISHMENT,
+    Role.ESTABLISHMENT_DIRECTOR: Scope.ESTABLISHMENT,
+    Role.O2R_COUNSELLOR: Scope.UNIT,
+    Role.O2R_LEAD: Scope.ESTABLISHMENT,
+    Role.FINANCE: Scope.ORGANISATION,
+    Role.NATIONAL_DIRECTOR: Scope.ORGANISATION,
+    Role.FUNDER: Scope.ORGANISATION,
+    Role.TECH_ADMIN: Scope.ORGANISATION,
+    Role.YOUTH: Scope.SELF,
+}
+
+# Kinds of record and the actions on them.
+#   person          identity of a person and their page; "search" is the person search
+#   person_contact  phone, e-mail and postal address
+#   family          family links and sibling groups ("change" edits them)
+#   stay            where a child lives (house, dates)
+#   access_log      who consulted a person's file, and the change history
+#   break_glass     the national director's justified, time-limited access to one file
+#   establishment   villages, services, houses and teams (board and occupancy, no names)
+#   administration  users, memberships and settings in the admin site
+V, S, C, U = "view", "search", "change", "use"
+
+PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    Role.HOUSE_PARENT: {
+        "person": frozenset({V, S}),
+        "person_contact": frozenset({V}),
+        "family": frozenset({V}),
+        "stay": frozenset({V}),
+        "establishment": frozenset({V}),
+    },
+    Role.FAMILY_AIDE: {
+        "person": frozenset({V, S}),
+        "family": frozenset({V}),
+        "stay": frozenset({V}),
+        "establishment": frozenset({V}),
+    },
+    Role.HEAD_OF_SERVICE: {
+        "person": frozenset({V, S}),
+        "person_contact": frozenset({V}),
+        "family": frozenset({V, C}),
+        "stay": frozenset({V}),
+        "access_log": frozenset({V}),
+        "establishment": frozenset({V}),
+    },
+    Role.CLINICIAN: {
+        "person": frozenset({V, S}),
+        "person_contact": frozenset({V}),
+        "family": frozenset({V}),
+        "stay": frozenset({V}),
+        "establishment": frozenset({V}),
+    },
+    Role.ESTABLISHMENT_DIRECTOR: {
+        "person": frozenset({V, S}),
+        "person_contact": frozenset({V}),
+        "family": frozenset({V, C}),
+        "stay": frozenset({V}),
+        "access_log": frozenset({V}),
+        "establishment": frozenset({V}),
+    },
+    Role.O2R_COUNSELLOR: {
+        "person": frozenset({V, S}),
+        "person_contact": frozenset({V}),
+        "establishment": frozenset({V}),
+    },
+    Role.O2R_LEAD: {
+        "person": frozenset({V, S}),
+        "person_contact": frozenset({V}),
+        "establishment": frozenset({V}),
+    },
+    Role.FINANCE: {
+        "establishment": frozenset({V}),
+    },
+    Role.NATIONAL_DIRECTOR: {
+        # Nominative files only through break-the-glass; the scope holds nothing else.
+        "person": frozenset({V}),
+        "person_contact": frozenset({V}),
+        "family": frozenset({V}),
+        "stay": frozenset({V}),
+        "access_log": frozenset({V}),
+        "break_glass": frozenset({U}),
+        "establishment": frozenset({V}),
+    },
+    Role.FUNDER: {},
+    Role.TECH_ADMIN: {
+        "administration": frozenset({C}),
+        "establishment": frozenset({V}),
+    },
+    Role.YOUTH: {
+        "person": frozenset({V}),
+        "family": frozenset({V}),
+        "stay": frozenset({V}),
+    },
+}
+
+# Roles that may see nominative data must log in with a second factor.
+NOMINATIVE_ROLES = frozenset(role for role, table in PERMISSIONS.items() if "person" in table)
+
+
+def role_can(role: str, kind: str, action: str) -> bool:
+    return action in PERMISSIONS.get(role, {}).get(kind, frozenset())
+
+
+def user_roles(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {membership.role for membership in user.active_memberships}
+
+
+def can(user, kind: str, action: str) -> bool:
+    """Whether any of the user's current roles grants `action` on `kind`."""
+    return any(role_can(role, kind, action) for role in user_roles(user))
+
+
+PUBLIC = ("public", "")
+AUTHENTICATED = ("authenticated", "")
+
+
+def requires(kind: str, action: str = V):
+    """Guard a view with a line of the permission table; the rule is kept on the view so the
+    permission-matrix test can read it. Anonymous users are sent to the login page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if (kind, action) != AUTHENTICATED and not can(request.user, kind, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = (kind, action)
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as reachable without logging in (login page, health check)."""
+    view.access_rule = PUBLIC
+    return view
+
+
+def authenticated(view):
+    """Any logged-in user, whatever their role (their own account, the home page)."""
+    return requires(*AUTHENTICATED)(view)

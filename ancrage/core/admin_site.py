@@ -1,0 +1,58 @@
+"""The admin site answers to the permission table, not to Django's staff flags."""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.core.access import can
+
+
+class AncrageAdminSite(admin.AdminSite):
+    site_header = _("Ancrage · administration")
+    site_title = _("Ancrage")
+    index_title = _("Paramétrage")
+
+    def has_permission(self, request):
+        return request.user.is_active and can(request.user, "administration", "change")
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole product, with its lockout and second factor.
+        return redirect_to_login(request.get_full_path())
+
+
+class AdministrationAdmin(admin.ModelAdmin):
+    """Settings records (organisations, users): full rights for the administration role."""
+
+    def _allowed(self, request):
+        return can(request.user, "administration", "change")
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+class ScopedPersonalDataAdmin(AdministrationAdmin):
+    """Personal data in the admin goes through the same scopes as everywhere else: the
+    administration role sees no personal data, so these lists stay empty for it."""
+
+    person_path = "person"
+
+    def get_queryset(self, request):
+        from ancrage.people.models import Person
+
+        queryset = super().get_queryset(request)
+        visible = Person.objects.visible_to(request.user)
+        if self.person_path == "self":
+            return queryset.filter(pk__in=visible.values("pk"))
+        return queryset.filter(**{f"{self.person_path}__in": visible.values("pk")})

@@ -1,0 +1,18 @@
+"""What every page needs: the demo banner and the user's navigation rights."""
+
+from django.conf import settings
+
+from ancrage.core.access import can
+
+
+def ancrage(request):
+    user = getattr(request, "user", None)
+    return {
+        "relaxed_two_factor": settings.RELAX_TWO_FACTOR,
+        "demo": settings.DEMO,
+        "nav": {
+            "search": bool(user) and can(user, "person", "search"),
+            "break_glass": bool(user) and can(user, "break_glass", "use"),
+            "admin": bool(user) and can(user, "administration", "change"),
+        },
+    }

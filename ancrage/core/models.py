@@ -1,0 +1,89 @@
+"""Audit of reads (access events) and the national director's break-the-glass access."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessEvent(models.Model):
+    """Someone saw a person's data: who, whom, what, when, and why when a reason was given."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Consultation")
+        SEARCH = "search", _("Résultat de recherche")
+        EXPORT = "export", _("Export")
+        BREAK_GLASS = "break_glass", _("Accès exceptionnel")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_events",
+        verbose_name=_("utilisateur"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="access_events",
+        verbose_name=_("personne"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    what = models.CharField(_("objet"), max_length=100)
+    reason = models.TextField(_("motif"), blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        indexes = [models.Index(fields=["person", "-at"], name="access_person_at_idx")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_action_display()} · {self.what} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class BreakGlassQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class BreakGlass(models.Model):
+    """A national director opened one nominative file, for a written reason, for a limited time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="break_glass_accesses",
+        verbose_name=_("utilisateur"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="break_glass_accesses",
+        verbose_name=_("personne"),
+    )
+    reason = models.TextField(_("motif"))
+    granted_at = models.DateTimeField(_("ouvert le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("accès exceptionnel")
+        verbose_name_plural = _("accès exceptionnels")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="break_glass_expires_after_grant",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.person.reference} ({self.granted_at:%d/%m/%Y %H:%M})"
+
+    @staticmethod
+    def default_expiry(now=None):
+        return (now or timezone.now()) + timedelta(minutes=settings.BREAK_GLASS_MINUTES)

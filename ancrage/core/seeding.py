@@ -1,0 +1,525 @@
+"""Deterministic demo and scale data: villages with houses and staff of every role, children in
+sibling groups with their parents and relatives, an O2R service with two teams.
+
+Everything is written with bulk inserts so the same code fills the demo (a few hundred rows)
+and the large scale (hundreds of thousands)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from faker import Faker
+
+from ancrage.accounts.models import Membership, User
+from ancrage.core.access import Role
+from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
+from ancrage.people.models import (
+    FamilyLink,
+    Person,
+    SiblingGroup,
+    SiblingGroupMember,
+    new_reference,
+)
+from ancrage.placements.models import Stay
+
+DEMO_PASSWORD = "ancrage-demo-2026"  # noqa: S105 (printed on purpose: demo accounts only)
+# Data is laid out around a fixed day so two runs give the same rows whatever the date.
+ANCHOR = date(2026, 9, 1)
+
+HOUSE_NAMES = [
+    "Les Tilleuls",
+    "Les Cèdres",
+    "Les Érables",
+    "Les Noisetiers",
+    "Les Charmes",
+    "Les Peupliers",
+    "Les Saules",
+    "Les Frênes",
+    "Les Châtaigniers",
+    "Les Merisiers",
+]
+
+EFOP_TERRITORIES = [
+    ("44 Centre", "44"),
+    ("44 Nord", "44"),
+    ("44 Sud", "44"),
+    ("49 Centre", "49"),
+    ("53 Nord", "53"),
+    ("72 Nord", "72"),
+    ("72 Sud", "72"),
+    ("85 Sud", "85"),
+]
+
+VILLAGE_SITES = [
+    ("Carquefou", "44470", "44", "44 Centre"),
+    ("Changé", "72560", "72", "72 Sud"),
+    ("Laval", "53000", "53", "53 Nord"),
+    ("Angers", "49000", "49", "49 Centre"),
+    ("Saint-Nazaire", "44600", "44", "44 Sud"),
+]
+
+# One named demo account per role: (username, first name, last name, role).
+DEMO_ACCOUNTS = [
+    ("parent.sos", "Claire", "Bertin", Role.HOUSE_PARENT),
+    ("aide.familiale", "Nadia", "Haddad", Role.FAMILY_AIDE),
+    ("chef.service", "Julien", "Morel", Role.HEAD_OF_SERVICE),
+    ("psychologue", "Anne", "Le Goff", Role.CLINICIAN),
+    ("directrice", "Sophie", "Lambert", Role.ESTABLISHMENT_DIRECTOR),
+    ("conseiller.o2r", "Karim", "Benali", Role.O2R_COUNSELLOR),
+    ("chef.file.o2r", "Hélène", "Roussel", Role.O2R_LEAD),
+    ("gestionnaire", "Marc", "Fontaine", Role.FINANCE),
+    ("direction.nationale", "Isabelle", "Garnier", Role.NATIONAL_DIRECTOR),
+    ("financeur", "Paul", "Vidal", Role.FUNDER),
+    ("admin.tech", "Thomas", "Renaud", Role.TECH_ADMIN),
+    ("jeune", "", "", Role.YOUTH),
+]
+
+
+@dataclass(frozen=True)
+class Scale:
+    villages: int
+    houses_per_village: int
+    # Children who left over the years, per village (history), beside those placed today.
+    former_children_per_village: int
+    o2r_teams: int
+
+
+SCALES = {
+    "demo": Scale(villages=2, houses_per_village=10, former_children_per_village=12, o2r_teams=2),
+    "large": Scale(
+        villages=100, houses_per_village=10, former_children_per_village=450, o2r_teams=20
+    ),
+}
+
+
+class Progress:
+    """A one-line progress bar on stderr (the seed can take minutes at large scale)."""
+
+    def __init__(self, label: str, total: int, stream=None, quiet=False):
+        self.label, self.total, self.done = label, max(total, 1), 0
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+
+    def advance(self, n=1):
+        self.done += n
+        if not self.quiet:
+            width = 30
+            filled = int(width * self.done / self.total)
+            bar = "#" * filled + "." * (width - filled)
+            self.stream.write(f"\r{self.label:<28} [{bar}] {self.done}/{self.total}")
+            if self.done >= self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+
+
+class World:
+    """Builds the data. Rows are accumulated and flushed in batches."""
+
+    BATCH = 5000
+
+    def __init__(self, scale: Scale, seed: int = 2026, quiet: bool = False):
+        self.scale = scale
+        self.rng = random.Random(seed)
+        self.fake = Faker("fr_FR")
+        self.fake.seed_instance(seed)
+        self.quiet = quiet
+        self.password = make_password(DEMO_PASSWORD)
+        self.accounts: list[tuple[str, str, str]] = []
+
+    # People ------------------------------------------------------------------------------
+    def person(
+        self, *, last_name, sex, birth_date, first_names=None, birth_name="", **extra
+    ) -> Person:
+        first = first_names or (
+            self.fake.first_name_female()
+            if sex == Person.Sex.FEMALE
+            else self.fake.first_name_male()
+        )
+        if self.rng.random() < 0.25:
+            second = (
+                self.fake.first_name_female()
+                if sex == Person.Sex.FEMALE
+                else self.fake.first_name_male()
+            )
+            if second != first:
+                first = f"{first} {second}" if self.rng.random() < 0.6 else f"{first}-{second}"
+        person = Person(
+            reference=new_reference(self.rng),
+            first_names=first,
+            last_name=last_name,
+            birth_name=birth_name,
+            birth_date=birth_date,
+            sex=sex,
+            birthplace=self.fake.city(),
+            nationality="française"
+            if self.rng.random() < 0.85
+            else self.rng.choice(
+                ["marocaine", "algérienne", "portugaise", "roumaine", "guinéenne", "afghane"]
+            ),
+            languages="français"
+            if self.rng.random() < 0.85
+            else self.rng.choice(
+                ["français, arabe", "français, portugais", "roumain, français", "pachto, dari"]
+            ),
+            **extra,
+        )
+        person.refresh_search_keys()
+        return person
+
+    def family(self, size: int, youngest_age_max: int = 14):
+        """A mother, sometimes a father per half of the siblings, sometimes a grandparent, and
+        `size` children. Returns (children, adults, links as (person, relative, kind))."""
+        surname = self.fake.last_name()
+        if self.rng.random() < 0.2:
+            surname = f"{surname}-{self.fake.last_name()}"
+        mother_birth_name = self.fake.last_name()
+        married = self.rng.random() < 0.5
+        mother = self.person(
+            last_name=surname if married else mother_birth_name,
+            birth_name=mother_birth_name if married else "",
+            sex=Person.Sex.FEMALE,
+            birth_date=ANCHOR - timedelta(days=self.rng.randint(24 * 365, 45 * 365)),
+            phone=self.fake.phone_number(),
+            address=self.fake.address().replace("\n", ", "),
+        )
+        fathers = [
+            self.person(
+                last_name=surname,
+                sex=Person.Sex.MALE,
+                birth_date=ANCHOR - timedelta(days=self.rng.randint(25 * 365, 50 * 365)),
+                phone=self.fake.phone_number(),
+                address=self.fake.address().replace("\n", ", "),
+            )
+        ]
+        half_siblings = size >= 3 and self.rng.random() < 0.3
+        if half_siblings:
+            other_surname = self.fake.last_name()
+            fathers.append(
+                self.person(
+                    last_name=other_surname,
+                    sex=Person.Sex.MALE,
+                    birth_date=ANCHOR - timedelta(days=self.rng.randint(25 * 365, 50 * 365)),
+                )
+            )
+        adults = [mother, *fathers]
+        grandparent = None
+        if self.rng.random() < 0.4:
+            grandparent = self.person(
+                last_name=mother_birth_name,
+                sex=Person.Sex.FEMALE,
+                birth_date=ANCHOR - timedelta(days=self.rng.randint(55 * 365, 75 * 365)),
+                phone=self.fake.phone_number(),
+                address=self.fake.address().replace("\n", ", "),
+            )
+            adults.append(grandparent)
+        youngest = self.rng.randint(1, youngest_age_max)
+        ages_days = sorted(
+            (
+                youngest * 365 + self.rng.randint(0, 364) + i * self.rng.randint(300, 900)
+                for i in range(size)
+            ),
+            reverse=True,
+        )
+        children, child_father = [], []
+        for i, days in enumerate(ages_days):
+            father = fathers[1] if half_siblings and i >= size - 1 else fathers[0]
+            sex = self.rng.choice([Person.Sex.FEMALE, Person.Sex.MALE])
+            children.append(
+                self.person(
+                    last_name=father.last_name, sex=sex, birth_date=ANCHOR - timedelta(days=days)
+                )
+            )
+            child_father.append(father)
+        links = []
+        K = FamilyLink.Kind
+        for child, father in zip(children, child_father, strict=True):
+            links.append((child, mother, K.MOTHER))
+            links.append((child, father, K.FATHER))
+            if grandparent:
+                links.append((child, grandparent, K.GRANDPARENT))
+        for i, a in enumerate(children):
+            for b in children[i + 1 :]:
+                same_father = child_father[children.index(a)] is child_father[children.index(b)]
+                links.append((a, b, K.SIBLING if same_father else K.HALF_SIBLING))
+        return children, adults, links
+
+    # Build -------------------------------------------------------------------------------
+    @transaction.atomic
+    def build(self):
+        organisation = Organisation.objects.create(
+            name="Villages d'enfants Ancrage", kind=Organisation.Kind.ASSOCIATION, siren="775664261"
+        )
+        partner = Organisation.objects.create(
+            name="Insertion Solidaire 44", kind=Organisation.Kind.ASSOCIATION, siren="812345672"
+        )
+        territories = {
+            name: EfopTerritory.objects.create(name=name, departement=dep)
+            for name, dep in EFOP_TERRITORIES
+        }
+        villages, houses = [], []
+        for i in range(self.scale.villages):
+            commune, postcode, dep, territory = VILLAGE_SITES[i % len(VILLAGE_SITES)]
+            suffix = f" {i // len(VILLAGE_SITES) + 1}" if i >= len(VILLAGE_SITES) else ""
+            villages.append(
+                Establishment(
+                    organisation=organisation,
+                    kind=Establishment.Kind.VILLAGE,
+                    name=f"Village d'enfants de {commune}{suffix}",
+                    address=self.fake.street_address(),
+                    postcode=postcode,
+                    commune=commune,
+                    departement=dep,
+                    efop_territory=territories[territory],
+                )
+            )
+        Establishment.objects.bulk_create(villages)
+        for village in villages:
+            for h in range(self.scale.houses_per_village):
+                capacity = 4 if h % 5 == 4 else 5
+                houses.append(
+                    Unit(
+                        establishment=village,
+                        kind=Unit.Kind.HOUSE,
+                        name=f"Maison {HOUSE_NAMES[h % len(HOUSE_NAMES)]}"
+                        + (f" {h // len(HOUSE_NAMES) + 1}" if h >= len(HOUSE_NAMES) else ""),
+                        capacity=capacity,
+                    )
+                )
+        Unit.objects.bulk_create(houses)
+        o2r = Establishment.objects.create(
+            organisation=organisation,
+            kind=Establishment.Kind.O2R_SERVICE,
+            name="Service O2R Loire-Atlantique",
+            address="12 rue de la Paix",
+            postcode="44000",
+            commune="Nantes",
+            departement="44",
+            efop_territory=territories["44 Centre"],
+        )
+        team_names = ["Équipe Nantes Nord", "Équipe Saint-Nazaire"]
+        teams = Unit.objects.bulk_create(
+            [
+                Unit(
+                    establishment=o2r,
+                    kind=Unit.Kind.O2R_TEAM,
+                    name=team_names[t] if t < len(team_names) else f"Équipe {t + 1}",
+                )
+                for t in range(self.scale.o2r_teams)
+            ]
+        )
+        consortium = Consortium.objects.create(
+            name="Consortium O2R Pays de la Loire", lead=organisation
+        )
+        consortium.members.set([organisation, partner])
+
+        youth = self.place_children(villages, houses)
+        self.create_staff(organisation, villages, houses, o2r, teams, youth)
+
+    def place_children(self, villages, houses):
+        """Fill each house with sibling groups, leaving a few beds free; split some large
+        groups across houses, as real life does; add children who left in earlier years."""
+        by_village = {}
+        for house in houses:
+            by_village.setdefault(house.establishment_id, []).append(house)
+        progress = Progress("Enfants et familles", len(villages), quiet=self.quiet)
+        persons, links, stays, groups = [], [], [], []
+        youth = None
+        occupied = {house.pk: 0 for house in houses}
+        for village in villages:
+            village_houses = by_village[village.pk]
+            for index, house in enumerate(village_houses):
+                free = house.capacity - (1 if index % 3 == 0 else 0) - occupied[house.pk]
+                while free > 0:
+                    size = min(free, self.rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5]))
+                    children, adults, family_links = self.family(size)
+                    # One group in eight also has a sibling in another house of the village.
+                    other = village_houses[(index + 1) % len(village_houses)]
+                    if (
+                        size >= 2
+                        and self.rng.random() < 0.12
+                        and occupied[other.pk] < other.capacity - 1
+                        and index + 1 < len(village_houses)
+                    ):
+                        extra_children, _adults, _links = self.family(1)
+                        occupied[other.pk] += 1
+                        sibling = extra_children[0]
+                        sibling.last_name = children[0].last_name
+                        sibling.refresh_search_keys()
+                        for child in children:
+                            family_links.append((child, sibling, FamilyLink.Kind.SIBLING))
+                        for adult, kind in ((adults[0], FamilyLink.Kind.MOTHER),):
+                            family_links.append((sibling, adult, kind))
+                        stays.append(
+                            (sibling, other, ANCHOR - timedelta(days=self.rng.randint(30, 900)))
+                        )
+                        children = [*children, sibling]
+                    start = ANCHOR - timedelta(days=self.rng.randint(20, 2000))
+                    for child in children[:size]:
+                        stays.append((child, house, start))
+                    persons.extend(children + adults)
+                    links.extend(family_links)
+                    groups.append(children)
+                    free -= size
+                    occupied[house.pk] += size
+                    if (
+                        youth is None
+                        and children[0].age(ANCHOR) is not None
+                        and children[0].age(ANCHOR) >= 16
+                    ):
+                        youth = children[0]
+            for _ in range(self.scale.former_children_per_village):
+                children, adults, family_links = self.family(self.rng.choice([1, 2, 3]))
+                house = self.rng.choice(village_houses)
+                start = ANCHOR - timedelta(days=self.rng.randint(2000, 15 * 365))
+                end = start + timedelta(days=self.rng.randint(180, 6 * 365))
+                for child in children:
+                    stays.append((child, house, start, end))
+                persons.extend(children + adults)
+                links.extend(family_links)
+                groups.append(children)
+            progress.advance()
+            if len(persons) > self.BATCH:
+                self.flush(persons, links, stays, groups)
+                persons, links, stays, groups = [], [], [], []
+        self.flush(persons, links, stays, groups)
+        if youth is None:
+            youth = (
+                Person.objects.filter(stays__end_date__isnull=True).order_by("birth_date").first()
+            )
+        return youth
+
+    def flush(self, persons, links, stays, groups):
+        Person.objects.bulk_create(persons, batch_size=2000)
+        rows = []
+        for person, relative, kind in links:
+            rows.append(FamilyLink(person=person, relative=relative, kind=kind))
+            inverse = {
+                FamilyLink.Kind.MOTHER: FamilyLink.Kind.CHILD,
+                FamilyLink.Kind.FATHER: FamilyLink.Kind.CHILD,
+                FamilyLink.Kind.GRANDPARENT: FamilyLink.Kind.GRANDCHILD,
+            }.get(kind, kind)
+            rows.append(FamilyLink(person=relative, relative=person, kind=inverse))
+        FamilyLink.objects.bulk_create(rows, batch_size=5000)
+        stay_rows = []
+        for item in stays:
+            child, house, start, *rest = item
+            end = rest[0] if rest else None
+            stay_rows.append(
+                Stay(
+                    child=child,
+                    unit=house,
+                    start_date=start,
+                    end_date=end,
+                    exit_reason=self.rng.choice(
+                        [
+                            Stay.ExitReason.RETURN_TO_FAMILY,
+                            Stay.ExitReason.MAJORITY,
+                            Stay.ExitReason.AUTONOMY,
+                        ]
+                    )
+                    if end
+                    else "",
+                )
+            )
+        Stay.objects.bulk_create(stay_rows, batch_size=5000)
+        sibling_groups = [g for g in groups if len(g) >= 2]
+        created = SiblingGroup.objects.bulk_create(
+            [SiblingGroup(name=f"Fratrie {g[0].last_name}") for g in sibling_groups],
+            batch_size=5000,
+        )
+        SiblingGroupMember.objects.bulk_create(
+            [
+                SiblingGroupMember(group=group, person=child)
+                for group, children in zip(created, sibling_groups, strict=True)
+                for child in children
+            ],
+            batch_size=5000,
+        )
+
+    def user(self, username, first_name, last_name, role, **place) -> User:
+        user = User.objects.create(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@ancrage.example",
+            password=self.password,
+            person=place.pop("person", None),
+        )
+        Membership.objects.create(user=user, role=role, start_date=date(2024, 1, 1), **place)
+        return user
+
+    def create_staff(self, organisation, villages, houses, o2r, teams, youth):
+        first_village = villages[0]
+        first_house = next(h for h in houses if h.establishment_id == first_village.pk)
+        named = {
+            Role.HOUSE_PARENT: {"unit": first_house},
+            Role.FAMILY_AIDE: {"unit": first_house},
+            Role.HEAD_OF_SERVICE: {"establishment": first_village},
+            Role.CLINICIAN: {"establishment": first_village},
+            Role.ESTABLISHMENT_DIRECTOR: {"establishment": first_village},
+            Role.O2R_COUNSELLOR: {"unit": teams[0]},
+            Role.O2R_LEAD: {"establishment": o2r},
+            Role.FINANCE: {"organisation": organisation},
+            Role.NATIONAL_DIRECTOR: {"organisation": organisation},
+            Role.FUNDER: {"organisation": organisation},
+            Role.TECH_ADMIN: {"organisation": organisation},
+            Role.YOUTH: {"person": youth},
+        }
+        for username, first, last, role in DEMO_ACCOUNTS:
+            if role == Role.YOUTH:
+                first, last = youth.first_names.split()[0].split("-")[0], youth.last_name
+            self.user(username, first, last, role, **named[role])
+            self.accounts.append(
+                (
+                    username,
+                    str(Role(role).label),
+                    str(
+                        named[role].get("unit")
+                        or named[role].get("establishment")
+                        or named[role].get("organisation")
+                        or youth
+                    ),
+                )
+            )
+        # Everyone else, generated: each house has a house parent and a family aide, each
+        # village a head of service, a psychologist and a director; each O2R team a counsellor.
+        users, memberships = [], []
+        for house in houses:
+            for role in (Role.HOUSE_PARENT, Role.FAMILY_AIDE):
+                if house.pk == first_house.pk:
+                    continue
+                users.append((role, {"unit": house}))
+        for village in villages[1:]:
+            for role in (Role.HEAD_OF_SERVICE, Role.CLINICIAN, Role.ESTABLISHMENT_DIRECTOR):
+                users.append((role, {"establishment": village}))
+        for team in teams[1:]:
+            users.append((Role.O2R_COUNSELLOR, {"unit": team}))
+        rows = []
+        for n, (_role, _place) in enumerate(users):
+            first, last = self.fake.first_name(), self.fake.last_name()
+            rows.append(
+                User(
+                    username=f"agent{n + 1:05d}",
+                    first_name=first,
+                    last_name=last,
+                    email=f"agent{n + 1:05d}@ancrage.example",
+                    password=self.password,
+                )
+            )
+        User.objects.bulk_create(rows, batch_size=2000)
+        for user, (role, place) in zip(rows, users, strict=True):
+            memberships.append(
+                Membership(user=user, role=role, start_date=date(2024, 1, 1), **place)
+            )
+        Membership.objects.bulk_create(memberships, batch_size=2000)
+
+
+def seed(scale_name: str, *, quiet=False) -> World:
+    world = World(SCALES[scale_name], quiet=quiet)
+    world.build()
+    return world

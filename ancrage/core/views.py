@@ -1,0 +1,76 @@
+"""Home page, break-the-glass, health check."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ancrage.core import queries, services
+from ancrage.core.access import authenticated, public, requires
+from ancrage.core.forms import BreakGlassForm
+from ancrage.core.models import AccessEvent, BreakGlass
+
+
+@authenticated
+def home(request):
+    recent = (
+        AccessEvent.objects.filter(user=request.user, action=AccessEvent.Action.VIEW)
+        .order_by("-at")
+        .values_list("person_id", flat=True)[:50]
+    )
+    from ancrage.people.models import Person
+
+    seen, recent_ids = set(), []
+    for person_id in recent:
+        if person_id not in seen:
+            seen.add(person_id)
+            recent_ids.append(person_id)
+    recent_people = {
+        p.pk: p for p in Person.objects.visible_to(request.user).filter(pk__in=recent_ids[:8])
+    }
+    return render(
+        request,
+        "core/home.html",
+        {
+            "board": queries.occupancy_board(request.user),
+            "memberships": request.user.active_memberships,
+            "recent_people": [recent_people[pk] for pk in recent_ids[:8] if pk in recent_people],
+        },
+    )
+
+
+@requires("break_glass", "use")
+@require_http_methods(["GET", "POST"])
+def break_glass(request):
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access = services.open_break_glass(
+                request.user, form.cleaned_data["reference"], form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.warning(
+                request,
+                _("Accès exceptionnel ouvert jusqu'à %(time)s. Il est enregistré avec son motif.")
+                % {"time": timezone.localtime(access.expires_at).strftime("%H:%M")},
+            )
+            return redirect("people:detail", reference=access.person.reference)
+    accesses = BreakGlass.objects.filter(user=request.user).select_related("person")[:20]
+    return render(
+        request,
+        "core/break_glass.html",
+        {"form": form, "accesses": accesses, "minutes": settings.BREAK_GLASS_MINUTES},
+    )
+
+
+@public
+@require_GET
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,1 @@
+"""Organisations, consortia, establishments, houses and teams, territories."""

@@ -1,0 +1,1 @@
+"""Persons, family links, sibling groups and person search."""

@@ -1,0 +1,277 @@
+"""Persons followed by the association, their family links and sibling groups.
+
+Every read of these records goes through `Person.objects.visible_to(user)`.
+"""
+
+import secrets
+from datetime import date
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.core.access import ROLE_SCOPE, Role, Scope, role_can
+from ancrage.core.text import search_key
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+
+
+def new_reference(rng=None) -> str:
+    """A stable pseudonymous reference, used in exports and reports instead of the name."""
+    choice = rng.choice if rng is not None else secrets.choice
+    return "P-" + "".join(choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The persons this user's current roles let them see; nothing for anyone else.
+
+        - house roles: the children living in their house today, and those children's relatives;
+        - establishment roles: every child who has stayed in the establishment, and relatives;
+        - the national director: only files opened by a break-the-glass still running;
+        - a young person: their own file;
+        - finance, funders, technical administrators: nobody.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        Stay = apps.get_model("placements", "Stay")
+        unit_ids, establishment_ids, own = set(), set(), False
+        for membership in user.active_memberships:
+            if not role_can(membership.role, "person", "view"):
+                continue
+            scope = ROLE_SCOPE[membership.role]
+            if scope is Scope.UNIT and membership.unit_id:
+                unit_ids.add(membership.unit_id)
+            elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
+                establishment_ids.add(membership.establishment_id)
+            elif scope is Scope.SELF:
+                own = True
+        condition = Q(pk__in=[])
+        followed = None
+        if unit_ids:
+            followed = Stay.objects.current().filter(unit_id__in=unit_ids)
+        if establishment_ids:
+            in_establishment = Stay.objects.filter(unit__establishment_id__in=establishment_ids)
+            followed = in_establishment if followed is None else (followed | in_establishment)
+        if followed is not None:
+            children = followed.values("child_id")
+            condition |= Q(pk__in=children)
+            condition |= Q(
+                pk__in=FamilyLink.objects.filter(person_id__in=children).values("relative_id")
+            )
+            condition |= Q(
+                pk__in=SiblingGroupMember.objects.filter(
+                    group_id__in=SiblingGroupMember.objects.filter(person_id__in=children).values(
+                        "group_id"
+                    )
+                ).values("person_id")
+            )
+        if own and user.person_id:
+            condition |= Q(pk=user.person_id)
+        if Role.NATIONAL_DIRECTOR in user.roles:
+            BreakGlass = apps.get_model("core", "BreakGlass")
+            condition |= Q(pk__in=BreakGlass.objects.active().filter(user=user).values("person_id"))
+        return self.filter(condition)
+
+    def within_organisation(self, organisation_id):
+        """Persons whose file belongs to an establishment of this organisation (break-the-glass)."""
+        Stay = apps.get_model("placements", "Stay")
+        children = Stay.objects.filter(unit__establishment__organisation_id=organisation_id).values(
+            "child_id"
+        )
+        return self.filter(
+            Q(pk__in=children)
+            | Q(pk__in=FamilyLink.objects.filter(person_id__in=children).values("relative_id"))
+        )
+
+    def search(self, text: str = "", birth_date: date | None = None):
+        """Case-, accent- and hyphen-insensitive search on every name, ranked: a surname (or
+        birth name) equal to the query first, then surnames starting with it, then first names
+        starting with it, then any other match."""
+        queryset = self
+        words = search_key(text).split()
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
+        if birth_date:
+            queryset = queryset.filter(birth_date=birth_date)
+        if not words:
+            return queryset.order_by("last_name_key", "first_names_key", "pk")
+        whole = " ".join(words)
+        first = words[0]
+        rank = models.Case(
+            models.When(Q(last_name_key=whole) | Q(birth_name_key=whole), then=100),
+            models.When(
+                Q(last_name_key__startswith=first) | Q(birth_name_key__startswith=first), then=60
+            ),
+            models.When(first_names_key__startswith=first, then=30),
+            models.When(Q(search_text__contains=" " + first), then=20),
+            default=10,
+            output_field=models.IntegerField(),
+        )
+        return queryset.annotate(rank=rank).order_by(
+            "-rank", "last_name_key", "first_names_key", "pk"
+        )
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Féminin")
+        MALE = "M", _("Masculin")
+        UNKNOWN = "X", _("Non renseigné")
+
+    reference = models.CharField(
+        _("référence"), max_length=12, unique=True, default=new_reference, editable=False
+    )
+    first_names = models.CharField(_("prénoms"), max_length=150)
+    last_name = models.CharField(_("nom d'usage"), max_length=150)
+    birth_name = models.CharField(_("nom de naissance"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex, default=Sex.UNKNOWN)
+    birthplace = models.CharField(_("lieu de naissance"), max_length=150, blank=True)
+    nationality = models.CharField(_("nationalité"), max_length=100, blank=True)
+    languages = models.CharField(
+        _("langues parlées"), max_length=200, blank=True, help_text=_("Séparées par des virgules.")
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    # Normalised copies of the names, kept by save(), so search is accent-insensitive everywhere.
+    search_text = models.CharField(max_length=500, editable=False, default="")
+    last_name_key = models.CharField(max_length=150, editable=False, default="")
+    birth_name_key = models.CharField(max_length=150, editable=False, default="")
+    first_names_key = models.CharField(max_length=150, editable=False, default="")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_names"]
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        indexes = [
+            models.Index(fields=["last_name_key", "first_names_key"], name="person_name_idx"),
+            models.Index(fields=["birth_name_key"], name="person_birth_name_idx"),
+            models.Index(fields=["birth_date"], name="person_birth_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_keys()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "search_text",
+                "last_name_key",
+                "birth_name_key",
+                "first_names_key",
+            }
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_names} {self.last_name}".strip()
+
+    def refresh_search_keys(self) -> None:
+        self.last_name_key = search_key(self.last_name)
+        self.birth_name_key = search_key(self.birth_name)
+        self.first_names_key = search_key(self.first_names)
+        self.search_text = " ".join(
+            part for part in (self.last_name_key, self.birth_name_key, self.first_names_key) if part
+        )
+
+    def age(self, on: date | None = None) -> int | None:
+        if not self.birth_date:
+            return None
+        on = on or timezone.localdate()
+        had_birthday = (on.month, on.day) >= (self.birth_date.month, self.birth_date.day)
+        return on.year - self.birth_date.year - (0 if had_birthday else 1)
+
+
+class FamilyLink(models.Model):
+    """`relative` is the <kind> of `person`. Every link is stored in both directions, and the
+    services keep the two rows consistent (a mother's row has a matching child's row)."""
+
+    class Kind(models.TextChoices):
+        MOTHER = "mother", _("Mère")
+        FATHER = "father", _("Père")
+        PARENT = "parent", _("Parent")
+        CHILD = "child", _("Enfant")
+        SIBLING = "sibling", _("Frère ou sœur")
+        HALF_SIBLING = "half_sibling", _("Demi-frère ou demi-sœur")
+        STEP_RELATION = "step_relation", _("Lien par alliance (beau-parent, quasi-frère…)")
+        GRANDPARENT = "grandparent", _("Grand-parent")
+        GRANDCHILD = "grandchild", _("Petit-enfant")
+        OTHER_RELATIVE = "other_relative", _("Autre membre de la famille")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="family_links", verbose_name=_("personne")
+    )
+    relative = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("proche")
+    )
+    kind = models.CharField(_("lien"), max_length=20, choices=Kind)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    PARENT_KINDS = frozenset({Kind.MOTHER, Kind.FATHER, Kind.PARENT})
+    SIBLING_KINDS = frozenset({Kind.SIBLING, Kind.HALF_SIBLING})
+
+    class Meta:
+        ordering = ["kind", "relative__last_name"]
+        verbose_name = _("lien familial")
+        verbose_name_plural = _("liens familiaux")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="family_link_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")), name="family_link_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.relative} — {self.get_kind_display()} de {self.person}"
+
+
+class SiblingGroup(models.Model):
+    """A fratrie: brothers and sisters, half-siblings included, who should live together.
+
+    Derived from the family links by the services, and editable by the head of service."""
+
+    name = models.CharField(_("nom"), max_length=150)
+    note = models.TextField(_("observations"), blank=True)
+    members = models.ManyToManyField(
+        Person,
+        through="SiblingGroupMember",
+        related_name="sibling_groups",
+        verbose_name=_("membres"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("fratrie")
+        verbose_name_plural = _("fratries")
+
+    def __str__(self):
+        return self.name
+
+
+class SiblingGroupMember(models.Model):
+    group = models.ForeignKey(SiblingGroup, on_delete=models.CASCADE, related_name="memberships")
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="sibling_membership"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre de fratrie")
+        verbose_name_plural = _("membres de fratrie")
+
+    def __str__(self):
+        return f"{self.person} ∈ {self.group}"

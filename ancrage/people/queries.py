@@ -1,0 +1,123 @@
+"""Reads of persons, always narrowed to what the user may see, and audited."""
+
+from datetime import date
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from ancrage.core.access import can
+from ancrage.core.audit import record_access
+from ancrage.core.models import AccessEvent
+from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
+from ancrage.placements.models import Stay
+
+SEARCH_LIMIT = 50
+
+
+def current_stays():
+    return Prefetch(
+        "stays",
+        queryset=Stay.objects.current().select_related("unit__establishment"),
+        to_attr="current_stays",
+    )
+
+
+def search_people(user, text: str = "", birth_date: date | None = None, limit: int = SEARCH_LIMIT):
+    """Ranked matches among the persons the user may see; each one shown is audited."""
+    if not (text.strip() or birth_date):
+        return []
+    results = list(
+        Person.objects.visible_to(user)
+        .search(text, birth_date)
+        .prefetch_related(current_stays())[:limit]
+    )
+    record_access(user, results, "people.search", AccessEvent.Action.SEARCH)
+    return results
+
+
+def visible_person(user, reference: str) -> Person:
+    """The person with this reference if the user may see them, else 404 (never 403: an
+    out-of-scope file must not even be known to exist)."""
+    return get_object_or_404(Person.objects.visible_to(user), reference=reference)
+
+
+def person_page(user, reference: str) -> dict:
+    """Everything the person page shows, in a fixed number of queries, and the access event."""
+    person = visible_person(user, reference)
+    sections = {
+        "contact": can(user, "person_contact", "view"),
+        "family": can(user, "family", "view"),
+        "family_change": can(user, "family", "change"),
+        "stay": can(user, "stay", "view"),
+        "access_log": can(user, "access_log", "view"),
+    }
+    context = {"person": person, "sections": sections}
+    if sections["family"]:
+        context["relatives"] = list(
+            FamilyLink.objects.filter(person=person)
+            .exclude(kind__in=FamilyLink.SIBLING_KINDS)
+            .select_related("relative")
+            .prefetch_related(
+                Prefetch(
+                    "relative__stays",
+                    queryset=Stay.objects.current().select_related("unit__establishment"),
+                    to_attr="current_stays",
+                )
+            )
+        )
+        membership = (
+            SiblingGroupMember.objects.filter(person=person).select_related("group").first()
+        )
+        context["sibling_group"] = membership.group if membership else None
+        siblings = []
+        if membership:
+            kinds = dict(
+                FamilyLink.objects.filter(person=person).values_list("relative_id", "kind")
+            )
+            for sibling in (
+                Person.objects.filter(sibling_membership__group_id=membership.group_id)
+                .exclude(pk=person.pk)
+                .prefetch_related(current_stays())
+                .order_by("birth_date", "first_names")
+            ):
+                sibling.link_kind = kinds.get(sibling.pk)
+                siblings.append(sibling)
+        context["siblings"] = siblings
+    if sections["stay"]:
+        context["stays"] = list(
+            person.stays.select_related("unit__establishment").order_by("-start_date")
+        )
+    reason = _break_glass_reason(user, person)
+    record_access(user, [person], "people.person", reason=reason)
+    return context
+
+
+def _break_glass_reason(user, person) -> str:
+    from ancrage.core.models import BreakGlass
+
+    if "national_director" not in user.roles:
+        return ""
+    access = (
+        BreakGlass.objects.active().filter(user=user, person=person).order_by("-granted_at").first()
+    )
+    return access.reason if access else ""
+
+
+def access_history(user, reference: str):
+    """Who consulted this file and when, and the recorded changes (for directors)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    person = visible_person(user, reference)
+    events = list(
+        AccessEvent.objects.filter(person=person).select_related("user").order_by("-at")[:500]
+    )
+    changes = list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Person), object_id=person.pk
+        )
+        .select_related("actor")
+        .order_by("-timestamp")[:200]
+    )
+    record_access(user, [person], "people.access_log")
+    return {"person": person, "events": events, "changes": changes}

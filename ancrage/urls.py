@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ancrage.core.urls")),
+    path("compte/", include("ancrage.accounts.urls")),
+    path("personnes/", include("ancrage.people.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -24,14 +24,3 @@ class AccessEventAdmin(ScopedPersonalDataAdmin):
 class BreakGlassAdmin(AccessEventAdmin):
     list_display = ["granted_at", "user", "expires_at"]
     readonly_fields = ["user", "person", "reason", "granted_at", "expires_at"]
-
-
-def _unregister_personal_data_admins():
-    # auditlog's own admin shows before/after values of personal data to any staff user.
-    from auditlog.models import LogEntry
-
-    if admin.site.is_registered(LogEntry):
-        admin.site.unregister(LogEntry)
-
-
-_unregister_personal_data_admins()

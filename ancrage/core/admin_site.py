@@ -56,3 +56,23 @@ class ScopedPersonalDataAdmin(AdministrationAdmin):
         if self.person_path == "self":
             return queryset.filter(pk__in=visible.values("pk"))
         return queryset.filter(**{f"{self.person_path}__in": visible.values("pk")})
+
+
+def adopt_registered_admins(site) -> None:
+    """Third-party apps register their own admins (lockouts, second-factor devices) on Django's
+    staff permissions; make them answer to the permission table too, and drop the ones that
+    would show personal data (auditlog's before/after values) or that Ancrage does not use
+    (permission groups: roles live in memberships)."""
+    from auditlog.models import LogEntry
+    from django.contrib.auth.models import Group
+
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, AdministrationAdmin):
+            continue
+        site.unregister(model)
+        if model in (LogEntry, Group):
+            continue
+        adopted = type(
+            f"Ancrage{type(model_admin).__name__}", (AdministrationAdmin, type(model_admin)), {}
+        )
+        site.register(model, adopted)

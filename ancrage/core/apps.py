@@ -12,4 +12,11 @@ class CoreConfig(AppConfig):
 
 class AncrageAdminConfig(admin_apps.AdminConfig):
     default = False
+
+    def ready(self):
+        super().ready()  # autodiscovers every app's admin module
+        from ancrage.core.admin_site import adopt_registered_admins
+
+        adopt_registered_admins(self.module.site)
+
     default_site = "ancrage.core.admin_site.AncrageAdminSite"

@@ -1,0 +1,148 @@
+"""Shared fixtures: a small world with two villages, an O2R service, one user per role, and
+helpers to log in with a verified second factor."""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ancrage.accounts.models import User
+from ancrage.core.access import Role
+from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
+from ancrage.people.services import link_relatives
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.organisation.factories import (
+    HouseFactory,
+    O2RTeamFactory,
+    OrganisationFactory,
+    VillageFactory,
+)
+from tests.people.factories import PersonFactory, StayFactory
+
+PASSWORD = "mot-de-passe-de-test-2026"
+
+
+def login(client, user: User, *, verified: bool = True):
+    """Log `user` in; with `verified`, as if they had typed their second factor."""
+    client.force_login(user)
+    if verified:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@dataclass
+class World:
+    organisation: object
+    other_organisation: object
+    village: object
+    other_village: object
+    house: object
+    second_house: object
+    other_house: object
+    o2r_team: object
+    child: Person  # lives in `house`
+    sibling: Person  # the child's brother, in `second_house` of the same village
+    mother: Person
+    former_child: Person  # left `house` last year
+    outsider: Person  # lives in `other_village`
+    outsider_sibling: Person
+    stranger: Person  # belongs to another organisation's village
+    group: SiblingGroup = None
+    outsider_group: SiblingGroup = None
+    users: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(db):
+    organisation = OrganisationFactory()
+    other_organisation = OrganisationFactory(name="Autre association")
+    village = VillageFactory(organisation=organisation, name="Village des Coteaux")
+    other_village = VillageFactory(organisation=organisation, name="Village du Lac")
+    foreign_village = VillageFactory(organisation=other_organisation, name="Village lointain")
+    house = HouseFactory(establishment=village, name="Maison des Tilleuls")
+    second_house = HouseFactory(establishment=village, name="Maison des Cèdres")
+    other_house = HouseFactory(establishment=other_village, name="Maison du Lac")
+    foreign_house = HouseFactory(establishment=foreign_village, name="Maison lointaine")
+    o2r_team = O2RTeamFactory(establishment__organisation=organisation)
+
+    child = PersonFactory(first_names="Léa", last_name="Martin")
+    sibling = PersonFactory(first_names="Hugo", last_name="Martin", sex=Person.Sex.MALE)
+    mother = PersonFactory(
+        first_names="Sandrine",
+        last_name="Martin",
+        birth_name="Dubois",
+        birth_date=datetime.date(1985, 3, 2),
+    )
+    former_child = PersonFactory(first_names="Inès", last_name="Roux")
+    outsider = PersonFactory(first_names="Zoé", last_name="Petit")
+    outsider_sibling = PersonFactory(first_names="Noé", last_name="Petit", sex=Person.Sex.MALE)
+    stranger = PersonFactory(first_names="Yanis", last_name="Lointain", sex=Person.Sex.MALE)
+    StayFactory(child=child, unit=house)
+    StayFactory(child=sibling, unit=second_house)
+    StayFactory(
+        child=former_child,
+        unit=house,
+        start_date=datetime.date.today() - datetime.timedelta(days=900),
+        end_date=datetime.date.today() - datetime.timedelta(days=300),
+        exit_reason="return_to_family",
+    )
+    StayFactory(child=outsider, unit=other_house)
+    StayFactory(child=outsider_sibling, unit=other_house)
+    StayFactory(child=stranger, unit=foreign_house)
+    link_relatives(child, sibling, FamilyLink.Kind.SIBLING)
+    link_relatives(child, mother, FamilyLink.Kind.MOTHER)
+    link_relatives(outsider, outsider_sibling, FamilyLink.Kind.SIBLING)
+
+    w = World(
+        organisation=organisation,
+        other_organisation=other_organisation,
+        village=village,
+        other_village=other_village,
+        house=house,
+        second_house=second_house,
+        other_house=other_house,
+        o2r_team=o2r_team,
+        child=child,
+        sibling=sibling,
+        mother=mother,
+        former_child=former_child,
+        outsider=outsider,
+        outsider_sibling=outsider_sibling,
+        stranger=stranger,
+    )
+    w.group = SiblingGroupMember.objects.get(person=child).group
+    w.outsider_group = SiblingGroupMember.objects.get(person=outsider).group
+    places = {
+        Role.HOUSE_PARENT: {"unit": house},
+        Role.FAMILY_AIDE: {"unit": house},
+        Role.HEAD_OF_SERVICE: {"establishment": village},
+        Role.CLINICIAN: {"establishment": village},
+        Role.ESTABLISHMENT_DIRECTOR: {"establishment": village},
+        Role.O2R_COUNSELLOR: {"unit": o2r_team},
+        Role.O2R_LEAD: {"establishment": o2r_team.establishment},
+        Role.FINANCE: {"organisation": organisation},
+        Role.NATIONAL_DIRECTOR: {"organisation": organisation},
+        Role.FUNDER: {"organisation": organisation},
+        Role.TECH_ADMIN: {"organisation": organisation},
+        Role.YOUTH: {},
+    }
+    for role, place in places.items():
+        user = UserFactory(username=role.value, person=child if role == Role.YOUTH else None)
+        user.save()
+        MembershipFactory(user=user, role=role, start_date=datetime.date(2024, 1, 1), **place)
+        w.users[role] = User.objects.get(pk=user.pk)
+    return w
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings, request):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,6 +25,19 @@ login = public(
 logout = authenticated(auth_views.LogoutView.as_view())
 
 
+def _check_token(device, form) -> bool:
+    """Whether the code is right; a wrong code slows the next tries down (django-otp's
+    throttling), and the user is told when that is why a code was refused."""
+    allowed, _data = device.verify_is_allowed()
+    if not allowed:
+        form.add_error("token", _("Trop d'essais : attendez quelques secondes avant de réessayer."))
+        return False
+    if device.verify_token(form.cleaned_data["token"]):
+        return True
+    form.add_error("token", _("Code incorrect ou expiré : vérifiez l'heure de votre téléphone."))
+    return False
+
+
 def _next(request):
     target = request.GET.get("next") or request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -42,10 +55,9 @@ def two_factor_verify(request):
         return redirect("accounts:two_factor_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if _check_token(device, form):
             otp_login(request, device)
             return redirect(_next(request))
-        form.add_error("token", _("Code incorrect ou expiré."))
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)}
     )

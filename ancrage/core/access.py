@@ -20,7 +20,7 @@ class Role(models.TextChoices):
     FAMILY_AIDE = "family_aide", _("Aide familial·e")
     HEAD_OF_SERVICE = "head_of_service", _("Chef de service")
     CLINICIAN = "clinician", _("Psychologue / équipe pluridisciplinaire")
-    ESTABLISHMENT_DIRECTOR = "establishment_director", _("Directeur d'établissement")
+    ESTABLISHMENT_DIRECTOR = "establishment_director", _("Directeur·rice d'établissement")
     O2R_COUNSELLOR = "o2r_counsellor", _("Conseiller en insertion O2R")
     O2R_LEAD = "o2r_lead", _("Chef de file O2R")
     FINANCE = "finance", _("Gestionnaire")

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ancrage.core.access import ROLE_SCOPE, Scope, can
+from ancrage.core.text import search_key
 from ancrage.organisation.models import Establishment, Unit
 
 
@@ -28,20 +29,18 @@ def occupancy_board(user):
     """Per establishment, its units with capacity and the number of children living there
     today: figures only, no names. Two queries whatever the number of houses."""
     today = timezone.localdate()
-    establishments = list(establishments_for(user).order_by("name"))
-    units = (
-        Unit.objects.filter(establishment__in=establishments, active=True)
-        .annotate(
-            occupied=Count(
-                "stays",
-                filter=Q(stays__start_date__lte=today)
-                & (Q(stays__end_date__isnull=True) | Q(stays__end_date__gt=today)),
-            )
+    establishments = sorted(establishments_for(user), key=lambda e: search_key(e.name))
+    units = Unit.objects.filter(establishment__in=establishments, active=True).annotate(
+        occupied=Count(
+            "stays",
+            filter=Q(stays__start_date__lte=today)
+            & (Q(stays__end_date__isnull=True) | Q(stays__end_date__gt=today)),
         )
-        .order_by("name")
     )
     by_establishment = {e.pk: [] for e in establishments}
-    for unit in units:
+    # Sorted in Python on the accent-free key: "Les Érables" between "Les Cèdres" and "Les Frênes",
+    # whatever the database's collation.
+    for unit in sorted(units, key=lambda u: search_key(u.name)):
         by_establishment[unit.establishment_id].append(unit)
     board = []
     for establishment in establishments:

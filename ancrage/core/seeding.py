@@ -171,9 +171,20 @@ class World:
         person.refresh_search_keys()
         return person
 
-    def family(self, size: int, youngest_age_max: int = 14):
-        """A mother, sometimes a father per half of the siblings, sometimes a grandparent, and
-        `size` children. Returns (children, adults, links as (person, relative, kind))."""
+    def family(self, size: int, youngest_age_days: tuple[int, int] = (365, 14 * 365)):
+        """`size` children (the youngest aged within `youngest_age_days` on the anchor day), their
+        mother, a father (a second one for the youngest child of some groups: half-siblings),
+        sometimes a grandparent. Parents are 18 to 40 years older than the eldest child.
+        Returns (children, adults, links as (person, relative, kind))."""
+        youngest = self.rng.randint(*youngest_age_days)
+        ages_days = sorted(
+            (youngest + i * self.rng.randint(300, 900) for i in range(size)), reverse=True
+        )
+        eldest_birth = ANCHOR - timedelta(days=ages_days[0])
+
+        def born_before(birth, low_years, high_years):
+            return birth - timedelta(days=self.rng.randint(low_years * 365, high_years * 365))
+
         surname = self.fake.last_name()
         if self.rng.random() < 0.2:
             surname = f"{surname}-{self.fake.last_name()}"
@@ -183,7 +194,7 @@ class World:
             last_name=surname if married else mother_birth_name,
             birth_name=mother_birth_name if married else "",
             sex=Person.Sex.FEMALE,
-            birth_date=ANCHOR - timedelta(days=self.rng.randint(24 * 365, 45 * 365)),
+            birth_date=born_before(eldest_birth, 18, 36),
             phone=self.fake.phone_number(),
             address=self.fake.address().replace("\n", ", "),
         )
@@ -191,19 +202,18 @@ class World:
             self.person(
                 last_name=surname,
                 sex=Person.Sex.MALE,
-                birth_date=ANCHOR - timedelta(days=self.rng.randint(25 * 365, 50 * 365)),
+                birth_date=born_before(eldest_birth, 19, 40),
                 phone=self.fake.phone_number(),
                 address=self.fake.address().replace("\n", ", "),
             )
         ]
         half_siblings = size >= 3 and self.rng.random() < 0.3
         if half_siblings:
-            other_surname = self.fake.last_name()
             fathers.append(
                 self.person(
-                    last_name=other_surname,
+                    last_name=self.fake.last_name(),
                     sex=Person.Sex.MALE,
-                    birth_date=ANCHOR - timedelta(days=self.rng.randint(25 * 365, 50 * 365)),
+                    birth_date=born_before(eldest_birth, 16, 35),
                 )
             )
         adults = [mother, *fathers]
@@ -212,19 +222,11 @@ class World:
             grandparent = self.person(
                 last_name=mother_birth_name,
                 sex=Person.Sex.FEMALE,
-                birth_date=ANCHOR - timedelta(days=self.rng.randint(55 * 365, 75 * 365)),
+                birth_date=born_before(mother.birth_date, 18, 32),
                 phone=self.fake.phone_number(),
                 address=self.fake.address().replace("\n", ", "),
             )
             adults.append(grandparent)
-        youngest = self.rng.randint(1, youngest_age_max)
-        ages_days = sorted(
-            (
-                youngest * 365 + self.rng.randint(0, 364) + i * self.rng.randint(300, 900)
-                for i in range(size)
-            ),
-            reverse=True,
-        )
         children, child_father = [], []
         for i, days in enumerate(ages_days):
             father = fathers[1] if half_siblings and i >= size - 1 else fathers[0]
@@ -243,9 +245,9 @@ class World:
             if grandparent:
                 links.append((child, grandparent, K.GRANDPARENT))
         for i, a in enumerate(children):
-            for b in children[i + 1 :]:
-                same_father = child_father[children.index(a)] is child_father[children.index(b)]
-                links.append((a, b, K.SIBLING if same_father else K.HALF_SIBLING))
+            for j in range(i + 1, size):
+                same_father = child_father[i] is child_father[j]
+                links.append((a, children[j], K.SIBLING if same_father else K.HALF_SIBLING))
         return children, adults, links
 
     # Build -------------------------------------------------------------------------------
@@ -336,29 +338,28 @@ class World:
                 free = house.capacity - (1 if index % 3 == 0 else 0) - occupied[house.pk]
                 while free > 0:
                     size = min(free, self.rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5]))
-                    children, adults, family_links = self.family(size)
-                    # One group in eight also has a sibling in another house of the village.
+                    # One group in eight has one more child, living in the next house.
                     other = village_houses[(index + 1) % len(village_houses)]
-                    if (
+                    split = (
                         size >= 2
                         and self.rng.random() < 0.12
-                        and occupied[other.pk] < other.capacity - 1
                         and index + 1 < len(village_houses)
-                    ):
-                        extra_children, _adults, _links = self.family(1)
+                        and occupied[other.pk] < other.capacity - 1
+                    )
+                    children, adults, family_links = self.family(size + split)
+                    if split:
                         occupied[other.pk] += 1
-                        sibling = extra_children[0]
-                        sibling.last_name = children[0].last_name
-                        sibling.refresh_search_keys()
-                        for child in children:
-                            family_links.append((child, sibling, FamilyLink.Kind.SIBLING))
-                        for adult, kind in ((adults[0], FamilyLink.Kind.MOTHER),):
-                            family_links.append((sibling, adult, kind))
+                        separated = children[size]
+                        days = (ANCHOR - separated.birth_date).days
                         stays.append(
-                            (sibling, other, ANCHOR - timedelta(days=self.rng.randint(30, 900)))
+                            (
+                                separated,
+                                other,
+                                ANCHOR - timedelta(days=self.rng.randint(20, min(900, days))),
+                            )
                         )
-                        children = [*children, sibling]
-                    start = ANCHOR - timedelta(days=self.rng.randint(20, 2000))
+                    youngest_days = (ANCHOR - children[size - 1].birth_date).days
+                    start = ANCHOR - timedelta(days=self.rng.randint(20, min(2000, youngest_days)))
                     for child in children[:size]:
                         stays.append((child, house, start))
                     persons.extend(children + adults)
@@ -373,9 +374,12 @@ class World:
                     ):
                         youth = children[0]
             for _ in range(self.scale.former_children_per_village):
-                children, adults, family_links = self.family(self.rng.choice([1, 2, 3]))
+                since = self.rng.randint(2000, 15 * 365)
+                children, adults, family_links = self.family(
+                    self.rng.choice([1, 2, 3]), youngest_age_days=(since + 30, since + 12 * 365)
+                )
                 house = self.rng.choice(village_houses)
-                start = ANCHOR - timedelta(days=self.rng.randint(2000, 15 * 365))
+                start = ANCHOR - timedelta(days=since)
                 end = start + timedelta(days=self.rng.randint(180, 6 * 365))
                 for child in children:
                     stays.append((child, house, start, end))

@@ -35,15 +35,19 @@ def search_people(user, text: str = "", birth_date: date | None = None, limit: i
     return results
 
 
-def visible_person(user, reference: str) -> Person:
+def visible_person(user, reference: str, *, audit_as: str = "") -> Person:
     """The person with this reference if the user may see them, else 404 (never 403: an
-    out-of-scope file must not even be known to exist)."""
-    return get_object_or_404(Person.objects.visible_to(user), reference=reference)
+    out-of-scope file must not even be known to exist). With `audit_as`, the read is recorded
+    under that name (the page's)."""
+    person = get_object_or_404(Person.objects.visible_to(user), reference=reference)
+    if audit_as:
+        record_access(user, [person], audit_as, reason=_break_glass_reason(user, person))
+    return person
 
 
 def person_page(user, reference: str) -> dict:
     """Everything the person page shows, in a fixed number of queries, and the access event."""
-    person = visible_person(user, reference)
+    person = visible_person(user, reference, audit_as="people.detail")
     sections = {
         "contact": can(user, "person_contact", "view"),
         "family": can(user, "family", "view"),
@@ -87,8 +91,6 @@ def person_page(user, reference: str) -> dict:
         context["stays"] = list(
             person.stays.select_related("unit__establishment").order_by("-start_date")
         )
-    reason = _break_glass_reason(user, person)
-    record_access(user, [person], "people.person", reason=reason)
     return context
 
 
@@ -108,7 +110,7 @@ def access_history(user, reference: str):
     from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    person = visible_person(user, reference)
+    person = visible_person(user, reference, audit_as="people.access_log")
     events = list(
         AccessEvent.objects.filter(person=person).select_related("user").order_by("-at")[:500]
     )
@@ -119,5 +121,4 @@ def access_history(user, reference: str):
         .select_related("actor")
         .order_by("-timestamp")[:200]
     )
-    record_access(user, [person], "people.access_log")
     return {"person": person, "events": events, "changes": changes}

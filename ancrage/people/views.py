@@ -49,7 +49,7 @@ def person_access_log(request, reference):
 @requires("family", "change")
 @require_http_methods(["GET", "POST"])
 def family_link_add(request, reference):
-    person = queries.visible_person(request.user, reference)
+    person = queries.visible_person(request.user, reference, audit_as="people.family_link_add")
     visible = Person.objects.visible_to(request.user).exclude(pk=person.pk)
     form = FamilyLinkForm(request.POST or None, visible_people=visible)
     if request.method == "POST" and form.is_valid():

@@ -98,7 +98,7 @@ def test_house_parent_finds_a_child_and_sees_where_each_sibling_lives(
     expect(heading).to_contain_text(child.reference)
 
     fratrie = page.locator("section[aria-labelledby='fratrie']")
-    expect(fratrie.get_by_role("heading", name=re.compile(r"^Fratrie"))).to_be_visible()
+    expect(fratrie.get_by_role("heading", name=re.compile(r"^Frères et sœurs"))).to_be_visible()
     rows = fratrie.locator("table").first.locator("tbody tr")
     expect(rows).to_have_count(len(siblings))
     for sibling in siblings:

@@ -54,10 +54,9 @@ def two_factor_verify(request):
     if device is None:
         return redirect("accounts:two_factor_setup")
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _check_token(device, form):
-            otp_login(request, device)
-            return redirect(_next(request))
+    if request.method == "POST" and form.is_valid() and _check_token(device, form):
+        otp_login(request, device)
+        return redirect(_next(request))
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)}
     )

@@ -164,10 +164,9 @@ def test_qr_code_svg_has_no_inline_style(client, world):
 
 def _settings_in_subprocess(env, expression):
     code = f"import ancrage.settings as s; print({expression})"
-    clean = {k: v for k, v in env.items()}
     return subprocess.run(
         [sys.executable, "-c", code],
-        env=clean,
+        env=dict(env),
         capture_output=True,
         text=True,
         cwd=django_settings.PROJECT_DIR,
@@ -191,7 +190,8 @@ def test_production_sends_hsts_and_secure_cookies():
     env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ancrage.example"}
     result = _settings_in_subprocess(
         env,
-        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT",
+        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_SSL_REDIRECT",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "31536000 True True True"

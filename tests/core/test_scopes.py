@@ -78,7 +78,7 @@ def test_superuser_flag_opens_no_personal_data(world):
 
 
 def test_roles_that_see_nominative_data_are_exactly_those_with_person_rights():
-    assert NOMINATIVE_ROLES == {role for role, table in PERMISSIONS.items() if "person" in table}
+    assert {role for role, table in PERMISSIONS.items() if "person" in table} == NOMINATIVE_ROLES
     assert Role.TECH_ADMIN not in NOMINATIVE_ROLES
     assert Role.FINANCE not in NOMINATIVE_ROLES
     assert Role.FUNDER not in NOMINATIVE_ROLES

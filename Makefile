@@ -6,7 +6,7 @@ DEMO_ENV := ANCRAGE_DEMO=1 ANCRAGE_RELAX_2FA=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install install-test lint format e2e-browser bench messages clean
+.PHONY: demo test install install-test lint format e2e-browser messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -140,6 +140,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy, the client address comes from X-Forwarded-For (django-ipware), counting
+# only the proxies we run: set TRUSTED_PROXY_COUNT=1 behind one nginx.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Two-factor authentication: mandatory for roles that see nominative data. The demo relaxes it
 # (ANCRAGE_RELAX_2FA=1) and every page then says so in a banner.
@@ -147,6 +154,8 @@ RELAX_TWO_FACTOR = env_bool("ANCRAGE_RELAX_2FA", False)
 if PRODUCTION and RELAX_TWO_FACTOR:
     raise ImproperlyConfigured("ANCRAGE_RELAX_2FA is for the demo only.")
 OTP_TOTP_ISSUER = "Ancrage"
+# The technical administrator may reset a device, never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Idle session expiry: the cookie is renewed on each request and dies after this much idleness.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
@@ -193,7 +202,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production, whitenoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.core.access import NOMINATIVE_ROLES, ROLE_SCOPE, Role, Scope
+from ancrage.core.access import ROLE_SCOPE, TWO_FACTOR_ROLES, Role, Scope
 
 
 class User(AbstractUser):
@@ -46,7 +46,11 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return bool(self.roles & NOMINATIVE_ROLES)
+        return bool(self.roles & TWO_FACTOR_ROLES)
+
+
+def _roles(scope: Scope) -> list[str]:
+    return sorted(role for role, role_scope in ROLE_SCOPE.items() if role_scope is scope)
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -108,6 +112,16 @@ class Membership(models.Model):
                         unit__isnull=True,
                     )
                 ),
+            ),
+            models.CheckConstraint(
+                name="membership_place_matches_role",
+                condition=(
+                    Q(role__in=_roles(Scope.UNIT), unit__isnull=False)
+                    | Q(role__in=_roles(Scope.ESTABLISHMENT), establishment__isnull=False)
+                    | Q(role__in=_roles(Scope.ORGANISATION), organisation__isnull=False)
+                    | Q(role__in=_roles(Scope.SELF))
+                ),
+                violation_error_message=_("Ce rôle ne se rattache pas à ce type de lieu."),
             ),
             models.CheckConstraint(
                 name="membership_dates_in_order",

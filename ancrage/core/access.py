@@ -137,8 +137,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
-# Roles that may see nominative data must log in with a second factor.
+# Roles that may see nominative data.
 NOMINATIVE_ROLES = frozenset(role for role, table in PERMISSIONS.items() if "person" in table)
+# They log in with a second factor, and so does the administration role: it manages accounts,
+# passwords and devices, so it could take over any of them.
+TWO_FACTOR_ROLES = NOMINATIVE_ROLES | frozenset(
+    role for role, table in PERMISSIONS.items() if "administration" in table
+)
 
 
 def role_can(role: str, kind: str, action: str) -> bool:

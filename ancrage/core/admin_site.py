@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.core.access import can
@@ -16,8 +17,11 @@ class AncrageAdminSite(admin.AdminSite):
         return request.user.is_active and can(request.user, "administration", "change")
 
     def login(self, request, extra_context=None):
-        # One login page for the whole product, with its lockout and second factor.
-        return redirect_to_login(request.get_full_path())
+        # One login page for the whole product, with its lockout and second factor; a user
+        # already logged in without the administration right is refused, not sent in a loop.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or request.get_full_path())
 
 
 class AdministrationAdmin(admin.ModelAdmin):

@@ -14,6 +14,7 @@ class AccessEvent(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", _("Consultation")
         SEARCH = "search", _("Résultat de recherche")
+        LIST = "list", _("Affichage dans une liste")
         EXPORT = "export", _("Export")
         BREAK_GLASS = "break_glass", _("Accès exceptionnel")
 

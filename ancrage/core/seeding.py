@@ -338,11 +338,11 @@ class World:
                 free = house.capacity - (1 if index % 3 == 0 else 0) - occupied[house.pk]
                 while free > 0:
                     size = min(free, self.rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5]))
-                    # One group in eight has one more child, living in the next house.
+                    # One group in four has one more child, living in the next house.
                     other = village_houses[(index + 1) % len(village_houses)]
                     split = (
                         size >= 2
-                        and self.rng.random() < 0.12
+                        and self.rng.random() < 0.25
                         and index + 1 < len(village_houses)
                         and occupied[other.pk] < other.capacity - 1
                     )

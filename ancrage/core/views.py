@@ -12,33 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ancrage.core import queries, services
 from ancrage.core.access import authenticated, public, requires
 from ancrage.core.forms import BreakGlassForm
-from ancrage.core.models import AccessEvent, BreakGlass
+from ancrage.core.models import BreakGlass
 
 
 @authenticated
 def home(request):
-    recent = (
-        AccessEvent.objects.filter(user=request.user, action=AccessEvent.Action.VIEW)
-        .order_by("-at")
-        .values_list("person_id", flat=True)[:50]
-    )
-    from ancrage.people.models import Person
+    from ancrage.people.queries import recently_consulted
 
-    seen, recent_ids = set(), []
-    for person_id in recent:
-        if person_id not in seen:
-            seen.add(person_id)
-            recent_ids.append(person_id)
-    recent_people = {
-        p.pk: p for p in Person.objects.visible_to(request.user).filter(pk__in=recent_ids[:8])
-    }
     return render(
         request,
         "core/home.html",
         {
             "board": queries.occupancy_board(request.user),
             "memberships": request.user.active_memberships,
-            "recent_people": [recent_people[pk] for pk in recent_ids[:8] if pk in recent_people],
+            "recent_people": recently_consulted(request.user),
         },
     )
 

@@ -57,8 +57,13 @@ def person_page(user, reference: str) -> dict:
     }
     context = {"person": person, "sections": sections}
     if sections["family"]:
+        # Relatives and siblings are persons too: only those the user may see are named (under
+        # a break-the-glass, the opened file alone), the others are counted.
+        visible = Person.objects.visible_to(user).values("pk")
+        links = FamilyLink.objects.filter(person=person)
+        context["hidden_relatives"] = links.exclude(relative__in=visible).count()
         context["relatives"] = list(
-            FamilyLink.objects.filter(person=person)
+            links.filter(relative__in=visible)
             .exclude(kind__in=FamilyLink.SIBLING_KINDS)
             .select_related("relative")
             .prefetch_related(
@@ -79,7 +84,9 @@ def person_page(user, reference: str) -> dict:
                 FamilyLink.objects.filter(person=person).values_list("relative_id", "kind")
             )
             for sibling in (
-                Person.objects.filter(sibling_membership__group_id=membership.group_id)
+                Person.objects.filter(
+                    sibling_membership__group_id=membership.group_id, pk__in=visible
+                )
                 .exclude(pk=person.pk)
                 .prefetch_related(current_stays())
                 .order_by("birth_date", "first_names")
@@ -122,3 +129,20 @@ def access_history(user, reference: str):
         .order_by("-timestamp")[:200]
     )
     return {"person": person, "events": events, "changes": changes}
+
+
+def recently_consulted(user, limit: int = 8) -> list[Person]:
+    """The last files this user opened and may still see, newest first (the home page).
+    Showing the names is itself a read, recorded as a list display."""
+    recent_ids = []
+    for person_id in (
+        AccessEvent.objects.filter(user=user, action=AccessEvent.Action.VIEW)
+        .order_by("-at")
+        .values_list("person_id", flat=True)[: limit * 6]
+    ):
+        if person_id not in recent_ids:
+            recent_ids.append(person_id)
+    found = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=recent_ids[:limit])}
+    people = [found[pk] for pk in recent_ids[:limit] if pk in found]
+    record_access(user, people, "core.home", AccessEvent.Action.LIST)
+    return people

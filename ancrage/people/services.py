@@ -38,8 +38,10 @@ def link_relatives(person: Person, relative: Person, kind: str, *, by=None) -> F
         raise ValidationError({"relative": _("Ces deux personnes sont déjà liées.")})
     link = FamilyLink.objects.create(person=person, relative=relative, kind=kind)
     FamilyLink.objects.create(person=relative, relative=person, kind=inverse_kind(kind, person))
-    if kind in FamilyLink.SIBLING_KINDS or kind in FamilyLink.PARENT_KINDS or kind == Kind.CHILD:
+    if kind in FamilyLink.SIBLING_KINDS or kind in FamilyLink.PARENT_KINDS:
         derive_sibling_group(person, by=by)
+    elif kind == Kind.CHILD:  # the relative is the child whose brothers and sisters may change
+        derive_sibling_group(relative, by=by)
     return link
 
 
@@ -90,10 +92,14 @@ def derive_sibling_group(person: Person, *, by=None) -> SiblingGroup | None:
         .order_by("group_id")
     )
     groups = sorted({m.group for m in existing}, key=lambda g: g.pk)
+    # Row by row rather than update()/bulk_create(): a handful of rows, each one in the change
+    # history (django-auditlog listens to save and delete).
     if groups:
         group = groups[0]
         for other in groups[1:]:
-            SiblingGroupMember.objects.filter(group=other).update(group=group)
+            for member in SiblingGroupMember.objects.filter(group=other):
+                member.group = group
+                member.save(update_fields=["group"])
             other.delete()
     else:
         surname = Person.objects.get(pk=person.pk).last_name

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -28,8 +29,12 @@ def person_search(request):
         "searched": searched,
         "limit": queries.SEARCH_LIMIT,
     }
-    template = "people/_search_results.html" if request.htmx else "people/search.html"
-    return render(request, template, context)
+    # htmx asks for the results only; a history restore needs the whole page again.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "people/_search_results.html" if partial else "people/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @requires("person", "view")

@@ -94,10 +94,18 @@ def test_second_login_asks_for_the_code(client, world):
 
 
 def test_roles_without_nominative_data_do_not_need_a_second_factor(client, world):
-    for role in (Role.FUNDER, Role.FINANCE, Role.TECH_ADMIN):
+    for role in (Role.FUNDER, Role.FINANCE):
         client.logout()
         post_login(client, world.users[role].username, PASSWORD)
         assert client.get("/").status_code == 200, role
+
+
+def test_technical_administrator_needs_a_second_factor(client, world):
+    """They manage accounts, passwords and devices: they could take over any account."""
+    post_login(client, world.users[Role.TECH_ADMIN].username, PASSWORD)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/compte/double-authentification/activer/")
 
 
 def test_demo_setting_relaxes_two_factor_with_a_visible_banner(client, world, settings):

@@ -1,0 +1,132 @@
+"""The people pages: what they show to whom, htmx partials, and their pinned query counts."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from ancrage.core.access import Role
+from ancrage.core.models import BreakGlass
+from ancrage.people.models import FamilyLink
+from ancrage.people.services import link_relatives
+from tests.conftest import login
+from tests.people.factories import PersonFactory, StayFactory
+
+
+def test_person_page_shows_identity_family_and_where_each_sibling_lives(client, world):
+    login(client, world.users[Role.HOUSE_PARENT])
+    response = client.get(f"/personnes/{world.child.reference}/")
+    page = response.content.decode()
+    assert "Léa Martin" in page and world.child.reference in page
+    siblings = response.context["siblings"]
+    assert [s.first_names for s in siblings] == ["Hugo"]
+    assert [st.unit.name for st in siblings[0].current_stays] == ["Maison des Cèdres"]
+    assert "Maison des Cèdres · Village des Coteaux" in page
+    assert [link.relative.first_names for link in response.context["relatives"]] == ["Sandrine"]
+
+
+def test_family_aide_sees_no_contact_details(client, world):
+    world.mother.address = "3 rue des Lilas, 44000 Nantes"
+    world.mother.save()
+    world.child.phone = "06 12 34 56 78"
+    world.child.save()
+    login(client, world.users[Role.FAMILY_AIDE])
+    page = client.get(f"/personnes/{world.child.reference}/").content.decode()
+    assert "06 12 34 56 78" not in page
+    assert "rue des Lilas" not in page
+    assert "Coordonnées" not in page
+    login(client, world.users[Role.HOUSE_PARENT])
+    page = client.get(f"/personnes/{world.child.reference}/").content.decode()
+    assert "06 12 34 56 78" in page and "rue des Lilas" in page
+
+
+def test_break_the_glass_opens_one_file_not_the_family(client, world):
+    director = world.users[Role.NATIONAL_DIRECTOR]
+    BreakGlass.objects.create(
+        user=director,
+        person=world.child,
+        reason="Signalement grave transmis par le département",
+        expires_at=timezone.now() + datetime.timedelta(minutes=30),
+    )
+    login(client, director)
+    response = client.get(f"/personnes/{world.child.reference}/")
+    page = response.content.decode()
+    assert response.context["siblings"] == []
+    assert response.context["relatives"] == []
+    assert "Hugo" not in page and "Sandrine" not in page
+    assert "2 autres proches ne sont pas dans votre périmètre" in page
+
+
+def test_youth_sees_their_own_file_without_the_access_log_link(client, world):
+    login(client, world.users[Role.YOUTH])
+    page = client.get(f"/personnes/{world.child.reference}/").content.decode()
+    assert "Léa Martin" in page
+    assert "Qui a consulté ce dossier" not in page
+    assert "Ajouter un lien familial" not in page
+
+
+def test_search_answers_htmx_with_the_results_only(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.get("/personnes/", {"q": "martin"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "<html" not in page and "Léa" in page
+    assert "HX-Request" in response["Vary"]
+    restore = client.get(
+        "/personnes/",
+        {"q": "martin"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in restore.content.decode()
+
+
+def test_search_finds_only_people_in_scope(client, world):
+    login(client, world.users[Role.HOUSE_PARENT])
+    response = client.get("/personnes/", {"q": "petit"})
+    assert response.context["results"] == []
+    assert "Aucune personne parmi les dossiers que vous suivez" in response.content.decode()
+
+
+def test_search_bad_date_is_reported_at_the_field(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.get("/personnes/", {"q": "", "birth_date": "31/02/2012"})
+    assert response.status_code == 200
+    assert "Saisissez une date valide." in response.content.decode()
+
+
+# Query counts, pinned exactly (the same on SQLite and PostgreSQL). Each page is measured with a
+# small family and with a larger one: the count must not grow with the data (no N+1).
+
+
+def grow_family(world, n):
+    """Add n placed brothers and sisters to Léa's fratrie, and n aunts and uncles."""
+    for i in range(n):
+        brother = PersonFactory(first_names=f"Frère{i}", last_name="Martin")
+        StayFactory(child=brother, unit=world.second_house)
+        link_relatives(world.child, brother, FamilyLink.Kind.SIBLING)
+        link_relatives(
+            world.child, PersonFactory(last_name="Martin"), FamilyLink.Kind.OTHER_RELATIVE
+        )
+
+
+PAGES = {
+    "person": (lambda w: f"/personnes/{w.child.reference}/", 17),
+    "search": (lambda w: "/personnes/?q=martin", 10),
+    "home": (lambda w: "/", 12),
+    "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
+    "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
+    "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("family_size", [0, 8])
+def test_page_query_count_is_pinned(client, world, django_assert_num_queries, page, family_size):
+    grow_family(world, family_size)
+    user = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    login(client, user)
+    client.get(f"/personnes/{world.child.reference}/")  # some history for the home page
+    url, budget = PAGES[page]
+    with django_assert_num_queries(budget):
+        response = client.get(url(world))
+    assert response.status_code == 200

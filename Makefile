@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 DEMO_ENV := ANCRAGE_DEMO=1 ANCRAGE_RELAX_2FA=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers fit this size of machine; `make test PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test install install-test lint format e2e-browser messages clean
 

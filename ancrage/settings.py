@@ -140,13 +140,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# Behind a reverse proxy, the client address comes from X-Forwarded-For (django-ipware), counting
-# only the proxies we run: set TRUSTED_PROXY_COUNT=1 behind one nginx.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind a reverse proxy, REMOTE_ADDR is the proxy's: the client address is read (through
+# django-ipware) from a header the proxy always overwrites, e.g. CLIENT_IP_HEADER=X-Real-IP with
+# nginx's `proxy_set_header X-Real-IP $remote_addr;`. Never set it without such a proxy: the
+# client could then choose its own address.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
+if CLIENT_IP_HEADER:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (
+        "HTTP_" + CLIENT_IP_HEADER.upper().replace("-", "_"),
+        "REMOTE_ADDR",
+    )
 
 # Two-factor authentication: mandatory for roles that see nominative data. The demo relaxes it
 # (ANCRAGE_RELAX_2FA=1) and every page then says so in a banner.

@@ -55,7 +55,8 @@ ROLE_SCOPE: dict[str, Scope] = {
 }
 
 # Kinds of record and the actions on them.
-#   person          identity of a person and their page; "search" is the person search
+#   person          identity of a person and their page; "search" is the person search,
+#                   "change" corrects the identity and contact details
 #   person_contact  phone, e-mail and postal address
 #   family          family links and sibling groups ("change" edits them)
 #   stay            where a child lives (house, dates)
@@ -80,7 +81,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.HEAD_OF_SERVICE: {
-        "person": frozenset({V, S}),
+        "person": frozenset({V, S, C}),
         "person_contact": frozenset({V}),
         "family": frozenset({V, C}),
         "stay": frozenset({V}),
@@ -95,7 +96,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.ESTABLISHMENT_DIRECTOR: {
-        "person": frozenset({V, S}),
+        "person": frozenset({V, S, C}),
         "person_contact": frozenset({V}),
         "family": frozenset({V, C}),
         "stay": frozenset({V}),

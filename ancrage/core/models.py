@@ -41,8 +41,23 @@ class AccessEvent(models.Model):
         verbose_name_plural = _("consultations")
         indexes = [models.Index(fields=["person", "-at"], name="access_person_at_idx")]
 
+    # The pages and exports that record reads, as the access log names them.
+    WHAT_LABELS = {
+        "people.detail": _("Fiche de la personne"),
+        "people.access_log": _("Journal des consultations"),
+        "people.search": _("Liste de résultats de recherche"),
+        "people.family_link_add": _("Ajout d'un lien familial"),
+        "people.edit": _("Correction de l'identité"),
+        "core.home": _("Dossiers récents du tableau de bord"),
+        "break_glass": _("Ouverture d'un accès exceptionnel"),
+    }
+
     def __str__(self):
         return f"{self.user} · {self.get_action_display()} · {self.what} · {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def what_label(self):
+        return self.WHAT_LABELS.get(self.what, self.what)
 
 
 class BreakGlassQuerySet(models.QuerySet):

@@ -21,6 +21,39 @@ class PersonSearchForm(forms.Form):
     )
 
 
+class IdentityForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "first_names",
+            "last_name",
+            "birth_name",
+            "birth_date",
+            "sex",
+            "birthplace",
+            "nationality",
+            "languages",
+            "phone",
+            "email",
+            "address",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, with_contact: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_contact:
+            for name in ("phone", "email", "address"):
+                del self.fields[name]
+
+    def clean_birth_date(self):
+        from django.utils import timezone
+
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date and birth_date > timezone.localdate():
+            raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
+        return birth_date
+
+
 class FamilyLinkForm(forms.Form):
     relative_reference = forms.CharField(
         label=_("Référence du proche"),

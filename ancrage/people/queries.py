@@ -49,6 +49,7 @@ def person_page(user, reference: str) -> dict:
     """Everything the person page shows, in a fixed number of queries, and the access event."""
     person = visible_person(user, reference, audit_as="people.detail")
     sections = {
+        "change": can(user, "person", "change"),
         "contact": can(user, "person_contact", "view"),
         "family": can(user, "family", "view"),
         "family_change": can(user, "family", "change"),

@@ -26,6 +26,40 @@ def inverse_kind(kind: str, person: Person) -> str:
     return kind  # sibling, half-sibling, step relation, other relative are their own inverse
 
 
+IDENTITY_FIELDS = (
+    "first_names",
+    "last_name",
+    "birth_name",
+    "birth_date",
+    "sex",
+    "birthplace",
+    "nationality",
+    "languages",
+    "phone",
+    "email",
+    "address",
+)
+
+
+@transaction.atomic
+def update_identity(person: Person, changes: dict) -> Person:
+    """Correct a person's identity or contact details (the right to rectification). Only the
+    fields that changed are written; django-auditlog keeps the before and after values."""
+    unknown = set(changes) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    for name in changed:
+        setattr(person, name, changes[name])
+    if changed:
+        person.full_clean()
+        person.save(update_fields=changed)
+    return person
+
+
 @transaction.atomic
 def link_relatives(person: Person, relative: Person, kind: str, *, by=None) -> FamilyLink:
     """Record that `relative` is the `kind` of `person`, and the reverse link; sibling and
@@ -104,16 +138,16 @@ def derive_sibling_group(person: Person, *, by=None) -> SiblingGroup | None:
     else:
         surname = Person.objects.get(pk=person.pk).last_name
         group = SiblingGroup.objects.create(name=_("Fratrie %(name)s") % {"name": surname})
+    _add_members(group, members, by)
+    return group
+
+
+def _add_members(group: SiblingGroup, person_ids, by) -> None:
     already = set(
         SiblingGroupMember.objects.filter(group=group).values_list("person_id", flat=True)
     )
-    SiblingGroupMember.objects.bulk_create(
-        [
-            SiblingGroupMember(group=group, person_id=pk, added_by=by)
-            for pk in sorted(members - already)
-        ]
-    )
-    return group
+    for person_id in sorted(set(person_ids) - already):
+        SiblingGroupMember.objects.create(group=group, person_id=person_id, added_by=by)
 
 
 @transaction.atomic
@@ -138,14 +172,7 @@ def edit_sibling_group(
     group.note = note
     group.save()
     keep = {p.pk for p in members}
+    # QuerySet.delete() sends a signal per row, so auditlog records each removal.
     SiblingGroupMember.objects.filter(group=group).exclude(person_id__in=keep).delete()
-    already = set(
-        SiblingGroupMember.objects.filter(group=group).values_list("person_id", flat=True)
-    )
-    SiblingGroupMember.objects.bulk_create(
-        [
-            SiblingGroupMember(group=group, person_id=pk, added_by=by)
-            for pk in sorted(keep - already)
-        ]
-    )
+    _add_members(group, keep, by)
     return group

@@ -8,9 +8,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ancrage.core.access import requires
+from ancrage.core.access import can, requires
 from ancrage.people import queries, services
-from ancrage.people.forms import FamilyLinkForm, PersonSearchForm, SiblingGroupForm
+from ancrage.people.forms import FamilyLinkForm, IdentityForm, PersonSearchForm, SiblingGroupForm
 from ancrage.people.models import Person, SiblingGroup
 
 
@@ -42,6 +42,29 @@ def person_detail(request, reference):
     return render(
         request, "people/person_detail.html", queries.person_page(request.user, reference)
     )
+
+
+@requires("person", "change")
+@require_http_methods(["GET", "POST"])
+def person_edit(request, reference):
+    person = queries.visible_person(request.user, reference, audit_as="people.edit")
+    form = IdentityForm(
+        request.POST or None,
+        # The form writes into this instance; the service compares with a fresh locked row.
+        instance=person,
+        with_contact=can(request.user, "person_contact", "view"),
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.update_identity(person, changes)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("L'identité est mise à jour."))
+            return redirect("people:detail", reference=person.reference)
+    return render(request, "people/person_form.html", {"person": person, "form": form})
 
 
 @requires("access_log", "view")

@@ -203,3 +203,26 @@ def test_production_sends_hsts_and_secure_cookies():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "31536000 True True True"
+
+
+def test_behind_a_proxy_the_lockout_follows_the_client_address(client, world, settings):
+    """With CLIENT_IP_HEADER=X-Real-IP, every request comes from the proxy's address but the
+    lockout counts per user name and real client address."""
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
+    user = world.users[Role.FUNDER]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(
+            LOGIN,
+            {"username": user.username, "password": "faux"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_REAL_IP="203.0.113.9",
+        )
+    assert response.status_code == 429
+    response = client.post(
+        LOGIN,
+        {"username": user.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_REAL_IP="198.51.100.4",
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)

@@ -106,3 +106,12 @@ def test_director_sees_who_consulted_a_file_and_when(client, world):
     page = response.content.decode()
     assert house_parent.get_full_name() in page
     assert events[0].at.date() is not None
+
+
+def test_every_audited_page_has_a_french_label():
+    names = {name.replace(":", ".") for name in PERSON_VIEWS} | {
+        "people.search",
+        "core.home",
+        "break_glass",
+    }
+    assert names <= set(AccessEvent.WHAT_LABELS)

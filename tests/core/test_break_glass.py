@@ -92,5 +92,5 @@ def test_the_establishment_sees_the_break_the_glass_in_the_access_log(client, wo
     open_break_glass(world.users[Role.NATIONAL_DIRECTOR], world.child.reference, REASON)
     login(client, world.users[Role.ESTABLISHMENT_DIRECTOR])
     page = client.get(f"/personnes/{world.child.reference}/consultations/").content.decode()
-    assert "Accès exceptionnel" in page
+    assert "Ouverture d&#x27;un accès exceptionnel" in page
     assert REASON in page

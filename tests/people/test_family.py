@@ -199,3 +199,21 @@ def test_person_requires_names(db):
     with pytest.raises(ValidationError) as error:
         person.full_clean()
     assert set(error.value.message_dict) >= {"first_names", "last_name"}
+
+
+def test_sibling_group_changes_are_in_the_change_history(db):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    a, b, c, d = (PersonFactory() for _ in range(4))
+    link_relatives(a, b, K.SIBLING)
+    link_relatives(c, d, K.SIBLING)
+    link_relatives(b, c, K.SIBLING)  # merges the two groups
+    group = SiblingGroup.objects.get()
+    edit_sibling_group(group, name=group.name, note="", members=[a, b, c])
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(SiblingGroupMember)
+    )
+    assert entries.filter(action=LogEntry.Action.CREATE).count() == 4  # a, b, then c, d
+    assert entries.filter(action=LogEntry.Action.UPDATE).count() == 2  # c and d moved on merge
+    assert entries.filter(action=LogEntry.Action.DELETE).count() == 1  # d removed by hand

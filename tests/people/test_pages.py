@@ -116,6 +116,7 @@ PAGES = {
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
     "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),
+    "edit": (lambda w: f"/personnes/{w.child.reference}/modifier/", 9),
 }
 
 

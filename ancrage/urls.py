@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("ancrage.core.urls")),
     path("compte/", include("ancrage.accounts.urls")),
     path("personnes/", include("ancrage.people.urls")),
+    path("", include("ancrage.placements.urls")),
     path("admin/", admin.site.urls),
 ]

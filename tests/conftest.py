@@ -12,6 +12,8 @@ from ancrage.accounts.models import User
 from ancrage.core.access import Role
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import link_relatives
+from ancrage.placements.models import JudgeNotification
+from ancrage.placements.services import register_admission_request
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.organisation.factories import (
     HouseFactory,
@@ -54,8 +56,13 @@ class World:
     outsider: Person  # lives in `other_village`
     outsider_sibling: Person
     stranger: Person  # belongs to another organisation's village
+    foreign_village: object = None
     group: SiblingGroup = None
     outsider_group: SiblingGroup = None
+    admission: object = None  # waiting for `village`
+    other_admission: object = None  # waiting for `other_village`
+    notice: object = None  # a judge notice of `village`
+    other_notice: object = None
     users: dict = field(default_factory=dict)
 
 
@@ -117,6 +124,7 @@ def world(db):
         outsider_sibling=outsider_sibling,
         stranger=stranger,
     )
+    w.foreign_village = foreign_village
     w.group = SiblingGroupMember.objects.get(person=child).group
     w.outsider_group = SiblingGroupMember.objects.get(person=outsider).group
     places = {
@@ -138,6 +146,40 @@ def world(db):
         user.save()
         MembershipFactory(user=user, role=role, start_date=datetime.date(2024, 1, 1), **place)
         w.users[role] = User.objects.get(pk=user.pk)
+    head = w.users[Role.HEAD_OF_SERVICE]
+    w.admission = register_admission_request(
+        establishment=village,
+        children=[
+            {"first_names": "Ambre", "last_name": "Lefort", "birth_date": datetime.date(2016, 4, 2)}
+        ],
+        by=head,
+        departement="44",
+    )
+    w.other_admission = register_admission_request(
+        establishment=other_village,
+        children=[
+            {"first_names": "Basile", "last_name": "Nadal", "birth_date": datetime.date(2015, 1, 9)}
+        ],
+        by=head,
+        departement="49",
+    )
+    today = datetime.date.today()
+    w.notice = JudgeNotification.objects.create(
+        child=child,
+        establishment=village,
+        kind="separation",
+        event_date=today,
+        due_date=today,
+        created_by=head,
+    )
+    w.other_notice = JudgeNotification.objects.create(
+        child=outsider,
+        establishment=other_village,
+        kind="separation",
+        event_date=today,
+        due_date=today,
+        created_by=head,
+    )
     return w
 
 

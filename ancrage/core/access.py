@@ -62,12 +62,20 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   stay            where a child lives (house, dates)
 #   access_log      who consulted a person's file, and the change history
 #   break_glass     the national director's justified, time-limited access to one file
+#   measure         protection measures and their documents (the judgment, the ASE decision)
+#   placement       admissions, moves between houses and exits; "change" performs them
+#   admission       the ASE's admission requests and the village's waiting list
+#   judge_notice    the tasks "inform the judge" created by the sibling rule and placement changes
+#   visit           visit and contact rights of parents and relatives, planned and held visits
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
 #   administration  users, memberships and settings in the admin site
 V, S, C, U = "view", "search", "change", "use"
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.HOUSE_PARENT: {
+        "measure": frozenset({V}),
+        "judge_notice": frozenset({V}),
+        "visit": frozenset({V, C}),
         "person": frozenset({V, S}),
         "person_contact": frozenset({V}),
         "family": frozenset({V}),
@@ -75,12 +83,18 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.FAMILY_AIDE: {
+        "visit": frozenset({V}),
         "person": frozenset({V, S}),
         "family": frozenset({V}),
         "stay": frozenset({V}),
         "establishment": frozenset({V}),
     },
     Role.HEAD_OF_SERVICE: {
+        "measure": frozenset({V, C}),
+        "placement": frozenset({C}),
+        "admission": frozenset({V, C}),
+        "judge_notice": frozenset({V, C}),
+        "visit": frozenset({V, C}),
         "person": frozenset({V, S, C}),
         "person_contact": frozenset({V}),
         "family": frozenset({V, C}),
@@ -89,6 +103,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.CLINICIAN: {
+        "measure": frozenset({V}),
+        "admission": frozenset({V}),
+        "judge_notice": frozenset({V}),
+        "visit": frozenset({V}),
         "person": frozenset({V, S}),
         "person_contact": frozenset({V}),
         "family": frozenset({V}),
@@ -96,6 +114,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.ESTABLISHMENT_DIRECTOR: {
+        "measure": frozenset({V, C}),
+        "placement": frozenset({C}),
+        "admission": frozenset({V, C}),
+        "judge_notice": frozenset({V, C}),
+        "visit": frozenset({V, C}),
         "person": frozenset({V, S, C}),
         "person_contact": frozenset({V}),
         "family": frozenset({V, C}),
@@ -117,6 +140,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.NATIONAL_DIRECTOR: {
+        "measure": frozenset({V}),
+        "visit": frozenset({V}),
         # Nominative files only through break-the-glass; the scope holds nothing else.
         "person": frozenset({V}),
         "person_contact": frozenset({V}),

@@ -48,6 +48,12 @@ class AccessEvent(models.Model):
         "people.search": _("Liste de résultats de recherche"),
         "people.family_link_add": _("Ajout d'un lien familial"),
         "people.edit": _("Correction de l'identité"),
+        "placements.measure_create": _("Saisie d'une mesure de protection"),
+        "placements.move": _("Changement de maison"),
+        "placements.exit": _("Sortie du village"),
+        "placements.village_board": _("Tableau du village"),
+        "placements.waiting_list": _("Liste d'attente des admissions"),
+        "placements.admission": _("Demande d'admission"),
         "core.home": _("Dossiers récents du tableau de bord"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }

@@ -30,7 +30,8 @@ class PersonQuerySet(models.QuerySet):
         """The persons this user's current roles let them see; nothing for anyone else.
 
         - house roles: the children living in their house today, and those children's relatives;
-        - establishment roles: every child who has stayed in the establishment, and relatives;
+        - establishment roles: every child who has stayed in the establishment, and relatives,
+          and the children of admission requests sent to it;
         - the national director: only files opened by a break-the-glass still running;
         - a young person: their own file;
         - finance, funders, technical administrators: nobody.
@@ -67,6 +68,14 @@ class PersonQuerySet(models.QuerySet):
                     group_id__in=SiblingGroupMember.objects.filter(person_id__in=children).values(
                         "group_id"
                     )
+                ).values("person_id")
+            )
+        if establishment_ids:
+            # Children named in an admission request to the establishment, before they arrive.
+            AdmissionRequest = apps.get_model("placements", "AdmissionRequest")
+            condition |= Q(
+                pk__in=AdmissionRequest.children.through.objects.filter(
+                    admissionrequest__establishment_id__in=establishment_ids
                 ).values("person_id")
             )
         if own and user.person_id:

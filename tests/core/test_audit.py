@@ -26,7 +26,7 @@ def test_every_person_view_writes_an_access_event(client, world, name):
     user = world.users[Role.ESTABLISHMENT_DIRECTOR]
     login(client, user)
     pattern = next(p for n, p, _c in URLS if n == name)
-    url, _ = url_for(name, pattern, world, "child")
+    url, *_ = url_for(name, pattern, world, "child")
     assert client.get(url).status_code == 200
     event = AccessEvent.objects.get(user=user, person=world.child)
     assert event.action == AccessEvent.Action.VIEW
@@ -115,3 +115,8 @@ def test_every_audited_page_has_a_french_label():
         "break_glass",
     }
     assert names <= set(AccessEvent.WHAT_LABELS)
+
+
+def test_every_audited_list_has_a_french_label():
+    for what in ("placements.village_board", "placements.waiting_list", "placements.admission"):
+        assert what in AccessEvent.WHAT_LABELS

@@ -25,7 +25,13 @@ def test_house_roles_no_longer_see_a_child_who_left(world):
 
 def test_establishment_roles_see_every_child_who_stayed_in_the_village(world):
     for role in (Role.HEAD_OF_SERVICE, Role.CLINICIAN, Role.ESTABLISHMENT_DIRECTOR):
-        assert visible(world.users[role]) == {"Léa", "Hugo", "Sandrine", "Inès"}
+        # Ambre is named in an admission request to the village: seen before she arrives.
+        assert visible(world.users[role]) == {"Léa", "Hugo", "Sandrine", "Inès", "Ambre"}
+
+
+def test_children_of_an_admission_request_are_seen_by_that_village_only(world):
+    assert "Ambre" not in visible(world.users[Role.HOUSE_PARENT])
+    assert "Basile" not in visible(world.users[Role.HEAD_OF_SERVICE])
 
 
 def test_roles_without_nominative_access_see_nobody(world):
@@ -67,7 +73,7 @@ def test_two_memberships_add_up(world):
     user = world.users[Role.HOUSE_PARENT]
     MembershipFactory(user=user, role=Role.HEAD_OF_SERVICE, establishment=world.other_village)
     user.__dict__.pop("active_memberships", None)
-    assert visible(user) == {"Léa", "Hugo", "Sandrine", "Zoé", "Noé"}
+    assert visible(user) == {"Léa", "Hugo", "Sandrine", "Zoé", "Noé", "Basile"}
 
 
 def test_superuser_flag_opens_no_personal_data(world):

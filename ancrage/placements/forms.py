@@ -1,0 +1,169 @@
+"""Forms of the village pages. Rules live in the services; forms parse and show errors."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.organisation.models import Unit
+from ancrage.people.models import Person
+from ancrage.placements.models import AdmissionRequest, ProtectionMeasure, SiblingSeparation, Stay
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HouseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, house):
+        return f"{house.name} · {house.establishment.name}"
+
+
+class SeparationFields(forms.Form):
+    """The justification the sibling rule asks for; only needed when siblings would be apart."""
+
+    separation_reason = forms.ChoiceField(
+        label=_("Motif de la séparation de la fratrie"),
+        choices=[("", "—")] + SiblingSeparation.Reason.choices,
+        required=False,
+        help_text=_("Seulement si des frères et sœurs ne vivront pas dans la même maison."),
+    )
+    separation_explanation = forms.CharField(
+        label=_("Explication"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def justification(self):
+        from ancrage.placements.services import Justification
+
+        reason = self.cleaned_data.get("separation_reason")
+        if not reason:
+            return None
+        return Justification(
+            reason=reason, explanation=self.cleaned_data.get("separation_explanation", "")
+        )
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = ProtectionMeasure
+        fields = [
+            "establishment",
+            "legal_basis",
+            "authority",
+            "departement",
+            "ase_referent_name",
+            "ase_referent_contact",
+            "start_date",
+            "review_date",
+            "end_date",
+        ]
+        widgets = {"start_date": DATE, "review_date": DATE, "end_date": DATE}
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].queryset = villages
+        self.fields["establishment"].empty_label = None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, review = (
+            cleaned.get("start_date"),
+            cleaned.get("end_date"),
+            cleaned.get("review_date"),
+        )
+        if start and end and end < start:
+            self.add_error("end_date", _("La fin ne peut pas précéder le début de la mesure."))
+        if start and review and review < start:
+            self.add_error(
+                "review_date", _("L'échéance ne peut pas précéder le début de la mesure.")
+            )
+        return cleaned
+
+
+class MoveForm(SeparationFields):
+    house = HouseChoiceField(label=_("Nouvelle maison"), queryset=Unit.objects.none())
+    move_date = forms.DateField(label=_("Date du changement"), widget=DATE)
+    emergency = forms.BooleanField(
+        label=_("Urgence"),
+        required=False,
+        help_text=_(
+            "Changement de lieu de placement en urgence : le juge est avisé sous 48 heures."
+        ),
+    )
+
+    field_order = ["house", "move_date", "emergency", "separation_reason", "separation_explanation"]
+
+    def __init__(self, *args, houses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["house"].queryset = houses
+
+
+class ExitForm(forms.Form):
+    exit_date = forms.DateField(label=_("Date de sortie"), widget=DATE)
+    reason = forms.ChoiceField(
+        label=_("Motif"),
+        choices=[c for c in Stay.ExitReason.choices if c[0] != Stay.ExitReason.MOVE],
+    )
+    note = forms.CharField(
+        label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AdmissionRequestForm(forms.ModelForm):
+    class Meta:
+        model = AdmissionRequest
+        fields = [
+            "received_on",
+            "urgency",
+            "departement",
+            "ase_referent_name",
+            "ase_referent_contact",
+            "wished_start_date",
+            "needs",
+            "visit_arrangements",
+        ]
+        widgets = {"received_on": DATE, "wished_start_date": DATE}
+
+
+class ChildForm(forms.Form):
+    first_names = forms.CharField(label=_("Prénoms"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE)
+    sex = forms.ChoiceField(label=_("Sexe"), choices=Person.Sex.choices)
+
+
+class BaseChildFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        if not filled:
+            raise forms.ValidationError(_("Indiquez au moins un enfant."))
+
+
+ChildFormSet = forms.formset_factory(
+    ChildForm, formset=BaseChildFormSet, extra=4, max_num=8, validate_max=True
+)
+
+
+class AcceptAdmissionForm(SeparationFields):
+    start_date = forms.DateField(label=_("Date d'arrivée"), widget=DATE)
+
+    def __init__(self, *args, admission, houses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = admission.ordered_children
+        for child in self.children:
+            field = HouseChoiceField(
+                label=_("Maison de %(name)s") % {"name": child.full_name}, queryset=houses
+            )
+            self.fields[f"house_{child.pk}"] = field
+        self.order_fields(["start_date", *[f"house_{c.pk}" for c in self.children]])
+
+    def houses(self):
+        return {child.pk: self.cleaned_data[f"house_{child.pk}"] for child in self.children}
+
+
+class DeclineAdmissionForm(forms.Form):
+    decline_reason = forms.CharField(
+        label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class JudgeInformedForm(forms.Form):
+    sent_on = forms.DateField(label=_("Juge informé le"), widget=DATE)

@@ -1,0 +1,563 @@
+"""Writes on placements, each in one transaction: measures, admissions, moves and exits, with
+the house capacity and the sibling rule (Code civil art. 371-5) enforced here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.organisation.models import Unit
+from ancrage.people.models import Person, SiblingGroupMember
+from ancrage.placements.models import (
+    AdmissionRequest,
+    JudgeNotification,
+    ProtectionMeasure,
+    SiblingSeparation,
+    Stay,
+)
+
+SEPARATION_NOTICE = timedelta(days=2)  # inform the judge within 48 h
+PLACEMENT_CHANGE_NOTICE = relativedelta(months=1)  # at least one month ahead
+EMERGENCY_NOTICE = timedelta(days=2)  # within 48 h in an emergency
+
+
+@dataclass(frozen=True)
+class Justification:
+    """Why siblings will not live together: a reason from the list and the team's words."""
+
+    reason: str
+    explanation: str
+
+
+# Reads the rules need ---------------------------------------------------------------------
+
+
+def placed_siblings(child_ids, day: date) -> dict[int, set[int]]:
+    """For each child, the brothers and sisters (same sibling group) living in a house on `day`."""
+    groups = dict(
+        SiblingGroupMember.objects.filter(person_id__in=child_ids).values_list(
+            "person_id", "group_id"
+        )
+    )
+    members = defaultdict(set)
+    for person_id, group_id in SiblingGroupMember.objects.filter(
+        group_id__in=set(groups.values())
+    ).values_list("person_id", "group_id"):
+        members[group_id].add(person_id)
+    placed = set(
+        Stay.objects.current(day)
+        .filter(child_id__in={p for ms in members.values() for p in ms})
+        .values_list("child_id", flat=True)
+    )
+    return {
+        child_id: (members[groups[child_id]] & placed) - {child_id} if child_id in groups else set()
+        for child_id in child_ids
+    }
+
+
+def separated_pairs(homes: dict[int, int | None], siblings: dict[int, set[int]]) -> set[frozenset]:
+    """Pairs of placed siblings who do not share a house, given where each one lives."""
+    pairs = set()
+    for child_id, others in siblings.items():
+        for sibling_id in others:
+            a, b = homes.get(child_id), homes.get(sibling_id)
+            if a is not None and b is not None and a != b:
+                pairs.add(frozenset((child_id, sibling_id)))
+    return pairs
+
+
+def _homes(person_ids, day) -> dict[int, int]:
+    return dict(
+        Stay.objects.current(day).filter(child_id__in=person_ids).values_list("child_id", "unit_id")
+    )
+
+
+def _lock_houses(house_ids) -> dict[int, Unit]:
+    """Lock the houses' rows until the end of the transaction: two admissions into the same house
+    wait for each other, so the capacity check sees every bed taken."""
+    return {
+        unit.pk: unit
+        for unit in Unit.objects.select_for_update()
+        .filter(pk__in=sorted(set(house_ids)))
+        .order_by("pk")
+    }
+
+
+def check_capacity(house: Unit, start: date, arriving: int, *, leaving=()) -> None:
+    """A house never holds more children than its capacity on any day from `start` on."""
+    stays = list(
+        Stay.objects.filter(unit=house)
+        .overlapping(start)
+        .exclude(child_id__in=leaving)
+        .values_list("start_date", "end_date")
+    )
+    # Occupancy only rises on an arrival day, so checking `start` and later arrivals suffices.
+    for day in {start} | {s for s, _e in stays if s > start}:
+        present = sum(1 for s, e in stays if s <= day and (e is None or e > day))
+        if present + arriving > house.capacity:
+            free = max(house.capacity - present, 0)
+            raise ValidationError(
+                {
+                    "house": _(
+                        "%(house)s n'a que %(free)d place(s) libre(s) le %(day)s "
+                        "pour %(n)d enfant(s) "
+                        "(capacité %(capacity)d)."
+                    )
+                    % {
+                        "house": house.name,
+                        "free": free,
+                        "day": day.strftime("%d/%m/%Y"),
+                        "n": arriving,
+                        "capacity": house.capacity,
+                    }
+                }
+            )
+
+
+def _record_separations(pairs, stays_by_child, justification, by, day, establishment_ids) -> None:
+    """Store the justification for every new separation and create, for each child concerned,
+    the task "inform the judge within 48 h"."""
+    children = set()
+    for pair in pairs:
+        a, b = sorted(pair)
+        # The justification hangs on the stay that caused it (the newcomer's or the mover's).
+        child_id, sibling_id = (a, b) if a in stays_by_child else (b, a)
+        SiblingSeparation.objects.create(
+            child_id=child_id,
+            sibling_id=sibling_id,
+            stay=stays_by_child[child_id],
+            reason=justification.reason,
+            explanation=justification.explanation,
+            author=by,
+        )
+        children.add(child_id)
+    for child_id in sorted(children):
+        JudgeNotification.objects.create(
+            child_id=child_id,
+            establishment_id=establishment_ids[child_id],
+            kind=JudgeNotification.Kind.SEPARATION,
+            event_date=day,
+            due_date=day + SEPARATION_NOTICE,
+            stay=stays_by_child[child_id],
+            created_by=by,
+        )
+
+
+def _require_justification(new_pairs, justification: Justification | None) -> None:
+    if not new_pairs:
+        return
+    if (
+        justification is None
+        or not justification.reason
+        or not (justification.explanation or "").strip()
+    ):
+        names = dict(
+            Person.objects.filter(pk__in={p for pair in new_pairs for p in pair}).values_list(
+                "pk", "first_names"
+            )
+        )
+        described = ", ".join(
+            " / ".join(sorted(names[p] for p in pair)) for pair in sorted(new_pairs, key=sorted)
+        )
+        raise ValidationError(
+            {
+                "separation_reason": _(
+                    "Ces frères et sœurs ne vivraient plus ensemble (%(pairs)s) : "
+                    "indiquez le motif et "
+                    "l'explication de la séparation. Le juge devra en être informé sous 48 heures."
+                )
+                % {"pairs": described}
+            }
+        )
+
+
+# Measures ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_measure(
+    *, child: Person, by, renews: ProtectionMeasure | None = None, **fields
+) -> ProtectionMeasure:
+    """Record a protection measure (or its renewal, which ends the previous one the day before)."""
+    measure = ProtectionMeasure(child=child, created_by=by, renews=renews, **fields)
+    measure.full_clean()
+    if renews is not None:
+        if renews.child_id != child.pk:
+            raise ValidationError({"renews": _("Cette mesure concerne un autre enfant.")})
+        if measure.start_date <= renews.start_date:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "Le renouvellement commence après le début de la mesure renouvelée."
+                    )
+                }
+            )
+        renews.end_date = measure.start_date - timedelta(days=1)
+        renews.save(update_fields=["end_date"])
+    measure.save()
+    return measure
+
+
+# Admissions, moves, exits --------------------------------------------------------------------
+
+
+@transaction.atomic
+def admit_children(
+    *,
+    placements: dict[Person, Unit],
+    start_date: date,
+    by,
+    measure_for: dict[int, ProtectionMeasure] | None = None,
+    admission: AdmissionRequest | None = None,
+    justification: Justification | None = None,
+) -> list[Stay]:
+    """Admit children into houses from `start_date`. Refused, with nothing written, when a child
+    already lives somewhere on that date or later, when a house would be over capacity, or when
+    a brother or sister would live elsewhere without a justification."""
+    if not placements:
+        raise ValidationError({"children": _("Choisissez au moins un enfant.")})
+    children = list(
+        Person.objects.select_for_update().filter(pk__in=[c.pk for c in placements]).order_by("pk")
+    )
+    houses = _lock_houses(h.pk for h in placements.values())
+    house_of = {child.pk: houses[house.pk] for child, house in placements.items()}
+    for house in houses.values():
+        if house.kind != Unit.Kind.HOUSE or not house.active:
+            raise ValidationError(
+                {"house": _("%(name)s n'accueille pas d'enfants.") % {"name": house.name}}
+            )
+    already = (
+        Stay.objects.filter(child__in=children)
+        .overlapping(start_date)
+        .select_related("child", "unit")
+    )
+    for stay in already:
+        raise ValidationError(
+            {
+                "children": _(
+                    "%(name)s vit déjà à %(house)s depuis le %(day)s : pas de seconde admission."
+                )
+                % {
+                    "name": stay.child.full_name,
+                    "house": stay.unit.name,
+                    "day": stay.start_date.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+    arrivals = defaultdict(int)
+    for house in house_of.values():
+        arrivals[house.pk] += 1
+    for house_id, count in arrivals.items():
+        check_capacity(houses[house_id], start_date, count)
+
+    child_ids = [c.pk for c in children]
+    siblings = placed_siblings(child_ids, start_date)
+    everyone = set(child_ids) | {s for ss in siblings.values() for s in ss}
+    before = _homes(everyone, start_date)
+    after = {**before, **{pk: house.pk for pk, house in house_of.items()}}
+    # Siblings arriving together count too.
+    group_of = dict(
+        SiblingGroupMember.objects.filter(person_id__in=child_ids).values_list(
+            "person_id", "group_id"
+        )
+    )
+    for a in child_ids:
+        for b in child_ids:
+            if a != b and a in group_of and group_of.get(a) == group_of.get(b):
+                siblings[a].add(b)
+    new_pairs = separated_pairs(after, siblings) - separated_pairs(before, siblings)
+    _require_justification(new_pairs, justification)
+
+    stays = {}
+    for child in children:
+        stays[child.pk] = Stay.objects.create(
+            child=child,
+            unit=house_of[child.pk],
+            start_date=start_date,
+            measure=(measure_for or {}).get(child.pk),
+            admission=admission,
+        )
+    _record_separations(
+        new_pairs,
+        stays,
+        justification,
+        by,
+        start_date,
+        {pk: h.establishment_id for pk, h in house_of.items()},
+    )
+    return list(stays.values())
+
+
+def current_stay(child: Person, day: date | None = None) -> Stay:
+    stay = Stay.objects.current(day).filter(child=child).select_related("unit").first()
+    if stay is None:
+        raise ValidationError(
+            {
+                "child": _("%(name)s ne vit dans aucune maison à cette date.")
+                % {"name": child.full_name}
+            }
+        )
+    return stay
+
+
+@transaction.atomic
+def move_child(
+    *,
+    child: Person,
+    to_house: Unit,
+    move_date: date,
+    by,
+    emergency: bool = False,
+    justification: Justification | None = None,
+) -> Stay:
+    """Move a child to another house. Closes the current stay (reason "move") and opens the new
+    one the same day. A move to another establishment is a change of placement: the judge is told
+    one month ahead, or within 48 h in an emergency."""
+    Person.objects.select_for_update().filter(pk=child.pk).first()
+    stay = current_stay(child, move_date)
+    if stay.unit_id == to_house.pk:
+        raise ValidationError({"house": _("L'enfant vit déjà dans cette maison.")})
+    if move_date <= stay.start_date:
+        raise ValidationError(
+            {
+                "move_date": _("Le changement doit suivre l'arrivée du %(day)s.")
+                % {"day": stay.start_date.strftime("%d/%m/%Y")}
+            }
+        )
+    if stay.end_date is not None:
+        raise ValidationError({"move_date": _("Ce séjour a déjà une date de départ.")})
+    houses = _lock_houses([to_house.pk])
+    house = houses[to_house.pk]
+    if house.kind != Unit.Kind.HOUSE or not house.active:
+        raise ValidationError(
+            {"house": _("%(name)s n'accueille pas d'enfants.") % {"name": house.name}}
+        )
+    check_capacity(house, move_date, 1)
+    change_of_placement = house.establishment_id != stay.unit.establishment_id
+    today = timezone.localdate()
+    if change_of_placement and not emergency and move_date < today + PLACEMENT_CHANGE_NOTICE:
+        raise ValidationError(
+            {
+                "move_date": _(
+                    "Un changement de lieu de placement s'annonce au juge "
+                    "au moins un mois à l'avance "
+                    "(au plus tôt le %(day)s) ; en urgence, cochez « urgence »."
+                )
+                % {"day": (today + PLACEMENT_CHANGE_NOTICE).strftime("%d/%m/%Y")}
+            }
+        )
+
+    siblings = placed_siblings([child.pk], move_date)
+    for sibling_id in siblings[child.pk]:
+        siblings.setdefault(sibling_id, set()).add(child.pk)
+    everyone = {child.pk} | siblings[child.pk]
+    before = _homes(everyone, move_date)
+    after = {**before, child.pk: house.pk}
+    new_pairs = separated_pairs(after, siblings) - separated_pairs(before, siblings)
+    _require_justification(new_pairs, justification)
+
+    stay.end_date = move_date
+    stay.exit_reason = Stay.ExitReason.MOVE
+    stay.save(update_fields=["end_date", "exit_reason"])
+    new_stay = Stay.objects.create(
+        child=child, unit=house, start_date=move_date, measure=stay.measure
+    )
+    _record_separations(
+        new_pairs,
+        {child.pk: new_stay},
+        justification,
+        by,
+        move_date,
+        {child.pk: house.establishment_id},
+    )
+    if change_of_placement:
+        kind = (
+            JudgeNotification.Kind.EMERGENCY_PLACEMENT_CHANGE
+            if emergency
+            else JudgeNotification.Kind.PLACEMENT_CHANGE
+        )
+        JudgeNotification.objects.create(
+            child=child,
+            establishment_id=stay.unit.establishment_id,
+            kind=kind,
+            event_date=move_date,
+            due_date=move_date + EMERGENCY_NOTICE
+            if emergency
+            else move_date - PLACEMENT_CHANGE_NOTICE,
+            stay=new_stay,
+            created_by=by,
+        )
+    return new_stay
+
+
+@transaction.atomic
+def record_exit(*, child: Person, exit_date: date, reason: str, note: str = "", by) -> Stay:
+    """A child leaves the village: the stay ends, the history stays."""
+    if reason not in Stay.ExitReason.values or reason == Stay.ExitReason.MOVE:
+        raise ValidationError({"reason": _("Choisissez le motif de la sortie.")})
+    Person.objects.select_for_update().filter(pk=child.pk).first()
+    stay = current_stay(child, exit_date - timedelta(days=1))  # the last night in the house
+    if exit_date <= stay.start_date:
+        raise ValidationError(
+            {
+                "exit_date": _("La sortie doit suivre l'arrivée du %(day)s.")
+                % {"day": stay.start_date.strftime("%d/%m/%Y")}
+            }
+        )
+    stay.end_date = exit_date
+    stay.exit_reason = reason
+    stay.exit_note = note
+    stay.full_clean()
+    stay.save(update_fields=["end_date", "exit_reason", "exit_note"])
+    return stay
+
+
+@transaction.atomic
+def decline_admission(request: AdmissionRequest, *, reason: str, by) -> AdmissionRequest:
+    request = AdmissionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != AdmissionRequest.Status.WAITING:
+        raise ValidationError(_("Cette demande a déjà reçu une réponse."))
+    if not (reason or "").strip():
+        raise ValidationError({"decline_reason": _("Indiquez le motif du refus.")})
+    request.status = AdmissionRequest.Status.DECLINED
+    request.decline_reason = reason.strip()
+    request.decided_on = timezone.localdate()
+    request.decided_by = by
+    request.save()
+    return request
+
+
+@transaction.atomic
+def accept_admission(
+    request: AdmissionRequest,
+    *,
+    houses: dict[int, Unit],
+    start_date: date,
+    by,
+    justification: Justification | None = None,
+) -> list[Stay]:
+    """Accept a request: admit each child of the request into the chosen house."""
+    request = AdmissionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != AdmissionRequest.Status.WAITING:
+        raise ValidationError(_("Cette demande a déjà reçu une réponse."))
+    children = list(request.children.all())
+    missing = [c.full_name for c in children if c.pk not in houses]
+    if missing:
+        raise ValidationError(
+            {"house": _("Choisissez une maison pour %(names)s.") % {"names": ", ".join(missing)}}
+        )
+    for house in houses.values():
+        if house.establishment_id != request.establishment_id:
+            raise ValidationError(
+                {"house": _("%(name)s n'est pas une maison de ce village.") % {"name": house.name}}
+            )
+    stays = admit_children(
+        placements={child: houses[child.pk] for child in children},
+        start_date=start_date,
+        by=by,
+        admission=request,
+        justification=justification,
+    )
+    request.status = AdmissionRequest.Status.ACCEPTED
+    request.decided_on = timezone.localdate()
+    request.decided_by = by
+    request.save()
+    return stays
+
+
+@transaction.atomic
+def mark_judge_informed(notification: JudgeNotification, *, on: date, by) -> JudgeNotification:
+    notification = JudgeNotification.objects.select_for_update().get(pk=notification.pk)
+    if notification.sent_on:
+        raise ValidationError(_("Cette information est déjà notée comme faite."))
+    if on > timezone.localdate():
+        raise ValidationError({"sent_on": _("La date ne peut pas être dans le futur.")})
+    notification.sent_on = on
+    notification.save(update_fields=["sent_on"])
+    return notification
+
+
+# The headline indicator ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoPlacement:
+    together: int  # children living with all their placed siblings
+    with_siblings: int  # placed children who have at least one placed sibling
+
+    @property
+    def rate(self) -> float | None:
+        return self.together / self.with_siblings if self.with_siblings else None
+
+
+def co_placement(day: date | None = None) -> dict:
+    """Co-placement rate on `day`, per house, per village and for the association: children
+    living with all their placed siblings ÷ placed children who have placed siblings. Two
+    queries, whatever the number of children."""
+    day = day or timezone.localdate()
+    rows = list(
+        Stay.objects.current(day).values_list(
+            "child_id", "unit_id", "unit__establishment_id", "child__sibling_membership__group_id"
+        )
+    )
+    home = {child: unit for child, unit, _e, _g in rows}
+    by_group = defaultdict(set)
+    for child, _u, _e, group in rows:
+        if group is not None:
+            by_group[group].add(child)
+    counts = {
+        "house": defaultdict(lambda: [0, 0]),
+        "establishment": defaultdict(lambda: [0, 0]),
+        "all": [0, 0],
+    }
+    for child, unit, establishment, group in rows:
+        others = by_group.get(group, set()) - {child} if group is not None else set()
+        if not others:
+            continue
+        together = all(home[o] == unit for o in others)
+        for bucket in (
+            counts["house"][unit],
+            counts["establishment"][establishment],
+            counts["all"],
+        ):
+            bucket[0] += together
+            bucket[1] += 1
+    return {
+        "house": {k: CoPlacement(*v) for k, v in counts["house"].items()},
+        "establishment": {k: CoPlacement(*v) for k, v in counts["establishment"].items()},
+        "all": CoPlacement(*counts["all"]),
+    }
+
+
+@transaction.atomic
+def register_admission_request(
+    *, establishment, children: list[dict], by, **fields
+) -> AdmissionRequest:
+    """Record the ASE's request: the children (brothers and sisters of one another) and what the
+    village needs to know. The children become persons the village can see before they arrive."""
+    from ancrage.people.models import FamilyLink
+    from ancrage.people.services import link_relatives
+
+    if not children:
+        raise ValidationError({"children": _("Indiquez au moins un enfant.")})
+    request = AdmissionRequest(establishment=establishment, created_by=by, **fields)
+    request.full_clean()
+    request.save()
+    persons = []
+    for data in children:
+        person = Person(**data)
+        person.full_clean()
+        person.save()
+        persons.append(person)
+    for i, person in enumerate(persons):
+        for other in persons[i + 1 :]:
+            link_relatives(person, other, FamilyLink.Kind.SIBLING, by=by)
+    request.children.set(persons)
+    return request

@@ -1,0 +1,253 @@
+"""Village pages: board, waiting list and admissions, measures, moves, exits, judge notices."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ancrage.core.access import requires
+from ancrage.core.queries import establishments_for
+from ancrage.organisation.models import Establishment, Unit
+from ancrage.people.queries import visible_person
+from ancrage.placements import queries, services
+from ancrage.placements.forms import (
+    AcceptAdmissionForm,
+    AdmissionRequestForm,
+    ChildFormSet,
+    DeclineAdmissionForm,
+    ExitForm,
+    JudgeInformedForm,
+    MeasureForm,
+    MoveForm,
+)
+from ancrage.placements.models import JudgeNotification
+
+
+def _errors_to_form(form, error: ValidationError, fallback: str | None = None):
+    """Put a service's refusal at the field it names (or at the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else fallback, errors)
+    else:
+        form.add_error(fallback, error.messages)
+
+
+def _villages(user):
+    return establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+
+
+def _houses(user):
+    return (
+        Unit.objects.houses()
+        .filter(active=True, establishment__in=_villages(user))
+        .select_related("establishment")
+        .order_by("establishment__name", "name")
+    )
+
+
+@requires("establishment", "view")
+def village_board(request, pk):
+    return render(request, "placements/village_board.html", queries.village_board(request.user, pk))
+
+
+@requires("admission", "view")
+def waiting_list(request, pk):
+    return render(request, "placements/waiting_list.html", queries.waiting_list(request.user, pk))
+
+
+@requires("admission", "change")
+@require_http_methods(["GET", "POST"])
+def admission_create(request, pk):
+    village = queries.visible_village(request.user, pk)
+    form = AdmissionRequestForm(request.POST or None, initial={"departement": village.departement})
+    children = ChildFormSet(request.POST or None, prefix="enfants")
+    if request.method == "POST" and form.is_valid() and children.is_valid():
+        try:
+            admission = services.register_admission_request(
+                establishment=village,
+                children=[f.cleaned_data for f in children.forms if f.has_changed()],
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request, _("La demande d'admission est inscrite sur la liste d'attente.")
+            )
+            return redirect("placements:admission", pk=admission.pk)
+    return render(
+        request,
+        "placements/admission_form.html",
+        {"village": village, "form": form, "children": children},
+    )
+
+
+@requires("admission", "view")
+def admission_detail(request, pk):
+    admission = queries.visible_admission(request.user, pk)
+    houses = _houses(request.user).filter(establishment=admission.establishment)
+    accept = AcceptAdmissionForm(
+        admission=admission,
+        houses=houses,
+        initial={"start_date": admission.wished_start_date or timezone.localdate()},
+    )
+    return render(
+        request,
+        "placements/admission_detail.html",
+        {
+            "admission": admission,
+            "accept": accept,
+            "decline": DeclineAdmissionForm(),
+            "board": queries.house_beds(houses),
+        },
+    )
+
+
+@requires("admission", "change")
+@require_POST
+def admission_accept(request, pk):
+    admission = queries.visible_admission(request.user, pk)
+    houses = _houses(request.user).filter(establishment=admission.establishment)
+    form = AcceptAdmissionForm(request.POST, admission=admission, houses=houses)
+    if form.is_valid():
+        try:
+            services.accept_admission(
+                admission,
+                houses=form.houses(),
+                start_date=form.cleaned_data["start_date"],
+                by=request.user,
+                justification=form.justification(),
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request, _("Admission enregistrée : les enfants sont attendus dans leur maison.")
+            )
+            return redirect("placements:village_board", pk=admission.establishment_id)
+    return render(
+        request,
+        "placements/admission_detail.html",
+        {
+            "admission": admission,
+            "accept": form,
+            "decline": DeclineAdmissionForm(),
+            "board": queries.house_beds(houses),
+        },
+        status=422,
+    )
+
+
+@requires("admission", "change")
+@require_POST
+def admission_decline(request, pk):
+    admission = queries.visible_admission(request.user, pk)
+    form = DeclineAdmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decline_admission(
+                admission, reason=form.cleaned_data["decline_reason"], by=request.user
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("La demande est refusée ; le motif est enregistré."))
+            return redirect("placements:waiting_list", pk=admission.establishment_id)
+    houses = _houses(request.user).filter(establishment=admission.establishment)
+    return render(
+        request,
+        "placements/admission_detail.html",
+        {
+            "admission": admission,
+            "accept": AcceptAdmissionForm(admission=admission, houses=houses),
+            "decline": form,
+            "board": queries.house_beds(houses),
+        },
+        status=422,
+    )
+
+
+@requires("measure", "change")
+@require_http_methods(["GET", "POST"])
+def measure_create(request, reference):
+    person = visible_person(request.user, reference, audit_as="placements.measure_create")
+    villages = _villages(request.user)
+    form = MeasureForm(request.POST or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_measure(child=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("La mesure de protection est enregistrée."))
+            return redirect("people:detail", reference=person.reference)
+    return render(request, "placements/measure_form.html", {"person": person, "form": form})
+
+
+@requires("placement", "change")
+@require_http_methods(["GET", "POST"])
+def move(request, reference):
+    person = visible_person(request.user, reference, audit_as="placements.move")
+    form = MoveForm(request.POST or None, houses=_houses(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_child(
+                child=person,
+                to_house=form.cleaned_data["house"],
+                move_date=form.cleaned_data["move_date"],
+                emergency=form.cleaned_data["emergency"],
+                justification=form.justification(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Le changement de maison est enregistré."))
+            return redirect("people:detail", reference=person.reference)
+    return render(request, "placements/move_form.html", {"person": person, "form": form})
+
+
+@requires("placement", "change")
+@require_http_methods(["GET", "POST"])
+def exit_(request, reference):
+    person = visible_person(request.user, reference, audit_as="placements.exit")
+    form = ExitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_exit(
+                child=person,
+                exit_date=form.cleaned_data["exit_date"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("La sortie est enregistrée."))
+            return redirect("people:detail", reference=person.reference)
+    return render(request, "placements/exit_form.html", {"person": person, "form": form})
+
+
+@requires("judge_notice", "change")
+@require_POST
+def judge_informed(request, pk):
+    village_ids = _villages(request.user).values("pk")
+    notice = get_object_or_404(
+        JudgeNotification.objects.filter(establishment__in=village_ids).select_related("child"),
+        pk=pk,
+    )
+    form = JudgeInformedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_judge_informed(notice, on=form.cleaned_data["sent_on"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("L'information du juge est notée comme faite."))
+    else:
+        messages.error(request, _("Indiquez la date à laquelle le juge a été informé."))
+    return redirect("people:detail", reference=notice.child.reference)

@@ -2,6 +2,7 @@
 helpers to log in with a verified second factor."""
 
 import datetime
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -188,3 +189,27 @@ def fast_password_hashing(settings, request):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     if "argon2" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of concurrency and locking need PostgreSQL's row locks (SQLite locks the whole
+    file): they run in the PostgreSQL pass of `.ci/run` and are left out of the SQLite pass,
+    which says so in its header."""
+    if _on_postgresql():
+        return
+    postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres_only:
+        config.hook.pytest_deselected(items=postgres_only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
+def pytest_report_header(config):
+    if not _on_postgresql():
+        return (
+            "SQLite: tests marked postgres (concurrency, locking) run in the PostgreSQL pass only"
+        )
+    return None

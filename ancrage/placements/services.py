@@ -295,12 +295,13 @@ def admit_children(
     return list(stays.values())
 
 
-def current_stay(child: Person, day: date | None = None) -> Stay:
-    stay = Stay.objects.current(day).filter(child=child).select_related("unit").first()
+def open_stay(child: Person) -> Stay:
+    """The stay with no departure date yet: where the child lives, or will live."""
+    stay = Stay.objects.filter(child=child, end_date__isnull=True).select_related("unit").first()
     if stay is None:
         raise ValidationError(
             {
-                "child": _("%(name)s ne vit dans aucune maison à cette date.")
+                "child": _("%(name)s ne vit dans aucune maison du village.")
                 % {"name": child.full_name}
             }
         )
@@ -321,7 +322,7 @@ def move_child(
     one the same day. A move to another establishment is a change of placement: the judge is told
     one month ahead, or within 48 h in an emergency."""
     Person.objects.select_for_update().filter(pk=child.pk).first()
-    stay = current_stay(child, move_date)
+    stay = open_stay(child)
     if stay.unit_id == to_house.pk:
         raise ValidationError({"house": _("L'enfant vit déjà dans cette maison.")})
     if move_date <= stay.start_date:
@@ -331,8 +332,6 @@ def move_child(
                 % {"day": stay.start_date.strftime("%d/%m/%Y")}
             }
         )
-    if stay.end_date is not None:
-        raise ValidationError({"move_date": _("Ce séjour a déjà une date de départ.")})
     houses = _lock_houses([to_house.pk])
     house = houses[to_house.pk]
     if house.kind != Unit.Kind.HOUSE or not house.active:
@@ -403,7 +402,7 @@ def record_exit(*, child: Person, exit_date: date, reason: str, note: str = "", 
     if reason not in Stay.ExitReason.values or reason == Stay.ExitReason.MOVE:
         raise ValidationError({"reason": _("Choisissez le motif de la sortie.")})
     Person.objects.select_for_update().filter(pk=child.pk).first()
-    stay = current_stay(child, exit_date - timedelta(days=1))  # the last night in the house
+    stay = open_stay(child)
     if exit_date <= stay.start_date:
         raise ValidationError(
             {

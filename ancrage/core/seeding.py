@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from ancrage.accounts.models import Membership, User
@@ -25,11 +26,10 @@ from ancrage.people.models import (
     SiblingGroupMember,
     new_reference,
 )
-from ancrage.placements.models import Stay
+from ancrage.placements.models import JudgeNotification, ProtectionMeasure, SiblingSeparation, Stay
+from ancrage.placements.services import accept_admission, register_admission_request
 
 DEMO_PASSWORD = "ancrage-demo-2026"  # noqa: S105 (printed on purpose: demo accounts only)
-# Data is laid out around a fixed day so two runs give the same rows whatever the date.
-ANCHOR = date(2026, 9, 1)
 
 HOUSE_NAMES = [
     "Les Tilleuls",
@@ -62,6 +62,12 @@ VILLAGE_SITES = [
     ("Angers", "49000", "49", "49 Centre"),
     ("Saint-Nazaire", "44600", "44", "44 Sud"),
 ]
+
+SEPARATION_EXPLANATION = (
+    "Aucune maison ne pouvait accueillir toute la fratrie à son arrivée ; "
+    "les enfants se retrouvent chaque jour à la maison commune."
+)
+ADMISSION_NEEDS = "Suivi orthophonique pour le plus jeune ; scolarité à organiser à la rentrée."
 
 # One named demo account per role: (username, first name, last name, role).
 DEMO_ACCOUNTS = [
@@ -122,8 +128,15 @@ class World:
 
     BATCH = 5000
 
-    def __init__(self, scale: Scale, seed: int = 2026, quiet: bool = False):
+    def __init__(
+        self, scale: Scale, seed: int = 2026, quiet: bool = False, anchor: date | None = None
+    ):
         self.scale = scale
+        # Everything is laid out around one day (today by default), so ages, stays and the
+        # arrivals and departures to come look right whenever the demo is loaded; two runs with
+        # the same anchor give the same rows.
+        self.anchor = anchor or timezone.localdate()
+        self.splits = []  # (separated child, [brothers and sisters], their house)
         self.rng = random.Random(seed)
         self.fake = Faker("fr_FR")
         self.fake.seed_instance(seed)
@@ -180,7 +193,7 @@ class World:
         ages_days = sorted(
             (youngest + i * self.rng.randint(300, 900) for i in range(size)), reverse=True
         )
-        eldest_birth = ANCHOR - timedelta(days=ages_days[0])
+        eldest_birth = self.anchor - timedelta(days=ages_days[0])
 
         def born_before(birth, low_years, high_years):
             return birth - timedelta(days=self.rng.randint(low_years * 365, high_years * 365))
@@ -233,7 +246,9 @@ class World:
             sex = self.rng.choice([Person.Sex.FEMALE, Person.Sex.MALE])
             children.append(
                 self.person(
-                    last_name=father.last_name, sex=sex, birth_date=ANCHOR - timedelta(days=days)
+                    last_name=father.last_name,
+                    sex=sex,
+                    birth_date=self.anchor - timedelta(days=days),
                 )
             )
             child_father.append(father)
@@ -321,6 +336,7 @@ class World:
 
         youth = self.place_children(villages, houses)
         self.create_staff(organisation, villages, houses, o2r, teams, youth)
+        self.village_life(villages, houses)
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large
@@ -350,16 +366,19 @@ class World:
                     if split:
                         occupied[other.pk] += 1
                         separated = children[size]
-                        days = (ANCHOR - separated.birth_date).days
+                        self.splits.append((separated, children[:size], house))
+                        days = (self.anchor - separated.birth_date).days
                         stays.append(
                             (
                                 separated,
                                 other,
-                                ANCHOR - timedelta(days=self.rng.randint(20, min(900, days))),
+                                self.anchor - timedelta(days=self.rng.randint(20, min(900, days))),
                             )
                         )
-                    youngest_days = (ANCHOR - children[size - 1].birth_date).days
-                    start = ANCHOR - timedelta(days=self.rng.randint(20, min(2000, youngest_days)))
+                    youngest_days = (self.anchor - children[size - 1].birth_date).days
+                    start = self.anchor - timedelta(
+                        days=self.rng.randint(20, min(2000, youngest_days))
+                    )
                     for child in children[:size]:
                         stays.append((child, house, start))
                     persons.extend(children + adults)
@@ -369,8 +388,8 @@ class World:
                     occupied[house.pk] += size
                     if (
                         youth is None
-                        and children[0].age(ANCHOR) is not None
-                        and children[0].age(ANCHOR) >= 16
+                        and children[0].age(self.anchor) is not None
+                        and children[0].age(self.anchor) >= 16
                     ):
                         youth = children[0]
             for _ in range(self.scale.former_children_per_village):
@@ -379,7 +398,7 @@ class World:
                     self.rng.choice([1, 2, 3]), youngest_age_days=(since + 30, since + 12 * 365)
                 )
                 house = self.rng.choice(village_houses)
-                start = ANCHOR - timedelta(days=since)
+                start = self.anchor - timedelta(days=since)
                 end = start + timedelta(days=self.rng.randint(180, 6 * 365))
                 for child in children:
                     stays.append((child, house, start, end))
@@ -430,6 +449,10 @@ class World:
                     else "",
                 )
             )
+        measures = [self.measure_for(stay) for stay in stay_rows]
+        ProtectionMeasure.objects.bulk_create(measures, batch_size=5000)
+        for stay, measure in zip(stay_rows, measures, strict=True):
+            stay.measure = measure
         Stay.objects.bulk_create(stay_rows, batch_size=5000)
         sibling_groups = [g for g in groups if len(g) >= 2]
         created = SiblingGroup.objects.bulk_create(
@@ -444,6 +467,147 @@ class World:
             ],
             batch_size=5000,
         )
+
+    def measure_for(self, stay: Stay) -> ProtectionMeasure:
+        """The measure a stay is lived under: mostly judicial placements, some agreements with
+        the family, support of young adults past 18."""
+        village = stay.unit.establishment
+        adult = stay.child.age(self.anchor) >= 18 and stay.end_date is None
+        if adult:
+            basis, authority = (
+                ProtectionMeasure.LegalBasis.YOUNG_ADULT_SUPPORT,
+                ProtectionMeasure.Authority.DEPARTMENT_PRESIDENT,
+            )
+        elif self.rng.random() < 0.8:
+            basis, authority = (
+                ProtectionMeasure.LegalBasis.JUDICIAL_PLACEMENT,
+                ProtectionMeasure.Authority.JUVENILE_JUDGE,
+            )
+        else:
+            basis, authority = (
+                ProtectionMeasure.LegalBasis.ADMINISTRATIVE_AGREEMENT,
+                ProtectionMeasure.Authority.DEPARTMENT_PRESIDENT,
+            )
+        start = max(
+            stay.start_date - timedelta(days=self.rng.randint(0, 10)), stay.child.birth_date
+        )
+        return ProtectionMeasure(
+            child=stay.child,
+            establishment=village,
+            legal_basis=basis,
+            authority=authority,
+            departement=village.departement,
+            ase_referent_name=f"{self.fake.first_name()} {self.fake.last_name()}",
+            ase_referent_contact=self.fake.phone_number(),
+            start_date=start,
+            end_date=stay.end_date,
+            review_date=None
+            if stay.end_date
+            else self.anchor + timedelta(days=self.rng.randint(15, 700)),
+        )
+
+    def village_life(self, villages, houses):
+        """What a head of service finds on the board: the justifications of the separated
+        siblings with their judge notices, a waiting list, arrivals and departures to come."""
+        heads = {
+            m.establishment_id: m.user
+            for m in Membership.objects.filter(role=Role.HEAD_OF_SERVICE).select_related("user")
+        }
+        stay_of = {
+            s.child_id: s
+            for s in Stay.objects.filter(
+                end_date__isnull=True, child__in=[c for c, _s, _h in self.splits]
+            )
+        }
+        separations, notices = [], []
+        for index, (child, siblings, house) in enumerate(self.splits):
+            stay = stay_of[child.pk]
+            author = heads[house.establishment_id]
+            for sibling in siblings:
+                separations.append(
+                    SiblingSeparation(
+                        child=child,
+                        sibling=sibling,
+                        stay=stay,
+                        reason=SiblingSeparation.Reason.NO_ROOM_TOGETHER,
+                        explanation=SEPARATION_EXPLANATION,
+                        author=author,
+                    )
+                )
+            due = stay.start_date + timedelta(days=2)
+            notices.append(
+                JudgeNotification(
+                    child=child,
+                    establishment_id=house.establishment_id,
+                    kind=JudgeNotification.Kind.SEPARATION,
+                    event_date=stay.start_date,
+                    due_date=due,
+                    stay=stay,
+                    # one in five is still to do: the board and the deadlines have work to show
+                    sent_on=None if index % 5 == 0 else due - timedelta(days=1),
+                    created_by=author,
+                )
+            )
+        SiblingSeparation.objects.bulk_create(separations, batch_size=5000)
+        JudgeNotification.objects.bulk_create(notices, batch_size=5000)
+        if self.scale.villages > 10:
+            return  # the waiting lists and movements below are for the demo's eyes
+        by_village = {}
+        for house in houses:
+            by_village.setdefault(house.establishment_id, []).append(house)
+        for village in villages:
+            head = heads[village.pk]
+            requests = []
+            for urgency, size, days_ago in ((1, 3, 2), (2, 2, 20), (3, 4, 45), (3, 1, 10)):
+                children, _adults, _links = self.family(size)
+                requests.append(
+                    register_admission_request(
+                        establishment=village,
+                        children=[
+                            {
+                                "reference": new_reference(self.rng),
+                                "first_names": c.first_names,
+                                "last_name": c.last_name,
+                                "birth_date": c.birth_date,
+                                "sex": c.sex,
+                            }
+                            for c in children
+                        ],
+                        by=head,
+                        departement=village.departement,
+                        urgency=urgency,
+                        received_on=self.anchor - timedelta(days=days_ago),
+                        ase_referent_name=f"{self.fake.first_name()} {self.fake.last_name()}",
+                        ase_referent_contact=self.fake.phone_number(),
+                        needs=ADMISSION_NEEDS,
+                        visit_arrangements="Visites médiatisées de la mère un samedi sur deux.",
+                        wished_start_date=self.anchor + timedelta(days=14),
+                    )
+                )
+            # The single child's request is accepted: an arrival in a free bed in two weeks.
+            single = requests[-1]
+            free_house = next(
+                h
+                for h in by_village[village.pk]
+                if Stay.objects.current(self.anchor + timedelta(days=14)).filter(unit=h).count()
+                < h.capacity
+            )
+            accept_admission(
+                single,
+                houses={c.pk: free_house for c in single.children.all()},
+                start_date=self.anchor + timedelta(days=14),
+                by=head,
+            )
+            # Two of the eldest leave soon: majority and autonomy.
+            leaving = (
+                Stay.objects.filter(unit__establishment=village, end_date__isnull=True)
+                .select_related("child")
+                .order_by("child__birth_date")[:2]
+            )
+            for n, stay in enumerate(leaving):
+                stay.end_date = self.anchor + timedelta(days=20 + 15 * n)
+                stay.exit_reason = Stay.ExitReason.AUTONOMY if n else Stay.ExitReason.MAJORITY
+                stay.save(update_fields=["end_date", "exit_reason"])
 
     def user(self, username, first_name, last_name, role, **place) -> User:
         user = User.objects.create(
@@ -523,7 +687,7 @@ class World:
         Membership.objects.bulk_create(memberships, batch_size=2000)
 
 
-def seed(scale_name: str, *, quiet=False) -> World:
-    world = World(SCALES[scale_name], quiet=quiet)
+def seed(scale_name: str, *, quiet=False, anchor: date | None = None) -> World:
+    world = World(SCALES[scale_name], quiet=quiet, anchor=anchor)
     world.build()
     return world

@@ -1,5 +1,6 @@
 """`ancrage seed --scale demo`: deterministic, realistic, consistent with every rule."""
 
+import datetime
 import hashlib
 from io import StringIO
 
@@ -10,9 +11,9 @@ from django.db.models import Count
 
 from ancrage.accounts.models import Membership, User
 from ancrage.core.access import Role
-from ancrage.core.seeding import ANCHOR, DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
+from ancrage.core.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.organisation.models import Establishment, Unit
-from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
+from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import inverse_kind
 from ancrage.placements.models import Stay
 
@@ -55,11 +56,11 @@ def test_demo_has_staff_of_every_role_and_one_named_account_per_role(demo):
 
 def test_demo_never_overfills_a_house(demo):
     for house in Unit.objects.houses():
-        assert Stay.objects.current(ANCHOR).filter(unit=house).count() <= house.capacity
+        assert Stay.objects.current(demo.anchor).filter(unit=house).count() <= house.capacity
 
 
 def test_demo_children_live_in_sibling_groups_with_parents(demo):
-    placed = Person.objects.filter(pk__in=Stay.objects.current(ANCHOR).values("child"))
+    placed = Person.objects.filter(pk__in=Stay.objects.current(demo.anchor).values("child"))
     assert placed.count() > 60
     in_groups = placed.filter(sibling_membership__isnull=False).count()
     assert in_groups / placed.count() > 0.6
@@ -70,7 +71,7 @@ def test_demo_children_live_in_sibling_groups_with_parents(demo):
     split = 0
     for group_id in SiblingGroupMember.objects.values_list("group_id", flat=True).distinct():
         units = set(
-            Stay.objects.current(ANCHOR)
+            Stay.objects.current(demo.anchor)
             .filter(child__sibling_membership__group_id=group_id)
             .values_list("unit_id", flat=True)
         )
@@ -100,30 +101,45 @@ def test_demo_parents_are_older_than_their_children_and_children_born_before_arr
 
 def test_demo_youth_account_is_a_placed_young_person_of_sixteen_or_more(demo):
     youth = User.objects.get(username="jeune")
-    assert youth.person.age(ANCHOR) >= 16
-    assert Stay.objects.current(ANCHOR).filter(child=youth.person).exists()
+    assert youth.person.age(demo.anchor) >= 16
+    assert Stay.objects.current(demo.anchor).filter(child=youth.person).exists()
 
 
 def test_seed_is_deterministic(db):
-    seed("demo", quiet=True)
+    anchor = datetime.date(2026, 9, 1)
+    seed("demo", quiet=True, anchor=anchor)
     first = fingerprint()
+    from auditlog.models import LogEntry
+
+    from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
+    from ancrage.placements.models import (
+        AdmissionRequest,
+        JudgeNotification,
+        ProtectionMeasure,
+        SiblingSeparation,
+    )
+
     for model in (
-        Membership,
-        User,
-        SiblingGroupMember,
-        FamilyLink,
+        JudgeNotification,
+        SiblingSeparation,
         Stay,
+        ProtectionMeasure,
+        AdmissionRequest,
+        Membership,
+        SiblingGroupMember,
+        SiblingGroup,
+        FamilyLink,
+        LogEntry,
+        User,
         Person,
         Unit,
         Establishment,
+        Consortium,
+        Organisation,
+        EfopTerritory,
     ):
         model.objects.all().delete()
-    from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
-
-    Consortium.objects.all().delete()
-    Organisation.objects.all().delete()
-    EfopTerritory.objects.all().delete()
-    seed("demo", quiet=True)
+    seed("demo", quiet=True, anchor=anchor)
     assert fingerprint() == first
 
 
@@ -140,3 +156,29 @@ def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db):
     call_command("seed", "--scale", "demo", "--if-empty", stdout=out)
     assert "rien à charger" in out.getvalue()
     assert Establishment.objects.annotate(n=Count("units")).count() == 3
+
+
+def test_demo_shows_a_realistic_village_board(demo):
+    """Measures for every placed child, justified separations with their judge notices, a
+    waiting list, an arrival and departures to come."""
+    from ancrage.placements.models import (
+        AdmissionRequest,
+        JudgeNotification,
+        ProtectionMeasure,
+        SiblingSeparation,
+    )
+
+    placed = Stay.objects.current(demo.anchor)
+    assert not placed.filter(measure__isnull=True).exists()
+    assert ProtectionMeasure.objects.filter(legal_basis="judicial_placement").exists()
+    assert SiblingSeparation.objects.count() >= 1
+    assert JudgeNotification.objects.filter(kind="separation").count() == len(demo.splits)
+    assert JudgeNotification.objects.pending().exists()
+    for village in Establishment.objects.filter(kind=Establishment.Kind.VILLAGE):
+        waiting = AdmissionRequest.objects.filter(establishment=village, status="waiting")
+        assert waiting.count() == 3
+        assert waiting.first().urgency == AdmissionRequest.Urgency.EMERGENCY
+        assert Stay.objects.filter(unit__establishment=village, start_date__gt=demo.anchor).exists()
+        assert (
+            Stay.objects.filter(unit__establishment=village, end_date__gt=demo.anchor).count() == 2
+        )

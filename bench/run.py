@@ -1,0 +1,376 @@
+"""Times the pages that grow with the data, at demo and at large scale, and writes RESULTS.md.
+
+`make bench` prepares the databases (<name>_demo and <name>_large, migrated and seeded once) and
+runs this script. Each scale runs in its own process, with DATABASE_URL set before Django starts;
+the parent process gathers the figures, prints a Markdown table and writes it into RESULTS.md
+between the two markers (what lies outside them is kept). Timings are wall-clock on whatever
+machine runs this: compare figures from one run (the large ÷ demo ratio), not across machines.
+
+    .venv/bin/python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/ancrage_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ancrage_bench"
+RESULTS = BENCH_DIR / "RESULTS.md"
+START_MARK = "<!-- bench:start (written by bench/run.py) -->"
+END_MARK = "<!-- bench:end -->"
+USERNAME = "chef.service"  # the demo head of service: one village, every child who stayed there
+TRIGRAM_INDEX = "person_search_trgm_idx"
+# The search budget of the benchmark issue: p95 over the whole persons table.
+SEARCH_BUDGET_MS = 50.0
+
+
+# Measuring (in the worker process) ---------------------------------------------------------
+
+
+def summary(samples: list[float]) -> dict:
+    """Median and 95th percentile in milliseconds, and how many samples they rest on."""
+    ms = sorted(s * 1000 for s in samples)
+    p95 = statistics.quantiles(ms, n=20, method="inclusive")[18] if len(ms) > 1 else ms[0]
+    return {"n": len(ms), "median": statistics.median(ms), "p95": p95}
+
+
+def timed(call, repeat: int, time_limit: float, warmup: int = 5) -> dict:
+    """Calls `call` `repeat` times (after a few warm-up calls), stopping early past `time_limit`
+    seconds so a slow page cannot hold a shared machine for long; `n` says how many ran."""
+    for _ in range(warmup):
+        call()
+    samples, deadline = [], time.monotonic() + time_limit
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+        if time.monotonic() > deadline:
+            break
+    return summary(samples)
+
+
+def login(client, user):
+    """As tests/conftest.py's login(): logged in, second factor verified (no relaxed 2FA)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
+    import warnings
+
+    import django
+
+    # whitenoise looks for collected static files, which only production has.
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
+    django.setup()
+    from django.db import connection, transaction
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ancrage.accounts.models import User
+    from ancrage.core.models import AccessEvent
+    from ancrage.people.models import Person
+    from ancrage.placements.models import Stay
+
+    if connection.vendor == "postgresql":
+        # Fresh statistics after the seed's bulk inserts, so plans do not depend on when
+        # autovacuum last passed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    user = User.objects.get(username=USERNAME)
+    visible = Person.objects.visible_to(user)
+    if not surname:
+        # The most frequent one-word surname among the persons this user sees (ties:
+        # alphabetical); the parent passes it on so every scale searches the same name.
+        surname = (
+            visible.exclude(last_name_key__contains=" ")
+            .values("last_name_key")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "last_name_key")
+            .values_list("last_name_key", flat=True)
+            .first()
+        )
+    establishment_ids = [m.establishment_id for m in user.active_memberships if m.establishment_id]
+    stay = (
+        Stay.objects.current()
+        .filter(unit__establishment_id__in=establishment_ids)
+        .filter(child__sibling_membership__isnull=False)
+        .select_related("child")
+        .order_by("unit__name", "child__reference")
+        .first()
+    )
+    child = stay.child
+    first_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    client = Client()
+    login(client, user)
+    pages = [
+        ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}"),
+        ("person", f"Fiche d'un enfant ({child.reference})", f"/personnes/{child.reference}/"),
+        ("home", "Accueil", "/"),
+    ]
+    results = {
+        "scale": scale,
+        "vendor": connection.vendor,
+        "database": connection.settings_dict["NAME"],
+        "persons": Person.objects.count(),
+        "visible": visible.count(),
+        "surname": surname,
+        "pages": [],
+        "search": [],
+    }
+
+    def get(url):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        return response
+
+    for key, label, url in pages:
+        get(url)
+        # Queries counted apart from the timed loop: recording them slows each query down.
+        counts = []
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as captured:
+                get(url)
+            counts.append(len(captured))
+        page = {"key": key, "label": label, "url": url, "queries": max(counts)}
+        page["queries_vary"] = min(counts) != max(counts)
+        page.update(timed(lambda url=url: get(url), repeat, time_limit))
+        results["pages"].append(page)
+
+    # The search itself, over every person (no scope): the budget of the benchmark issue.
+    queries = [
+        ("surname", surname),
+        # What the page searches while the name is being typed (htmx, at each keystroke).
+        ("3 letters", surname[:3]),
+        ("2 letters", surname[:2]),
+        ("full name", f"{child.first_names_key.split()[0]} {child.last_name_key}"),
+    ]
+
+    def search(text):
+        return list(Person.objects.search(text)[:50])
+
+    def measure_search(variant):
+        for kind, text in queries:
+            matches = Person.objects.search(text).count()
+            entry = {"variant": variant, "kind": kind, "text": text, "matches": matches}
+            entry.update(timed(lambda text=text: search(text), repeat, time_limit))
+            results["search"].append(entry)
+
+    measure_search("as deployed")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX])
+            has_index = cursor.fetchone() is not None
+        results["explain"] = Person.objects.search(surname)[:50].explain(analyze=True)
+        if has_index:
+            # The same run without the index, for the before/after ratio: dropped inside a
+            # transaction that is rolled back, so the database keeps it.
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DROP INDEX {TRIGRAM_INDEX}")
+                measure_search("without trigram index")
+                results["explain_without_index"] = Person.objects.search(surname)[:50].explain(
+                    analyze=True
+                )
+                transaction.set_rollback(True)
+
+    client.logout()
+    # The access events the run wrote (one per person shown) would otherwise pile up run after
+    # run in the benchmark database and slow the home page's "recently consulted" down.
+    AccessEvent.objects.filter(user=user, pk__gt=first_event).delete()
+    return results
+
+
+# Reporting (in the parent process) ---------------------------------------------------------
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kib = int(meminfo.readline().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = f", load average {os.getloadavg()[0]:.2f} at start"
+    return f"{platform.node()}: {os.cpu_count()} CPUs (nproc){memory}{load}"
+
+
+def ratio(large, demo) -> str:
+    return f"{large / demo:.1f}×" if demo else "—"
+
+
+def report(runs: dict, started: datetime, command: str, repeat: int, host: str) -> str:
+    demo, large = runs.get("demo"), runs.get("large")
+    databases = ", ".join(f"`{run['database']}`" for run in runs.values())
+    lines = [
+        f"Run of {started:%Y-%m-%d %H:%M} UTC on {host}; PostgreSQL ({databases}).",
+        f"Command: `{command}`. {repeat} timed requests per line (after 5 warm-up requests), "
+        f"logged in as `{USERNAME}` with a verified second factor.",
+        "",
+        "| scale | persons in the database | persons `chef.service` sees |",
+        "| --- | ---: | ---: |",
+    ]
+    for run in runs.values():
+        lines.append(f"| {run['scale']} | {run['persons']:,} | {run['visible']:,} |")
+    lines += ["", "### Pages", ""]
+    header = "| page | scale | SQL queries | median (ms) | p95 (ms) | n |"
+    if demo and large:
+        header += " large ÷ demo (median) | large ÷ demo (p95) |"
+    lines += [header, _rule(header)]
+    for i in range(len((large or demo)["pages"])):
+        for run in runs.values():
+            p = run["pages"][i]
+            queries = f"{p['queries']}{' (varies)' if p['queries_vary'] else ''}"
+            row = (
+                f"| {p['label']} | {run['scale']} | {queries} | {p['median']:.1f} | "
+                f"{p['p95']:.1f} | {p['n']} |"
+            )
+            if demo and large:
+                d = demo["pages"][i]
+                row += (
+                    f" {ratio(p['median'], d['median'])} | {ratio(p['p95'], d['p95'])} |"
+                    if run is large
+                    else " | |"
+                )
+            lines.append(row)
+    lines += [
+        "",
+        "### `Person.objects.search(…)[:50]` over every person (no scope)",
+        "",
+        f"Budget: p95 ≤ {SEARCH_BUDGET_MS:.0f} ms (benchmark issue, over 300,000 persons).",
+        "",
+    ]
+    header = "| scale | variant | query | matches | median (ms) | p95 (ms) | n | within budget |"
+    lines += [header, _rule(header)]
+    for run in runs.values():
+        for s in run["search"]:
+            ok = "yes" if s["p95"] <= SEARCH_BUDGET_MS else "**no**"
+            lines.append(
+                f"| {run['scale']} | {s['variant']} | {s['kind']} `{s['text']}` | "
+                f"{s['matches']:,} | {s['median']:.1f} | {s['p95']:.1f} | {s['n']} | {ok} |"
+            )
+    last = large or demo
+    if last.get("explain"):
+        lines += [
+            "",
+            f"Plan at {last['scale']} scale (`EXPLAIN ANALYZE` of the surname search):",
+            "",
+            "```",
+            last["explain"],
+            "```",
+        ]
+    if last.get("explain_without_index"):
+        lines += ["", "The same without the trigram index:", "", "```"]
+        lines += [last["explain_without_index"], "```"]
+    return "\n".join(lines)
+
+
+def _rule(header: str) -> str:
+    """The Markdown rule under a header: figures aligned right."""
+    cells = header.strip("|").split("|")
+    numeric = ("(ms)", "queries", "matches", "÷")
+    return (
+        "|"
+        + "|".join(
+            " ---: " if any(w in c for w in numeric) or c.strip() == "n" else " --- " for c in cells
+        )
+        + "|"
+    )
+
+
+def write_results(table: str) -> None:
+    block = f"{START_MARK}\n{table}\n{END_MARK}"
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\n"
+    if START_MARK in text and END_MARK in text:
+        before, rest = text.split(START_MARK, 1)
+        after = rest.split(END_MARK, 1)[1]
+        text = before + block + after
+    else:
+        text = text.rstrip("\n") + "\n\n## Latest run\n\n" + block + "\n"
+    RESULTS.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--scales", nargs="+", default=["demo", "large"])
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per line")
+    parser.add_argument(
+        "--time-limit", type=float, default=120.0, help="seconds at most per line (then fewer)"
+    )
+    parser.add_argument("--surname", default="", help="default: the commonest in the first scale")
+    parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        result = worker(args.worker, args.surname, args.requests, args.time_limit)
+        print(json.dumps(result))
+        return
+
+    base = args.database_url or DEFAULT_DATABASE_URL
+    if not base.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/run.py needs PostgreSQL: --database-url postgres://…/ancrage_bench")
+    started = datetime.now(UTC)
+    host = machine()
+    runs, surname = {}, args.surname
+    for scale in args.scales:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"{base}_{scale}",
+            "DJANGO_SETTINGS_MODULE": "ancrage.settings",
+            # Not production (development secret key), DEBUG off, the real second factor.
+            "ANCRAGE_DEMO": "1",
+            "ANCRAGE_RELAX_2FA": "0",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "testserver",
+        }
+        command = [sys.executable, __file__, "--worker", scale]
+        command += ["--requests", str(args.requests), "--time-limit", str(args.time_limit)]
+        if surname:
+            command += ["--surname", surname]
+        print(f"== {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
+        )
+        runs[scale] = json.loads(done.stdout.strip().splitlines()[-1])
+        surname = runs[scale]["surname"]  # the same name at every scale
+    extra = [a for a in sys.argv[1:] if a != "--database-url" and a != args.database_url]
+    if os.environ.get("MAKELEVEL"):
+        invocation = "make bench" + (f' BENCH_ARGS="{" ".join(extra)}"' if extra else "")
+    else:
+        invocation = " ".join(["bench/run.py", *sys.argv[1:]])
+    table = report(runs, started, invocation, args.requests, host)
+    print(table)
+    if not args.no_write:
+        write_results(table)
+        print(f"\n→ {RESULTS.relative_to(PROJECT_DIR)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

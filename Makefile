@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers fit this size of machine; `make test PYTEST_ARGS=` runs in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install install-test lint format e2e-browser messages clean
+.PHONY: demo test install install-test lint format e2e-browser messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,23 @@ demo: install
 ## make test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
 test: install-test e2e-browser
 	ANCRAGE_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+## make bench: pages and search timed at demo and large scale on PostgreSQL (not part of CI).
+## DATABASE_URL names the base: <name>_demo and <name>_large are created, migrated and seeded once.
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ancrage_bench)
+BENCH_ENV := ANCRAGE_DEMO=1
+bench: install
+	@case "$(BENCH_DATABASE_URL)" in postgres://*|postgresql://*) ;; \
+	  *) echo "make bench demande PostgreSQL : DATABASE_URL=postgres://…/ancrage_bench"; exit 1;; esac
+	@for scale in demo large; do \
+	  url="$(BENCH_DATABASE_URL)_$$scale"; \
+	  psql "$$url" -Atqc "select 1" >/dev/null 2>&1 || \
+	    createdb --maintenance-db="$(dir $(BENCH_DATABASE_URL))postgres" "$(notdir $(BENCH_DATABASE_URL))_$$scale" || exit 1; \
+	  echo "== $$url"; \
+	  DATABASE_URL="$$url" $(BENCH_ENV) $(BIN)/ancrage migrate --noinput -v0 || exit 1; \
+	  DATABASE_URL="$$url" $(BENCH_ENV) $(BIN)/ancrage seed --scale $$scale --if-empty || exit 1; \
+	done
+	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
 
 # End-to-end tests drive Debian's Chromium; install it when missing and we may.
 e2e-browser:

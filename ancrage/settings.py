@@ -221,6 +221,12 @@ STORAGES = {
 }
 # Uploaded documents live outside the web root and are served only through access checks.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "documents"))
+# The largest document (judgment, ASE decision) one may attach to a measure, in bytes (10 MiB).
+# The reverse proxy should refuse larger request bodies before they reach Django.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Stored documents are readable by the application's user (and its group, for backups) only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

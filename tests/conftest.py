@@ -65,6 +65,15 @@ class World:
     notice: object = None  # a judge notice of `village`
     other_notice: object = None
     users: dict = field(default_factory=dict)
+    # Filled by the `case_files` fixture: Léa's records, and the outsider's.
+    visit_right: object = None
+    visit: object = None
+    other_visit_right: object = None
+    other_visit: object = None
+    measure: object = None
+    other_measure: object = None
+    document: object = None
+    other_document: object = None
 
 
 @pytest.fixture
@@ -182,6 +191,62 @@ def world(db):
         created_by=head,
     )
     return w
+
+
+@pytest.fixture
+def case_files(world):
+    """Records attached to a child's file, for Léa (`child`) and for the outsider: a visit right
+    and a planned visit, a protection measure with its judgment (a real, tiny PDF)."""
+    from django.utils import timezone
+
+    from ancrage.placements.services import (
+        attach_document,
+        plan_visit,
+        record_measure,
+        set_visit_right,
+    )
+    from tests.placements.factories import tiny_pdf, upload
+
+    head = world.users[Role.HEAD_OF_SERVICE]
+    today = datetime.date.today()
+    soon = timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    for prefix, child, relative, village in (
+        ("", world.child, world.mother, world.village),
+        ("other_", world.outsider, world.outsider_sibling, world.other_village),
+    ):
+        right = set_visit_right(
+            child,
+            relative,
+            "mediated",
+            third_party="Point rencontre de l'UDAF",
+            frequency="Un samedi sur deux",
+            start_date=today - datetime.timedelta(days=60),
+            by=head,
+        )
+        setattr(world, f"{prefix}visit_right", right)
+        visit = plan_visit(
+            right, soon, soon + datetime.timedelta(hours=2), "Maison commune", by=head
+        )
+        setattr(world, f"{prefix}visit", visit)
+        measure = record_measure(
+            child=child,
+            by=head,
+            establishment=village,
+            legal_basis="judicial_placement",
+            authority="juvenile_judge",
+            departement=village.departement,
+            start_date=today - datetime.timedelta(days=200),
+        )
+        setattr(world, f"{prefix}measure", measure)
+        document = attach_document(measure, "judgment", upload("jugement.pdf", tiny_pdf()), by=head)
+        setattr(world, f"{prefix}document", document)
+    return world
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Uploaded documents go to a temporary folder, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "documents"
 
 
 @pytest.fixture(autouse=True)

@@ -54,6 +54,13 @@ class AccessEvent(models.Model):
         "placements.village_board": _("Tableau du village"),
         "placements.waiting_list": _("Liste d'attente des admissions"),
         "placements.admission": _("Demande d'admission"),
+        "placements.visits": _("Visites et droits de visite"),
+        "placements.visit_right_add": _("Saisie d'un droit de visite"),
+        "placements.visit_plan": _("Planification d'une visite"),
+        "placements.visit_outcome": _("Compte rendu d'une visite"),
+        "placements.village_visits": _("Calendrier des visites du village"),
+        "placements.document_add": _("Ajout d'une pièce à une mesure"),
+        "placements.document": _("Téléchargement d'une pièce de la mesure"),
         "core.home": _("Dossiers récents du tableau de bord"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }

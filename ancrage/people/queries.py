@@ -41,8 +41,14 @@ def visible_person(user, reference: str, *, audit_as: str = "") -> Person:
     under that name (the page's)."""
     person = get_object_or_404(Person.objects.visible_to(user), reference=reference)
     if audit_as:
-        record_access(user, [person], audit_as, reason=_break_glass_reason(user, person))
+        record_person_read(user, person, audit_as)
     return person
+
+
+def record_person_read(user, person: Person, what: str) -> None:
+    """Record that `user` read `person`'s file on the page `what`, with the break-the-glass
+    reason when that is how the file was opened."""
+    record_access(user, [person], what, reason=_break_glass_reason(user, person))
 
 
 def person_page(user, reference: str) -> dict:
@@ -55,6 +61,10 @@ def person_page(user, reference: str) -> dict:
         "family_change": can(user, "family", "change"),
         "stay": can(user, "stay", "view"),
         "access_log": can(user, "access_log", "view"),
+        "measure_change": can(user, "measure", "change"),
+        "placement_change": can(user, "placement", "change"),
+        "judge_notice_change": can(user, "judge_notice", "change"),
+        "visit_change": can(user, "visit", "change"),
     }
     context = {"person": person, "sections": sections}
     if sections["family"]:
@@ -99,6 +109,10 @@ def person_page(user, reference: str) -> dict:
         context["stays"] = list(
             person.stays.select_related("unit__establishment").order_by("-start_date")
         )
+    # Measures and their documents, judge notices, visit rights and the next visits.
+    from ancrage.placements.queries import placement_file
+
+    context.update(placement_file(user, person))
     return context
 
 

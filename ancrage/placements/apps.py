@@ -10,6 +10,9 @@ class PlacementsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from ancrage.placements.models import Stay
+        from ancrage.placements.models import MeasureDocument, Stay, Visit, VisitRight
 
         auditlog.register(Stay)
+        auditlog.register(VisitRight)
+        auditlog.register(Visit)
+        auditlog.register(MeasureDocument)

@@ -382,9 +382,21 @@ class JudgeNotification(models.Model):
         return f"{self.get_kind_display()} · {self.child} · {self.due_date:%d/%m/%Y}"
 
 
+class VisitRightQuerySet(models.QuerySet):
+    def in_force(self, day=None):
+        """Rights covering `day` (today by default); the end date is the last day of the right."""
+        day = day or timezone.localdate()
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def not_ended(self, day=None):
+        """Rights in force on `day` or starting later."""
+        day = day or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
 class VisitRight(models.Model):
     """What the judge set for a parent or relative: free, accompanied, mediated (with a named
-    third party) or suspended visits, and how often."""
+    third party) or suspended visits, and how often. `end_date` is the last day of the right."""
 
     class Mode(models.TextChoices):
         FREE = "free", _("Libre")
@@ -421,6 +433,8 @@ class VisitRight(models.Model):
     start_date = models.DateField(_("depuis le"))
     end_date = models.DateField(_("jusqu'au"), null=True, blank=True)
 
+    objects = VisitRightQuerySet.as_manager()
+
     class Meta:
         ordering = ["child", "relative"]
         verbose_name = _("droit de visite")
@@ -438,6 +452,15 @@ class VisitRight(models.Model):
 
     def __str__(self):
         return f"{self.relative} → {self.child} · {self.get_mode_display()}"
+
+    def in_force_on(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class VisitQuerySet(models.QuerySet):
+    def planned_from(self, moment):
+        """Visits still planned that start at `moment` or later."""
+        return self.filter(status=Visit.Status.PLANNED, starts_at__gte=moment)
 
 
 class Visit(models.Model):
@@ -467,6 +490,8 @@ class Visit(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]

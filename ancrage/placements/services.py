@@ -1,26 +1,36 @@
-"""Writes on placements, each in one transaction: measures, admissions, moves and exits, with
-the house capacity and the sibling rule (Code civil art. 371-5) enforced here."""
+"""Writes on placements, each in one transaction: measures and their documents, admissions,
+moves and exits, with the house capacity and the sibling rule (Code civil art. 371-5) enforced
+here, and the family visits."""
 
 from __future__ import annotations
 
+import secrets
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import puremagic
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.organisation.models import Unit
-from ancrage.people.models import Person, SiblingGroupMember
+from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
 from ancrage.placements.models import (
     AdmissionRequest,
     JudgeNotification,
+    MeasureDocument,
     ProtectionMeasure,
     SiblingSeparation,
     Stay,
+    Visit,
+    VisitRight,
 )
 
 SEPARATION_NOTICE = timedelta(days=2)  # inform the judge within 48 h
@@ -205,6 +215,94 @@ def record_measure(
     return measure
 
 
+# The content types a measure's document may have, detected from the file's first bytes, and the
+# extension its stored name gets.
+DOCUMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+}
+
+
+def detect_document_type(uploaded_file) -> str | None:
+    """The file's type as its content says (PDF, PNG or JPEG), never as its name or the
+    browser's declared type say; None for anything else."""
+    uploaded_file.seek(0)
+    try:
+        matches = puremagic.magic_stream(uploaded_file)
+    except (puremagic.PureError, ValueError):  # unknown content, or an empty file
+        return None
+    finally:
+        uploaded_file.seek(0)
+    if not matches:
+        return None
+    # Several signatures can tie for the best confidence ("%PDF" is also an FDF form's start).
+    best = matches[0].confidence
+    for match in matches:
+        if match.confidence == best and match.mime_type in DOCUMENT_TYPES:
+            return match.mime_type
+    return None
+
+
+def _clean_file_name(name: str) -> str:
+    """The name as the user knew it, without a path or control characters, to show and to offer
+    back on download (never used to store the file)."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    if len(name) > 200:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[: 199 - len(extension)] + dot + extension) if dot else name[:200]
+    return name or _("document")
+
+
+@transaction.atomic
+def attach_document(measure: ProtectionMeasure, kind: str, uploaded_file, by) -> MeasureDocument:
+    """Attach the judgment, the ASE decision or another document to a measure: a PDF or an
+    image (PNG, JPEG) as its content shows, of `DOCUMENT_MAX_BYTES` at most, stored under a
+    random name outside the web root."""
+    if kind not in MeasureDocument.Kind.values:
+        raise ValidationError({"kind": _("Choisissez la nature de la pièce.")})
+    if uploaded_file is None:
+        raise ValidationError({"file": _("Choisissez le fichier à joindre.")})
+    limit = settings.DOCUMENT_MAX_BYTES
+    if uploaded_file.size > limit:
+        raise ValidationError(
+            {
+                "file": _("Ce fichier fait %(size)s : une pièce ne peut pas dépasser %(limit)s.")
+                % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(limit)}
+            }
+        )
+    content_type = detect_document_type(uploaded_file)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Ce fichier n'est ni un PDF ni une image PNG ou JPEG (son contenu a été "
+                    "vérifié, pas seulement son nom). Enregistrez ou numérisez la pièce dans "
+                    "l'un de ces formats."
+                )
+            }
+        )
+    document = MeasureDocument(
+        measure=measure,
+        kind=kind,
+        original_name=_clean_file_name(uploaded_file.name),
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=by,
+    )
+    # A random name: the stored file reveals nothing and cannot be guessed or collide.
+    document.file.save(
+        secrets.token_hex(16) + DOCUMENT_TYPES[content_type], uploaded_file, save=False
+    )
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
 # Admissions, moves, exits --------------------------------------------------------------------
 
 
@@ -296,8 +394,15 @@ def admit_children(
 
 
 def open_stay(child: Person) -> Stay:
-    """The stay with no departure date yet: where the child lives, or will live."""
-    stay = Stay.objects.filter(child=child, end_date__isnull=True).select_related("unit").first()
+    """The stay not over yet (no departure, or one still to come): where the child lives, or
+    will live."""
+    stay = (
+        Stay.objects.filter(child=child)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=timezone.localdate()))
+        .select_related("unit")
+        .order_by("-start_date")
+        .first()
+    )
     if stay is None:
         raise ValidationError(
             {
@@ -481,6 +586,168 @@ def mark_judge_informed(notification: JudgeNotification, *, on: date, by) -> Jud
     notification.sent_on = on
     notification.save(update_fields=["sent_on"])
     return notification
+
+
+# Family visits -------------------------------------------------------------------------------
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+@transaction.atomic
+def set_visit_right(
+    child: Person,
+    relative: Person,
+    mode: str,
+    third_party: str = "",
+    frequency: str = "",
+    overnight: bool = False,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    *,
+    by,
+) -> VisitRight:
+    """Record the visit right the judge set for one of the child's relatives. A new right for
+    the same child and relative replaces the one in force, which ends the day before."""
+    Person.objects.select_for_update().filter(pk=child.pk).first()
+    third_party = (third_party or "").strip()
+    frequency = (frequency or "").strip()
+    start_date = start_date or timezone.localdate()
+    errors = {}
+    if relative is None or not FamilyLink.objects.filter(person=child, relative=relative).exists():
+        errors["relative"] = _(
+            "%(name)s n'est pas un proche de %(child)s : enregistrez d'abord le lien familial."
+        ) % {
+            "name": relative.full_name if relative else _("Cette personne"),
+            "child": child.full_name,
+        }
+    if mode not in VisitRight.Mode.values:
+        errors["mode"] = _("Choisissez la modalité des visites.")
+    elif mode == VisitRight.Mode.MEDIATED and not third_party:
+        errors["third_party"] = _(
+            "Une visite médiatisée se fait en présence d'un tiers : indiquez qui "
+            "(service, professionnel)."
+        )
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = _("La fin du droit ne peut pas précéder son début (le %(day)s).") % {
+            "day": _day(start_date)
+        }
+    if errors:
+        raise ValidationError(errors)
+    for previous in VisitRight.objects.select_for_update().filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date), child=child, relative=relative
+    ):
+        if previous.start_date >= start_date:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "Un droit de visite de ce proche commence déjà le %(day)s : le nouveau "
+                        "droit doit commencer après."
+                    )
+                    % {"day": _day(previous.start_date)}
+                }
+            )
+        previous.end_date = start_date - timedelta(days=1)
+        previous.save(update_fields=["end_date"])
+    right = VisitRight(
+        child=child,
+        relative=relative,
+        mode=mode,
+        third_party=third_party,
+        frequency=frequency,
+        overnight=overnight,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    right.full_clean()
+    right.save()
+    return right
+
+
+@transaction.atomic
+def plan_visit(
+    right: VisitRight, starts_at: datetime, ends_at: datetime, place: str = "", *, by
+) -> Visit:
+    """Plan a visit under a right: refused while the right is suspended or on a day it does
+    not cover."""
+    right = VisitRight.objects.select_for_update().select_related("relative").get(pk=right.pk)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("La fin de la visite doit suivre son début.")})
+    if right.mode == VisitRight.Mode.SUSPENDED:
+        raise ValidationError(
+            {
+                "right": _(
+                    "Les visites de %(name)s sont suspendues : aucune visite ne peut être prévue."
+                )
+                % {"name": right.relative.full_name}
+            }
+        )
+    first_day = timezone.localtime(starts_at).date()
+    last_day = timezone.localtime(ends_at).date()
+    if not (right.in_force_on(first_day) and right.in_force_on(last_day)):
+        if right.end_date:
+            message = _("Ce droit de visite ne couvre que la période du %(start)s au %(end)s.") % {
+                "start": _day(right.start_date),
+                "end": _day(right.end_date),
+            }
+        else:
+            message = _("Ce droit de visite ne commence que le %(start)s.") % {
+                "start": _day(right.start_date)
+            }
+        raise ValidationError({"starts_at": message})
+    visit = Visit(
+        right=right,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=(place or "").strip(),
+        recorded_by=by,
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def record_visit_outcome(
+    visit: Visit, status: str, cancelled_by: str = "", observations: str = "", *, by
+) -> Visit:
+    """What happened: the visit was held (not in the future) or cancelled (by whom)."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    cancelled_by = cancelled_by or ""
+    if status not in (Visit.Status.HELD, Visit.Status.CANCELLED):
+        raise ValidationError(
+            {"status": _("Indiquez si la visite a eu lieu ou si elle a été annulée.")}
+        )
+    if status == Visit.Status.CANCELLED and cancelled_by not in Visit.CancelledBy.values:
+        raise ValidationError({"cancelled_by": _("Indiquez qui a annulé la visite.")})
+    if status == Visit.Status.HELD:
+        if cancelled_by:
+            raise ValidationError(
+                {
+                    "cancelled_by": _(
+                        "Une visite qui a eu lieu n'a pas été annulée : laissez ce champ vide."
+                    )
+                }
+            )
+        if visit.starts_at > timezone.now():
+            start = timezone.localtime(visit.starts_at)
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Cette visite est prévue le %(day)s à %(time)s : elle ne peut pas "
+                        "encore être notée comme réalisée."
+                    )
+                    % {"day": _day(start.date()), "time": start.strftime("%H:%M")}
+                }
+            )
+    visit.status = status
+    visit.cancelled_by = cancelled_by
+    visit.observations = (observations or "").strip()
+    visit.recorded_by = by
+    visit.full_clean()
+    visit.save(update_fields=["status", "cancelled_by", "observations", "recorded_by"])
+    return visit
 
 
 # The headline indicator ----------------------------------------------------------------------

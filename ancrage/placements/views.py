@@ -1,8 +1,13 @@
-"""Village pages: board, waiting list and admissions, measures, moves, exits, judge notices."""
+"""Village pages: board, waiting list and admissions, measures and their documents, moves,
+exits, judge notices, family visits and the village's visit calendar."""
+
+import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,12 +22,18 @@ from ancrage.placements.forms import (
     AdmissionRequestForm,
     ChildFormSet,
     DeclineAdmissionForm,
+    DocumentForm,
     ExitForm,
     JudgeInformedForm,
     MeasureForm,
     MoveForm,
+    VisitForm,
+    VisitOutcomeForm,
+    VisitRightForm,
 )
 from ancrage.placements.models import JudgeNotification
+
+logger = logging.getLogger(__name__)
 
 
 def _errors_to_form(form, error: ValidationError, fallback: str | None = None):
@@ -251,3 +262,118 @@ def judge_informed(request, pk):
     else:
         messages.error(request, _("Indiquez la date à laquelle le juge a été informé."))
     return redirect("people:detail", reference=notice.child.reference)
+
+
+# Family visits ---------------------------------------------------------------------------------
+
+
+@requires("visit", "view")
+def person_visits(request, reference):
+    return render(request, "placements/visits.html", queries.person_visits(request.user, reference))
+
+
+@requires("visit", "change")
+@require_http_methods(["GET", "POST"])
+def visit_right_add(request, reference):
+    person = visible_person(request.user, reference, audit_as="placements.visit_right_add")
+    form = VisitRightForm(
+        request.POST or None,
+        links=queries.relatives_for_visits(request.user, person),
+        initial={"start_date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_visit_right(person, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Le droit de visite est enregistré."))
+            return redirect("placements:visits", reference=person.reference)
+    return render(request, "placements/visit_right_form.html", {"person": person, "form": form})
+
+
+@requires("visit", "change")
+@require_http_methods(["GET", "POST"])
+def visit_plan(request, reference):
+    person = visible_person(request.user, reference, audit_as="placements.visit_plan")
+    form = VisitForm(request.POST or None, rights=queries.visit_rights_for_planning(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_visit(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("La visite est prévue."))
+            return redirect("placements:visits", reference=person.reference)
+    return render(request, "placements/visit_form.html", {"person": person, "form": form})
+
+
+@requires("visit", "change")
+@require_http_methods(["GET", "POST"])
+def visit_outcome(request, pk):
+    visit = queries.visible_visit(request.user, pk, audit_as="placements.visit_outcome")
+    initial = {
+        "status": visit.status if visit.status != visit.Status.PLANNED else None,
+        "cancelled_by": visit.cancelled_by,
+        "observations": visit.observations,
+    }
+    form = VisitOutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_visit_outcome(visit, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Le compte rendu de la visite est enregistré."))
+            return redirect("placements:visits", reference=visit.right.child.reference)
+    return render(request, "placements/visit_outcome_form.html", {"visit": visit, "form": form})
+
+
+@requires("visit", "view")
+def village_visits(request, pk):
+    return render(
+        request, "placements/village_visits.html", queries.village_visits(request.user, pk)
+    )
+
+
+# Measure documents -----------------------------------------------------------------------------
+
+
+@requires("measure", "change")
+@require_http_methods(["GET", "POST"])
+def document_add(request, pk):
+    measure = queries.visible_measure(request.user, pk, audit_as="placements.document_add")
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attach_document(
+                measure, form.cleaned_data["kind"], form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("La pièce est jointe à la mesure."))
+            detail = reverse("people:detail", kwargs={"reference": measure.child.reference})
+            return redirect(f"{detail}#mesure")
+    return render(request, "placements/document_form.html", {"measure": measure, "form": form})
+
+
+@requires("measure", "view")
+def document_download(request, pk):
+    """The document itself, only through the access checks: never shown inline, never sniffed
+    into another type by the browser, never cached."""
+    document = queries.visible_document(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        logger.error("Document %s is missing from storage (%s)", document.pk, document.file.name)
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -118,5 +118,13 @@ def test_every_audited_page_has_a_french_label():
 
 
 def test_every_audited_list_has_a_french_label():
-    for what in ("placements.village_board", "placements.waiting_list", "placements.admission"):
+    for what in (
+        "placements.village_board",
+        "placements.waiting_list",
+        "placements.admission",
+        "placements.village_visits",
+        "placements.visit_outcome",
+        "placements.document_add",
+        "placements.document",
+    ):
         assert what in AccessEvent.WHAT_LABELS

@@ -100,6 +100,22 @@ IN_VILLAGE_RECORD = {
     "placements:admission_decline": ("admission", "other_admission"),
     "placements:judge_informed": ("notice", "other_notice"),
 }
+# Records attached to a child's file (a visit, a measure, a measure's document): Léa's are in
+# scope for the roles that follow her (her house, her village, herself), the outsider's for the
+# national director, through the break-the-glass the test opens on that file.
+PERSON_RECORD = {
+    "placements:visit_outcome": ("visit", "other_visit"),
+    "placements:document_add": ("measure", "other_measure"),
+    "placements:document": ("document", "other_document"),
+}
+SEES_CHILD = {
+    Role.HOUSE_PARENT,
+    Role.FAMILY_AIDE,
+    Role.HEAD_OF_SERVICE,
+    Role.CLINICIAN,
+    Role.ESTABLISHMENT_DIRECTOR,
+    Role.YOUTH,
+}
 # Views that only accept POST are exercised with POST (with an empty form).
 POST_ONLY = {
     "accounts:logout",
@@ -136,6 +152,15 @@ def village_record(name, role, scope):
     return attr, scope == "in_scope" and in_scope_here
 
 
+def person_record(name, role, scope):
+    """The attribute of the world that fills a URL naming a record of a child's file, and
+    whether it is in scope."""
+    childs, outsiders = PERSON_RECORD[name]
+    mine, other = (outsiders, childs) if role == Role.NATIONAL_DIRECTOR else (childs, outsiders)
+    in_scope_here = scope == "in_scope" and (role in SEES_CHILD or role == Role.NATIONAL_DIRECTOR)
+    return (mine if in_scope_here else other), in_scope_here
+
+
 def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope="in_scope"):
     """The URL with its parameters filled from the world, and whether the record it names is
     in the role's scope (None: the URL names no record)."""
@@ -147,6 +172,9 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
         elif key == "pk" and name == "people:sibling_group_edit":
             group_attr = GROUP_OF.get(person_attr)
             kwargs[key] = getattr(world, group_attr).pk if group_attr else 999_999
+        elif key == "pk" and name in PERSON_RECORD:
+            attr, record_in_scope = person_record(name, role, scope)
+            kwargs[key] = getattr(world, attr).pk
         elif key == "pk" and name.startswith("placements:"):
             attr, record_in_scope = village_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk
@@ -192,7 +220,9 @@ CASES = [
 @pytest.mark.parametrize(
     ("name", "role", "scope"), CASES, ids=[f"{n}-{r.value}-{s}" for n, r, s in CASES]
 )
-def test_permission_matrix(client, world, name, role, scope):
+def test_permission_matrix(client, world, request, name, role, scope):
+    if name in PERSON_RECORD:
+        request.getfixturevalue("case_files")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
     rule = callback.access_rule
     person_attr = IN_SCOPE[role] if scope == "in_scope" else OUT_OF_SCOPE[role]
@@ -220,7 +250,9 @@ def test_permission_matrix(client, world, name, role, scope):
 
 
 @pytest.mark.parametrize("name", [n for n, _p, _c in URLS])
-def test_anonymous_is_sent_to_login_or_served_public_pages(client, world, name):
+def test_anonymous_is_sent_to_login_or_served_public_pages(client, world, request, name):
+    if name in PERSON_RECORD:
+        request.getfixturevalue("case_files")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
     url, *_ = url_for(name, pattern, world, "child")
     response = client.post(url) if name in POST_ONLY else client.get(url)

@@ -1,0 +1,190 @@
+"""Documents of a protection measure (the judgment, the ASE decision): a PDF or an image as the
+content shows, within the size limit, stored under a random name outside the web root, and
+handed out only through the access checks, each download recorded."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ancrage.core.access import Role
+from ancrage.core.models import AccessEvent
+from ancrage.placements.models import MeasureDocument
+from ancrage.placements.services import attach_document
+from tests.conftest import login
+from tests.placements.factories import tiny_pdf, tiny_png, upload
+
+
+@pytest.fixture
+def measure(case_files):
+    return case_files.measure
+
+
+@pytest.fixture
+def director(world):
+    return world.users[Role.ESTABLISHMENT_DIRECTOR]
+
+
+def stored_files(settings):
+    return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def test_a_real_pdf_and_png_are_accepted(client, world, measure, director, settings):
+    login(client, director)
+    url = f"/mesures/{measure.pk}/pieces/ajouter/"
+    response = client.post(
+        url, {"kind": "judgment", "file": upload("Jugement 2026.pdf", tiny_pdf())}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/personnes/{world.child.reference}/#mesure"
+    # the browser's word on the type is ignored: the content says PNG
+    response = client.post(
+        url,
+        {
+            "kind": "ase_decision",
+            "file": upload("décision ASE.jpg", tiny_png(), content_type="image/jpeg"),
+        },
+    )
+    assert response.status_code == 302
+    pdf, png = MeasureDocument.objects.filter(uploaded_by=director).order_by("pk")
+    assert (pdf.content_type, pdf.original_name, pdf.size) == (
+        "application/pdf",
+        "Jugement 2026.pdf",
+        len(tiny_pdf()),
+    )
+    assert (png.content_type, png.original_name, png.kind) == (
+        "image/png",
+        "décision ASE.jpg",
+        "ase_decision",
+    )
+    assert png.file.name.endswith(".png")
+    with png.file.open("rb") as handle:
+        assert handle.read() == tiny_png()
+
+
+def test_the_stored_name_is_random_and_reveals_nothing(world, measure, director, settings):
+    first = attach_document(
+        measure, "judgment", upload("jugement-martin-lea.pdf", tiny_pdf()), director
+    )
+    second = attach_document(
+        measure, "judgment", upload("jugement-martin-lea.pdf", tiny_pdf()), director
+    )
+    assert first.file.name != second.file.name
+    for document in (first, second):
+        name = Path(document.file.name).name
+        assert "martin" not in name.lower() and len(name) == 32 + len(".pdf")
+        assert Path(document.file.path).is_relative_to(settings.MEDIA_ROOT)
+
+
+def test_a_text_file_renamed_pdf_is_refused(client, world, measure, director, settings):
+    before = stored_files(settings)
+    login(client, director)
+    response = client.post(
+        f"/mesures/{measure.pk}/pieces/ajouter/",
+        {"kind": "judgment", "file": upload("jugement.pdf", b"Ceci n'est pas un PDF.\n")},
+    )
+    assert response.status_code == 200
+    assert "n'est ni un PDF ni une image PNG ou JPEG" in response.context["form"].errors["file"][0]
+    assert 'id="id_file_errors"' in response.content.decode()
+    assert MeasureDocument.objects.filter(uploaded_by=director).count() == 0
+    assert stored_files(settings) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"<html><script>alert(1)</script></html>", b"GIF89a\x01\x00\x01\x00", b"PK\x03\x04zip"],
+    ids=["html", "gif", "zip"],
+)
+def test_only_pdf_png_and_jpeg_are_accepted(world, measure, director, content):
+    with pytest.raises(ValidationError) as error:
+        attach_document(measure, "other", upload("piece.png", content, "image/png"), director)
+    assert "file" in error.value.message_dict
+
+
+def test_a_pdf_over_the_limit_is_refused(client, world, measure, director, settings):
+    settings.DOCUMENT_MAX_BYTES = len(tiny_pdf()) - 1
+    before = stored_files(settings)
+    login(client, director)
+    response = client.post(
+        f"/mesures/{measure.pk}/pieces/ajouter/",
+        {"kind": "judgment", "file": upload("jugement.pdf", tiny_pdf())},
+    )
+    assert response.status_code == 200
+    assert "une pièce ne peut pas dépasser" in response.context["form"].errors["file"][0]
+    assert MeasureDocument.objects.filter(uploaded_by=director).count() == 0
+    assert stored_files(settings) == before
+    settings.DOCUMENT_MAX_BYTES = len(tiny_pdf())
+    attach_document(measure, "judgment", upload("jugement.pdf", tiny_pdf()), director)
+
+
+def test_the_download_is_an_attachment_of_the_right_type(client, world, case_files):
+    login(client, world.users[Role.HOUSE_PARENT])
+    response = client.get(f"/pieces/{world.document.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == tiny_pdf()
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="jugement.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_download_writes_an_access_event(client, world, case_files):
+    user = world.users[Role.HOUSE_PARENT]
+    login(client, user)
+    client.get(f"/pieces/{world.document.pk}/")
+    event = AccessEvent.objects.get(user=user)
+    assert (event.person, event.action, event.what) == (
+        world.child,
+        AccessEvent.Action.VIEW,
+        "placements.document",
+    )
+    assert event.what_label == "Téléchargement d'une pièce de la mesure"
+
+
+def test_a_document_of_an_out_of_scope_child_answers_404(client, world, case_files):
+    user = world.users[Role.HEAD_OF_SERVICE]
+    login(client, user)
+    assert client.get(f"/pieces/{world.other_document.pk}/").status_code == 404
+    assert client.get(f"/mesures/{world.other_measure.pk}/pieces/ajouter/").status_code == 404
+    assert not AccessEvent.objects.filter(user=user).exists()
+
+
+def test_a_child_who_left_the_house_takes_her_documents_out_of_its_scope(client, world, case_files):
+    from ancrage.placements.services import record_exit
+
+    login(client, world.users[Role.HOUSE_PARENT])
+    assert client.get(f"/pieces/{world.document.pk}/").status_code == 200
+    record_exit(
+        child=world.child,
+        exit_date=datetime.date.today(),
+        reason="return_to_family",
+        by=world.users[Role.HEAD_OF_SERVICE],
+    )
+    assert client.get(f"/pieces/{world.document.pk}/").status_code == 404
+
+
+def test_a_missing_file_answers_404_not_an_error(client, world, case_files):
+    world.document.file.storage.delete(world.document.file.name)
+    login(client, world.users[Role.HOUSE_PARENT])
+    assert client.get(f"/pieces/{world.document.pk}/").status_code == 404
+
+
+def test_documents_are_listed_on_the_person_page_with_download_links(client, world, case_files):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    page = client.get(f"/personnes/{world.child.reference}/").content.decode()
+    assert f'href="/pieces/{world.document.pk}/"' in page
+    assert "Jugement" in page and "jugement.pdf" in page
+    assert f'href="/mesures/{world.measure.pk}/pieces/ajouter/"' in page
+    # the clinician may read them, not add any
+    login(client, world.users[Role.CLINICIAN])
+    page = client.get(f"/personnes/{world.child.reference}/").content.decode()
+    assert f'href="/pieces/{world.document.pk}/"' in page
+    assert "/pieces/ajouter/" not in page
+
+
+def test_the_family_aide_sees_no_measure_nor_document(client, world, case_files):
+    login(client, world.users[Role.FAMILY_AIDE])
+    page = client.get(f"/personnes/{world.child.reference}/").content.decode()
+    assert "Mesure de protection" not in page and "/pieces/" not in page
+    assert client.get(f"/pieces/{world.document.pk}/").status_code == 403

@@ -1,0 +1,212 @@
+"""Village pages: what they show, bad input refused where it happened, query counts pinned."""
+
+import datetime
+
+import pytest
+
+from ancrage.core.access import Role
+from ancrage.core.models import AccessEvent
+from ancrage.people.models import FamilyLink
+from ancrage.people.services import link_relatives
+from ancrage.placements.models import AdmissionRequest, Stay
+from ancrage.placements.services import admit_children
+from tests.conftest import login
+from tests.organisation.factories import HouseFactory
+from tests.people.factories import PersonFactory
+
+TODAY = datetime.date.today()
+
+
+def grow_village(world, n):
+    """n more houses with a sibling pair each, and n waiting requests."""
+    head = world.users[Role.HEAD_OF_SERVICE]
+    for i in range(n):
+        house = HouseFactory(establishment=world.village, name=f"Maison {i}")
+        a, b = PersonFactory(), PersonFactory()
+        link_relatives(a, b, FamilyLink.Kind.SIBLING)
+        admit_children(
+            placements={a: house, b: house}, start_date=TODAY - datetime.timedelta(days=10), by=head
+        )
+        from ancrage.placements.services import register_admission_request
+
+        register_admission_request(
+            establishment=world.village,
+            children=[{"first_names": f"Att{i}", "last_name": "Ente"}],
+            by=head,
+            departement="44",
+        )
+
+
+PAGES = {
+    "board": (lambda w: f"/villages/{w.village.pk}/", 14),
+    "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 12),
+    "admission": (lambda w: f"/admissions/{w.admission.pk}/", 12),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("size", [0, 6])
+def test_village_page_query_count_is_pinned(client, world, django_assert_num_queries, page, size):
+    grow_village(world, size)
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    url, budget = PAGES[page]
+    with django_assert_num_queries(budget):
+        response = client.get(url(world))
+    assert response.status_code == 200
+
+
+def test_board_shows_houses_beds_children_and_rates(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.get(f"/villages/{world.village.pk}/")
+    page = response.content.decode()
+    assert "Maison des Tilleuls" in page and "Maison des Cèdres" in page
+    assert "Léa Martin" in page and "Hugo Martin" in page
+    # Léa and Hugo live apart: the village's co-placement is 0 / 2
+    assert response.context["co_placement"].together == 0
+    assert response.context["co_placement"].with_siblings == 2
+    shown = AccessEvent.objects.filter(what="placements.village_board").values_list(
+        "person_id", flat=True
+    )
+    assert set(shown) == {world.child.pk, world.sibling.pk}
+
+
+def test_board_shows_no_names_to_finance(client, world):
+    login(client, world.users[Role.FINANCE])
+    response = client.get(f"/villages/{world.village.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Léa" not in page and "Hugo" not in page
+    assert "places occupées" in page
+    assert not AccessEvent.objects.exists()
+
+
+def test_admission_form_creates_the_request_with_its_children(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    data = {
+        "enfants-TOTAL_FORMS": "4",
+        "enfants-INITIAL_FORMS": "0",
+        "enfants-MIN_NUM_FORMS": "0",
+        "enfants-MAX_NUM_FORMS": "8",
+        "enfants-0-first_names": "Nour",
+        "enfants-0-last_name": "Haddad",
+        "enfants-0-birth_date": "2015-03-01",
+        "enfants-0-sex": "F",
+        "enfants-1-first_names": "Adam",
+        "enfants-1-last_name": "Haddad",
+        "enfants-1-birth_date": "2017-06-01",
+        "enfants-1-sex": "M",
+        "received_on": TODAY.isoformat(),
+        "urgency": "2",
+        "departement": "44",
+    }
+    response = client.post(f"/villages/{world.village.pk}/admissions/nouvelle/", data)
+    assert response.status_code == 302
+    request = AdmissionRequest.objects.get(children__first_names="Nour")
+    assert sorted(c.first_names for c in request.children.all()) == ["Adam", "Nour"]
+
+
+def test_admission_form_without_children_is_refused_and_saves_nothing(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    before = AdmissionRequest.objects.count()
+    response = client.post(
+        f"/villages/{world.village.pk}/admissions/nouvelle/",
+        {
+            "enfants-TOTAL_FORMS": "4",
+            "enfants-INITIAL_FORMS": "0",
+            "enfants-MIN_NUM_FORMS": "0",
+            "enfants-MAX_NUM_FORMS": "8",
+            "received_on": TODAY.isoformat(),
+            "urgency": "3",
+            "departement": "99",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Indiquez au moins un enfant." in page
+    assert "Saisissez un code de département valide" in page
+    assert AdmissionRequest.objects.count() == before
+
+
+def test_accepting_over_capacity_says_so_at_the_house_and_saves_nothing(client, world):
+    full = HouseFactory(establishment=world.village, capacity=1)
+    Stay.objects.create(
+        child=PersonFactory(), unit=full, start_date=TODAY - datetime.timedelta(days=3)
+    )
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    child = world.admission.children.get()
+    response = client.post(
+        f"/admissions/{world.admission.pk}/accepter/",
+        {"start_date": TODAY.isoformat(), f"house_{child.pk}": full.pk},
+    )
+    assert response.status_code == 422
+    assert "n&#x27;a que 0 place(s) libre(s)" in response.content.decode()
+    world.admission.refresh_from_db()
+    assert world.admission.status == "waiting"
+
+
+def test_declining_shows_the_reason_in_the_waiting_list(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/admissions/{world.admission.pk}/refuser/",
+        {"decline_reason": "Fratrie de 6 : aucune maison adaptée"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/villages/{world.village.pk}/admissions/").content.decode()
+    assert "Fratrie de 6 : aucune maison adaptée" in page
+
+
+def test_move_form_asks_for_the_separation_justification_at_its_field(client, world):
+    house = HouseFactory(establishment=world.village)
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    url = f"/personnes/{world.sibling.reference}/changer-de-maison/"
+    # Hugo moves to a third house: he still does not live with Léa, nothing new is separated.
+    response = client.post(
+        url, {"house": house.pk, "move_date": (TODAY + datetime.timedelta(days=1)).isoformat()}
+    )
+    assert response.status_code == 302
+    # Léa's brother now lives in `house`; moving Léa into the second house keeps them apart: no
+    # new separation either. Bring Hugo to Léa, then take Léa away: that separates them.
+    client.post(
+        url,
+        {"house": world.house.pk, "move_date": (TODAY + datetime.timedelta(days=2)).isoformat()},
+    )
+    response = client.post(
+        f"/personnes/{world.child.reference}/changer-de-maison/",
+        {
+            "house": world.second_house.pk,
+            "move_date": (TODAY + datetime.timedelta(days=3)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "ne vivraient plus ensemble" in response.content.decode()
+
+
+def test_exit_form_refuses_an_exit_before_arrival(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/personnes/{world.child.reference}/sortie/",
+        {"exit_date": "2000-01-01", "reason": "return_to_family"},
+    )
+    assert response.status_code == 200
+    assert "La sortie doit suivre l&#x27;arrivée" in response.content.decode()
+    assert Stay.objects.get(child=world.child).end_date is None
+
+
+def test_judge_notice_is_marked_done(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/informations-juge/{world.notice.pk}/fait/", {"sent_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 302
+    world.notice.refresh_from_db()
+    assert world.notice.sent_on == TODAY
+
+
+def test_judge_notice_cannot_be_done_in_the_future(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    client.post(
+        f"/informations-juge/{world.notice.pk}/fait/",
+        {"sent_on": (TODAY + datetime.timedelta(days=3)).isoformat()},
+    )
+    world.notice.refresh_from_db()
+    assert world.notice.sent_on is None

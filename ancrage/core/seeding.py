@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -26,7 +26,14 @@ from ancrage.people.models import (
     SiblingGroupMember,
     new_reference,
 )
-from ancrage.placements.models import JudgeNotification, ProtectionMeasure, SiblingSeparation, Stay
+from ancrage.placements.models import (
+    JudgeNotification,
+    ProtectionMeasure,
+    SiblingSeparation,
+    Stay,
+    Visit,
+    VisitRight,
+)
 from ancrage.placements.services import accept_admission, register_admission_request
 
 DEMO_PASSWORD = "ancrage-demo-2026"  # noqa: S105 (printed on purpose: demo accounts only)
@@ -551,7 +558,8 @@ class World:
         SiblingSeparation.objects.bulk_create(separations, batch_size=5000)
         JudgeNotification.objects.bulk_create(notices, batch_size=5000)
         if self.scale.villages > 10:
-            return  # the waiting lists and movements below are for the demo's eyes
+            return  # the waiting lists, movements and visits below are for the demo's eyes
+        self.family_visits(villages, heads)
         by_village = {}
         for house in houses:
             by_village.setdefault(house.establishment_id, []).append(house)
@@ -608,6 +616,66 @@ class World:
                 stay.end_date = self.anchor + timedelta(days=20 + 15 * n)
                 stay.exit_reason = Stay.ExitReason.AUTONOMY if n else Stay.ExitReason.MAJORITY
                 stay.save(update_fields=["end_date", "exit_reason"])
+
+    def family_visits(self, villages, heads):
+        """Each placed child's mother has a visit right (free, accompanied, mediated with a named
+        third party, now and then suspended); visits held or cancelled in the last weeks, others
+        planned in the next four."""
+        paris = timezone.get_current_timezone()
+        mothers = dict(
+            FamilyLink.objects.filter(
+                kind=FamilyLink.Kind.MOTHER,
+                person__in=Stay.objects.current(self.anchor).values("child"),
+            ).values_list("person_id", "relative_id")
+        )
+        village_of = dict(
+            Stay.objects.current(self.anchor).values_list("child_id", "unit__establishment_id")
+        )
+        modes = [VisitRight.Mode.MEDIATED, VisitRight.Mode.ACCOMPANIED, VisitRight.Mode.FREE]
+        rights, visits = [], []
+        for n, (child_id, mother_id) in enumerate(sorted(mothers.items())):
+            mode = VisitRight.Mode.SUSPENDED if n % 11 == 5 else modes[n % 3]
+            right = VisitRight(
+                child_id=child_id,
+                relative_id=mother_id,
+                mode=mode,
+                third_party="Éducatrice du service de médiation familiale"
+                if mode == VisitRight.Mode.MEDIATED
+                else "",
+                frequency=self.rng.choice(
+                    ["Un samedi sur deux", "Une fois par mois", "Chaque mercredi après-midi"]
+                ),
+                overnight=mode == VisitRight.Mode.FREE and n % 2 == 0,
+                start_date=self.anchor - timedelta(days=self.rng.randint(60, 700)),
+            )
+            rights.append(right)
+            if mode == VisitRight.Mode.SUSPENDED:
+                continue
+            for weeks in (-3, -1, 1, 3):
+                day = self.anchor + timedelta(days=7 * weeks + self.rng.randint(0, 3))
+                starts_at = datetime.combine(day, time(14, 0), tzinfo=paris)
+                past = weeks < 0
+                cancelled = past and self.rng.random() < 0.2
+                visits.append(
+                    Visit(
+                        right=right,
+                        starts_at=starts_at,
+                        ends_at=starts_at + timedelta(hours=2),
+                        place="Salle des familles du village"
+                        if mode != VisitRight.Mode.FREE
+                        else "Au domicile de la mère",
+                        status=Visit.Status.CANCELLED
+                        if cancelled
+                        else (Visit.Status.HELD if past else Visit.Status.PLANNED),
+                        cancelled_by=Visit.CancelledBy.FAMILY if cancelled else "",
+                        observations="Visite annulée la veille par la mère."
+                        if cancelled
+                        else ("Moment chaleureux ; l'enfant a montré ses cahiers." if past else ""),
+                        recorded_by=heads[village_of[child_id]] if past else None,
+                    )
+                )
+        VisitRight.objects.bulk_create(rights, batch_size=2000)
+        Visit.objects.bulk_create(visits, batch_size=2000)
 
     def user(self, username, first_name, last_name, role, **place) -> User:
         user = User.objects.create(

@@ -54,6 +54,7 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = ProtectionMeasure
         fields = [
+            "renews",
             "establishment",
             "legal_basis",
             "authority",
@@ -66,10 +67,17 @@ class MeasureForm(forms.ModelForm):
         ]
         widgets = {"start_date": DATE, "review_date": DATE, "end_date": DATE}
 
-    def __init__(self, *args, villages, **kwargs):
+    def __init__(self, *args, villages, renewable, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["establishment"].queryset = villages
         self.fields["establishment"].empty_label = None
+        # Only the child's measures not yet renewed; leave empty for a first measure.
+        self.fields["renews"].queryset = renewable
+        self.fields["renews"].required = False
+        self.fields["renews"].empty_label = _("— nouvelle mesure —")
+        self.fields["renews"].help_text = _(
+            "Un renouvellement met fin à la mesure renouvelée la veille de son début."
+        )
 
     def clean(self):
         cleaned = super().clean()

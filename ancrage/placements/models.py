@@ -14,8 +14,10 @@ from ancrage.organisation.models import departement_code
 
 class ProtectionMeasureQuerySet(models.QuerySet):
     def in_force(self, day=None):
+        """Measures covering `day`; a measure's end date is its last day (a renewal starts the
+        day after)."""
         day = day or timezone.localdate()
-        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gt=day))
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 class ProtectionMeasure(models.Model):

@@ -31,7 +31,7 @@ from ancrage.placements.forms import (
     VisitOutcomeForm,
     VisitRightForm,
 )
-from ancrage.placements.models import JudgeNotification
+from ancrage.placements.models import JudgeNotification, ProtectionMeasure
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,8 @@ def admission_decline(request, pk):
 def measure_create(request, reference):
     person = visible_person(request.user, reference, audit_as="placements.measure_create")
     villages = _villages(request.user)
-    form = MeasureForm(request.POST or None, villages=villages)
+    renewable = ProtectionMeasure.objects.filter(child=person, renewal__isnull=True)
+    form = MeasureForm(request.POST or None, villages=villages, renewable=renewable)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_measure(child=person, by=request.user, **form.cleaned_data)
@@ -252,15 +253,27 @@ def judge_informed(request, pk):
         pk=pk,
     )
     form = JudgeInformedForm(request.POST)
+    error = None
     if form.is_valid():
         try:
-            services.mark_judge_informed(notice, on=form.cleaned_data["sent_on"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("L'information du juge est notée comme faite."))
+            notice = services.mark_judge_informed(
+                notice, on=form.cleaned_data["sent_on"], by=request.user
+            )
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
     else:
-        messages.error(request, _("Indiquez la date à laquelle le juge a été informé."))
+        error = _("Indiquez la date à laquelle le juge a été informé.")
+    if request.htmx:
+        # Only the state cell of the notice changes: no page reload.
+        return render(
+            request,
+            "placements/_judge_notice_state.html",
+            {"n": notice, "error": error, "can_change": True},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("L'information du juge est notée comme faite."))
     return redirect("people:detail", reference=notice.child.reference)
 
 

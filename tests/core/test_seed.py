@@ -117,9 +117,13 @@ def test_seed_is_deterministic(db):
         JudgeNotification,
         ProtectionMeasure,
         SiblingSeparation,
+        Visit,
+        VisitRight,
     )
 
     for model in (
+        Visit,
+        VisitRight,
         JudgeNotification,
         SiblingSeparation,
         Stay,
@@ -182,3 +186,15 @@ def test_demo_shows_a_realistic_village_board(demo):
         assert (
             Stay.objects.filter(unit__establishment=village, end_date__gt=demo.anchor).count() == 2
         )
+
+
+def test_demo_has_family_visits_held_cancelled_and_planned(demo):
+    from ancrage.placements.models import Visit, VisitRight
+
+    assert VisitRight.objects.filter(mode="mediated").exclude(third_party="").exists()
+    assert VisitRight.objects.filter(mode="suspended").exists()
+    assert not Visit.objects.filter(right__mode="suspended").exists()
+    statuses = set(Visit.objects.values_list("status", flat=True))
+    assert statuses == {"planned", "held", "cancelled"}
+    assert not Visit.objects.filter(status="held", starts_at__date__gt=demo.anchor).exists()
+    assert not Visit.objects.filter(status="cancelled", cancelled_by="").exists()

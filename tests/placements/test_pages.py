@@ -210,3 +210,55 @@ def test_judge_notice_cannot_be_done_in_the_future(client, world):
     )
     world.notice.refresh_from_db()
     assert world.notice.sent_on is None
+
+
+def test_measure_form_renews_a_measure(client, world):
+    from ancrage.placements.models import ProtectionMeasure
+    from ancrage.placements.services import record_measure
+
+    first = record_measure(
+        child=world.child,
+        by=world.users[Role.HEAD_OF_SERVICE],
+        establishment=world.village,
+        legal_basis="judicial_placement",
+        authority="juvenile_judge",
+        departement="44",
+        start_date=TODAY - datetime.timedelta(days=365),
+        review_date=TODAY,
+    )
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/personnes/{world.child.reference}/mesures/nouvelle/",
+        {
+            "renews": first.pk,
+            "establishment": world.village.pk,
+            "legal_basis": "judicial_placement",
+            "authority": "juvenile_judge",
+            "departement": "44",
+            "start_date": (TODAY + datetime.timedelta(days=1)).isoformat(),
+            "review_date": (TODAY + datetime.timedelta(days=366)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.end_date == TODAY
+    assert ProtectionMeasure.objects.get(renews=first).start_date == TODAY + datetime.timedelta(
+        days=1
+    )
+
+
+def test_judge_notice_marked_done_without_a_page_reload(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/informations-juge/{world.notice.pk}/fait/",
+        {"sent_on": TODAY.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert f"fait le {TODAY:%d/%m/%Y}" in fragment
+    bad = client.post(
+        f"/informations-juge/{world.other_notice.pk}/fait/", {"sent_on": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert bad.status_code == 404  # another village's notice

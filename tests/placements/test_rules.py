@@ -538,3 +538,27 @@ def test_board_and_waiting_list_for_another_village_answer_404(client, world):
 def test_new_village_is_unknown_to_its_neighbours(world):
     village = VillageFactory(organisation=world.organisation)
     assert village.pk != world.village.pk
+
+
+def test_a_measure_is_in_force_until_its_last_day_and_its_renewal_the_day_after(world, head):
+    first = record_measure(
+        child=world.child,
+        by=head,
+        establishment=world.village,
+        legal_basis="judicial_placement",
+        authority="juvenile_judge",
+        departement="44",
+        start_date=TODAY - datetime.timedelta(days=30),
+    )
+    renewal = record_measure(
+        child=world.child,
+        by=head,
+        renews=first,
+        establishment=world.village,
+        legal_basis="judicial_placement",
+        authority="juvenile_judge",
+        departement="44",
+        start_date=TODAY + datetime.timedelta(days=1),
+    )
+    assert list(ProtectionMeasure.objects.in_force(TODAY)) == [first]  # its last day
+    assert list(ProtectionMeasure.objects.in_force(TODAY + datetime.timedelta(days=1))) == [renewal]

@@ -1,4 +1,7 @@
+"""Forms of the shared kernel, and the one way a service's refusal reaches a form."""
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.core.services import MINIMUM_REASON_LENGTH
@@ -18,3 +21,13 @@ class BreakGlassForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Ce motif est enregistré et visible par la direction de l'établissement."),
     )
+
+
+def errors_to_form(form, error: ValidationError, fallback: str | None = None) -> None:
+    """Put a service's refusal where it happened: at the field it names when the form has that
+    field, else at `fallback` (a field, or None for the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else fallback, errors)
+    else:
+        form.add_error(fallback, error.messages)

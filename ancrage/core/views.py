@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ancrage.core import queries, services
 from ancrage.core.access import authenticated, public, requires
-from ancrage.core.forms import BreakGlassForm
+from ancrage.core.forms import BreakGlassForm, errors_to_form
 from ancrage.core.models import BreakGlass
 
 
@@ -40,8 +40,7 @@ def break_glass(request):
                 request.user, form.cleaned_data["reference"], form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
+            errors_to_form(form, error)
         else:
             messages.warning(
                 request,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ancrage.core.access import can, requires
+from ancrage.core.forms import errors_to_form
 from ancrage.people import queries, services
 from ancrage.people.forms import FamilyLinkForm, IdentityForm, PersonSearchForm, SiblingGroupForm
 from ancrage.people.models import Person, SiblingGroup
@@ -59,8 +60,7 @@ def person_edit(request, reference):
         try:
             services.update_identity(person, changes)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("L'identité est mise à jour."))
             return redirect("people:detail", reference=person.reference)
@@ -86,8 +86,7 @@ def family_link_add(request, reference):
                 person, form.cleaned_data["relative"], form.cleaned_data["kind"], by=request.user
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else "relative_reference", errors)
+            errors_to_form(form, error, fallback="relative_reference")
         else:
             messages.success(request, _("Le lien familial est enregistré."))
             return redirect("people:detail", reference=person.reference)
@@ -122,8 +121,7 @@ def sibling_group_edit(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La fratrie est mise à jour."))
             return redirect("people:detail", reference=group.members.first().reference)

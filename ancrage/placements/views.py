@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.core.access import requires
+from ancrage.core.forms import errors_to_form
 from ancrage.core.queries import establishments_for
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.people.queries import visible_person
@@ -34,15 +35,6 @@ from ancrage.placements.forms import (
 from ancrage.placements.models import JudgeNotification, ProtectionMeasure
 
 logger = logging.getLogger(__name__)
-
-
-def _errors_to_form(form, error: ValidationError, fallback: str | None = None):
-    """Put a service's refusal at the field it names (or at the top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else fallback, errors)
-    else:
-        form.add_error(fallback, error.messages)
 
 
 def _villages(user):
@@ -83,7 +75,7 @@ def admission_create(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request, _("La demande d'admission est inscrite sur la liste d'attente.")
@@ -133,7 +125,7 @@ def admission_accept(request, pk):
                 justification=form.justification(),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request, _("Admission enregistrée : les enfants sont attendus dans leur maison.")
@@ -163,7 +155,7 @@ def admission_decline(request, pk):
                 admission, reason=form.cleaned_data["decline_reason"], by=request.user
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La demande est refusée ; le motif est enregistré."))
             return redirect("placements:waiting_list", pk=admission.establishment_id)
@@ -192,7 +184,7 @@ def measure_create(request, reference):
         try:
             services.record_measure(child=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La mesure de protection est enregistrée."))
             return redirect("people:detail", reference=person.reference)
@@ -215,7 +207,7 @@ def move(request, reference):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Le changement de maison est enregistré."))
             return redirect("people:detail", reference=person.reference)
@@ -237,7 +229,7 @@ def exit_(request, reference):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La sortie est enregistrée."))
             return redirect("people:detail", reference=person.reference)
@@ -298,7 +290,7 @@ def visit_right_add(request, reference):
         try:
             services.set_visit_right(person, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Le droit de visite est enregistré."))
             return redirect("placements:visits", reference=person.reference)
@@ -314,7 +306,7 @@ def visit_plan(request, reference):
         try:
             services.plan_visit(**form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La visite est prévue."))
             return redirect("placements:visits", reference=person.reference)
@@ -335,7 +327,7 @@ def visit_outcome(request, pk):
         try:
             services.record_visit_outcome(visit, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Le compte rendu de la visite est enregistré."))
             return redirect("placements:visits", reference=visit.right.child.reference)
@@ -363,7 +355,7 @@ def document_add(request, pk):
                 measure, form.cleaned_data["kind"], form.cleaned_data["file"], by=request.user
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("La pièce est jointe à la mesure."))
             detail = reverse("people:detail", kwargs={"reference": measure.child.reference})

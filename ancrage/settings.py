@@ -35,6 +35,23 @@ if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40)
         "(or set DEBUG=1 / ANCRAGE_DEMO=1 for a local run)."
     )
 
+# Encryption at rest of sensitive free text (safeguarding narratives) with
+# django-fernet-encrypted-fields: each key is derived from SECRET_KEY (and SECRET_KEY_FALLBACKS)
+# and one salt of SALT_KEY. The first salt encrypts, every salt decrypts: to rotate, put a new
+# salt first in FIELD_ENCRYPTION_SALTS, re-save the rows (`ancrage reencrypt_incidents`), then
+# drop the old salt. See docs/decisions.md.
+DEVELOPMENT_SALT_KEY = "ancrage-development-salt-never-use-in-production"
+SALT_KEY = env_list("FIELD_ENCRYPTION_SALTS", "" if PRODUCTION else DEVELOPMENT_SALT_KEY)
+if PRODUCTION and (
+    not SALT_KEY or DEVELOPMENT_SALT_KEY in SALT_KEY or any(len(salt) < 32 for salt in SALT_KEY)
+):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_SALTS must hold one or more random values of 32 characters or more, "
+        "separated by commas (the first one encrypts), in production."
+    )
+# An old SECRET_KEY kept here still decrypts what was encrypted under it.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not PRODUCTION else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -57,6 +74,7 @@ INSTALLED_APPS = [
     "ancrage.organisation",
     "ancrage.people",
     "ancrage.placements",
+    "ancrage.safeguarding",
 ]
 
 MIDDLEWARE = [

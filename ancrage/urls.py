@@ -6,5 +6,6 @@ urlpatterns = [
     path("compte/", include("ancrage.accounts.urls")),
     path("personnes/", include("ancrage.people.urls")),
     path("", include("ancrage.placements.urls")),
+    path("", include("ancrage.safeguarding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -74,6 +74,10 @@ class World:
     other_measure: object = None
     document: object = None
     other_document: object = None
+    # Filled by the `incidents` fixture: an incident in `village` reported by the house parent
+    # about Léa, and one in another organisation's village.
+    incident: object = None
+    other_incident: object = None
 
 
 @pytest.fixture
@@ -240,6 +244,36 @@ def case_files(world):
         setattr(world, f"{prefix}measure", measure)
         document = attach_document(measure, "judgment", upload("jugement.pdf", tiny_pdf()), by=head)
         setattr(world, f"{prefix}document", document)
+    return world
+
+
+@pytest.fixture
+def incidents(world):
+    """A safeguarding incident in `village`, reported by Léa's house parent (Léa a victim, her
+    brother a witness), and one in the other organisation's village."""
+    from django.utils import timezone
+
+    from ancrage.safeguarding.models import Incident
+    from ancrage.safeguarding.services import report_incident
+
+    world.incident = report_incident(
+        establishment=world.village,
+        occurred_at=timezone.now() - datetime.timedelta(hours=2),
+        place="Salle commune de la maison des Tilleuls",
+        narrative="Léa a été bousculée violemment pendant le goûter.",
+        adults_involved="Un intervenant extérieur présent",
+        immediate_measures="Léa a été mise à l'abri et examinée par l'infirmière.",
+        children=[(world.child, "victim"), (world.sibling, "witness")],
+        by=world.users[Role.HOUSE_PARENT],
+    )
+    world.other_incident = Incident.objects.create(
+        establishment=world.foreign_village,
+        occurred_at=timezone.now() - datetime.timedelta(days=1),
+        place="Jardin",
+        narrative="Fugue signalée à la gendarmerie.",
+        reporter=UserFactory(username="autre-association"),
+    )
+    world.other_incident.involved.create(person=world.stranger, role="victim")
     return world
 
 

@@ -67,12 +67,18 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   admission       the ASE's admission requests and the village's waiting list
 #   judge_notice    the tasks "inform the judge" created by the sibling rule and placement changes
 #   visit           visit and contact rights of parents and relatives, planned and held visits
+#   incident        safeguarding incidents: "report" writes one, "view" reads the incidents in
+#                   scope (Incident.objects.visible_to: one's own reports; the village's for the
+#                   roles that "qualify", which also handle and close them; the organisation's for
+#                   the national director)
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
 #   administration  users, memberships and settings in the admin site
 V, S, C, U = "view", "search", "change", "use"
+REPORT, QUALIFY = "report", "qualify"
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.HOUSE_PARENT: {
+        "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "judge_notice": frozenset({V}),
         "visit": frozenset({V, C}),
@@ -83,6 +89,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.FAMILY_AIDE: {
+        "incident": frozenset({V, REPORT}),
         "visit": frozenset({V}),
         "person": frozenset({V, S}),
         "family": frozenset({V}),
@@ -90,6 +97,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.HEAD_OF_SERVICE: {
+        "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
         "admission": frozenset({V, C}),
@@ -103,6 +111,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.CLINICIAN: {
+        "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "admission": frozenset({V}),
         "judge_notice": frozenset({V}),
@@ -114,6 +123,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.ESTABLISHMENT_DIRECTOR: {
+        "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
         "admission": frozenset({V, C}),
@@ -140,6 +150,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.NATIONAL_DIRECTOR: {
+        "incident": frozenset({V}),
         "measure": frozenset({V}),
         "visit": frozenset({V}),
         # Nominative files only through break-the-glass; the scope holds nothing else.

@@ -61,6 +61,8 @@ class AccessEvent(models.Model):
         "placements.village_visits": _("Calendrier des visites du village"),
         "placements.document_add": _("Ajout d'une pièce à une mesure"),
         "placements.document": _("Téléchargement d'une pièce de la mesure"),
+        "safeguarding.incident": _("Signalement (bientraitance)"),
+        "safeguarding.list": _("Liste des signalements du village"),
         "core.home": _("Dossiers récents du tableau de bord"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }

@@ -116,6 +116,10 @@ def person_page(user, reference: str) -> dict:
     from ancrage.placements.queries import placement_file
 
     context.update(placement_file(user, person))
+    # That a safeguarding record exists, only to those who may read it (see Incident.visible_to).
+    from ancrage.safeguarding.queries import incidents_about
+
+    context["incidents"] = incidents_about(user, person)
     return context
 
 

@@ -104,6 +104,8 @@ def village_board(user, pk) -> dict:
         "co_placement_all": rates["all"],
         "with_names": with_names,
         "with_visits": can(user, "visit", "view"),
+        "with_incidents": can(user, "incident", "view"),
+        "can_report_incident": can(user, "incident", "report"),
         "today": today,
         "horizon": horizon,
         "pending_notices": JudgeNotification.objects.pending().filter(establishment=village).count()

@@ -187,15 +187,48 @@ def test_production_refuses_to_start_with_the_default_secret():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "salts", [None, "", "ancrage-development-salt-never-use-in-production", "court"]
+)
+def test_production_refuses_to_start_without_field_encryption_salts(salts):
+    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50}
+    if salts is not None:
+        env["FIELD_ENCRYPTION_SALTS"] = salts
+    result = _settings_in_subprocess(env, "s.SALT_KEY")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_SALTS" in result.stderr
+
+
+def test_production_reads_the_salts_first_one_encrypting():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "x" * 50,
+        "FIELD_ENCRYPTION_SALTS": "a" * 32 + "," + "b" * 32,
+    }
+    result = _settings_in_subprocess(env, "s.SALT_KEY")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(["a" * 32, "b" * 32])
+
+
 def test_production_refuses_the_relaxed_two_factor():
-    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, "ANCRAGE_RELAX_2FA": "1"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "x" * 50,
+        "ANCRAGE_RELAX_2FA": "1",
+        "FIELD_ENCRYPTION_SALTS": "s" * 40,
+    }
     result = _settings_in_subprocess(env, "s.SECRET_KEY")
     assert result.returncode != 0
     assert "ANCRAGE_RELAX_2FA" in result.stderr
 
 
 def test_production_sends_hsts_and_secure_cookies():
-    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ancrage.example"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "ancrage.example",
+        "FIELD_ENCRYPTION_SALTS": "s" * 40,
+    }
     result = _settings_in_subprocess(
         env,
         "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"

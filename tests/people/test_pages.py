@@ -110,8 +110,9 @@ def grow_family(world, n):
 
 
 PAGES = {
-    # with Léa's measure and its document, her visit right and next visit (`case_files`)
-    "person": (lambda w: f"/personnes/{w.child.reference}/", 23),
+    # with Léa's measure and its document, her visit right and next visit (`case_files`), and
+    # the safeguarding incidents that concern her (one query)
+    "person": (lambda w: f"/personnes/{w.child.reference}/", 24),
     "search": (lambda w: "/personnes/?q=martin", 10),
     "home": (lambda w: "/", 12),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),

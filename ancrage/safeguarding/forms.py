@@ -1,0 +1,124 @@
+"""Forms of the safeguarding pages. Rules live in the services; forms parse and show errors.
+Every form on an existing incident carries the version it was built from."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.safeguarding.models import Incident, IncidentChild
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReportForm(forms.Form):
+    occurred_at = forms.DateTimeField(label=_("Quand"), widget=DATE_TIME)
+    place = forms.CharField(label=_("Où"), max_length=200)
+    narrative = forms.CharField(
+        label=_("Ce qui s'est passé"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Les faits tels que vous les avez constatés ou qu'on vous les a rapportés."),
+    )
+    adults_involved = forms.CharField(
+        label=_("Adultes concernés"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    immediate_measures = forms.CharField(
+        label=_("Mesures prises immédiatement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, children=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = list(children)
+        choices = [("", _("Non concerné·e"))] + IncidentChild.Role.choices
+        for child in self.children:
+            self.fields[f"child_{child.pk}"] = forms.ChoiceField(
+                label=child.full_name, choices=choices, required=False
+            )
+
+    def child_fields(self):
+        return [self[f"child_{child.pk}"] for child in self.children]
+
+    def involved(self):
+        return [
+            (child, self.cleaned_data[f"child_{child.pk}"])
+            for child in self.children
+            if self.cleaned_data.get(f"child_{child.pk}")
+        ]
+
+    def report_fields(self):
+        return [self[name] for name in ("occurred_at", "place", "narrative")]
+
+    def other_fields(self):
+        return [self[name] for name in ("adults_involved", "immediate_measures")]
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if incident is not None and not self.is_bound:
+            self.initial.setdefault("version", incident.version)
+
+
+class QualifyForm(VersionedForm):
+    category = forms.ChoiceField(
+        label=_("Catégorie"), choices=[("", "—")] + Incident.Category.choices
+    )
+    severity = forms.ChoiceField(
+        label=_("Gravité"), choices=[("", "—")] + Incident.Severity.choices
+    )
+    serious_malfunction_to_declare = forms.BooleanField(
+        label=_("Dysfonctionnement grave ou événement à déclarer sans délai à l'autorité"),
+        required=False,
+    )
+    information_preoccupante = forms.BooleanField(
+        label=_("Information préoccupante à transmettre à la CRIP"), required=False
+    )
+    signalement = forms.BooleanField(
+        label=_("Signalement au procureur (copie au département)"), required=False
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, incident=incident, **kwargs)
+        if incident is not None and not self.is_bound and incident.category:
+            for name in (
+                "category",
+                "severity",
+                "serious_malfunction_to_declare",
+                "information_preoccupante",
+                "signalement",
+            ):
+                self.initial.setdefault(name, getattr(incident, name))
+
+
+class StartHandlingForm(VersionedForm):
+    pass
+
+
+class ActionForm(VersionedForm):
+    what = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Responsable"), queryset=None)
+    due_date = forms.DateField(label=_("Échéance"), required=False, widget=DATE)
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = str
+
+
+class CompleteActionForm(VersionedForm):
+    action = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CloseForm(VersionedForm):
+    outcome = forms.CharField(
+        label=_("Issue"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce qui a été fait et ce qu'il en ressort."),
+    )
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(label=_("Motif de la réouverture"), widget=forms.Textarea({"rows": 2}))

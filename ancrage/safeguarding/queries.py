@@ -1,0 +1,113 @@
+"""Scoped reads of safeguarding incidents. Every read names the children involved in the access
+log, whether or not the page names them."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from ancrage.accounts.models import User
+from ancrage.core.access import can
+from ancrage.core.audit import record_access
+from ancrage.core.models import AccessEvent
+from ancrage.people.models import Person
+from ancrage.placements.models import Stay
+from ancrage.placements.queries import visible_village
+from ancrage.safeguarding.models import Incident, IncidentChild
+from ancrage.safeguarding.services import works_in
+
+
+def _involved(user):
+    """The children involved, each with `named`: whether the user may see that child (a
+    reporter whose child has moved, or the national director, reads the report without the
+    names)."""
+    return Prefetch(
+        "involved",
+        queryset=IncidentChild.objects.select_related("person")
+        .annotate(named=Exists(Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))))
+        .order_by("person__last_name", "person__first_names"),
+    )
+
+
+def incident_page(user, pk) -> dict:
+    """An incident in the user's scope (404 otherwise) with its children, history and actions;
+    the read is recorded for every child involved."""
+    incident = get_object_or_404(
+        Incident.objects.visible_to(user)
+        .select_related("establishment", "reporter")
+        .prefetch_related(
+            _involved(user),
+            Prefetch("transitions__author"),
+            Prefetch("actions__owner"),
+        ),
+        pk=pk,
+    )
+    involved = list(incident.involved.all())
+    record_access(user, [c.person_id for c in involved], "safeguarding.incident")
+    handles = works_in(user, incident.establishment_id, "qualify")
+    return {
+        "incident": incident,
+        "involved": involved,
+        "transitions": list(incident.transitions.all()),
+        "actions": list(incident.actions.all()),
+        "handles": handles,
+    }
+
+
+def village_incidents(user, village_pk) -> dict:
+    """The village's incidents the user may read (every one for those who qualify them and the
+    national director; one's own reports for other staff), newest first."""
+    village = visible_village(user, village_pk)
+    incidents = list(
+        Incident.objects.visible_to(user)
+        .filter(establishment=village)
+        .annotate(children_count=Count("involved"))
+        .select_related("reporter")
+        .order_by("-occurred_at", "-pk")
+    )
+    children = IncidentChild.objects.filter(incident__in=[i.pk for i in incidents])
+    record_access(
+        user,
+        set(children.values_list("person_id", flat=True)) if incidents else (),
+        "safeguarding.list",
+        AccessEvent.Action.LIST,
+    )
+    return {
+        "village": village,
+        "incidents": incidents,
+        "can_report": works_in(user, village.pk, "report"),
+    }
+
+
+def children_for_report(user, village):
+    """The children living in the village today whom the reporter may see (for the report
+    form)."""
+    living = Stay.objects.current().filter(unit__establishment=village).values("child_id")
+    return list(
+        Person.objects.visible_to(user)
+        .filter(pk__in=living)
+        .order_by("last_name", "first_names", "pk")
+    )
+
+
+def village_staff(village):
+    """Users working in the village today (its houses included): who may own an action."""
+    from ancrage.accounts.models import Membership
+
+    working = Membership.objects.in_force().filter(
+        Q(establishment=village) | Q(unit__establishment=village)
+    )
+    return User.objects.filter(is_active=True, pk__in=working.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def incidents_about(user, person) -> list[Incident] | None:
+    """The incidents concerning this child that the user may read, for the person page; None
+    for the roles that read no incidents (the section is not shown at all)."""
+    if not can(user, "incident", "view"):
+        return None
+    return list(
+        Incident.objects.visible_to(user)
+        .filter(involved__person=person)
+        .distinct()
+        .order_by("-occurred_at", "-pk")
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from ancrage.safeguarding import views
+
+app_name = "safeguarding"
+urlpatterns = [
+    path("villages/<int:pk>/signalements/", views.village_incidents, name="village_incidents"),
+    path("villages/<int:pk>/signalements/nouveau/", views.report, name="report"),
+    path("signalements/<int:pk>/", views.incident, name="incident"),
+    path("signalements/<int:pk>/qualifier/", views.qualify, name="qualify"),
+    path("signalements/<int:pk>/traiter/", views.start, name="start"),
+    path("signalements/<int:pk>/actions/ajouter/", views.action_add, name="action_add"),
+    path("signalements/<int:pk>/actions/faite/", views.action_done, name="action_done"),
+    path("signalements/<int:pk>/clore/", views.close, name="close"),
+    path("signalements/<int:pk>/rouvrir/", views.reopen, name="reopen"),
+]

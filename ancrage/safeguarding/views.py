@@ -1,0 +1,218 @@
+"""Safeguarding pages: report an incident, the village's incidents, an incident with its history,
+qualification, actions, closing and reopening."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ancrage.core.access import requires
+from ancrage.core.forms import errors_to_form
+from ancrage.placements.queries import visible_village
+from ancrage.safeguarding import queries, services
+from ancrage.safeguarding.forms import (
+    ActionForm,
+    CloseForm,
+    CompleteActionForm,
+    QualifyForm,
+    ReopenForm,
+    ReportForm,
+    StartHandlingForm,
+)
+from ancrage.safeguarding.models import IncidentAction
+
+
+@requires("incident", "report")
+@require_http_methods(["GET", "POST"])
+def report(request, pk):
+    village = visible_village(request.user, pk)
+    children = queries.children_for_report(request.user, village)
+    form = ReportForm(
+        request.POST or None,
+        children=children,
+        initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.report_incident(
+                establishment=village,
+                occurred_at=data["occurred_at"],
+                place=data["place"],
+                narrative=data["narrative"],
+                adults_involved=data["adults_involved"],
+                immediate_measures=data["immediate_measures"],
+                children=form.involved(),
+                allowed_children=children,
+                by=request.user,
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le signalement est enregistré ; le chef de service et la direction le voient."),
+            )
+            return redirect("safeguarding:incident", pk=incident.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "safeguarding/report_form.html",
+        {"village": village, "form": form},
+        status=status,
+    )
+
+
+@requires("incident", "view")
+def village_incidents(request, pk):
+    return render(
+        request,
+        "safeguarding/village_incidents.html",
+        queries.village_incidents(request.user, pk),
+    )
+
+
+def _page(request, context, bound=None, status=200):
+    """The incident page, with one bound form in place of its blank one after a refusal."""
+    incident = context["incident"]
+    forms = {}
+    if context["handles"]:
+        owners = queries.village_staff(incident.establishment)
+        forms = {
+            "qualify": QualifyForm(incident=incident),
+            "start": StartHandlingForm(incident=incident),
+            "action": ActionForm(incident=incident, owners=owners),
+            "complete": CompleteActionForm(incident=incident),
+            "close": CloseForm(incident=incident),
+            "reopen": ReopenForm(incident=incident),
+        }
+        forms.update(bound or {})
+    context["forms"] = forms
+    return render(request, "safeguarding/incident_detail.html", context, status=status)
+
+
+@requires("incident", "view")
+def incident(request, pk):
+    return _page(request, queries.incident_page(request.user, pk))
+
+
+def _write(request, pk, name, form_class, perform, success, **form_kwargs):
+    """Parse one of the incident page's forms, call the service, redirect to the page or show
+    the page again with the refusal at the form's fields (or at its top)."""
+    context = queries.incident_page(request.user, pk)
+    incident = context["incident"]
+    if name == "action":
+        form_kwargs["owners"] = queries.village_staff(incident.establishment)
+    form = form_class(request.POST, incident=incident, **form_kwargs)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        if version is None:
+            form.add_error(None, services.conflict_message())
+        else:
+            try:
+                perform(incident, version, data)
+            except ValidationError as error:
+                errors_to_form(form, error)
+            else:
+                messages.success(request, success)
+                return redirect("safeguarding:incident", pk=incident.pk)
+    return _page(request, context, bound={name: form}, status=422)
+
+
+@requires("incident", "qualify")
+@require_POST
+def qualify(request, pk):
+    return _write(
+        request,
+        pk,
+        "qualify",
+        QualifyForm,
+        lambda incident, version, data: services.qualify_incident(
+            incident, expected_version=version, by=request.user, **data
+        ),
+        _("La qualification est enregistrée."),
+    )
+
+
+@requires("incident", "qualify")
+@require_POST
+def start(request, pk):
+    return _write(
+        request,
+        pk,
+        "start",
+        StartHandlingForm,
+        lambda incident, version, data: services.start_handling(
+            incident, expected_version=version, by=request.user
+        ),
+        _("Le traitement du signalement a commencé."),
+    )
+
+
+@requires("incident", "qualify")
+@require_POST
+def action_add(request, pk):
+    return _write(
+        request,
+        pk,
+        "action",
+        ActionForm,
+        lambda incident, version, data: services.add_action(
+            incident,
+            expected_version=version,
+            owners=queries.village_staff(incident.establishment),
+            by=request.user,
+            **data,
+        ),
+        _("L'action est ajoutée."),
+    )
+
+
+@requires("incident", "qualify")
+@require_POST
+def action_done(request, pk):
+    def perform(incident, version, data):
+        action = get_object_or_404(IncidentAction, incident=incident, pk=data["action"])
+        services.complete_action(action, expected_version=version, by=request.user)
+
+    return _write(
+        request,
+        pk,
+        "complete",
+        CompleteActionForm,
+        perform,
+        _("L'action est notée comme faite."),
+    )
+
+
+@requires("incident", "qualify")
+@require_POST
+def close(request, pk):
+    return _write(
+        request,
+        pk,
+        "close",
+        CloseForm,
+        lambda incident, version, data: services.close_incident(
+            incident, expected_version=version, by=request.user, **data
+        ),
+        _("Le signalement est clos."),
+    )
+
+
+@requires("incident", "qualify")
+@require_POST
+def reopen(request, pk):
+    return _write(
+        request,
+        pk,
+        "reopen",
+        ReopenForm,
+        lambda incident, version, data: services.reopen_incident(
+            incident, expected_version=version, by=request.user, **data
+        ),
+        _("Le signalement est rouvert."),
+    )

@@ -262,3 +262,12 @@ def test_judge_notice_marked_done_without_a_page_reload(client, world):
         f"/informations-juge/{world.other_notice.pk}/fait/", {"sent_on": ""}, HTTP_HX_REQUEST="true"
     )
     assert bad.status_code == 404  # another village's notice
+
+
+def test_board_links_only_to_pages_the_role_opens(client, world):
+    login(client, world.users[Role.HOUSE_PARENT])
+    page = client.get(f"/villages/{world.village.pk}/").content.decode()
+    assert "Liste d'attente des admissions" not in page
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    page = client.get(f"/villages/{world.village.pk}/").content.decode()
+    assert "Liste d'attente des admissions" in page

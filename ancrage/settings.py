@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ancrage.people",
     "ancrage.placements",
     "ancrage.safeguarding",
+    "ancrage.care",
 ]
 
 MIDDLEWARE = [

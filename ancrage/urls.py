@@ -7,5 +7,6 @@ urlpatterns = [
     path("personnes/", include("ancrage.people.urls")),
     path("", include("ancrage.placements.urls")),
     path("", include("ancrage.safeguarding.urls")),
+    path("", include("ancrage.care.urls")),
     path("admin/", admin.site.urls),
 ]

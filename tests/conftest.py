@@ -82,6 +82,11 @@ class World:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> World:
+    """The world of the `world` fixture (also built once per module by the permission matrix)."""
     organisation = OrganisationFactory()
     other_organisation = OrganisationFactory(name="Autre association")
     village = VillageFactory(organisation=organisation, name="Village des Coteaux")
@@ -199,6 +204,10 @@ def world(db):
 
 @pytest.fixture
 def case_files(world):
+    return add_case_files(world)
+
+
+def add_case_files(world):
     """Records attached to a child's file, for Léa (`child`) and for the outsider: a visit right
     and a planned visit, a protection measure with its judgment (a real, tiny PDF)."""
     from django.utils import timezone
@@ -249,6 +258,10 @@ def case_files(world):
 
 @pytest.fixture
 def incidents(world):
+    return add_incidents(world)
+
+
+def add_incidents(world):
     """A safeguarding incident in `village`, reported by Léa's house parent (Léa a victim, her
     brother a witness), and one in the other organisation's village."""
     from django.utils import timezone

@@ -13,9 +13,54 @@ from django.utils import timezone
 
 from ancrage.core.access import AUTHENTICATED, PUBLIC, Role, role_can
 from ancrage.core.models import BreakGlass
-from tests.conftest import login
+from tests.conftest import add_case_files, add_incidents, build_world, login
 
 ROLES = list(Role)
+
+
+# The matrix makes thousands of requests against the same records: the world and the records
+# attached to it are written once per module (per xdist worker) inside an outer transaction;
+# each test runs in a savepoint rolled back after it (pytest-django's `db`), so what a test
+# writes (a break-the-glass, a session, a login) never reaches the next one.
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("matrix-documents")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        world = build_world()
+        add_case_files(world)
+        add_incidents(world)
+        world.media_root = media
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(shared_world, db):
+    return shared_world
+
+
+@pytest.fixture
+def case_files(world):
+    return world
+
+
+@pytest.fixture
+def incidents(world):
+    return world
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, shared_world):
+    """The documents written once for the module stay readable by every test."""
+    settings.MEDIA_ROOT = shared_world.media_root
 
 
 def walk(patterns=None, namespace=""):

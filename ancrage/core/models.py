@@ -63,6 +63,13 @@ class AccessEvent(models.Model):
         "placements.document": _("Téléchargement d'une pièce de la mesure"),
         "safeguarding.incident": _("Signalement (bientraitance)"),
         "safeguarding.list": _("Liste des signalements du village"),
+        "care.village_deadlines": _("Échéancier du village"),
+        "care.person_deadlines": _("Échéancier de l'enfant"),
+        "care.ppe": _("Projet pour l'enfant (PPE)"),
+        "care.ppe_edit": _("Modification du PPE"),
+        "care.review": _("Révision du PPE"),
+        "care.report": _("Rapport de situation"),
+        "care.report_pdf": _("Téléchargement du rapport de situation (PDF)"),
         "core.home": _("Dossiers récents du tableau de bord"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }

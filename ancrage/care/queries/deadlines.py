@@ -1,0 +1,231 @@
+"""Scoped reads of the legal deadlines (the échéancier): a fixed number of queries for a whole
+village, whatever the number of children, then the pure engine of care.services.deadlines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, Min, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ancrage.accounts.models import Membership
+from ancrage.care.models import PPE, SituationReport
+from ancrage.care.services.deadlines import (
+    ChildFacts,
+    Deadline,
+    Kind,
+    MeasureFacts,
+    Status,
+    deadlines_for,
+    sort_key,
+)
+from ancrage.core.access import Role
+from ancrage.core.audit import record_access
+from ancrage.core.models import AccessEvent
+from ancrage.core.queries import establishments_for
+from ancrage.organisation.models import Establishment
+from ancrage.people.models import Person
+from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
+
+PERIODS = {
+    "30": 30,
+    "90": 90,
+    "365": 365,
+}
+
+
+@dataclass
+class Row:
+    deadline: Deadline
+    status: str
+    child: Person
+    house: object
+    responsible: object  # a User, or None when nobody is named
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+
+def _heads_of_service(establishment_ids, today):
+    heads = {}
+    memberships = (
+        Membership.objects.in_force(today)
+        .filter(role=Role.HEAD_OF_SERVICE, establishment_id__in=establishment_ids)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        heads.setdefault(membership.establishment_id, membership.user)
+    return heads
+
+
+def collect(stays, today: date | None = None) -> list[Row]:
+    """The deadlines of the children of these current stays: seven queries in all."""
+    today = today or timezone.localdate()
+    stays = list(stays.select_related("child", "unit"))
+    children = [s.child_id for s in stays]
+    measures = defaultdict(list)
+    renewed = ProtectionMeasure.objects.filter(renews=OuterRef("pk"))
+    for m in ProtectionMeasure.objects.filter(child_id__in=children).annotate(
+        is_renewed=Exists(renewed)
+    ):
+        measures[m.child_id].append(
+            MeasureFacts(
+                pk=m.pk,
+                start_date=m.start_date,
+                end_date=m.end_date,
+                review_date=m.review_date,
+                renews_id=m.renews_id,
+                renewed=m.is_renewed,
+                young_adult=m.legal_basis == ProtectionMeasure.LegalBasis.YOUNG_ADULT_SUPPORT,
+            )
+        )
+    ppes = {
+        p.child_id: p
+        for p in PPE.objects.filter(child_id__in=children)
+        .select_related("referent")
+        .annotate(
+            first_validated=Min("versions__validated_on"),
+            autonomy_on=Min("reviews__held_on", filter=Q(reviews__kind="autonomy_interview")),
+        )
+    }
+    reports = defaultdict(list)
+    for child_id, sent_on in SituationReport.objects.filter(
+        child_id__in=children, sent_on__isnull=False
+    ).values_list("child_id", "sent_on"):
+        reports[child_id].append(sent_on)
+    notices = defaultdict(list)
+    for n in JudgeNotification.objects.filter(child_id__in=children):
+        notices[n.child_id].append((n.pk, n.due_date, n.sent_on, n.get_kind_display()))
+    # A child who moved house keeps the date they arrived in the village.
+    arrivals = {
+        (row["child_id"], row["unit__establishment_id"]): row["arrival"]
+        for row in Stay.objects.filter(child_id__in=children)
+        .values("child_id", "unit__establishment_id")
+        .annotate(arrival=Min("start_date"))
+    }
+    heads = _heads_of_service({s.unit.establishment_id for s in stays}, today)
+    rows = []
+    for stay in stays:
+        ppe = ppes.get(stay.child_id)
+        facts = ChildFacts(
+            child_id=stay.child_id,
+            birth_date=stay.child.birth_date,
+            arrival=arrivals.get((stay.child_id, stay.unit.establishment_id), stay.start_date),
+            measures=measures[stay.child_id],
+            ppe_validated_on=ppe.first_validated if ppe else None,
+            reports_sent_on=reports[stay.child_id],
+            autonomy_interview_on=ppe.autonomy_on if ppe else None,
+            judge_notices=notices[stay.child_id],
+        )
+        responsible = (ppe.referent if ppe and ppe.referent_id else None) or heads.get(
+            stay.unit.establishment_id
+        )
+        for deadline in deadlines_for(facts, today):
+            rows.append(Row(deadline, deadline.status(today), stay.child, stay.unit, responsible))
+    key = sort_key(today)
+    rows.sort(key=lambda r: key(r.deadline))
+    return rows
+
+
+def apply_filters(rows, filters, today):
+    kind, status = filters.get("kind"), filters.get("status")
+    responsible, period = filters.get("responsible"), filters.get("period")
+    house = filters.get("house")
+    if kind:
+        rows = [r for r in rows if r.deadline.kind == kind]
+    if status:
+        rows = [r for r in rows if r.status == status]
+    if responsible:
+        rows = [r for r in rows if r.responsible and r.responsible.pk == responsible]
+    if house:
+        rows = [r for r in rows if r.house.pk == house]
+    if period:
+        # Overdue ones always show; the others within the period around today.
+        days = timedelta(days=PERIODS[period])
+        rows = [
+            r
+            for r in rows
+            if r.status == Status.OVERDUE
+            or (r.status == Status.DUE and r.deadline.due <= today + days)
+            or (r.status == Status.DONE and r.deadline.done_on >= today - days)
+        ]
+    return rows
+
+
+def summary(rows):
+    counts = {Status.OVERDUE: 0, Status.DUE: 0, Status.DONE: 0}
+    for r in rows:
+        counts[r.status] += 1
+    return counts
+
+
+def visible_village(user, pk):
+    return get_object_or_404(
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE), pk=pk
+    )
+
+
+def village_deadlines(user, pk, today=None):
+    """Every deadline of the village's children the user may see; filter with `shown`."""
+    today = today or timezone.localdate()
+    village = visible_village(user, pk)
+    houses = list(village.units.filter(kind="house", active=True).order_by("name"))
+    stays = Stay.objects.current(today).filter(
+        unit__establishment=village, child__in=Person.objects.visible_to(user)
+    )
+    every = collect(stays, today)
+    responsibles = {r.responsible.pk: r.responsible for r in every if r.responsible}
+    return {
+        "village": village,
+        "houses": houses,
+        "every": every,
+        "counts": summary(every),
+        "responsibles": sorted(
+            responsibles.values(), key=lambda u: u.get_full_name() or u.username
+        ),
+        "today": today,
+    }
+
+
+def person_deadlines(person, today=None):
+    today = today or timezone.localdate()
+    every = collect(Stay.objects.current(today).filter(child=person), today)
+    responsibles = {r.responsible.pk: r.responsible for r in every if r.responsible}
+    return {
+        "person": person,
+        "every": every,
+        "counts": summary(every),
+        "responsibles": list(responsibles.values()),
+        "today": today,
+    }
+
+
+def shown(user, context, filters, what):
+    """The rows the filters keep; the children they name are recorded as listed."""
+    rows = apply_filters(context["every"], filters, context["today"])
+    children = {r.child.pk: r.child for r in rows}
+    record_access(user, children.values(), what, AccessEvent.Action.LIST)
+    return rows
+
+
+def overdue_counts(user, today=None):
+    """Overdue deadlines per village the user oversees, for the dashboard (figures only)."""
+    today = today or timezone.localdate()
+    villages = list(
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+    )
+    if not villages:
+        return []
+    stays = Stay.objects.current(today).filter(
+        unit__establishment__in=villages, child__in=Person.objects.visible_to(user)
+    )
+    counts = defaultdict(int)
+    for row in collect(stays, today):
+        if row.status == Status.OVERDUE:
+            counts[row.house.establishment_id] += 1
+    return [{"village": v, "overdue": counts[v.pk]} for v in villages]

@@ -16,7 +16,6 @@ from ancrage.care.models import PPE, SituationReport
 from ancrage.care.services.deadlines import (
     ChildFacts,
     Deadline,
-    Kind,
     MeasureFacts,
     Status,
     deadlines_for,

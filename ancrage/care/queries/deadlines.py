@@ -21,7 +21,7 @@ from ancrage.care.services.deadlines import (
     deadlines_for,
     sort_key,
 )
-from ancrage.core.access import Role
+from ancrage.core.access import Role, user_roles
 from ancrage.core.audit import record_access
 from ancrage.core.models import AccessEvent
 from ancrage.core.queries import establishments_for
@@ -29,6 +29,7 @@ from ancrage.organisation.models import Establishment
 from ancrage.people.models import Person
 from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
 
+OVERSEERS = {Role.HEAD_OF_SERVICE, Role.ESTABLISHMENT_DIRECTOR}
 PERIODS = {
     "30": 30,
     "90": 90,
@@ -213,7 +214,10 @@ def shown(user, context, filters, what):
 
 
 def overdue_counts(user, today=None):
-    """Overdue deadlines per village the user oversees, for the dashboard (figures only)."""
+    """Overdue deadlines per village the user oversees (head of service, director), for the
+    dashboard: figures only."""
+    if not (user_roles(user) & OVERSEERS):
+        return []
     today = today or timezone.localdate()
     villages = list(
         establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")

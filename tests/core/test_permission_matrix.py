@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ancrage.core.access import AUTHENTICATED, PUBLIC, Role, role_can
 from ancrage.core.models import BreakGlass
+from tests.care.factories_ppe import care_records  # noqa: F401 (fixture)
 from tests.conftest import login
 
 ROLES = list(Role)
@@ -104,6 +105,9 @@ IN_VILLAGE_RECORD = {
 # scope for the roles that follow her (her house, her village, herself), the outsider's for the
 # national director, through the break-the-glass the test opens on that file.
 PERSON_RECORD = {
+    "care:report": ("report", "other_report"),
+    "care:report_pdf": ("report", "other_report"),
+    "care:report_sent": ("report", "other_report"),
     "placements:visit_outcome": ("visit", "other_visit"),
     "placements:document_add": ("measure", "other_measure"),
     "placements:document": ("document", "other_document"),
@@ -137,6 +141,9 @@ SEES_CHILD = {
 # Views that only accept POST are exercised with POST (with an empty form).
 POST_ONLY = {
     "accounts:logout",
+    "care:action_status",
+    "care:ppe_validate",
+    "care:report_sent",
     "placements:judge_informed",
     "placements:admission_accept",
     "placements:admission_decline",
@@ -144,6 +151,10 @@ POST_ONLY = {
 }
 # What an allowed request answers when it is not 200: a redirect, or 422 for an empty form.
 ALLOWED_STATUS = {
+    # refused with a message on the PPE page; an empty "sent on" date is refused at its field
+    "care:action_status": 302,
+    "care:ppe_validate": 302,
+    "care:report_sent": 422,
     "placements:judge_informed": 302,
     "placements:admission_accept": 422,
     "placements:admission_decline": 422,
@@ -199,7 +210,7 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
         elif key == "pk" and name in INCIDENT_URLS:
             record_in_scope = scope == "in_scope" and role in SEES_INCIDENT
             kwargs[key] = (world.incident if record_in_scope else world.other_incident).pk
-        elif key == "pk" and name.startswith(("placements:", "safeguarding:")):
+        elif key == "pk" and name.startswith(("placements:", "safeguarding:", "care:")):
             attr, record_in_scope = village_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk
         else:
@@ -247,6 +258,7 @@ CASES = [
 def test_permission_matrix(client, world, request, name, role, scope):
     if name in PERSON_RECORD:
         request.getfixturevalue("case_files")
+        request.getfixturevalue("care_records")
     if name.startswith("safeguarding:"):
         request.getfixturevalue("incidents")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
@@ -279,6 +291,7 @@ def test_permission_matrix(client, world, request, name, role, scope):
 def test_anonymous_is_sent_to_login_or_served_public_pages(client, world, request, name):
     if name in PERSON_RECORD:
         request.getfixturevalue("case_files")
+        request.getfixturevalue("care_records")
     if name.startswith("safeguarding:"):
         request.getfixturevalue("incidents")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)

@@ -13,6 +13,10 @@ PERIOD_CHOICES = [
 ]
 
 
+# Without a filter, the village page shows what matters now: overdue, and the next 3 months.
+DEFAULT_FILTERS = {"period": "90"}
+
+
 class DeadlineFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Échéance"), required=False)
     status = forms.ChoiceField(label=_("État"), required=False)

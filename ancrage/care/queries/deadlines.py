@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, Min, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
@@ -21,7 +22,7 @@ from ancrage.care.services.deadlines import (
     deadlines_for,
     sort_key,
 )
-from ancrage.core.access import Role, user_roles
+from ancrage.core.access import ROLE_SCOPE, Role, Scope, role_can, user_roles
 from ancrage.core.audit import record_access
 from ancrage.core.models import AccessEvent
 from ancrage.core.queries import establishments_for
@@ -48,6 +49,22 @@ class Row:
     @property
     def status_label(self):
         return Status.LABELS[self.status]
+
+    # Plain strings for the table: a village lists hundreds of rows, template filters per
+    # cell would cost more than computing the deadlines.
+    @property
+    def due_text(self):
+        return f"{self.deadline.due:%d/%m/%Y}"
+
+    @property
+    def done_text(self):
+        return f"{self.deadline.done_on:%d/%m/%Y}" if self.deadline.done_on else ""
+
+    @property
+    def responsible_name(self):
+        if self.responsible is None:
+            return ""
+        return self.responsible.get_full_name() or self.responsible.username
 
 
 def _heads_of_service(establishment_ids, today):
@@ -164,6 +181,34 @@ def summary(rows):
     return counts
 
 
+def followed_stays(user, villages, today):
+    """The current stays of the children the user follows in these villages: the whole village
+    for its head of service, director and clinician, their own houses for house staff (not the
+    brothers and sisters they may see elsewhere)."""
+    village_ids = {v.pk for v in villages}
+    whole, units = set(), set()
+    for membership in user.active_memberships:
+        if not role_can(membership.role, "deadline", "view"):
+            continue
+        scope = ROLE_SCOPE[membership.role]
+        if scope is Scope.ESTABLISHMENT and membership.establishment_id in village_ids:
+            whole.add(membership.establishment_id)
+        elif scope is Scope.UNIT and membership.unit_id:
+            units.add(membership.unit_id)
+    return Stay.objects.current(today).filter(
+        Q(unit__establishment_id__in=whole) | Q(unit_id__in=units),
+        unit__establishment_id__in=village_ids,
+        child__in=Person.objects.visible_to(user),
+    )
+
+
+def person_url_template():
+    """The child's échéancier URL with a place for the reference: one reverse() per page, not
+    one per row."""
+    before, after = reverse("care:person_deadlines", args=["P-REFERENCE"]).split("P-REFERENCE")
+    return {"before": before, "after": after}
+
+
 def visible_village(user, pk):
     return get_object_or_404(
         establishments_for(user).filter(kind=Establishment.Kind.VILLAGE), pk=pk
@@ -175,10 +220,7 @@ def village_deadlines(user, pk, today=None):
     today = today or timezone.localdate()
     village = visible_village(user, pk)
     houses = list(village.units.filter(kind="house", active=True).order_by("name"))
-    stays = Stay.objects.current(today).filter(
-        unit__establishment=village, child__in=Person.objects.visible_to(user)
-    )
-    every = collect(stays, today)
+    every = collect(followed_stays(user, [village], today), today)
     responsibles = {r.responsible.pk: r.responsible for r in every if r.responsible}
     return {
         "village": village,
@@ -224,9 +266,7 @@ def overdue_counts(user, today=None):
     )
     if not villages:
         return []
-    stays = Stay.objects.current(today).filter(
-        unit__establishment__in=villages, child__in=Person.objects.visible_to(user)
-    )
+    stays = followed_stays(user, villages, today)
     counts = defaultdict(int)
     for row in collect(stays, today):
         if row.status == Status.OVERDUE:

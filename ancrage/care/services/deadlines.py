@@ -112,7 +112,9 @@ def birthday(birth_date: date, years: int) -> date:
 
 
 def age_on(birth_date: date, day: date) -> int:
-    return relativedelta(day, birth_date).years
+    """Whole years on `day` (for the under-2 rhythm of the reports)."""
+    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (0 if had_birthday else 1)
 
 
 def care_start(facts: ChildFacts) -> date:

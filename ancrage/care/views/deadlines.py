@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from ancrage.care.forms.deadlines import DeadlineFilterForm
+from ancrage.care.forms.deadlines import DEFAULT_FILTERS, DeadlineFilterForm
 from ancrage.care.queries import deadlines as queries
 from ancrage.core.access import requires
 from ancrage.people.queries import visible_person
@@ -12,7 +12,9 @@ from ancrage.people.queries import visible_person
 def village_deadlines(request, pk):
     context = queries.village_deadlines(request.user, pk)
     form = DeadlineFilterForm(
-        request.GET or None, responsibles=context["responsibles"], houses=context["houses"]
+        request.GET or DEFAULT_FILTERS,
+        responsibles=context["responsibles"],
+        houses=context["houses"],
     )
     context["form"] = form
     context["rows"] = queries.shown(request.user, context, form.filters(), "care.village_deadlines")

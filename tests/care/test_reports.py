@@ -80,6 +80,8 @@ def test_pdf_download_is_audited(client, world, head):
 
 
 def test_recording_the_sending_closes_the_report_deadline(client, world, head):
+    world.child.birth_date = TODAY - relativedelta(years=10)
+    world.child.save()
     measure = MeasureFactory(
         child=world.child,
         establishment=world.village,

@@ -62,7 +62,7 @@ def ppe_edit(request, reference):
 @requires("ppe", "change")
 @require_http_methods(["GET", "POST"])
 def objective_add(request, reference):
-    person = visible_person(request.user, reference, audit_as="care.ppe_edit")
+    person = visible_person(request.user, reference, audit_as="care.objective_add")
     form = ObjectiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +122,7 @@ def ppe_validate(request, reference):
 @requires("ppe", "change")
 @require_http_methods(["GET", "POST"])
 def review_add(request, reference):
-    person = visible_person(request.user, reference, audit_as="care.review")
+    person = visible_person(request.user, reference, audit_as="care.review_add")
     reports = SituationReport.objects.filter(child=person).order_by("-created_at")
     form = ReviewForm(request.POST or None, reports=reports)
     if request.method == "POST" and form.is_valid():

@@ -18,7 +18,7 @@ from ancrage.people.queries import visible_person
 @requires("situation_report", "change")
 @require_http_methods(["GET", "POST"])
 def report_create(request, reference):
-    person = visible_person(request.user, reference, audit_as="care.report")
+    person = visible_person(request.user, reference, audit_as="care.report_create")
     form = SituationReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

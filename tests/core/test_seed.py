@@ -121,7 +121,12 @@ def test_seed_is_deterministic(db):
         VisitRight,
     )
 
+    from ancrage.care.models import PPE, Review, SituationReport
+
     for model in (
+        Review,
+        PPE,
+        SituationReport,
         Visit,
         VisitRight,
         JudgeNotification,

@@ -68,6 +68,7 @@ def test_village_echeancier_lists_overdue_first_with_the_responsible(client, wor
     assert ppe.status == "overdue" and ppe.responsible == head
     page = response.content.decode()
     assert "Léa Martin" in page and "En retard" in page
+    assert f'href="/personnes/{world.child.reference}/echeancier/"' in page
 
 
 def test_the_referent_is_responsible_once_named(client, world, measure, head):
@@ -184,10 +185,12 @@ def test_village_echeancier_stays_fast_at_fifty_children(client, world, head):
     login(client, head)
     client.get(village_url(world))  # warm up (templates, sessions)
     timings = []
-    for _ in range(5):  # the best of five: the machine is shared, the page is what we measure
-        started = time.perf_counter()
+    # The best of five, in CPU time of this process (SQLite runs in it): the machine is shared
+    # with other jobs, and the page's own cost is what is measured.
+    for _ in range(5):
+        started = time.process_time()
         response = client.get(village_url(world))  # the default view: overdue and next 3 months
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
     elapsed = min(timings)
     assert response.status_code == 200
     assert len({r.child for r in response.context["every"]}) == 52

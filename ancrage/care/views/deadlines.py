@@ -18,6 +18,7 @@ def village_deadlines(request, pk):
     )
     context["form"] = form
     context["rows"] = queries.shown(request.user, context, form.filters(), "care.village_deadlines")
+    context["child_url"] = queries.person_url_template()
     return render(request, "care/village_deadlines.html", context)
 
 

@@ -73,11 +73,18 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   the national director)
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
 #   administration  users, memberships and settings in the admin site
+#   ppe             the child's project (PPE), its versions and reviews: "change" edits the draft,
+#                   validates it and records reviews; "update" sets an action's progress
+#   situation_report  the rapport de situation to the ASE and the judge, and its PDF
+#   deadline        the échéancier: legal deadlines of the children in scope
 V, S, C, U = "view", "search", "change", "use"
+UPDATE = "update"
 REPORT, QUALIFY = "report", "qualify"
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.HOUSE_PARENT: {
+        "ppe": frozenset({V, UPDATE}),
+        "deadline": frozenset({V}),
         "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "judge_notice": frozenset({V}),
@@ -89,6 +96,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.FAMILY_AIDE: {
+        "ppe": frozenset({V}),
         "incident": frozenset({V, REPORT}),
         "visit": frozenset({V}),
         "person": frozenset({V, S}),
@@ -97,6 +105,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.HEAD_OF_SERVICE: {
+        "ppe": frozenset({V, C, UPDATE}),
+        "situation_report": frozenset({V, C}),
+        "deadline": frozenset({V}),
         "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
@@ -111,6 +122,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.CLINICIAN: {
+        "ppe": frozenset({V}),
+        "situation_report": frozenset({V}),
+        "deadline": frozenset({V}),
         "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "admission": frozenset({V}),
@@ -123,6 +137,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.ESTABLISHMENT_DIRECTOR: {
+        "ppe": frozenset({V, C, UPDATE}),
+        "situation_report": frozenset({V, C}),
+        "deadline": frozenset({V}),
         "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
@@ -150,6 +167,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.NATIONAL_DIRECTOR: {
+        "ppe": frozenset({V}),
         "incident": frozenset({V}),
         "measure": frozenset({V}),
         "visit": frozenset({V}),
@@ -168,6 +186,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.YOUTH: {
+        # their own PPE (not the reports to the judge, not the échéancier)
+        "ppe": frozenset({V}),
         "person": frozenset({V}),
         "family": frozenset({V}),
         "stay": frozenset({V}),

@@ -17,6 +17,7 @@ from ancrage.core.models import BreakGlass
 
 @authenticated
 def home(request):
+    from ancrage.care.queries.deadlines import overdue_counts
     from ancrage.people.queries import recently_consulted
 
     return render(
@@ -26,6 +27,7 @@ def home(request):
             "board": queries.occupancy_board(request.user),
             "memberships": request.user.active_memberships,
             "recent_people": recently_consulted(request.user),
+            "overdue_deadlines": overdue_counts(request.user),
         },
     )
 

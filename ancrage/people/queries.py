@@ -65,6 +65,8 @@ def person_page(user, reference: str) -> dict:
         "placement_change": can(user, "placement", "change"),
         "judge_notice_change": can(user, "judge_notice", "change"),
         "visit_change": can(user, "visit", "change"),
+        "ppe": can(user, "ppe", "view"),
+        "deadlines": can(user, "deadline", "view"),
     }
     context = {"person": person, "sections": sections}
     if sections["family"]:

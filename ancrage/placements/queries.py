@@ -106,6 +106,7 @@ def village_board(user, pk) -> dict:
         "with_admissions": can(user, "admission", "view"),
         "with_visits": can(user, "visit", "view"),
         "with_incidents": can(user, "incident", "view"),
+        "with_deadlines": can(user, "deadline", "view"),
         "can_report_incident": can(user, "incident", "report"),
         "today": today,
         "horizon": horizon,

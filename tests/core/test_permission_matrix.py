@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ancrage.core.access import AUTHENTICATED, PUBLIC, Role, role_can
 from ancrage.core.models import BreakGlass
+from tests.care.factories_ppe import add_care_records
 from tests.conftest import add_case_files, add_incidents, build_world, login
 
 ROLES = list(Role)
@@ -37,6 +38,7 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
         world = build_world()
         add_case_files(world)
         add_incidents(world)
+        add_care_records(world)
         world.media_root = media
         yield world
         transaction.set_rollback(True)
@@ -54,6 +56,11 @@ def case_files(world):
 
 @pytest.fixture
 def incidents(world):
+    return world
+
+
+@pytest.fixture
+def care_records(world):
     return world
 
 
@@ -149,6 +156,9 @@ IN_VILLAGE_RECORD = {
 # scope for the roles that follow her (her house, her village, herself), the outsider's for the
 # national director, through the break-the-glass the test opens on that file.
 PERSON_RECORD = {
+    "care:report": ("report", "other_report"),
+    "care:report_pdf": ("report", "other_report"),
+    "care:report_sent": ("report", "other_report"),
     "placements:visit_outcome": ("visit", "other_visit"),
     "placements:document_add": ("measure", "other_measure"),
     "placements:document": ("document", "other_document"),
@@ -182,6 +192,9 @@ SEES_CHILD = {
 # Views that only accept POST are exercised with POST (with an empty form).
 POST_ONLY = {
     "accounts:logout",
+    "care:action_status",
+    "care:ppe_validate",
+    "care:report_sent",
     "placements:judge_informed",
     "placements:admission_accept",
     "placements:admission_decline",
@@ -189,6 +202,10 @@ POST_ONLY = {
 }
 # What an allowed request answers when it is not 200: a redirect, or 422 for an empty form.
 ALLOWED_STATUS = {
+    # refused with a message on the PPE page; an empty "sent on" date is refused at its field
+    "care:action_status": 302,
+    "care:ppe_validate": 302,
+    "care:report_sent": 422,
     "placements:judge_informed": 302,
     "placements:admission_accept": 422,
     "placements:admission_decline": 422,
@@ -244,7 +261,7 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
         elif key == "pk" and name in INCIDENT_URLS:
             record_in_scope = scope == "in_scope" and role in SEES_INCIDENT
             kwargs[key] = (world.incident if record_in_scope else world.other_incident).pk
-        elif key == "pk" and name.startswith(("placements:", "safeguarding:")):
+        elif key == "pk" and name.startswith(("placements:", "safeguarding:", "care:")):
             attr, record_in_scope = village_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk
         else:
@@ -292,6 +309,7 @@ CASES = [
 def test_permission_matrix(client, world, request, name, role, scope):
     if name in PERSON_RECORD:
         request.getfixturevalue("case_files")
+        request.getfixturevalue("care_records")
     if name.startswith("safeguarding:"):
         request.getfixturevalue("incidents")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
@@ -324,6 +342,7 @@ def test_permission_matrix(client, world, request, name, role, scope):
 def test_anonymous_is_sent_to_login_or_served_public_pages(client, world, request, name):
     if name in PERSON_RECORD:
         request.getfixturevalue("case_files")
+        request.getfixturevalue("care_records")
     if name.startswith("safeguarding:"):
         request.getfixturevalue("incidents")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)

@@ -111,6 +111,7 @@ def test_seed_is_deterministic(db):
     first = fingerprint()
     from auditlog.models import LogEntry
 
+    from ancrage.care.models import PPE, Review, SituationReport
     from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
     from ancrage.placements.models import (
         AdmissionRequest,
@@ -122,6 +123,9 @@ def test_seed_is_deterministic(db):
     )
 
     for model in (
+        Review,
+        PPE,
+        SituationReport,
         Visit,
         VisitRight,
         JudgeNotification,

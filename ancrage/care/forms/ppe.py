@@ -1,0 +1,118 @@
+"""Forms of the child's project: the draft, an objective with its first action, an action's
+progress, a review."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.care.models import Action, Objective, PPEVersion, Review
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DraftForm(forms.ModelForm):
+    referent = forms.ModelChoiceField(
+        label=_("Référent de l'enfant"), queryset=None, required=False
+    )
+
+    class Meta:
+        model = PPEVersion
+        fields = [
+            "trusted_person_name",
+            "trusted_person_relation",
+            "trusted_person",
+            "sibling_relations",
+            "health_check_date",
+            "health_check_by",
+            "health_check_summary",
+        ]
+        widgets = {
+            "health_check_date": DATE,
+            "sibling_relations": forms.Textarea(attrs={"rows": 3}),
+            "health_check_summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, referents, relatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = referents
+        self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["trusted_person"].queryset = relatives
+        self.fields["trusted_person"].help_text = _("Si la personne a une fiche dans Ancrage.")
+
+
+class ObjectiveForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domaine"), choices=Objective.Domain.choices)
+    title = forms.CharField(label=_("Objectif"), max_length=200)
+    description = forms.CharField(
+        label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    action = forms.CharField(label=_("Première action"), max_length=300, required=False)
+    actor = forms.ChoiceField(
+        label=_("Qui agit"), choices=[("", "—"), *Action.Actor.choices], required=False
+    )
+    due_date = forms.DateField(label=_("Échéance de l'action"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") and not data.get("actor"):
+            self.add_error("actor", _("Dites qui mène cette action."))
+        return data
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        action = None
+        if data["action"]:
+            action = {
+                "description": data["action"],
+                "actor": data["actor"],
+                "due_date": data["due_date"],
+            }
+        return {
+            "domain": data["domain"],
+            "title": data["title"],
+            "description": data["description"],
+            "action": action,
+        }
+
+
+class ActionStatusForm(forms.Form):
+    action = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("État"), choices=Action.Status.choices)
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = [
+            "kind",
+            "planned_date",
+            "held_on",
+            "participants",
+            "child_wishes",
+            "child_disagreements",
+            "child_declined_to_speak",
+            "decisions",
+            "next_review_date",
+            "report",
+        ]
+        widgets = {
+            "planned_date": DATE,
+            "held_on": DATE,
+            "next_review_date": DATE,
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "child_wishes": forms.Textarea(attrs={"rows": 3}),
+            "child_disagreements": forms.Textarea(attrs={"rows": 3}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "child_wishes": _("Avec ses mots. Sinon, cochez qu'il n'a pas souhaité s'exprimer."),
+            "kind": _("L'entretien d'autonomie a lieu au plus tard à 17 ans."),
+        }
+
+    def __init__(self, *args, reports, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = reports
+        self.fields["report"].required = False
+
+    def _post_clean(self):
+        # The service checks the review as a whole (with the version it produces).
+        pass

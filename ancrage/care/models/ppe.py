@@ -1,0 +1,214 @@
+"""The child's project (PPE): one per child, in versions; a draft is edited, validating it
+freezes it, each review produces a new validated version."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PPEQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from ancrage.people.models import Person
+
+        return self.filter(child__in=Person.objects.visible_to(user))
+
+
+class PPE(models.Model):
+    """The child's project: who is their referent, and its versions."""
+
+    child = models.OneToOneField(
+        "people.Person", on_delete=models.PROTECT, related_name="ppe", verbose_name=_("enfant")
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ppe_referent_of",
+        verbose_name=_("référent de l'enfant"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PPEQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("projet pour l'enfant")
+        verbose_name_plural = _("projets pour l'enfant")
+
+    def __str__(self):
+        return f"PPE · {self.child.reference}"
+
+
+class PPEVersion(models.Model):
+    """One version of the project. Validated versions never change again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        VALIDATED = "validated", _("Validée")
+
+    ppe = models.ForeignKey(PPE, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.DRAFT)
+    validated_on = models.DateField(_("validée le"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    trusted_person_name = models.CharField(_("personne de confiance"), max_length=150, blank=True)
+    trusted_person_relation = models.CharField(_("lien avec l'enfant"), max_length=100, blank=True)
+    trusted_person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("personne de confiance (fiche)"),
+    )
+    sibling_relations = models.TextField(_("relations avec les frères et sœurs"), blank=True)
+    health_check_date = models.DateField(_("bilan de santé d'entrée le"), null=True, blank=True)
+    health_check_by = models.CharField(_("réalisé par"), max_length=150, blank=True)
+    health_check_summary = models.TextField(_("synthèse du bilan de santé"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ppe", "-number"]
+        verbose_name = _("version du PPE")
+        verbose_name_plural = _("versions du PPE")
+        constraints = [
+            models.UniqueConstraint(fields=["ppe", "number"], name="ppe_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["ppe"], condition=Q(status="draft"), name="ppe_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", validated_on__isnull=True)
+                | Q(status="validated", validated_on__isnull=False),
+                name="ppe_validated_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["ppe", "status"], name="ppe_version_status_idx")]
+
+    def __str__(self):
+        return f"{self.ppe} · v{self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.VALIDATED
+
+
+class Objective(models.Model):
+    """An objective of one version, in one of the five domains of the PPE."""
+
+    class Domain(models.TextChoices):
+        HEALTH = "health", _("Santé")
+        SCHOOLING = "schooling", _("Scolarité et formation")
+        EMOTIONAL = "emotional", _("Sécurité affective et relations")
+        DAILY_LIFE = "daily_life", _("Vie quotidienne et loisirs")
+        AUTONOMY = "autonomy", _("Autonomie")
+
+    version = models.ForeignKey(PPEVersion, on_delete=models.CASCADE, related_name="objectives")
+    domain = models.CharField(_("domaine"), max_length=20, choices=Domain)
+    title = models.CharField(_("objectif"), max_length=200)
+    description = models.TextField(_("précisions"), blank=True)
+
+    class Meta:
+        ordering = ["version", "domain", "pk"]
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+
+    def __str__(self):
+        return self.title
+
+
+class Action(models.Model):
+    """Who does what for an objective, by when."""
+
+    class Actor(models.TextChoices):
+        CHILD = "child", _("L'enfant")
+        PARENTS = "parents", _("Les parents")
+        HOUSE_STAFF = "house_staff", _("L'équipe de la maison")
+        ASE = "ase", _("L'ASE")
+        PARTNER = "partner", _("Un partenaire")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévue")
+        IN_PROGRESS = "in_progress", _("En cours")
+        DONE = "done", _("Réalisée")
+        ABANDONED = "abandoned", _("Abandonnée")
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("action"), max_length=300)
+    actor = models.CharField(_("qui agit"), max_length=20, choices=Actor)
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=15, choices=Status, default=Status.PLANNED)
+
+    class Meta:
+        ordering = ["objective", "due_date", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self):
+        return self.description
+
+
+class Review(models.Model):
+    """A PPE review (or the autonomy interview) and what the child said."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Révision du PPE")
+        AUTONOMY_INTERVIEW = "autonomy_interview", _("Entretien d'autonomie")
+
+    ppe = models.ForeignKey(PPE, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind, default=Kind.REGULAR)
+    planned_date = models.DateField(_("date prévue"))
+    held_on = models.DateField(_("tenue le"))
+    participants = models.TextField(_("participants"))
+    child_wishes = models.TextField(_("ce que l'enfant souhaite (ses mots)"), blank=True)
+    child_disagreements = models.TextField(
+        _("ce avec quoi l'enfant n'est pas d'accord (ses mots)"), blank=True
+    )
+    child_declined_to_speak = models.BooleanField(
+        _("l'enfant n'a pas souhaité s'exprimer"), default=False
+    )
+    decisions = models.TextField(_("décisions"))
+    next_review_date = models.DateField(_("prochaine révision"), null=True, blank=True)
+    resulting_version = models.OneToOneField(
+        PPEVersion,
+        on_delete=models.PROTECT,
+        related_name="review",
+        verbose_name=_("version issue de la révision"),
+    )
+    report = models.ForeignKey(
+        "care.SituationReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("rapport de situation"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("révision du PPE")
+        verbose_name_plural = _("révisions du PPE")
+        constraints = [
+            # The child's words, or the record that they did not wish to speak: one or the other.
+            models.CheckConstraint(
+                condition=(
+                    Q(child_declined_to_speak=True) & Q(child_wishes="") & Q(child_disagreements="")
+                )
+                | (
+                    Q(child_declined_to_speak=False)
+                    & (~Q(child_wishes="") | ~Q(child_disagreements=""))
+                ),
+                name="review_child_words_or_declined",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.held_on:%d/%m/%Y}"

@@ -1,0 +1,274 @@
+"""Scoped reads of the legal deadlines (the échéancier): a fixed number of queries for a whole
+village, whatever the number of children, then the pure engine of care.services.deadlines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, Min, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from ancrage.accounts.models import Membership
+from ancrage.care.models import PPE, SituationReport
+from ancrage.care.services.deadlines import (
+    ChildFacts,
+    Deadline,
+    MeasureFacts,
+    Status,
+    deadlines_for,
+    sort_key,
+)
+from ancrage.core.access import ROLE_SCOPE, Role, Scope, role_can, user_roles
+from ancrage.core.audit import record_access
+from ancrage.core.models import AccessEvent
+from ancrage.core.queries import establishments_for
+from ancrage.organisation.models import Establishment
+from ancrage.people.models import Person
+from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
+
+OVERSEERS = {Role.HEAD_OF_SERVICE, Role.ESTABLISHMENT_DIRECTOR}
+PERIODS = {
+    "30": 30,
+    "90": 90,
+    "365": 365,
+}
+
+
+@dataclass
+class Row:
+    deadline: Deadline
+    status: str
+    child: Person
+    house: object
+    responsible: object  # a User, or None when nobody is named
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+    # Plain strings for the table: a village lists hundreds of rows, template filters per
+    # cell would cost more than computing the deadlines.
+    @property
+    def due_text(self):
+        return f"{self.deadline.due:%d/%m/%Y}"
+
+    @property
+    def done_text(self):
+        return f"{self.deadline.done_on:%d/%m/%Y}" if self.deadline.done_on else ""
+
+    @property
+    def responsible_name(self):
+        if self.responsible is None:
+            return ""
+        return self.responsible.get_full_name() or self.responsible.username
+
+
+def _heads_of_service(establishment_ids, today):
+    heads = {}
+    memberships = (
+        Membership.objects.in_force(today)
+        .filter(role=Role.HEAD_OF_SERVICE, establishment_id__in=establishment_ids)
+        .select_related("user")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        heads.setdefault(membership.establishment_id, membership.user)
+    return heads
+
+
+def collect(stays, today: date | None = None) -> list[Row]:
+    """The deadlines of the children of these current stays: seven queries in all."""
+    today = today or timezone.localdate()
+    stays = list(stays.select_related("child", "unit"))
+    children = [s.child_id for s in stays]
+    measures = defaultdict(list)
+    renewed = ProtectionMeasure.objects.filter(renews=OuterRef("pk"))
+    for m in ProtectionMeasure.objects.filter(child_id__in=children).annotate(
+        is_renewed=Exists(renewed)
+    ):
+        measures[m.child_id].append(
+            MeasureFacts(
+                pk=m.pk,
+                start_date=m.start_date,
+                end_date=m.end_date,
+                review_date=m.review_date,
+                renews_id=m.renews_id,
+                renewed=m.is_renewed,
+                young_adult=m.legal_basis == ProtectionMeasure.LegalBasis.YOUNG_ADULT_SUPPORT,
+            )
+        )
+    ppes = {
+        p.child_id: p
+        for p in PPE.objects.filter(child_id__in=children)
+        .select_related("referent")
+        .annotate(
+            first_validated=Min("versions__validated_on"),
+            autonomy_on=Min("reviews__held_on", filter=Q(reviews__kind="autonomy_interview")),
+        )
+    }
+    reports = defaultdict(list)
+    for child_id, sent_on in SituationReport.objects.filter(
+        child_id__in=children, sent_on__isnull=False
+    ).values_list("child_id", "sent_on"):
+        reports[child_id].append(sent_on)
+    notices = defaultdict(list)
+    for n in JudgeNotification.objects.filter(child_id__in=children):
+        notices[n.child_id].append((n.pk, n.due_date, n.sent_on, n.get_kind_display()))
+    # A child who moved house keeps the date they arrived in the village.
+    arrivals = {
+        (row["child_id"], row["unit__establishment_id"]): row["arrival"]
+        for row in Stay.objects.filter(child_id__in=children)
+        .values("child_id", "unit__establishment_id")
+        .annotate(arrival=Min("start_date"))
+    }
+    heads = _heads_of_service({s.unit.establishment_id for s in stays}, today)
+    rows = []
+    for stay in stays:
+        ppe = ppes.get(stay.child_id)
+        facts = ChildFacts(
+            child_id=stay.child_id,
+            birth_date=stay.child.birth_date,
+            arrival=arrivals.get((stay.child_id, stay.unit.establishment_id), stay.start_date),
+            measures=measures[stay.child_id],
+            ppe_validated_on=ppe.first_validated if ppe else None,
+            reports_sent_on=reports[stay.child_id],
+            autonomy_interview_on=ppe.autonomy_on if ppe else None,
+            judge_notices=notices[stay.child_id],
+        )
+        responsible = (ppe.referent if ppe and ppe.referent_id else None) or heads.get(
+            stay.unit.establishment_id
+        )
+        for deadline in deadlines_for(facts, today):
+            rows.append(Row(deadline, deadline.status(today), stay.child, stay.unit, responsible))
+    key = sort_key(today)
+    rows.sort(key=lambda r: key(r.deadline))
+    return rows
+
+
+def apply_filters(rows, filters, today):
+    kind, status = filters.get("kind"), filters.get("status")
+    responsible, period = filters.get("responsible"), filters.get("period")
+    house = filters.get("house")
+    if kind:
+        rows = [r for r in rows if r.deadline.kind == kind]
+    if status:
+        rows = [r for r in rows if r.status == status]
+    if responsible:
+        rows = [r for r in rows if r.responsible and r.responsible.pk == responsible]
+    if house:
+        rows = [r for r in rows if r.house.pk == house]
+    if period:
+        # Overdue ones always show; the others within the period around today.
+        days = timedelta(days=PERIODS[period])
+        rows = [
+            r
+            for r in rows
+            if r.status == Status.OVERDUE
+            or (r.status == Status.DUE and r.deadline.due <= today + days)
+            or (r.status == Status.DONE and r.deadline.done_on >= today - days)
+        ]
+    return rows
+
+
+def summary(rows):
+    counts = {Status.OVERDUE: 0, Status.DUE: 0, Status.DONE: 0}
+    for r in rows:
+        counts[r.status] += 1
+    return counts
+
+
+def followed_stays(user, villages, today):
+    """The current stays of the children the user follows in these villages: the whole village
+    for its head of service, director and clinician, their own houses for house staff (not the
+    brothers and sisters they may see elsewhere)."""
+    village_ids = {v.pk for v in villages}
+    whole, units = set(), set()
+    for membership in user.active_memberships:
+        if not role_can(membership.role, "deadline", "view"):
+            continue
+        scope = ROLE_SCOPE[membership.role]
+        if scope is Scope.ESTABLISHMENT and membership.establishment_id in village_ids:
+            whole.add(membership.establishment_id)
+        elif scope is Scope.UNIT and membership.unit_id:
+            units.add(membership.unit_id)
+    return Stay.objects.current(today).filter(
+        Q(unit__establishment_id__in=whole) | Q(unit_id__in=units),
+        unit__establishment_id__in=village_ids,
+        child__in=Person.objects.visible_to(user),
+    )
+
+
+def person_url_template():
+    """The child's échéancier URL with a place for the reference: one reverse() per page, not
+    one per row."""
+    before, after = reverse("care:person_deadlines", args=["P-REFERENCE"]).split("P-REFERENCE")
+    return {"before": before, "after": after}
+
+
+def visible_village(user, pk):
+    return get_object_or_404(
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE), pk=pk
+    )
+
+
+def village_deadlines(user, pk, today=None):
+    """Every deadline of the village's children the user may see; filter with `shown`."""
+    today = today or timezone.localdate()
+    village = visible_village(user, pk)
+    houses = list(village.units.filter(kind="house", active=True).order_by("name"))
+    every = collect(followed_stays(user, [village], today), today)
+    responsibles = {r.responsible.pk: r.responsible for r in every if r.responsible}
+    return {
+        "village": village,
+        "houses": houses,
+        "every": every,
+        "counts": summary(every),
+        "responsibles": sorted(
+            responsibles.values(), key=lambda u: u.get_full_name() or u.username
+        ),
+        "today": today,
+    }
+
+
+def person_deadlines(person, today=None):
+    today = today or timezone.localdate()
+    every = collect(Stay.objects.current(today).filter(child=person), today)
+    responsibles = {r.responsible.pk: r.responsible for r in every if r.responsible}
+    return {
+        "person": person,
+        "every": every,
+        "counts": summary(every),
+        "responsibles": list(responsibles.values()),
+        "today": today,
+    }
+
+
+def shown(user, context, filters, what):
+    """The rows the filters keep; the children they name are recorded as listed."""
+    rows = apply_filters(context["every"], filters, context["today"])
+    children = {r.child.pk: r.child for r in rows}
+    record_access(user, children.values(), what, AccessEvent.Action.LIST)
+    return rows
+
+
+def overdue_counts(user, today=None):
+    """Overdue deadlines per village the user oversees (head of service, director), for the
+    dashboard: figures only."""
+    if not (user_roles(user) & OVERSEERS):
+        return []
+    today = today or timezone.localdate()
+    villages = list(
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+    )
+    if not villages:
+        return []
+    stays = followed_stays(user, villages, today)
+    counts = defaultdict(int)
+    for row in collect(stays, today):
+        if row.status == Status.OVERDUE:
+            counts[row.house.establishment_id] += 1
+    return [{"village": v, "overdue": counts[v.pk]} for v in villages]

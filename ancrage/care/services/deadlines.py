@@ -1,0 +1,231 @@
+"""The legal deadline engine: from a child's measures, stays, birth date and what was done,
+compute the deadlines the law sets. Pure functions on plain facts, no database access, so a
+village's deadlines cost the same few queries whatever the number of children.
+
+Rules (see docs/decisions.md, 2026-11-23):
+- PPE: validated within 3 months of the start of the care (the first measure of the chain);
+- rapport de situation: every 12 months from the start of the care, every 6 months while the
+  child is under 2 on the previous due date (so the rhythm becomes yearly once they are 2);
+- autonomy interview: at the latest on the 17th birthday, or within one month of arrival for a
+  child who arrives aged 17 or more;
+- judge notifications created by the sibling rule: their own due date;
+- the review date and the end date of the measure in force (done once it is renewed);
+- support to 21: a young adult's support ends on their 21st birthday.
+A 29 February birthday falls on 28 February in non-leap years (relativedelta's choice, kept:
+a deadline is never later than the legal one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_lazy as _
+
+PPE_DELAY = relativedelta(months=3)
+REPORT_INTERVAL = relativedelta(months=12)
+REPORT_INTERVAL_UNDER_TWO = relativedelta(months=6)
+AUTONOMY_AGE = 17
+AUTONOMY_LATE_ARRIVAL_DELAY = relativedelta(months=1)
+YOUNG_ADULT_END_AGE = 21
+
+
+class Kind:
+    PPE = "ppe"
+    REPORT = "report"
+    AUTONOMY = "autonomy"
+    JUDGE = "judge"
+    MEASURE_REVIEW = "measure_review"
+    MEASURE_END = "measure_end"
+    YOUNG_ADULT_END = "young_adult_end"
+
+    LABELS = {
+        PPE: _("PPE à établir (3 mois après le début de la mesure)"),
+        REPORT: _("Rapport de situation"),
+        AUTONOMY: _("Entretien d'autonomie (17 ans)"),
+        JUDGE: _("Information du juge"),
+        MEASURE_REVIEW: _("Révision de la mesure"),
+        MEASURE_END: _("Fin de la mesure"),
+        YOUNG_ADULT_END: _("Fin de l'accompagnement jeune majeur (21 ans)"),
+    }
+    CHOICES = list(LABELS.items())
+
+
+class Status:
+    OVERDUE = "overdue"
+    DUE = "due"
+    DONE = "done"
+
+    LABELS = {OVERDUE: _("En retard"), DUE: _("À faire"), DONE: _("Fait")}
+    CHOICES = list(LABELS.items())
+    ORDER = {OVERDUE: 0, DUE: 1, DONE: 2}
+
+
+@dataclass(frozen=True)
+class MeasureFacts:
+    pk: int
+    start_date: date
+    end_date: date | None = None
+    review_date: date | None = None
+    renews_id: int | None = None
+    renewed: bool = False
+    young_adult: bool = False
+
+
+@dataclass
+class ChildFacts:
+    """What the engine needs to know about one child."""
+
+    child_id: int
+    birth_date: date | None
+    arrival: date  # start of the current stay in the village
+    measures: list[MeasureFacts] = field(default_factory=list)
+    ppe_validated_on: date | None = None  # the first validated version
+    reports_sent_on: list[date] = field(default_factory=list)
+    autonomy_interview_on: date | None = None
+    judge_notices: list[tuple[int, date, date | None, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    child_id: int
+    kind: str
+    due: date
+    done_on: date | None
+    label: str = ""
+    record_id: int | None = None
+
+    def status(self, today: date) -> str:
+        if self.done_on is not None:
+            return Status.DONE
+        return Status.OVERDUE if self.due < today else Status.DUE
+
+    @property
+    def kind_label(self):
+        return self.label or Kind.LABELS[self.kind]
+
+
+def birthday(birth_date: date, years: int) -> date:
+    """The day a person turns `years`; 29 February gives 28 February in other years."""
+    return birth_date + relativedelta(years=years)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years on `day` (for the under-2 rhythm of the reports)."""
+    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def care_start(facts: ChildFacts) -> date:
+    """The start of the current care: the first measure of the chain in force, else the arrival."""
+    if not facts.measures:
+        return facts.arrival
+    by_pk = {m.pk: m for m in facts.measures}
+    current = max(facts.measures, key=lambda m: m.start_date)
+    while current.renews_id in by_pk:
+        current = by_pk[current.renews_id]
+    return current.start_date
+
+
+def ppe_deadline(facts: ChildFacts) -> Deadline:
+    return Deadline(facts.child_id, Kind.PPE, care_start(facts) + PPE_DELAY, facts.ppe_validated_on)
+
+
+def report_due_dates(birth_date: date | None, start: date, until: date) -> list[date]:
+    """Due dates of the situation reports from `start` up to the first one after `until`."""
+    dates, previous = [], start
+    while True:
+        under_two = birth_date is not None and age_on(birth_date, previous) < 2
+        due = previous + (REPORT_INTERVAL_UNDER_TWO if under_two else REPORT_INTERVAL)
+        dates.append(due)
+        if due > until:
+            return dates
+        previous = due
+
+
+def report_deadlines(facts: ChildFacts, today: date) -> list[Deadline]:
+    """Each period's report is done by the first report sent after the previous due date."""
+    start = care_start(facts)
+    sent = sorted(d for d in facts.reports_sent_on if d >= start)
+    deadlines, previous = [], start
+    for due in report_due_dates(facts.birth_date, start, today):
+        done = next((d for d in sent if d > previous), None)
+        if done is not None:
+            sent.remove(done)
+        deadlines.append(Deadline(facts.child_id, Kind.REPORT, due, done))
+        previous = due
+    return deadlines
+
+
+def autonomy_due(birth_date: date, arrival: date) -> date:
+    seventeen = birthday(birth_date, AUTONOMY_AGE)
+    if arrival >= seventeen:
+        return arrival + AUTONOMY_LATE_ARRIVAL_DELAY
+    return seventeen
+
+
+def autonomy_deadline(facts: ChildFacts) -> Deadline | None:
+    if facts.birth_date is None:
+        return None
+    due = autonomy_due(facts.birth_date, facts.arrival)
+    return Deadline(facts.child_id, Kind.AUTONOMY, due, facts.autonomy_interview_on)
+
+
+def measure_deadlines(facts: ChildFacts) -> list[Deadline]:
+    """The review and end dates of the measures not yet renewed."""
+    deadlines = []
+    for m in facts.measures:
+        if m.renewed:
+            continue
+        if m.review_date and m.review_date != m.end_date:
+            deadlines.append(
+                Deadline(facts.child_id, Kind.MEASURE_REVIEW, m.review_date, None, record_id=m.pk)
+            )
+        if m.end_date:
+            deadlines.append(
+                Deadline(facts.child_id, Kind.MEASURE_END, m.end_date, None, record_id=m.pk)
+            )
+    return deadlines
+
+
+def young_adult_deadline(facts: ChildFacts, today: date) -> Deadline | None:
+    """Support after 18 ends on the 21st birthday: shown for young adults in care."""
+    if facts.birth_date is None:
+        return None
+    adult = age_on(facts.birth_date, today) >= 18 or any(m.young_adult for m in facts.measures)
+    if not adult:
+        return None
+    return Deadline(
+        facts.child_id, Kind.YOUNG_ADULT_END, birthday(facts.birth_date, YOUNG_ADULT_END_AGE), None
+    )
+
+
+def judge_deadlines(facts: ChildFacts) -> list[Deadline]:
+    return [
+        Deadline(facts.child_id, Kind.JUDGE, due, sent_on, label=label, record_id=pk)
+        for pk, due, sent_on, label in facts.judge_notices
+    ]
+
+
+def deadlines_for(facts: ChildFacts, today: date) -> list[Deadline]:
+    """Every legal deadline of one child."""
+    result = [ppe_deadline(facts), *report_deadlines(facts, today)]
+    for optional in (autonomy_deadline(facts), young_adult_deadline(facts, today)):
+        if optional is not None:
+            result.append(optional)
+    result += measure_deadlines(facts)
+    result += judge_deadlines(facts)
+    return result
+
+
+def sort_key(today: date):
+    """Overdue first (oldest first), then due (soonest first), then done (latest first)."""
+
+    def key(deadline: Deadline):
+        status = deadline.status(today)
+        if status == Status.DONE:
+            return (2, -deadline.done_on.toordinal(), deadline.child_id)
+        return (Status.ORDER[status], deadline.due.toordinal(), deadline.child_id)
+
+    return key

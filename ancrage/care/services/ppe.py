@@ -1,0 +1,234 @@
+"""Writes on the child's project (PPE), each in one transaction: the draft is edited, validating
+it freezes it, a review produces a new validated version. A validated version never changes
+again, except the progress of the actions of the version in force (set by the house)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.care.models import PPE, Action, Objective, PPEVersion, Review
+from ancrage.core.access import can
+
+# The fields of a version that a draft edits and a new version copies.
+VERSION_FIELDS = (
+    "trusted_person_name",
+    "trusted_person_relation",
+    "trusted_person",
+    "sibling_relations",
+    "health_check_date",
+    "health_check_by",
+    "health_check_summary",
+)
+
+
+def _frozen_error():
+    return ValidationError(_("Cette version du PPE est validée : elle ne peut plus être modifiée."))
+
+
+def ensure_editable(version: PPEVersion) -> None:
+    if version.is_frozen:
+        raise _frozen_error()
+
+
+def current_version(ppe: PPE) -> PPEVersion | None:
+    """The version in force: the last validated one."""
+    return ppe.versions.filter(status=PPEVersion.Status.VALIDATED).order_by("-number").first()
+
+
+def draft_of(ppe: PPE) -> PPEVersion | None:
+    return ppe.versions.filter(status=PPEVersion.Status.DRAFT).first()
+
+
+def _copy_version(source: PPEVersion | None, ppe: PPE, by, **extra) -> PPEVersion:
+    """A new version numbered after the last, with the content and the objectives and actions
+    of `source` (the last validated version) when there is one."""
+    last = ppe.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    fields = {name: getattr(source, name) for name in VERSION_FIELDS} if source else {}
+    version = PPEVersion.objects.create(ppe=ppe, number=last + 1, created_by=by, **fields, **extra)
+    if source is not None:
+        for objective in source.objectives.prefetch_related("actions"):
+            copy = Objective.objects.create(
+                version=version,
+                domain=objective.domain,
+                title=objective.title,
+                description=objective.description,
+            )
+            Action.objects.bulk_create(
+                Action(
+                    objective=copy,
+                    description=a.description,
+                    actor=a.actor,
+                    due_date=a.due_date,
+                    status=a.status,
+                )
+                for a in objective.actions.all()
+            )
+    return version
+
+
+@transaction.atomic
+def open_draft(child, by) -> PPEVersion:
+    """The child's draft: the one being edited, or a new one copied from the version in force."""
+    ppe, _created = PPE.objects.select_for_update().get_or_create(child=child)
+    draft = draft_of(ppe)
+    if draft is None:
+        draft = _copy_version(current_version(ppe), ppe, by)
+    return draft
+
+
+@transaction.atomic
+def save_draft(child, by, *, referent=None, **fields) -> PPEVersion:
+    """Edit the draft (opened if needed) and the child's referent."""
+    unknown = set(fields) - set(VERSION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a field of a PPE version: {unknown}")
+    draft = open_draft(child, by)
+    ensure_editable(draft)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.full_clean()
+    draft.save()
+    ppe = draft.ppe
+    if ppe.referent_id != getattr(referent, "pk", None):
+        ppe.referent = referent
+        ppe.save(update_fields=["referent"])
+    return draft
+
+
+@transaction.atomic
+def add_objective(child, by, *, domain, title, description="", action=None) -> Objective:
+    """Add an objective to the draft, with its first action when one is given."""
+    draft = open_draft(child, by)
+    ensure_editable(draft)
+    objective = Objective(version=draft, domain=domain, title=title, description=description)
+    objective.full_clean()
+    objective.save()
+    if action:
+        add_action(objective, **action)
+    return objective
+
+
+@transaction.atomic
+def add_action(objective: Objective, *, description, actor, due_date=None, status=None) -> Action:
+    ensure_editable(objective.version)
+    action = Action(
+        objective=objective,
+        description=description,
+        actor=actor,
+        due_date=due_date,
+        status=status or Action.Status.PLANNED,
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def set_action_status(action: Action, status: str, by) -> Action:
+    """The progress of an action of the draft or of the version in force; earlier versions are
+    history and stay as they were."""
+    if status not in Action.Status.values:
+        raise ValidationError({"status": _("État inconnu.")})
+    version = action.objective.version
+    if version.is_frozen and current_version(version.ppe).pk != version.pk:
+        raise _frozen_error()
+    action.status = status
+    action.save(update_fields=["status"])
+    return action
+
+
+def _check_validator(by):
+    if not can(by, "ppe", "change"):
+        raise ValidationError(
+            _("Seuls le chef de service et la direction valident le projet pour l'enfant.")
+        )
+
+
+def _freeze(version: PPEVersion, by, day: date) -> PPEVersion:
+    version.status = PPEVersion.Status.VALIDATED
+    version.validated_on = day
+    version.validated_by = by
+    version.save(update_fields=["status", "validated_on", "validated_by"])
+    return version
+
+
+@transaction.atomic
+def validate_draft(child, by, day: date | None = None) -> PPEVersion:
+    """Validate the draft: it becomes the version in force and is frozen."""
+    _check_validator(by)
+    ppe = PPE.objects.select_for_update().filter(child=child).first()
+    draft = draft_of(ppe) if ppe else None
+    if draft is None:
+        raise ValidationError(_("Aucun brouillon du PPE à valider."))
+    if not draft.objectives.exists():
+        raise ValidationError(_("Un PPE validé compte au moins un objectif."))
+    return _freeze(draft, by, day or timezone.localdate())
+
+
+@transaction.atomic
+def record_review(
+    child,
+    by,
+    *,
+    kind,
+    planned_date,
+    held_on,
+    participants,
+    decisions,
+    child_wishes="",
+    child_disagreements="",
+    child_declined_to_speak=False,
+    next_review_date=None,
+    report=None,
+) -> Review:
+    """Record a review held with the child: it produces a new validated version (the draft
+    being prepared, or a copy of the version in force)."""
+    _check_validator(by)
+    errors = {}
+    spoke = bool(child_wishes.strip() or child_disagreements.strip())
+    if spoke and child_declined_to_speak:
+        errors["child_declined_to_speak"] = _(
+            "L'enfant s'est exprimé : décochez « n'a pas souhaité s'exprimer »."
+        )
+    elif not spoke and not child_declined_to_speak:
+        errors["child_wishes"] = _(
+            "Notez les mots de l'enfant, ou cochez qu'il n'a pas souhaité s'exprimer."
+        )
+    if held_on > timezone.localdate():
+        errors["held_on"] = _("Une révision se saisit une fois tenue.")
+    if next_review_date and next_review_date <= held_on:
+        errors["next_review_date"] = _("La prochaine révision suit celle-ci.")
+    if report is not None and report.child_id != child.pk:
+        errors["report"] = _("Ce rapport concerne un autre enfant.")
+    if errors:
+        raise ValidationError(errors)
+    ppe = PPE.objects.select_for_update().filter(child=child).first()
+    if ppe is None or not ppe.versions.exists():
+        raise ValidationError(_("Établissez d'abord le projet pour l'enfant."))
+    draft = draft_of(ppe)
+    if draft is None:
+        draft = _copy_version(current_version(ppe), ppe, by)
+    version = _freeze(draft, by, held_on)
+    review = Review(
+        ppe=ppe,
+        kind=kind,
+        planned_date=planned_date,
+        held_on=held_on,
+        participants=participants,
+        child_wishes=child_wishes.strip(),
+        child_disagreements=child_disagreements.strip(),
+        child_declined_to_speak=child_declined_to_speak,
+        decisions=decisions,
+        next_review_date=next_review_date,
+        resulting_version=version,
+        report=report,
+        recorded_by=by,
+    )
+    review.full_clean()
+    review.save()
+    return review

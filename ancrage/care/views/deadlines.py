@@ -1,0 +1,32 @@
+"""The échéancier: legal deadlines of a village (filterable by house) and of one child."""
+
+from django.shortcuts import render
+
+from ancrage.care.forms.deadlines import DEFAULT_FILTERS, DeadlineFilterForm
+from ancrage.care.queries import deadlines as queries
+from ancrage.core.access import requires
+from ancrage.people.queries import visible_person
+
+
+@requires("deadline", "view")
+def village_deadlines(request, pk):
+    context = queries.village_deadlines(request.user, pk)
+    form = DeadlineFilterForm(
+        request.GET or DEFAULT_FILTERS,
+        responsibles=context["responsibles"],
+        houses=context["houses"],
+    )
+    context["form"] = form
+    context["rows"] = queries.shown(request.user, context, form.filters(), "care.village_deadlines")
+    context["child_url"] = queries.person_url_template()
+    return render(request, "care/village_deadlines.html", context)
+
+
+@requires("deadline", "view")
+def person_deadlines(request, reference):
+    person = visible_person(request.user, reference, audit_as="care.person_deadlines")
+    context = queries.person_deadlines(person)
+    form = DeadlineFilterForm(request.GET or None, responsibles=context["responsibles"])
+    context["form"] = form
+    context["rows"] = queries.apply_filters(context["every"], form.filters(), context["today"])
+    return render(request, "care/person_deadlines.html", context)

@@ -1,0 +1,193 @@
+"""The PPE's rules: a draft is edited, validation freezes it, earlier versions never change,
+a new version starts from the last validated one, a review produces a validated version and
+records the child's words (or that they did not wish to speak)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from ancrage.care.models import Action, PPEVersion, Review
+from ancrage.care.services import ppe as services
+from ancrage.core.access import Role
+from tests.care.factories_ppe import SituationReportFactory, validated_ppe
+
+TODAY = datetime.date.today()
+
+
+def review_data(**overrides):
+    data = {
+        "kind": Review.Kind.REGULAR,
+        "planned_date": TODAY,
+        "held_on": TODAY,
+        "participants": "Léa, sa référente, le chef de service, la référente ASE",
+        "decisions": "Inscription au club de judo ; visites maintenues.",
+        "child_wishes": "Je veux faire du judo avec mon frère.",
+    }
+    return {**data, **overrides}
+
+
+def test_editing_a_draft_keeps_one_draft_and_sets_the_referent(world, head):
+    referent = world.users[Role.HOUSE_PARENT]
+    draft = services.save_draft(
+        world.child,
+        head,
+        referent=referent,
+        trusted_person_name="Mme Leroy",
+        trusted_person_relation="marraine",
+    )
+    again = services.save_draft(
+        world.child, head, referent=referent, sibling_relations="Proche de Hugo"
+    )
+    assert again.pk == draft.pk
+    assert again.trusted_person_name == "Mme Leroy"
+    assert draft.ppe.referent == referent
+    assert PPEVersion.objects.filter(ppe=draft.ppe).count() == 1
+
+
+def test_validation_freezes_the_version(world, head):
+    version = validated_ppe(world.child, head)
+    assert version.status == PPEVersion.Status.VALIDATED
+    assert version.validated_on == TODAY and version.validated_by == head
+    objective = version.objectives.get()
+    with pytest.raises(ValidationError, match="validée"):
+        services.ensure_editable(version)
+    with pytest.raises(ValidationError, match="validée"):
+        services.add_action(objective, description="Autre", actor="child")
+
+
+def test_a_validated_ppe_has_at_least_one_objective(world, head):
+    services.save_draft(world.child, head, sibling_relations="Proche de Hugo")
+    with pytest.raises(ValidationError, match="au moins un objectif"):
+        services.validate_draft(world.child, head)
+
+
+def test_only_head_of_service_or_director_validate(world, head):
+    services.add_objective(world.child, head, domain="health", title="Bilan dentaire")
+    with pytest.raises(ValidationError, match="chef de service"):
+        services.validate_draft(world.child, world.users[Role.HOUSE_PARENT])
+    assert services.validate_draft(world.child, world.users[Role.ESTABLISHMENT_DIRECTOR])
+
+
+def test_validating_without_a_draft_is_refused(world, head):
+    with pytest.raises(ValidationError, match="Aucun brouillon"):
+        services.validate_draft(world.child, head)
+
+
+def test_a_new_version_starts_from_a_copy_of_the_last_validated(world, head):
+    first = validated_ppe(world.child, head, objectives=2)
+    draft = services.open_draft(world.child, head)
+    assert draft.number == first.number + 1
+    assert draft.status == PPEVersion.Status.DRAFT
+    assert [o.title for o in draft.objectives.all()] == [o.title for o in first.objectives.all()]
+    assert Action.objects.filter(objective__version=draft).count() == 2
+    # editing the copy leaves the validated version as it was
+    services.add_objective(world.child, head, domain="autonomy", title="Préparer le brevet")
+    assert first.objectives.count() == 2 and draft.objectives.count() == 3
+
+
+def test_the_database_refuses_two_drafts(world, head):
+    draft = services.open_draft(world.child, head)
+    with pytest.raises(IntegrityError):
+        PPEVersion.objects.create(ppe=draft.ppe, number=2, created_by=head)
+
+
+def test_action_progress_is_set_on_the_version_in_force_not_on_history(world, head):
+    first = validated_ppe(world.child, head)
+    action = Action.objects.get(objective__version=first)
+    parent = world.users[Role.HOUSE_PARENT]
+    services.set_action_status(action, Action.Status.IN_PROGRESS, parent)
+    services.record_review(world.child, head, **review_data())
+    action.refresh_from_db()
+    with pytest.raises(ValidationError, match="validée"):
+        services.set_action_status(action, Action.Status.DONE, parent)
+    action.refresh_from_db()
+    assert action.status == Action.Status.IN_PROGRESS
+
+
+def test_completing_a_review_produces_a_new_validated_version(world, head):
+    first = validated_ppe(world.child, head)
+    review = services.record_review(world.child, head, **review_data())
+    assert review.resulting_version.number == first.number + 1
+    assert review.resulting_version.status == PPEVersion.Status.VALIDATED
+    assert review.resulting_version.objectives.count() == 1
+
+
+def test_a_review_validates_the_draft_being_prepared(world, head):
+    validated_ppe(world.child, head)
+    draft = services.add_objective(world.child, head, domain="health", title="Vaccins").version
+    review = services.record_review(world.child, head, **review_data())
+    assert review.resulting_version.pk == draft.pk
+    assert review.resulting_version.objectives.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("words", "declined", "field"),
+    [
+        ({"child_wishes": "", "child_disagreements": ""}, False, "child_wishes"),
+        ({"child_wishes": "Je veux rentrer chez ma mère"}, True, "child_declined_to_speak"),
+    ],
+    ids=["no-words-and-not-declined", "words-and-declined"],
+)
+def test_review_needs_the_childs_words_or_that_they_declined(world, head, words, declined, field):
+    validated_ppe(world.child, head)
+    with pytest.raises(ValidationError) as error:
+        services.record_review(
+            world.child, head, **review_data(**words, child_declined_to_speak=declined)
+        )
+    assert field in error.value.message_dict
+    assert Review.objects.count() == 0
+    assert PPEVersion.objects.count() == 1  # nothing half-written
+
+
+def test_review_where_the_child_did_not_wish_to_speak(world, head):
+    validated_ppe(world.child, head)
+    review = services.record_review(
+        world.child,
+        head,
+        **review_data(child_wishes="", child_declined_to_speak=True),
+    )
+    assert review.child_declined_to_speak
+
+
+def test_disagreement_alone_counts_as_the_childs_words(world, head):
+    validated_ppe(world.child, head)
+    review = services.record_review(
+        world.child,
+        head,
+        **review_data(child_wishes="", child_disagreements="Je ne veux pas changer d'école"),
+    )
+    assert review.child_disagreements == "Je ne veux pas changer d'école"
+
+
+def test_review_links_to_the_childs_report_only(world, head):
+    validated_ppe(world.child, head)
+    mine = SituationReportFactory(child=world.child, written_by=head)
+    theirs = SituationReportFactory(child=world.sibling, written_by=head)
+    assert services.record_review(world.child, head, **review_data(report=mine)).report == mine
+    with pytest.raises(ValidationError) as error:
+        services.record_review(world.child, head, **review_data(report=theirs))
+    assert "report" in error.value.message_dict
+
+
+def test_autonomy_interview_is_recorded_as_a_review(world, head):
+    validated_ppe(world.child, head)
+    review = services.record_review(
+        world.child, head, **review_data(kind=Review.Kind.AUTONOMY_INTERVIEW)
+    )
+    assert review.get_kind_display() == "Entretien d'autonomie"
+
+
+def test_a_review_is_recorded_once_held_not_in_the_future(world, head):
+    validated_ppe(world.child, head)
+    with pytest.raises(ValidationError) as error:
+        services.record_review(
+            world.child, head, **review_data(held_on=TODAY + datetime.timedelta(days=1))
+        )
+    assert "held_on" in error.value.message_dict
+
+
+def test_a_review_needs_a_ppe(world, head):
+    with pytest.raises(ValidationError, match="Établissez"):
+        services.record_review(world.child, head, **review_data())

@@ -1,0 +1,37 @@
+"""The head of service opens the demo village's échéancier from the village board, filters
+the overdue deadlines and opens a child's own échéancier."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from ancrage.accounts.models import User
+
+pytestmark = pytest.mark.e2e
+
+
+def test_head_of_service_filters_the_village_echeancier(
+    browser_page, demo_data, log_in, settings, screenshot
+):
+    settings.RELAX_TWO_FACTOR = True
+    head = User.objects.get(username="chef.service")
+    village = head.active_memberships[0].establishment
+    page = browser_page
+    log_in(page, "chef.service")
+    expect(page.get_by_role("heading", name="Échéances légales en retard")).to_be_visible()
+    page.get_by_role("heading", level=2, name=village.name).get_by_role("link").click()
+    page.get_by_role("link", name="Échéancier").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Échéancier")
+    rows = page.locator("table.deadlines tbody tr")
+    expect(rows.first).to_contain_text("En retard")  # overdue first
+    page.get_by_label("Échéance", exact=True).select_option("report")
+    page.get_by_label("Période").select_option("90")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url("**kind=report**")
+    assert rows.count() > 0
+    for text in rows.all_inner_texts()[:10]:
+        assert "Rapport de situation" in text
+    screenshot(page, "echeancier.png")
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Échéancier")

@@ -73,11 +73,27 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   the national director)
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
 #   administration  users, memberships and settings in the admin site
+#   journal         the daily journal (cahier de liaison) at the house-team level: entries about
+#                   a house or one of its children; "write" adds, corrects (24 h) and annotates
+#   journal_clinical      journal entries restricted to the clinical team
+#   journal_safeguarding  journal entries restricted to the head of service and the director
+#                   (house staff may write one; the author keeps reading what they wrote)
+#   appointment     a child's appointments (health, school, court, ASE, other) and calendars
+#   appointment_notes     the notes of an appointment (never in the ICS feed)
+#   calendar_feed   one's own personal ICS feed (secret, revocable link)
+#   autonomy        the projet pour l'autonomie (16-21) and the accompaniment after 18
 V, S, C, U = "view", "search", "change", "use"
+W = "write"
 REPORT, QUALIFY = "report", "qualify"
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.HOUSE_PARENT: {
+        "journal": frozenset({V, W}),
+        "journal_safeguarding": frozenset({W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "judge_notice": frozenset({V}),
@@ -89,6 +105,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.FAMILY_AIDE: {
+        "journal": frozenset({V, W}),
+        "journal_safeguarding": frozenset({W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V}),
         "incident": frozenset({V, REPORT}),
         "visit": frozenset({V}),
         "person": frozenset({V, S}),
@@ -97,6 +119,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.HEAD_OF_SERVICE: {
+        "journal": frozenset({V, W}),
+        "journal_clinical": frozenset({V, W}),
+        "journal_safeguarding": frozenset({V, W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
@@ -111,6 +140,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.CLINICIAN: {
+        "journal": frozenset({V, W}),
+        "journal_clinical": frozenset({V, W}),
+        "journal_safeguarding": frozenset({W}),
+        "appointment": frozenset({V}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V}),
         "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "admission": frozenset({V}),
@@ -123,6 +159,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.ESTABLISHMENT_DIRECTOR: {
+        "journal": frozenset({V, W}),
+        "journal_clinical": frozenset({V}),
+        "journal_safeguarding": frozenset({V, W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
@@ -150,6 +193,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.NATIONAL_DIRECTOR: {
+        "journal": frozenset({V}),
+        "journal_clinical": frozenset({V}),
+        "journal_safeguarding": frozenset({V}),
+        "appointment": frozenset({V}),
+        "appointment_notes": frozenset({V}),
+        "autonomy": frozenset({V}),
         "incident": frozenset({V}),
         "measure": frozenset({V}),
         "visit": frozenset({V}),
@@ -168,6 +217,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "establishment": frozenset({V}),
     },
     Role.YOUTH: {
+        "autonomy": frozenset({V}),
         "person": frozenset({V}),
         "family": frozenset({V}),
         "stay": frozenset({V}),

@@ -64,6 +64,14 @@ class AccessEvent(models.Model):
         "safeguarding.incident": _("Signalement (bientraitance)"),
         "safeguarding.list": _("Liste des signalements du village"),
         "core.home": _("Dossiers récents du tableau de bord"),
+        "care.house_journal": _("Journal de la maison"),
+        "care.child_journal": _("Journal de l'enfant"),
+        "care.journal_entry": _("Observation du journal"),
+        "care.child_calendar": _("Agenda de l'enfant"),
+        "care.house_calendar": _("Agenda de la maison"),
+        "care.appointment": _("Rendez-vous"),
+        "care.ics_feed": _("Agenda personnel (ICS) lu par un téléphone"),
+        "care.autonomy": _("Projet pour l'autonomie"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }
 

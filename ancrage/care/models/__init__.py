@@ -1,2 +1,4 @@
 """The child's care: each part of the app keeps its models in its own module, imported here so
 Django finds them (PPE, reviews and reports; journal; appointments; autonomy)."""
+
+from ancrage.care.models import agenda, autonomy, journal  # noqa: F401

@@ -14,6 +14,7 @@ from ancrage.care.queries.journal import visible_house
 from ancrage.core.access import ROLE_SCOPE, Scope, can, role_can
 from ancrage.core.audit import record_access
 from ancrage.core.models import AccessEvent
+from ancrage.organisation.models import Unit
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
 from ancrage.placements.models import Stay, Visit
@@ -141,3 +142,23 @@ def feed_appointments(user, now=None):
 
 def my_feed(user):
     return CalendarFeed.objects.filter(user=user).first()
+
+
+def my_houses(user):
+    """The houses the user works in (their house, or their village's houses), for the links to
+    each house's journal and calendar."""
+    condition = Q(pk__in=[])
+    for membership in user.active_memberships:
+        if not _reads_appointments(membership.role):
+            continue
+        scope = ROLE_SCOPE[membership.role]
+        if scope is Scope.UNIT and membership.unit_id:
+            condition |= Q(pk=membership.unit_id)
+        elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
+            condition |= Q(establishment_id=membership.establishment_id)
+    return list(
+        Unit.objects.houses()
+        .filter(condition, active=True)
+        .select_related("establishment")
+        .order_by("establishment__name", "name")
+    )

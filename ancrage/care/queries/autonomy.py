@@ -36,3 +36,24 @@ def project_page(user, reference, *, audit_as="care.autonomy") -> dict:
         "eligible": eligible_on is not None and eligible_on <= today,
         "limit": birthday(person, 21) if person.birth_date else None,
     }
+
+
+def daily_care_of(user, person) -> dict:
+    """The person page's "daily life" section: links to the child's journal and calendar for
+    the roles that read them, and the autonomy project's areas (one query) for those who read
+    it."""
+    section = {
+        "journal": can(user, "journal", "view"),
+        "calendar": can(user, "appointment", "view"),
+        "autonomy": can(user, "autonomy", "view"),
+        "areas": [],
+    }
+    if section["autonomy"]:
+        rows = {
+            a.area: a for a in AutonomyArea.objects.filter(project__person=person).order_by("pk")
+        }
+        section["areas"] = [rows[c] for c in AutonomyArea.Area.values if c in rows]
+        section["eligible"] = bool(person.birth_date) and (
+            birthday(person, MINIMUM_AGE) <= timezone.localdate()
+        )
+    return section

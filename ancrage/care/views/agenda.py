@@ -136,6 +136,7 @@ def my_calendar(request, token=None):
             "feed": queries.my_feed(request.user),
             "feed_url": _feed_url(request, token) if token else None,
             "appointments": queries.feed_appointments(request.user)[:20],
+            "houses": queries.my_houses(request.user),
         },
     )
 

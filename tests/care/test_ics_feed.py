@@ -30,7 +30,7 @@ def fetch(client, token):
 
 def events_of(response):
     calendar = Calendar.from_ical(response.content)
-    return calendar, [c for c in calendar.walk("VEVENT")]
+    return calendar, list(calendar.walk("VEVENT"))
 
 
 @pytest.fixture

@@ -72,6 +72,9 @@ class AccessEvent(models.Model):
         "care.appointment": _("Rendez-vous"),
         "care.ics_feed": _("Agenda personnel (ICS) lu par un téléphone"),
         "care.autonomy": _("Projet pour l'autonomie"),
+        "care.autonomy_edit": _("Mise à jour du projet pour l'autonomie"),
+        "care.autonomy_support": _("Saisie d'un accompagnement jeune majeur"),
+        "care.appointment_create": _("Saisie d'un rendez-vous"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }
 

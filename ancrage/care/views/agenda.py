@@ -53,7 +53,7 @@ def _form_page(request, form, person, appointment=None, status=200):
 @requires("appointment", "change")
 @require_http_methods(["GET", "POST"])
 def appointment_create(request, reference):
-    person = visible_person(request.user, reference, audit_as="care.appointment")
+    person = visible_person(request.user, reference, audit_as="care.appointment_create")
     staff = services.staff_of(services.current_house(person))
     form = AppointmentForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():

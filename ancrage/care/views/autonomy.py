@@ -22,7 +22,7 @@ def project(request, reference):
 @requires("autonomy", "change")
 @require_http_methods(["GET", "POST"])
 def project_edit(request, reference):
-    context = project_page(request.user, reference)
+    context = project_page(request.user, reference, audit_as="care.autonomy_edit")
     forms = area_forms(request.POST or None, context["areas"])
     errors = []
     if request.method == "POST" and all(form.is_valid() for form in forms):
@@ -45,7 +45,7 @@ def project_edit(request, reference):
 @requires("autonomy", "change")
 @require_http_methods(["GET", "POST"])
 def support_add(request, reference):
-    context = project_page(request.user, reference)
+    context = project_page(request.user, reference, audit_as="care.autonomy_support")
     form = SupportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -104,7 +104,6 @@ def seed_daily(world) -> None:
         Stay.objects.current(anchor).order_by("child_id").values_list("child_id", "unit_id")
     ):
         living.setdefault(unit_id, []).append(child_id)
-    now = datetime.combine(anchor, time(8, 0), tzinfo=paris)
 
     def entries():
         for house in houses:
@@ -112,7 +111,11 @@ def seed_daily(world) -> None:
             parent, aide = staff[(house.pk, Role.HOUSE_PARENT)], staff[(house.pk, Role.FAMILY_AIDE)]
             children = living.get(house.pk, [])
             for _ in range(entries_per_house):
-                written_at = now - timedelta(minutes=rng.randint(0, history_days * 24 * 60))
+                # During the day (7 h to 22 h), over the history window.
+                day = anchor - timedelta(days=rng.randint(1, history_days))
+                written_at = datetime.combine(
+                    day, time(rng.randint(7, 21), rng.randint(0, 59)), tzinfo=paris
+                )
                 draw = rng.random()
                 child = rng.choice(children) if children and draw > 0.15 else None
                 level, author, text = JournalLevel.HOUSE_TEAM, rng.choice((parent, aide)), None

@@ -32,11 +32,11 @@ def test_house_parent_writes_in_the_journal_without_reload(
     assert JournalEntry.objects.count() == before
 
     text = "Léo a préparé le goûter pour toute la maison, très fier."
-    page.get_by_label("Observation").fill(text)
+    page.get_by_role("textbox", name="Observation", exact=True).fill(text)
     page.get_by_role("button", name="Enregistrer l'observation").click()
     first = page.locator("#entries > li").first
     expect(first).to_contain_text(text)
-    expect(page.get_by_label("Observation")).to_have_value("")
+    expect(page.get_by_role("textbox", name="Observation", exact=True)).to_have_value("")
     assert page.evaluate("window.__same_page") is True
     assert JournalEntry.objects.filter(text=text, author=parent).count() == 1
     screenshot(page, "house-journal.png")

@@ -77,6 +77,7 @@ def test_the_feed_parses_validates_and_holds_only_the_house_parents_children(
         f"appointment-{appointments['court'].pk}@ancrage",
     }
     for event in events:
+        assert {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"} <= set(event)
         assert event.decoded("DTSTART").tzinfo.key == "Europe/Paris"
         assert event.decoded("DTEND") > event.decoded("DTSTART")
 

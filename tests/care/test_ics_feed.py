@@ -189,3 +189,23 @@ def test_a_deactivated_account_loses_its_feed(client, world):
     parent.is_active = False
     parent.save()
     assert fetch(client, token).status_code == 404
+
+
+def test_a_failed_fetch_record_never_breaks_the_phones_polling(client, world, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("database is locked")
+
+    token = services.regenerate_feed(world.users[Role.HOUSE_PARENT])
+    monkeypatch.setattr(services, "record_fetch", broken)
+    response = fetch(client, token)
+    assert response.status_code == 200
+    assert response.content.startswith(b"BEGIN:VCALENDAR")
+    assert not CalendarFeedFetch.objects.exists()
+
+
+def test_head_requests_are_answered_too(client, world):
+    token = services.regenerate_feed(world.users[Role.HOUSE_PARENT])
+    client.logout()
+    assert client.head(f"/agenda/{token}.ics").status_code == 200

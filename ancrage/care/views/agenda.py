@@ -2,15 +2,18 @@
 days), planning, changing and cancelling an appointment, the "Mon agenda" page with the secret
 link of the personal ICS feed, and the feed itself (public URL, secret token)."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ancrage.care.forms.agenda import AppointmentForm, CancelForm
 from ancrage.care.ics import build_calendar
@@ -21,6 +24,8 @@ from ancrage.core.audit import record_access
 from ancrage.core.forms import errors_to_form
 from ancrage.core.models import AccessEvent
 from ancrage.people.queries import visible_person
+
+logger = logging.getLogger(__name__)
 
 
 @requires("appointment", "view")
@@ -160,7 +165,7 @@ def feed_revoke(request):
 
 
 @public
-@require_GET
+@require_safe
 @never_cache
 def ics_feed(request, token):
     """The feed of a secret token: 404 on an unknown or revoked token, no login, no redirect
@@ -176,10 +181,15 @@ def ics_feed(request, token):
             reverse("care:child_calendar", args=[a.child.reference])
         ),
     )
-    services.record_fetch(feed, len(appointments))
-    record_access(
-        user, {a.child_id for a in appointments}, "care.ics_feed", AccessEvent.Action.LIST
-    )
+    try:
+        # In a savepoint: a failed write is logged, and the phone still gets its calendar.
+        with transaction.atomic():
+            services.record_fetch(feed, len(appointments))
+            record_access(
+                user, {a.child_id for a in appointments}, "care.ics_feed", AccessEvent.Action.LIST
+            )
+    except DatabaseError:
+        logger.exception("ICS feed fetch of user %s not recorded", user.pk)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ancrage.ics"'
     return response

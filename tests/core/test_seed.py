@@ -111,6 +111,9 @@ def test_seed_is_deterministic(db):
     first = fingerprint()
     from auditlog.models import LogEntry
 
+    from ancrage.care.models.agenda import Appointment
+    from ancrage.care.models.autonomy import AutonomyProject
+    from ancrage.care.models.journal import JournalEntry
     from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
     from ancrage.placements.models import (
         AdmissionRequest,
@@ -122,6 +125,9 @@ def test_seed_is_deterministic(db):
     )
 
     for model in (
+        JournalEntry,
+        Appointment,
+        AutonomyProject,
         Visit,
         VisitRight,
         JudgeNotification,

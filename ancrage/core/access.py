@@ -77,14 +77,29 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   validates it and records reviews; "update" sets an action's progress
 #   situation_report  the rapport de situation to the ASE and the judge, and its PDF
 #   deadline        the échéancier: legal deadlines of the children in scope
+#   journal         the daily journal (cahier de liaison) at the house-team level: entries about
+#                   a house or one of its children; "write" adds, corrects (24 h) and annotates
+#   journal_clinical      journal entries restricted to the clinical team
+#   journal_safeguarding  journal entries restricted to the head of service and the director
+#                   (house staff may write one; the author keeps reading what they wrote)
+#   appointment     a child's appointments (health, school, court, ASE, other) and calendars
+#   appointment_notes     the notes of an appointment (never in the ICS feed)
+#   calendar_feed   one's own personal ICS feed (secret, revocable link)
+#   autonomy        the projet pour l'autonomie (16-21) and the accompaniment after 18
 V, S, C, U = "view", "search", "change", "use"
-UPDATE = "update"
+UPDATE, W = "update", "write"
 REPORT, QUALIFY = "report", "qualify"
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.HOUSE_PARENT: {
         "ppe": frozenset({V, UPDATE}),
         "deadline": frozenset({V}),
+        "journal": frozenset({V, W}),
+        "journal_safeguarding": frozenset({W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "judge_notice": frozenset({V}),
@@ -97,6 +112,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.FAMILY_AIDE: {
         "ppe": frozenset({V}),
+        "journal": frozenset({V, W}),
+        "journal_safeguarding": frozenset({W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V}),
         "incident": frozenset({V, REPORT}),
         "visit": frozenset({V}),
         "person": frozenset({V, S}),
@@ -108,6 +129,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "ppe": frozenset({V, C, UPDATE}),
         "situation_report": frozenset({V, C}),
         "deadline": frozenset({V}),
+        "journal": frozenset({V, W}),
+        "journal_clinical": frozenset({V, W}),
+        "journal_safeguarding": frozenset({V, W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
@@ -125,6 +153,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "ppe": frozenset({V}),
         "situation_report": frozenset({V}),
         "deadline": frozenset({V}),
+        "journal": frozenset({V, W}),
+        "journal_clinical": frozenset({V, W}),
+        "journal_safeguarding": frozenset({W}),
+        "appointment": frozenset({V}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V}),
         "incident": frozenset({V, REPORT}),
         "measure": frozenset({V}),
         "admission": frozenset({V}),
@@ -140,6 +175,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "ppe": frozenset({V, C, UPDATE}),
         "situation_report": frozenset({V, C}),
         "deadline": frozenset({V}),
+        "journal": frozenset({V, W}),
+        "journal_clinical": frozenset({V}),
+        "journal_safeguarding": frozenset({V, W}),
+        "appointment": frozenset({V, C}),
+        "appointment_notes": frozenset({V}),
+        "calendar_feed": frozenset({U}),
+        "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT, QUALIFY}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
@@ -168,6 +210,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.NATIONAL_DIRECTOR: {
         "ppe": frozenset({V}),
+        "journal": frozenset({V}),
+        "journal_clinical": frozenset({V}),
+        "journal_safeguarding": frozenset({V}),
+        "appointment": frozenset({V}),
+        "appointment_notes": frozenset({V}),
+        "autonomy": frozenset({V}),
         "incident": frozenset({V}),
         "measure": frozenset({V}),
         "visit": frozenset({V}),
@@ -188,6 +236,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.YOUTH: {
         # their own PPE (not the reports to the judge, not the échéancier)
         "ppe": frozenset({V}),
+        "autonomy": frozenset({V}),
         "person": frozenset({V}),
         "family": frozenset({V}),
         "stay": frozenset({V}),

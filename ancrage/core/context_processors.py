@@ -14,5 +14,6 @@ def ancrage(request):
             "search": bool(user) and can(user, "person", "search"),
             "break_glass": bool(user) and can(user, "break_glass", "use"),
             "admin": bool(user) and can(user, "administration", "change"),
+            "agenda": bool(user) and can(user, "calendar_feed", "use"),
         },
     }

@@ -73,6 +73,17 @@ class AccessEvent(models.Model):
         "care.report": _("Rapport de situation"),
         "care.report_pdf": _("Téléchargement du rapport de situation (PDF)"),
         "core.home": _("Dossiers récents du tableau de bord"),
+        "care.house_journal": _("Journal de la maison"),
+        "care.child_journal": _("Journal de l'enfant"),
+        "care.journal_entry": _("Observation du journal"),
+        "care.child_calendar": _("Agenda de l'enfant"),
+        "care.house_calendar": _("Agenda de la maison"),
+        "care.appointment": _("Rendez-vous"),
+        "care.ics_feed": _("Agenda personnel (ICS) lu par un téléphone"),
+        "care.autonomy": _("Projet pour l'autonomie"),
+        "care.autonomy_edit": _("Mise à jour du projet pour l'autonomie"),
+        "care.autonomy_support": _("Saisie d'un accompagnement jeune majeur"),
+        "care.appointment_create": _("Saisie d'un rendez-vous"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from faker import Faker
 
 from ancrage.accounts.models import Membership, User
+from ancrage.care.seeding_daily import seed_daily
 from ancrage.care.seeding_ppe import seed_ppe
 from ancrage.core.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
@@ -346,6 +347,7 @@ class World:
         self.create_staff(organisation, villages, houses, o2r, teams, youth)
         self.village_life(villages, houses)
         seed_ppe(self)
+        seed_daily(self)
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large

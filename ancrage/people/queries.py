@@ -122,6 +122,10 @@ def person_page(user, reference: str) -> dict:
     from ancrage.safeguarding.queries import incidents_about
 
     context["incidents"] = incidents_about(user, person)
+    # Daily life: journal, calendar and the autonomy project (ancrage/care).
+    from ancrage.care.queries.autonomy import daily_care_of
+
+    context["daily_care"] = daily_care_of(user, person)
     return context
 
 

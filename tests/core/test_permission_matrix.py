@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ancrage.core.access import AUTHENTICATED, PUBLIC, Role, role_can
 from ancrage.core.models import BreakGlass
+from tests.care.factories_daily import daily_records
 from tests.care.factories_ppe import add_care_records
 from tests.conftest import add_case_files, add_incidents, build_world, login
 
@@ -39,6 +40,7 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
         add_case_files(world)
         add_incidents(world)
         add_care_records(world)
+        daily_records(world)
         world.media_root = media
         yield world
         transaction.set_rollback(True)
@@ -162,7 +164,23 @@ PERSON_RECORD = {
     "placements:visit_outcome": ("visit", "other_visit"),
     "placements:document_add": ("measure", "other_measure"),
     "placements:document": ("document", "other_document"),
+    "care:entry_edit": ("journal_entry", "other_journal_entry"),
+    "care:entry_annotate": ("journal_entry", "other_journal_entry"),
+    "care:appointment_edit": ("appointment", "other_appointment"),
+    "care:appointment_cancel": ("appointment", "other_appointment"),
 }
+# A house's journal and calendar: Léa's house for its staff and for the village team; never a
+# whole house for the national director (a child's records, under a break-the-glass, only).
+HOUSE_URLS = {"care:house_journal", "care:house_calendar"}
+SEES_HOUSE = {
+    Role.HOUSE_PARENT,
+    Role.FAMILY_AIDE,
+    Role.HEAD_OF_SERVICE,
+    Role.CLINICIAN,
+    Role.ESTABLISHMENT_DIRECTOR,
+}
+# Public URLs that answer 404 to an unknown secret (the personal ICS feed).
+SECRET_URLS = {"care:ics_feed"}
 # Safeguarding incidents: the village's incident (reported by the house parent) is readable by
 # its reporter, the village's head of service and director and the national director; nobody
 # sees the other organisation's. Other staff (family aide, clinician) see no incident at all.
@@ -199,6 +217,11 @@ POST_ONLY = {
     "placements:admission_accept",
     "placements:admission_decline",
     *(INCIDENT_URLS - {"safeguarding:incident"}),
+    "care:entry_edit",
+    "care:entry_annotate",
+    "care:appointment_cancel",
+    "care:feed_regenerate",
+    "care:feed_revoke",
 }
 # What an allowed request answers when it is not 200: a redirect, or 422 for an empty form.
 ALLOWED_STATUS = {
@@ -211,6 +234,9 @@ ALLOWED_STATUS = {
     "placements:admission_decline": 422,
     # an empty incident form: refused at its fields (or for a missing version)
     **dict.fromkeys(INCIDENT_URLS - {"safeguarding:incident"}, 422),
+    # an empty correction, annotation or cancellation: refused at its field
+    **dict.fromkeys(["care:entry_edit", "care:entry_annotate", "care:appointment_cancel"], 422),
+    "care:feed_revoke": 302,
 }
 # Authenticated pages that answer with a redirect by design.
 REDIRECTS = {
@@ -261,6 +287,11 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
         elif key == "pk" and name in INCIDENT_URLS:
             record_in_scope = scope == "in_scope" and role in SEES_INCIDENT
             kwargs[key] = (world.incident if record_in_scope else world.other_incident).pk
+        elif key == "pk" and name in HOUSE_URLS:
+            record_in_scope = scope == "in_scope" and role in SEES_HOUSE
+            kwargs[key] = (world.house if record_in_scope else world.other_house).pk
+        elif key == "token" and name in SECRET_URLS:
+            kwargs[key] = "jeton-inconnu"
         elif key == "pk" and name.startswith(("placements:", "safeguarding:", "care:")):
             attr, record_in_scope = village_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk
@@ -271,6 +302,8 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
 
 def expected_status(name, rule, role, in_scope, has_record):
     if rule == PUBLIC:
+        if name in SECRET_URLS:
+            return 404
         return 302 if name in REDIRECTS else 200
     if rule == AUTHENTICATED:
         return 302 if name in REDIRECTS else 200
@@ -312,6 +345,8 @@ def test_permission_matrix(client, world, request, name, role, scope):
         request.getfixturevalue("care_records")
     if name.startswith("safeguarding:"):
         request.getfixturevalue("incidents")
+    if name.startswith("care:"):
+        daily_records(world)
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
     rule = callback.access_rule
     person_attr = IN_SCOPE[role] if scope == "in_scope" else OUT_OF_SCOPE[role]
@@ -345,11 +380,13 @@ def test_anonymous_is_sent_to_login_or_served_public_pages(client, world, reques
         request.getfixturevalue("care_records")
     if name.startswith("safeguarding:"):
         request.getfixturevalue("incidents")
+    if name.startswith("care:"):
+        daily_records(world)
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
     url, *_ = url_for(name, pattern, world, "child")
     response = client.post(url) if name in POST_ONLY else client.get(url)
     if callback.access_rule == PUBLIC:
-        assert response.status_code == 200
+        assert response.status_code == (404 if name in SECRET_URLS else 200)
     else:
         assert response.status_code == 302
         assert response["Location"].startswith("/compte/connexion/?next=")

@@ -112,6 +112,9 @@ def test_seed_is_deterministic(db):
     from auditlog.models import LogEntry
 
     from ancrage.care.models import PPE, Review, SituationReport
+    from ancrage.care.models.agenda import Appointment
+    from ancrage.care.models.autonomy import AutonomyProject
+    from ancrage.care.models.journal import JournalEntry
     from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
     from ancrage.placements.models import (
         AdmissionRequest,
@@ -126,6 +129,9 @@ def test_seed_is_deterministic(db):
         Review,
         PPE,
         SituationReport,
+        JournalEntry,
+        Appointment,
+        AutonomyProject,
         Visit,
         VisitRight,
         JudgeNotification,

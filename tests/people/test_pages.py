@@ -111,8 +111,8 @@ def grow_family(world, n):
 
 PAGES = {
     # with Léa's measure and its document, her visit right and next visit (`case_files`), and
-    # the safeguarding incidents that concern her (one query)
-    "person": (lambda w: f"/personnes/{w.child.reference}/", 24),
+    # the safeguarding incidents that concern her (one query), her autonomy project (one query)
+    "person": (lambda w: f"/personnes/{w.child.reference}/", 25),
     "search": (lambda w: "/personnes/?q=martin", 10),
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
     "home": (lambda w: "/", 20),

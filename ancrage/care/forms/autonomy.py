@@ -1,0 +1,44 @@
+"""Forms of the projet pour l'autonomie: one small form per area (prefixed by its code), and
+the accompaniment after 18."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.care.models.autonomy import AutonomyArea, YoungAdultSupport
+from ancrage.placements.forms import DATE
+
+
+class AreaForm(forms.Form):
+    status = forms.ChoiceField(label=_("État"), choices=AutonomyArea.Status.choices)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_step = forms.CharField(label=_("Prochaine étape"), max_length=300, required=False)
+
+
+def area_forms(data=None, areas=()):
+    """One form per area, filled with the project's current values."""
+    current = {a.area: a for a in areas}
+    forms_ = []
+    for code, label in AutonomyArea.Area.choices:
+        row = current.get(code)
+        initial = (
+            {"status": row.status, "notes": row.notes, "next_step": row.next_step}
+            if row
+            else {"status": AutonomyArea.Status.NOT_STARTED}
+        )
+        form = AreaForm(data, prefix=code, initial=initial)
+        form.code, form.label = code, label
+        forms_.append(form)
+    return forms_
+
+
+class SupportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Nature"), choices=YoungAdultSupport.Kind.choices)
+    start_date = forms.DateField(label=_("Début"), widget=DATE)
+    end_date = forms.DateField(
+        label=_("Fin"), widget=DATE, help_text=_("Au plus tard le 21e anniversaire.")
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

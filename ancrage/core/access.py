@@ -71,10 +71,15 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   scope (Incident.objects.visible_to: one's own reports; the village's for the
 #                   roles that "qualify", which also handle and close them; the organisation's for
 #                   the national director)
+#   declaration     declarations of serious malfunctions to the authority (content, PDF, oral alert,
+#                   written confirmation, CVS and families informed); "change" records them
+#   incident_stats  safeguarding follow-up indicators (counts, delays, no names): "view" for a
+#                   village, "organisation" for every village of the organisation
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
 #   administration  users, memberships and settings in the admin site
 V, S, C, U = "view", "search", "change", "use"
 REPORT, QUALIFY = "report", "qualify"
+ORGANISATION = "organisation"
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.HOUSE_PARENT: {
@@ -98,6 +103,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.HEAD_OF_SERVICE: {
         "incident": frozenset({V, REPORT, QUALIFY}),
+        "declaration": frozenset({V, C}),
+        "incident_stats": frozenset({V}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
         "admission": frozenset({V, C}),
@@ -124,6 +131,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.ESTABLISHMENT_DIRECTOR: {
         "incident": frozenset({V, REPORT, QUALIFY}),
+        "declaration": frozenset({V, C}),
+        "incident_stats": frozenset({V}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
         "admission": frozenset({V, C}),
@@ -151,6 +160,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.NATIONAL_DIRECTOR: {
         "incident": frozenset({V}),
+        "declaration": frozenset({V}),
+        "incident_stats": frozenset({V, ORGANISATION}),
         "measure": frozenset({V}),
         "visit": frozenset({V}),
         # Nominative files only through break-the-glass; the scope holds nothing else.

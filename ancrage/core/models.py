@@ -63,6 +63,8 @@ class AccessEvent(models.Model):
         "placements.document": _("Téléchargement d'une pièce de la mesure"),
         "safeguarding.incident": _("Signalement (bientraitance)"),
         "safeguarding.list": _("Liste des signalements du village"),
+        "safeguarding.declaration": _("Déclaration d'un signalement à l'autorité"),
+        "safeguarding.declaration_pdf": _("Téléchargement de la déclaration à l'autorité (PDF)"),
         "core.home": _("Dossiers récents du tableau de bord"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
     }

@@ -11,7 +11,7 @@ from ancrage.core.models import AccessEvent
 from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import visible_village
-from ancrage.safeguarding.models import Incident, IncidentChild
+from ancrage.safeguarding.models import Declaration, Incident, IncidentChild
 from ancrage.safeguarding.services import works_in
 
 
@@ -32,7 +32,7 @@ def incident_page(user, pk) -> dict:
     the read is recorded for every child involved."""
     incident = get_object_or_404(
         Incident.objects.visible_to(user)
-        .select_related("establishment", "reporter")
+        .select_related("establishment", "reporter", "declaration")
         .prefetch_related(
             _involved(user),
             Prefetch("transitions__author"),
@@ -49,6 +49,8 @@ def incident_page(user, pk) -> dict:
         "transitions": list(incident.transitions.all()),
         "actions": list(incident.actions.all()),
         "handles": handles,
+        "declaration": getattr(incident, "declaration", None),
+        "sees_declaration": can(user, "declaration", "view"),
     }
 
 
@@ -59,7 +61,12 @@ def village_incidents(user, village_pk) -> dict:
     incidents = list(
         Incident.objects.visible_to(user)
         .filter(establishment=village)
-        .annotate(children_count=Count("involved"))
+        .annotate(
+            children_count=Count("involved"),
+            confirmation_overdue=Exists(
+                Declaration.objects.confirmation_overdue().filter(incident=OuterRef("pk"))
+            ),
+        )
         .select_related("reporter")
         .order_by("-occurred_at", "-pk")
     )
@@ -110,4 +117,41 @@ def incidents_about(user, person) -> list[Incident] | None:
         .filter(involved__person=person)
         .distinct()
         .order_by("-occurred_at", "-pk")
+    )
+
+
+def declaration_page(user, pk, what="safeguarding.declaration", action=AccessEvent.Action.VIEW):
+    """An incident in the user's scope (404 otherwise) with its declaration (None before it is
+    written), the children involved and the sections of the declaration; the read is recorded
+    for every child involved."""
+    from ancrage.safeguarding import declarations
+
+    incident = get_object_or_404(
+        Incident.objects.visible_to(user)
+        .select_related("establishment__organisation", "declaration__alerted_by")
+        .select_related("declaration__cvs_informed_by", "declaration__families_informed_by")
+        .prefetch_related(_involved(user)),
+        pk=pk,
+    )
+    declaration = getattr(incident, "declaration", None)
+    involved = list(incident.involved.all())
+    record_access(user, [c.person_id for c in involved], what, action)
+    return {
+        "incident": incident,
+        "declaration": declaration,
+        "involved": involved,
+        "sections": declarations.content(incident, declaration, involved),
+        "handles": works_in(user, incident.establishment_id, "qualify"),
+        "overdue": bool(declaration and declaration.confirmation_overdue()),
+    }
+
+
+def overdue_confirmations(user):
+    """The declarations in the user's scope still awaiting their written confirmation 48 hours
+    after the alert (no names: incident numbers and villages)."""
+    return list(
+        Declaration.objects.visible_to(user)
+        .confirmation_overdue()
+        .select_related("incident__establishment")
+        .order_by("alerted_at")
     )

@@ -13,4 +13,26 @@ urlpatterns = [
     path("signalements/<int:pk>/actions/faite/", views.action_done, name="action_done"),
     path("signalements/<int:pk>/clore/", views.close, name="close"),
     path("signalements/<int:pk>/rouvrir/", views.reopen, name="reopen"),
+    path("signalements/<int:pk>/declaration/", views.declaration, name="declaration"),
+    path("signalements/<int:pk>/declaration.pdf", views.declaration_pdf, name="declaration_pdf"),
+    path(
+        "signalements/<int:pk>/declaration/rediger/",
+        views.declaration_prepare,
+        name="declaration_prepare",
+    ),
+    path(
+        "signalements/<int:pk>/declaration/alerte/",
+        views.declaration_alert,
+        name="declaration_alert",
+    ),
+    path(
+        "signalements/<int:pk>/declaration/confirmation/",
+        views.declaration_confirm,
+        name="declaration_confirm",
+    ),
+    path(
+        "signalements/<int:pk>/declaration/information/",
+        views.declaration_inform,
+        name="declaration_inform",
+    ),
 ]

@@ -18,6 +18,7 @@ from ancrage.core.models import BreakGlass
 @authenticated
 def home(request):
     from ancrage.people.queries import recently_consulted
+    from ancrage.safeguarding.queries import dashboard
 
     return render(
         request,
@@ -26,6 +27,7 @@ def home(request):
             "board": queries.occupancy_board(request.user),
             "memberships": request.user.active_memberships,
             "recent_people": recently_consulted(request.user),
+            "safeguarding": dashboard(request.user),
         },
     )
 

@@ -3,14 +3,18 @@ log, whether or not the page names them."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ancrage.accounts.models import User
 from ancrage.core.access import can
 from ancrage.core.audit import record_access
 from ancrage.core.models import AccessEvent
+from ancrage.core.queries import establishments_for
+from ancrage.organisation.models import Establishment
 from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import visible_village
+from ancrage.safeguarding import indicators
 from ancrage.safeguarding.models import Declaration, Incident, IncidentChild
 from ancrage.safeguarding.services import works_in
 
@@ -81,6 +85,7 @@ def village_incidents(user, village_pk) -> dict:
         "village": village,
         "incidents": incidents,
         "can_report": works_in(user, village.pk, "report"),
+        "sees_indicators": can(user, "incident_stats", "view"),
     }
 
 
@@ -155,3 +160,58 @@ def overdue_confirmations(user):
         .select_related("incident__establishment")
         .order_by("alerted_at")
     )
+
+
+def village_indicators(user, village_pk) -> dict:
+    """The village's indicators over the last twelve months (aggregates, no names)."""
+    village = visible_village(user, village_pk)
+    rows = indicators.monthly(
+        Incident.objects.visible_to(user).filter(establishment=village), timezone.localdate()
+    )
+    return {
+        "village": village,
+        "rows": rows,
+        "total": indicators.total(rows),
+        "chart": indicators.chart(rows),
+        "categories": Incident.Category.choices,
+        "severities": Incident.Severity.choices,
+    }
+
+
+def organisation_indicators(user) -> dict:
+    """Every village of the user's organisation over the last twelve months: a row per village
+    and a row per month (aggregates, no names)."""
+    today = timezone.localdate()
+    incidents = Incident.objects.visible_to(user)
+    villages = list(
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+    )
+    by_village = indicators.compute(incidents, by="village", since=indicators.first_month(today))
+    village_rows = []
+    for village in villages:
+        row = by_village.get(village.pk) or indicators.Row(key=village.pk)
+        row.label = village.name
+        village_rows.append(row)
+    months = indicators.monthly(incidents, today)
+    return {
+        "village_rows": village_rows,
+        "rows": months,
+        "total": indicators.total(months),
+        "chart": indicators.chart(months),
+        "categories": Incident.Category.choices,
+        "severities": Incident.Severity.choices,
+    }
+
+
+def dashboard(user) -> dict | None:
+    """The safeguarding block of the home page, for the roles that follow the indicators: the
+    monthly chart of their scope and the declarations awaiting their written confirmation."""
+    if not can(user, "incident_stats", "view"):
+        return None
+    rows = indicators.monthly(Incident.objects.visible_to(user), timezone.localdate())
+    return {
+        "rows": rows,
+        "chart": indicators.chart(rows),
+        "overdue": overdue_confirmations(user),
+        "organisation": can(user, "incident_stats", "organisation"),
+    }

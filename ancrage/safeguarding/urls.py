@@ -6,6 +6,14 @@ app_name = "safeguarding"
 urlpatterns = [
     path("villages/<int:pk>/signalements/", views.village_incidents, name="village_incidents"),
     path("villages/<int:pk>/signalements/nouveau/", views.report, name="report"),
+    path(
+        "villages/<int:pk>/signalements/indicateurs/",
+        views.village_indicators,
+        name="village_indicators",
+    ),
+    path(
+        "signalements/indicateurs/", views.organisation_indicators, name="organisation_indicators"
+    ),
     path("signalements/<int:pk>/", views.incident, name="incident"),
     path("signalements/<int:pk>/qualifier/", views.qualify, name="qualify"),
     path("signalements/<int:pk>/traiter/", views.start, name="start"),

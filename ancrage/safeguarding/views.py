@@ -363,3 +363,24 @@ def declaration_inform(request, pk):
         ),
         _("L'information du CVS et des familles est enregistrée."),
     )
+
+
+# Follow-up indicators -------------------------------------------------------------------------
+
+
+@requires("incident_stats", "view")
+def village_indicators(request, pk):
+    return render(
+        request,
+        "safeguarding/indicators.html",
+        queries.village_indicators(request.user, pk),
+    )
+
+
+@requires("incident_stats", "organisation")
+def organisation_indicators(request):
+    return render(
+        request,
+        "safeguarding/indicators.html",
+        queries.organisation_indicators(request.user),
+    )

@@ -215,3 +215,15 @@ def dashboard(user) -> dict | None:
         "overdue": overdue_confirmations(user),
         "organisation": can(user, "incident_stats", "organisation"),
     }
+
+
+def own_draft(user, village) -> dict | None:
+    """The report this user was writing for this village (a draft is only ever its author's)."""
+    import json
+
+    from ancrage.safeguarding.models import IncidentDraft
+
+    draft = IncidentDraft.objects.filter(author=user, establishment=village).first()
+    if draft is None:
+        return None
+    return {"data": json.loads(draft.data), "updated_at": draft.updated_at}

@@ -6,6 +6,7 @@ app_name = "safeguarding"
 urlpatterns = [
     path("villages/<int:pk>/signalements/", views.village_incidents, name="village_incidents"),
     path("villages/<int:pk>/signalements/nouveau/", views.report, name="report"),
+    path("villages/<int:pk>/signalements/brouillon/", views.draft, name="draft"),
     path(
         "villages/<int:pk>/signalements/indicateurs/",
         views.village_indicators,

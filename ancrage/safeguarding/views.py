@@ -2,7 +2,7 @@
 qualification, actions, closing and reopening."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -35,11 +35,11 @@ from ancrage.safeguarding.models import IncidentAction
 def report(request, pk):
     village = visible_village(request.user, pk)
     children = queries.children_for_report(request.user, village)
-    form = ReportForm(
-        request.POST or None,
-        children=children,
-        initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
-    )
+    draft = queries.own_draft(request.user, village) if request.method == "GET" else None
+    initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if draft is not None:
+        initial |= draft["data"]
+    form = ReportForm(request.POST or None, children=children, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,7 +66,7 @@ def report(request, pk):
     return render(
         request,
         "safeguarding/report_form.html",
-        {"village": village, "form": form},
+        {"village": village, "form": form, "draft": draft},
         status=status,
     )
 
@@ -384,3 +384,16 @@ def organisation_indicators(request):
         "safeguarding/indicators.html",
         queries.organisation_indicators(request.user),
     )
+
+
+@requires("incident", "report")
+@require_POST
+def draft(request, pk):
+    """Save the report being typed (htmx, a second after the last keystroke); answers the
+    status line shown under the form."""
+    village = visible_village(request.user, pk)
+    try:
+        saved = services.save_draft(establishment=village, data=request.POST, by=request.user)
+    except ValidationError:
+        raise PermissionDenied from None
+    return render(request, "safeguarding/_draft_status.html", {"saved": saved})

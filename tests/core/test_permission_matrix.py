@@ -148,6 +148,7 @@ POST_ONLY = {
     "placements:admission_accept",
     "placements:admission_decline",
     *(INCIDENT_URLS - {"safeguarding:incident"}),
+    "safeguarding:draft",
 }
 # What an allowed request answers when it is not 200: a redirect, or 422 for an empty form.
 ALLOWED_STATUS = {

@@ -120,8 +120,10 @@ def test_seed_is_deterministic(db):
         Visit,
         VisitRight,
     )
+    from ancrage.safeguarding.models import Incident
 
     for model in (
+        Incident,  # its children, history, actions and declaration go with it
         Visit,
         VisitRight,
         JudgeNotification,

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.accounts.models import User
-from ancrage.core.access import can
+from ancrage.core.access import can, role_can
 from ancrage.core.audit import record_access
 from ancrage.core.models import AccessEvent
 from ancrage.core.queries import establishments_for
@@ -214,6 +214,12 @@ def dashboard(user) -> dict | None:
         "chart": indicators.chart(rows),
         "overdue": overdue_confirmations(user),
         "organisation": can(user, "incident_stats", "organisation"),
+        # the villages whose indicator page the user opens (their own establishment)
+        "villages": [
+            m.establishment
+            for m in user.active_memberships
+            if m.establishment_id and role_can(m.role, "incident_stats", "view")
+        ],
     }
 
 

@@ -283,8 +283,8 @@ def _declarations(rng, villages, heads, directors, now):
         if alerted_at > now:
             alerted_at = now - timedelta(hours=1)
         if village == first and not missing_done:
-            # the flag of the demo: alerted three days ago, not confirmed in writing
-            alerted_at = max(row["reported_at"], now - timedelta(hours=72))
+            # the flag of the demo: alerted 2½ days ago at 9:30, not confirmed in writing
+            alerted_at = max(row["reported_at"], now - timedelta(hours=62, minutes=30))
             confirmed_at = None
             missing_done = True
         else:

@@ -343,3 +343,40 @@ def test_declaration_query_count_is_pinned(client, declarable, django_assert_num
     )
     with django_assert_num_queries({"declaration": 11, "pdf": 10}[page]):
         assert client.get(url).status_code == 200
+
+
+def test_the_rotation_command_reencrypts_declarations_and_drafts(declarable, settings):
+    from django.core.management import call_command
+
+    from ancrage.safeguarding.models import IncidentDraft
+    from ancrage.safeguarding.services import save_draft
+
+    prepare(declarable)
+    save_draft(
+        establishment=declarable.village,
+        data={"narrative": "Brouillon en cours"},
+        by=declarable.users[Role.HOUSE_PARENT],
+    )
+    fields = [Declaration._meta.get_field(n) for n in ("facts", "measures_taken", "media_impact")]
+    fields.append(IncidentDraft._meta.get_field("data"))
+    fields += [Incident._meta.get_field(n) for n in ("narrative", "immediate_measures")]
+    fields.append(Incident._meta.get_field("adults_involved"))
+
+    def forget_keys():
+        for field in fields:
+            field.__dict__.pop("keys", None)
+            field.__dict__.pop("f", None)
+
+    old = list(settings.SALT_KEY)
+    new = "nouveau-sel-de-test-pour-la-rotation-2026"
+    try:
+        settings.SALT_KEY = [new, *old]
+        forget_keys()
+        call_command("reencrypt_incidents", stdout=io.StringIO())
+        settings.SALT_KEY = [new]
+        forget_keys()
+        assert "bousculée" in Declaration.objects.get().facts
+        assert "Brouillon en cours" in IncidentDraft.objects.get().data
+    finally:
+        settings.SALT_KEY = old
+        forget_keys()

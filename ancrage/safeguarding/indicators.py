@@ -7,7 +7,7 @@ incidents: counts and averages with GROUP BY, medians with window functions (ROW
 COUNT over each group, keeping the middle row or two), which SQLite and PostgreSQL both run."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -96,7 +96,8 @@ def _normalise(group):
 def compute(incidents, *, by: str = "month", since: date, declarations=None) -> dict:
     """Indicators of `incidents` reported since `since`, grouped by month (key: the month's
     first day) or by village (key: establishment id)."""
-    incidents = incidents.filter(reported_at__date__gte=since).order_by()
+    start = datetime.combine(since, time.min, tzinfo=paris())
+    incidents = incidents.filter(reported_at__gte=start).order_by()
     key = TruncMonth("reported_at", tzinfo=paris()) if by == "month" else F("establishment_id")
     rows: dict = {}
 

@@ -114,7 +114,8 @@ PAGES = {
     # the safeguarding incidents that concern her (one query)
     "person": (lambda w: f"/personnes/{w.child.reference}/", 24),
     "search": (lambda w: "/personnes/?q=martin", 10),
-    "home": (lambda w: "/", 12),
+    # + the safeguarding block: five indicator queries and the missing confirmations
+    "home": (lambda w: "/", 18),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
     "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),

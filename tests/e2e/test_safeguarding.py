@@ -72,6 +72,7 @@ def test_a_house_parent_reports_and_the_director_declares(
     declaration = Declaration.objects.get(incident=incident)
     assert declaration.alerted_by.username == "directrice"
     expect(page.locator("#email-body")).to_contain_text("Nombre de victimes : 1")
+    screenshot(page, "safeguarding-declaration.png")
 
     # 4. She downloads the PDF: the mandated content, no child's name.
     with page.expect_download() as info:

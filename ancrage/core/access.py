@@ -71,6 +71,10 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   scope (Incident.objects.visible_to: one's own reports; the village's for the
 #                   roles that "qualify", which also handle and close them; the organisation's for
 #                   the national director)
+#   declaration     declarations of serious malfunctions to the authority (content, PDF, oral alert,
+#                   written confirmation, CVS and families informed); "change" records them
+#   incident_stats  safeguarding follow-up indicators (counts, delays, no names): "view" for a
+#                   village, "organisation" for every village of the organisation
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
 #   administration  users, memberships and settings in the admin site
 #   ppe             the child's project (PPE), its versions and reviews: "change" edits the draft,
@@ -89,6 +93,7 @@ ROLE_SCOPE: dict[str, Scope] = {
 V, S, C, U = "view", "search", "change", "use"
 UPDATE, W = "update", "write"
 REPORT, QUALIFY = "report", "qualify"
+ORGANISATION = "organisation"
 
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.HOUSE_PARENT: {
@@ -137,6 +142,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "calendar_feed": frozenset({U}),
         "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT, QUALIFY}),
+        "declaration": frozenset({V, C}),
+        "incident_stats": frozenset({V}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
         "admission": frozenset({V, C}),
@@ -183,6 +190,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "calendar_feed": frozenset({U}),
         "autonomy": frozenset({V, C}),
         "incident": frozenset({V, REPORT, QUALIFY}),
+        "declaration": frozenset({V, C}),
+        "incident_stats": frozenset({V}),
         "measure": frozenset({V, C}),
         "placement": frozenset({C}),
         "admission": frozenset({V, C}),
@@ -217,6 +226,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "appointment_notes": frozenset({V}),
         "autonomy": frozenset({V}),
         "incident": frozenset({V}),
+        "declaration": frozenset({V}),
+        "incident_stats": frozenset({V, ORGANISATION}),
         "measure": frozenset({V}),
         "visit": frozenset({V}),
         # Nominative files only through break-the-glass; the scope holds nothing else.

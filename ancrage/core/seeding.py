@@ -37,6 +37,7 @@ from ancrage.placements.models import (
     VisitRight,
 )
 from ancrage.placements.services import accept_admission, register_admission_request
+from ancrage.safeguarding.seeding import seed_incidents
 
 DEMO_PASSWORD = "ancrage-demo-2026"  # noqa: S105 (printed on purpose: demo accounts only)
 
@@ -348,6 +349,7 @@ class World:
         self.village_life(villages, houses)
         seed_ppe(self)
         seed_daily(self)
+        seed_incidents(self)
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large

@@ -19,6 +19,7 @@ from ancrage.core.models import BreakGlass
 def home(request):
     from ancrage.care.queries.deadlines import overdue_counts
     from ancrage.people.queries import recently_consulted
+    from ancrage.safeguarding.queries import dashboard
 
     return render(
         request,
@@ -28,6 +29,7 @@ def home(request):
             "memberships": request.user.active_memberships,
             "recent_people": recently_consulted(request.user),
             "overdue_deadlines": overdue_counts(request.user),
+            "safeguarding": dashboard(request.user),
         },
     )
 

@@ -122,3 +122,88 @@ class CloseForm(VersionedForm):
 
 class ReopenForm(VersionedForm):
     reason = forms.CharField(label=_("Motif de la réouverture"), widget=forms.Textarea({"rows": 2}))
+
+
+class DeclarationForm(VersionedForm):
+    discovered_at = forms.DateTimeField(
+        label=_("Date et heure de la découverte des faits"), widget=DATE_TIME
+    )
+    facts = forms.CharField(
+        label=_("Faits"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Sans nom d'enfant : la déclaration indique l'âge et le sexe des victimes."),
+    )
+    measures_taken = forms.CharField(
+        label=_("Mesures prises"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    media_impact = forms.CharField(
+        label=_("Impact médiatique"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Presse, réseaux sociaux… ou « aucun »."),
+    )
+    justice_habilitation = forms.BooleanField(
+        label=_("Le village est habilité justice : adresser aussi la déclaration au préfet"),
+        required=False,
+    )
+
+    def __init__(self, *args, incident=None, declaration=None, **kwargs):
+        super().__init__(*args, incident=incident, **kwargs)
+        if self.is_bound or incident is None:
+            return
+        if declaration is not None:
+            for name in (
+                "discovered_at",
+                "facts",
+                "measures_taken",
+                "media_impact",
+                "justice_habilitation",
+            ):
+                self.initial.setdefault(name, getattr(declaration, name))
+        else:
+            self.initial.setdefault("discovered_at", incident.reported_at)
+            self.initial.setdefault("facts", incident.narrative)
+            self.initial.setdefault("measures_taken", incident.immediate_measures)
+
+
+class AlertForm(VersionedForm):
+    alerted_at = forms.DateTimeField(label=_("Alerte donnée le"), widget=DATE_TIME)
+    alerted_by = forms.ModelChoiceField(label=_("Par"), queryset=None)
+    alerted_to = forms.CharField(
+        label=_("À"),
+        max_length=200,
+        help_text=_("Nom et service de la personne jointe (astreinte du département…)."),
+    )
+
+    def __init__(self, *args, staff=None, by=None, declaration=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alerted_by"].queryset = staff
+        self.fields["alerted_by"].label_from_instance = str
+        if not self.is_bound:
+            if declaration is not None and declaration.alerted_at:
+                self.initial.setdefault("alerted_at", declaration.alerted_at)
+                self.initial.setdefault("alerted_by", declaration.alerted_by_id)
+                self.initial.setdefault("alerted_to", declaration.alerted_to)
+            elif by is not None:
+                self.initial.setdefault("alerted_by", by.pk)
+
+
+class ConfirmationForm(VersionedForm):
+    confirmed_at = forms.DateTimeField(
+        label=_("Déclaration envoyée par écrit le"), widget=DATE_TIME
+    )
+
+
+class InformationForm(VersionedForm):
+    cvs_informed_on = forms.DateField(
+        label=_("Conseil de la vie sociale (CVS) informé le"), required=False, widget=DATE
+    )
+    families_informed_on = forms.DateField(
+        label=_("Familles informées le"), required=False, widget=DATE
+    )
+
+    def __init__(self, *args, declaration=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if declaration is not None and not self.is_bound:
+            self.initial.setdefault("cvs_informed_on", declaration.cvs_informed_on)
+            self.initial.setdefault("families_informed_on", declaration.families_informed_on)

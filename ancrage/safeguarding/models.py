@@ -5,6 +5,8 @@ The narrative, the immediate measures and the adults involved are encrypted at r
 `Incident.objects.visible_to(user)`; every status change leaves an `IncidentTransition`.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -111,6 +113,10 @@ class Incident(models.Model):
         _("signalement au procureur (copie au département)"), default=False
     )
     outcome = models.TextField(_("issue"), blank=True)
+    # Kept by the services for the follow-up indicators (SQL aggregation, no join on the
+    # history): the first qualification, and the current closing (cleared on reopening).
+    qualified_at = models.DateTimeField(_("qualifié le"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = IncidentQuerySet.as_manager()
@@ -216,3 +222,122 @@ class IncidentAction(models.Model):
 
     def __str__(self):
         return self.what
+
+
+# A written confirmation is due within 48 hours of the oral alert to the authority.
+CONFIRMATION_DELAY = timedelta(hours=48)
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(incident__in=Incident.objects.visible_to(user))
+
+    def confirmation_overdue(self, now=None):
+        """Declarations whose authority was alerted 48 hours ago or more and which are still
+        not confirmed in writing."""
+        now = now or timezone.now()
+        return self.filter(
+            alerted_at__isnull=False,
+            alerted_at__lte=now - CONFIRMATION_DELAY,
+            confirmed_at__isnull=True,
+        )
+
+
+class Declaration(models.Model):
+    """The declaration to the authority of a serious malfunction or event (CASF L331-8-1,
+    arrêté du 28 décembre 2016): its content, the oral alert, the written confirmation, and the
+    information of the participation council (CVS) and of the families."""
+
+    incident = models.OneToOneField(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="declaration",
+        verbose_name=_("signalement"),
+    )
+    discovered_at = models.DateTimeField(_("date et heure de la découverte"))
+    facts = EncryptedTextField(_("faits"))
+    measures_taken = EncryptedTextField(_("mesures prises"))
+    media_impact = EncryptedTextField(_("impact médiatique"), blank=True, null=True)
+    justice_habilitation = models.BooleanField(
+        _("village habilité justice (copie au préfet)"), default=False
+    )
+    alerted_at = models.DateTimeField(_("autorité alertée le"), null=True, blank=True)
+    alerted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("alerte donnée par"),
+    )
+    alerted_to = models.CharField(_("alerte reçue par"), max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmée par écrit le"), null=True, blank=True)
+    cvs_informed_on = models.DateField(_("CVS informé le"), null=True, blank=True)
+    cvs_informed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("CVS informé par"),
+    )
+    families_informed_on = models.DateField(_("familles informées le"), null=True, blank=True)
+    families_informed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("familles informées par"),
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    prepared_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("déclaration à l'autorité")
+        verbose_name_plural = _("déclarations à l'autorité")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(alerted_at__isnull=False),
+                name="declaration_confirmed_after_alert",
+            )
+        ]
+
+    def __str__(self):
+        return _("Déclaration du signalement n° %(pk)s") % {"pk": self.incident_id}
+
+    def confirmation_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(
+            self.alerted_at
+            and not self.confirmed_at
+            and self.alerted_at <= now - CONFIRMATION_DELAY
+        )
+
+
+class IncidentDraft(models.Model):
+    """A report being written, saved as its author types: visible to its author only, encrypted
+    like the narrative, deleted when the report is submitted."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_drafts"
+    )
+    establishment = models.ForeignKey(
+        "organisation.Establishment", on_delete=models.CASCADE, related_name="+"
+    )
+    data = EncryptedTextField(_("brouillon"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("brouillon de signalement")
+        verbose_name_plural = _("brouillons de signalement")
+        constraints = [
+            models.UniqueConstraint(fields=["author", "establishment"], name="incident_draft_once")
+        ]
+
+    def __str__(self):
+        return f"{self.author} · {self.establishment_id}"

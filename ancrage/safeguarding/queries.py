@@ -3,15 +3,19 @@ log, whether or not the page names them."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ancrage.accounts.models import User
-from ancrage.core.access import can
+from ancrage.core.access import can, role_can
 from ancrage.core.audit import record_access
 from ancrage.core.models import AccessEvent
+from ancrage.core.queries import establishments_for
+from ancrage.organisation.models import Establishment
 from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import visible_village
-from ancrage.safeguarding.models import Incident, IncidentChild
+from ancrage.safeguarding import indicators
+from ancrage.safeguarding.models import Declaration, Incident, IncidentChild
 from ancrage.safeguarding.services import works_in
 
 
@@ -32,7 +36,7 @@ def incident_page(user, pk) -> dict:
     the read is recorded for every child involved."""
     incident = get_object_or_404(
         Incident.objects.visible_to(user)
-        .select_related("establishment", "reporter")
+        .select_related("establishment", "reporter", "declaration")
         .prefetch_related(
             _involved(user),
             Prefetch("transitions__author"),
@@ -49,6 +53,8 @@ def incident_page(user, pk) -> dict:
         "transitions": list(incident.transitions.all()),
         "actions": list(incident.actions.all()),
         "handles": handles,
+        "declaration": getattr(incident, "declaration", None),
+        "sees_declaration": can(user, "declaration", "view"),
     }
 
 
@@ -59,7 +65,12 @@ def village_incidents(user, village_pk) -> dict:
     incidents = list(
         Incident.objects.visible_to(user)
         .filter(establishment=village)
-        .annotate(children_count=Count("involved"))
+        .annotate(
+            children_count=Count("involved"),
+            confirmation_overdue=Exists(
+                Declaration.objects.confirmation_overdue().filter(incident=OuterRef("pk"))
+            ),
+        )
         .select_related("reporter")
         .order_by("-occurred_at", "-pk")
     )
@@ -74,6 +85,7 @@ def village_incidents(user, village_pk) -> dict:
         "village": village,
         "incidents": incidents,
         "can_report": works_in(user, village.pk, "report"),
+        "sees_indicators": can(user, "incident_stats", "view"),
     }
 
 
@@ -111,3 +123,113 @@ def incidents_about(user, person) -> list[Incident] | None:
         .distinct()
         .order_by("-occurred_at", "-pk")
     )
+
+
+def declaration_page(user, pk, what="safeguarding.declaration", action=AccessEvent.Action.VIEW):
+    """An incident in the user's scope (404 otherwise) with its declaration (None before it is
+    written), the children involved and the sections of the declaration; the read is recorded
+    for every child involved."""
+    from ancrage.safeguarding import declarations
+
+    incident = get_object_or_404(
+        Incident.objects.visible_to(user)
+        .select_related("establishment__organisation", "declaration__alerted_by")
+        .select_related("declaration__cvs_informed_by", "declaration__families_informed_by")
+        .prefetch_related(_involved(user)),
+        pk=pk,
+    )
+    declaration = getattr(incident, "declaration", None)
+    involved = list(incident.involved.all())
+    record_access(user, [c.person_id for c in involved], what, action)
+    return {
+        "incident": incident,
+        "declaration": declaration,
+        "involved": involved,
+        "sections": declarations.content(incident, declaration, involved),
+        "handles": works_in(user, incident.establishment_id, "qualify"),
+        "overdue": bool(declaration and declaration.confirmation_overdue()),
+    }
+
+
+def overdue_confirmations(user):
+    """The declarations in the user's scope still awaiting their written confirmation 48 hours
+    after the alert (no names: incident numbers and villages)."""
+    return list(
+        Declaration.objects.visible_to(user)
+        .confirmation_overdue()
+        .select_related("incident__establishment")
+        .order_by("alerted_at")
+    )
+
+
+def village_indicators(user, village_pk) -> dict:
+    """The village's indicators over the last twelve months (aggregates, no names)."""
+    village = visible_village(user, village_pk)
+    rows = indicators.monthly(
+        Incident.objects.visible_to(user).filter(establishment=village), timezone.localdate()
+    )
+    return {
+        "village": village,
+        "rows": rows,
+        "total": indicators.total(rows),
+        "chart": indicators.chart(rows),
+        "categories": Incident.Category.choices,
+        "severities": Incident.Severity.choices,
+    }
+
+
+def organisation_indicators(user) -> dict:
+    """Every village of the user's organisation over the last twelve months: a row per village
+    and a row per month (aggregates, no names)."""
+    today = timezone.localdate()
+    incidents = Incident.objects.visible_to(user)
+    villages = list(
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+    )
+    by_village = indicators.compute(incidents, by="village", since=indicators.first_month(today))
+    village_rows = []
+    for village in villages:
+        row = by_village.get(village.pk) or indicators.Row(key=village.pk)
+        row.label = village.name
+        village_rows.append(row)
+    months = indicators.monthly(incidents, today)
+    return {
+        "village_rows": village_rows,
+        "rows": months,
+        "total": indicators.total(months),
+        "chart": indicators.chart(months),
+        "categories": Incident.Category.choices,
+        "severities": Incident.Severity.choices,
+    }
+
+
+def dashboard(user) -> dict | None:
+    """The safeguarding block of the home page, for the roles that follow the indicators: the
+    monthly chart of their scope and the declarations awaiting their written confirmation."""
+    if not can(user, "incident_stats", "view"):
+        return None
+    rows = indicators.monthly(Incident.objects.visible_to(user), timezone.localdate())
+    return {
+        "rows": rows,
+        "chart": indicators.chart(rows),
+        "overdue": overdue_confirmations(user),
+        "organisation": can(user, "incident_stats", "organisation"),
+        # the villages whose indicator page the user opens (their own establishment)
+        "villages": [
+            m.establishment
+            for m in user.active_memberships
+            if m.establishment_id and role_can(m.role, "incident_stats", "view")
+        ],
+    }
+
+
+def own_draft(user, village) -> dict | None:
+    """The report this user was writing for this village (a draft is only ever its author's)."""
+    import json
+
+    from ancrage.safeguarding.models import IncidentDraft
+
+    draft = IncidentDraft.objects.filter(author=user, establishment=village).first()
+    if draft is None:
+        return None
+    return {"data": json.loads(draft.data), "updated_at": draft.updated_at}

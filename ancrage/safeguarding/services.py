@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.core.access import role_can
-from ancrage.safeguarding.models import Incident, IncidentAction, IncidentChild, IncidentTransition
+from ancrage.safeguarding.models import (
+    Declaration,
+    Incident,
+    IncidentAction,
+    IncidentChild,
+    IncidentDraft,
+    IncidentTransition,
+)
 
 S = Incident.Status
 # (from, to): the status changes the workflow allows. Qualifying again while qualified corrects
@@ -126,6 +133,7 @@ def report_incident(
         IncidentChild(incident=incident, person=person, role=role) for person, role in children
     )
     IncidentTransition.objects.create(incident=incident, to_status=S.REPORTED, author=by)
+    IncidentDraft.objects.filter(author=by, establishment=establishment).delete()
     return incident
 
 
@@ -155,11 +163,13 @@ def qualify_incident(
     incident.serious_malfunction_to_declare = bool(serious_malfunction_to_declare)
     incident.information_preoccupante = bool(information_preoccupante)
     incident.signalement = bool(signalement)
+    incident.qualified_at = incident.qualified_at or timezone.now()
     return _move(
         incident,
         S.QUALIFIED,
         by,
         fields={
+            "qualified_at",
             "category",
             "severity",
             "serious_malfunction_to_declare",
@@ -223,7 +233,8 @@ def close_incident(incident: Incident, *, expected_version, outcome: str, by) ->
     if not outcome:
         raise ValidationError({"outcome": _("Indiquez l'issue du signalement pour le clore.")})
     incident.outcome = outcome
-    return _move(incident, S.CLOSED, by, reason=outcome, fields={"outcome"})
+    incident.closed_at = timezone.now()
+    return _move(incident, S.CLOSED, by, reason=outcome, fields={"outcome", "closed_at"})
 
 
 @transaction.atomic
@@ -235,4 +246,198 @@ def reopen_incident(incident: Incident, *, expected_version, reason: str, by) ->
         raise ValidationError({"reason": _("Indiquez pourquoi le signalement est rouvert.")})
     # The outcome stays in the history (the closing transition's reason).
     incident.outcome = ""
-    return _move(incident, S.BEING_HANDLED, by, reason=reason, fields={"outcome"})
+    incident.closed_at = None
+    return _move(incident, S.BEING_HANDLED, by, reason=reason, fields={"outcome", "closed_at"})
+
+
+# Declarations to the authority ----------------------------------------------------------------
+
+
+def _declarable(incident: Incident) -> None:
+    if not incident.serious_malfunction_to_declare:
+        raise ValidationError(
+            _(
+                "Ce signalement n'est pas qualifié comme dysfonctionnement grave à déclarer : "
+                "qualifiez-le d'abord."
+            )
+        )
+
+
+def _not_future(value, field, errors, label):
+    if value and value > timezone.now() + timedelta(minutes=5):
+        errors[field] = _("%(what)s ne peut pas être dans le futur.") % {"what": label}
+
+
+@transaction.atomic
+def prepare_declaration(
+    incident: Incident,
+    *,
+    expected_version,
+    discovered_at,
+    facts: str,
+    measures_taken: str,
+    media_impact: str = "",
+    justice_habilitation: bool = False,
+    by,
+) -> Declaration:
+    """Write (or correct) the content of the declaration of a serious malfunction: the mandated
+    content of the arrêté du 28 décembre 2016."""
+    _require(by, incident.establishment_id, "qualify")
+    incident = _locked(incident, expected_version)
+    _declarable(incident)
+    errors = {}
+    if discovered_at is None:
+        errors["discovered_at"] = _("Indiquez quand les faits ont été découverts.")
+    elif discovered_at < incident.occurred_at:
+        errors["discovered_at"] = _("La découverte ne peut pas précéder les faits.")
+    _not_future(discovered_at, "discovered_at", errors, _("La découverte"))
+    if not (facts or "").strip():
+        errors["facts"] = _("Décrivez les faits.")
+    if not (measures_taken or "").strip():
+        errors["measures_taken"] = _("Indiquez les mesures prises.")
+    if errors:
+        raise ValidationError(errors)
+    declaration = Declaration.objects.filter(incident=incident).first() or Declaration(
+        incident=incident, prepared_by=by
+    )
+    declaration.discovered_at = discovered_at
+    declaration.facts = facts.strip()
+    declaration.measures_taken = measures_taken.strip()
+    declaration.media_impact = (media_impact or "").strip()
+    declaration.justice_habilitation = bool(justice_habilitation)
+    declaration.save()
+    _save(incident, set())
+    return declaration
+
+
+def _declaration(incident: Incident) -> Declaration:
+    declaration = Declaration.objects.select_for_update().filter(incident=incident).first()
+    if declaration is None:
+        raise ValidationError(_("Rédigez d'abord la déclaration."))
+    return declaration
+
+
+@transaction.atomic
+def record_alert(
+    incident: Incident, *, expected_version, alerted_at, alerted_by, alerted_to: str, by, staff=None
+) -> Declaration:
+    """The authority was alerted without delay, orally (telephone): when, by whom, to whom.
+    `staff` (the village's team) is checked when given."""
+    _require(by, incident.establishment_id, "qualify")
+    incident = _locked(incident, expected_version)
+    declaration = _declaration(incident)
+    errors = {}
+    if alerted_at is None:
+        errors["alerted_at"] = _("Indiquez quand l'autorité a été alertée.")
+    elif alerted_at < incident.occurred_at:
+        errors["alerted_at"] = _("L'alerte ne peut pas précéder les faits.")
+    _not_future(alerted_at, "alerted_at", errors, _("L'alerte"))
+    if alerted_by is None or (staff is not None and alerted_by not in staff):
+        errors["alerted_by"] = _("Choisissez qui a alerté l'autorité parmi l'équipe du village.")
+    if not (alerted_to or "").strip():
+        errors["alerted_to"] = _("Indiquez qui a reçu l'alerte.")
+    if (
+        declaration.confirmed_at
+        and alerted_at
+        and alerted_at > declaration.confirmed_at
+        and "alerted_at" not in errors
+    ):
+        errors["alerted_at"] = _("L'alerte ne peut pas suivre la confirmation écrite.")
+    if errors:
+        raise ValidationError(errors)
+    declaration.alerted_at = alerted_at
+    declaration.alerted_by = alerted_by
+    declaration.alerted_to = alerted_to.strip()
+    declaration.save(update_fields=["alerted_at", "alerted_by", "alerted_to"])
+    _save(incident, set())
+    return declaration
+
+
+@transaction.atomic
+def record_confirmation(incident: Incident, *, expected_version, confirmed_at, by) -> Declaration:
+    """The alert was confirmed in writing (the declaration sent)."""
+    _require(by, incident.establishment_id, "qualify")
+    incident = _locked(incident, expected_version)
+    declaration = _declaration(incident)
+    errors = {}
+    if declaration.alerted_at is None:
+        raise ValidationError(_("Enregistrez d'abord l'alerte donnée à l'autorité."))
+    if confirmed_at is None:
+        errors["confirmed_at"] = _("Indiquez quand la déclaration a été envoyée par écrit.")
+    elif confirmed_at < declaration.alerted_at:
+        errors["confirmed_at"] = _("La confirmation écrite ne peut pas précéder l'alerte.")
+    _not_future(confirmed_at, "confirmed_at", errors, _("La confirmation"))
+    if errors:
+        raise ValidationError(errors)
+    declaration.confirmed_at = confirmed_at
+    declaration.save(update_fields=["confirmed_at"])
+    _save(incident, set())
+    return declaration
+
+
+@transaction.atomic
+def record_information(
+    incident: Incident, *, expected_version, cvs_informed_on=None, families_informed_on=None, by
+) -> Declaration:
+    """The participation council (CVS) and, where appropriate, the families were informed; the
+    user recording a date is recorded as who informed them."""
+    _require(by, incident.establishment_id, "qualify")
+    incident = _locked(incident, expected_version)
+    declaration = _declaration(incident)
+    errors = {}
+    today = timezone.localdate()
+    occurred = timezone.localdate(incident.occurred_at)
+    for field, value in (
+        ("cvs_informed_on", cvs_informed_on),
+        ("families_informed_on", families_informed_on),
+    ):
+        if value and value > today:
+            errors[field] = _("La date ne peut pas être dans le futur.")
+        elif value and value < occurred:
+            errors[field] = _("La date ne peut pas précéder les faits.")
+    if not cvs_informed_on and not families_informed_on:
+        errors["cvs_informed_on"] = _("Indiquez au moins une date.")
+    if errors:
+        raise ValidationError(errors)
+    fields = []
+    for name, value in (("cvs", cvs_informed_on), ("families", families_informed_on)):
+        if value and value != getattr(declaration, f"{name}_informed_on"):
+            setattr(declaration, f"{name}_informed_on", value)
+            setattr(declaration, f"{name}_informed_by", by)
+            fields += [f"{name}_informed_on", f"{name}_informed_by"]
+    if fields:
+        declaration.save(update_fields=fields)
+        _save(incident, set())
+    return declaration
+
+
+# Drafts of reports ----------------------------------------------------------------------------
+
+DRAFT_FIELDS = ("occurred_at", "place", "narrative", "adults_involved", "immediate_measures")
+
+
+@transaction.atomic
+def save_draft(*, establishment, data: dict, by) -> IncidentDraft | None:
+    """Keep what the reporter has typed so far (the text fields and the children's roles);
+    an empty form deletes the draft."""
+    import json
+
+    _require(by, establishment.pk, "report")
+    kept = {
+        key: str(value)[:10_000]
+        for key, value in data.items()
+        if (key in DRAFT_FIELDS or key.startswith("child_")) and str(value).strip()
+    }
+    if not any(
+        kept.get(k) for k in ("place", "narrative", "adults_involved", "immediate_measures")
+    ) and not any(k.startswith("child_") for k in kept):
+        IncidentDraft.objects.filter(author=by, establishment=establishment).delete()
+        return None
+    draft, _created = IncidentDraft.objects.update_or_create(
+        author=by, establishment=establishment, defaults={"data": json.dumps(kept)}
+    )
+    return draft
+
+
+def discard_draft(*, establishment, by) -> None:
+    IncidentDraft.objects.filter(author=by, establishment=establishment).delete()

@@ -192,7 +192,14 @@ INCIDENT_URLS = {
     "safeguarding:action_done",
     "safeguarding:close",
     "safeguarding:reopen",
+    "safeguarding:declaration_prepare",
+    "safeguarding:declaration_alert",
+    "safeguarding:declaration_confirm",
+    "safeguarding:declaration_inform",
 }
+# The declaration's pages (GET) name the incident too; the matrix qualifies it as a serious
+# malfunction to declare first.
+INCIDENT_PAGES = {"safeguarding:declaration", "safeguarding:declaration_pdf"}
 SEES_INCIDENT = {
     Role.HOUSE_PARENT,
     Role.HEAD_OF_SERVICE,
@@ -222,6 +229,7 @@ POST_ONLY = {
     "care:appointment_cancel",
     "care:feed_regenerate",
     "care:feed_revoke",
+    "safeguarding:draft",
 }
 # What an allowed request answers when it is not 200: a redirect, or 422 for an empty form.
 ALLOWED_STATUS = {
@@ -284,7 +292,7 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
         elif key == "pk" and name in PERSON_RECORD:
             attr, record_in_scope = person_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk
-        elif key == "pk" and name in INCIDENT_URLS:
+        elif key == "pk" and name in INCIDENT_URLS | INCIDENT_PAGES:
             record_in_scope = scope == "in_scope" and role in SEES_INCIDENT
             kwargs[key] = (world.incident if record_in_scope else world.other_incident).pk
         elif key == "pk" and name in HOUSE_URLS:
@@ -347,6 +355,11 @@ def test_permission_matrix(client, world, request, name, role, scope):
         request.getfixturevalue("incidents")
     if name.startswith("care:"):
         daily_records(world)
+    if name.startswith("safeguarding:declaration"):
+        world.incident.__class__.objects.filter(pk=world.incident.pk).update(
+            status="qualified", category="other", severity="serious"
+        )
+        world.incident.__class__.objects.update(serious_malfunction_to_declare=True)
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
     rule = callback.access_rule
     person_attr = IN_SCOPE[role] if scope == "in_scope" else OUT_OF_SCOPE[role]

@@ -124,6 +124,7 @@ def test_seed_is_deterministic(db):
         Visit,
         VisitRight,
     )
+    from ancrage.safeguarding.models import Incident
 
     for model in (
         Review,
@@ -132,6 +133,7 @@ def test_seed_is_deterministic(db):
         JournalEntry,
         Appointment,
         AutonomyProject,
+        Incident,  # its children, history, actions and declaration go with it
         Visit,
         VisitRight,
         JudgeNotification,

@@ -115,7 +115,8 @@ PAGES = {
     "person": (lambda w: f"/personnes/{w.child.reference}/", 25),
     "search": (lambda w: "/personnes/?q=martin", 10),
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
-    "home": (lambda w: "/", 20),
+    # + the safeguarding block: five indicator queries and the missing confirmations
+    "home": (lambda w: "/", 26),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
     "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),

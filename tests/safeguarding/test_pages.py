@@ -157,7 +157,7 @@ def more_incidents(world, n):
 PAGES = {
     "list": (lambda w: f"/villages/{w.village.pk}/signalements/", 11),
     "incident": (lambda w: f"/signalements/{w.incident.pk}/", 15),
-    "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 9),
+    "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 10),  # + the draft
 }
 
 

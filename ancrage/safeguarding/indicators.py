@@ -1,0 +1,211 @@
+"""Follow-up indicators of safeguarding (no names): per month or per village, the incidents by
+category and severity, the time from report to qualification and to closure (average and
+median), the share of declarations confirmed in writing within 48 hours of the alert.
+
+Everything is computed by the database in five grouped queries, whatever the number of
+incidents: counts and averages with GROUP BY, medians with window functions (ROW_NUMBER and
+COUNT over each group, keeping the middle row or two), which SQLite and PostgreSQL both run."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth
+
+from ancrage.safeguarding.models import CONFIRMATION_DELAY, Declaration, Incident
+
+MONTHS = 12
+
+
+def paris():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass
+class Row:
+    key: object
+    label: str = ""
+    total: int = 0
+    by_category: dict = field(default_factory=dict)
+    by_severity: dict = field(default_factory=dict)
+    qualification_average: timedelta | None = None
+    qualification_median: timedelta | None = None
+    closure_average: timedelta | None = None
+    closure_median: timedelta | None = None
+    declarations: int = 0
+    confirmed_in_time: int = 0
+
+    @property
+    def confirmed_share(self) -> int | None:
+        """Percentage of the alerted declarations confirmed in writing within 48 hours."""
+        if not self.declarations:
+            return None
+        return round(100 * self.confirmed_in_time / self.declarations)
+
+    def categories(self):
+        return [
+            (label, self.by_category.get(value, 0)) for value, label in Incident.Category.choices
+        ]
+
+    def severities(self):
+        return [
+            (label, self.by_severity.get(value, 0)) for value, label in Incident.Severity.choices
+        ]
+
+
+def first_month(today: date, months: int = MONTHS) -> date:
+    return today.replace(day=1) - relativedelta(months=months - 1)
+
+
+def _duration(end: str):
+    return ExpressionWrapper(F(end) - F("reported_at"), output_field=DurationField())
+
+
+def _medians(incidents, key, end: str) -> dict:
+    """{group: median of (end - reported_at)} in one query: within each group, the rows are
+    numbered by duration and only the middle one (odd count) or two (even count) are kept."""
+    duration = _duration(end)
+    rows = (
+        incidents.filter(**{f"{end}__isnull": False})
+        .annotate(
+            group=key,
+            duration=duration,
+            position=Window(RowNumber(), partition_by=[key], order_by=duration.asc()),
+            size=Window(Count("pk"), partition_by=[key]),
+        )
+        .filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2))
+        .values_list("group", "duration")
+    )
+    middles: dict = {}
+    for group, value in rows:
+        middles.setdefault(_normalise(group), []).append(value)
+    return {group: sum(values, timedelta()) / len(values) for group, values in middles.items()}
+
+
+def _normalise(group):
+    """A month truncated by the database: a date (SQLite gives a datetime, PostgreSQL an aware
+    datetime in the requested zone)."""
+    if hasattr(group, "date"):
+        return group.date()
+    return group
+
+
+def compute(incidents, *, by: str = "month", since: date, declarations=None) -> dict:
+    """Indicators of `incidents` reported since `since`, grouped by month (key: the month's
+    first day) or by village (key: establishment id)."""
+    start = datetime.combine(since, time.min, tzinfo=paris())
+    incidents = incidents.filter(reported_at__gte=start).order_by()
+    key = TruncMonth("reported_at", tzinfo=paris()) if by == "month" else F("establishment_id")
+    rows: dict = {}
+
+    def row(group):
+        group = _normalise(group)
+        return rows.setdefault(group, Row(key=group))
+
+    for group, category, severity, n in (
+        incidents.annotate(group=key)
+        .values("group", "category", "severity")
+        .annotate(n=Count("pk"))
+        .values_list("group", "category", "severity", "n")
+    ):
+        r = row(group)
+        r.total += n
+        if category:
+            r.by_category[category] = r.by_category.get(category, 0) + n
+        if severity:
+            r.by_severity[severity] = r.by_severity.get(severity, 0) + n
+    for group, qualification, closure in (
+        incidents.annotate(group=key)
+        .values("group")
+        .annotate(q=Avg(_duration("qualified_at")), c=Avg(_duration("closed_at")))
+        .values_list("group", "q", "c")
+    ):
+        r = row(group)
+        r.qualification_average, r.closure_average = _seconds(qualification), _seconds(closure)
+    for group, median in _medians(incidents, key, "qualified_at").items():
+        row(group).qualification_median = median
+    for group, median in _medians(incidents, key, "closed_at").items():
+        row(group).closure_median = median
+    declared = Declaration.objects.filter(incident__in=incidents, alerted_at__isnull=False)
+    declaration_key = (
+        TruncMonth("incident__reported_at", tzinfo=paris())
+        if by == "month"
+        else F("incident__establishment_id")
+    )
+    for group, total, in_time in (
+        declared.annotate(group=declaration_key)
+        .values("group")
+        .annotate(
+            total=Count("pk"),
+            in_time=Count("pk", filter=Q(confirmed_at__lte=F("alerted_at") + CONFIRMATION_DELAY)),
+        )
+        .values_list("group", "total", "in_time")
+    ):
+        r = row(group)
+        r.declarations, r.confirmed_in_time = total, in_time
+    return rows
+
+
+def _seconds(value):
+    """An average duration as a timedelta rounded to the minute (SQLite averages microseconds
+    as a float)."""
+    if value is None:
+        return None
+    if not isinstance(value, timedelta):
+        value = timedelta(microseconds=value)
+    return timedelta(minutes=round(value.total_seconds() / 60))
+
+
+def monthly(incidents, today: date, months: int = MONTHS) -> list[Row]:
+    """One row per month of the period, oldest first, empty months included."""
+    since = first_month(today, months)
+    rows = compute(incidents, by="month", since=since)
+    return [
+        rows.get(since + relativedelta(months=i)) or Row(key=since + relativedelta(months=i))
+        for i in range(months)
+    ]
+
+
+def total(rows: list[Row]) -> Row:
+    """The period's totals (the medians are not additive: left out)."""
+    out = Row(key=None)
+    for r in rows:
+        out.total += r.total
+        for value, n in r.by_category.items():
+            out.by_category[value] = out.by_category.get(value, 0) + n
+        for value, n in r.by_severity.items():
+            out.by_severity[value] = out.by_severity.get(value, 0) + n
+        out.declarations += r.declarations
+        out.confirmed_in_time += r.confirmed_in_time
+    return out
+
+
+def chart(rows: list[Row], height: int = 120, bar: int = 28, gap: int = 12) -> dict:
+    """Geometry of a server-rendered SVG bar chart of the monthly totals (no JavaScript)."""
+    peak = max((r.total for r in rows), default=0) or 1
+    bars = []
+    for i, r in enumerate(rows):
+        h = round(height * r.total / peak)
+        x = 30 + i * (bar + gap)
+        bars.append(
+            {
+                "row": r,
+                "x": x,
+                "y": 20 + height - h,
+                "height": h,
+                "width": bar,
+                "label_x": x + bar // 2,
+                "value_y": 20 + height - h - 4,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": 30 + len(rows) * (bar + gap),
+        "height": height + 50,
+        "axis_y": 20 + height,
+        "label_y": 20 + height + 16,
+        "peak": peak,
+    }

@@ -1,0 +1,198 @@
+"""Follow-up indicators: counts per month by category and severity, average and median delays
+to qualification and closure, the share of declarations confirmed within 48 hours; computed by
+a fixed number of grouped queries; the pages and the dashboard chart."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ancrage.core.access import Role
+from ancrage.safeguarding import indicators
+from ancrage.safeguarding.models import Declaration, Incident
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+H = datetime.timedelta(hours=1)
+
+
+def month_start(months_ago=0):
+    today = timezone.localdate().replace(day=1)
+    for _ in range(months_ago):
+        today = (today - datetime.timedelta(days=1)).replace(day=1)
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
+
+
+def make(
+    world, reported_at, category="other", severity="minor", qualify=None, close=None, village=None
+):
+    return Incident.objects.create(
+        establishment=village or world.village,
+        occurred_at=reported_at - H,
+        reported_at=reported_at,
+        place="Cour",
+        narrative="Faits",
+        reporter=world.users[Role.HOUSE_PARENT],
+        status="closed"
+        if close is not None
+        else "qualified"
+        if qualify is not None
+        else "reported",
+        category=category if qualify is not None else "",
+        severity=severity if qualify is not None else "",
+        outcome="Réglé" if close is not None else "",
+        qualified_at=reported_at + qualify if qualify is not None else None,
+        closed_at=reported_at + close if close is not None else None,
+    )
+
+
+def declare(incident, alerted_after, confirmed_after=None):
+    alerted = incident.reported_at + alerted_after
+    return Declaration.objects.create(
+        incident=incident,
+        discovered_at=incident.occurred_at,
+        facts="Faits",
+        measures_taken="Mesures",
+        prepared_by=incident.reporter,
+        alerted_at=alerted,
+        confirmed_at=alerted + confirmed_after if confirmed_after is not None else None,
+    )
+
+
+def village_rows(world):
+    return indicators.monthly(
+        Incident.objects.filter(establishment=world.village), timezone.localdate()
+    )
+
+
+def test_counts_per_month_by_category_and_severity(world):
+    this, last = month_start(0), month_start(1)
+    make(world, this, "maltreatment", "critical", qualify=H)
+    make(world, this, "maltreatment", "serious", qualify=H)
+    make(world, this)  # not yet qualified: counted, without category
+    make(world, last, "disappearance", "minor", qualify=H)
+    make(world, month_start(13), "disappearance", "minor", qualify=H)  # out of the period
+    make(world, this, "other", "minor", qualify=H, village=world.other_village)
+    rows = village_rows(world)
+    assert len(rows) == 12 and rows[-1].key == this.date()
+    assert (rows[-1].total, rows[-1].by_category, rows[-1].by_severity) == (
+        3,
+        {"maltreatment": 2},
+        {"critical": 1, "serious": 1},
+    )
+    assert (rows[-2].total, rows[-2].by_category) == (1, {"disappearance": 1})
+    assert sum(r.total for r in rows) == 4
+
+
+def test_average_and_median_delays_to_qualification_and_closure(world):
+    start = month_start(0)
+    # qualification after 1 h, 2 h, 9 h: average 4 h, median 2 h
+    make(world, start, qualify=1 * H, close=10 * H)
+    make(world, start, qualify=2 * H, close=20 * H)
+    make(world, start, qualify=9 * H)
+    # last month, an even count: median is the mean of the two middle values
+    last = month_start(1)
+    for hours in (1, 3, 5, 100):
+        make(world, last, qualify=hours * H, close=(hours + 1) * H)
+    rows = village_rows(world)
+    this_month, last_month = rows[-1], rows[-2]
+    assert this_month.qualification_average == 4 * H
+    assert this_month.qualification_median == 2 * H
+    assert this_month.closure_average == 15 * H
+    assert this_month.closure_median == 15 * H
+    assert last_month.qualification_median == 4 * H
+    assert last_month.closure_median == 5 * H
+    assert rows[0].qualification_median is None
+
+
+def test_share_of_declarations_confirmed_in_writing_within_48_hours(world):
+    start = month_start(0)
+    on_time = make(world, start, qualify=H)
+    late = make(world, start, qualify=H)
+    missing = make(world, start, qualify=H)
+    exactly = make(world, start, qualify=H)
+    declare(on_time, H, confirmed_after=47 * H)
+    declare(late, H, confirmed_after=49 * H)
+    declare(missing, H)
+    declare(exactly, H, confirmed_after=48 * H)
+    make(world, start, qualify=H)  # no declaration: not counted
+    row = village_rows(world)[-1]
+    assert (row.declarations, row.confirmed_in_time, row.confirmed_share) == (4, 2, 50)
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_indicators_take_a_fixed_number_of_queries(world, count):
+    for i in range(count):
+        make(world, month_start(i % 12), qualify=i * H, close=(i + 2) * H)
+        if i % 3 == 0:
+            declare(Incident.objects.latest("pk"), H, confirmed_after=i * H)
+    with CaptureQueriesContext(connection) as queries:
+        indicators.compute(Incident.objects.all(), by="village", since=month_start(11).date())
+        village_rows(world)
+    assert len(queries) == 10
+
+
+def test_the_organisation_view_has_a_row_per_village_and_no_names(client, world):
+    make(world, month_start(0), "maltreatment", "critical", qualify=H)
+    make(world, month_start(0), qualify=H, village=world.other_village)
+    login(client, world.users[Role.NATIONAL_DIRECTOR])
+    response = client.get("/signalements/indicateurs/")
+    assert response.status_code == 200
+    rows = {r.label: r.total for r in response.context["village_rows"]}
+    assert rows[world.village.name] == 1 and rows[world.other_village.name] == 1
+    content = response.content.decode()
+    assert world.child.last_name not in content
+    assert world.users[Role.HOUSE_PARENT].last_name not in content
+
+
+def test_the_village_page_shows_the_chart_and_its_table(client, world):
+    make(world, month_start(0), "maltreatment", "critical", qualify=H)
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.get(f"/villages/{world.village.pk}/signalements/indicateurs/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg role="img"' in content and "<table>" in content
+    assert "Maltraitance" in content
+
+
+def test_the_directors_dashboard_shows_the_chart_and_the_missing_confirmations(client, world):
+    incident = make(world, timezone.now() - 60 * H, qualify=H)
+    declare(incident, H)
+    login(client, world.users[Role.ESTABLISHMENT_DIRECTOR])
+    content = client.get("/").content.decode()
+    assert "Bientraitance" in content and "<svg" in content
+    assert "Confirmation écrite manquante après 48 h" in content
+    assert f"/signalements/{incident.pk}/declaration/" in content
+
+
+def test_the_house_parents_dashboard_has_no_safeguarding_block(client, world):
+    login(client, world.users[Role.HOUSE_PARENT])
+    assert "Bientraitance" not in client.get("/").content.decode()
+
+
+PAGES = {
+    "village": (
+        lambda w: f"/villages/{w.village.pk}/signalements/indicateurs/",
+        Role.HEAD_OF_SERVICE,
+        13,
+    ),
+    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 18),
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 16),
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("size", [0, 12])
+def test_page_query_count_is_pinned(client, world, django_assert_num_queries, page, size):
+    for i in range(size):
+        incident = make(world, month_start(i % 12), qualify=H, close=2 * H)
+        if i % 2:
+            declare(incident, H)
+    url, role, budget = PAGES[page]
+    login(client, world.users[role])
+    client.get("/")
+    with django_assert_num_queries(budget):
+        assert client.get(url(world)).status_code == 200

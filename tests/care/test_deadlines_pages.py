@@ -2,7 +2,6 @@
 daily reminders: what they show, to whom, in a fixed number of queries."""
 
 import datetime
-import time
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -178,23 +177,6 @@ def test_child_echeancier_query_count_is_pinned(
     with django_assert_num_queries(16):
         response = client.get(f"/personnes/{world.child.reference}/echeancier/")
     assert response.status_code == 200
-
-
-def test_village_echeancier_stays_fast_at_fifty_children(client, world, head):
-    add_children(world, 50, head)
-    login(client, head)
-    client.get(village_url(world))  # warm up (templates, sessions)
-    timings = []
-    # The best of five, in CPU time of this process (SQLite runs in it): the machine is shared
-    # with other jobs, and the page's own cost is what is measured.
-    for _ in range(5):
-        started = time.process_time()
-        response = client.get(village_url(world))  # the default view: overdue and next 3 months
-        timings.append(time.process_time() - started)
-    elapsed = min(timings)
-    assert response.status_code == 200
-    assert len({r.child for r in response.context["every"]}) == 52
-    assert elapsed < 0.150, f"{elapsed * 1000:.0f} ms"
 
 
 def test_dashboard_shows_overdue_counts_to_head_of_service_and_director(

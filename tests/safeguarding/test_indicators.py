@@ -180,7 +180,8 @@ PAGES = {
         13,
     ),
     "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 18),
-    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 16),
+    # with the overdue legal deadlines block of the care app (8 queries)
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 24),
 }
 
 

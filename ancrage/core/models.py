@@ -65,6 +65,11 @@ class AccessEvent(models.Model):
         "safeguarding.list": _("Liste des signalements du village"),
         "core.home": _("Dossiers récents du tableau de bord"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
+        "insertion.home": _("Alertes du service O2R"),
+        "insertion.beneficiaries": _("Liste des bénéficiaires O2R"),
+        "insertion.beneficiary": _("Dossier du bénéficiaire O2R"),
+        "insertion.referrals": _("Orientations des villages vers l'O2R"),
+        "insertion.village_referral": _("Orientation vers l'O2R"),
     }
 
     def __str__(self):

@@ -14,5 +14,6 @@ def ancrage(request):
             "search": bool(user) and can(user, "person", "search"),
             "break_glass": bool(user) and can(user, "break_glass", "use"),
             "admin": bool(user) and can(user, "administration", "change"),
+            "o2r": bool(user) and can(user, "o2r_programme", "view"),
         },
     }

@@ -65,6 +65,7 @@ def person_page(user, reference: str) -> dict:
         "placement_change": can(user, "placement", "change"),
         "judge_notice_change": can(user, "judge_notice", "change"),
         "visit_change": can(user, "visit", "change"),
+        "o2r_referral": can(user, "o2r_referral", "change"),
     }
     context = {"person": person, "sections": sections}
     if sections["family"]:

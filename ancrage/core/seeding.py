@@ -18,6 +18,7 @@ from faker import Faker
 
 from ancrage.accounts.models import Membership, User
 from ancrage.core.access import Role
+from ancrage.insertion.seeding import seed_o2r
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import (
     FamilyLink,
@@ -344,6 +345,14 @@ class World:
         youth = self.place_children(villages, houses)
         self.create_staff(organisation, villages, houses, o2r, teams, youth)
         self.village_life(villages, houses)
+        seed_o2r(
+            self,
+            o2r=o2r,
+            teams=teams,
+            consortium=consortium,
+            partner=partner,
+            territories=territories,
+        )
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large

@@ -34,8 +34,7 @@ def walk(patterns=None, namespace=""):
 URLS = sorted((name, pattern, callback) for name, pattern, callback in walk())
 
 # Which person each role has in scope in the `world` fixture, and one it has not. None: the
-# role has no person in scope at all (roles without
-# nominative access).
+# role has no person in scope at all (roles without nominative access).
 IN_SCOPE = {
     Role.HOUSE_PARENT: "child",
     Role.FAMILY_AIDE: "child",

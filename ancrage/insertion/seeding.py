@@ -420,3 +420,29 @@ def seed_o2r(world, *, o2r, teams, consortium, partner, territories):
     world.accounts.append(
         ("conseiller.partenaire", str(Role(Role.O2R_COUNSELLOR).label), str(partner_team))
     )
+
+
+def clear_o2r():
+    """Delete every O2R record, dependants first (tests that reload the demo)."""
+    from ancrage.insertion import models
+
+    for model in (
+        models.Attendance,
+        models.Activity,
+        models.FollowUp,
+        models.Exit,
+        models.TraineeRemuneration,
+        models.PartnerReferral,
+        models.AccompanimentAction,
+        models.Objective,
+        models.BarrierUpdate,
+        models.Barrier,
+        models.Accompaniment,
+        models.Eligibility,
+        models.VillageReferral,
+        models.Contact,
+        models.Beneficiary,
+        models.OutreachAction,
+        models.Programme,
+    ):
+        model.objects.all().delete()

@@ -269,20 +269,20 @@ class BeneficiaryQuerySet(ScopedQuerySet):
     scope_kind = "beneficiary"
 
     def consortium_counts(self, user):
-        """Beneficiaries per member organisation of the consortia the user's service belongs
-        to (counts only: the lead sees no names of the other members)."""
-        from ancrage.organisation.models import Consortium
+        """Beneficiaries per member organisation of the consortia led by the organisation of
+        the user's O2R service (counts only: the lead names none of the other members')."""
+        from ancrage.organisation.models import Organisation
 
         establishment_ids = [
             m.establishment_id
             for m in user.active_memberships
-            if role_can(m.role, "o2r_programme", "view") and m.establishment_id
+            if role_can(m.role, "o2r_report", "view") and m.establishment_id
         ]
-        organisations = Consortium.objects.filter(
-            members__establishments__in=establishment_ids
-        ).values("members")
+        members = Organisation.objects.filter(
+            consortia__lead__establishments__in=establishment_ids
+        ).values("pk")
         return (
-            self.filter(service__organisation_id__in=organisations)
+            self.filter(service__organisation_id__in=members)
             .values("service__organisation__name")
             .annotate(n=models.Count("pk"))
             .order_by("service__organisation__name")

@@ -111,6 +111,7 @@ def test_seed_is_deterministic(db):
     first = fingerprint()
     from auditlog.models import LogEntry
 
+    from ancrage.insertion.seeding import clear_o2r
     from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
     from ancrage.placements.models import (
         AdmissionRequest,
@@ -120,8 +121,6 @@ def test_seed_is_deterministic(db):
         Visit,
         VisitRight,
     )
-
-    from ancrage.insertion.seeding import clear_o2r
 
     clear_o2r()
     for model in (

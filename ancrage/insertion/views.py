@@ -163,14 +163,16 @@ def _file(request, pk, bound=None, status=200):
     context = queries.beneficiary_file(request.user, pk)
     forms = {}
     if context["can_change"]:
+        # Several forms on one page: each has its prefix, so field ids stay unique.
+        today = timezone.localdate()
         forms = {
-            "extend": ExtendForm(),
-            "barrier": BarrierForm(initial={"on": timezone.localdate()}),
-            "objective": ObjectiveForm(),
-            "partner": PartnerReferralForm(initial={"date": timezone.localdate()}),
-            "remuneration": RemunerationForm(),
-            "exit": ExitForm(initial={"date": timezone.localdate()}),
-            "follow_up": FollowUpForm(initial={"recorded_on": timezone.localdate()}),
+            "extend": ExtendForm(prefix="extend"),
+            "barrier": BarrierForm(prefix="barrier", initial={"on": today}),
+            "objective": ObjectiveForm(prefix="objective"),
+            "partner": PartnerReferralForm(prefix="partner", initial={"date": today}),
+            "remuneration": RemunerationForm(prefix="remuneration"),
+            "exit": ExitForm(prefix="exit", initial={"date": today}),
+            "follow_up": FollowUpForm(initial={"recorded_on": today}),
         }
         forms.update(bound or {})
     context["forms"] = forms
@@ -243,7 +245,7 @@ def _write(request, pk, name, form_class, perform, success, needs_accompaniment=
     """Parse one of the file's forms, call the service, back to the file or the file again
     with the refusal at the form's fields."""
     beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=name)
     if form.is_valid():
         target = beneficiary
         if needs_accompaniment:

@@ -247,15 +247,15 @@ def test_open_extend_and_exit_from_the_file(client, o2r, counsellor):
     refused = client.post(
         reverse("insertion:extend", args=[b.pk]),
         {
-            "until": (accompaniment.limit_date + datetime.timedelta(days=30)).isoformat(),
-            "reason": "",
+            "extend-until": (accompaniment.limit_date + datetime.timedelta(days=30)).isoformat(),
+            "extend-reason": "",
         },
     )
     assert refused.status_code == 422
     assert "motif" in refused.context["forms"]["extend"].errors["reason"][0]
     response = client.post(
         reverse("insertion:exit", args=[b.pk]),
-        {"date": TODAY().isoformat(), "reason": "sustainable_job"},
+        {"exit-date": TODAY().isoformat(), "exit-reason": "sustainable_job"},
     )
     assert response.status_code == 302
     b.refresh_from_db()

@@ -223,3 +223,14 @@ class VillageReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
         self.fields["service"].label_from_instance = lambda s: s.name
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(label=_("Du"), widget=DATE)
+    end = forms.DateField(label=_("Au"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de la période doit suivre son début."))
+        return data

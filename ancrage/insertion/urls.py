@@ -32,4 +32,7 @@ urlpatterns = [
         "orientations-villages/<int:pk>/accueillir/", views.referral_accept, name="referral_accept"
     ),
     path("personnes/<str:reference>/orienter/", views.refer, name="refer"),
+    path("rapport/", views.activity_report, name="report"),
+    path("rapport/rapport-o2r.xlsx", views.activity_report_xlsx, name="report_xlsx"),
+    path("rapport/rapport-o2r.pdf", views.activity_report_pdf, name="report_pdf"),
 ]

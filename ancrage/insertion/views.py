@@ -1,8 +1,12 @@
 """O2R pages: the service home, repérage (outreach actions, contacts, conversion), the
 beneficiaries and their file (eligibility, accompaniment, exit), activities, village referrals."""
 
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ancrage.accounts.models import User
 from ancrage.core.access import requires
 from ancrage.core.forms import errors_to_form
-from ancrage.insertion import queries, services
+from ancrage.insertion import queries, report, services
 from ancrage.insertion.forms import (
     AcceptReferralForm,
     AccompanimentForm,
@@ -28,6 +32,7 @@ from ancrage.insertion.forms import (
     OutreachActionForm,
     PartnerReferralForm,
     RemunerationForm,
+    ReportPeriodForm,
     VillageReferralForm,
 )
 from ancrage.insertion.models import Accompaniment, Beneficiary, FollowUp, PriorityPublic
@@ -467,3 +472,62 @@ def refer(request, reference):
     return _form_page(
         request, "insertion/refer_form.html", form, {"person": person, "age": person.age()}
     )
+
+
+def _report(request):
+    """The period asked for (the last 12 months by default) and its suppressed report."""
+    today = timezone.localdate()
+    form = ReportPeriodForm(
+        request.GET or None,
+        initial={"start": today - relativedelta(years=1) + timedelta(days=1), "end": today},
+    )
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    else:
+        start, end = form.initial["start"], form.initial["end"]
+    services_ids = sorted(queries.user_service_ids(request.user))
+    return form, report.build(services_ids, start, end).suppressed()
+
+
+@requires("o2r_report", "view")
+def activity_report(request):
+    form, figures = _report(request)
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "insertion/report.html",
+        {
+            "form": form,
+            "report": figures,
+            "query": request.GET.urlencode(),
+            "step_bars": report.bars(figures.steps),
+            "exit_bars": report.bars(figures.exits),
+            "priority_bars": report.bars(figures.priority),
+        },
+        status=status,
+    )
+
+
+def _filename(figures, extension):
+    return f"rapport-o2r-{figures.start.isoformat()}-{figures.end.isoformat()}.{extension}"
+
+
+@requires("o2r_report", "view")
+def activity_report_xlsx(request):
+    _form, figures = _report(request)
+    response = HttpResponse(
+        report.to_xlsx(figures),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(figures, "xlsx")}"'
+    return response
+
+
+@requires("o2r_report", "view")
+def activity_report_pdf(request):
+    _form, figures = _report(request)
+    response = HttpResponse(
+        report.to_pdf(figures, title=_("Rapport d'activité O2R")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(figures, "pdf")}"'
+    return response

@@ -235,7 +235,7 @@ def to_pdf(report: Report, *, title: str) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(stylesheet))])
 
 
-def bars(rows, width=320):
+def bars(rows, width=280):
     """(label, value, bar width) for a chart: suppressed or empty values get no bar."""
     numbers = [v for _label, v in rows if isinstance(v, int)]
     top = max(numbers, default=0) or 1

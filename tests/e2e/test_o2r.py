@@ -90,3 +90,23 @@ def test_counsellor_logs_outreach_converts_a_contact_and_opens_an_accompaniment(
     assert Contact.objects.get(nickname="Grand Max").beneficiary == beneficiary
     assert Accompaniment.objects.get(beneficiary=beneficiary).referent.username == "conseiller.o2r"
     screenshot(page, "o2r-beneficiary.png")
+
+
+def test_the_o2r_lead_reads_the_activity_report_with_its_charts(
+    browser_page, demo_data, log_in, settings, screenshot
+):
+    settings.RELAX_TWO_FACTOR = True
+    page = browser_page
+    log_in(page, "chef.file.o2r")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="O2R"
+    ).click()
+    consortium = page.locator("section[aria-labelledby='consortium']")
+    expect(consortium).to_contain_text("Insertion Solidaire 44")
+    page.get_by_role("navigation", name="Navigation O2R").get_by_role(
+        "link", name="Rapport d'activité"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapport d'activité O2R")
+    expect(page.get_by_role("img", name="Étapes du parcours")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile(r"^Personnes rencontrées \d+"))).to_be_visible()
+    screenshot(page, "o2r-report.png")

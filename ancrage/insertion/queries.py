@@ -6,7 +6,8 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ancrage.core.access import can, role_can
+from ancrage.accounts.models import Membership
+from ancrage.core.access import Role, can, role_can
 from ancrage.core.audit import record_access
 from ancrage.core.models import AccessEvent
 from ancrage.insertion.models import (
@@ -103,13 +104,31 @@ def home(user) -> dict:
     consortium = None
     if can(user, "o2r_report", "view"):
         consortium = list(Beneficiary.objects.consortium_counts(user))
+    service_ids = user_service_ids(user)
     programmes = list(
-        Programme.objects.filter(services__in=user_service_ids(user))
+        Programme.objects.filter(services__in=service_ids)
         .distinct()
         .select_related("organisation", "consortium__lead")
+        .prefetch_related("efop_territories")
     )
+    teams = list(
+        Unit.objects.filter(establishment_id__in=service_ids, kind=Unit.Kind.O2R_TEAM)
+        .select_related("establishment")
+        .order_by("establishment__name", "name")
+    )
+    counsellors = {}
+    for membership in (
+        Membership.objects.in_force()
+        .filter(role=Role.O2R_COUNSELLOR, unit__in=teams)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    ):
+        counsellors.setdefault(membership.unit_id, []).append(membership.user)
+    for team in teams:
+        team.counsellors = counsellors.get(team.pk, [])
     return {
         "programmes": programmes,
+        "teams": teams,
         "outreach": outreach,
         "contacts": contacts,
         "by_status": {s: by_status.get(s, 0) for s in Beneficiary.Status.values},

@@ -59,7 +59,7 @@ def more_files(world, n):
 
 
 PINNED = {
-    "insertion:home": 15,
+    "insertion:home": 18,
     "insertion:outreach_list": 8,
     "insertion:contacts": 8,
     "insertion:beneficiaries": 12,
@@ -285,3 +285,13 @@ def test_the_lead_reads_but_does_not_write(client, o2r):
         client.get(reverse("insertion:beneficiary", args=[o2r.beneficiary.pk])).status_code == 200
     )
     assert client.get(reverse("insertion:outreach_add")).status_code == 403
+
+
+def test_the_home_shows_the_programme_its_carrier_teams_and_counsellors(client, o2r, counsellor):
+    content = client.get(reverse("insertion:home")).content.decode()
+    assert "O2R Pays de la Loire 2025-2028" in content
+    assert "Consortium O2R 44 (chef de file : Villages d" in content
+    assert "150" in content and "000,00 €" in content
+    assert "Moins de 26 ans en rupture, 55 ans et plus" in content
+    assert o2r.o2r_team.name in content
+    assert counsellor.get_full_name() in content

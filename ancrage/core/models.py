@@ -69,6 +69,8 @@ class AccessEvent(models.Model):
         "insertion.beneficiaries": _("Liste des bénéficiaires O2R"),
         "insertion.beneficiary": _("Dossier du bénéficiaire O2R"),
         "insertion.referrals": _("Orientations des villages vers l'O2R"),
+        "insertion.contacts": _("Liste des contacts O2R"),
+        "insertion.activity_form": _("Saisie d'une activité de remobilisation"),
         "insertion.village_referral": _("Orientation vers l'O2R"),
     }
 

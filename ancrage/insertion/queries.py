@@ -151,11 +151,14 @@ def outreach_actions(user):
 
 
 def contacts(user):
-    return list(
+    rows = list(
         Contact.objects.visible_to(user).select_related(
             "team", "efop_territory", "outreach_action", "beneficiary__person"
         )[:200]
     )
+    named = {c.beneficiary.person_id for c in rows if c.beneficiary_id}
+    record_access(user, named, "insertion.contacts", AccessEvent.Action.LIST)
+    return rows
 
 
 def contact(user, pk) -> Contact:
@@ -239,6 +242,8 @@ def activities(user):
 
 
 def active_beneficiaries(user):
+    """The beneficiaries not yet exited, for the attendance of an activity (audited where the
+    form lists them)."""
     return (
         Beneficiary.objects.visible_to(user)
         .exclude(status=Beneficiary.Status.EXITED)

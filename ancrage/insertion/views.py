@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.accounts.models import User
 from ancrage.core.access import requires
+from ancrage.core.audit import record_access
 from ancrage.core.forms import errors_to_form
+from ancrage.core.models import AccessEvent
 from ancrage.insertion import queries, report, services
 from ancrage.insertion.forms import (
     AcceptReferralForm,
@@ -383,9 +385,17 @@ def activities(request):
 @require_http_methods(["GET", "POST"])
 def activity_add(request):
     team = _team(request)
+    beneficiaries = queries.active_beneficiaries(request.user)
+    if request.method == "GET":
+        record_access(
+            request.user,
+            beneficiaries.values_list("person_id", flat=True),
+            "insertion.activity_form",
+            AccessEvent.Action.LIST,
+        )
     form = ActivityForm(
         request.POST or None,
-        beneficiaries=queries.active_beneficiaries(request.user),
+        beneficiaries=beneficiaries,
         initial={"date": timezone.localdate(), "duration_minutes": 90},
     )
     if request.method == "POST" and form.is_valid():

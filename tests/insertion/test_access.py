@@ -156,3 +156,13 @@ def test_every_read_of_a_beneficiary_file_is_audited(client, o2r):
         "insertion.beneficiary",
         "insertion.beneficiaries",
     }
+
+
+def test_lists_naming_beneficiaries_are_audited(client, o2r):
+    login(client, o2r.users[Role.O2R_COUNSELLOR])
+    client.get(reverse("insertion:contacts"))
+    client.get(reverse("insertion:activity_add"))
+    whats = set(
+        AccessEvent.objects.filter(person=o2r.beneficiary_person).values_list("what", flat=True)
+    )
+    assert {"insertion.contacts", "insertion.activity_form"} <= whats

@@ -61,7 +61,7 @@ def more_files(world, n):
 PINNED = {
     "insertion:home": 18,
     "insertion:outreach_list": 8,
-    "insertion:contacts": 8,
+    "insertion:contacts": 9,
     "insertion:beneficiaries": 12,
     "insertion:activities": 8,
     "insertion:referrals": 9,

@@ -8,6 +8,7 @@ Scale-aware: the large scale makes 200 000 people met, 100 000 beneficiaries and
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import timedelta
 from decimal import Decimal
 
@@ -60,7 +61,7 @@ def seed_o2r(world, *, o2r, teams, consortium, partner, territories):
     large = world.scale.villages >= 50
     rng, fake, anchor = world.rng, world.fake, world.anchor
     counts = (
-        {"actions": 10_000, "anonymous": 50_000, "beneficiaries": 100_000, "activities": 200_000}
+        {"actions": 10_000, "anonymous": 50_000, "beneficiaries": 100_000, "activities": 230_000}
         if large
         else {"actions": 60, "anonymous": 40, "beneficiaries": 90, "activities": 40}
     )
@@ -384,9 +385,12 @@ def seed_o2r(world, *, o2r, teams, consortium, partner, territories):
     TraineeRemuneration.objects.bulk_create(remunerations, batch_size=world.BATCH)
 
     # Remobilisation activities: mostly collective, with their attendance
-    team_members = {}
-    for beneficiary in beneficiaries:
+    # Each team's beneficiaries by consent date: those who had joined by an activity's date
+    # are a prefix of the list (bisect), so the large scale stays linear.
+    team_members, team_dates = {}, {}
+    for beneficiary in sorted(beneficiaries, key=lambda b: (b.consent_on, b.pk)):
         team_members.setdefault(beneficiary.team_id, []).append(beneficiary)
+        team_dates.setdefault(beneficiary.team_id, []).append(beneficiary.consent_on)
     activities, attendance = [], []
     for i in range(counts["activities"]):
         team = all_teams[i % len(all_teams)]
@@ -405,11 +409,8 @@ def seed_o2r(world, *, o2r, teams, consortium, partner, territories):
         )
     Activity.objects.bulk_create(activities, batch_size=world.BATCH)
     for activity in activities:
-        members = [
-            b for b in team_members.get(activity.team_id, ()) if b.consent_on <= activity.date
-        ]
-        if not members:
-            members = team_members.get(activity.team_id, [])[:1]
+        joined = bisect_right(team_dates.get(activity.team_id, []), activity.date)
+        members = team_members.get(activity.team_id, [])[: max(joined, 1)]
         size = min(len(members), rng.randint(3, 8) if activity.format == "collective" else 1)
         for beneficiary in rng.sample(members, size):
             attendance.append(Attendance(activity=activity, beneficiary=beneficiary))

@@ -345,14 +345,7 @@ class World:
         youth = self.place_children(villages, houses)
         self.create_staff(organisation, villages, houses, o2r, teams, youth)
         self.village_life(villages, houses)
-        seed_o2r(
-            self,
-            o2r=o2r,
-            teams=teams,
-            consortium=consortium,
-            partner=partner,
-            territories=territories,
-        )
+        seed_o2r(self, o2r, teams, consortium, partner, territories)
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large

@@ -57,7 +57,7 @@ WORKSHOPS = [
 TYPED = [f.value for f in PriorityPublic if f.value not in ("under_26", "aged_55_plus", "woman")]
 
 
-def seed_o2r(world, *, o2r, teams, consortium, partner, territories):
+def seed_o2r(world, o2r, teams, consortium, partner, territories):
     large = world.scale.villages >= 50
     rng, fake, anchor = world.rng, world.fake, world.anchor
     counts = (

@@ -71,7 +71,7 @@ class AccessEvent(models.Model):
         "insertion.referrals": _("Orientations des villages vers l'O2R"),
         "insertion.contacts": _("Liste des contacts O2R"),
         "insertion.activity_form": _("Saisie d'une activité de remobilisation"),
-        "insertion.village_referral": _("Orientation vers l'O2R"),
+        "insertion.refer": _("Orientation vers l'O2R"),
     }
 
     def __str__(self):

@@ -455,7 +455,7 @@ def referral_accept(request, pk):
 @requires("o2r_referral", "change")
 @require_http_methods(["GET", "POST"])
 def refer(request, reference):
-    person = visible_person(request.user, reference, audit_as="insertion.village_referral")
+    person = visible_person(request.user, reference, audit_as="insertion.refer")
     village = next(
         (
             m.establishment

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ancrage.placements",
     "ancrage.safeguarding",
     "ancrage.care",
+    "ancrage.insertion",
 ]
 
 MIDDLEWARE = [

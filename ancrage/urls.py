@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("ancrage.placements.urls")),
     path("", include("ancrage.safeguarding.urls")),
     path("", include("ancrage.care.urls")),
+    path("o2r/", include("ancrage.insertion.urls")),
     path("admin/", admin.site.urls),
 ]

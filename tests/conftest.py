@@ -78,6 +78,21 @@ class World:
     # about Léa, and one in another organisation's village.
     incident: object = None
     other_incident: object = None
+    # Filled by the `o2r_files` fixture (tests/insertion/factories.py: build_o2r).
+    programme: object = None
+    territory: object = None
+    partner_team: object = None
+    partner_counsellor: object = None
+    beneficiary: object = None
+    beneficiary_person: Person = None
+    other_beneficiary: object = None
+    other_beneficiary_person: Person = None
+    contact: object = None
+    other_contact: object = None
+    follow_up: object = None
+    other_follow_up: object = None
+    referral: object = None
+    other_referral: object = None
 
 
 @pytest.fixture
@@ -288,6 +303,15 @@ def add_incidents(world):
     )
     world.other_incident.involved.create(person=world.stranger, role="victim")
     return world
+
+
+@pytest.fixture
+def o2r_files(world):
+    """An O2R programme carried by a consortium: files in the world's O2R team and in a
+    partner's service (out of scope for the world's O2R users)."""
+    from tests.insertion.factories import build_o2r
+
+    return build_o2r(world)
 
 
 @pytest.fixture(autouse=True)

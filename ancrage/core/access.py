@@ -90,6 +90,14 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   appointment_notes     the notes of an appointment (never in the ICS feed)
 #   calendar_feed   one's own personal ICS feed (secret, revocable link)
 #   autonomy        the projet pour l'autonomie (16-21) and the accompaniment after 18
+#   o2r_programme   the O2R programme (call, territories, agreement, teams); the service home
+#   outreach        O2R repérage: outreach actions and contacts, possibly anonymous
+#   beneficiary     O2R beneficiaries (Beneficiary.objects.visible_to: the counsellor's team,
+#                   the O2R lead's service), their eligibility, flags and exit; "change" writes
+#   accompaniment   the O2R accompaniment: barriers, objectives, referrals, 9/12-month limit
+#   activity        O2R remobilisation activities and their attendance
+#   o2r_referral    referring a young person (16+) of a village to the O2R service, with consent
+#   o2r_report      the O2R activity report to the préfet (aggregates, small cells suppressed)
 V, S, C, U = "view", "search", "change", "use"
 UPDATE, W = "update", "write"
 REPORT, QUALIFY = "report", "qualify"
@@ -155,6 +163,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "stay": frozenset({V}),
         "access_log": frozenset({V}),
         "establishment": frozenset({V}),
+        "o2r_referral": frozenset({C}),
     },
     Role.CLINICIAN: {
         "ppe": frozenset({V}),
@@ -203,16 +212,28 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "stay": frozenset({V}),
         "access_log": frozenset({V}),
         "establishment": frozenset({V}),
+        "o2r_referral": frozenset({C}),
     },
     Role.O2R_COUNSELLOR: {
         "person": frozenset({V, S}),
         "person_contact": frozenset({V}),
         "establishment": frozenset({V}),
+        "o2r_programme": frozenset({V}),
+        "outreach": frozenset({V, C}),
+        "beneficiary": frozenset({V, C}),
+        "accompaniment": frozenset({V, C}),
+        "activity": frozenset({V, C}),
     },
     Role.O2R_LEAD: {
         "person": frozenset({V, S}),
         "person_contact": frozenset({V}),
         "establishment": frozenset({V}),
+        "o2r_programme": frozenset({V}),
+        "outreach": frozenset({V}),
+        "beneficiary": frozenset({V}),
+        "accompaniment": frozenset({V}),
+        "activity": frozenset({V}),
+        "o2r_report": frozenset({V}),
     },
     Role.FINANCE: {
         "establishment": frozenset({V}),

@@ -87,6 +87,13 @@ class AccessEvent(models.Model):
         "care.autonomy_support": _("Saisie d'un accompagnement jeune majeur"),
         "care.appointment_create": _("Saisie d'un rendez-vous"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
+        "insertion.home": _("Alertes du service O2R"),
+        "insertion.beneficiaries": _("Liste des bénéficiaires O2R"),
+        "insertion.beneficiary": _("Dossier du bénéficiaire O2R"),
+        "insertion.referrals": _("Orientations des villages vers l'O2R"),
+        "insertion.contacts": _("Liste des contacts O2R"),
+        "insertion.activity_form": _("Saisie d'une activité de remobilisation"),
+        "insertion.refer": _("Orientation vers l'O2R"),
     }
 
     def __str__(self):

@@ -20,6 +20,7 @@ from ancrage.accounts.models import Membership, User
 from ancrage.care.seeding_daily import seed_daily
 from ancrage.care.seeding_ppe import seed_ppe
 from ancrage.core.access import Role
+from ancrage.insertion.seeding import seed_o2r
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import (
     FamilyLink,
@@ -350,6 +351,7 @@ class World:
         seed_ppe(self)
         seed_daily(self)
         seed_incidents(self)
+        seed_o2r(self, o2r, teams, consortium, partner, territories)
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large

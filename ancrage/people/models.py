@@ -34,6 +34,7 @@ class PersonQuerySet(models.QuerySet):
           and the children of admission requests sent to it;
         - the national director: only files opened by a break-the-glass still running;
         - a young person: their own file;
+        - O2R counsellors and leads: the beneficiaries of their team or service;
         - finance, funders, technical administrators: nobody.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -80,6 +81,10 @@ class PersonQuerySet(models.QuerySet):
             )
         if own and user.person_id:
             condition |= Q(pk=user.person_id)
+        # O2R roles: the persons who are beneficiaries of their team or service.
+        if any(role_can(m.role, "beneficiary", "view") for m in user.active_memberships):
+            Beneficiary = apps.get_model("insertion", "Beneficiary")
+            condition |= Q(pk__in=Beneficiary.objects.visible_to(user).values("person_id"))
         if Role.NATIONAL_DIRECTOR in user.roles:
             BreakGlass = apps.get_model("core", "BreakGlass")
             condition |= Q(pk__in=BreakGlass.objects.active().filter(user=user).values("person_id"))

@@ -67,6 +67,7 @@ def person_page(user, reference: str) -> dict:
         "visit_change": can(user, "visit", "change"),
         "ppe": can(user, "ppe", "view"),
         "deadlines": can(user, "deadline", "view"),
+        "o2r_referral": can(user, "o2r_referral", "change"),
     }
     context = {"person": person, "sections": sections}
     if sections["family"]:

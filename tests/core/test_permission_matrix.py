@@ -16,6 +16,7 @@ from ancrage.core.models import BreakGlass
 from tests.care.factories_daily import daily_records
 from tests.care.factories_ppe import add_care_records
 from tests.conftest import add_case_files, add_incidents, build_world, login
+from tests.insertion.factories import build_o2r
 
 ROLES = list(Role)
 
@@ -41,6 +42,7 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
         add_incidents(world)
         add_care_records(world)
         daily_records(world)
+        build_o2r(world)
         world.media_root = media
         yield world
         transaction.set_rollback(True)
@@ -66,6 +68,11 @@ def care_records(world):
     return world
 
 
+@pytest.fixture
+def o2r_files(world):
+    return world
+
+
 @pytest.fixture(autouse=True)
 def private_media_root(settings, shared_world):
     """The documents written once for the module stay readable by every test."""
@@ -88,8 +95,7 @@ def walk(patterns=None, namespace=""):
 URLS = sorted((name, pattern, callback) for name, pattern, callback in walk())
 
 # Which person each role has in scope in the `world` fixture, and one it has not. None: the
-# role has no person in scope at all (O2R roles until beneficiaries exist, roles without
-# nominative access).
+# role has no person in scope at all (roles without nominative access).
 IN_SCOPE = {
     Role.HOUSE_PARENT: "child",
     Role.FAMILY_AIDE: "child",
@@ -98,8 +104,8 @@ IN_SCOPE = {
     Role.ESTABLISHMENT_DIRECTOR: "mother",
     Role.NATIONAL_DIRECTOR: "outsider",  # through a break-the-glass opened in the test
     Role.YOUTH: "child",  # their own file
-    Role.O2R_COUNSELLOR: None,
-    Role.O2R_LEAD: None,
+    Role.O2R_COUNSELLOR: "beneficiary_person",  # a beneficiary of their team
+    Role.O2R_LEAD: "beneficiary_person",  # a beneficiary of their service
     Role.FINANCE: None,
     Role.FUNDER: None,
     Role.TECH_ADMIN: None,
@@ -214,6 +220,38 @@ SEES_CHILD = {
     Role.ESTABLISHMENT_DIRECTOR,
     Role.YOUTH,
 }
+# O2R records: the world's O2R team's (in scope for its counsellor and the service's lead) and
+# the consortium partner's (out of scope for both: members never see each other's files).
+O2R_RECORD = {
+    **dict.fromkeys(
+        [
+            "insertion:beneficiary",
+            "insertion:eligibility",
+            "insertion:accompaniment_open",
+            "insertion:extend",
+            "insertion:barrier",
+            "insertion:objective",
+            "insertion:partner_referral",
+            "insertion:remuneration",
+            "insertion:exit",
+        ],
+        ("beneficiary", "other_beneficiary"),
+    ),
+    "insertion:contact_convert": ("contact", "other_contact"),
+    "insertion:follow_up": ("follow_up", "other_follow_up"),
+    "insertion:referral_accept": ("referral", "other_referral"),
+}
+O2R_ROLES = {Role.O2R_COUNSELLOR, Role.O2R_LEAD}
+O2R_POST = {
+    "insertion:extend",
+    "insertion:barrier",
+    "insertion:objective",
+    "insertion:partner_referral",
+    "insertion:remuneration",
+    "insertion:exit",
+    "insertion:follow_up",
+    "insertion:referral_accept",
+}
 # Views that only accept POST are exercised with POST (with an empty form).
 POST_ONLY = {
     "accounts:logout",
@@ -230,6 +268,7 @@ POST_ONLY = {
     "care:feed_regenerate",
     "care:feed_revoke",
     "safeguarding:draft",
+    *O2R_POST,
 }
 # What an allowed request answers when it is not 200: a redirect, or 422 for an empty form.
 ALLOWED_STATUS = {
@@ -245,6 +284,8 @@ ALLOWED_STATUS = {
     # an empty correction, annotation or cancellation: refused at its field
     **dict.fromkeys(["care:entry_edit", "care:entry_annotate", "care:appointment_cancel"], 422),
     "care:feed_revoke": 302,
+    # an empty O2R form on a file: refused at its fields
+    **dict.fromkeys(O2R_POST, 422),
 }
 # Authenticated pages that answer with a redirect by design.
 REDIRECTS = {
@@ -300,6 +341,10 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
             kwargs[key] = (world.house if record_in_scope else world.other_house).pk
         elif key == "token" and name in SECRET_URLS:
             kwargs[key] = "jeton-inconnu"
+        elif key == "pk" and name in O2R_RECORD:
+            record_in_scope = scope == "in_scope" and role in O2R_ROLES
+            mine, other = O2R_RECORD[name]
+            kwargs[key] = getattr(world, mine if record_in_scope else other).pk
         elif key == "pk" and name.startswith(("placements:", "safeguarding:", "care:")):
             attr, record_in_scope = village_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk
@@ -360,6 +405,8 @@ def test_permission_matrix(client, world, request, name, role, scope):
             status="qualified", category="other", severity="serious"
         )
         world.incident.__class__.objects.update(serious_malfunction_to_declare=True)
+    if name.startswith("insertion:") or role in O2R_ROLES:
+        request.getfixturevalue("o2r_files")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
     rule = callback.access_rule
     person_attr = IN_SCOPE[role] if scope == "in_scope" else OUT_OF_SCOPE[role]
@@ -395,6 +442,8 @@ def test_anonymous_is_sent_to_login_or_served_public_pages(client, world, reques
         request.getfixturevalue("incidents")
     if name.startswith("care:"):
         daily_records(world)
+    if name.startswith("insertion:"):
+        request.getfixturevalue("o2r_files")
     pattern, callback = next((p, c) for n, p, c in URLS if n == name)
     url, *_ = url_for(name, pattern, world, "child")
     response = client.post(url) if name in POST_ONLY else client.get(url)

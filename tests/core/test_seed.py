@@ -38,7 +38,7 @@ def test_demo_has_two_villages_of_ten_houses_and_an_o2r_service_with_two_teams(d
     assert villages.count() == SCALES["demo"].villages == 2
     for village in villages:
         assert village.units.filter(kind=Unit.Kind.HOUSE).count() == 10
-    o2r = Establishment.objects.get(kind=Establishment.Kind.O2R_SERVICE)
+    o2r = Establishment.objects.get(name="Service O2R Loire-Atlantique")
     assert o2r.units.filter(kind=Unit.Kind.O2R_TEAM).count() == 2
 
 
@@ -115,6 +115,7 @@ def test_seed_is_deterministic(db):
     from ancrage.care.models.agenda import Appointment
     from ancrage.care.models.autonomy import AutonomyProject
     from ancrage.care.models.journal import JournalEntry
+    from ancrage.insertion.seeding import clear_o2r
     from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
     from ancrage.placements.models import (
         AdmissionRequest,
@@ -126,6 +127,7 @@ def test_seed_is_deterministic(db):
     )
     from ancrage.safeguarding.models import Incident
 
+    clear_o2r()
     for model in (
         Review,
         PPE,
@@ -171,7 +173,8 @@ def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db):
     out = StringIO()
     call_command("seed", "--scale", "demo", "--if-empty", stdout=out)
     assert "rien à charger" in out.getvalue()
-    assert Establishment.objects.annotate(n=Count("units")).count() == 3
+    # two villages, the O2R service and the consortium partner's O2R service
+    assert Establishment.objects.annotate(n=Count("units")).count() == 4
 
 
 def test_demo_shows_a_realistic_village_board(demo):

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsertionConfig(AppConfig):
+    name = "ancrage.insertion"
+    label = "insertion"
+    verbose_name = _("Repérage et remobilisation (O2R)")

@@ -1,0 +1,242 @@
+"""The activity report to the préfet: counts per step, by EFOP territory, priority public, age
+bracket and sex, and the delays between steps, for a period and the O2R services in the user's
+scope. Everything that leaves the organisation suppresses cells of 1 to 4 people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from statistics import median
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Min, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ancrage.insertion.models import (
+    Accompaniment,
+    Attendance,
+    Beneficiary,
+    Contact,
+    Exit,
+    OutreachAction,
+    PriorityPublic,
+)
+
+SMALL_CELL = 5
+SUPPRESSED = "< 5"
+AGE_BRACKETS = [
+    ("under_26", gettext_lazy("Moins de 26 ans"), 0, 26),
+    ("26_44", gettext_lazy("26 à 44 ans"), 26, 45),
+    ("45_54", gettext_lazy("45 à 54 ans"), 45, 55),
+    ("55_plus", gettext_lazy("55 ans et plus"), 55, 200),
+]
+
+
+def suppress(value):
+    """A count of people as it may leave the organisation: 1 to 4 become "< 5"."""
+    if isinstance(value, int) and 0 < value < SMALL_CELL:
+        return SUPPRESSED
+    return value
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    steps: list  # (label, count)
+    exits: list  # (label, count)
+    territories: list  # (name, contacts, beneficiaries, accompaniments, exits)
+    priority: list  # (label, count)
+    ages: list  # (label, female, male, unknown, total)
+    delays: list  # (label, median days, number of people)
+
+    def suppressed(self) -> Report:
+        """The same report with small cells suppressed (people counts only, not days)."""
+        return Report(
+            start=self.start,
+            end=self.end,
+            steps=[(label, suppress(n)) for label, n in self.steps],
+            exits=[(label, suppress(n)) for label, n in self.exits],
+            territories=[(row[0], *map(suppress, row[1:])) for row in self.territories],
+            priority=[(label, suppress(n)) for label, n in self.priority],
+            ages=[(row[0], *map(suppress, row[1:])) for row in self.ages],
+            delays=[
+                (label, days if n >= SMALL_CELL else SUPPRESSED, suppress(n))
+                for label, days, n in self.delays
+            ],
+        )
+
+
+def _age_bracket(birth_date, on):
+    if birth_date is None:
+        return None
+    age = relativedelta(on, birth_date).years
+    for key, _label, low, high in AGE_BRACKETS:
+        if low <= age < high:
+            return key
+    return None
+
+
+def build(service_ids, start: date, end: date) -> Report:
+    """The figures for the services, between start and end (both included)."""
+    in_period = {"service_id__in": service_ids}
+    outreach = OutreachAction.objects.filter(**in_period, date__range=(start, end)).aggregate(
+        actions=Count("pk"), met=Sum("people_met")
+    )
+    contacts = Contact.objects.filter(**in_period, met_on__range=(start, end))
+    beneficiaries = Beneficiary.objects.filter(**in_period, consent_on__range=(start, end))
+    remobilised = (
+        Attendance.objects.filter(
+            activity__service_id__in=service_ids, activity__date__range=(start, end)
+        )
+        .values("beneficiary_id")
+        .distinct()
+        .count()
+    )
+    accompaniments = Accompaniment.objects.filter(
+        beneficiary__service_id__in=service_ids, start_date__range=(start, end)
+    )
+    exits = Exit.objects.filter(beneficiary__service_id__in=service_ids, date__range=(start, end))
+    exit_counts = dict(exits.values_list("reason").annotate(n=Count("pk")).order_by())
+    steps = [
+        (_("Actions de repérage"), outreach["actions"]),
+        (_("Personnes rencontrées"), outreach["met"] or 0),
+        (_("Contacts"), contacts.count()),
+        (_("Nouveaux bénéficiaires"), beneficiaries.count()),
+        (_("Personnes en remobilisation (au moins une activité)"), remobilised),
+        (_("Accompagnements commencés"), accompaniments.count()),
+        (_("Sorties"), sum(exit_counts.values())),
+    ]
+    exit_rows = [(label, exit_counts.get(value, 0)) for value, label in Exit.Reason.choices]
+
+    by_territory = {}
+    for name, n in contacts.values_list("efop_territory__name").annotate(n=Count("pk")):
+        by_territory.setdefault(name, [0, 0, 0, 0])[0] = n
+    for name, n in beneficiaries.values_list("efop_territory__name").annotate(n=Count("pk")):
+        by_territory.setdefault(name, [0, 0, 0, 0])[1] = n
+    for name, n in accompaniments.values_list("beneficiary__efop_territory__name").annotate(
+        n=Count("pk")
+    ):
+        by_territory.setdefault(name, [0, 0, 0, 0])[2] = n
+    for name, n in exits.values_list("beneficiary__efop_territory__name").annotate(n=Count("pk")):
+        by_territory.setdefault(name, [0, 0, 0, 0])[3] = n
+    territories = [(name, *counts) for name, counts in sorted(by_territory.items())]
+
+    flags = beneficiaries.aggregate(
+        **{flag.value: Count("pk", filter=Q(**{flag.value: True})) for flag in PriorityPublic}
+    )
+    priority = [(flag.label, flags[flag.value]) for flag in PriorityPublic]
+
+    ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
+    unknown_age = {"F": 0, "M": 0, "X": 0}
+    for birth_date, sex, consent_on in beneficiaries.values_list(
+        "person__birth_date", "person__sex", "consent_on"
+    ):
+        key = _age_bracket(birth_date, consent_on)
+        (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += 1
+    age_rows = [
+        (label, ages[key]["F"], ages[key]["M"], ages[key]["X"], sum(ages[key].values()))
+        for key, label, _low, _high in AGE_BRACKETS
+    ]
+    age_rows.append(
+        (
+            _("Âge inconnu"),
+            unknown_age["F"],
+            unknown_age["M"],
+            unknown_age["X"],
+            sum(unknown_age.values()),
+        )
+    )
+
+    first_contact = dict(
+        Contact.objects.filter(beneficiary__in=beneficiaries)
+        .values_list("beneficiary_id")
+        .annotate(first=Min("met_on"))
+    )
+    contact_to_consent = [
+        (consent - first_contact[pk]).days
+        for pk, consent in beneficiaries.values_list("pk", "consent_on")
+        if pk in first_contact
+    ]
+    consent_to_start = [
+        (start_date - consent).days
+        for start_date, consent in accompaniments.values_list(
+            "start_date", "beneficiary__consent_on"
+        )
+    ]
+    start_to_exit = [
+        (exit_date - start_date).days
+        for exit_date, start_date in exits.filter(
+            beneficiary__accompaniment__isnull=False
+        ).values_list("date", "beneficiary__accompaniment__start_date")
+    ]
+    delays = [
+        (_("Du premier contact au consentement"), contact_to_consent),
+        (_("Du consentement au début de l'accompagnement"), consent_to_start),
+        (_("Du début de l'accompagnement à la sortie"), start_to_exit),
+    ]
+    delay_rows = [
+        (label, int(median(values)) if values else None, len(values)) for label, values in delays
+    ]
+    return Report(start, end, steps, exit_rows, territories, priority, age_rows, delay_rows)
+
+
+def to_xlsx(report: Report) -> bytes:
+    """The (suppressed) report as a workbook, one sheet per table, dates in ISO."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheets = [
+        (_("Étapes"), [_("Étape"), _("Nombre")], report.steps),
+        (_("Sorties"), [_("Motif de sortie"), _("Nombre")], report.exits),
+        (
+            _("Territoires"),
+            [
+                _("Territoire EFOP"),
+                _("Contacts"),
+                _("Bénéficiaires"),
+                _("Accompagnements"),
+                _("Sorties"),
+            ],
+            report.territories,
+        ),
+        (_("Publics prioritaires"), [_("Public"), _("Bénéficiaires")], report.priority),
+        (
+            _("Âge et sexe"),
+            [_("Tranche d'âge"), _("Femmes"), _("Hommes"), _("Non renseigné"), _("Total")],
+            report.ages,
+        ),
+        (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
+    ]
+    first = True
+    for title, header, rows in sheets:
+        sheet = book.active if first else book.create_sheet()
+        first = False
+        sheet.title = str(title)[:31]
+        sheet.append([_("Période"), report.start.isoformat(), report.end.isoformat()])
+        sheet.append([str(h) for h in header])
+        for row in rows:
+            sheet.append(["" if v is None else v if isinstance(v, int) else str(v) for v in row])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(report: Report, *, title: str) -> bytes:
+    """The (suppressed) report as a PDF, rendered by WeasyPrint from its print template."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("insertion/report_print.html", {"report": report, "title": title})
+    stylesheet = settings.BASE_DIR / "static" / "ancrage" / "o2r-report-print.css"
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(stylesheet))])
+
+
+def bars(rows, width=280):
+    """(label, value, bar width) for a chart: suppressed or empty values get no bar."""
+    numbers = [v for _label, v in rows if isinstance(v, int)]
+    top = max(numbers, default=0) or 1
+    return [(label, v, int(width * v / top) if isinstance(v, int) else 0) for label, v in rows]

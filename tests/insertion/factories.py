@@ -1,0 +1,158 @@
+"""Builders of O2R records for tests: a programme carried by a consortium, and a few files."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from ancrage.accounts.models import User
+from ancrage.core.access import Role
+from ancrage.insertion import services
+from ancrage.insertion.models import Beneficiary, Contact
+from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Unit
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.organisation.factories import OrganisationFactory
+from tests.people.factories import PersonFactory
+
+
+def programme_kwargs(**overrides):
+    today = timezone.localdate()
+    kwargs = {
+        "name": "O2R Pays de la Loire 2025-2028",
+        "call": "AMI DREETS Pays de la Loire O2R 2025",
+        "region": "Pays de la Loire",
+        "departements": "44,49,53,72",
+        "start_date": today - datetime.timedelta(days=500),
+        "end_date": today - datetime.timedelta(days=500) + datetime.timedelta(days=3 * 365),
+        "agreement_amount": Decimal("150000.00"),
+    }
+    kwargs.update(overrides)
+    return kwargs
+
+
+def counsellor(team, username):
+    user = UserFactory(username=username)
+    MembershipFactory(
+        user=user, role=Role.O2R_COUNSELLOR, unit=team, start_date=datetime.date(2024, 1, 1)
+    )
+    return User.objects.get(pk=user.pk)
+
+
+def new_beneficiary(team, by, person=None, territory=None, consent_on=None, **person_fields):
+    """A beneficiary of the team through the ordinary path (a contact converted)."""
+    territory = (
+        territory
+        or EfopTerritory.objects.get_or_create(name="44 Centre", defaults={"departement": "44"})[0]
+    )
+    consent_on = consent_on or timezone.localdate() - datetime.timedelta(days=30)
+    contact = services.record_contact(
+        team=team,
+        by=by,
+        met_on=consent_on,
+        nickname="Sam",
+        commune="Nantes",
+        efop_territory=territory,
+        age_bracket=Contact.AgeBracket.AGE_18_25,
+    )
+    person = person or PersonFactory(
+        birth_date=person_fields.pop("birth_date", datetime.date(2002, 5, 4)), **person_fields
+    )
+    return services.convert_contact(
+        contact, by=by, consent_on=consent_on, consent_how="Accord oral", person=person
+    )
+
+
+def build_o2r(world):
+    """The world's O2R service (team `world.o2r_team`) and a partner's service, one programme
+    carried by a consortium (the world's organisation leading), and files on both sides."""
+    territory, _ = EfopTerritory.objects.get_or_create(
+        name="44 Centre", defaults={"departement": "44"}
+    )
+    partner = OrganisationFactory(name="Insertion Solidaire 44")
+    partner_service = Establishment.objects.create(
+        organisation=partner,
+        kind=Establishment.Kind.O2R_SERVICE,
+        name="Service O2R du partenaire",
+        commune="Saint-Nazaire",
+        departement="44",
+    )
+    partner_team = Unit.objects.create(
+        establishment=partner_service, kind=Unit.Kind.O2R_TEAM, name="Équipe partenaire"
+    )
+    consortium = Consortium.objects.create(name="Consortium O2R 44", lead=world.organisation)
+    consortium.members.set([world.organisation, partner])
+    world.programme = services.create_programme(
+        **programme_kwargs(),
+        consortium=consortium,
+        services=[world.o2r_team.establishment, partner_service],
+        efop_territories=[territory],
+        target_publics=["under_26", "aged_55_plus"],
+    )
+    world.territory = territory
+    world.partner_team = partner_team
+    me = world.users[Role.O2R_COUNSELLOR]
+    other = counsellor(partner_team, "conseiller-partenaire")
+    world.partner_counsellor = other
+    world.beneficiary = new_beneficiary(
+        world.o2r_team, me, first_names="Samir", last_name="Haddad", sex="M"
+    )
+    world.beneficiary_person = world.beneficiary.person
+    world.other_beneficiary = new_beneficiary(
+        partner_team, other, first_names="Chloé", last_name="Bernard"
+    )
+    world.other_beneficiary_person = world.other_beneficiary.person
+    world.contact = services.record_contact(
+        team=world.o2r_team,
+        by=me,
+        met_on=timezone.localdate(),
+        nickname="Le grand",
+        commune="Nantes",
+        efop_territory=territory,
+    )
+    world.other_contact = services.record_contact(
+        team=partner_team,
+        by=other,
+        met_on=timezone.localdate(),
+        nickname="Tom",
+        commune="Saint-Nazaire",
+        efop_territory=territory,
+    )
+    exits = []
+    for team, user in ((world.o2r_team, me), (partner_team, other)):
+        exited = new_beneficiary(
+            team, user, consent_on=timezone.localdate() - datetime.timedelta(days=60)
+        )
+        exits.append(
+            services.record_exit(
+                exited,
+                by=user,
+                date=timezone.localdate() - datetime.timedelta(days=10),
+                reason="training",
+            )
+        )
+    world.follow_up = exits[0].follow_ups.get(months=3)
+    world.other_follow_up = exits[1].follow_ups.get(months=3)
+    head = world.users[Role.HEAD_OF_SERVICE]
+    young = PersonFactory(
+        first_names="Jade", last_name="Morel", birth_date=datetime.date(2008, 1, 2)
+    )
+    world.referral = services.refer_from_village(
+        young,
+        village=world.village,
+        service=world.o2r_team.establishment,
+        by=head,
+        consent_on=timezone.localdate(),
+        consent_how="Entretien avec la cheffe de service",
+        consent_text="Transmettre son nom et son âge au service O2R.",
+    )
+    world.other_referral = services.refer_from_village(
+        young,
+        village=world.village,
+        service=partner_service,
+        by=head,
+        consent_on=timezone.localdate(),
+        consent_how="Entretien",
+        consent_text="Transmettre son nom au partenaire.",
+    )
+    assert Beneficiary.objects.count() == 4
+    return world

@@ -1,0 +1,297 @@
+"""The O2R pages: what they show, their forms (bad input at the field, nothing saved), and their
+SQL query counts pinned, at two data sizes for the lists."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ancrage.core.access import Role
+from ancrage.insertion import services
+from ancrage.insertion.models import Accompaniment, Activity, Beneficiary, Contact, OutreachAction
+from tests.conftest import login
+from tests.insertion.factories import new_beneficiary
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def o2r(o2r_files):
+    return o2r_files
+
+
+@pytest.fixture
+def counsellor(client, o2r):
+    login(client, o2r.users[Role.O2R_COUNSELLOR])
+    return o2r.users[Role.O2R_COUNSELLOR]
+
+
+def more_files(world, n):
+    """n more beneficiaries of the counsellor's team, each with an accompaniment, an activity
+    and an outreach action with a contact."""
+    me = world.users[Role.O2R_COUNSELLOR]
+    for _ in range(n):
+        b = new_beneficiary(world.o2r_team, me)
+        services.check_eligibility(b, by=me, checked_on=TODAY(), registered=False)
+        services.open_accompaniment(b, by=me, start_date=TODAY(), referent=me)
+        services.record_activity(
+            team=world.o2r_team,
+            by=me,
+            format="individual",
+            kind="interview",
+            title="Entretien",
+            date=TODAY(),
+            duration_minutes=30,
+            attendees=[b],
+        )
+        services.log_outreach_action(
+            team=world.o2r_team,
+            by=me,
+            date=TODAY(),
+            kind="street_work",
+            place="Gare",
+            commune="Nantes",
+            efop_territory=world.territory,
+            people_met=4,
+        )
+
+
+PINNED = {
+    "insertion:home": 18,
+    "insertion:outreach_list": 8,
+    "insertion:contacts": 9,
+    "insertion:beneficiaries": 12,
+    "insertion:activities": 8,
+    "insertion:referrals": 9,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_lists_read_a_fixed_number_of_queries_at_two_sizes(
+    client, o2r, counsellor, django_assert_num_queries, name
+):
+    with django_assert_num_queries(PINNED[name]):
+        assert client.get(reverse(name)).status_code == 200
+    more_files(o2r, 3 if name != "insertion:beneficiaries" else 55)
+    with django_assert_num_queries(PINNED[name]):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_beneficiary_file_reads_a_fixed_number_of_queries(
+    client, o2r, counsellor, django_assert_num_queries
+):
+    me = counsellor
+    b = o2r.beneficiary
+    services.check_eligibility(b, by=me, checked_on=TODAY(), registered=False, flags=["qpv"])
+    accompaniment = services.open_accompaniment(b, by=me, start_date=TODAY(), referent=me)
+    url = reverse("insertion:beneficiary", args=[b.pk])
+    # no barrier yet: their history is not read
+    with django_assert_num_queries(16):
+        page = client.get(url)
+    for kind in ("mobility", "housing", "digital"):
+        services.record_barrier(accompaniment, by=me, kind=kind, situation="À voir")
+    services.add_objective(accompaniment, text="Passer le code")
+    services.refer_to_partner(accompaniment, date=TODAY(), partner="CCAS", purpose="Droits")
+    with django_assert_num_queries(17):
+        page = client.get(url)
+    content = page.content.decode()
+    assert "QPV" in content and "Mobilité" in content and "CCAS" in content
+
+
+def test_the_beneficiary_list_filters_by_team_status_flag_and_territory(client, o2r, counsellor):
+    services.check_eligibility(
+        o2r.beneficiary, by=counsellor, checked_on=TODAY(), registered=False, flags=["zrr"]
+    )
+    url = reverse("insertion:beneficiaries")
+    rows = client.get(url, {"flag": "zrr"}).context["beneficiaries"]
+    assert rows == [o2r.beneficiary]
+    assert client.get(url, {"status": "exited"}).context["beneficiaries"] != []
+    assert o2r.beneficiary not in client.get(url, {"status": "exited"}).context["beneficiaries"]
+    assert (
+        o2r.beneficiary
+        in client.get(url, {"team": o2r.o2r_team.pk, "territory": o2r.territory.pk}).context[
+            "beneficiaries"
+        ]
+    )
+
+
+def test_the_beneficiary_list_is_paginated(client, o2r, counsellor):
+    more_files(o2r, 50)
+    url = reverse("insertion:beneficiaries")
+    first = client.get(url)
+    assert len(first.context["beneficiaries"]) == 50
+    second = client.get(url, {"page": 2})
+    assert len(second.context["beneficiaries"]) == first.context["page"].paginator.count - 50
+
+
+def test_a_counsellor_logs_an_outreach_action(client, o2r, counsellor):
+    response = client.post(
+        reverse("insertion:outreach_add"),
+        {
+            "date": TODAY().isoformat(),
+            "kind": "street_work",
+            "place": "Place du Commerce",
+            "commune": "Nantes",
+            "efop_territory": o2r.territory.pk,
+            "partners": "Club de prévention",
+            "people_met": 12,
+        },
+    )
+    assert response.status_code == 302
+    action = OutreachAction.objects.get(place="Place du Commerce")
+    assert action.team == o2r.o2r_team and action.programme == o2r.programme
+
+
+def test_bad_outreach_input_is_shown_at_the_field_and_nothing_saved(client, o2r, counsellor):
+    response = client.post(
+        reverse("insertion:outreach_add"),
+        {
+            "date": (TODAY() + datetime.timedelta(days=2)).isoformat(),
+            "kind": "street_work",
+            "place": "Gare",
+            "commune": "Nantes",
+            "efop_territory": o2r.territory.pk,
+            "people_met": -1,
+        },
+    )
+    assert response.status_code == 422
+    assert "people_met" in response.context["form"].errors
+    response = client.post(
+        reverse("insertion:outreach_add"),
+        {
+            "date": (TODAY() + datetime.timedelta(days=2)).isoformat(),
+            "kind": "street_work",
+            "place": "Gare",
+            "commune": "Nantes",
+            "efop_territory": o2r.territory.pk,
+            "people_met": 3,
+        },
+    )
+    assert response.status_code == 422
+    assert "date" in response.context["form"].errors
+    assert not OutreachAction.objects.filter(place="Gare").exists()
+
+
+def test_a_counsellor_records_an_anonymous_contact_and_converts_it_with_consent(
+    client, o2r, counsellor
+):
+    response = client.post(
+        reverse("insertion:contact_add"),
+        {
+            "met_on": TODAY().isoformat(),
+            "nickname": "Le rappeur",
+            "age_bracket": "18_25",
+            "sex": "M",
+            "commune": "Rezé",
+            "efop_territory": o2r.territory.pk,
+            "next_step": "appointment",
+            "next_step_on": TODAY().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get(nickname="Le rappeur")
+    url = reverse("insertion:contact_convert", args=[contact.pk])
+    refused = client.post(
+        url,
+        {
+            "first_names": "Yanis",
+            "last_name": "Ferré",
+            "sex": "M",
+            "consent_on": TODAY().isoformat(),
+            "consent_how": "",
+        },
+    )
+    assert refused.status_code == 422 and "consent_how" in refused.context["form"].errors
+    response = client.post(
+        url,
+        {
+            "first_names": "Yanis",
+            "last_name": "Ferré",
+            "sex": "M",
+            "consent_on": TODAY().isoformat(),
+            "consent_how": "Accord oral après lecture de la notice",
+        },
+    )
+    beneficiary = Beneficiary.objects.get(person__last_name="Ferré")
+    assert response["Location"] == reverse("insertion:eligibility", args=[beneficiary.pk])
+    contact.refresh_from_db()
+    assert contact.beneficiary == beneficiary
+
+
+def test_eligibility_refusal_is_shown_in_french_at_the_field(client, o2r, counsellor):
+    url = reverse("insertion:eligibility", args=[o2r.beneficiary.pk])
+    response = client.post(
+        url,
+        {
+            "checked_on": TODAY().isoformat(),
+            "registered": "on",
+            "suitable_accompaniment": "on",
+            "last_contact_on": (TODAY() - datetime.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    assert "Non éligible" in response.context["form"].errors["last_contact_on"][0]
+
+
+def test_open_extend_and_exit_from_the_file(client, o2r, counsellor):
+    b = o2r.beneficiary
+    services.check_eligibility(b, by=counsellor, checked_on=TODAY(), registered=False)
+    response = client.post(
+        reverse("insertion:accompaniment_open", args=[b.pk]),
+        {"start_date": TODAY().isoformat(), "referent": counsellor.pk},
+    )
+    assert response.status_code == 302
+    accompaniment = Accompaniment.objects.get(beneficiary=b)
+    refused = client.post(
+        reverse("insertion:extend", args=[b.pk]),
+        {
+            "extend-until": (accompaniment.limit_date + datetime.timedelta(days=30)).isoformat(),
+            "extend-reason": "",
+        },
+    )
+    assert refused.status_code == 422
+    assert "motif" in refused.context["forms"]["extend"].errors["reason"][0]
+    response = client.post(
+        reverse("insertion:exit", args=[b.pk]),
+        {"exit-date": TODAY().isoformat(), "exit-reason": "sustainable_job"},
+    )
+    assert response.status_code == 302
+    b.refresh_from_db()
+    assert b.status == Beneficiary.Status.EXITED
+
+
+def test_a_counsellor_records_a_collective_activity_with_attendance(client, o2r, counsellor):
+    other = new_beneficiary(o2r.o2r_team, counsellor)
+    response = client.post(
+        reverse("insertion:activity_add"),
+        {
+            "title": "Atelier CV",
+            "format": "collective",
+            "kind": "workshop",
+            "date": TODAY().isoformat(),
+            "duration_minutes": 120,
+            "attendees": [o2r.beneficiary.pk, other.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert Activity.objects.get(title="Atelier CV").attendance.count() == 2
+
+
+def test_the_lead_reads_but_does_not_write(client, o2r):
+    login(client, o2r.users[Role.O2R_LEAD])
+    assert (
+        client.get(reverse("insertion:beneficiary", args=[o2r.beneficiary.pk])).status_code == 200
+    )
+    assert client.get(reverse("insertion:outreach_add")).status_code == 403
+
+
+def test_the_home_shows_the_programme_its_carrier_teams_and_counsellors(client, o2r, counsellor):
+    content = client.get(reverse("insertion:home")).content.decode()
+    assert "O2R Pays de la Loire 2025-2028" in content
+    assert "Consortium O2R 44 (chef de file : Villages d" in content
+    assert "150" in content and "000,00 €" in content
+    assert "Moins de 26 ans en rupture, 55 ans et plus" in content
+    assert o2r.o2r_team.name in content
+    assert counsellor.get_full_name() in content

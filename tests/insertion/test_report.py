@@ -1,0 +1,176 @@
+"""The activity report to the préfet, computed on a fixed fixture and compared with figures
+worked out by hand; small cells (1 to 4 people) suppressed in the page and both exports."""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+
+from ancrage.core.access import Role
+from ancrage.insertion import report, services
+from ancrage.insertion.models import Activity
+from ancrage.organisation.models import EfopTerritory
+from tests.conftest import login
+from tests.people.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+START, END = D(2026, 1, 1), D(2026, 6, 30)
+PERIOD = {"start": "2026-01-01", "end": "2026-06-30"}
+
+
+@pytest.fixture
+def half_year(o2r_files):
+    """The first half of 2026 in the world's O2R team (everything in `o2r_files` is later):
+    2 outreach actions (10 and 7 people met; one more the day before the period, 50 people),
+    7 contacts (6 in 44 Centre converted on 20 February after meeting on 10 February, 1
+    anonymous in 72 Sud), 6 beneficiaries: 3 women born 2003 (under 26), 2 men born 1990,
+    1 man born 1968 (55+), 5 of them QPV residents; 5 accompaniments from 1 March; one
+    workshop on 10 March with those 5; 2 exits to training on 31 May."""
+    w = o2r_files
+    me = w.users[Role.O2R_COUNSELLOR]
+    team = w.o2r_team
+    centre = w.territory
+    sud = EfopTerritory.objects.create(name="72 Sud", departement="72")
+    common = {"team": team, "by": me, "kind": "street_work", "place": "Gare", "commune": "Nantes"}
+    services.log_outreach_action(
+        date=D(2026, 2, 10), efop_territory=centre, people_met=10, **common
+    )
+    services.log_outreach_action(date=D(2026, 3, 5), efop_territory=centre, people_met=7, **common)
+    services.log_outreach_action(
+        date=D(2025, 12, 31), efop_territory=centre, people_met=50, **common
+    )
+    births = [("F", D(2003, 1, 1))] * 3 + [("M", D(1990, 5, 5))] * 2 + [("M", D(1968, 1, 1))]
+    beneficiaries = []
+    for n, (sex, birth) in enumerate(births):
+        contact = services.record_contact(
+            team=team,
+            by=me,
+            met_on=D(2026, 2, 10),
+            nickname=f"P{n}",
+            commune="Nantes",
+            efop_territory=centre,
+        )
+        b = services.convert_contact(
+            contact,
+            by=me,
+            consent_on=D(2026, 2, 20),
+            consent_how="Oral",
+            person=PersonFactory(sex=sex, birth_date=birth),
+        )
+        services.check_eligibility(
+            b,
+            by=me,
+            checked_on=D(2026, 2, 20),
+            registered=False,
+            flags=["qpv"] if n < 5 else [],
+        )
+        beneficiaries.append(b)
+    services.record_contact(
+        team=team,
+        by=me,
+        met_on=D(2026, 3, 5),
+        nickname="Anonyme",
+        commune="La Flèche",
+        efop_territory=sud,
+    )
+    for b in beneficiaries[:5]:
+        services.open_accompaniment(b, by=me, start_date=D(2026, 3, 1), referent=me)
+    services.record_activity(
+        team=team,
+        by=me,
+        format=Activity.Format.COLLECTIVE,
+        kind="workshop",
+        title="CV",
+        date=D(2026, 3, 10),
+        duration_minutes=120,
+        attendees=beneficiaries[:5],
+    )
+    for b in beneficiaries[:2]:
+        services.record_exit(b, by=me, date=D(2026, 5, 31), reason="training")
+    return w
+
+
+def figures(world):
+    return report.build([world.o2r_team.establishment_id], START, END)
+
+
+def test_report_figures_equal_those_worked_out_by_hand(half_year):
+    r = figures(half_year)
+    assert [n for _label, n in r.steps] == [2, 17, 7, 6, 5, 5, 2]
+    assert dict(r.exits)["Formation"] == 2 and sum(n for _l, n in r.exits) == 2
+    assert r.territories == [("44 Centre", 6, 6, 5, 2), ("72 Sud", 1, 0, 0, 0)]
+    priority = dict(r.priority)
+    assert priority["Moins de 26 ans en rupture"] == 3
+    assert priority["55 ans et plus"] == 1
+    assert priority["Résident d'un QPV"] == 5
+    assert priority["Sans logement stable"] == 0
+    assert [row[1:] for row in r.ages] == [
+        (3, 0, 0, 3),  # under 26
+        (0, 2, 0, 2),  # 26 to 44
+        (0, 0, 0, 0),  # 45 to 54
+        (0, 1, 0, 1),  # 55 and over
+        (0, 0, 0, 0),  # unknown age
+    ]
+    # medians: met 10 Feb → consent 20 Feb; consent → start 1 March; 1 March → 31 May
+    assert [(days, n) for _label, days, n in r.delays] == [(10, 6), (9, 5), (91, 2)]
+
+
+def test_small_cells_of_1_to_4_people_are_suppressed(half_year):
+    r = figures(half_year).suppressed()
+    assert [n for _label, n in r.steps] == ["< 5", 17, 7, 6, 5, 5, "< 5"]
+    assert r.territories == [("44 Centre", 6, 6, 5, "< 5"), ("72 Sud", "< 5", 0, 0, 0)]
+    assert dict(r.priority)["Résident d'un QPV"] == 5
+    assert dict(r.priority)["Moins de 26 ans en rupture"] == "< 5"
+    assert r.ages[0][1:] == ("< 5", 0, 0, "< 5")
+    # a delay over fewer than 5 people is suppressed too, days and count
+    assert [(days, n) for _label, days, n in r.delays] == [(10, 6), (9, 5), ("< 5", "< 5")]
+
+
+def test_suppression_keeps_zero_and_five():
+    assert [report.suppress(n) for n in (0, 1, 4, 5, 12)] == [0, "< 5", "< 5", 5, 12]
+
+
+def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_assert_num_queries):
+    login(client, half_year.users[Role.O2R_LEAD])
+    with django_assert_num_queries(23):
+        page = client.get(reverse("insertion:report"), PERIOD)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert content.count("<svg") == 3
+    assert "&lt; 5" in content
+
+
+def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
+    from openpyxl import load_workbook
+
+    login(client, half_year.users[Role.O2R_LEAD])
+    response = client.get(reverse("insertion:report_xlsx"), PERIOD)
+    assert response.status_code == 200
+    assert "rapport-o2r-2026-01-01-2026-06-30.xlsx" in response["Content-Disposition"]
+    book = load_workbook(BytesIO(response.content))
+    steps = [row[:2] for row in book["Étapes"].iter_rows(min_row=3, values_only=True)]
+    assert steps[0] == ("Actions de repérage", "< 5")
+    assert steps[1] == ("Personnes rencontrées", 17)
+    territories = [row[:5] for row in book["Territoires"].iter_rows(min_row=3, values_only=True)]
+    assert territories == [("44 Centre", 6, 6, 5, "< 5"), ("72 Sud", "< 5", 0, 0, 0)]
+
+
+def test_the_pdf_export_holds_the_suppressed_figures(client, half_year):
+    from pypdf import PdfReader
+
+    login(client, half_year.users[Role.O2R_LEAD])
+    response = client.get(reverse("insertion:report_pdf"), PERIOD)
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "Rapport d'activité O2R" in text or "Rapport d’activité O2R" in text
+    assert "Période du 01/01/2026 au 30/06/2026" in text
+    assert "< 5" in text
+
+
+def test_a_period_ending_before_it_starts_is_refused_at_the_field(client, half_year):
+    login(client, half_year.users[Role.O2R_LEAD])
+    response = client.get(reverse("insertion:report"), {"start": "2026-06-30", "end": "2026-01-01"})
+    assert response.status_code == 422
+    assert "end" in response.context["form"].errors

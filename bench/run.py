@@ -122,12 +122,14 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
     child = stay.child
     first_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
+    village_id = establishment_ids[0]
     client = Client()
     login(client, user)
     pages = [
         ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}"),
         ("person", f"Fiche d'un enfant ({child.reference})", f"/personnes/{child.reference}/"),
         ("home", "Accueil", "/"),
+        ("board", "Tableau du village", f"/villages/{village_id}/"),
     ]
     results = {
         "scale": scale,
@@ -157,6 +159,33 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
         page = {"key": key, "label": label, "url": url, "queries": max(counts)}
         page["queries_vary"] = min(counts) != max(counts)
         page.update(timed(lambda url=url: get(url), repeat, time_limit))
+        results["pages"].append(page)
+
+    # The co-placement indicator, called as the code calls it (no page around it): the full
+    # computation over the association, and the narrowed one the village board shows.
+    from ancrage.placements import services
+
+    indicators = [
+        ("co_placement_all", "Co-placement : calcul complet", lambda: services.co_placement()),
+    ]
+    if hasattr(services, "village_co_placement"):
+        indicators.append(
+            (
+                "co_placement_village",
+                "Co-placement : village + association (tableau)",
+                lambda: services.village_co_placement(village_id),
+            )
+        )
+    for key, label, call in indicators:
+        call()
+        counts = []
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as captured:
+                call()
+            counts.append(len(captured))
+        page = {"key": key, "label": label, "url": "", "queries": max(counts)}
+        page["queries_vary"] = min(counts) != max(counts)
+        page.update(timed(call, repeat, time_limit))
         results["pages"].append(page)
 
     # The search itself, over every person (no scope): the budget of the benchmark issue.
@@ -242,19 +271,22 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
     if demo and large:
         header += " large ÷ demo (median) | large ÷ demo (p95) |"
     lines += [header, _rule(header)]
-    for i in range(len((large or demo)["pages"])):
+    keys = list(dict.fromkeys(p["key"] for run in runs.values() for p in run["pages"]))
+    for key in keys:
         for run in runs.values():
-            p = run["pages"][i]
+            p = next((p for p in run["pages"] if p["key"] == key), None)
+            if p is None:
+                continue
             queries = f"{p['queries']}{' (varies)' if p['queries_vary'] else ''}"
             row = (
                 f"| {p['label']} | {run['scale']} | {queries} | {p['median']:.1f} | "
                 f"{p['p95']:.1f} | {p['n']} |"
             )
             if demo and large:
-                d = demo["pages"][i]
+                d = next((d for d in demo["pages"] if d["key"] == key), None)
                 row += (
                     f" {ratio(p['median'], d['median'])} | {ratio(p['p95'], d['p95'])} |"
-                    if run is large
+                    if run is large and d
                     else " | |"
                 )
             lines.append(row)

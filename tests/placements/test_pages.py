@@ -38,7 +38,10 @@ def grow_village(world, n):
 
 
 PAGES = {
-    "board": (lambda w: f"/villages/{w.village.pk}/", 14),
+    # board: the co-placement figures are the village's and one aggregate for the association
+    # (two queries, placements.services.village_co_placement) rather than one query reading
+    # every placed child of the association.
+    "board": (lambda w: f"/villages/{w.village.pk}/", 15),
     "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 12),
     "admission": (lambda w: f"/admissions/{w.admission.pk}/", 12),
 }

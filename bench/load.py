@@ -232,6 +232,8 @@ def load_run(base: str, scale: str, clients: int, duration: int, workers: int) -
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "ERROR",
+        # whitenoise looks for collected static files, which only production has.
+        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
     }
     print(f"== load run, {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)
     django_step("prepare", env, setup_file, clients)

@@ -194,6 +194,7 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
         # What the page searches while the name is being typed (htmx, at each keystroke).
         ("3 letters", surname[:3]),
         ("2 letters", surname[:2]),
+        ("1 letter", surname[:1]),
         ("full name", f"{child.first_names_key.split()[0]} {child.last_name_key}"),
     ]
 

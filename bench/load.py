@@ -52,6 +52,7 @@ def prepare(clients: int, out: Path) -> None:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
     from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -61,6 +62,8 @@ def prepare(clients: int, out: Path) -> None:
     from ancrage.organisation.models import Establishment
     from ancrage.placements.models import Stay
 
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")  # as bench/run.py: the state autovacuum would leave
     backend = next(
         path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
     )

@@ -54,7 +54,7 @@ def village_board(user, pk) -> dict:
         Stay.objects.filter(unit__in=houses)
         .overlapping(today)
         .filter(start_date__lte=horizon)
-        .select_related("child")
+        .select_related("child", "unit")  # arrivals and departures name the house
         .order_by("child__birth_date")
     )
     with_names = can(user, "person", "view")

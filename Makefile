@@ -48,7 +48,7 @@ BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/an
 BENCH_ENV := ANCRAGE_DEMO=1
 bench: bench-db
 	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
-	$(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
+	BENCH_COMMAND="make bench" $(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
 
 bench-db: $(VENV)/.installed-bench
 	@case "$(BENCH_DATABASE_URL)" in postgres://*|postgresql://*) ;; \

@@ -395,7 +395,8 @@ def main() -> None:
     ]
     extra = [a for a in sys.argv[1:] if a != "--database-url" and a != args.database_url]
     if os.environ.get("MAKELEVEL"):
-        command = "make bench-load" + (f' BENCH_LOAD_ARGS="{" ".join(extra)}"' if extra else "")
+        command = os.environ.get("BENCH_COMMAND", "make bench-load")
+        command += f' BENCH_LOAD_ARGS="{" ".join(extra)}"' if extra else ""
     else:
         command = " ".join(["bench/load.py", *sys.argv[1:]])
     text = report(runs, host, command)

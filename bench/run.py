@@ -396,7 +396,8 @@ def main() -> None:
         surname = runs[scale]["surname"]  # the same name at every scale
     extra = [a for a in sys.argv[1:] if a != "--database-url" and a != args.database_url]
     if os.environ.get("MAKELEVEL"):
-        invocation = "make bench" + (f' BENCH_ARGS="{" ".join(extra)}"' if extra else "")
+        invocation = os.environ.get("BENCH_COMMAND", "make bench")
+        invocation += f' BENCH_ARGS="{" ".join(extra)}"' if extra else ""
     else:
         invocation = " ".join(["bench/run.py", *sys.argv[1:]])
     table = report(runs, started, invocation, args.requests, host)

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, Q, Sum, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -796,12 +796,16 @@ def village_co_placement(village_id: int, day: date | None = None) -> dict:
 def association_co_placement(day: date | None = None) -> CoPlacement:
     """The association's rate in one aggregate query. A sibling group whose placed children
     (two or more) all live in one house counts them all as together; a group spread over
-    several houses counts none of them (each has a brother or sister elsewhere)."""
+    several houses counts none of them (each has a brother or sister elsewhere). Each current
+    stay finds its child's group through the unique index on the membership's person (a join
+    would read every membership of the association's history)."""
     day = day or timezone.localdate()
+    group = SiblingGroupMember.objects.filter(person_id=OuterRef("child_id")).values("group_id")
     per_group = (
         Stay.objects.current(day)
-        .filter(child__sibling_membership__isnull=False)
-        .values("child__sibling_membership__group_id")
+        .annotate(group=Subquery(group))
+        .exclude(group=None)
+        .values("group")
         .annotate(placed=Count("child_id", distinct=True), houses=Count("unit_id", distinct=True))
         .filter(placed__gte=2)
     )

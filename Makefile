@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers fit this size of machine; `make test PYTEST_ARGS=` runs in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install install-test lint format e2e-browser messages clean bench
+.PHONY: demo test install install-test lint format e2e-browser messages clean bench bench-db bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[bench]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,11 +41,16 @@ demo: install
 test: install-test e2e-browser
 	ANCRAGE_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench: pages and search timed at demo and large scale on PostgreSQL (not part of CI).
-## DATABASE_URL names the base: <name>_demo and <name>_large are created, migrated and seeded once.
+## make bench: pages and search timed at demo and large scale on PostgreSQL (not part of CI),
+## then the load run (make bench-load). DATABASE_URL names the base: <name>_demo and <name>_large
+## are created, migrated and seeded once.
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ancrage_bench)
 BENCH_ENV := ANCRAGE_DEMO=1
-bench: install
+bench: bench-db
+	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
+	BENCH_COMMAND="make bench" $(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
+
+bench-db: $(VENV)/.installed-bench
 	@case "$(BENCH_DATABASE_URL)" in postgres://*|postgresql://*) ;; \
 	  *) echo "make bench demande PostgreSQL : DATABASE_URL=postgres://…/ancrage_bench"; exit 1;; esac
 	@for scale in demo large; do \
@@ -52,7 +61,11 @@ bench: install
 	  DATABASE_URL="$$url" $(BENCH_ENV) $(BIN)/ancrage migrate --noinput -v0 || exit 1; \
 	  DATABASE_URL="$$url" $(BENCH_ENV) $(BIN)/ancrage seed --scale $$scale --if-empty || exit 1; \
 	done
-	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
+
+## make bench-load: gunicorn + 20 locust clients for 60 s on <name>_large (BENCH_LOAD_ARGS:
+## "--scales demo large", "--clients", "--duration", "--workers"; see bench/load.py --help).
+bench-load: bench-db
+	$(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
 
 # End-to-end tests drive Debian's Chromium; install it when missing and we may.
 e2e-browser:

@@ -104,12 +104,19 @@ class Scale:
     # Children who left over the years, per village (history), beside those placed today.
     former_children_per_village: int
     o2r_teams: int
+    # Aunts and uncles recorded in each former child's family (at least, at most): they make
+    # the persons table as large as a national one (300,000 persons at large scale).
+    extended_relatives: tuple[int, int] = (0, 0)
 
 
 SCALES = {
     "demo": Scale(villages=2, houses_per_village=10, former_children_per_village=12, o2r_teams=2),
     "large": Scale(
-        villages=100, houses_per_village=10, former_children_per_village=450, o2r_teams=20
+        villages=100,
+        houses_per_village=10,
+        former_children_per_village=450,
+        o2r_teams=20,
+        extended_relatives=(2, 3),
     ),
 }
 
@@ -195,11 +202,13 @@ class World:
         person.refresh_search_keys()
         return person
 
-    def family(self, size: int, youngest_age_days: tuple[int, int] = (365, 14 * 365)):
+    def family(
+        self, size: int, youngest_age_days: tuple[int, int] = (365, 14 * 365), extended: int = 0
+    ):
         """`size` children (the youngest aged within `youngest_age_days` on the anchor day), their
         mother, a father (a second one for the youngest child of some groups: half-siblings),
-        sometimes a grandparent. Parents are 18 to 40 years older than the eldest child.
-        Returns (children, adults, links as (person, relative, kind))."""
+        sometimes a grandparent, and `extended` aunts and uncles. Parents are 18 to 40 years older
+        than the eldest child. Returns (children, adults, links as (person, relative, kind))."""
         youngest = self.rng.randint(*youngest_age_days)
         ages_days = sorted(
             (youngest + i * self.rng.randint(300, 900) for i in range(size)), reverse=True
@@ -251,6 +260,17 @@ class World:
                 address=self.fake.address().replace("\n", ", "),
             )
             adults.append(grandparent)
+        kin = []
+        for _ in range(extended):
+            sex = self.rng.choice([Person.Sex.FEMALE, Person.Sex.MALE])
+            kin.append(
+                self.person(
+                    last_name=self.rng.choice([surname, mother_birth_name]),
+                    sex=sex,
+                    birth_date=born_before(eldest_birth, 14, 45),
+                )
+            )
+        adults.extend(kin)
         children, child_father = [], []
         for i, days in enumerate(ages_days):
             father = fathers[1] if half_siblings and i >= size - 1 else fathers[0]
@@ -270,6 +290,8 @@ class World:
             links.append((child, father, K.FATHER))
             if grandparent:
                 links.append((child, grandparent, K.GRANDPARENT))
+            for relative in kin:
+                links.append((child, relative, K.OTHER_RELATIVE))
         for i, a in enumerate(children):
             for j in range(i + 1, size):
                 same_father = child_father[i] is child_father[j]
@@ -407,10 +429,13 @@ class World:
                         and children[0].age(self.anchor) >= 16
                     ):
                         youth = children[0]
+            low, high = self.scale.extended_relatives
             for _ in range(self.scale.former_children_per_village):
                 since = self.rng.randint(2000, 15 * 365)
                 children, adults, family_links = self.family(
-                    self.rng.choice([1, 2, 3]), youngest_age_days=(since + 30, since + 12 * 365)
+                    self.rng.choice([1, 2, 3]),
+                    youngest_age_days=(since + 30, since + 12 * 365),
+                    extended=self.rng.randint(low, high) if high else 0,
                 )
                 house = self.rng.choice(village_houses)
                 start = self.anchor - timedelta(days=since)

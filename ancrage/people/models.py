@@ -25,6 +25,24 @@ def new_reference(rng=None) -> str:
     return "P-" + "".join(choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
+# A word shorter than this matches only the start of the surname (see PersonQuerySet.search).
+SEARCH_CONTAINS_MIN = 3
+
+
+class Bytewise(models.Func):
+    """A text column compared byte by byte (`COLLATE "C"` on PostgreSQL, `BINARY` on SQLite):
+    the order and the prefix ranges of the search keys, which hold only a-z and spaces, whatever
+    the database's collation; the surname-prefix index (migration people.0003) is built on it."""
+
+    template = '(%(expressions)s COLLATE "C")'
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s COLLATE BINARY)", **extra_context
+        )
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The persons this user's current roles let them see; nothing for anyone else.
@@ -104,9 +122,21 @@ class PersonQuerySet(models.QuerySet):
     def search(self, text: str = "", birth_date: date | None = None):
         """Case-, accent- and hyphen-insensitive search on every name, ranked: a surname (or
         birth name) equal to the query first, then surnames starting with it, then first names
-        starting with it, then any other match."""
+        starting with it, then any other match.
+
+        One or two letters (every word shorter than SEARCH_CONTAINS_MIN: "m", "ma", "le g") find
+        the persons whose surname starts with them, in alphabetical order: what the page sends
+        while a name is being typed, served by an index that stops at the first rows in order
+        (docs/decisions.md, 2026-11-23)."""
         queryset = self
         words = search_key(text).split()
+        if words and all(len(word) < SEARCH_CONTAINS_MIN for word in words):
+            queryset = queryset.alias(surname_bytes=Bytewise("last_name_key")).filter(
+                surname_bytes__startswith=" ".join(words)
+            )
+            if birth_date:
+                queryset = queryset.filter(birth_date=birth_date)
+            return queryset.order_by(Bytewise("last_name_key"), Bytewise("first_names_key"), "pk")
         for word in words:
             queryset = queryset.filter(search_text__contains=word)
         if birth_date:

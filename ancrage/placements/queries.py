@@ -26,7 +26,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
-from ancrage.placements.services import co_placement
+from ancrage.placements.services import village_co_placement
 
 UPCOMING_DAYS = 60
 UPCOMING_VISITS = 5  # on the person page
@@ -54,7 +54,7 @@ def village_board(user, pk) -> dict:
         Stay.objects.filter(unit__in=houses)
         .overlapping(today)
         .filter(start_date__lte=horizon)
-        .select_related("child")
+        .select_related("child", "unit")  # arrivals and departures name the house
         .order_by("child__birth_date")
     )
     with_names = can(user, "person", "view")
@@ -65,7 +65,7 @@ def village_board(user, pk) -> dict:
             .filter(pk__in=[s.child_id for s in stays])
             .values_list("pk", flat=True)
         )
-    rates = co_placement(today)
+    rates = village_co_placement(village.pk, today)
     by_house = defaultdict(list)
     arrivals, departures = [], []
     for stay in stays:

@@ -15,7 +15,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -765,14 +766,67 @@ class CoPlacement:
 
 def co_placement(day: date | None = None) -> dict:
     """Co-placement rate on `day`, per house, per village and for the association: children
-    living with all their placed siblings ÷ placed children who have placed siblings. Two
-    queries, whatever the number of children."""
+    living with all their placed siblings ÷ placed children who have placed siblings. One
+    query, but it reads every placed child of the association: the village board uses
+    `village_co_placement` instead (this stays the reference its tests compare against)."""
     day = day or timezone.localdate()
-    rows = list(
-        Stay.objects.current(day).values_list(
+    return _co_placement_counts(_placed_rows(Stay.objects.current(day)))
+
+
+def village_co_placement(village_id: int, day: date | None = None) -> dict:
+    """The figures the village board shows, without reading the whole association: per house of
+    the village and for the village from the placed children of the sibling groups that have a
+    child living in it (their brothers and sisters elsewhere included), and the association's
+    rate from one aggregation in SQL. Two queries; same figures as `co_placement`."""
+    day = day or timezone.localdate()
+    placed = Stay.objects.current(day)
+    groups_here = placed.filter(
+        unit__establishment_id=village_id, child__sibling_membership__isnull=False
+    ).values("child__sibling_membership__group_id")
+    rows = _placed_rows(placed.filter(child__sibling_membership__group_id__in=groups_here))
+    counts = _co_placement_counts(rows)
+    houses = {unit for _child, unit, establishment, _group in rows if establishment == village_id}
+    return {
+        "house": {k: v for k, v in counts["house"].items() if k in houses},
+        "establishment": {k: v for k, v in counts["establishment"].items() if k == village_id},
+        "all": association_co_placement(day),
+    }
+
+
+def association_co_placement(day: date | None = None) -> CoPlacement:
+    """The association's rate in one aggregate query. A sibling group whose placed children
+    (two or more) all live in one house counts them all as together; a group spread over
+    several houses counts none of them (each has a brother or sister elsewhere). Each current
+    stay finds its child's group through the unique index on the membership's person (a join
+    would read every membership of the association's history)."""
+    day = day or timezone.localdate()
+    group = SiblingGroupMember.objects.filter(person_id=OuterRef("child_id")).values("group_id")
+    per_group = (
+        Stay.objects.current(day)
+        .annotate(group=Subquery(group))
+        .exclude(group=None)
+        .values("group")
+        .annotate(placed=Count("child_id", distinct=True), houses=Count("unit_id", distinct=True))
+        .filter(placed__gte=2)
+    )
+    totals = per_group.aggregate(
+        together=Coalesce(Sum(Case(When(houses=1, then="placed"), default=0)), 0),
+        with_siblings=Coalesce(Sum("placed"), 0),
+    )
+    return CoPlacement(totals["together"], totals["with_siblings"])
+
+
+def _placed_rows(stays):
+    return list(
+        stays.values_list(
             "child_id", "unit_id", "unit__establishment_id", "child__sibling_membership__group_id"
         )
     )
+
+
+def _co_placement_counts(rows) -> dict:
+    """Per house, per establishment and overall, from (child, house, establishment, group)
+    rows of placed children: every placed sibling of a counted child must be in `rows`."""
     home = {child: unit for child, unit, _e, _g in rows}
     by_group = defaultdict(set)
     for child, _u, _e, group in rows:

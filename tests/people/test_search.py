@@ -79,6 +79,44 @@ def test_ranking_exact_surname_then_surname_prefix_then_first_name_then_elsewher
     ]
 
 
+def test_one_or_two_letters_find_the_surnames_starting_with_them_in_alphabetical_order(people):
+    # Not the first names (Moreau Bernard), birth names (Œuvray) or later words (Dupont-Moreau).
+    assert found("m") == ["Marie Ève Martin", "Zoé Moreau"]
+    assert found("MO") == ["Zoé Moreau"]
+    assert found("oe") == []
+    assert found("é") == []
+    assert found("d") == ["Chloé D'Aboville", "Lou Desmoreaux", "Hélène Dupont-Moreau"]
+
+
+def test_short_words_together_match_the_start_of_a_compound_surname(people):
+    assert found("d a") == ["Chloé D'Aboville"]
+    assert found("du m") == []  # "dupont moreau": the words must follow each other
+
+
+def test_a_surname_of_two_letters_comes_first_among_those_it_starts(db):
+    PersonFactory(first_names="Anh", last_name="Lyon")
+    PersonFactory(first_names="Minh", last_name="Ly")
+    PersonFactory(first_names="Bao", last_name="Ly")
+    assert found("ly") == ["Bao Ly", "Minh Ly", "Anh Lyon"]
+
+
+def test_a_short_fragment_with_a_birth_date_keeps_both_conditions(people):
+    assert found("m", datetime.date(2013, 7, 7)) == ["Zoé Moreau"]
+    assert found("m", datetime.date(2012, 6, 1)) == []
+
+
+def test_from_three_letters_every_name_is_searched_anywhere(people):
+    assert found("mor") == [
+        "Zoé Moreau",
+        "Moreau Bernard",
+        "Hélène Dupont-Moreau",
+        "Lou Desmoreaux",
+    ]
+    assert found("oeu") == ["Marie Ève Martin"]  # birth name
+    # One word of three letters or more: the whole query is searched everywhere, ranked.
+    assert found("zoe m") == ["Zoé Moreau"]
+
+
 def test_empty_search_finds_everyone_in_name_order(people):
     assert found() == [
         "Moreau Bernard",

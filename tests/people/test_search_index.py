@@ -1,6 +1,7 @@
-"""The trigram index that serves person search on PostgreSQL (migration people.0002). Its speed is
-measured by `make bench` (bench/RESULTS.md), never here: these tests check that it exists and that
-the ORM's search query can use it."""
+"""The indexes that serve person search on PostgreSQL: the trigram index (migration people.0002)
+and the byte-ordered surname index for one- and two-letter searches (people.0003). Their speed is
+measured by `make bench` (bench/RESULTS.md), never here: these tests check that they exist and
+that the ORM's search queries can use them."""
 
 import pytest
 from django.db import connection
@@ -24,3 +25,21 @@ def test_the_search_query_can_use_it():
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Person.objects.search("martin").explain()
     assert "person_search_trgm_idx" in plan
+
+
+def test_the_surname_key_has_a_byte_ordered_prefix_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'person_surname_prefix_idx'"
+        )
+        (definition,) = cursor.fetchone()
+    assert 'btree (last_name_key COLLATE "C", first_names_key COLLATE "C", id)' in definition
+
+
+def test_a_two_letter_search_reads_that_index_in_order_without_sorting():
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    plan = Person.objects.search("ma")[:50].explain()
+    assert "person_surname_prefix_idx" in plan
+    assert "Sort" not in plan  # the rows come in the index's order: LIMIT stops early

@@ -38,7 +38,10 @@ def grow_village(world, n):
 
 
 PAGES = {
-    "board": (lambda w: f"/villages/{w.village.pk}/", 14),
+    # board: the co-placement figures are the village's and one aggregate for the association
+    # (two queries, placements.services.village_co_placement) rather than one query reading
+    # every placed child of the association.
+    "board": (lambda w: f"/villages/{w.village.pk}/", 15),
     "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 12),
     "admission": (lambda w: f"/admissions/{w.admission.pk}/", 12),
 }
@@ -53,6 +56,31 @@ def test_village_page_query_count_is_pinned(client, world, django_assert_num_que
     with django_assert_num_queries(budget):
         response = client.get(url(world))
     assert response.status_code == 200
+
+
+def test_board_query_count_does_not_grow_with_arrivals_and_departures(
+    client, world, django_assert_num_queries
+):
+    head = world.users[Role.HEAD_OF_SERVICE]
+    for i in range(3):
+        house = HouseFactory(establishment=world.village, name=f"Maison {i}")
+        admit_children(
+            placements={PersonFactory(): house},
+            start_date=TODAY + datetime.timedelta(days=10 + i),
+            by=head,
+        )
+        stay = admit_children(
+            placements={PersonFactory(): house},
+            start_date=TODAY - datetime.timedelta(days=100),
+            by=head,
+        )[0]
+        stay.end_date = TODAY + datetime.timedelta(days=20 + i)
+        stay.exit_reason = Stay.ExitReason.MAJORITY
+        stay.save(update_fields=["end_date", "exit_reason"])
+    login(client, head)
+    with django_assert_num_queries(PAGES["board"][1]):
+        response = client.get(f"/villages/{world.village.pk}/")
+    assert len(response.context["arrivals"]) == 3 and len(response.context["departures"]) == 3
 
 
 def test_board_shows_houses_beds_children_and_rates(client, world):

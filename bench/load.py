@@ -1,0 +1,413 @@
+"""The load run: a real server (gunicorn, on loopback), 20 concurrent clients (locust, headless)
+for 60 s over a mix of the existing pages; requests/s, median, p95 and errors into RESULTS.md.
+
+    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/ancrage_bench
+
+Steps, each bounded in time: (1) in a Django process on `<name>_<scale>`, write one session per
+client user (heads of service of the first villages, logged in with a verified TOTP device, as
+`django.contrib.auth.login` and django-otp's `login` would) and list their pages; (2) start
+gunicorn on a free port of 127.0.0.1 with DEBUG off; (3) run locust headless with
+bench/locustfile.py; (4) always stop gunicorn, then delete the sessions and the access events the
+run wrote. Settings: ANCRAGE_DEMO=1 (production mode wants HTTPS, Secure cookies and collected
+static files, none of which a loopback run has), DEBUG=0, the real second factor, a long random
+SECRET_KEY shared by steps (1) and (2), CONN_MAX_AGE as deployed (README: 0 by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+from run import DEFAULT_DATABASE_URL, RESULTS, machine  # noqa: E402
+
+START_MARK = "<!-- bench-load:start (written by bench/load.py) -->"
+END_MARK = "<!-- bench-load:end -->"
+SESSION_NAME = "bench-load"  # the TOTP device the sessions are verified with
+
+
+# In the Django process ----------------------------------------------------------------------
+
+
+def prepare(clients: int, out: Path) -> None:
+    """One session per head of service of the first `clients` villages (fewer at demo scale),
+    with the URLs of their own village: children living there today, surnames to search."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ancrage.accounts.models import Membership
+    from ancrage.core.access import Role
+    from ancrage.core.models import AccessEvent
+    from ancrage.organisation.models import Establishment
+    from ancrage.placements.models import Stay
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")  # as bench/run.py: the state autovacuum would leave
+    backend = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    heads = (
+        Membership.objects.filter(
+            role=Role.HEAD_OF_SERVICE,
+            establishment__kind=Establishment.Kind.VILLAGE,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("establishment_id", "pk")
+    )
+    sessions, seen = [], set()
+    for membership in heads:
+        if membership.establishment_id in seen or len(sessions) >= clients:
+            continue
+        seen.add(membership.establishment_id)
+        user, village = membership.user, membership.establishment_id
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name=SESSION_NAME, defaults={"confirmed": True}
+        )
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = backend
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        store.create()
+        children = list(
+            Stay.objects.current()
+            .filter(unit__establishment_id=village)
+            .order_by("child__reference")
+            .values_list("child__reference", "child__last_name_key")[:20]
+        )
+        surnames = sorted({name for _ref, name in children})
+        sessions.append(
+            {
+                "user": user.username,
+                "cookie": store.session_key,
+                "children": [f"/personnes/{ref}/" for ref, _name in children],
+                # a whole surname, and what the field holds after three letters are typed
+                "searches": surnames + sorted({name[:3] for name in surnames}),
+                "board": f"/villages/{village}/",
+                "waiting_list": f"/villages/{village}/admissions/",
+                "visits": f"/villages/{village}/visites/",
+            }
+        )
+    first_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    out.write_text(
+        json.dumps(
+            {
+                "cookie_name": settings.SESSION_COOKIE_NAME,
+                "sessions": sessions,
+                "first_event": first_event,
+            }
+        )
+    )
+
+
+def cleanup(setup_file: Path) -> None:
+    """Delete the run's sessions and the access events it wrote (one per person shown), so the
+    next runs measure the same database."""
+    import django
+
+    django.setup()
+    from django.contrib.sessions.models import Session
+
+    from ancrage.core.models import AccessEvent
+
+    setup = json.loads(setup_file.read_text())
+    users = [s["user"] for s in setup["sessions"]]
+    Session.objects.filter(session_key__in=[s["cookie"] for s in setup["sessions"]]).delete()
+    AccessEvent.objects.filter(user__username__in=users, pk__gt=setup["first_event"]).delete()
+
+
+# In the parent process ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def django_step(step: str, env: dict, path: Path, clients: int) -> None:
+    command = [sys.executable, __file__, "--step", step, "--file", str(path)]
+    command += ["--clients", str(clients)]
+    subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True, timeout=300)
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start (exit {server.returncode})")
+        try:
+            with urllib.request.urlopen(url + "/compte/connexion/", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer within {seconds:.0f} s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()  # gunicorn's master stops its workers on SIGTERM
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def percentile(histogram: dict[int, int], fraction: float) -> float:
+    """From locust's response-time histogram ({milliseconds: count}, rounded as locust rounds)."""
+    total = sum(histogram.values())
+    if not total:
+        return 0.0
+    rank, seen = fraction * total, 0
+    for ms in sorted(histogram):
+        seen += histogram[ms]
+        if seen >= rank:
+            return float(ms)
+    return float(max(histogram))
+
+
+def read_stats(json_file: Path, duration: float) -> list[dict]:
+    """One row per page and one for all pages: requests, requests/s, median, p95, errors."""
+    entries = json.loads(json_file.read_text())
+    rows, everything = [], {}
+    for entry in sorted(entries, key=lambda e: e["name"]):
+        histogram = {int(float(k)): v for k, v in entry["response_times"].items()}
+        for ms, n in histogram.items():
+            everything[ms] = everything.get(ms, 0) + n
+        rows.append((entry["name"], entry["num_requests"], entry["num_failures"], histogram))
+    rows.append(
+        (
+            "",
+            sum(r[1] for r in rows),
+            sum(r[2] for r in rows),
+            everything,
+        )
+    )
+    return [
+        {
+            "name": name,
+            "requests": requests,
+            "rps": requests / duration,
+            "median": percentile(histogram, 0.5),
+            "p95": percentile(histogram, 0.95),
+            "errors": errors,
+        }
+        for name, requests, errors, histogram in rows
+    ]
+
+
+def load_run(base: str, scale: str, clients: int, duration: int, workers: int) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="ancrage-load-"))
+    setup_file = workdir / "sessions.json"
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{base}_{scale}",
+        "DJANGO_SETTINGS_MODULE": "ancrage.settings",
+        "ANCRAGE_DEMO": "1",
+        "ANCRAGE_RELAX_2FA": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "ERROR",
+        # whitenoise looks for collected static files, which only production has.
+        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
+    }
+    print(f"== load run, {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)
+    django_step("prepare", env, setup_file, clients)
+    setup = json.loads(setup_file.read_text())
+    server = None
+    try:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "ancrage.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=PROJECT_DIR,
+        )
+        host = f"http://127.0.0.1:{port}"
+        wait_until_up(host, server)
+        json_file, failures_file = workdir / "locust.json", workdir / "failures.txt"
+        locust = [
+            str(Path(sys.executable).with_name("locust")),
+            "-f",
+            str(BENCH_DIR / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(clients),
+            "--spawn-rate",
+            str(clients),
+            "--run-time",
+            f"{duration}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            host,
+            "--json-file",
+            str(json_file.with_suffix("")),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ]
+        started = datetime.now(UTC)
+        done = subprocess.run(
+            locust,
+            env={
+                **os.environ,
+                "BENCH_LOAD_SESSIONS": str(setup_file),
+                "BENCH_LOAD_FAILURES": str(failures_file),
+            },
+            cwd=PROJECT_DIR,
+            timeout=duration + 120,
+        )
+        stats = read_stats(json_file, duration)
+        failures = failures_file.read_text().splitlines() if failures_file.exists() else []
+    finally:
+        if server is not None:
+            stop(server)
+        django_step("cleanup", env, setup_file, clients)
+    return {
+        "scale": scale,
+        "database": env["DATABASE_URL"].rsplit("/", 1)[-1],
+        "started": started,
+        "clients": clients,
+        "sessions": len(setup["sessions"]),
+        "duration": duration,
+        "workers": workers,
+        "stats": stats,
+        "failures": failures,
+        "locust_exit": done.returncode,
+    }
+
+
+def report(runs: list[dict], host: str, command: str) -> str:
+    first = runs[0]
+    lines = [
+        f"Run of {first['started']:%Y-%m-%d %H:%M} UTC on {host}.",
+        f"Command: `{command}`. gunicorn (`ancrage.wsgi`, {first['workers']} workers, "
+        f"127.0.0.1, DEBUG off, real second factor) and locust headless on the same machine: "
+        f"{first['clients']} concurrent clients for {first['duration']} s, each logged in as the "
+        "head of service of a village (sessions with a verified TOTP device), pausing 0.5 to 1.5 s "
+        "between two pages of their own village (weights: home 2, search 3, child's page 3, "
+        "board 2, waiting list 1, visits calendar 1).",
+        "",
+    ]
+    for run in runs:
+        lines += [
+            f"**{run['scale']}** (`{run['database']}`, {run['sessions']} staff sessions):",
+            "",
+            "| page | requests | requests/s | median (ms) | p95 (ms) | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in run["stats"]:
+            label = row["name"] or "**all pages**"
+            lines.append(
+                f"| {label} | {row['requests']:,} | {row['rps']:.1f} | {row['median']:.0f} | "
+                f"{row['p95']:.0f} | {row['errors']} |"
+            )
+        lines.append("")
+        if run["failures"]:
+            lines.append(f"**{len(run['failures'])} errors** (must be 0):")
+            lines.append("")
+            counted = {}
+            for failure in run["failures"]:
+                counted[failure] = counted.get(failure, 0) + 1
+            lines += [f"- {n} × {failure}" for failure, n in sorted(counted.items())]
+        else:
+            lines.append("Errors: 0.")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def write_results(text: str) -> None:
+    block = f"{START_MARK}\n{text}\n{END_MARK}"
+    content = RESULTS.read_text()
+    if START_MARK in content and END_MARK in content:
+        before, rest = content.split(START_MARK, 1)
+        content = before + block + rest.split(END_MARK, 1)[1]
+    else:
+        # After the single-user table, before the dated sections.
+        anchor = "<!-- bench:end -->"
+        head, tail = content.split(anchor, 1) if anchor in content else (content, "")
+        content = head + anchor + "\n\n## Load run\n\n" + block + "\n" + tail
+    RESULTS.write_text(content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--scales", nargs="+", default=["large"])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=60, help="seconds")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
+    parser.add_argument("--step", choices=["prepare", "cleanup"], help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.step == "prepare":
+        prepare(args.clients, Path(args.file))
+        return
+    if args.step == "cleanup":
+        cleanup(Path(args.file))
+        return
+
+    base = args.database_url or DEFAULT_DATABASE_URL
+    if not base.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/load.py needs PostgreSQL: --database-url postgres://…/ancrage_bench")
+    host = machine()
+    runs = [
+        load_run(base, scale, args.clients, args.duration, args.workers) for scale in args.scales
+    ]
+    extra = [a for a in sys.argv[1:] if a != "--database-url" and a != args.database_url]
+    if os.environ.get("MAKELEVEL"):
+        command = os.environ.get("BENCH_COMMAND", "make bench-load")
+        command += f' BENCH_LOAD_ARGS="{" ".join(extra)}"' if extra else ""
+    else:
+        command = " ".join(["bench/load.py", *sys.argv[1:]])
+    text = report(runs, host, command)
+    print(text)
+    if not args.no_write:
+        write_results(text)
+        print(f"\n→ {RESULTS.relative_to(PROJECT_DIR)}", file=sys.stderr)
+    errors = sum(len(run["failures"]) for run in runs)
+    if errors:
+        sys.exit(f"load run: {errors} errors")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""The load run's clients (driven by bench/load.py, which starts gunicorn and locust headless).
+
+Each simulated user is a staff member logged in with a verified second factor: bench/load.py
+wrote their sessions in the database beforehand and lists them, with the pages of their own
+village, in the JSON file named by BENCH_LOAD_SESSIONS. A user takes the next session of the list
+(20 clients over fewer sessions share them) and browses a realistic mix of the existing pages,
+with a short pause between two pages. Anything but a 200 (a redirect to the login page included)
+is a failure, recorded with its status and URL (in the file named by BENCH_LOAD_FAILURES).
+"""
+
+import itertools
+import json
+import os
+import random
+
+from locust import HttpUser, between, task
+
+with open(os.environ["BENCH_LOAD_SESSIONS"]) as sessions_file:
+    SETUP = json.load(sessions_file)
+SESSIONS = itertools.cycle(SETUP["sessions"])
+COOKIE = SETUP["cookie_name"]
+FAILURES = os.environ.get("BENCH_LOAD_FAILURES")
+
+
+class Staff(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        self.session = next(SESSIONS)
+        # Seeded from the session so a run is repeatable as far as locust's scheduling allows.
+        self.rng = random.Random(self.session["cookie"])
+        self.client.headers["Cookie"] = f"{COOKIE}={self.session['cookie']}"
+
+    def get(self, name, url):
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code} {url}")
+                if FAILURES:
+                    with open(FAILURES, "a") as failures:
+                        failures.write(f"{name}: HTTP {r.status_code} {url}\n")
+
+    @task(2)
+    def home(self):
+        self.get("Accueil", "/")
+
+    @task(3)
+    def search(self):
+        self.get("Recherche", "/personnes/?q=" + self.rng.choice(self.session["searches"]))
+
+    @task(3)
+    def child(self):
+        self.get("Fiche d'un enfant", self.rng.choice(self.session["children"]))
+
+    @task(2)
+    def board(self):
+        self.get("Tableau du village", self.session["board"])
+
+    @task(1)
+    def waiting_list(self):
+        self.get("Liste d'attente", self.session["waiting_list"])
+
+    @task(1)
+    def visits(self):
+        self.get("Calendrier des visites", self.session["visits"])

@@ -176,7 +176,14 @@ def build_world() -> World:
         Role.YOUTH: {},
     }
     for role, place in places.items():
-        user = UserFactory(username=role.value, person=child if role == Role.YOUTH else None)
+        # Fixed names: tests check that children's names stay out of pages and documents, and a
+        # staff member drawn at random could be called "Martin" like Léa.
+        user = UserFactory(
+            username=role.value,
+            first_name="Agent",
+            last_name=role.value.replace("_", "-").capitalize(),
+            person=child if role == Role.YOUTH else None,
+        )
         user.save()
         MembershipFactory(user=user, role=role, start_date=datetime.date(2024, 1, 1), **place)
         w.users[role] = User.objects.get(pk=user.pk)

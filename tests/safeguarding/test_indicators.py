@@ -144,8 +144,8 @@ def test_the_organisation_view_has_a_row_per_village_and_no_names(client, world)
     rows = {r.label: r.total for r in response.context["village_rows"]}
     assert rows[world.village.name] == 1 and rows[world.other_village.name] == 1
     content = response.content.decode()
-    assert world.child.last_name not in content
-    assert world.users[Role.HOUSE_PARENT].last_name not in content
+    assert world.child.full_name not in content
+    assert world.users[Role.HOUSE_PARENT].get_full_name() not in content
 
 
 def test_the_village_page_shows_the_chart_and_its_table(client, world):

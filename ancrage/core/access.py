@@ -260,7 +260,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "break_glass": frozenset({U}),
         "establishment": frozenset({V}),
     },
-    Role.FUNDER: {},
+    Role.FUNDER: {
+        # the O2R report only: aggregates with small cells suppressed, nothing nominative
+        "o2r_report": frozenset({V}),
+    },
     Role.TECH_ADMIN: {
         "administration": frozenset({C}),
         "establishment": frozenset({V}),

@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models import (
     TYPED_FLAGS,
+    AccompanimentAction,
     Activity,
     Barrier,
     Beneficiary,
     Contact,
     Exit,
     FollowUp,
+    Objective,
     OutreachAction,
     PriorityPublic,
 )
@@ -130,6 +132,29 @@ class BarrierForm(forms.Form):
 class ObjectiveForm(forms.Form):
     text = forms.CharField(label=_("Objectif"), max_length=300)
     due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
+
+
+class ActionForm(forms.Form):
+    objective = forms.ModelChoiceField(label=_("Objectif"), queryset=Objective.objects.none())
+    text = forms.CharField(label=_("Action"), max_length=300)
+    actor = forms.ChoiceField(label=_("Qui agit"), choices=AccompanimentAction.Actor.choices)
+    due_date = forms.DateField(label=_("À faire pour le"), widget=DATE, required=False)
+
+    def __init__(self, *args, objectives=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if objectives is not None:
+            self.fields["objective"].queryset = objectives
+
+
+class ActionDoneForm(forms.Form):
+    on = forms.DateField(label=_("Faite le"), widget=DATE)
+
+
+class ObjectiveCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Issue"), choices=[("achieved", _("Atteint")), ("abandoned", _("Abandonné"))]
+    )
+    on = forms.DateField(label=_("Le"), widget=DATE)
 
 
 class PartnerReferralForm(forms.Form):

@@ -18,6 +18,7 @@ from ancrage.insertion.models import (
     Beneficiary,
     Contact,
     FollowUp,
+    Objective,
     OutreachAction,
     PriorityPublic,
     Programme,
@@ -45,6 +46,30 @@ def user_service_ids(user) -> set[int]:
             ids.add(membership.unit.establishment_id)
         elif membership.establishment_id:
             ids.add(membership.establishment_id)
+    return ids
+
+
+def report_service_ids(user) -> set[int]:
+    """The O2R services the user's activity report covers: their own service (O2R roles), or,
+    for a funder attached to an organisation, every service of the programmes that organisation
+    carries alone or within a consortium (as lead or member)."""
+    ids = user_service_ids(user)
+    organisation_ids = [
+        m.organisation_id
+        for m in user.active_memberships
+        if m.organisation_id and role_can(m.role, "o2r_report", "view")
+    ]
+    if organisation_ids:
+        programmes = Programme.objects.filter(
+            Q(organisation_id__in=organisation_ids)
+            | Q(consortium__lead_id__in=organisation_ids)
+            | Q(consortium__members__in=organisation_ids)
+        )
+        ids |= set(
+            Programme.services.through.objects.filter(programme__in=programmes).values_list(
+                "establishment_id", flat=True
+            )
+        )
     return ids
 
 
@@ -212,7 +237,7 @@ def beneficiary_file(user, pk) -> dict:
         .select_related("referent", "extended_by")
         .prefetch_related(
             Prefetch("barriers", queryset=Barrier.objects.prefetch_related("updates")),
-            "objectives",
+            Prefetch("objectives", queryset=Objective.objects.prefetch_related("actions")),
             "referrals",
             "remunerations",
         )

@@ -18,6 +18,7 @@ from ancrage.insertion.models import (
     NO_CONTACT_MONTHS,
     TYPED_FLAGS,
     Accompaniment,
+    AccompanimentAction,
     Activity,
     Attendance,
     Barrier,
@@ -454,6 +455,75 @@ def add_objective(accompaniment, *, text, due_date=None) -> Objective:
     return Objective.objects.create(
         accompaniment=accompaniment, text=text.strip(), due_date=due_date
     )
+
+
+@transaction.atomic
+def add_action(
+    accompaniment, *, objective, text, actor, due_date=None, on=None
+) -> AccompanimentAction:
+    """An action towards one of the accompaniment's objectives still open: who acts, by when."""
+    on = on or timezone.localdate()
+    errors = {}
+    if accompaniment.end_date:
+        raise ValidationError(_("L'accompagnement est terminé."))
+    if objective is None or objective.accompaniment_id != accompaniment.pk:
+        errors["objective"] = _("Choisissez un objectif de cet accompagnement.")
+    elif objective.closed:
+        errors["objective"] = _("Cet objectif est déjà atteint ou abandonné.")
+    if not (text or "").strip():
+        errors["text"] = _("Décrivez l'action.")
+    if actor not in AccompanimentAction.Actor.values:
+        errors["actor"] = _("Indiquez qui agit.")
+    if due_date and due_date < accompaniment.start_date:
+        errors["due_date"] = _("L'échéance précède l'accompagnement.")
+    if errors:
+        raise ValidationError(errors)
+    return AccompanimentAction.objects.create(
+        accompaniment=accompaniment,
+        objective=objective,
+        date=on,
+        text=text.strip(),
+        actor=actor,
+        due_date=due_date,
+    )
+
+
+@transaction.atomic
+def complete_action(action: AccompanimentAction, *, on) -> AccompanimentAction:
+    """Mark an action done, on a day between its recording and today."""
+    action = AccompanimentAction.objects.select_for_update().get(pk=action.pk)
+    if action.status == AccompanimentAction.Status.DONE:
+        raise ValidationError(_("Cette action est déjà faite."))
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("La date ne peut être dans le futur.")})
+    if on < action.date:
+        raise ValidationError({"on": _("L'action ne peut être faite avant d'être prévue.")})
+    action.status, action.done_on = AccompanimentAction.Status.DONE, on
+    action.save(update_fields=["status", "done_on"])
+    return action
+
+
+OBJECTIVE_OUTCOMES = ("achieved", "abandoned")
+
+
+@transaction.atomic
+def close_objective(objective: Objective, *, outcome, on) -> Objective:
+    """An objective is achieved or abandoned, once, on a day within the accompaniment."""
+    objective = (
+        Objective.objects.select_for_update().select_related("accompaniment").get(pk=objective.pk)
+    )
+    if objective.closed:
+        raise ValidationError(_("Cet objectif est déjà atteint ou abandonné."))
+    if outcome not in OBJECTIVE_OUTCOMES:
+        raise ValidationError({"outcome": _("Choisissez : atteint ou abandonné.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("La date ne peut être dans le futur.")})
+    if on < objective.accompaniment.start_date:
+        raise ValidationError({"on": _("La date précède l'accompagnement.")})
+    field = "achieved_on" if outcome == "achieved" else "abandoned_on"
+    setattr(objective, field, on)
+    objective.save(update_fields=[field])
+    return objective
 
 
 @transaction.atomic

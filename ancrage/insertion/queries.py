@@ -295,3 +295,33 @@ def referral(user, pk) -> VillageReferral:
 
 def o2r_services():
     return Establishment.objects.filter(kind=Establishment.Kind.O2R_SERVICE).order_by("name")
+
+
+def programme_choices(user) -> dict:
+    """What the O2R lead may put in a programme: their service's organisation alone, or a
+    consortium it leads or belongs to, and the O2R services of those organisations."""
+    from ancrage.organisation.models import Consortium, Organisation
+
+    organisation_ids = Establishment.objects.filter(pk__in=user_service_ids(user)).values(
+        "organisation_id"
+    )
+    consortia = Consortium.objects.filter(
+        Q(lead_id__in=organisation_ids) | Q(members__in=organisation_ids)
+    ).distinct()
+    carriers = Organisation.objects.filter(
+        Q(pk__in=organisation_ids) | Q(consortia__in=consortia) | Q(led_consortia__in=consortia)
+    ).values("pk")
+    return {
+        "organisations": Organisation.objects.filter(pk__in=organisation_ids).order_by("name"),
+        "consortia": consortia.order_by("name"),
+        "services": Establishment.objects.filter(
+            kind=Establishment.Kind.O2R_SERVICE, organisation_id__in=carriers
+        ).order_by("name"),
+    }
+
+
+def programme(user, pk) -> Programme:
+    """A programme one of the user's O2R services runs (404 otherwise)."""
+    return get_object_or_404(
+        Programme.objects.filter(services__in=user_service_ids(user)).distinct(), pk=pk
+    )

@@ -43,26 +43,10 @@ FOLLOW_UP_MONTHS = (3, 6)
 
 
 # Programme --------------------------------------------------------------------------------
-@transaction.atomic
-def create_programme(
-    *,
-    name,
-    call,
-    region,
-    departements,
-    start_date,
-    end_date,
-    agreement_amount,
-    organisation=None,
-    consortium=None,
-    services=(),
-    efop_territories=(),
-    target_publics=(),
-) -> Programme:
-    """An O2R programme: at least 150 000 € over 3 years at most, carried by one organisation
-    or a consortium (not both), whose services belong to its carrier(s)."""
+def _programme_errors(
+    *, start_date, end_date, amount, organisation, consortium, services, target_publics
+) -> dict:
     errors = {}
-    amount = Decimal(agreement_amount)
     if amount < MINIMUM_AGREEMENT_EUROS:
         errors["agreement_amount"] = _(
             "L'appel demande une convention d'au moins 150 000 € sur 3 ans."
@@ -92,22 +76,92 @@ def create_programme(
     unknown = set(target_publics) - set(PriorityPublic.values)
     if unknown:
         errors["target_publics"] = _("Public cible inconnu.")
-    if errors:
-        raise ValidationError(errors)
-    programme = Programme.objects.create(
+    return errors
+
+
+def _departements(departements):
+    if isinstance(departements, str):
+        return ",".join(d.strip() for d in departements.split(",") if d.strip())
+    return ",".join(departements)
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    name,
+    call,
+    region,
+    departements,
+    start_date,
+    end_date,
+    agreement_amount,
+    organisation=None,
+    consortium=None,
+    services=(),
+    efop_territories=(),
+    target_publics=(),
+) -> Programme:
+    """An O2R programme: at least 150 000 € over 3 years at most, carried by one organisation
+    or a consortium (not both), whose services belong to its carrier(s)."""
+    return update_programme(
+        Programme(),
         name=name,
         call=call,
         region=region,
-        departements=",".join(d.strip() for d in departements.split(",") if d.strip())
-        if isinstance(departements, str)
-        else ",".join(departements),
+        departements=departements,
         start_date=start_date,
         end_date=end_date,
-        agreement_amount=amount,
+        agreement_amount=agreement_amount,
         organisation=organisation,
         consortium=consortium,
-        target_publics=list(target_publics),
+        services=services,
+        efop_territories=efop_territories,
+        target_publics=target_publics,
     )
+
+
+@transaction.atomic
+def update_programme(
+    programme: Programme,
+    *,
+    name,
+    call,
+    region,
+    departements,
+    start_date,
+    end_date,
+    agreement_amount,
+    organisation=None,
+    consortium=None,
+    services=(),
+    efop_territories=(),
+    target_publics=(),
+) -> Programme:
+    """Create (an unsaved `programme`) or correct a programme, under the same rules."""
+    amount = Decimal(agreement_amount)
+    errors = _programme_errors(
+        start_date=start_date,
+        end_date=end_date,
+        amount=amount,
+        organisation=organisation,
+        consortium=consortium,
+        services=services,
+        target_publics=target_publics,
+    )
+    if (
+        name
+        and Programme.objects.filter(name__iexact=name.strip()).exclude(pk=programme.pk).exists()
+    ):
+        errors["name"] = _("Un programme porte déjà ce nom.")
+    if errors:
+        raise ValidationError(errors)
+    programme.name, programme.call, programme.region = name.strip(), call, region
+    programme.departements = _departements(departements)
+    programme.start_date, programme.end_date = start_date, end_date
+    programme.agreement_amount = amount
+    programme.organisation, programme.consortium = organisation, consortium
+    programme.target_publics = list(target_publics)
+    programme.save()
     programme.services.set(services)
     programme.efop_territories.set(efop_territories)
     return programme

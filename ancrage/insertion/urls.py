@@ -5,6 +5,8 @@ from ancrage.insertion import views
 app_name = "insertion"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programmes/nouveau/", views.programme_add, name="programme_add"),
+    path("programmes/<int:pk>/modifier/", views.programme_edit, name="programme_edit"),
     path("reperage/", views.outreach_list, name="outreach_list"),
     path("reperage/nouvelle/", views.outreach_add, name="outreach_add"),
     path("contacts/", views.contacts, name="contacts"),

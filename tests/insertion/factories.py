@@ -185,3 +185,15 @@ def add_o2r_plans(world):
         setattr(world, f"{prefix}objective", objective)
         setattr(world, f"{prefix}planned", action)
     return world
+
+
+def add_other_programme(world):
+    """A programme the partner carries alone, on its own service: `world.other_programme`,
+    none of the world's O2R service's business."""
+    world.other_programme = services.create_programme(
+        **programme_kwargs(name="O2R Insertion Solidaire 2026-2029"),
+        organisation=world.partner_team.establishment.organisation,
+        services=[world.partner_team.establishment],
+        efop_territories=[world.territory],
+    )
+    return world

@@ -90,7 +90,8 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   appointment_notes     the notes of an appointment (never in the ICS feed)
 #   calendar_feed   one's own personal ICS feed (secret, revocable link)
 #   autonomy        the projet pour l'autonomie (16-21) and the accompaniment after 18
-#   o2r_programme   the O2R programme (call, territories, agreement, teams); the service home
+#   o2r_programme   the O2R programme (call, territories, agreement, teams); the service home;
+#                   "change" creates and corrects the programmes of one's service
 #   outreach        O2R repérage: outreach actions and contacts, possibly anonymous
 #   beneficiary     O2R beneficiaries (Beneficiary.objects.visible_to: the counsellor's team,
 #                   the O2R lead's service), their eligibility, flags and exit; "change" writes
@@ -228,7 +229,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "person": frozenset({V, S}),
         "person_contact": frozenset({V}),
         "establishment": frozenset({V}),
-        "o2r_programme": frozenset({V}),
+        "o2r_programme": frozenset({V, C}),
         "outreach": frozenset({V}),
         "beneficiary": frozenset({V}),
         "accompaniment": frozenset({V}),
@@ -260,7 +261,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "break_glass": frozenset({U}),
         "establishment": frozenset({V}),
     },
-    Role.FUNDER: {},
+    Role.FUNDER: {
+        # the O2R report only: aggregates with small cells suppressed, nothing nominative
+        "o2r_report": frozenset({V}),
+    },
     Role.TECH_ADMIN: {
         "administration": frozenset({C}),
         "establishment": frozenset({V}),

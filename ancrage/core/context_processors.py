@@ -17,5 +17,6 @@ def ancrage(request):
             "agenda": bool(user) and can(user, "calendar_feed", "use"),
             "o2r": bool(user) and can(user, "o2r_programme", "view"),
             "o2r_report": bool(user) and can(user, "o2r_report", "view"),
+            "o2r_programme_change": bool(user) and can(user, "o2r_programme", "change"),
         },
     }

@@ -5,16 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models import (
     TYPED_FLAGS,
+    AccompanimentAction,
     Activity,
     Barrier,
     Beneficiary,
     Contact,
     Exit,
     FollowUp,
+    Objective,
     OutreachAction,
     PriorityPublic,
 )
-from ancrage.organisation.models import EfopTerritory
+from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -132,6 +134,29 @@ class ObjectiveForm(forms.Form):
     due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
 
 
+class ActionForm(forms.Form):
+    objective = forms.ModelChoiceField(label=_("Objectif"), queryset=Objective.objects.none())
+    text = forms.CharField(label=_("Action"), max_length=300)
+    actor = forms.ChoiceField(label=_("Qui agit"), choices=AccompanimentAction.Actor.choices)
+    due_date = forms.DateField(label=_("À faire pour le"), widget=DATE, required=False)
+
+    def __init__(self, *args, objectives=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if objectives is not None:
+            self.fields["objective"].queryset = objectives
+
+
+class ActionDoneForm(forms.Form):
+    on = forms.DateField(label=_("Faite le"), widget=DATE)
+
+
+class ObjectiveCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Issue"), choices=[("achieved", _("Atteint")), ("abandoned", _("Abandonné"))]
+    )
+    on = forms.DateField(label=_("Le"), widget=DATE)
+
+
 class PartnerReferralForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     partner = forms.CharField(label=_("Partenaire"), max_length=200)
@@ -234,3 +259,52 @@ class ReportPeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("La fin de la période doit suivre son début."))
         return data
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(label=_("Nom du programme"), max_length=200)
+    call = forms.CharField(label=_("Appel à manifestation d'intérêt"), max_length=300)
+    region = forms.CharField(label=_("Région"), max_length=100)
+    departements = forms.CharField(
+        label=_("Départements"), max_length=100, help_text=_("Codes séparés par des virgules.")
+    )
+    start_date = forms.DateField(label=_("Début"), widget=DATE)
+    end_date = forms.DateField(label=_("Fin"), widget=DATE, help_text=_("3 ans au plus."))
+    agreement_amount = forms.DecimalField(
+        label=_("Montant de la convention (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("150 000 € au moins."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Porteur (organisation seule)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+    consortium = forms.ModelChoiceField(
+        label=_("ou consortium"), queryset=Consortium.objects.none(), required=False
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services O2R (et leurs équipes)"),
+        queryset=Establishment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    efop_territories = forms.ModelMultipleChoiceField(
+        label=_("Territoires EFOP"),
+        queryset=EfopTerritory.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_publics = forms.MultipleChoiceField(
+        label=_("Publics cibles"),
+        choices=PriorityPublic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisations, consortia, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["consortium"].queryset = consortia
+        self.fields["services"].queryset = services
+        self.fields["efop_territories"].queryset = territories()

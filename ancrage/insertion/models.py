@@ -514,12 +514,23 @@ class Objective(models.Model):
     text = models.CharField(_("objectif"), max_length=300)
     due_date = models.DateField(_("échéance"), null=True, blank=True)
     achieved_on = models.DateField(_("atteint le"), null=True, blank=True)
+    abandoned_on = models.DateField(_("abandonné le"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(achieved_on__isnull=True) | Q(abandoned_on__isnull=True),
+                name="objective_achieved_or_abandoned",
+            ),
+        ]
 
     def __str__(self):
         return self.text
+
+    @property
+    def closed(self):
+        return self.achieved_on is not None or self.abandoned_on is not None
 
 
 class AccompanimentAction(models.Model):
@@ -529,11 +540,32 @@ class AccompanimentAction(models.Model):
     objective = models.ForeignKey(
         Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
+
+    class Actor(models.TextChoices):
+        BENEFICIARY = "beneficiary", _("La personne accompagnée")
+        COUNSELLOR = "counsellor", _("Le conseiller")
+        PARTNER = "partner", _("Un partenaire")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévue")
+        DONE = "done", _("Faite")
+
     date = models.DateField(_("date"))
     text = models.CharField(_("action"), max_length=300)
+    actor = models.CharField(_("qui agit"), max_length=20, choices=Actor, default=Actor.BENEFICIARY)
+    due_date = models.DateField(_("à faire pour le"), null=True, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.PLANNED)
+    done_on = models.DateField(_("faite le"), null=True, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="planned", done_on__isnull=True)
+                | Q(status="done", done_on__isnull=False),
+                name="action_done_has_date",
+            ),
+        ]
 
     def __str__(self):
         return self.text

@@ -18,6 +18,7 @@ from ancrage.insertion.models import (
     Beneficiary,
     Contact,
     FollowUp,
+    Objective,
     OutreachAction,
     PriorityPublic,
     Programme,
@@ -45,6 +46,30 @@ def user_service_ids(user) -> set[int]:
             ids.add(membership.unit.establishment_id)
         elif membership.establishment_id:
             ids.add(membership.establishment_id)
+    return ids
+
+
+def report_service_ids(user) -> set[int]:
+    """The O2R services the user's activity report covers: their own service (O2R roles), or,
+    for a funder attached to an organisation, every service of the programmes that organisation
+    carries alone or within a consortium (as lead or member)."""
+    ids = user_service_ids(user)
+    organisation_ids = [
+        m.organisation_id
+        for m in user.active_memberships
+        if m.organisation_id and role_can(m.role, "o2r_report", "view")
+    ]
+    if organisation_ids:
+        programmes = Programme.objects.filter(
+            Q(organisation_id__in=organisation_ids)
+            | Q(consortium__lead_id__in=organisation_ids)
+            | Q(consortium__members__in=organisation_ids)
+        )
+        ids |= set(
+            Programme.services.through.objects.filter(programme__in=programmes).values_list(
+                "establishment_id", flat=True
+            )
+        )
     return ids
 
 
@@ -212,7 +237,7 @@ def beneficiary_file(user, pk) -> dict:
         .select_related("referent", "extended_by")
         .prefetch_related(
             Prefetch("barriers", queryset=Barrier.objects.prefetch_related("updates")),
-            "objectives",
+            Prefetch("objectives", queryset=Objective.objects.prefetch_related("actions")),
             "referrals",
             "remunerations",
         )
@@ -270,3 +295,33 @@ def referral(user, pk) -> VillageReferral:
 
 def o2r_services():
     return Establishment.objects.filter(kind=Establishment.Kind.O2R_SERVICE).order_by("name")
+
+
+def programme_choices(user) -> dict:
+    """What the O2R lead may put in a programme: their service's organisation alone, or a
+    consortium it leads or belongs to, and the O2R services of those organisations."""
+    from ancrage.organisation.models import Consortium, Organisation
+
+    organisation_ids = Establishment.objects.filter(pk__in=user_service_ids(user)).values(
+        "organisation_id"
+    )
+    consortia = Consortium.objects.filter(
+        Q(lead_id__in=organisation_ids) | Q(members__in=organisation_ids)
+    ).distinct()
+    carriers = Organisation.objects.filter(
+        Q(pk__in=organisation_ids) | Q(consortia__in=consortia) | Q(led_consortia__in=consortia)
+    ).values("pk")
+    return {
+        "organisations": Organisation.objects.filter(pk__in=organisation_ids).order_by("name"),
+        "consortia": consortia.order_by("name"),
+        "services": Establishment.objects.filter(
+            kind=Establishment.Kind.O2R_SERVICE, organisation_id__in=carriers
+        ).order_by("name"),
+    }
+
+
+def programme(user, pk) -> Programme:
+    """A programme one of the user's O2R services runs (404 otherwise)."""
+    return get_object_or_404(
+        Programme.objects.filter(services__in=user_service_ids(user)).distinct(), pk=pk
+    )

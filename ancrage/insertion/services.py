@@ -18,6 +18,7 @@ from ancrage.insertion.models import (
     NO_CONTACT_MONTHS,
     TYPED_FLAGS,
     Accompaniment,
+    AccompanimentAction,
     Activity,
     Attendance,
     Barrier,
@@ -42,26 +43,10 @@ FOLLOW_UP_MONTHS = (3, 6)
 
 
 # Programme --------------------------------------------------------------------------------
-@transaction.atomic
-def create_programme(
-    *,
-    name,
-    call,
-    region,
-    departements,
-    start_date,
-    end_date,
-    agreement_amount,
-    organisation=None,
-    consortium=None,
-    services=(),
-    efop_territories=(),
-    target_publics=(),
-) -> Programme:
-    """An O2R programme: at least 150 000 € over 3 years at most, carried by one organisation
-    or a consortium (not both), whose services belong to its carrier(s)."""
+def _programme_errors(
+    *, start_date, end_date, amount, organisation, consortium, services, target_publics
+) -> dict:
     errors = {}
-    amount = Decimal(agreement_amount)
     if amount < MINIMUM_AGREEMENT_EUROS:
         errors["agreement_amount"] = _(
             "L'appel demande une convention d'au moins 150 000 € sur 3 ans."
@@ -91,22 +76,92 @@ def create_programme(
     unknown = set(target_publics) - set(PriorityPublic.values)
     if unknown:
         errors["target_publics"] = _("Public cible inconnu.")
-    if errors:
-        raise ValidationError(errors)
-    programme = Programme.objects.create(
+    return errors
+
+
+def _departements(departements):
+    if isinstance(departements, str):
+        return ",".join(d.strip() for d in departements.split(",") if d.strip())
+    return ",".join(departements)
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    name,
+    call,
+    region,
+    departements,
+    start_date,
+    end_date,
+    agreement_amount,
+    organisation=None,
+    consortium=None,
+    services=(),
+    efop_territories=(),
+    target_publics=(),
+) -> Programme:
+    """An O2R programme: at least 150 000 € over 3 years at most, carried by one organisation
+    or a consortium (not both), whose services belong to its carrier(s)."""
+    return update_programme(
+        Programme(),
         name=name,
         call=call,
         region=region,
-        departements=",".join(d.strip() for d in departements.split(",") if d.strip())
-        if isinstance(departements, str)
-        else ",".join(departements),
+        departements=departements,
         start_date=start_date,
         end_date=end_date,
-        agreement_amount=amount,
+        agreement_amount=agreement_amount,
         organisation=organisation,
         consortium=consortium,
-        target_publics=list(target_publics),
+        services=services,
+        efop_territories=efop_territories,
+        target_publics=target_publics,
     )
+
+
+@transaction.atomic
+def update_programme(
+    programme: Programme,
+    *,
+    name,
+    call,
+    region,
+    departements,
+    start_date,
+    end_date,
+    agreement_amount,
+    organisation=None,
+    consortium=None,
+    services=(),
+    efop_territories=(),
+    target_publics=(),
+) -> Programme:
+    """Create (an unsaved `programme`) or correct a programme, under the same rules."""
+    amount = Decimal(agreement_amount)
+    errors = _programme_errors(
+        start_date=start_date,
+        end_date=end_date,
+        amount=amount,
+        organisation=organisation,
+        consortium=consortium,
+        services=services,
+        target_publics=target_publics,
+    )
+    if (
+        name
+        and Programme.objects.filter(name__iexact=name.strip()).exclude(pk=programme.pk).exists()
+    ):
+        errors["name"] = _("Un programme porte déjà ce nom.")
+    if errors:
+        raise ValidationError(errors)
+    programme.name, programme.call, programme.region = name.strip(), call, region
+    programme.departements = _departements(departements)
+    programme.start_date, programme.end_date = start_date, end_date
+    programme.agreement_amount = amount
+    programme.organisation, programme.consortium = organisation, consortium
+    programme.target_publics = list(target_publics)
+    programme.save()
     programme.services.set(services)
     programme.efop_territories.set(efop_territories)
     return programme
@@ -454,6 +509,75 @@ def add_objective(accompaniment, *, text, due_date=None) -> Objective:
     return Objective.objects.create(
         accompaniment=accompaniment, text=text.strip(), due_date=due_date
     )
+
+
+@transaction.atomic
+def add_action(
+    accompaniment, *, objective, text, actor, due_date=None, on=None
+) -> AccompanimentAction:
+    """An action towards one of the accompaniment's objectives still open: who acts, by when."""
+    on = on or timezone.localdate()
+    errors = {}
+    if accompaniment.end_date:
+        raise ValidationError(_("L'accompagnement est terminé."))
+    if objective is None or objective.accompaniment_id != accompaniment.pk:
+        errors["objective"] = _("Choisissez un objectif de cet accompagnement.")
+    elif objective.closed:
+        errors["objective"] = _("Cet objectif est déjà atteint ou abandonné.")
+    if not (text or "").strip():
+        errors["text"] = _("Décrivez l'action.")
+    if actor not in AccompanimentAction.Actor.values:
+        errors["actor"] = _("Indiquez qui agit.")
+    if due_date and due_date < accompaniment.start_date:
+        errors["due_date"] = _("L'échéance précède l'accompagnement.")
+    if errors:
+        raise ValidationError(errors)
+    return AccompanimentAction.objects.create(
+        accompaniment=accompaniment,
+        objective=objective,
+        date=on,
+        text=text.strip(),
+        actor=actor,
+        due_date=due_date,
+    )
+
+
+@transaction.atomic
+def complete_action(action: AccompanimentAction, *, on) -> AccompanimentAction:
+    """Mark an action done, on a day between its recording and today."""
+    action = AccompanimentAction.objects.select_for_update().get(pk=action.pk)
+    if action.status == AccompanimentAction.Status.DONE:
+        raise ValidationError(_("Cette action est déjà faite."))
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("La date ne peut être dans le futur.")})
+    if on < action.date:
+        raise ValidationError({"on": _("L'action ne peut être faite avant d'être prévue.")})
+    action.status, action.done_on = AccompanimentAction.Status.DONE, on
+    action.save(update_fields=["status", "done_on"])
+    return action
+
+
+OBJECTIVE_OUTCOMES = ("achieved", "abandoned")
+
+
+@transaction.atomic
+def close_objective(objective: Objective, *, outcome, on) -> Objective:
+    """An objective is achieved or abandoned, once, on a day within the accompaniment."""
+    objective = (
+        Objective.objects.select_for_update().select_related("accompaniment").get(pk=objective.pk)
+    )
+    if objective.closed:
+        raise ValidationError(_("Cet objectif est déjà atteint ou abandonné."))
+    if outcome not in OBJECTIVE_OUTCOMES:
+        raise ValidationError({"outcome": _("Choisissez : atteint ou abandonné.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("La date ne peut être dans le futur.")})
+    if on < objective.accompaniment.start_date:
+        raise ValidationError({"on": _("La date précède l'accompagnement.")})
+    field = "achieved_on" if outcome == "achieved" else "abandoned_on"
+    setattr(objective, field, on)
+    objective.save(update_fields=[field])
+    return objective
 
 
 @transaction.atomic

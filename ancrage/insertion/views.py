@@ -21,6 +21,8 @@ from ancrage.insertion import queries, report, services
 from ancrage.insertion.forms import (
     AcceptReferralForm,
     AccompanimentForm,
+    ActionDoneForm,
+    ActionForm,
     ActivityForm,
     BarrierForm,
     BeneficiaryFilterForm,
@@ -30,14 +32,23 @@ from ancrage.insertion.forms import (
     ExitForm,
     ExtendForm,
     FollowUpForm,
+    ObjectiveCloseForm,
     ObjectiveForm,
     OutreachActionForm,
     PartnerReferralForm,
+    ProgrammeForm,
     RemunerationForm,
     ReportPeriodForm,
     VillageReferralForm,
 )
-from ancrage.insertion.models import Accompaniment, Beneficiary, FollowUp, PriorityPublic
+from ancrage.insertion.models import (
+    Accompaniment,
+    AccompanimentAction,
+    Beneficiary,
+    FollowUp,
+    Objective,
+    PriorityPublic,
+)
 from ancrage.people.queries import visible_person
 
 
@@ -60,6 +71,52 @@ def _form_page(request, template, form, context, success_url=None):
 @requires("o2r_programme", "view")
 def home(request):
     return render(request, "insertion/home.html", queries.home(request.user))
+
+
+def _programme_page(request, programme=None):
+    initial = {}
+    if programme is not None:
+        initial = {
+            "name": programme.name,
+            "call": programme.call,
+            "region": programme.region,
+            "departements": programme.departements,
+            "start_date": programme.start_date,
+            "end_date": programme.end_date,
+            "agreement_amount": programme.agreement_amount,
+            "organisation": programme.organisation_id,
+            "consortium": programme.consortium_id,
+            "services": list(programme.services.values_list("pk", flat=True)),
+            "efop_territories": list(programme.efop_territories.values_list("pk", flat=True)),
+            "target_publics": programme.target_publics,
+        }
+    form = ProgrammeForm(
+        request.POST or None, initial=initial, **queries.programme_choices(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if programme is None:
+                services.create_programme(**form.cleaned_data)
+            else:
+                services.update_programme(programme, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Le programme est enregistré."))
+            return redirect("insertion:home")
+    return _form_page(request, "insertion/programme_form.html", form, {"programme": programme})
+
+
+@requires("o2r_programme", "change")
+@require_http_methods(["GET", "POST"])
+def programme_add(request):
+    return _programme_page(request)
+
+
+@requires("o2r_programme", "change")
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk):
+    return _programme_page(request, queries.programme(request.user, pk))
 
 
 @requires("outreach", "view")
@@ -166,6 +223,14 @@ def beneficiaries(request):
     )
 
 
+def _open_objectives(beneficiary_pk):
+    return Objective.objects.filter(
+        accompaniment__beneficiary_id=beneficiary_pk,
+        achieved_on__isnull=True,
+        abandoned_on__isnull=True,
+    )
+
+
 def _file(request, pk, bound=None, status=200):
     context = queries.beneficiary_file(request.user, pk)
     forms = {}
@@ -176,6 +241,9 @@ def _file(request, pk, bound=None, status=200):
             "extend": ExtendForm(prefix="extend"),
             "barrier": BarrierForm(prefix="barrier", initial={"on": today}),
             "objective": ObjectiveForm(prefix="objective"),
+            "action": ActionForm(prefix="action", objectives=_open_objectives(pk)),
+            "action_done": ActionDoneForm(prefix="done", initial={"on": today}),
+            "objective_close": ObjectiveCloseForm(prefix="close", initial={"on": today}),
             "partner": PartnerReferralForm(prefix="partner", initial={"date": today}),
             "remuneration": RemunerationForm(prefix="remuneration"),
             "exit": ExitForm(prefix="exit", initial={"date": today}),
@@ -307,6 +375,65 @@ def objective(request, pk):
         lambda a, d: services.add_objective(a, **d),
         _("L'objectif est ajouté."),
     )
+
+
+@requires("accompaniment", "change")
+@require_POST
+def action(request, pk):
+    return _write(
+        request,
+        pk,
+        "action",
+        lambda data, prefix: ActionForm(data, prefix=prefix, objectives=_open_objectives(pk)),
+        lambda a, d: services.add_action(a, **d),
+        _("L'action est ajoutée."),
+    )
+
+
+@requires("accompaniment", "change")
+@require_POST
+def action_done(request, pk):
+    record = get_object_or_404(
+        AccompanimentAction.objects.filter(
+            accompaniment__beneficiary__in=Beneficiary.objects.visible_to(request.user)
+        ).select_related("accompaniment"),
+        pk=pk,
+    )
+    beneficiary_pk = record.accompaniment.beneficiary_id
+    form = ActionDoneForm(request.POST, prefix="done")
+    if form.is_valid():
+        try:
+            services.complete_action(record, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("L'action est marquée faite."))
+            return redirect("insertion:beneficiary", pk=beneficiary_pk)
+    form.record_pk = record.pk
+    return _file(request, beneficiary_pk, bound={"action_done": form}, status=422)
+
+
+@requires("accompaniment", "change")
+@require_POST
+def objective_close(request, pk):
+    record = get_object_or_404(
+        Objective.objects.filter(
+            accompaniment__beneficiary__in=Beneficiary.objects.visible_to(request.user)
+        ).select_related("accompaniment"),
+        pk=pk,
+    )
+    beneficiary_pk = record.accompaniment.beneficiary_id
+    form = ObjectiveCloseForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            services.close_objective(record, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("L'objectif est clos."))
+            return redirect("insertion:beneficiary", pk=beneficiary_pk)
+    form.record_pk = record.pk
+    return _file(request, beneficiary_pk, bound={"objective_close": form}, status=422)
 
 
 @requires("accompaniment", "change")
@@ -495,7 +622,7 @@ def _report(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     else:
         start, end = form.initial["start"], form.initial["end"]
-    services_ids = sorted(queries.user_service_ids(request.user))
+    services_ids = sorted(queries.report_service_ids(request.user))
     return form, report.build(services_ids, start, end).suppressed()
 
 

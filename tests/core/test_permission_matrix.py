@@ -16,7 +16,7 @@ from ancrage.core.models import BreakGlass
 from tests.care.factories_daily import daily_records
 from tests.care.factories_ppe import add_care_records
 from tests.conftest import add_case_files, add_incidents, build_world, login
-from tests.insertion.factories import build_o2r
+from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
 
 ROLES = list(Role)
 
@@ -43,6 +43,8 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
         add_care_records(world)
         daily_records(world)
         build_o2r(world)
+        add_o2r_plans(world)
+        add_other_programme(world)
         world.media_root = media
         yield world
         transaction.set_rollback(True)
@@ -234,9 +236,12 @@ O2R_RECORD = {
             "insertion:partner_referral",
             "insertion:remuneration",
             "insertion:exit",
+            "insertion:action",
         ],
         ("beneficiary", "other_beneficiary"),
     ),
+    "insertion:action_done": ("planned", "other_planned"),
+    "insertion:objective_close": ("objective", "other_objective"),
     "insertion:contact_convert": ("contact", "other_contact"),
     "insertion:follow_up": ("follow_up", "other_follow_up"),
     "insertion:referral_accept": ("referral", "other_referral"),
@@ -251,6 +256,9 @@ O2R_POST = {
     "insertion:exit",
     "insertion:follow_up",
     "insertion:referral_accept",
+    "insertion:action",
+    "insertion:action_done",
+    "insertion:objective_close",
 }
 # Views that only accept POST are exercised with POST (with an empty form).
 POST_ONLY = {
@@ -345,6 +353,9 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
             record_in_scope = scope == "in_scope" and role in O2R_ROLES
             mine, other = O2R_RECORD[name]
             kwargs[key] = getattr(world, mine if record_in_scope else other).pk
+        elif key == "pk" and name == "insertion:programme_edit":
+            record_in_scope = scope == "in_scope" and role in O2R_ROLES
+            kwargs[key] = (world.programme if record_in_scope else world.other_programme).pk
         elif key == "pk" and name.startswith(("placements:", "safeguarding:", "care:")):
             attr, record_in_scope = village_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk

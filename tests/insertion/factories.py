@@ -156,3 +156,44 @@ def build_o2r(world):
     )
     assert Beneficiary.objects.count() == 4
     return world
+
+
+def add_o2r_plans(world):
+    """An accompaniment on each side of the consortium, with an objective and a planned action:
+    `world.planned` (the world's team) and `world.other_planned` (the partner's)."""
+    pairs = (
+        (world.o2r_team, world.users[Role.O2R_COUNSELLOR], ""),
+        (world.partner_team, world.partner_counsellor, "other_"),
+    )
+    start = timezone.localdate() - datetime.timedelta(days=20)
+    for team, user, prefix in pairs:
+        beneficiary = new_beneficiary(team, user, consent_on=start)
+        services.check_eligibility(beneficiary, by=user, checked_on=start, registered=False)
+        accompaniment = services.open_accompaniment(
+            beneficiary, by=user, start_date=start, referent=user
+        )
+        objective = services.add_objective(accompaniment, text="Passer le permis B")
+        action = services.add_action(
+            accompaniment,
+            objective=objective,
+            text="S'inscrire à l'auto-école sociale",
+            actor="beneficiary",
+            due_date=start + datetime.timedelta(days=30),
+            on=start,
+        )
+        setattr(world, f"{prefix}planned_beneficiary", beneficiary)
+        setattr(world, f"{prefix}objective", objective)
+        setattr(world, f"{prefix}planned", action)
+    return world
+
+
+def add_other_programme(world):
+    """A programme the partner carries alone, on its own service: `world.other_programme`,
+    none of the world's O2R service's business."""
+    world.other_programme = services.create_programme(
+        **programme_kwargs(name="O2R Insertion Solidaire 2026-2029"),
+        organisation=world.partner_team.establishment.organisation,
+        services=[world.partner_team.establishment],
+        efop_territories=[world.territory],
+    )
+    return world

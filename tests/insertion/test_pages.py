@@ -87,17 +87,22 @@ def test_beneficiary_file_reads_a_fixed_number_of_queries(
     services.check_eligibility(b, by=me, checked_on=TODAY(), registered=False, flags=["qpv"])
     accompaniment = services.open_accompaniment(b, by=me, start_date=TODAY(), referent=me)
     url = reverse("insertion:beneficiary", args=[b.pk])
-    # no barrier yet: their history is not read
-    with django_assert_num_queries(16):
+    # no barrier yet: their history is not read (one query lists the open objectives for the
+    # "add an action" form)
+    with django_assert_num_queries(17):
         page = client.get(url)
     for kind in ("mobility", "housing", "digital"):
         services.record_barrier(accompaniment, by=me, kind=kind, situation="À voir")
-    services.add_objective(accompaniment, text="Passer le code")
+    objective = services.add_objective(accompaniment, text="Passer le code")
+    for text in ("Réviser le code", "S'inscrire à l'examen"):
+        services.add_action(accompaniment, objective=objective, text=text, actor="beneficiary")
     services.refer_to_partner(accompaniment, date=TODAY(), partner="CCAS", purpose="Droits")
-    with django_assert_num_queries(17):
+    # barrier updates and the objectives' actions are one prefetch query each
+    with django_assert_num_queries(19):
         page = client.get(url)
     content = page.content.decode()
     assert "QPV" in content and "Mobilité" in content and "CCAS" in content
+    assert "Réviser le code" in content
 
 
 def test_the_beneficiary_list_filters_by_team_status_flag_and_territory(client, o2r, counsellor):

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from ancrage.core.admin_site import AdministrationAdmin
+from ancrage.insertion.models import Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(AdministrationAdmin):
+    """Read-only for the technical administrator: the O2R lead creates and corrects programmes
+    in the product, where the call's rules (amount, period, carrier, services) are checked."""
+
+    list_display = ["name", "region", "start_date", "end_date", "agreement_amount"]
+    list_filter = ["region"]
+    search_fields = ["name", "call"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -24,6 +24,7 @@ urlpatterns += [
     path("personnes/<str:reference>/ppe/actions/etat/", ppe.action_status, name="action_status"),
     path("personnes/<str:reference>/ppe/valider/", ppe.ppe_validate, name="ppe_validate"),
     path("personnes/<str:reference>/ppe/revision/", ppe.review_add, name="review_add"),
+    path("personnes/<str:reference>/ppe/revision/prevoir/", ppe.review_plan, name="review_plan"),
 ]
 
 urlpatterns += [

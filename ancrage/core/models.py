@@ -69,6 +69,7 @@ class AccessEvent(models.Model):
         "care.ppe_edit": _("Modification du PPE"),
         "care.objective_add": _("Ajout d'un objectif au PPE"),
         "care.review_add": _("Saisie d'une révision du PPE"),
+        "care.review_plan": _("Planification d'une révision du PPE"),
         "care.report_create": _("Rédaction d'un rapport de situation"),
         "care.report": _("Rapport de situation"),
         "care.report_pdf": _("Téléchargement du rapport de situation (PDF)"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
-from ancrage.care.models import PPE, SituationReport
+from ancrage.care.models import PPE, PlannedReview, SituationReport
 from ancrage.care.services.deadlines import (
     ChildFacts,
     Deadline,
@@ -81,7 +81,7 @@ def _heads_of_service(establishment_ids, today):
 
 
 def collect(stays, today: date | None = None) -> list[Row]:
-    """The deadlines of the children of these current stays: seven queries in all."""
+    """The deadlines of the children of these current stays: eight queries in all."""
     today = today or timezone.localdate()
     stays = list(stays.select_related("child", "unit"))
     children = [s.child_id for s in stays]
@@ -118,6 +118,11 @@ def collect(stays, today: date | None = None) -> list[Row]:
     notices = defaultdict(list)
     for n in JudgeNotification.objects.filter(child_id__in=children):
         notices[n.child_id].append((n.pk, n.due_date, n.sent_on, n.get_kind_display()))
+    planned = defaultdict(list)
+    for child_id, pk, planned_date, held_on in PlannedReview.objects.filter(
+        ppe__child_id__in=children
+    ).values_list("ppe__child_id", "pk", "planned_date", "review__held_on"):
+        planned[child_id].append((pk, planned_date, held_on))
     # A child who moved house keeps the date they arrived in the village.
     arrivals = {
         (row["child_id"], row["unit__establishment_id"]): row["arrival"]
@@ -138,6 +143,7 @@ def collect(stays, today: date | None = None) -> list[Row]:
             reports_sent_on=reports[stay.child_id],
             autonomy_interview_on=ppe.autonomy_on if ppe else None,
             judge_notices=notices[stay.child_id],
+            planned_reviews=planned[stay.child_id],
         )
         responsible = (ppe.referent if ppe and ppe.referent_id else None) or heads.get(
             stay.unit.establishment_id

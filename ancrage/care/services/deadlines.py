@@ -10,7 +10,9 @@ Rules (see docs/decisions.md, 2026-11-23):
   child who arrives aged 17 or more;
 - judge notifications created by the sibling rule: their own due date;
 - the review date and the end date of the measure in force (done once it is renewed);
-- support to 21: a young adult's support ends on their 21st birthday.
+- support to 21: a young adult's support ends on their 21st birthday;
+- planned PPE reviews (planned ahead, or from the next review date of the last review): due on
+  their planned date, done when held.
 A 29 February birthday falls on 28 February in non-leap years (relativedelta's choice, kept:
 a deadline is never later than the legal one).
 """
@@ -39,6 +41,7 @@ class Kind:
     MEASURE_REVIEW = "measure_review"
     MEASURE_END = "measure_end"
     YOUNG_ADULT_END = "young_adult_end"
+    PPE_REVIEW = "ppe_review"
 
     LABELS = {
         PPE: _("PPE à établir (3 mois après le début de la mesure)"),
@@ -48,6 +51,7 @@ class Kind:
         MEASURE_REVIEW: _("Révision de la mesure"),
         MEASURE_END: _("Fin de la mesure"),
         YOUNG_ADULT_END: _("Fin de l'accompagnement jeune majeur (21 ans)"),
+        PPE_REVIEW: _("Révision du PPE prévue"),
     }
     CHOICES = list(LABELS.items())
 
@@ -85,6 +89,8 @@ class ChildFacts:
     reports_sent_on: list[date] = field(default_factory=list)
     autonomy_interview_on: date | None = None
     judge_notices: list[tuple[int, date, date | None, str]] = field(default_factory=list)
+    # (pk, planned date, held on or None) of the planned PPE reviews
+    planned_reviews: list[tuple[int, date, date | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -208,6 +214,13 @@ def judge_deadlines(facts: ChildFacts) -> list[Deadline]:
     ]
 
 
+def planned_review_deadlines(facts: ChildFacts) -> list[Deadline]:
+    return [
+        Deadline(facts.child_id, Kind.PPE_REVIEW, due, held_on, record_id=pk)
+        for pk, due, held_on in facts.planned_reviews
+    ]
+
+
 def deadlines_for(facts: ChildFacts, today: date) -> list[Deadline]:
     """Every legal deadline of one child."""
     result = [ppe_deadline(facts), *report_deadlines(facts, today)]
@@ -216,6 +229,7 @@ def deadlines_for(facts: ChildFacts, today: date) -> list[Deadline]:
             result.append(optional)
     result += measure_deadlines(facts)
     result += judge_deadlines(facts)
+    result += planned_review_deadlines(facts)
     return result
 
 

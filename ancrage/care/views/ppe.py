@@ -7,8 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.care.forms.ppe import ActionStatusForm, DraftForm, ObjectiveForm, ReviewForm
-from ancrage.care.models import Action, SituationReport
+from ancrage.care.forms.ppe import (
+    ActionStatusForm,
+    DraftForm,
+    ObjectiveForm,
+    PlannedReviewForm,
+    ReviewForm,
+)
+from ancrage.care.models import Action, PlannedReview, SituationReport
 from ancrage.care.queries import ppe as queries
 from ancrage.care.services import ppe as services
 from ancrage.core.access import requires
@@ -124,7 +130,17 @@ def ppe_validate(request, reference):
 def review_add(request, reference):
     person = visible_person(request.user, reference, audit_as="care.review_add")
     reports = SituationReport.objects.filter(child=person).order_by("-created_at")
-    form = ReviewForm(request.POST or None, reports=reports)
+    planned = PlannedReview.objects.open().filter(ppe__child=person).order_by("planned_date")
+    initial = {}
+    chosen = request.GET.get("prevue", "")
+    if chosen.isdigit():
+        held = get_object_or_404(planned, pk=int(chosen))
+        initial = {
+            "planned": held.pk,
+            "planned_date": held.planned_date,
+            "participants": held.participants,
+        }
+    form = ReviewForm(request.POST or None, reports=reports, planned=planned, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_review(person, request.user, **form.cleaned_data)
@@ -138,6 +154,31 @@ def review_add(request, reference):
     return render(
         request,
         "care/review_form.html",
+        {"person": person, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@requires("ppe", "change")
+@require_http_methods(["GET", "POST"])
+def review_plan(request, reference):
+    person = visible_person(request.user, reference, audit_as="care.review_plan")
+    form = PlannedReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            planned = services.plan_review(person, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("La révision du PPE est prévue le %(d)s.")
+                % {"d": f"{planned.planned_date:%d/%m/%Y}"},
+            )
+            return redirect("care:ppe", reference=person.reference)
+    return render(
+        request,
+        "care/review_plan_form.html",
         {"person": person, "form": form},
         status=422 if form.errors else 200,
     )

@@ -74,6 +74,28 @@ class ObjectiveForm(forms.Form):
         }
 
 
+class ObjectiveEditForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["domain", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        # The service checks the objective (and that its version is the draft).
+        pass
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["description", "actor", "due_date", "status"]
+        widgets = {"due_date": DATE}
+
+    def _post_clean(self):
+        # The service checks the action (and that its version is the draft).
+        pass
+
+
 class ActionStatusForm(forms.Form):
     action = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("État"), choices=Action.Status.choices)

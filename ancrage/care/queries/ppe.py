@@ -73,6 +73,8 @@ def ppe_page(user, person, number=None):
         "reviews": reviews,
         "planned_reviews": planned,
         "can_change": editor,
+        # the objectives and actions of the draft are edited and deleted on the page
+        "edits_draft": editor and shown is not None and shown == draft,
         # progress is set on the version in force or the draft, never on history
         "can_update": can(user, "ppe", "update")
         and shown is not None

@@ -115,7 +115,8 @@ def add_objective(child, by, *, domain, title, description="", action=None) -> O
 
 @transaction.atomic
 def add_action(objective: Objective, *, description, actor, due_date=None, status=None) -> Action:
-    ensure_editable(objective.version)
+    """Add an action to an objective of the draft."""
+    _ensure_draft(objective.version)
     action = Action(
         objective=objective,
         description=description,
@@ -126,6 +127,46 @@ def add_action(objective: Objective, *, description, actor, due_date=None, statu
     action.full_clean()
     action.save()
     return action
+
+
+def _ensure_draft(version: PPEVersion) -> None:
+    """Lock the version and refuse if it was validated meanwhile."""
+    ensure_editable(PPEVersion.objects.select_for_update().get(pk=version.pk))
+
+
+@transaction.atomic
+def update_objective(objective: Objective, *, domain, title, description="") -> Objective:
+    """Edit an objective of the draft; a validated version's objectives never change."""
+    _ensure_draft(objective.version)
+    objective.domain, objective.title, objective.description = domain, title, description
+    objective.full_clean()
+    objective.save(update_fields=["domain", "title", "description"])
+    return objective
+
+
+@transaction.atomic
+def delete_objective(objective: Objective) -> None:
+    """Delete an objective of the draft with its actions."""
+    _ensure_draft(objective.version)
+    objective.delete()
+
+
+@transaction.atomic
+def update_action(action: Action, *, description, actor, due_date=None, status) -> Action:
+    """Edit an action of the draft (its progress alone moves on the version in force:
+    `set_action_status`)."""
+    _ensure_draft(action.objective.version)
+    action.description, action.actor, action.due_date = description, actor, due_date
+    action.status = status
+    action.full_clean()
+    action.save(update_fields=["description", "actor", "due_date", "status"])
+    return action
+
+
+@transaction.atomic
+def delete_action(action: Action) -> None:
+    _ensure_draft(action.objective.version)
+    action.delete()
 
 
 @transaction.atomic

@@ -24,6 +24,32 @@ urlpatterns += [
     path("personnes/<str:reference>/ppe/actions/etat/", ppe.action_status, name="action_status"),
     path("personnes/<str:reference>/ppe/valider/", ppe.ppe_validate, name="ppe_validate"),
     path("personnes/<str:reference>/ppe/revision/", ppe.review_add, name="review_add"),
+    path("personnes/<str:reference>/ppe/revision/prevoir/", ppe.review_plan, name="review_plan"),
+    path(
+        "personnes/<str:reference>/ppe/objectifs/<int:pk>/modifier/",
+        ppe.objective_edit,
+        name="objective_edit",
+    ),
+    path(
+        "personnes/<str:reference>/ppe/objectifs/<int:pk>/supprimer/",
+        ppe.objective_delete,
+        name="objective_delete",
+    ),
+    path(
+        "personnes/<str:reference>/ppe/objectifs/<int:pk>/actions/ajouter/",
+        ppe.action_add,
+        name="action_add",
+    ),
+    path(
+        "personnes/<str:reference>/ppe/actions/<int:pk>/modifier/",
+        ppe.action_edit,
+        name="action_edit",
+    ),
+    path(
+        "personnes/<str:reference>/ppe/actions/<int:pk>/supprimer/",
+        ppe.action_delete,
+        name="action_delete",
+    ),
 ]
 
 urlpatterns += [

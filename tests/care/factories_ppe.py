@@ -53,8 +53,19 @@ def care_records(world):
 
 
 def add_care_records(world):
-    """A rapport de situation for Léa and one for the outsider."""
+    """A rapport de situation for Léa and one for the outsider, and a PPE draft for each with
+    one objective and one action."""
     head = world.users[Role.HEAD_OF_SERVICE]
     world.report = SituationReportFactory(child=world.child, written_by=head)
     world.other_report = SituationReportFactory(child=world.outsider, written_by=head)
+    for child, suffix in ((world.child, ""), (world.outsider, "other_")):
+        objective = ppe_services.add_objective(
+            child,
+            head,
+            domain="health",
+            title="Suivi orthophonique",
+            action={"description": "Prendre rendez-vous", "actor": "house_staff"},
+        )
+        setattr(world, f"{suffix}objective", objective)
+        setattr(world, f"{suffix}ppe_action", objective.actions.get())
     return world

@@ -188,9 +188,45 @@ def test_measure_end_is_a_deadline_until_the_measure_is_renewed(today, status):
     assert end.due == date(2027, 6, 30)
     assert end.status(today) == status
     renewed = MeasureFacts(
-        pk=1, start_date=date(2025, 7, 1), end_date=date(2027, 6, 30), renewed=True
+        pk=1,
+        start_date=date(2025, 7, 1),
+        end_date=date(2027, 6, 30),
+        renewed=True,
+        renewed_on=date(2027, 7, 1),
     )
-    assert not only(Kind.MEASURE_END, deadlines_for(facts(measures=[renewed]), today))
+    (end,) = only(Kind.MEASURE_END, deadlines_for(facts(measures=[renewed]), today))
+    assert end.status(today) == Status.DONE and end.done_on == date(2027, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("today", "exits", "status"),
+    [
+        (date(2027, 7, 1), [], Status.OVERDUE),
+        (date(2027, 7, 1), [date(2027, 6, 30)], Status.DONE),
+        (date(2027, 7, 1), [date(2026, 3, 2)], Status.DONE),
+        (date(2027, 7, 1), [date(2025, 6, 30)], Status.OVERDUE),
+    ],
+    ids=["no-exit", "exit-on-the-end-day", "exit-while-it-ran", "exit-before-it-started"],
+)
+def test_measure_end_is_done_when_the_child_left_while_it_ran(today, exits, status):
+    measure = MeasureFacts(pk=1, start_date=date(2025, 7, 1), end_date=date(2027, 6, 30))
+    (end,) = only(Kind.MEASURE_END, deadlines_for(facts(measures=[measure], exits=exits), today))
+    assert end.status(today) == status
+    if status == Status.DONE:
+        assert end.done_on == exits[0]
+
+
+def test_a_renewed_measure_review_date_is_dropped_but_its_end_stays_done():
+    renewed = MeasureFacts(
+        pk=1,
+        start_date=date(2025, 7, 1),
+        review_date=date(2026, 7, 1),
+        end_date=date(2027, 6, 30),
+        renewed_on=date(2027, 7, 1),
+    )
+    deadlines = deadlines_for(facts(measures=[renewed]), date(2027, 8, 1))
+    assert not only(Kind.MEASURE_REVIEW, deadlines)
+    assert only(Kind.MEASURE_END, deadlines)[0].status(date(2027, 8, 1)) == Status.DONE
 
 
 def test_measure_review_date_is_a_deadline():

@@ -9,8 +9,9 @@ from ancrage.core.access import Role
 from ancrage.core.models import AccessEvent
 from ancrage.people.models import FamilyLink, Person
 from ancrage.people.services import link_relatives
+from tests.care.factories_ppe import add_care_records
 from tests.conftest import login
-from tests.core.test_permission_matrix import POST_ONLY, URLS, url_for
+from tests.core.test_permission_matrix import PERSON_RECORD, POST_ONLY, URLS, url_for
 
 # Views that show a person's data, found from the URL table: any view taking a person
 # reference. The search is checked on its own below.
@@ -29,6 +30,8 @@ def test_the_person_views_are_found():
 def test_every_person_view_writes_an_access_event(client, world, name):
     user = world.users[Role.ESTABLISHMENT_DIRECTOR]
     login(client, user)
+    if name in PERSON_RECORD:  # the PPE draft's objective and action
+        add_care_records(world)
     pattern = next(p for n, p, _c in URLS if n == name)
     url, *_ = url_for(name, pattern, world, "child")
     assert client.get(url).status_code == 200

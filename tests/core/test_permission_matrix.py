@@ -176,6 +176,19 @@ PERSON_RECORD = {
     "care:entry_annotate": ("journal_entry", "other_journal_entry"),
     "care:appointment_edit": ("appointment", "other_appointment"),
     "care:appointment_cancel": ("appointment", "other_appointment"),
+    # the objectives and actions of the PPE drafts (Léa's, the outsider's)
+    **dict.fromkeys(
+        ["care:objective_edit", "care:objective_delete", "care:action_add"],
+        ("objective", "other_objective"),
+    ),
+    **dict.fromkeys(["care:action_edit", "care:action_delete"], ("ppe_action", "other_ppe_action")),
+}
+# URLs naming both a child and a record of their file: the child is the record's.
+RECORD_CHILD = {
+    "objective": "child",
+    "ppe_action": "child",
+    "other_objective": "outsider",
+    "other_ppe_action": "outsider",
 }
 # A house's journal and calendar: Léa's house for its staff and for the village team; never a
 # whole house for the national director (a child's records, under a break-the-glass, only).
@@ -266,6 +279,8 @@ POST_ONLY = {
     "care:action_status",
     "care:ppe_validate",
     "care:report_sent",
+    "care:objective_delete",
+    "care:action_delete",
     "placements:judge_informed",
     "placements:admission_accept",
     "placements:admission_decline",
@@ -284,6 +299,9 @@ ALLOWED_STATUS = {
     "care:action_status": 302,
     "care:ppe_validate": 302,
     "care:report_sent": 422,
+    # deleting an objective or an action of the draft: back to the PPE page
+    "care:objective_delete": 302,
+    "care:action_delete": 302,
     "placements:judge_informed": 302,
     "placements:admission_accept": 422,
     "placements:admission_decline": 422,
@@ -341,6 +359,8 @@ def url_for(name, pattern, world, person_attr, role=Role.HEAD_OF_SERVICE, scope=
         elif key == "pk" and name in PERSON_RECORD:
             attr, record_in_scope = person_record(name, role, scope)
             kwargs[key] = getattr(world, attr).pk
+            if attr in RECORD_CHILD:
+                kwargs["reference"] = getattr(world, RECORD_CHILD[attr]).reference
         elif key == "pk" and name in INCIDENT_URLS | INCIDENT_PAGES:
             record_in_scope = scope == "in_scope" and role in SEES_INCIDENT
             kwargs[key] = (world.incident if record_in_scope else world.other_incident).pk

@@ -116,7 +116,8 @@ PAGES = {
     "search": (lambda w: "/personnes/?q=martin", 10),
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
     # + the safeguarding block: five indicator queries and the missing confirmations
-    "home": (lambda w: "/", 26),
+    # 27: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
+    "home": (lambda w: "/", 27),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
     "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),

@@ -4,7 +4,7 @@ progress, a review."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.care.models import Action, Objective, PPEVersion, Review
+from ancrage.care.models import Action, Objective, PlannedReview, PPEVersion, Review
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -74,15 +74,57 @@ class ObjectiveForm(forms.Form):
         }
 
 
+class ObjectiveEditForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["domain", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        # The service checks the objective (and that its version is the draft).
+        pass
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["description", "actor", "due_date", "status"]
+        widgets = {"due_date": DATE}
+
+    def _post_clean(self):
+        # The service checks the action (and that its version is the draft).
+        pass
+
+
 class ActionStatusForm(forms.Form):
     action = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("État"), choices=Action.Status.choices)
 
 
+class PlannedReviewForm(forms.ModelForm):
+    class Meta:
+        model = PlannedReview
+        fields = ["planned_date", "participants"]
+        widgets = {"planned_date": DATE, "participants": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"participants": _("L'enfant, ses parents, l'ASE, la maison…")}
+
+    def _post_clean(self):
+        # The service checks the planned review (with the child's PPE).
+        pass
+
+
 class ReviewForm(forms.ModelForm):
+    planned = forms.ModelChoiceField(
+        label=_("Révision prévue tenue"),
+        queryset=PlannedReview.objects.none(),
+        required=False,
+        help_text=_("La révision prévue que celle-ci clôt."),
+    )
+
     class Meta:
         model = Review
         fields = [
+            "planned",
             "kind",
             "planned_date",
             "held_on",
@@ -108,10 +150,14 @@ class ReviewForm(forms.ModelForm):
             "kind": _("L'entretien d'autonomie a lieu au plus tard à 17 ans."),
         }
 
-    def __init__(self, *args, reports, **kwargs):
+    def __init__(self, *args, reports, planned=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report"].queryset = reports
         self.fields["report"].required = False
+        self.fields["planned"].queryset = (
+            planned if planned is not None else PlannedReview.objects.none()
+        )
+        self.fields["planned"].label_from_instance = lambda p: f"{p.planned_date:%d/%m/%Y}"
 
     def _post_clean(self):
         # The service checks the review as a whole (with the version it produces).

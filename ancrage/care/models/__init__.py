@@ -3,5 +3,12 @@ Django finds them (PPE, reviews and reports; journal; appointments; autonomy).""
 
 from ancrage.care.models import agenda, autonomy, journal  # noqa: F401
 from ancrage.care.models.deadlines import DeadlineReminder  # noqa: F401
-from ancrage.care.models.ppe import PPE, Action, Objective, PPEVersion, Review  # noqa: F401
+from ancrage.care.models.ppe import (  # noqa: F401
+    PPE,
+    Action,
+    Objective,
+    PlannedReview,
+    PPEVersion,
+    Review,
+)
 from ancrage.care.models.reports import SituationReport  # noqa: F401

@@ -212,3 +212,44 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.held_on:%d/%m/%Y}"
+
+
+class PlannedReviewQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(review__isnull=True)
+
+
+class PlannedReview(models.Model):
+    """A review planned ahead (by the head of service or the director, or from the next review
+    date recorded at the previous one); holding it records the Review and closes it."""
+
+    ppe = models.ForeignKey(PPE, on_delete=models.CASCADE, related_name="planned_reviews")
+    planned_date = models.DateField(_("date prévue"))
+    participants = models.TextField(_("participants prévus"), blank=True)
+    review = models.OneToOneField(
+        Review,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planned",
+        verbose_name=_("révision tenue"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlannedReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ppe", "planned_date", "pk"]
+        verbose_name = _("révision prévue")
+        verbose_name_plural = _("révisions prévues")
+        indexes = [models.Index(fields=["ppe", "planned_date"], name="planned_review_date_idx")]
+
+    def __str__(self):
+        return f"{self.ppe} · {self.planned_date:%d/%m/%Y}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.review_id is not None

@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
-from ancrage.care.models import PPE, SituationReport
+from ancrage.care.models import PPE, PlannedReview, SituationReport
 from ancrage.care.services.deadlines import (
     ChildFacts,
     Deadline,
@@ -81,14 +81,14 @@ def _heads_of_service(establishment_ids, today):
 
 
 def collect(stays, today: date | None = None) -> list[Row]:
-    """The deadlines of the children of these current stays: seven queries in all."""
+    """The deadlines of the children of these current stays: eight queries in all."""
     today = today or timezone.localdate()
     stays = list(stays.select_related("child", "unit"))
     children = [s.child_id for s in stays]
     measures = defaultdict(list)
-    renewed = ProtectionMeasure.objects.filter(renews=OuterRef("pk"))
+    renewals = ProtectionMeasure.objects.filter(renews=OuterRef("pk")).order_by("start_date")
     for m in ProtectionMeasure.objects.filter(child_id__in=children).annotate(
-        is_renewed=Exists(renewed)
+        renewed_on=Subquery(renewals.values("start_date")[:1])
     ):
         measures[m.child_id].append(
             MeasureFacts(
@@ -97,7 +97,8 @@ def collect(stays, today: date | None = None) -> list[Row]:
                 end_date=m.end_date,
                 review_date=m.review_date,
                 renews_id=m.renews_id,
-                renewed=m.is_renewed,
+                renewed=m.renewed_on is not None,
+                renewed_on=m.renewed_on,
                 young_adult=m.legal_basis == ProtectionMeasure.LegalBasis.YOUNG_ADULT_SUPPORT,
             )
         )
@@ -118,13 +119,22 @@ def collect(stays, today: date | None = None) -> list[Row]:
     notices = defaultdict(list)
     for n in JudgeNotification.objects.filter(child_id__in=children):
         notices[n.child_id].append((n.pk, n.due_date, n.sent_on, n.get_kind_display()))
+    planned = defaultdict(list)
+    for child_id, pk, planned_date, held_on in PlannedReview.objects.filter(
+        ppe__child_id__in=children
+    ).values_list("ppe__child_id", "pk", "planned_date", "review__held_on"):
+        planned[child_id].append((pk, planned_date, held_on))
     # A child who moved house keeps the date they arrived in the village.
-    arrivals = {
-        (row["child_id"], row["unit__establishment_id"]): row["arrival"]
-        for row in Stay.objects.filter(child_id__in=children)
-        .values("child_id", "unit__establishment_id")
-        .annotate(arrival=Min("start_date"))
-    }
+    # A measure ends with the child's exit (a move between houses is no exit); one query for
+    # both.
+    arrivals, exits = {}, defaultdict(list)
+    for child_id, village_id, start, end, reason in Stay.objects.filter(
+        child_id__in=children
+    ).values_list("child_id", "unit__establishment_id", "start_date", "end_date", "exit_reason"):
+        key = (child_id, village_id)
+        arrivals[key] = min(arrivals.get(key, start), start)
+        if end is not None and reason != Stay.ExitReason.MOVE:
+            exits[child_id].append(end)
     heads = _heads_of_service({s.unit.establishment_id for s in stays}, today)
     rows = []
     for stay in stays:
@@ -138,6 +148,8 @@ def collect(stays, today: date | None = None) -> list[Row]:
             reports_sent_on=reports[stay.child_id],
             autonomy_interview_on=ppe.autonomy_on if ppe else None,
             judge_notices=notices[stay.child_id],
+            planned_reviews=planned[stay.child_id],
+            exits=exits[stay.child_id],
         )
         responsible = (ppe.referent if ppe and ppe.referent_id else None) or heads.get(
             stay.unit.establishment_id

@@ -5,7 +5,14 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from ancrage.accounts.models import User
-from ancrage.care.models import PPE, Action, Objective, PPEVersion, SituationReport
+from ancrage.care.models import (
+    PPE,
+    Action,
+    Objective,
+    PlannedReview,
+    PPEVersion,
+    SituationReport,
+)
 from ancrage.core.access import can
 from ancrage.people.models import Person, SiblingGroupMember
 
@@ -48,6 +55,11 @@ def ppe_page(user, person, number=None):
         else []
     )
     in_force = validated[0] if validated else None
+    planned = (
+        list(PlannedReview.objects.open().filter(ppe=ppe).order_by("planned_date", "pk"))
+        if ppe
+        else []
+    )
     with_reports = can(user, "situation_report", "view")
     return {
         "person": person,
@@ -59,7 +71,10 @@ def ppe_page(user, person, number=None):
         "objectives": objectives,
         "domains": Objective.Domain.choices,
         "reviews": reviews,
+        "planned_reviews": planned,
         "can_change": editor,
+        # the objectives and actions of the draft are edited and deleted on the page
+        "edits_draft": editor and shown is not None and shown == draft,
         # progress is set on the version in force or the draft, never on history
         "can_update": can(user, "ppe", "update")
         and shown is not None

@@ -9,8 +9,12 @@ Rules (see docs/decisions.md, 2026-11-23):
 - autonomy interview: at the latest on the 17th birthday, or within one month of arrival for a
   child who arrives aged 17 or more;
 - judge notifications created by the sibling rule: their own due date;
-- the review date and the end date of the measure in force (done once it is renewed);
-- support to 21: a young adult's support ends on their 21st birthday.
+- the review date and the end date of each measure: the end is done once the measure is renewed
+  (on the renewal's start) or once the child left the village while it ran (on the exit day);
+  a renewed measure's review date is dropped;
+- support to 21: a young adult's support ends on their 21st birthday;
+- planned PPE reviews (planned ahead, or from the next review date of the last review): due on
+  their planned date, done when held.
 A 29 February birthday falls on 28 February in non-leap years (relativedelta's choice, kept:
 a deadline is never later than the legal one).
 """
@@ -39,6 +43,7 @@ class Kind:
     MEASURE_REVIEW = "measure_review"
     MEASURE_END = "measure_end"
     YOUNG_ADULT_END = "young_adult_end"
+    PPE_REVIEW = "ppe_review"
 
     LABELS = {
         PPE: _("PPE à établir (3 mois après le début de la mesure)"),
@@ -48,6 +53,7 @@ class Kind:
         MEASURE_REVIEW: _("Révision de la mesure"),
         MEASURE_END: _("Fin de la mesure"),
         YOUNG_ADULT_END: _("Fin de l'accompagnement jeune majeur (21 ans)"),
+        PPE_REVIEW: _("Révision du PPE prévue"),
     }
     CHOICES = list(LABELS.items())
 
@@ -71,6 +77,7 @@ class MeasureFacts:
     renews_id: int | None = None
     renewed: bool = False
     young_adult: bool = False
+    renewed_on: date | None = None  # start of the measure that renews it
 
 
 @dataclass
@@ -85,6 +92,9 @@ class ChildFacts:
     reports_sent_on: list[date] = field(default_factory=list)
     autonomy_interview_on: date | None = None
     judge_notices: list[tuple[int, date, date | None, str]] = field(default_factory=list)
+    exits: list[date] = field(default_factory=list)  # days the child left (moves excepted)
+    # (pk, planned date, held on or None) of the planned PPE reviews
+    planned_reviews: list[tuple[int, date, date | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -172,19 +182,27 @@ def autonomy_deadline(facts: ChildFacts) -> Deadline | None:
     return Deadline(facts.child_id, Kind.AUTONOMY, due, facts.autonomy_interview_on)
 
 
+def measure_end_done_on(m: MeasureFacts, exits: list[date]) -> date | None:
+    """The day a measure's end was settled: its renewal, else the child's first exit from the
+    village since it started (the measure ended with the stay)."""
+    if m.renewed or m.renewed_on:
+        return m.renewed_on or m.end_date
+    return min((d for d in exits if d >= m.start_date), default=None)
+
+
 def measure_deadlines(facts: ChildFacts) -> list[Deadline]:
-    """The review and end dates of the measures not yet renewed."""
+    """The review dates of the measures not renewed, and every measure's end."""
     deadlines = []
     for m in facts.measures:
-        if m.renewed:
-            continue
-        if m.review_date and m.review_date != m.end_date:
+        renewed = m.renewed or m.renewed_on is not None
+        if not renewed and m.review_date and m.review_date != m.end_date:
             deadlines.append(
                 Deadline(facts.child_id, Kind.MEASURE_REVIEW, m.review_date, None, record_id=m.pk)
             )
         if m.end_date:
+            done = measure_end_done_on(m, facts.exits)
             deadlines.append(
-                Deadline(facts.child_id, Kind.MEASURE_END, m.end_date, None, record_id=m.pk)
+                Deadline(facts.child_id, Kind.MEASURE_END, m.end_date, done, record_id=m.pk)
             )
     return deadlines
 
@@ -208,6 +226,13 @@ def judge_deadlines(facts: ChildFacts) -> list[Deadline]:
     ]
 
 
+def planned_review_deadlines(facts: ChildFacts) -> list[Deadline]:
+    return [
+        Deadline(facts.child_id, Kind.PPE_REVIEW, due, held_on, record_id=pk)
+        for pk, due, held_on in facts.planned_reviews
+    ]
+
+
 def deadlines_for(facts: ChildFacts, today: date) -> list[Deadline]:
     """Every legal deadline of one child."""
     result = [ppe_deadline(facts), *report_deadlines(facts, today)]
@@ -216,6 +241,7 @@ def deadlines_for(facts: ChildFacts, today: date) -> list[Deadline]:
             result.append(optional)
     result += measure_deadlines(facts)
     result += judge_deadlines(facts)
+    result += planned_review_deadlines(facts)
     return result
 
 

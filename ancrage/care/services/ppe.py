@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ancrage.care.models import PPE, Action, Objective, PPEVersion, Review
+from ancrage.care.models import PPE, Action, Objective, PlannedReview, PPEVersion, Review
 from ancrage.core.access import can
 
 # The fields of a version that a draft edits and a new version copies.
@@ -115,7 +115,8 @@ def add_objective(child, by, *, domain, title, description="", action=None) -> O
 
 @transaction.atomic
 def add_action(objective: Objective, *, description, actor, due_date=None, status=None) -> Action:
-    ensure_editable(objective.version)
+    """Add an action to an objective of the draft."""
+    _ensure_draft(objective.version)
     action = Action(
         objective=objective,
         description=description,
@@ -126,6 +127,46 @@ def add_action(objective: Objective, *, description, actor, due_date=None, statu
     action.full_clean()
     action.save()
     return action
+
+
+def _ensure_draft(version: PPEVersion) -> None:
+    """Lock the version and refuse if it was validated meanwhile."""
+    ensure_editable(PPEVersion.objects.select_for_update().get(pk=version.pk))
+
+
+@transaction.atomic
+def update_objective(objective: Objective, *, domain, title, description="") -> Objective:
+    """Edit an objective of the draft; a validated version's objectives never change."""
+    _ensure_draft(objective.version)
+    objective.domain, objective.title, objective.description = domain, title, description
+    objective.full_clean()
+    objective.save(update_fields=["domain", "title", "description"])
+    return objective
+
+
+@transaction.atomic
+def delete_objective(objective: Objective) -> None:
+    """Delete an objective of the draft with its actions."""
+    _ensure_draft(objective.version)
+    objective.delete()
+
+
+@transaction.atomic
+def update_action(action: Action, *, description, actor, due_date=None, status) -> Action:
+    """Edit an action of the draft (its progress alone moves on the version in force:
+    `set_action_status`)."""
+    _ensure_draft(action.objective.version)
+    action.description, action.actor, action.due_date = description, actor, due_date
+    action.status = status
+    action.full_clean()
+    action.save(update_fields=["description", "actor", "due_date", "status"])
+    return action
+
+
+@transaction.atomic
+def delete_action(action: Action) -> None:
+    _ensure_draft(action.objective.version)
+    action.delete()
 
 
 @transaction.atomic
@@ -185,11 +226,21 @@ def record_review(
     child_declined_to_speak=False,
     next_review_date=None,
     report=None,
+    planned=None,
 ) -> Review:
     """Record a review held with the child: it produces a new validated version (the draft
-    being prepared, or a copy of the version in force)."""
+    being prepared, or a copy of the version in force). Holding a planned review closes it; the
+    next review date of a regular review plans the next one (unless one is already planned)."""
     _check_validator(by)
     errors = {}
+    if planned is not None:
+        planned = PlannedReview.objects.select_for_update().get(pk=planned.pk)
+        if planned.ppe.child_id != child.pk:
+            errors["planned"] = _("Cette révision prévue concerne un autre enfant.")
+        elif planned.is_held:
+            errors["planned"] = _("Cette révision prévue a déjà été tenue.")
+        elif kind != Review.Kind.REGULAR:
+            errors["planned"] = _("Une révision prévue se tient comme une révision du PPE.")
     spoke = bool(child_wishes.strip() or child_disagreements.strip())
     if spoke and child_declined_to_speak:
         errors["child_declined_to_speak"] = _(
@@ -231,4 +282,28 @@ def record_review(
     )
     review.full_clean()
     review.save()
+    if planned is not None:
+        planned.review = review
+        planned.save(update_fields=["review"])
+    if next_review_date and kind == Review.Kind.REGULAR and not ppe.planned_reviews.open().exists():
+        PlannedReview.objects.create(
+            ppe=ppe, planned_date=next_review_date, participants=participants, created_by=by
+        )
     return review
+
+
+@transaction.atomic
+def plan_review(child, by, *, planned_date, participants="") -> PlannedReview:
+    """Plan a review of the child's project ahead (head of service or director)."""
+    _check_validator(by)
+    if planned_date < timezone.localdate():
+        raise ValidationError({"planned_date": _("Une révision se prévoit à venir.")})
+    ppe = PPE.objects.select_for_update().filter(child=child).first()
+    if ppe is None or not ppe.versions.exists():
+        raise ValidationError(_("Établissez d'abord le projet pour l'enfant."))
+    planned = PlannedReview(
+        ppe=ppe, planned_date=planned_date, participants=participants.strip(), created_by=by
+    )
+    planned.full_clean()
+    planned.save()
+    return planned

@@ -4,11 +4,20 @@ validation and reviews."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.care.forms.ppe import ActionStatusForm, DraftForm, ObjectiveForm, ReviewForm
-from ancrage.care.models import Action, SituationReport
+from ancrage.care.forms.ppe import (
+    ActionForm,
+    ActionStatusForm,
+    DraftForm,
+    ObjectiveEditForm,
+    ObjectiveForm,
+    PlannedReviewForm,
+    ReviewForm,
+)
+from ancrage.care.models import Action, Objective, PlannedReview, SituationReport
 from ancrage.care.queries import ppe as queries
 from ancrage.care.services import ppe as services
 from ancrage.core.access import requires
@@ -124,7 +133,17 @@ def ppe_validate(request, reference):
 def review_add(request, reference):
     person = visible_person(request.user, reference, audit_as="care.review_add")
     reports = SituationReport.objects.filter(child=person).order_by("-created_at")
-    form = ReviewForm(request.POST or None, reports=reports)
+    planned = PlannedReview.objects.open().filter(ppe__child=person).order_by("planned_date")
+    initial = {}
+    chosen = request.GET.get("prevue", "")
+    if chosen.isdigit():
+        held = get_object_or_404(planned, pk=int(chosen))
+        initial = {
+            "planned": held.pk,
+            "planned_date": held.planned_date,
+            "participants": held.participants,
+        }
+    form = ReviewForm(request.POST or None, reports=reports, planned=planned, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_review(person, request.user, **form.cleaned_data)
@@ -141,3 +160,157 @@ def review_add(request, reference):
         {"person": person, "form": form},
         status=422 if form.errors else 200,
     )
+
+
+@requires("ppe", "change")
+@require_http_methods(["GET", "POST"])
+def review_plan(request, reference):
+    person = visible_person(request.user, reference, audit_as="care.review_plan")
+    form = PlannedReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            planned = services.plan_review(person, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("La révision du PPE est prévue le %(d)s.")
+                % {"d": f"{planned.planned_date:%d/%m/%Y}"},
+            )
+            return redirect("care:ppe", reference=person.reference)
+    return render(
+        request,
+        "care/review_plan_form.html",
+        {"person": person, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+# Objectives and actions of the draft: edited, deleted, an action added to an objective. The
+# services refuse any change to a validated version; the pages send back to the PPE with the
+# reason.
+
+
+def _objective_of(person, pk):
+    return get_object_or_404(
+        Objective.objects.select_related("version"), pk=pk, version__ppe__child=person
+    )
+
+
+def _action_of(person, pk):
+    return get_object_or_404(
+        Action.objects.select_related("objective__version"),
+        pk=pk,
+        objective__version__ppe__child=person,
+    )
+
+
+def _frozen_redirect(request, person, version):
+    messages.error(
+        request, _("Cette version du PPE est validée : elle ne peut plus être modifiée.")
+    )
+    return redirect(f"{reverse('care:ppe', args=[person.reference])}?version={version.number}")
+
+
+def _draft_form_page(request, person, form, service, template, success, context=None):
+    """The GET/POST cycle of an edit of the draft: the service's refusals go to the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("care:ppe", reference=person.reference)
+    return render(
+        request,
+        template,
+        {"person": person, "form": form, **(context or {})},
+        status=422 if form.errors else 200,
+    )
+
+
+@requires("ppe", "change")
+@require_http_methods(["GET", "POST"])
+def objective_edit(request, reference, pk):
+    person = visible_person(request.user, reference, audit_as="care.objective_edit")
+    objective = _objective_of(person, pk)
+    if request.method == "GET" and objective.version.is_frozen:
+        return _frozen_redirect(request, person, objective.version)
+    form = ObjectiveEditForm(request.POST or None, instance=objective)
+    return _draft_form_page(
+        request,
+        person,
+        form,
+        lambda data: services.update_objective(objective, **data),
+        "care/objective_edit.html",
+        _("L'objectif est modifié."),
+        {"objective": objective},
+    )
+
+
+@requires("ppe", "change")
+@require_POST
+def objective_delete(request, reference, pk):
+    person = visible_person(request.user, reference)
+    objective = _objective_of(person, pk)
+    try:
+        services.delete_objective(objective)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("L'objectif et ses actions sont supprimés du brouillon."))
+    return redirect("care:ppe", reference=person.reference)
+
+
+@requires("ppe", "change")
+@require_http_methods(["GET", "POST"])
+def action_add(request, reference, pk):
+    person = visible_person(request.user, reference, audit_as="care.action_add")
+    objective = _objective_of(person, pk)
+    if request.method == "GET" and objective.version.is_frozen:
+        return _frozen_redirect(request, person, objective.version)
+    form = ActionForm(request.POST or None, initial={"status": Action.Status.PLANNED})
+    return _draft_form_page(
+        request,
+        person,
+        form,
+        lambda data: services.add_action(objective, **data),
+        "care/action_form.html",
+        _("L'action est ajoutée à l'objectif."),
+        {"objective": objective, "adding": True},
+    )
+
+
+@requires("ppe", "change")
+@require_http_methods(["GET", "POST"])
+def action_edit(request, reference, pk):
+    person = visible_person(request.user, reference, audit_as="care.action_edit")
+    action = _action_of(person, pk)
+    if request.method == "GET" and action.objective.version.is_frozen:
+        return _frozen_redirect(request, person, action.objective.version)
+    form = ActionForm(request.POST or None, instance=action)
+    return _draft_form_page(
+        request,
+        person,
+        form,
+        lambda data: services.update_action(action, **data),
+        "care/action_form.html",
+        _("L'action est modifiée."),
+        {"objective": action.objective, "adding": False},
+    )
+
+
+@requires("ppe", "change")
+@require_POST
+def action_delete(request, reference, pk):
+    person = visible_person(request.user, reference)
+    action = _action_of(person, pk)
+    try:
+        services.delete_action(action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("L'action est supprimée du brouillon."))
+    return redirect("care:ppe", reference=person.reference)

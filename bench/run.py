@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +30,10 @@ RESULTS = BENCH_DIR / "RESULTS.md"
 START_MARK = "<!-- bench:start (written by bench/run.py) -->"
 END_MARK = "<!-- bench:end -->"
 USERNAME = "chef.service"  # the demo head of service: one village, every child who stayed there
+O2R_USERNAME = "chef.file.o2r"  # the demo O2R lead: the beneficiaries and the report of a service
+# The O2R report's budget (benchmark issue): at most 2 s, at least 50× faster than the naive loop.
+REPORT_BUDGET_S = 2.0
+REPORT_SPEEDUP = 50.0
 TRIGRAM_INDEX = "person_search_trgm_idx"
 # The search budget of the benchmark issue: p95 over the whole persons table.
 SEARCH_BUDGET_MS = 50.0
@@ -126,11 +130,23 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
     village_id = establishment_ids[0]
     client = Client()
     login(client, user)
+    o2r_user = User.objects.get(username=O2R_USERNAME)
+    o2r_client = Client()
+    login(o2r_client, o2r_user)
     pages = [
-        ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}"),
-        ("person", f"Fiche d'un enfant ({child.reference})", f"/personnes/{child.reference}/"),
-        ("home", "Accueil", "/"),
-        ("board", "Tableau du village", f"/villages/{village_id}/"),
+        ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}", client),
+        (
+            "person",
+            f"Fiche d'un enfant ({child.reference})",
+            f"/personnes/{child.reference}/",
+            client,
+        ),
+        ("home", "Accueil", "/", client),
+        ("board", "Tableau du village", f"/villages/{village_id}/", client),
+        ("deadlines", "Échéancier du village", f"/villages/{village_id}/echeancier/", client),
+        ("incidents", "Signalements du village", f"/villages/{village_id}/signalements/", client),
+        ("o2r_beneficiaries", "O2R : bénéficiaires", "/o2r/beneficiaires/", o2r_client),
+        ("o2r_report", "O2R : rapport d'activité (12 mois)", "/o2r/rapport/", o2r_client),
     ]
     results = {
         "scale": scale,
@@ -143,24 +159,26 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
         "search": [],
     }
 
-    def get(url):
+    def get(url, client=client):
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         return response
 
-    for key, label, url in pages:
-        get(url)
+    for key, label, url, page_client in pages:
+        get(url, page_client)
         # Queries counted apart from the timed loop: recording them slows each query down.
         counts = []
         for _ in range(3):
             with CaptureQueriesContext(connection) as captured:
-                get(url)
+                get(url, page_client)
             counts.append(len(captured))
         page = {"key": key, "label": label, "url": url, "queries": max(counts)}
         page["queries_vary"] = min(counts) != max(counts)
-        page.update(timed(lambda url=url: get(url), repeat, time_limit))
+        page.update(timed(lambda url=url, c=page_client: get(url, c), repeat, time_limit))
         results["pages"].append(page)
+
+    results["o2r_report"] = o2r_report_against_naive(o2r_user, repeat, time_limit)
 
     # The co-placement indicator, called as the code calls it (no page around it): the full
     # computation over the association, and the narrowed one the village board shows.
@@ -228,10 +246,52 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
                 transaction.set_rollback(True)
 
     client.logout()
+    o2r_client.logout()
     # The access events the run wrote (one per person shown) would otherwise pile up run after
     # run in the benchmark database and slow the home page's "recently consulted" down.
-    AccessEvent.objects.filter(user=user, pk__gt=first_event).delete()
+    AccessEvent.objects.filter(user__in=[user, o2r_user], pk__gt=first_event).delete()
     return results
+
+
+def o2r_report_against_naive(user, repeat: int, time_limit: float) -> dict:
+    """The O2R report's computation (`report.build`, aggregates in SQL) against the naive
+    per-object loop of bench/o2r_naive.py, over the same services and period as the page (the
+    last 12 months): the same figures, asserted here, then both timed in the same run."""
+    from dateutil.relativedelta import relativedelta
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from o2r_naive import figures, naive_figures
+
+    from ancrage.insertion import queries, report
+    from ancrage.insertion.models import Beneficiary
+
+    today = timezone.localdate()
+    start, end = today - relativedelta(years=1) + timedelta(days=1), today
+    service_ids = sorted(queries.user_service_ids(user))
+    sql = figures(report.build(service_ids, start, end))
+    with CaptureQueriesContext(connection) as captured:
+        naive = naive_figures(service_ids, start, end)
+    naive_queries = len(captured)
+    # Not in the test suite: a benchmark's own check that it compares like with like.
+    assert sql == naive, f"the naive loop and report.build disagree:\n{sql}\n{naive}"
+    with CaptureQueriesContext(connection) as captured:
+        report.build(service_ids, start, end)
+    result = {
+        "beneficiaries": Beneficiary.objects.filter(service_id__in=service_ids).count(),
+        "sql_queries": len(captured),
+        "naive_queries": naive_queries,
+        "steps": sql["steps"],
+        "sql": timed(lambda: report.build(service_ids, start, end), repeat, time_limit),
+        # The naive loop is slow by design: a few runs, no warm-up beyond the checked one.
+        "naive": timed(
+            lambda: naive_figures(service_ids, start, end),
+            min(repeat, 5),
+            time_limit,
+            warmup=0,
+        ),
+    }
+    return result
 
 
 # Reporting (in the parent process) ---------------------------------------------------------
@@ -292,6 +352,38 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
                     else " | |"
                 )
             lines.append(row)
+    lines += [
+        "",
+        "### O2R activity report: aggregates in SQL against the naive per-object loop",
+        "",
+        f"`report.build` over the services of `{O2R_USERNAME}` for the last 12 months (what "
+        "`/o2r/rapport/` computes), against bench/o2r_naive.py (every object loaded, its related "
+        "objects read one query each, counted in Python), in the same run; both gave the same "
+        f"figures (asserted). Budget: ≤ {REPORT_BUDGET_S:.0f} s and at least "
+        f"{REPORT_SPEEDUP:.0f}× faster than the naive loop.",
+        "",
+    ]
+    header = (
+        "| scale | beneficiaries of the services | SQL queries (build / naive) | "
+        "build median (ms) | build p95 (ms) | naive median (ms) | n (build / naive) | "
+        "speed-up (median) | within budget |"
+    )
+    lines += [header, _rule(header)]
+    for run in runs.values():
+        r = run.get("o2r_report")
+        if not r:
+            continue
+        speedup = r["naive"]["median"] / r["sql"]["median"]
+        ok = r["sql"]["p95"] <= REPORT_BUDGET_S * 1000 and speedup >= REPORT_SPEEDUP
+        # The budget is the large scale's: at demo scale a few dozen beneficiaries leave the
+        # naive loop little to lose.
+        verdict = ("yes" if ok else "**no**") if run["scale"] == "large" else "(large only)"
+        lines.append(
+            f"| {run['scale']} | {r['beneficiaries']:,} | {r['sql_queries']} / "
+            f"{r['naive_queries']:,} | {r['sql']['median']:.1f} | {r['sql']['p95']:.1f} | "
+            f"{r['naive']['median']:.0f} | {r['sql']['n']} / {r['naive']['n']} | "
+            f"{speedup:.0f}× | {verdict} |"
+        )
     lines += [
         "",
         "### `Person.objects.search(…)[:50]` over every person (no scope)",

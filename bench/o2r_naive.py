@@ -1,0 +1,138 @@
+"""NAIVE REFERENCE, FOR THE BENCHMARK ONLY: the O2R activity report computed object by object.
+
+`ancrage.insertion.report.build` computes the report to the préfet with aggregates in SQL. The
+benchmark issue asks that it be at least 50 times faster than "the naive per-object ORM loop"
+computing the same figures, measured in the same run. This module is that loop, written the way
+one would without thinking about the database: every object of the services loaded, its related
+objects read through their attributes (one query each: the territory, the person, the
+accompaniment, the exit, the contacts, the attendance), the counting done in Python.
+
+It is never used by the application. bench/run.py checks that it gives exactly the same figures
+as the SQL computation (`figures()` of both), then times both.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from statistics import median
+
+from ancrage.insertion.models import (
+    Accompaniment,
+    Activity,
+    Beneficiary,
+    Contact,
+    Exit,
+    OutreachAction,
+    PriorityPublic,
+)
+from ancrage.insertion.report import AGE_BRACKETS, _age_bracket
+
+
+def _territory(obj):
+    # Reading the foreign key's object: one query per object, as a naive loop does.
+    return obj.efop_territory.name if obj.efop_territory_id else None
+
+
+def naive_figures(service_ids, start, end) -> dict:
+    """The figures of `report.build(service_ids, start, end)`, object by object."""
+
+    def within(day):
+        return day is not None and start <= day <= end
+
+    actions = met = 0
+    for action in OutreachAction.objects.filter(service_id__in=service_ids):
+        if within(action.date):
+            actions += 1
+            met += action.people_met
+
+    territories: dict = {}
+
+    def territory_row(name):
+        return territories.setdefault(name, [0, 0, 0, 0])
+
+    contacts = 0
+    for contact in Contact.objects.filter(service_id__in=service_ids):
+        if within(contact.met_on):
+            contacts += 1
+            territory_row(_territory(contact))[0] += 1
+
+    remobilised = set()
+    for activity in Activity.objects.filter(service_id__in=service_ids):
+        if within(activity.date):
+            for attendance in activity.attendance.all():
+                remobilised.add(attendance.beneficiary_id)
+
+    new_beneficiaries = accompaniments = 0
+    exit_counts: Counter = Counter()
+    flags: Counter = Counter()
+    ages = {key: {"F": 0, "M": 0, "X": 0} for key, *_rest in AGE_BRACKETS}
+    unknown_age = {"F": 0, "M": 0, "X": 0}
+    contact_to_consent, consent_to_start, start_to_exit = [], [], []
+    for beneficiary in Beneficiary.objects.filter(service_id__in=service_ids):
+        territory = _territory(beneficiary)
+        if within(beneficiary.consent_on):
+            new_beneficiaries += 1
+            territory_row(territory)[1] += 1
+            for flag in PriorityPublic:
+                if getattr(beneficiary, flag.value):
+                    flags[flag.value] += 1
+            person = beneficiary.person
+            key = _age_bracket(person.birth_date, beneficiary.consent_on)
+            sex = person.sex if person.sex in ("F", "M") else "X"
+            (ages[key] if key else unknown_age)[sex] += 1
+            met_on = [c.met_on for c in beneficiary.contacts.all()]
+            if met_on:
+                contact_to_consent.append((beneficiary.consent_on - min(met_on)).days)
+        try:
+            accompaniment = beneficiary.accompaniment
+        except Accompaniment.DoesNotExist:
+            accompaniment = None
+        if accompaniment and within(accompaniment.start_date):
+            accompaniments += 1
+            territory_row(territory)[2] += 1
+            consent_to_start.append((accompaniment.start_date - beneficiary.consent_on).days)
+        try:
+            exit_ = beneficiary.exit
+        except Exit.DoesNotExist:
+            exit_ = None
+        if exit_ and within(exit_.date):
+            exit_counts[exit_.reason] += 1
+            territory_row(territory)[3] += 1
+            if accompaniment:
+                start_to_exit.append((exit_.date - accompaniment.start_date).days)
+
+    return {
+        "steps": [
+            actions,
+            met,
+            contacts,
+            new_beneficiaries,
+            len(remobilised),
+            accompaniments,
+            sum(exit_counts.values()),
+        ],
+        "exits": [exit_counts.get(value, 0) for value, _label in Exit.Reason.choices],
+        "territories": [(name, *counts) for name, counts in sorted(territories.items())],
+        "priority": [flags.get(flag.value, 0) for flag in PriorityPublic],
+        "ages": [
+            (ages[key]["F"], ages[key]["M"], ages[key]["X"], sum(ages[key].values()))
+            for key, *_rest in AGE_BRACKETS
+        ]
+        + [(unknown_age["F"], unknown_age["M"], unknown_age["X"], sum(unknown_age.values()))],
+        "delays": [
+            (int(median(values)) if values else None, len(values))
+            for values in (contact_to_consent, consent_to_start, start_to_exit)
+        ],
+    }
+
+
+def figures(report) -> dict:
+    """The figures of a `report.Report` (unsuppressed), without its labels, as naive_figures."""
+    return {
+        "steps": [n for _label, n in report.steps],
+        "exits": [n for _label, n in report.exits],
+        "territories": [tuple(row) for row in report.territories],
+        "priority": [n for _label, n in report.priority],
+        "ages": [tuple(row[1:]) for row in report.ages],
+        "delays": [(days, n) for _label, days, n in report.delays],
+    }

@@ -108,6 +108,41 @@ def prepare(clients: int, out: Path) -> None:
                 "board": f"/villages/{village}/",
                 "waiting_list": f"/villages/{village}/admissions/",
                 "visits": f"/villages/{village}/visites/",
+                "deadlines": f"/villages/{village}/echeancier/",
+                "incidents": f"/villages/{village}/signalements/",
+            }
+        )
+    # O2R staff (one client in five): the O2R lead (beneficiary list and activity report) first,
+    # then counsellors (beneficiary list only, their right), each with a verified session.
+    o2r_staff = (
+        Membership.objects.filter(
+            role__in=[Role.O2R_LEAD, Role.O2R_COUNSELLOR], user__is_active=True
+        )
+        .select_related("user")
+        .order_by("-role", "pk")  # "o2r_lead" sorts after "o2r_counsellor": the lead first
+    )
+    o2r_sessions, seen = [], set()
+    for membership in o2r_staff:
+        if membership.user_id in seen or len(o2r_sessions) >= max(1, clients // 5):
+            continue
+        seen.add(membership.user_id)
+        user = membership.user
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name=SESSION_NAME, defaults={"confirmed": True}
+        )
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = backend
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        store.create()
+        lead = membership.role == Role.O2R_LEAD
+        o2r_sessions.append(
+            {
+                "user": user.username,
+                "cookie": store.session_key,
+                "beneficiaries": "/o2r/beneficiaires/",
+                "report": "/o2r/rapport/" if lead else None,
             }
         )
     first_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -116,6 +151,7 @@ def prepare(clients: int, out: Path) -> None:
             {
                 "cookie_name": settings.SESSION_COOKIE_NAME,
                 "sessions": sessions,
+                "o2r_sessions": o2r_sessions,
                 "first_event": first_event,
             }
         )
@@ -133,8 +169,9 @@ def cleanup(setup_file: Path) -> None:
     from ancrage.core.models import AccessEvent
 
     setup = json.loads(setup_file.read_text())
-    users = [s["user"] for s in setup["sessions"]]
-    Session.objects.filter(session_key__in=[s["cookie"] for s in setup["sessions"]]).delete()
+    every = setup["sessions"] + setup.get("o2r_sessions", [])
+    users = [s["user"] for s in every]
+    Session.objects.filter(session_key__in=[s["cookie"] for s in every]).delete()
     AccessEvent.objects.filter(user__username__in=users, pk__gt=setup["first_event"]).delete()
 
 
@@ -306,6 +343,7 @@ def load_run(base: str, scale: str, clients: int, duration: int, workers: int) -
         "started": started,
         "clients": clients,
         "sessions": len(setup["sessions"]),
+        "o2r_sessions": len(setup.get("o2r_sessions", [])),
         "duration": duration,
         "workers": workers,
         "stats": stats,
@@ -323,12 +361,15 @@ def report(runs: list[dict], host: str, command: str) -> str:
         f"{first['clients']} concurrent clients for {first['duration']} s, each logged in as the "
         "head of service of a village (sessions with a verified TOTP device), pausing 0.5 to 1.5 s "
         "between two pages of their own village (weights: home 2, search 3, child's page 3, "
-        "board 2, waiting list 1, visits calendar 1).",
+        "board 2, waiting list 1, visits calendar 1, échéancier 1, incident list 1); one client "
+        "in five is O2R staff instead (the O2R lead, then counsellors): beneficiary list 3, "
+        "activity report 1 (the list's second page for a counsellor).",
         "",
     ]
     for run in runs:
         lines += [
-            f"**{run['scale']}** (`{run['database']}`, {run['sessions']} staff sessions):",
+            f"**{run['scale']}** (`{run['database']}`, {run['sessions']} village staff sessions, "
+            f"{run.get('o2r_sessions', 0)} O2R staff sessions):",
             "",
             "| page | requests | requests/s | median (ms) | p95 (ms) | errors |",
             "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -18,15 +18,18 @@ from locust import HttpUser, between, task
 with open(os.environ["BENCH_LOAD_SESSIONS"]) as sessions_file:
     SETUP = json.load(sessions_file)
 SESSIONS = itertools.cycle(SETUP["sessions"])
+O2R_SESSIONS = itertools.cycle(SETUP.get("o2r_sessions") or [None])
 COOKIE = SETUP["cookie_name"]
 FAILURES = os.environ.get("BENCH_LOAD_FAILURES")
 
 
-class Staff(HttpUser):
+class Client(HttpUser):
+    abstract = True
     wait_time = between(0.5, 1.5)
+    sessions = SESSIONS
 
     def on_start(self):
-        self.session = next(SESSIONS)
+        self.session = next(self.sessions)
         # Seeded from the session so a run is repeatable as far as locust's scheduling allows.
         self.rng = random.Random(self.session["cookie"])
         self.client.headers["Cookie"] = f"{COOKIE}={self.session['cookie']}"
@@ -38,6 +41,12 @@ class Staff(HttpUser):
                 if FAILURES:
                     with open(FAILURES, "a") as failures:
                         failures.write(f"{name}: HTTP {r.status_code} {url}\n")
+
+
+class Staff(Client):
+    """A village's head of service (four clients in five)."""
+
+    weight = 4
 
     @task(2)
     def home(self):
@@ -62,3 +71,31 @@ class Staff(HttpUser):
     @task(1)
     def visits(self):
         self.get("Calendrier des visites", self.session["visits"])
+
+    @task(1)
+    def deadlines(self):
+        self.get("Échéancier du village", self.session["deadlines"])
+
+    @task(1)
+    def incidents(self):
+        self.get("Signalements du village", self.session["incidents"])
+
+
+class O2RStaff(Client):
+    """The O2R lead or a counsellor (one client in five): the beneficiary list, and the activity
+    report for the lead (a counsellor, who may not see it, reads the list's second page)."""
+
+    abstract = not SETUP.get("o2r_sessions")  # none at all: only village staff
+    weight = 1
+    sessions = O2R_SESSIONS
+
+    @task(3)
+    def beneficiaries(self):
+        self.get("O2R : bénéficiaires", self.session["beneficiaries"])
+
+    @task(1)
+    def report(self):
+        if self.session["report"]:
+            self.get("O2R : rapport d'activité", self.session["report"])
+        else:
+            self.get("O2R : bénéficiaires", self.session["beneficiaries"] + "?page=2")

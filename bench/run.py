@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +30,10 @@ RESULTS = BENCH_DIR / "RESULTS.md"
 START_MARK = "<!-- bench:start (written by bench/run.py) -->"
 END_MARK = "<!-- bench:end -->"
 USERNAME = "chef.service"  # the demo head of service: one village, every child who stayed there
+O2R_USERNAME = "chef.file.o2r"  # the demo O2R lead: the beneficiaries and the report of a service
+# The O2R report's budget (benchmark issue): at most 2 s, at least 50× faster than the naive loop.
+REPORT_BUDGET_S = 2.0
+REPORT_SPEEDUP = 50.0
 TRIGRAM_INDEX = "person_search_trgm_idx"
 # The search budget of the benchmark issue: p95 over the whole persons table.
 SEARCH_BUDGET_MS = 50.0
@@ -74,7 +78,7 @@ def login(client, user):
     session.save()
 
 
-def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
+def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs: int) -> dict:
     import warnings
 
     import django
@@ -126,11 +130,23 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
     village_id = establishment_ids[0]
     client = Client()
     login(client, user)
+    o2r_user = User.objects.get(username=O2R_USERNAME)
+    o2r_client = Client()
+    login(o2r_client, o2r_user)
     pages = [
-        ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}"),
-        ("person", f"Fiche d'un enfant ({child.reference})", f"/personnes/{child.reference}/"),
-        ("home", "Accueil", "/"),
-        ("board", "Tableau du village", f"/villages/{village_id}/"),
+        ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}", client),
+        (
+            "person",
+            f"Fiche d'un enfant ({child.reference})",
+            f"/personnes/{child.reference}/",
+            client,
+        ),
+        ("home", "Accueil", "/", client),
+        ("board", "Tableau du village", f"/villages/{village_id}/", client),
+        ("deadlines", "Échéancier du village", f"/villages/{village_id}/echeancier/", client),
+        ("incidents", "Signalements du village", f"/villages/{village_id}/signalements/", client),
+        ("o2r_beneficiaries", "O2R : bénéficiaires", "/o2r/beneficiaires/", o2r_client),
+        ("o2r_report", "O2R : rapport d'activité (12 mois)", "/o2r/rapport/", o2r_client),
     ]
     results = {
         "scale": scale,
@@ -143,24 +159,26 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
         "search": [],
     }
 
-    def get(url):
+    def get(url, client=client):
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
         return response
 
-    for key, label, url in pages:
-        get(url)
+    for key, label, url, page_client in pages:
+        get(url, page_client)
         # Queries counted apart from the timed loop: recording them slows each query down.
         counts = []
         for _ in range(3):
             with CaptureQueriesContext(connection) as captured:
-                get(url)
+                get(url, page_client)
             counts.append(len(captured))
         page = {"key": key, "label": label, "url": url, "queries": max(counts)}
         page["queries_vary"] = min(counts) != max(counts)
-        page.update(timed(lambda url=url: get(url), repeat, time_limit))
+        page.update(timed(lambda url=url, c=page_client: get(url, c), repeat, time_limit))
         results["pages"].append(page)
+
+    results["o2r_report"] = o2r_report_against_naive(o2r_user, repeat, time_limit, naive_runs)
 
     # The co-placement indicator, called as the code calls it (no page around it): the full
     # computation over the association, and the narrowed one the village board shows.
@@ -228,10 +246,70 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float) -> dict:
                 transaction.set_rollback(True)
 
     client.logout()
+    o2r_client.logout()
     # The access events the run wrote (one per person shown) would otherwise pile up run after
     # run in the benchmark database and slow the home page's "recently consulted" down.
-    AccessEvent.objects.filter(user=user, pk__gt=first_event).delete()
+    AccessEvent.objects.filter(user__in=[user, o2r_user], pk__gt=first_event).delete()
     return results
+
+
+def o2r_report_against_naive(user, repeat: int, time_limit: float, naive_runs: int) -> dict:
+    """The O2R report's computation (`report.build`, aggregates in SQL) against the naive
+    per-object loop of bench/o2r_naive.py, over the same services and period as the page (the
+    last 12 months): the same figures, asserted here, then both timed in the same run."""
+    from dateutil.relativedelta import relativedelta
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from o2r_naive import figures, naive_figures
+
+    from ancrage.insertion import queries, report
+    from ancrage.insertion.models import Beneficiary
+
+    today = timezone.localdate()
+    start, end = today - relativedelta(years=1) + timedelta(days=1), today
+    service_ids = sorted(queries.user_service_ids(user))
+    sql = figures(report.build(service_ids, start, end))
+    with CaptureQueriesContext(connection) as captured:
+        report.build(service_ids, start, end)
+    sql_queries = len(captured)
+    sql_timing = timed(lambda: report.build(service_ids, start, end), repeat, time_limit)
+
+    # The naive loop is slow by design (minutes at large scale): run `naive_runs` times at most,
+    # stopping past the time limit, no warm-up. Its queries are counted by a wrapper (a counter:
+    # CaptureQueriesContext keeps 9,000 at most, and slows each query down).
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(1)
+        return execute(sql, params, many, context)
+
+    if naive_runs < 1:  # --naive-runs 0: the build alone (the loop takes minutes at large scale)
+        return {
+            "beneficiaries": Beneficiary.objects.filter(service_id__in=service_ids).count(),
+            "sql_queries": sql_queries,
+            "steps": sql["steps"],
+            "sql": sql_timing,
+        }
+    samples, naive, deadline = [], None, time.monotonic() + time_limit
+    with connection.execute_wrapper(count):
+        for _ in range(naive_runs):
+            started = time.perf_counter()
+            naive = naive_figures(service_ids, start, end)
+            samples.append(time.perf_counter() - started)
+            if time.monotonic() > deadline:
+                break
+    # Not in the test suite: a benchmark's own check that it compares like with like.
+    assert sql == naive, f"the naive loop and report.build disagree:\n{sql}\n{naive}"
+    naive_queries = len(executed) // len(samples)
+    return {
+        "beneficiaries": Beneficiary.objects.filter(service_id__in=service_ids).count(),
+        "sql_queries": sql_queries,
+        "naive_queries": naive_queries,
+        "steps": sql["steps"],
+        "sql": sql_timing,
+        "naive": summary(samples),
+    }
 
 
 # Reporting (in the parent process) ---------------------------------------------------------
@@ -292,6 +370,46 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
                     else " | |"
                 )
             lines.append(row)
+    lines += [
+        "",
+        "### O2R activity report: aggregates in SQL against the naive per-object loop",
+        "",
+        f"`report.build` over the services of `{O2R_USERNAME}` for the last 12 months (what "
+        "`/o2r/rapport/` computes), against bench/o2r_naive.py (the objects of the period loaded, "
+        "their related objects read one query each, counted in Python), in the same run; both "
+        "gave the same "
+        f"figures (asserted). Budget: ≤ {REPORT_BUDGET_S:.0f} s and at least "
+        f"{REPORT_SPEEDUP:.0f}× faster than the naive loop.",
+        "",
+    ]
+    header = (
+        "| scale | beneficiaries of the services | SQL queries (build / naive) | "
+        "build median (ms) | build p95 (ms) | naive median (ms) | n (build / naive) | "
+        "speed-up (median) | within budget |"
+    )
+    lines += [header, _rule(header)]
+    for run in runs.values():
+        r = run.get("o2r_report")
+        if not r:
+            continue
+        if "naive" not in r:
+            lines.append(
+                f"| {run['scale']} | {r['beneficiaries']:,} | {r['sql_queries']} / not run | "
+                f"{r['sql']['median']:.1f} | {r['sql']['p95']:.1f} | not run | "
+                f"{r['sql']['n']} / 0 | not measured | not measured |"
+            )
+            continue
+        speedup = r["naive"]["median"] / r["sql"]["median"]
+        ok = r["sql"]["p95"] <= REPORT_BUDGET_S * 1000 and speedup >= REPORT_SPEEDUP
+        # The budget is the large scale's: at demo scale a few dozen beneficiaries leave the
+        # naive loop little to lose.
+        verdict = ("yes" if ok else "**no**") if run["scale"] == "large" else "(large only)"
+        lines.append(
+            f"| {run['scale']} | {r['beneficiaries']:,} | {r['sql_queries']} / "
+            f"{r['naive_queries']:,} | {r['sql']['median']:.1f} | {r['sql']['p95']:.1f} | "
+            f"{r['naive']['median']:.0f} | {r['sql']['n']} / {r['naive']['n']} | "
+            f"{speedup:.0f}× | {verdict} |"
+        )
     lines += [
         "",
         "### `Person.objects.search(…)[:50]` over every person (no scope)",
@@ -357,13 +475,26 @@ def main() -> None:
     parser.add_argument(
         "--time-limit", type=float, default=120.0, help="seconds at most per line (then fewer)"
     )
+    parser.add_argument(
+        "--naive-runs",
+        type=int,
+        default=3,
+        help="runs at most of the naive O2R report loop (within --time-limit; 0: not run)",
+    )
+    parser.add_argument(
+        "--no-naive-at",
+        nargs="*",
+        default=[],
+        metavar="SCALE",
+        help="scales where the naive loop is not run (it takes about 18 min at large scale)",
+    )
     parser.add_argument("--surname", default="", help="default: the commonest in the first scale")
     parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
-        result = worker(args.worker, args.surname, args.requests, args.time_limit)
+        result = worker(args.worker, args.surname, args.requests, args.time_limit, args.naive_runs)
         print(json.dumps(result))
         return
 
@@ -386,6 +517,8 @@ def main() -> None:
         }
         command = [sys.executable, __file__, "--worker", scale]
         command += ["--requests", str(args.requests), "--time-limit", str(args.time_limit)]
+        naive_runs = 0 if scale in args.no_naive_at else args.naive_runs
+        command += ["--naive-runs", str(naive_runs)]
         if surname:
             command += ["--surname", surname]
         print(f"== {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)

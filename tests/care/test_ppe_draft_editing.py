@@ -79,9 +79,10 @@ def test_an_action_is_added_to_an_existing_objective(client, world, head, draft_
         },
     )
     assert response.status_code == 302
+    # the dated action first, the undated one after it
     assert list(draft_objective.actions.values_list("description", flat=True)) == [
-        "Prendre rendez-vous",
         "Accompagner au cabinet",
+        "Prendre rendez-vous",
     ]
 
 

@@ -254,7 +254,7 @@ O2R_RECORD = {
         ("beneficiary", "other_beneficiary"),
     ),
     "insertion:action_done": ("planned", "other_planned"),
-    "insertion:objective_close": ("objective", "other_objective"),
+    "insertion:objective_close": ("o2r_objective", "other_o2r_objective"),
     "insertion:contact_convert": ("contact", "other_contact"),
     "insertion:follow_up": ("follow_up", "other_follow_up"),
     "insertion:referral_accept": ("referral", "other_referral"),

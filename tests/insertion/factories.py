@@ -182,7 +182,7 @@ def add_o2r_plans(world):
             on=start,
         )
         setattr(world, f"{prefix}planned_beneficiary", beneficiary)
-        setattr(world, f"{prefix}objective", objective)
+        setattr(world, f"{prefix}o2r_objective", objective)
         setattr(world, f"{prefix}planned", action)
     return world
 

@@ -34,14 +34,14 @@ def test_an_action_needs_an_open_objective_of_the_same_accompaniment(plans):
     accompaniment = plans.planned.accompaniment
     with pytest.raises(ValidationError) as error:
         services.add_action(
-            accompaniment, objective=plans.other_objective, text="Appeler", actor="counsellor"
+            accompaniment, objective=plans.other_o2r_objective, text="Appeler", actor="counsellor"
         )
     assert "objective" in error.value.message_dict
-    services.close_objective(plans.objective, outcome="achieved", on=TODAY())
+    services.close_objective(plans.o2r_objective, outcome="achieved", on=TODAY())
     with pytest.raises(ValidationError) as error:
         services.add_action(
             accompaniment,
-            objective=Objective.objects.get(pk=plans.objective.pk),
+            objective=Objective.objects.get(pk=plans.o2r_objective.pk),
             text="Appeler",
             actor="counsellor",
         )
@@ -53,7 +53,7 @@ def test_an_action_needs_a_text_and_no_due_date_before_the_accompaniment(plans):
     with pytest.raises(ValidationError) as error:
         services.add_action(
             accompaniment,
-            objective=plans.objective,
+            objective=plans.o2r_objective,
             text="  ",
             actor="partner",
             due_date=accompaniment.start_date - datetime.timedelta(days=1),
@@ -76,7 +76,7 @@ def test_an_action_is_done_once_between_its_recording_and_today(plans):
 
 
 def test_an_objective_is_achieved_or_abandoned_once_within_the_accompaniment(plans):
-    objective = plans.objective
+    objective = plans.o2r_objective
     start = objective.accompaniment.start_date
     with pytest.raises(ValidationError) as error:
         services.close_objective(
@@ -96,7 +96,7 @@ def test_the_counsellor_adds_an_action_and_marks_it_done_from_the_file(client, p
     response = client.post(
         url,
         {
-            "action-objective": plans.objective.pk,
+            "action-objective": plans.o2r_objective.pk,
             "action-text": "Demander l'aide au permis",
             "action-actor": "counsellor",
             "action-due_date": TODAY().isoformat(),
@@ -121,7 +121,7 @@ def test_an_action_on_another_teams_objective_is_refused_at_the_field(client, pl
     response = client.post(
         reverse("insertion:action", args=[b.pk]),
         {
-            "action-objective": plans.other_objective.pk,
+            "action-objective": plans.other_o2r_objective.pk,
             "action-text": "Appeler",
             "action-actor": "counsellor",
         },
@@ -146,12 +146,12 @@ def test_a_future_done_date_is_refused_at_the_actions_field(client, plans):
 def test_the_counsellor_closes_an_objective_from_the_file(client, plans):
     login(client, plans.users[Role.O2R_COUNSELLOR])
     response = client.post(
-        reverse("insertion:objective_close", args=[plans.objective.pk]),
+        reverse("insertion:objective_close", args=[plans.o2r_objective.pk]),
         {"close-outcome": "achieved", "close-on": TODAY().isoformat()},
     )
     assert response.status_code == 302
-    plans.objective.refresh_from_db()
-    assert plans.objective.achieved_on == TODAY()
+    plans.o2r_objective.refresh_from_db()
+    assert plans.o2r_objective.achieved_on == TODAY()
     page = client.get(reverse("insertion:beneficiary", args=[plans.planned_beneficiary.pk]))
     assert "atteint le" in page.content.decode()
 
@@ -163,7 +163,7 @@ def test_the_partner_teams_action_and_objective_are_not_found(client, plans):
         reverse("insertion:action_done", args=[plans.other_planned.pk]), {"done-on": today}
     )
     close = client.post(
-        reverse("insertion:objective_close", args=[plans.other_objective.pk]),
+        reverse("insertion:objective_close", args=[plans.other_o2r_objective.pk]),
         {"close-outcome": "achieved", "close-on": today},
     )
     assert (done.status_code, close.status_code) == (404, 404)

@@ -145,7 +145,9 @@ class Action(models.Model):
     status = models.CharField(_("état"), max_length=15, choices=Status, default=Status.PLANNED)
 
     class Meta:
-        ordering = ["objective", "due_date", "pk"]
+        # dated actions first, by date, then the undated ones: the same order on SQLite and
+        # PostgreSQL (they disagree on where NULL sorts)
+        ordering = ["objective", models.F("due_date").asc(nulls_last=True), "pk"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
 

@@ -53,6 +53,22 @@ class ReportForm(forms.Form):
         return [self[name] for name in ("adults_involved", "immediate_measures")]
 
 
+class IncidentFilterForm(forms.Form):
+    """The filters of a village's incident list (every field optional)."""
+
+    OPEN, CLOSED = "open", "closed"
+    state = forms.ChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[("", _("Tous")), (OPEN, _("À traiter (non clos)")), (CLOSED, _("Clos"))],
+    )
+    category = forms.ChoiceField(
+        label=_("Catégorie"),
+        required=False,
+        choices=[("", _("Toutes"))] + Incident.Category.choices,
+    )
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

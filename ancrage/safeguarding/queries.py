@@ -1,6 +1,7 @@
 """Scoped reads of safeguarding incidents. Every read names the children involved in the access
 log, whether or not the page names them."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -58,14 +59,24 @@ def incident_page(user, pk) -> dict:
     }
 
 
-def village_incidents(user, village_pk) -> dict:
+PAGE_SIZE = 50
+
+
+def village_incidents(user, village_pk, *, state=None, category=None, page=1) -> dict:
     """The village's incidents the user may read (every one for those who qualify them and the
-    national director; one's own reports for other staff), newest first."""
+    national director; one's own reports for other staff), newest first, a page at a time: the
+    page reads the same number of queries whatever the village's history, and only the children
+    of the incidents shown are recorded as read."""
     village = visible_village(user, village_pk)
-    incidents = list(
-        Incident.objects.visible_to(user)
-        .filter(establishment=village)
-        .annotate(
+    queryset = Incident.objects.visible_to(user).filter(establishment=village)
+    if state == "open":
+        queryset = queryset.exclude(status=Incident.Status.CLOSED)
+    elif state == "closed":
+        queryset = queryset.filter(status=Incident.Status.CLOSED)
+    if category:
+        queryset = queryset.filter(category=category)
+    queryset = (
+        queryset.annotate(
             children_count=Count("involved"),
             confirmation_overdue=Exists(
                 Declaration.objects.confirmation_overdue().filter(incident=OuterRef("pk"))
@@ -74,6 +85,8 @@ def village_incidents(user, village_pk) -> dict:
         .select_related("reporter")
         .order_by("-occurred_at", "-pk")
     )
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
+    incidents = list(page_obj.object_list)
     children = IncidentChild.objects.filter(incident__in=[i.pk for i in incidents])
     record_access(
         user,
@@ -83,6 +96,7 @@ def village_incidents(user, village_pk) -> dict:
     )
     return {
         "village": village,
+        "page": page_obj,
         "incidents": incidents,
         "can_report": works_in(user, village.pk, "report"),
         "sees_indicators": can(user, "incident_stats", "view"),

@@ -21,6 +21,7 @@ from ancrage.safeguarding.forms import (
     CompleteActionForm,
     ConfirmationForm,
     DeclarationForm,
+    IncidentFilterForm,
     InformationForm,
     QualifyForm,
     ReopenForm,
@@ -73,10 +74,21 @@ def report(request, pk):
 
 @requires("incident", "view")
 def village_incidents(request, pk):
+    form = IncidentFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    context = queries.village_incidents(
+        request.user,
+        pk,
+        state=filters.get("state") or None,
+        category=filters.get("category") or None,
+        page=request.GET.get("page", 1),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "safeguarding/village_incidents.html",
-        queries.village_incidents(request.user, pk),
+        {"form": form, "query": query.urlencode(), **context},
     )
 
 

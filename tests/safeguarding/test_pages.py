@@ -155,7 +155,8 @@ def more_incidents(world, n):
 
 
 PAGES = {
-    "list": (lambda w: f"/villages/{w.village.pk}/signalements/", 11),
+    # the list: + the page's count (Paginator)
+    "list": (lambda w: f"/villages/{w.village.pk}/signalements/", 12),
     "incident": (lambda w: f"/signalements/{w.incident.pk}/", 15),
     "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 10),  # + the draft
 }
@@ -171,3 +172,81 @@ def test_page_query_count_is_pinned(client, incidents, django_assert_num_queries
     with django_assert_num_queries(budget):
         response = client.get(url(incidents))
     assert response.status_code == 200
+
+
+def _bulk_incidents(world, n, *, closed_every=0):
+    """n old incidents in the village, each with its own child (a victim), oldest last."""
+    from ancrage.safeguarding.models import IncidentChild
+
+    now = timezone.now()
+    rows = Incident.objects.bulk_create(
+        Incident(
+            establishment=world.village,
+            occurred_at=now - datetime.timedelta(days=10 + i),
+            place="Cour",
+            narrative=f"Ancien incident {i}",
+            reporter=world.users[Role.HOUSE_PARENT],
+            **(
+                {"status": "closed", "outcome": "Réglé", "severity": "minor"}
+                if closed_every and i % closed_every == 0
+                else {"status": "reported"}
+            ),
+            category="other" if i % 2 else "care_failure",
+        )
+        for i in range(n)
+    )
+    children = [PersonFactory(first_names=f"Ancien{i}", last_name="Test") for i in range(n)]
+    IncidentChild.objects.bulk_create(
+        IncidentChild(incident=incident, person=child, role="victim")
+        for incident, child in zip(rows, children, strict=True)
+    )
+    return rows, children
+
+
+def test_the_village_list_is_paged_and_records_only_the_children_it_shows(client, incidents):
+    from ancrage.core.models import AccessEvent
+    from ancrage.safeguarding.queries import PAGE_SIZE
+
+    rows, children = _bulk_incidents(incidents, PAGE_SIZE + 5)
+    head = incidents.users[Role.HEAD_OF_SERVICE]
+    login(client, head)
+    url = f"/villages/{incidents.village.pk}/signalements/"
+    first = client.get(url)
+    shown = first.context["incidents"]
+    assert len(shown) == PAGE_SIZE
+    assert shown[0] == incidents.incident  # the newest first
+    assert first.context["page"].paginator.count == PAGE_SIZE + 6
+    assert "Page 1 sur 2" in first.content.decode()
+    read = set(
+        AccessEvent.objects.filter(user=head, what="safeguarding.list").values_list(
+            "person_id", flat=True
+        )
+    )
+    assert children[0].pk in read  # on the first page
+    assert not read & {c.pk for c in children[-5:]}  # the oldest, on the second page
+    second = client.get(url + "?page=2")
+    assert [i.pk for i in second.context["incidents"]] == [r.pk for r in rows[-6:]]
+    assert AccessEvent.objects.filter(
+        user=head, what="safeguarding.list", person_id=children[-1].pk
+    ).exists()
+    # a page past the end shows the last one; a page that is not a number, the first
+    assert client.get(url + "?page=99").context["page"].number == 2
+    assert client.get(url + "?page=abc").context["page"].number == 1
+
+
+def test_the_village_list_filters_by_state_and_category(client, incidents):
+    rows, _children = _bulk_incidents(incidents, 10, closed_every=3)  # 0, 3, 6, 9 closed
+    login(client, incidents.users[Role.HEAD_OF_SERVICE])
+    url = f"/villages/{incidents.village.pk}/signalements/"
+    closed = client.get(url, {"state": "closed"}).context["incidents"]
+    assert {i.pk for i in closed} == {rows[i].pk for i in (0, 3, 6, 9)}
+    open_ = client.get(url, {"state": "open"}).context["incidents"]
+    assert len(open_) == 7  # six old ones and the pinned one, just reported
+    other_closed = client.get(url, {"state": "closed", "category": "other"})
+    assert {i.pk for i in other_closed.context["incidents"]} == {rows[3].pk, rows[9].pk}
+    page = client.get(url, {"state": "closed", "category": "other", "page": 1})
+    assert "state=closed&amp;category=other" not in page.content.decode()  # a single page
+    bad = client.get(url, {"state": "nonsense"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["state"]
+    assert len(bad.context["incidents"]) == 11  # an invalid filter filters nothing

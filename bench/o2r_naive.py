@@ -25,7 +25,19 @@ from ancrage.insertion.models import (
     OutreachAction,
     PriorityPublic,
 )
-from ancrage.insertion.report import AGE_BRACKETS, _age_bracket
+from dateutil.relativedelta import relativedelta
+
+from ancrage.insertion.report import AGE_BRACKETS
+
+
+def _age_bracket(birth_date, on):
+    if birth_date is None:
+        return None
+    age = relativedelta(on, birth_date).years
+    for key, _label, low, high in AGE_BRACKETS:
+        if low <= age < high:
+            return key
+    return None
 
 
 def _territory(obj):

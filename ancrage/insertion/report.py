@@ -7,10 +7,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
-from statistics import median
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -69,14 +83,64 @@ class Report:
         )
 
 
-def _age_bracket(birth_date, on):
-    if birth_date is None:
+def age_on(birth_field: str, on_field: str):
+    """Age in whole years on a date, in SQL (SQLite and PostgreSQL alike): the years between
+    the two dates, less one before the birthday; a 29 February birthday falls on 28 February
+    in other years (as `dateutil.relativedelta` and the deadlines count it)."""
+    born_md = ExtractMonth(birth_field) * 100 + ExtractDay(birth_field)
+    on_year = ExtractYear(on_field)
+    on_md = ExtractMonth(on_field) * 100 + ExtractDay(on_field)
+    leap = Q(Exact(Mod(on_year, 4), 0)) & (
+        ~Q(Exact(Mod(on_year, 100), 0)) | Q(Exact(Mod(on_year, 400), 0))
+    )
+    birthday = Case(
+        When(Q(Exact(born_md, 229)) & ~leap, then=Value(228)),
+        default=born_md,
+        output_field=IntegerField(),
+    )
+    before_birthday = Case(
+        When(GreaterThan(birthday, on_md), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return on_year - ExtractYear(birth_field) - before_birthday
+
+
+def age_bracket(birth_field: str, on_field: str):
+    """The key of the age bracket (AGE_BRACKETS) on a date, in SQL; NULL without a birth date."""
+    age = age_on(birth_field, on_field)
+    return Case(
+        *[
+            When(Q(GreaterThanOrEqual(age, low)) & Q(LessThan(age, high)), then=Value(key))
+            for key, _label, low, high in AGE_BRACKETS
+        ],
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def _days_histogram(queryset, later: str, earlier: str) -> dict[int, int]:
+    """{days between the two date fields: number of rows}, grouped in SQL."""
+    delay = ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+    rows = queryset.annotate(delay=delay).values_list("delay").annotate(n=Count("pk")).order_by()
+    return {duration.days: n for duration, n in rows}
+
+
+def median_of_counts(counts: dict[int, int]) -> int | None:
+    """The median of the values `counts` holds ({value: how many times}), truncated to a whole
+    number as `int(statistics.median(values))` would give; None when there is none."""
+    total = sum(counts.values())
+    if not total:
         return None
-    age = relativedelta(on, birth_date).years
-    for key, _label, low, high in AGE_BRACKETS:
-        if low <= age < high:
-            return key
-    return None
+    low_rank, high_rank = (total - 1) // 2, total // 2  # 0-based ranks of the middle value(s)
+    seen, low = 0, None
+    for value in sorted(counts):
+        seen += counts[value]
+        if low is None and seen > low_rank:
+            low = value
+        if seen > high_rank:
+            return int((low + value) / 2)
+    raise AssertionError("unreachable: the ranks are within the total")
 
 
 def build(service_ids, start: date, end: date) -> Report:
@@ -131,11 +195,14 @@ def build(service_ids, start: date, end: date) -> Report:
 
     ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
     unknown_age = {"F": 0, "M": 0, "X": 0}
-    for birth_date, sex, consent_on in beneficiaries.values_list(
-        "person__birth_date", "person__sex", "consent_on"
-    ):
-        key = _age_bracket(birth_date, consent_on)
-        (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += 1
+    by_bracket = (
+        beneficiaries.annotate(bracket=age_bracket("person__birth_date", "consent_on"))
+        .values_list("bracket", "person__sex")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for key, sex, n in by_bracket:
+        (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += n
     age_rows = [
         (label, ages[key]["F"], ages[key]["M"], ages[key]["X"], sum(ages[key].values()))
         for key, label, _low, _high in AGE_BRACKETS
@@ -150,35 +217,29 @@ def build(service_ids, start: date, end: date) -> Report:
         )
     )
 
-    first_contact = dict(
-        Contact.objects.filter(beneficiary__in=beneficiaries)
-        .values_list("beneficiary_id")
-        .annotate(first=Min("met_on"))
+    # Delays: the number of people per number of days, counted in SQL; the median is read from
+    # those few rows (a few hundred distinct delays, whatever the number of people).
+    first_contact = (
+        Contact.objects.filter(beneficiary=OuterRef("pk")).order_by("met_on").values("met_on")[:1]
     )
-    contact_to_consent = [
-        (consent - first_contact[pk]).days
-        for pk, consent in beneficiaries.values_list("pk", "consent_on")
-        if pk in first_contact
-    ]
-    consent_to_start = [
-        (start_date - consent).days
-        for start_date, consent in accompaniments.values_list(
-            "start_date", "beneficiary__consent_on"
-        )
-    ]
-    start_to_exit = [
-        (exit_date - start_date).days
-        for exit_date, start_date in exits.filter(
-            beneficiary__accompaniment__isnull=False
-        ).values_list("date", "beneficiary__accompaniment__start_date")
-    ]
+    contact_to_consent = _days_histogram(
+        beneficiaries.annotate(first=Subquery(first_contact)).filter(first__isnull=False),
+        "consent_on",
+        "first",
+    )
+    consent_to_start = _days_histogram(accompaniments, "start_date", "beneficiary__consent_on")
+    start_to_exit = _days_histogram(
+        exits.filter(beneficiary__accompaniment__isnull=False),
+        "date",
+        "beneficiary__accompaniment__start_date",
+    )
     delays = [
         (_("Du premier contact au consentement"), contact_to_consent),
         (_("Du consentement au début de l'accompagnement"), consent_to_start),
         (_("Du début de l'accompagnement à la sortie"), start_to_exit),
     ]
     delay_rows = [
-        (label, int(median(values)) if values else None, len(values)) for label, values in delays
+        (label, median_of_counts(counts), sum(counts.values())) for label, counts in delays
     ]
     return Report(start, end, steps, exit_rows, territories, priority, age_rows, delay_rows)
 

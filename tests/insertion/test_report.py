@@ -5,6 +5,7 @@ import datetime
 from io import BytesIO
 
 import pytest
+from django.db.models import DateField, Value
 from django.urls import reverse
 
 from ancrage.core.access import Role
@@ -134,7 +135,7 @@ def test_suppression_keeps_zero_and_five():
 
 def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_assert_num_queries):
     login(client, half_year.users[Role.O2R_LEAD])
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(22):
         page = client.get(reverse("insertion:report"), PERIOD)
     assert page.status_code == 200
     content = page.content.decode()
@@ -174,3 +175,78 @@ def test_a_period_ending_before_it_starts_is_refused_at_the_field(client, half_y
     response = client.get(reverse("insertion:report"), {"start": "2026-06-30", "end": "2026-01-01"})
     assert response.status_code == 422
     assert "end" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("birth", "on"),
+    [
+        (D(2000, 6, 15), D(2026, 6, 14)),  # the day before the 26th birthday
+        (D(2000, 6, 15), D(2026, 6, 15)),  # the birthday
+        (D(2000, 6, 15), D(2026, 6, 16)),
+        (D(2000, 2, 29), D(2026, 2, 28)),  # 29 February: 28 February in other years
+        (D(2000, 2, 29), D(2026, 3, 1)),
+        (D(2000, 2, 29), D(2028, 2, 28)),  # a leap year: the birthday is the 29th
+        (D(2000, 2, 29), D(2028, 2, 29)),
+        (D(1971, 12, 31), D(2026, 12, 30)),  # 54, then 55 the next day
+        (D(1971, 12, 31), D(2026, 12, 31)),
+        (D(1981, 1, 1), D(2026, 1, 1)),  # 45
+        (D(1981, 1, 2), D(2026, 1, 1)),  # 44
+        (D(2001, 3, 1), D(2100, 2, 28)),  # 2100 is not a leap year
+    ],
+)
+def test_the_age_bracket_in_sql_is_the_calendar_age(birth, on):
+    """report.age_on / age_bracket (SQL) against dateutil's relativedelta, on birthdays, the day
+    before and 29 February."""
+    from dateutil.relativedelta import relativedelta
+
+    from ancrage.people.models import Person
+
+    person = PersonFactory(birth_date=birth)
+    expected = relativedelta(on, birth).years
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(on=Value(on, output_field=DateField()))
+        .annotate(age=report.age_on("birth_date", "on"))
+        .annotate(bracket=report.age_bracket("birth_date", "on"))
+        .values_list("age", "bracket")
+        .get()
+    )
+    brackets = [k for k, _label, low, high in report.AGE_BRACKETS if low <= expected < high]
+    assert row == (expected, brackets[0])
+
+
+def test_the_age_bracket_is_null_without_a_birth_date():
+    from ancrage.people.models import Person
+
+    person = PersonFactory(birth_date=None)
+    bracket = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(on=Value(D(2026, 1, 1), output_field=DateField()))
+        .annotate(bracket=report.age_bracket("birth_date", "on"))
+        .values_list("bracket", flat=True)
+        .get()
+    )
+    assert bracket is None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[3], [1, 2], [1, 2, 3, 4], [5, 5, 5, 9], [0, 7, 7, 7, 100], [-3, 2], [10, 11, 11, 30, 30, 31]],
+)
+def test_the_median_read_from_counts_is_that_of_the_values(values):
+    from collections import Counter
+    from statistics import median
+
+    assert report.median_of_counts(Counter(values)) == int(median(values))
+
+
+def test_the_median_of_random_delays_is_that_of_the_values():
+    import random
+    from collections import Counter
+    from statistics import median
+
+    rng = random.Random(7)
+    for size in range(1, 60):
+        values = [rng.randint(0, 40) for _ in range(size)]
+        assert report.median_of_counts(Counter(values)) == int(median(values))
+    assert report.median_of_counts({}) is None

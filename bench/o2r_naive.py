@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from statistics import median
 
+from dateutil.relativedelta import relativedelta
+
 from ancrage.insertion.models import (
     Accompaniment,
     Activity,
@@ -25,8 +27,6 @@ from ancrage.insertion.models import (
     OutreachAction,
     PriorityPublic,
 )
-from dateutil.relativedelta import relativedelta
-
 from ancrage.insertion.report import AGE_BRACKETS
 
 

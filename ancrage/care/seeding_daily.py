@@ -76,15 +76,17 @@ AREA_STEPS = {
 }
 
 
-def _batched(model, rows, batch=BATCH):
+def _batched(model, rows, progress, batch=BATCH):
     chunk = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= batch:
             model.objects.bulk_create(chunk)
+            progress.advance(len(chunk))
             chunk = []
     if chunk:
         model.objects.bulk_create(chunk)
+        progress.advance(len(chunk))
 
 
 def seed_daily(world) -> None:
@@ -136,7 +138,7 @@ def seed_daily(world) -> None:
                     written_at=written_at,
                 )
 
-    _batched(JournalEntry, entries())
+    _batched(JournalEntry, entries(), world.progress("Journal", len(houses) * entries_per_house))
     # A few annotations, on the most recent safeguarding entries (head of service's follow-up).
     annotated = JournalEntry.objects.filter(level=JournalLevel.SAFEGUARDING).order_by(
         "-written_at"
@@ -179,8 +181,10 @@ def seed_daily(world) -> None:
                         created_at=starts_at - timedelta(days=rng.randint(3, 30)),
                     )
 
-    _batched(Appointment, appointments())
-    autonomy_projects(world, staff)
+    total = sum(len(living.get(house.pk, [])) for house in houses) * per_child
+    _batched(Appointment, appointments(), world.progress("Rendez-vous", total))
+    with world.step("Projets pour l'autonomie"):
+        autonomy_projects(world, staff)
 
 
 def autonomy_projects(world, staff) -> None:

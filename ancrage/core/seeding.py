@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 import sys
+import time as time_module
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -128,6 +130,7 @@ class Progress:
         self.label, self.total, self.done = label, max(total, 1), 0
         self.stream = stream or sys.stderr
         self.quiet = quiet
+        self.started = time_module.monotonic()
 
     def advance(self, n=1):
         self.done += n
@@ -135,7 +138,10 @@ class Progress:
             width = 30
             filled = int(width * self.done / self.total)
             bar = "#" * filled + "." * (width - filled)
-            self.stream.write(f"\r{self.label:<28} [{bar}] {self.done}/{self.total}")
+            elapsed = time_module.monotonic() - self.started
+            self.stream.write(
+                f"\r{self.label:<30} [{bar}] {self.done}/{self.total} {elapsed:.0f} s"
+            )
             if self.done >= self.total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -368,12 +374,35 @@ class World:
         consortium.members.set([organisation, partner])
 
         youth = self.place_children(villages, houses)
-        self.create_staff(organisation, villages, houses, o2r, teams, youth)
-        self.village_life(villages, houses)
-        seed_ppe(self)
-        seed_daily(self)
-        seed_incidents(self)
+        with self.step("Équipes et comptes"):
+            self.create_staff(organisation, villages, houses, o2r, teams, youth)
+        with self.step("Vie des villages"):
+            self.village_life(villages, houses)
+        with self.step("PPE, rapports, révisions"):
+            seed_ppe(self)
+        seed_daily(self)  # its own progress bars (journal, appointments)
+        with self.step("Signalements"):
+            seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
+        self.note("Validation de la transaction (contrôles des clés étrangères)…")
+
+    @contextmanager
+    def step(self, label: str):
+        """A step without a bar of its own: its name, then its time on stderr."""
+        started = time_module.monotonic()
+        if not self.quiet:
+            sys.stderr.write(f"{label:<30} …")
+            sys.stderr.flush()
+        yield
+        if not self.quiet:
+            sys.stderr.write(f" {time_module.monotonic() - started:.1f} s\n")
+
+    def note(self, text: str) -> None:
+        if not self.quiet:
+            sys.stderr.write(text + "\n")
+
+    def progress(self, label: str, total: int) -> Progress:
+        return Progress(label, total, quiet=self.quiet)
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large
@@ -381,7 +410,7 @@ class World:
         by_village = {}
         for house in houses:
             by_village.setdefault(house.establishment_id, []).append(house)
-        progress = Progress("Enfants et familles", len(villages), quiet=self.quiet)
+        progress = self.progress("Enfants et familles", len(villages))
         persons, links, stays, groups = [], [], [], []
         youth = None
         occupied = {house.pk: 0 for house in houses}

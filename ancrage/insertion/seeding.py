@@ -103,286 +103,292 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
     }
     counsellors[partner_team.pk] = partner_counsellor.pk
 
-    def day_within(days_back_low, days_back_high):
-        return anchor - timedelta(days=rng.randint(days_back_low, days_back_high))
+    with world.step("O2R : repérage, bénéficiaires"):
 
-    # Outreach actions over the last year
-    actions = []
-    for i in range(counts["actions"]):
-        team = all_teams[i % len(all_teams)]
-        territory = rng.choice(list(COMMUNES))
-        actions.append(
-            OutreachAction(
-                programme=programme,
+        def day_within(days_back_low, days_back_high):
+            return anchor - timedelta(days=rng.randint(days_back_low, days_back_high))
+
+        # Outreach actions over the last year
+        actions = []
+        for i in range(counts["actions"]):
+            team = all_teams[i % len(all_teams)]
+            territory = rng.choice(list(COMMUNES))
+            actions.append(
+                OutreachAction(
+                    programme=programme,
+                    service_id=team.establishment_id,
+                    team=team,
+                    date=day_within(1, 364),
+                    kind=rng.choice(OutreachAction.Kind.values),
+                    place=rng.choice(PLACES),
+                    commune=rng.choice(COMMUNES[territory]),
+                    efop_territory=territories[territory],
+                    partners=rng.choice(["", *PARTNERS]),
+                    people_met=rng.randint(5, 35),
+                    created_by_id=counsellors[team.pk],
+                )
+            )
+        OutreachAction.objects.bulk_create(actions, batch_size=world.BATCH)
+        by_team = {}
+        for action in actions:
+            by_team.setdefault(action.team_id, []).append(action)
+
+        def contact_row(team, met_on, beneficiary=None, nickname=None, sex="X"):
+            action = rng.choice(by_team[team.pk])
+            return Contact(
                 service_id=team.establishment_id,
                 team=team,
-                date=day_within(1, 364),
-                kind=rng.choice(OutreachAction.Kind.values),
-                place=rng.choice(PLACES),
-                commune=rng.choice(COMMUNES[territory]),
-                efop_territory=territories[territory],
-                partners=rng.choice(["", *PARTNERS]),
-                people_met=rng.randint(5, 35),
+                outreach_action=action,
+                met_on=min(met_on, anchor),
+                nickname=nickname or fake.first_name(),
+                age_bracket=rng.choice(Contact.AgeBracket.values),
+                sex=sex,
+                commune=action.commune,
+                efop_territory_id=action.efop_territory_id,
+                next_step=rng.choice(Contact.NextStep.values),
+                next_step_on=min(met_on + timedelta(days=rng.randint(3, 20)), anchor),
+                beneficiary=beneficiary,
                 created_by_id=counsellors[team.pk],
             )
-        )
-    OutreachAction.objects.bulk_create(actions, batch_size=world.BATCH)
-    by_team = {}
-    for action in actions:
-        by_team.setdefault(action.team_id, []).append(action)
 
-    def contact_row(team, met_on, beneficiary=None, nickname=None, sex="X"):
-        action = rng.choice(by_team[team.pk])
-        return Contact(
-            service_id=team.establishment_id,
-            team=team,
-            outreach_action=action,
-            met_on=min(met_on, anchor),
-            nickname=nickname or fake.first_name(),
-            age_bracket=rng.choice(Contact.AgeBracket.values),
-            sex=sex,
-            commune=action.commune,
-            efop_territory_id=action.efop_territory_id,
-            next_step=rng.choice(Contact.NextStep.values),
-            next_step_on=min(met_on + timedelta(days=rng.randint(3, 20)), anchor),
-            beneficiary=beneficiary,
-            created_by_id=counsellors[team.pk],
-        )
+        contacts = [
+            contact_row(all_teams[i % len(all_teams)], day_within(0, 300), sex=rng.choice("FMX"))
+            for i in range(counts["anonymous"])
+        ]
 
-    contacts = [
-        contact_row(all_teams[i % len(all_teams)], day_within(0, 300), sex=rng.choice("FMX"))
-        for i in range(counts["anonymous"])
-    ]
-
-    # Beneficiaries, their persons and eligibility
-    persons, beneficiaries = [], []
-    for i in range(counts["beneficiaries"]):
-        team = all_teams[i % len(all_teams)]
-        sex = rng.choice([Person.Sex.FEMALE, Person.Sex.MALE])
-        age_days = (
-            rng.randint(17 * 365 + 30, 62 * 365)
-            if rng.random() < 0.5
-            else rng.randint(17 * 365 + 30, 25 * 365)
-        )
-        persons.append(
-            world.person(
-                last_name=fake.last_name(), sex=sex, birth_date=anchor - timedelta(days=age_days)
+        # Beneficiaries, their persons and eligibility
+        persons, beneficiaries = [], []
+        for i in range(counts["beneficiaries"]):
+            team = all_teams[i % len(all_teams)]
+            sex = rng.choice([Person.Sex.FEMALE, Person.Sex.MALE])
+            age_days = (
+                rng.randint(17 * 365 + 30, 62 * 365)
+                if rng.random() < 0.5
+                else rng.randint(17 * 365 + 30, 25 * 365)
             )
-        )
-        territory = rng.choice(list(COMMUNES))
-        beneficiaries.append(
-            Beneficiary(
-                programme=programme,
-                service_id=team.establishment_id,
-                team=team,
-                commune=rng.choice(COMMUNES[territory]),
-                efop_territory=territories[territory],
-                consent_on=day_within(20, 400),
-                consent_how=rng.choice(
-                    ["Accord oral après lecture de la notice", "Formulaire signé"]
-                ),
-                consent_by_id=counsellors[team.pk],
-            )
-        )
-    # The demo counsellor's team: accompaniments at the alert points (nearing 9 months, over
-    # 9 without extension, extended to 12 with a reason), told apart by their start dates.
-    special_starts = [
-        anchor - relativedelta(months=9) + timedelta(days=12),
-        anchor - relativedelta(months=9) + timedelta(days=3),
-        anchor - relativedelta(months=9) - timedelta(days=5),
-        anchor - relativedelta(months=10),
-    ]
-    Person.objects.bulk_create(persons, batch_size=2000)
-    for person, beneficiary in zip(persons, beneficiaries, strict=True):
-        beneficiary.person = person
-    for n, beneficiary in enumerate(b for b in beneficiaries if b.team_id == teams[0].pk):
-        if n < len(special_starts):
-            beneficiary.consent_on = special_starts[n] - timedelta(days=7)
-    eligibilities, accompaniments, exits = [], [], []
-    for person, beneficiary in zip(persons, beneficiaries, strict=True):
-        flags = set(age_flags(person.birth_date, beneficiary.consent_on))
-        flags |= {flag for flag in TYPED if rng.random() < 0.12}
-        if person.sex == Person.Sex.FEMALE:
-            flags.add("woman")
-        for flag in flags:
-            setattr(beneficiary, str(flag), True)
-        contacts.append(
-            contact_row(
-                beneficiary.team,
-                beneficiary.consent_on - timedelta(days=rng.randint(0, 40)),
-                nickname=person.first_names.split()[0],
-                sex=person.sex,
-            )
-        )
-        contacts[-1].pending_beneficiary = beneficiary
-    Beneficiary.objects.bulk_create(beneficiaries, batch_size=world.BATCH)
-    for contact in contacts:
-        if hasattr(contact, "pending_beneficiary"):
-            contact.beneficiary = contact.pending_beneficiary
-    Contact.objects.bulk_create(contacts, batch_size=world.BATCH)
-
-    specials = {}
-    for n, beneficiary in enumerate(b for b in beneficiaries if b.team_id == teams[0].pk):
-        if n < len(special_starts):
-            specials[beneficiary.pk] = special_starts[n]
-    for beneficiary in beneficiaries:
-        registered = rng.random() < 0.45
-        eligibilities.append(
-            Eligibility(
-                beneficiary=beneficiary,
-                basis=(
-                    Eligibility.Basis.NOT_REGISTERED
-                    if not registered
-                    else rng.choice(
-                        [
-                            Eligibility.Basis.NO_SUITABLE_ACCOMPANIMENT,
-                            Eligibility.Basis.NO_RECENT_CONTACT,
-                        ]
-                    )
-                ),
-                registered_with_france_travail=registered,
-                suitable_accompaniment=False,
-                last_network_contact_on=(
-                    beneficiary.consent_on - timedelta(days=rng.randint(160, 500))
-                    if registered
-                    else None
-                ),
-                checked_on=beneficiary.consent_on,
-                checked_by_id=beneficiary.consent_by_id,
-            )
-        )
-        start_date = specials.get(beneficiary.pk)
-        if start_date is None and rng.random() < 0.65:
-            start_date = beneficiary.consent_on + timedelta(days=rng.randint(5, 25))
-            if start_date > anchor:
-                start_date = None
-        if start_date is None:
-            continue
-        limit = start_date + relativedelta(months=9)
-        accompaniment = Accompaniment(
-            beneficiary=beneficiary,
-            start_date=start_date,
-            referent_id=beneficiary.consent_by_id,
-            limit_date=limit,
-        )
-        special_index = list(specials).index(beneficiary.pk) if beneficiary.pk in specials else None
-        if special_index == 3:
-            accompaniment.limit_date = start_date + relativedelta(months=12)
-            accompaniment.extension_reason = (
-                "Entrée en formation qualifiante prévue dans 6 semaines ; "
-                "logement en cours de stabilisation."
-            )
-            accompaniment.extended_on = limit - timedelta(days=10)
-            accompaniment.extended_by_id = beneficiary.consent_by_id
-        accompaniments.append(accompaniment)
-        beneficiary.status = Beneficiary.Status.ACCOMPANIMENT
-        if special_index is None and limit < anchor and rng.random() < 0.8:
-            exit_date = min(limit - timedelta(days=rng.randint(0, 120)), anchor)
-            exit_date = max(exit_date, start_date + timedelta(days=30))
-            exits.append(
-                Exit(
-                    beneficiary=beneficiary,
-                    date=exit_date,
-                    reason=rng.choice(Exit.Reason.values),
-                    by_id=beneficiary.consent_by_id,
+            persons.append(
+                world.person(
+                    last_name=fake.last_name(),
+                    sex=sex,
+                    birth_date=anchor - timedelta(days=age_days),
                 )
             )
-            accompaniment.end_date = exit_date
-            beneficiary.status = Beneficiary.Status.EXITED
-    Eligibility.objects.bulk_create(eligibilities, batch_size=world.BATCH)
-    Accompaniment.objects.bulk_create(accompaniments, batch_size=world.BATCH)
-    Exit.objects.bulk_create(exits, batch_size=world.BATCH)
-    Beneficiary.objects.bulk_update(
-        [b for b in beneficiaries if b.status != Beneficiary.Status.REMOBILISATION],
-        ["status"],
-        batch_size=world.BATCH,
-    )
-
-    follow_ups = []
-    for exit_ in exits:
-        for months in (3, 6):
-            due = exit_.date + relativedelta(months=months)
-            done = due <= anchor and rng.random() < 0.85
-            follow_ups.append(
-                FollowUp(
-                    exit=exit_,
-                    months=months,
-                    due_date=due,
-                    recorded_on=due + timedelta(days=rng.randint(0, 10)) if done else None,
-                    situation=rng.choice(FollowUp.Situation.values) if done else "",
-                )
-            )
-    for follow_up in follow_ups:
-        if follow_up.recorded_on and follow_up.recorded_on > anchor:
-            follow_up.recorded_on = anchor
-    FollowUp.objects.bulk_create(follow_ups, batch_size=world.BATCH)
-
-    barriers, objectives, referrals, remunerations = [], [], [], []
-    for accompaniment in accompaniments:
-        for kind in rng.sample(Barrier.Kind.values, rng.randint(1, 3)):
-            barriers.append(
-                Barrier(
-                    accompaniment=accompaniment,
-                    kind=kind,
-                    status=rng.choice(Barrier.Status.values),
-                    situation=rng.choice(
-                        [
-                            "Pas de permis, horaires de bus incompatibles",
-                            "Hébergé chez un ami, demande de logement en cours",
-                            "Suivi médical à reprendre",
-                            "Dossier CAF incomplet",
-                            "Pas d'ordinateur ni de connexion",
-                        ]
+            territory = rng.choice(list(COMMUNES))
+            beneficiaries.append(
+                Beneficiary(
+                    programme=programme,
+                    service_id=team.establishment_id,
+                    team=team,
+                    commune=rng.choice(COMMUNES[territory]),
+                    efop_territory=territories[territory],
+                    consent_on=day_within(20, 400),
+                    consent_how=rng.choice(
+                        ["Accord oral après lecture de la notice", "Formulaire signé"]
                     ),
-                    updated_on=accompaniment.start_date + timedelta(days=rng.randint(0, 30)),
+                    consent_by_id=counsellors[team.pk],
                 )
             )
-        objectives.append(
-            Objective(
-                accompaniment=accompaniment,
-                text=rng.choice(
-                    ["Obtenir le code de la route", "Trouver un stage", "Ouvrir ses droits"]
-                ),
-                due_date=accompaniment.start_date + timedelta(days=rng.randint(30, 200)),
-            )
-        )
-        if rng.random() < 0.4:
-            referrals.append(
-                PartnerReferral(
-                    accompaniment=accompaniment,
-                    date=accompaniment.start_date + timedelta(days=rng.randint(0, 20)),
-                    partner=rng.choice(PARTNERS),
-                    purpose="Ouverture de droits et inscription",
+        # The demo counsellor's team: accompaniments at the alert points (nearing 9 months, over
+        # 9 without extension, extended to 12 with a reason), told apart by their start dates.
+        special_starts = [
+            anchor - relativedelta(months=9) + timedelta(days=12),
+            anchor - relativedelta(months=9) + timedelta(days=3),
+            anchor - relativedelta(months=9) - timedelta(days=5),
+            anchor - relativedelta(months=10),
+        ]
+        Person.objects.bulk_create(persons, batch_size=2000)
+        for person, beneficiary in zip(persons, beneficiaries, strict=True):
+            beneficiary.person = person
+        for n, beneficiary in enumerate(b for b in beneficiaries if b.team_id == teams[0].pk):
+            if n < len(special_starts):
+                beneficiary.consent_on = special_starts[n] - timedelta(days=7)
+        eligibilities, accompaniments, exits = [], [], []
+        for person, beneficiary in zip(persons, beneficiaries, strict=True):
+            flags = set(age_flags(person.birth_date, beneficiary.consent_on))
+            flags |= {flag for flag in TYPED if rng.random() < 0.12}
+            if person.sex == Person.Sex.FEMALE:
+                flags.add("woman")
+            for flag in flags:
+                setattr(beneficiary, str(flag), True)
+            contacts.append(
+                contact_row(
+                    beneficiary.team,
+                    beneficiary.consent_on - timedelta(days=rng.randint(0, 40)),
+                    nickname=person.first_names.split()[0],
+                    sex=person.sex,
                 )
             )
-        if rng.random() < 0.15:
-            first = accompaniment.start_date + timedelta(days=30)
-            last = min(
-                first + timedelta(days=60), accompaniment.end_date or accompaniment.limit_date
+            contacts[-1].pending_beneficiary = beneficiary
+        Beneficiary.objects.bulk_create(beneficiaries, batch_size=world.BATCH)
+        for contact in contacts:
+            if hasattr(contact, "pending_beneficiary"):
+                contact.beneficiary = contact.pending_beneficiary
+        Contact.objects.bulk_create(contacts, batch_size=world.BATCH)
+
+        specials = {}
+        for n, beneficiary in enumerate(b for b in beneficiaries if b.team_id == teams[0].pk):
+            if n < len(special_starts):
+                specials[beneficiary.pk] = special_starts[n]
+        for beneficiary in beneficiaries:
+            registered = rng.random() < 0.45
+            eligibilities.append(
+                Eligibility(
+                    beneficiary=beneficiary,
+                    basis=(
+                        Eligibility.Basis.NOT_REGISTERED
+                        if not registered
+                        else rng.choice(
+                            [
+                                Eligibility.Basis.NO_SUITABLE_ACCOMPANIMENT,
+                                Eligibility.Basis.NO_RECENT_CONTACT,
+                            ]
+                        )
+                    ),
+                    registered_with_france_travail=registered,
+                    suitable_accompaniment=False,
+                    last_network_contact_on=(
+                        beneficiary.consent_on - timedelta(days=rng.randint(160, 500))
+                        if registered
+                        else None
+                    ),
+                    checked_on=beneficiary.consent_on,
+                    checked_by_id=beneficiary.consent_by_id,
+                )
             )
-            if last >= first:
-                remunerations.append(
-                    TraineeRemuneration(
-                        accompaniment=accompaniment, start_date=first, end_date=last
+            start_date = specials.get(beneficiary.pk)
+            if start_date is None and rng.random() < 0.65:
+                start_date = beneficiary.consent_on + timedelta(days=rng.randint(5, 25))
+                if start_date > anchor:
+                    start_date = None
+            if start_date is None:
+                continue
+            limit = start_date + relativedelta(months=9)
+            accompaniment = Accompaniment(
+                beneficiary=beneficiary,
+                start_date=start_date,
+                referent_id=beneficiary.consent_by_id,
+                limit_date=limit,
+            )
+            special_index = (
+                list(specials).index(beneficiary.pk) if beneficiary.pk in specials else None
+            )
+            if special_index == 3:
+                accompaniment.limit_date = start_date + relativedelta(months=12)
+                accompaniment.extension_reason = (
+                    "Entrée en formation qualifiante prévue dans 6 semaines ; "
+                    "logement en cours de stabilisation."
+                )
+                accompaniment.extended_on = limit - timedelta(days=10)
+                accompaniment.extended_by_id = beneficiary.consent_by_id
+            accompaniments.append(accompaniment)
+            beneficiary.status = Beneficiary.Status.ACCOMPANIMENT
+            if special_index is None and limit < anchor and rng.random() < 0.8:
+                exit_date = min(limit - timedelta(days=rng.randint(0, 120)), anchor)
+                exit_date = max(exit_date, start_date + timedelta(days=30))
+                exits.append(
+                    Exit(
+                        beneficiary=beneficiary,
+                        date=exit_date,
+                        reason=rng.choice(Exit.Reason.values),
+                        by_id=beneficiary.consent_by_id,
                     )
                 )
-    Barrier.objects.bulk_create(barriers, batch_size=world.BATCH)
-    BarrierUpdate.objects.bulk_create(
-        [
-            BarrierUpdate(
-                barrier=b,
-                date=b.updated_on,
-                status=b.status,
-                situation=b.situation,
-                by_id=b.accompaniment.referent_id,
+                accompaniment.end_date = exit_date
+                beneficiary.status = Beneficiary.Status.EXITED
+        Eligibility.objects.bulk_create(eligibilities, batch_size=world.BATCH)
+        Accompaniment.objects.bulk_create(accompaniments, batch_size=world.BATCH)
+        Exit.objects.bulk_create(exits, batch_size=world.BATCH)
+        Beneficiary.objects.bulk_update(
+            [b for b in beneficiaries if b.status != Beneficiary.Status.REMOBILISATION],
+            ["status"],
+            batch_size=world.BATCH,
+        )
+
+        follow_ups = []
+        for exit_ in exits:
+            for months in (3, 6):
+                due = exit_.date + relativedelta(months=months)
+                done = due <= anchor and rng.random() < 0.85
+                follow_ups.append(
+                    FollowUp(
+                        exit=exit_,
+                        months=months,
+                        due_date=due,
+                        recorded_on=due + timedelta(days=rng.randint(0, 10)) if done else None,
+                        situation=rng.choice(FollowUp.Situation.values) if done else "",
+                    )
+                )
+        for follow_up in follow_ups:
+            if follow_up.recorded_on and follow_up.recorded_on > anchor:
+                follow_up.recorded_on = anchor
+        FollowUp.objects.bulk_create(follow_ups, batch_size=world.BATCH)
+
+        barriers, objectives, referrals, remunerations = [], [], [], []
+        for accompaniment in accompaniments:
+            for kind in rng.sample(Barrier.Kind.values, rng.randint(1, 3)):
+                barriers.append(
+                    Barrier(
+                        accompaniment=accompaniment,
+                        kind=kind,
+                        status=rng.choice(Barrier.Status.values),
+                        situation=rng.choice(
+                            [
+                                "Pas de permis, horaires de bus incompatibles",
+                                "Hébergé chez un ami, demande de logement en cours",
+                                "Suivi médical à reprendre",
+                                "Dossier CAF incomplet",
+                                "Pas d'ordinateur ni de connexion",
+                            ]
+                        ),
+                        updated_on=accompaniment.start_date + timedelta(days=rng.randint(0, 30)),
+                    )
+                )
+            objectives.append(
+                Objective(
+                    accompaniment=accompaniment,
+                    text=rng.choice(
+                        ["Obtenir le code de la route", "Trouver un stage", "Ouvrir ses droits"]
+                    ),
+                    due_date=accompaniment.start_date + timedelta(days=rng.randint(30, 200)),
+                )
             )
-            for b in barriers
-        ],
-        batch_size=world.BATCH,
-    )
-    Objective.objects.bulk_create(objectives, batch_size=world.BATCH)
-    PartnerReferral.objects.bulk_create(referrals, batch_size=world.BATCH)
-    TraineeRemuneration.objects.bulk_create(remunerations, batch_size=world.BATCH)
+            if rng.random() < 0.4:
+                referrals.append(
+                    PartnerReferral(
+                        accompaniment=accompaniment,
+                        date=accompaniment.start_date + timedelta(days=rng.randint(0, 20)),
+                        partner=rng.choice(PARTNERS),
+                        purpose="Ouverture de droits et inscription",
+                    )
+                )
+            if rng.random() < 0.15:
+                first = accompaniment.start_date + timedelta(days=30)
+                last = min(
+                    first + timedelta(days=60), accompaniment.end_date or accompaniment.limit_date
+                )
+                if last >= first:
+                    remunerations.append(
+                        TraineeRemuneration(
+                            accompaniment=accompaniment, start_date=first, end_date=last
+                        )
+                    )
+        Barrier.objects.bulk_create(barriers, batch_size=world.BATCH)
+        BarrierUpdate.objects.bulk_create(
+            [
+                BarrierUpdate(
+                    barrier=b,
+                    date=b.updated_on,
+                    status=b.status,
+                    situation=b.situation,
+                    by_id=b.accompaniment.referent_id,
+                )
+                for b in barriers
+            ],
+            batch_size=world.BATCH,
+        )
+        Objective.objects.bulk_create(objectives, batch_size=world.BATCH)
+        PartnerReferral.objects.bulk_create(referrals, batch_size=world.BATCH)
+        TraineeRemuneration.objects.bulk_create(remunerations, batch_size=world.BATCH)
 
     # Remobilisation activities: mostly collective, with their attendance
     # Each team's beneficiaries by consent date: those who had joined by an activity's date
@@ -408,7 +414,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
             )
         )
     Activity.objects.bulk_create(activities, batch_size=world.BATCH)
-    for activity in activities:
+    progress = world.progress("O2R : activités et présences", len(activities))
+    for done, activity in enumerate(activities, 1):
         joined = bisect_right(team_dates.get(activity.team_id, []), activity.date)
         members = team_members.get(activity.team_id, [])[: max(joined, 1)]
         size = min(len(members), rng.randint(3, 8) if activity.format == "collective" else 1)
@@ -416,8 +423,10 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
             attendance.append(Attendance(activity=activity, beneficiary=beneficiary))
         if len(attendance) >= world.BATCH * 4:
             Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
+            progress.advance(done - progress.done)
             attendance = []
     Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
+    progress.advance(len(activities) - progress.done)
     world.accounts.append(
         ("conseiller.partenaire", str(Role(Role.O2R_COUNSELLOR).label), str(partner_team))
     )

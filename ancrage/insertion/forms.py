@@ -201,6 +201,12 @@ class ActivityForm(forms.Form):
 
 
 class BeneficiaryFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Nom"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom ou prénom, sans tenir compte des accents."),
+    )
     team = forms.ModelChoiceField(label=_("Équipe"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("Étape"), choices=[("", _("Toutes"))] + Beneficiary.Status.choices, required=False

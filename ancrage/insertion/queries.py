@@ -25,6 +25,7 @@ from ancrage.insertion.models import (
     VillageReferral,
 )
 from ancrage.organisation.models import Establishment, Unit
+from ancrage.people.models import Bytewise, name_condition
 
 PAGE_SIZE = 50
 
@@ -192,10 +193,15 @@ def contact(user, pk) -> Contact:
     )
 
 
-def beneficiary_list(user, *, team=None, status=None, flag=None, territory=None, page=1) -> dict:
+def beneficiary_list(
+    user, *, name=None, team=None, status=None, flag=None, territory=None, page=1
+) -> dict:
     """The beneficiaries in scope, filtered and paginated; the page reads a constant number of
     queries whatever the number of rows."""
     queryset = Beneficiary.objects.visible_to(user)
+    if name:
+        # The person search's rule (names, accents and case folded) on the persons joined.
+        queryset = queryset.filter(name_condition(name, "person__"))
     if team:
         queryset = queryset.filter(team_id=team)
     if status:
@@ -204,9 +210,15 @@ def beneficiary_list(user, *, team=None, status=None, flag=None, territory=None,
         queryset = queryset.filter(**{flag: True})
     if territory:
         queryset = queryset.filter(efop_territory_id=territory)
+    # By the persons' sort keys (a-z and spaces only, so byte order is alphabetical order): the
+    # order of the surname-prefix index, which the database walks to the page's first rows
+    # (from the typed prefix, when filtered by a short name) instead of sorting every
+    # beneficiary.
     queryset = queryset.select_related(
         "person", "team", "efop_territory", "accompaniment"
-    ).order_by("person__last_name", "person__first_names", "pk")
+    ).order_by(
+        Bytewise("person__last_name_key"), Bytewise("person__first_names_key"), "person_id", "pk"
+    )
     paginator = Paginator(queryset, PAGE_SIZE)
     page_obj = paginator.get_page(page)
     rows = list(page_obj.object_list)

@@ -208,6 +208,7 @@ def beneficiaries(request):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = {
+            "name": data["q"] or None,
             "team": data["team"].pk if data["team"] else None,
             "status": data["status"] or None,
             "flag": data["flag"] or None,

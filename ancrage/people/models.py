@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,22 @@ class Bytewise(models.Func):
         return self.as_sql(
             compiler, connection, template="(%(expressions)s COLLATE BINARY)", **extra_context
         )
+
+
+def name_condition(text: str, path: str = "") -> Q:
+    """The condition of `PersonQuerySet.search` on the names, for persons reached through
+    `path` ("person__" from a model that points to a person): every word of three letters or
+    more within the names (trigram index), or, when every word is shorter, the start of the
+    usage surname in byte order (surname-prefix index). Matches everyone for an empty text."""
+    words = search_key(text).split()
+    if not words:
+        return Q()
+    if all(len(word) < SEARCH_CONTAINS_MIN for word in words):
+        return Q(StartsWith(Bytewise(path + "last_name_key"), " ".join(words)))
+    condition = Q()
+    for word in words:
+        condition &= Q(**{path + "search_text__contains": word})
+    return condition
 
 
 class PersonQuerySet(models.QuerySet):
@@ -131,14 +148,12 @@ class PersonQuerySet(models.QuerySet):
         queryset = self
         words = search_key(text).split()
         if words and all(len(word) < SEARCH_CONTAINS_MIN for word in words):
-            queryset = queryset.alias(surname_bytes=Bytewise("last_name_key")).filter(
-                surname_bytes__startswith=" ".join(words)
-            )
+            queryset = queryset.filter(name_condition(text))
             if birth_date:
                 queryset = queryset.filter(birth_date=birth_date)
             return queryset.order_by(Bytewise("last_name_key"), Bytewise("first_names_key"), "pk")
-        for word in words:
-            queryset = queryset.filter(search_text__contains=word)
+        if words:
+            queryset = queryset.filter(name_condition(text))
         if birth_date:
             queryset = queryset.filter(birth_date=birth_date)
         if not words:

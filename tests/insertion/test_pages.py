@@ -300,3 +300,30 @@ def test_the_home_shows_the_programme_its_carrier_teams_and_counsellors(client, 
     assert "Moins de 26 ans en rupture, 55 ans et plus" in content
     assert o2r.o2r_team.name in content
     assert counsellor.get_full_name() in content
+
+
+def test_the_beneficiary_list_finds_a_name_and_sorts_alphabetically(client, o2r, counsellor):
+    from tests.insertion.factories import new_beneficiary
+
+    names = [("Émile", "Zola"), ("Anaïs", "Écuyer"), ("Bruno", "Martin"), ("Alice", "Martin")]
+    made = {
+        first: new_beneficiary(o2r.o2r_team, counsellor, first_names=first, last_name=last)
+        for first, last in names
+    }
+    url = reverse("insertion:beneficiaries")
+    order = [b.person.last_name for b in client.get(url).context["beneficiaries"]]
+    # accents folded: Écuyer among the E, Martin before Zola
+    assert order.index("Écuyer") < order.index("Martin") < order.index("Zola")
+    martins = client.get(url, {"q": "martin"}).context["beneficiaries"]
+    assert martins == [made["Alice"], made["Bruno"]]  # first names in order
+    assert client.get(url, {"q": "ecuy"}).context["beneficiaries"] == [made["Anaïs"]]
+    assert client.get(url, {"q": "ma"}).context["beneficiaries"] == [made["Alice"], made["Bruno"]]
+    assert client.get(url, {"q": "zola emile"}).context["beneficiaries"] == [made["Émile"]]
+    assert client.get(url, {"q": "dupuis"}).context["beneficiaries"] == []
+    # a name outside the counsellor's scope stays out of the results
+    from ancrage.people.models import Person
+
+    outsider = Person.objects.create(first_names="Marc", last_name="Martin")
+    assert outsider.pk not in [
+        b.person_id for b in client.get(url, {"q": "martin"}).context["beneficiaries"]
+    ]

@@ -259,7 +259,11 @@ class Contact(models.Model):
         ordering = ["-met_on", "-pk"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        indexes = [models.Index(fields=["team", "-met_on"], name="contact_team_date_idx")]
+        indexes = [
+            models.Index(fields=["team", "-met_on"], name="contact_team_date_idx"),
+            # A beneficiary's first contact (the report's delays) in one index probe.
+            models.Index(fields=["beneficiary", "met_on"], name="contact_beneficiary_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.nickname} ({self.met_on:%d/%m/%Y})"

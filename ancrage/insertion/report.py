@@ -10,7 +10,6 @@ from io import BytesIO
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -24,7 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -106,17 +105,14 @@ def age_on(birth_field: str, on_field: str):
     return on_year - ExtractYear(birth_field) - before_birthday
 
 
-def age_bracket(birth_field: str, on_field: str):
-    """The key of the age bracket (AGE_BRACKETS) on a date, in SQL; NULL without a birth date."""
-    age = age_on(birth_field, on_field)
-    return Case(
-        *[
-            When(Q(GreaterThanOrEqual(age, low)) & Q(LessThan(age, high)), then=Value(key))
-            for key, _label, low, high in AGE_BRACKETS
-        ],
-        default=Value(None),
-        output_field=CharField(),
-    )
+def bracket_of(age) -> str | None:
+    """The key of the age bracket (AGE_BRACKETS) of an age in years; None when unknown."""
+    if age is None:
+        return None
+    for key, _label, low, high in AGE_BRACKETS:
+        if low <= age < high:
+            return key
+    return None
 
 
 def _days_histogram(queryset, later: str, earlier: str) -> dict[int, int]:
@@ -195,13 +191,15 @@ def build(service_ids, start: date, end: date) -> Report:
 
     ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
     unknown_age = {"F": 0, "M": 0, "X": 0}
-    by_bracket = (
-        beneficiaries.annotate(bracket=age_bracket("person__birth_date", "consent_on"))
-        .values_list("bracket", "person__sex")
+    # Counted per age in years (a few dozen rows), then gathered into brackets here.
+    by_age = (
+        beneficiaries.annotate(age=age_on("person__birth_date", "consent_on"))
+        .values_list("age", "person__sex")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for key, sex, n in by_bracket:
+    for age, sex, n in by_age:
+        key = bracket_of(None if age is None else int(age))
         (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += n
     age_rows = [
         (label, ages[key]["F"], ages[key]["M"], ages[key]["X"], sum(ages[key].values()))

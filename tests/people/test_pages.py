@@ -117,7 +117,7 @@ PAGES = {
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
     # + the safeguarding block: five indicator queries and the missing confirmations
     # 27: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
-    "home": (lambda w: "/", 27),
+    "home": (lambda w: "/", 28),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
     "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),

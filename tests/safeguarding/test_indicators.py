@@ -182,7 +182,7 @@ PAGES = {
     "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 18),
     # with the overdue legal deadlines block of the care app (8 queries)
     # 25: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
-    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 25),
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 26),
 }
 
 

@@ -66,9 +66,7 @@ def test_the_o2r_lead_finds_a_beneficiary_by_name(
     page.goto("/o2r/beneficiaires/")
     page.get_by_label("Nom", exact=True).fill(someone.person.last_name)
     page.get_by_role("button", name="Filtrer").click()
-    link = page.get_by_role(
-        "link", name=f"{someone.person.last_name} {someone.person.first_names}"
-    )
+    link = page.get_by_role("link", name=f"{someone.person.last_name} {someone.person.first_names}")
     expect(link).to_be_visible()
     same_name = Beneficiary.objects.filter(
         service=service, person__last_name_key=someone.person.last_name_key

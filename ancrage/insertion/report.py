@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -115,13 +116,6 @@ def bracket_of(age) -> str | None:
     return None
 
 
-def _days_histogram(queryset, later: str, earlier: str) -> dict[int, int]:
-    """{days between the two date fields: number of rows}, grouped in SQL."""
-    delay = ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
-    rows = queryset.annotate(delay=delay).values_list("delay").annotate(n=Count("pk")).order_by()
-    return {duration.days: n for duration, n in rows}
-
-
 def median_of_counts(counts: dict[int, int]) -> int | None:
     """The median of the values `counts` holds ({value: how many times}), truncated to a whole
     number as `int(statistics.median(values))` would give; None when there is none."""
@@ -139,68 +133,118 @@ def median_of_counts(counts: dict[int, int]) -> int | None:
     raise AssertionError("unreachable: the ranks are within the total")
 
 
+def _days(later: str, earlier: str):
+    """The duration between two date fields, in SQL (a timedelta once read)."""
+    return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+
+
 def build(service_ids, start: date, end: date) -> Report:
-    """The figures for the services, between start and end (both included)."""
+    """The figures for the services, between start and end (both included).
+
+    One grouped query per table: each returns its rows per territory (and age and sex, or
+    reason, or delay in days: a few hundred rows whatever the number of people), and every
+    table of the report is summed from them here."""
     in_period = {"service_id__in": service_ids}
     outreach = OutreachAction.objects.filter(**in_period, date__range=(start, end)).aggregate(
         actions=Count("pk"), met=Sum("people_met")
     )
-    contacts = Contact.objects.filter(**in_period, met_on__range=(start, end))
+    by_territory = {}
+
+    def territory(name):
+        return by_territory.setdefault(name, [0, 0, 0, 0])
+
+    contact_count = 0
+    for name, n in (
+        Contact.objects.filter(**in_period, met_on__range=(start, end))
+        .values_list("efop_territory__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        territory(name)[0] += n
+        contact_count += n
+
     beneficiaries = Beneficiary.objects.filter(**in_period, consent_on__range=(start, end))
-    remobilised = (
-        Attendance.objects.filter(
-            activity__service_id__in=service_ids, activity__date__range=(start, end)
+    beneficiary_count = 0
+    flags = dict.fromkeys(PriorityPublic.values, 0)
+    ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
+    unknown_age = {"F": 0, "M": 0, "X": 0}
+    rows = (
+        beneficiaries.annotate(age=age_on("person__birth_date", "consent_on"))
+        .values("efop_territory__name", "age", "person__sex")
+        .annotate(
+            n=Count("pk"),
+            **{f"flag_{flag}": Count("pk", filter=Q(**{flag: True})) for flag in flags},
         )
-        .values("beneficiary_id")
-        .distinct()
-        .count()
+        .order_by()
     )
-    accompaniments = Accompaniment.objects.filter(
-        beneficiary__service_id__in=service_ids, start_date__range=(start, end)
-    )
-    exits = Exit.objects.filter(beneficiary__service_id__in=service_ids, date__range=(start, end))
-    exit_counts = dict(exits.values_list("reason").annotate(n=Count("pk")).order_by())
+    for row in rows:
+        n = row["n"]
+        beneficiary_count += n
+        territory(row["efop_territory__name"])[1] += n
+        for flag in flags:
+            flags[flag] += row[f"flag_{flag}"]
+        age = row["age"]
+        key = bracket_of(None if age is None else int(age))
+        sex = row["person__sex"]
+        (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += n
+
+    # The people with at least one attendance at an activity of the period (a semi-join: each
+    # person counted once without collecting the distinct ids of 1,000,000 attendance rows).
+    remobilised = Beneficiary.objects.filter(
+        Exists(
+            Attendance.objects.filter(
+                beneficiary=OuterRef("pk"),
+                activity__service_id__in=service_ids,
+                activity__date__range=(start, end),
+            )
+        )
+    ).count()
+
+    accompaniment_count, consent_to_start = 0, {}
+    for name, delay, n in (
+        Accompaniment.objects.filter(
+            beneficiary__service_id__in=service_ids, start_date__range=(start, end)
+        )
+        .annotate(delay=_days("start_date", "beneficiary__consent_on"))
+        .values_list("beneficiary__efop_territory__name", "delay")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        accompaniment_count += n
+        territory(name)[2] += n
+        consent_to_start[delay.days] = consent_to_start.get(delay.days, 0) + n
+
+    exit_counts, start_to_exit = {}, {}
+    for reason, name, delay, n in (
+        Exit.objects.filter(beneficiary__service_id__in=service_ids, date__range=(start, end))
+        # No delay (NULL) for an exit without accompaniment: counted, not in the median.
+        .annotate(delay=_days("date", "beneficiary__accompaniment__start_date"))
+        .values_list("reason", "beneficiary__efop_territory__name", "delay")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        exit_counts[reason] = exit_counts.get(reason, 0) + n
+        territory(name)[3] += n
+        if delay is not None:
+            start_to_exit[delay.days] = start_to_exit.get(delay.days, 0) + n
+
     steps = [
         (_("Actions de repérage"), outreach["actions"]),
         (_("Personnes rencontrées"), outreach["met"] or 0),
-        (_("Contacts"), contacts.count()),
-        (_("Nouveaux bénéficiaires"), beneficiaries.count()),
+        (_("Contacts"), contact_count),
+        (_("Nouveaux bénéficiaires"), beneficiary_count),
         (_("Personnes en remobilisation (au moins une activité)"), remobilised),
-        (_("Accompagnements commencés"), accompaniments.count()),
+        (_("Accompagnements commencés"), accompaniment_count),
         (_("Sorties"), sum(exit_counts.values())),
     ]
     exit_rows = [(label, exit_counts.get(value, 0)) for value, label in Exit.Reason.choices]
-
-    by_territory = {}
-    for name, n in contacts.values_list("efop_territory__name").annotate(n=Count("pk")):
-        by_territory.setdefault(name, [0, 0, 0, 0])[0] = n
-    for name, n in beneficiaries.values_list("efop_territory__name").annotate(n=Count("pk")):
-        by_territory.setdefault(name, [0, 0, 0, 0])[1] = n
-    for name, n in accompaniments.values_list("beneficiary__efop_territory__name").annotate(
-        n=Count("pk")
-    ):
-        by_territory.setdefault(name, [0, 0, 0, 0])[2] = n
-    for name, n in exits.values_list("beneficiary__efop_territory__name").annotate(n=Count("pk")):
-        by_territory.setdefault(name, [0, 0, 0, 0])[3] = n
-    territories = [(name, *counts) for name, counts in sorted(by_territory.items())]
-
-    flags = beneficiaries.aggregate(
-        **{flag.value: Count("pk", filter=Q(**{flag.value: True})) for flag in PriorityPublic}
-    )
+    territories = [
+        (name, *counts)
+        for name, counts in sorted(
+            by_territory.items(), key=lambda item: (item[0] is None, item[0] or "")
+        )
+    ]
     priority = [(flag.label, flags[flag.value]) for flag in PriorityPublic]
-
-    ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
-    unknown_age = {"F": 0, "M": 0, "X": 0}
-    # Counted per age in years (a few dozen rows), then gathered into brackets here.
-    by_age = (
-        beneficiaries.annotate(age=age_on("person__birth_date", "consent_on"))
-        .values_list("age", "person__sex")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for age, sex, n in by_age:
-        key = bracket_of(None if age is None else int(age))
-        (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += n
     age_rows = [
         (label, ages[key]["F"], ages[key]["M"], ages[key]["X"], sum(ages[key].values()))
         for key, label, _low, _high in AGE_BRACKETS
@@ -215,22 +259,20 @@ def build(service_ids, start: date, end: date) -> Report:
         )
     )
 
-    # Delays: the number of people per number of days, counted in SQL; the median is read from
-    # those few rows (a few hundred distinct delays, whatever the number of people).
+    # From the first contact: a correlated subquery (one index probe per person), counted in SQL.
     first_contact = (
         Contact.objects.filter(beneficiary=OuterRef("pk")).order_by("met_on").values("met_on")[:1]
     )
-    contact_to_consent = _days_histogram(
-        beneficiaries.annotate(first=Subquery(first_contact)).filter(first__isnull=False),
-        "consent_on",
-        "first",
-    )
-    consent_to_start = _days_histogram(accompaniments, "start_date", "beneficiary__consent_on")
-    start_to_exit = _days_histogram(
-        exits.filter(beneficiary__accompaniment__isnull=False),
-        "date",
-        "beneficiary__accompaniment__start_date",
-    )
+    contact_to_consent = {}
+    for delay, n in (
+        beneficiaries.annotate(first=Subquery(first_contact))
+        .filter(first__isnull=False)
+        .annotate(delay=_days("consent_on", "first"))
+        .values_list("delay")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        contact_to_consent[delay.days] = n
     delays = [
         (_("Du premier contact au consentement"), contact_to_consent),
         (_("Du consentement au début de l'accompagnement"), consent_to_start),

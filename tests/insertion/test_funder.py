@@ -45,7 +45,7 @@ def test_the_funder_reads_the_report_with_small_cells_suppressed(
     django_assert_num_queries,
 ):
     login(client, half_year.users[Role.FUNDER])
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(15):
         page = client.get(reverse("insertion:report"), PERIOD)
     assert page.status_code == 200
     figures = page.context["report"]

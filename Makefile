@@ -15,7 +15,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
-	$(BIN)/pip install --quiet -c constraints.txt -e .
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[demo]"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
@@ -77,6 +77,7 @@ e2e-browser:
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	ANCRAGE_TESTING=1 $(BIN)/ancrage makemigrations --check --dry-run
 
 format: install-test

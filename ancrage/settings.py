@@ -56,7 +56,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not PRODUCTIO
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "ancrage.core.apps.AncrageAdminConfig",
+    "ancrage.kernel.apps.AncrageAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
-    "ancrage.core",
+    "ancrage.kernel",
     "ancrage.accounts",
     "ancrage.organisation",
     "ancrage.people",
@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "ancrage.safeguarding",
     "ancrage.care",
     "ancrage.insertion",
+    "ancrage.web",
+    "ancrage.demo",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ancrage.core.context_processors.ancrage",
+                "ancrage.kernel.context_processors.ancrage",
             ],
         },
     },
@@ -154,7 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after repeated failures (django-axes): per user name and address.

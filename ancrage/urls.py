@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("ancrage.core.urls")),
+    path("", include("ancrage.web.urls")),
     path("compte/", include("ancrage.accounts.urls")),
     path("personnes/", include("ancrage.people.urls")),
     path("", include("ancrage.placements.urls")),

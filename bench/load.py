@@ -57,8 +57,8 @@ def prepare(clients: int, out: Path) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from ancrage.accounts.models import Membership
-    from ancrage.core.access import Role
-    from ancrage.core.models import AccessEvent
+    from ancrage.kernel.access import Role
+    from ancrage.kernel.models import AccessEvent
     from ancrage.organisation.models import Establishment
     from ancrage.placements.models import Stay
 
@@ -166,7 +166,7 @@ def cleanup(setup_file: Path) -> None:
     django.setup()
     from django.contrib.sessions.models import Session
 
-    from ancrage.core.models import AccessEvent
+    from ancrage.kernel.models import AccessEvent
 
     setup = json.loads(setup_file.read_text())
     every = setup["sessions"] + setup.get("o2r_sessions", [])

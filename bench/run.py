@@ -92,7 +92,7 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
     from django.test.utils import CaptureQueriesContext
 
     from ancrage.accounts.models import User
-    from ancrage.core.models import AccessEvent
+    from ancrage.kernel.models import AccessEvent
     from ancrage.people.models import Person
     from ancrage.placements.models import Stay
 

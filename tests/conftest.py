@@ -10,7 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ancrage.accounts.models import User
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import link_relatives
 from ancrage.placements.models import JudgeNotification

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.accounts.models import Membership, User
-from ancrage.core.admin_site import AdministrationAdmin
+from ancrage.kernel.admin_site import AdministrationAdmin
 
 
 class MembershipInline(admin.TabularInline):

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.core.access import ROLE_SCOPE, TWO_FACTOR_ROLES, Role, Scope
+from ancrage.kernel.access import ROLE_SCOPE, TWO_FACTOR_ROLES, Role, Scope
 
 
 class User(AbstractUser):

@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ancrage.accounts.forms import LoginForm, TokenForm
-from ancrage.core.access import authenticated, public
+from ancrage.kernel.access import authenticated, public
 
 login = public(
     auth_views.LoginView.as_view(

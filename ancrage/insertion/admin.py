@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from ancrage.core.admin_site import AdministrationAdmin
 from ancrage.insertion.models import Programme
+from ancrage.kernel.admin_site import AdministrationAdmin
 
 
 @admin.register(Programme)

@@ -6,3 +6,9 @@ class InsertionConfig(AppConfig):
     name = "ancrage.insertion"
     label = "insertion"
     verbose_name = _("Repérage et remobilisation (O2R)")
+
+    def ready(self):
+        from ancrage.insertion import scopes as insertion_scopes
+        from ancrage.people import scopes
+
+        scopes.register_persons(insertion_scopes.beneficiary_persons)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.core.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
 
 MINIMUM_AGREEMENT_EUROS = 150_000
 AGREEMENT_YEARS = 3

@@ -7,9 +7,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
-from ancrage.core.access import Role, can, role_can
-from ancrage.core.audit import record_access
-from ancrage.core.models import AccessEvent
 from ancrage.insertion.models import (
     ALERT_DAYS_BEFORE_LIMIT,
     Accompaniment,
@@ -24,6 +21,9 @@ from ancrage.insertion.models import (
     Programme,
     VillageReferral,
 )
+from ancrage.kernel.access import Role, can, role_can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.people.models import Bytewise, name_condition
 

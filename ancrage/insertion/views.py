@@ -13,10 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.accounts.models import User
-from ancrage.core.access import requires
-from ancrage.core.audit import record_access
-from ancrage.core.forms import errors_to_form
-from ancrage.core.models import AccessEvent
 from ancrage.insertion import queries, report, services
 from ancrage.insertion.forms import (
     AcceptReferralForm,
@@ -49,6 +45,10 @@ from ancrage.insertion.models import (
     Objective,
     PriorityPublic,
 )
+from ancrage.kernel.access import requires
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.models import AccessEvent
 from ancrage.people.queries import visible_person
 
 
@@ -606,7 +606,7 @@ def refer(request, reference):
             errors_to_form(form, error)
         else:
             messages.success(request, _("L'orientation est transmise au service O2R."))
-            return redirect("people:detail", reference=person.reference)
+            return redirect("web:person", reference=person.reference)
     return _form_page(
         request, "insertion/refer_form.html", form, {"person": person, "age": person.age()}
     )

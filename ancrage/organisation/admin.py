@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ancrage.core.admin_site import AdministrationAdmin
+from ancrage.kernel.admin_site import AdministrationAdmin
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 
 

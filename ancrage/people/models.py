@@ -6,7 +6,6 @@ Every read of these records goes through `Person.objects.visible_to(user)`.
 import secrets
 from datetime import date
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,8 +13,10 @@ from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.core.access import ROLE_SCOPE, Role, Scope, role_can
-from ancrage.core.text import search_key
+from ancrage.kernel.models import BreakGlass
+from ancrage.kernel.scopes import reach
+from ancrage.kernel.text import search_key
+from ancrage.people import scopes
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
@@ -64,37 +65,21 @@ class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The persons this user's current roles let them see; nothing for anyone else.
 
-        - house roles: the children living in their house today, and those children's relatives;
-        - establishment roles: every child who has stayed in the establishment, and relatives,
-          and the children of admission requests sent to it;
-        - the national director: only files opened by a break-the-glass still running;
+        Who enters the scope is registered by the apps that know it (`ancrage/people/scopes.py`):
+        - house roles: the children living in their house today, and those children's relatives
+          and brothers and sisters (placements);
+        - establishment roles: every child who has stayed in the establishment, with relatives
+          and siblings, and the children of admission requests sent to it (placements);
+        - O2R counsellors and leads: the beneficiaries of their team or service (insertion);
         - a young person: their own file;
-        - O2R counsellors and leads: the beneficiaries of their team or service;
+        - the national director: only files opened by a break-the-glass still running;
         - finance, funders, technical administrators: nobody.
         """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        where = reach(user, "person", "view")
+        if not where:
             return self.none()
-        Stay = apps.get_model("placements", "Stay")
-        unit_ids, establishment_ids, own = set(), set(), False
-        for membership in user.active_memberships:
-            if not role_can(membership.role, "person", "view"):
-                continue
-            scope = ROLE_SCOPE[membership.role]
-            if scope is Scope.UNIT and membership.unit_id:
-                unit_ids.add(membership.unit_id)
-            elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
-                establishment_ids.add(membership.establishment_id)
-            elif scope is Scope.SELF:
-                own = True
-        condition = Q(pk__in=[])
-        followed = None
-        if unit_ids:
-            followed = Stay.objects.current().filter(unit_id__in=unit_ids)
-        if establishment_ids:
-            in_establishment = Stay.objects.filter(unit__establishment_id__in=establishment_ids)
-            followed = in_establishment if followed is None else (followed | in_establishment)
-        if followed is not None:
-            children = followed.values("child_id")
+        condition = where.filter(person="pk")
+        for children in scopes.followed_children(user, where):
             condition |= Q(pk__in=children)
             condition |= Q(
                 pk__in=FamilyLink.objects.filter(person_id__in=children).values("relative_id")
@@ -106,35 +91,11 @@ class PersonQuerySet(models.QuerySet):
                     )
                 ).values("person_id")
             )
-        if establishment_ids:
-            # Children named in an admission request to the establishment, before they arrive.
-            AdmissionRequest = apps.get_model("placements", "AdmissionRequest")
-            condition |= Q(
-                pk__in=AdmissionRequest.children.through.objects.filter(
-                    admissionrequest__establishment_id__in=establishment_ids
-                ).values("person_id")
-            )
-        if own and user.person_id:
-            condition |= Q(pk=user.person_id)
-        # O2R roles: the persons who are beneficiaries of their team or service.
-        if any(role_can(m.role, "beneficiary", "view") for m in user.active_memberships):
-            Beneficiary = apps.get_model("insertion", "Beneficiary")
-            condition |= Q(pk__in=Beneficiary.objects.visible_to(user).values("person_id"))
-        if Role.NATIONAL_DIRECTOR in user.roles:
-            BreakGlass = apps.get_model("core", "BreakGlass")
+        for ids in scopes.persons(user, where):
+            condition |= Q(pk__in=ids)
+        if reach(user, "break_glass", "use"):
             condition |= Q(pk__in=BreakGlass.objects.active().filter(user=user).values("person_id"))
         return self.filter(condition)
-
-    def within_organisation(self, organisation_id):
-        """Persons whose file belongs to an establishment of this organisation (break-the-glass)."""
-        Stay = apps.get_model("placements", "Stay")
-        children = Stay.objects.filter(unit__establishment__organisation_id=organisation_id).values(
-            "child_id"
-        )
-        return self.filter(
-            Q(pk__in=children)
-            | Q(pk__in=FamilyLink.objects.filter(person_id__in=children).values("relative_id"))
-        )
 
     def search(self, text: str = "", birth_date: date | None = None):
         """Case-, accent- and hyphen-insensitive search on every name, ranked: a surname (or

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ancrage.core.admin_site import ScopedPersonalDataAdmin
+from ancrage.people.admin import ScopedPersonalDataAdmin
 from ancrage.placements.models import Stay
 
 

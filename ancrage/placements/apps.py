@@ -16,3 +16,9 @@ class PlacementsConfig(AppConfig):
         auditlog.register(VisitRight)
         auditlog.register(Visit)
         auditlog.register(MeasureDocument)
+
+        from ancrage.people import scopes
+        from ancrage.placements import scopes as placement_scopes
+
+        scopes.register_followed_children(placement_scopes.followed_children)
+        scopes.register_persons(placement_scopes.admission_children)

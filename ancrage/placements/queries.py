@@ -8,12 +8,12 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ancrage.core.access import can
-from ancrage.core.audit import record_access
-from ancrage.core.models import AccessEvent
-from ancrage.core.queries import establishments_for
-from ancrage.core.text import search_key
+from ancrage.kernel.access import can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.text import search_key
 from ancrage.organisation.models import Establishment, Unit
+from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import FamilyLink, Person
 from ancrage.people.queries import record_person_read, visible_person
 from ancrage.placements.models import (
@@ -364,3 +364,44 @@ def house_beds(houses):
         {"house": house, "taken": house.taken, "free": max(house.capacity - house.taken, 0)}
         for house in houses.annotate(taken=Count("stays", filter=current))
     ]
+
+
+def occupancy_board(user):
+    """Per establishment, its units with capacity and the number of children living there
+    today: figures only, no names. Two queries whatever the number of houses."""
+    today = timezone.localdate()
+    establishments = sorted(establishments_for(user), key=lambda e: search_key(e.name))
+    units = Unit.objects.filter(establishment__in=establishments, active=True).annotate(
+        occupied=Count(
+            "stays",
+            filter=Q(stays__start_date__lte=today)
+            & (Q(stays__end_date__isnull=True) | Q(stays__end_date__gt=today)),
+        )
+    )
+    by_establishment = {e.pk: [] for e in establishments}
+    # Sorted in Python on the accent-free key: "Les Érables" between "Les Cèdres" and "Les Frênes",
+    # whatever the database's collation.
+    for unit in sorted(units, key=lambda u: search_key(u.name)):
+        by_establishment[unit.establishment_id].append(unit)
+    board = []
+    for establishment in establishments:
+        houses = [u for u in by_establishment[establishment.pk] if u.kind == Unit.Kind.HOUSE]
+        board.append(
+            {
+                "establishment": establishment,
+                "units": by_establishment[establishment.pk],
+                "capacity": sum(u.capacity for u in houses),
+                "occupied": sum(u.occupied for u in houses),
+            }
+        )
+    return board
+
+
+def current_stays(lookup: str = "stays"):
+    """Prefetch, into `current_stays`, the stays a person has today (where they live), with the
+    house and the village: for lists and pages that show where each person lives."""
+    return Prefetch(
+        lookup,
+        queryset=Stay.objects.current().select_related("unit__establishment"),
+        to_attr="current_stays",
+    )

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.core.access import requires
-from ancrage.core.forms import errors_to_form
-from ancrage.core.queries import establishments_for
+from ancrage.kernel.access import requires
+from ancrage.kernel.forms import errors_to_form
 from ancrage.organisation.models import Establishment, Unit
+from ancrage.organisation.queries import establishments_for
 from ancrage.people.queries import visible_person
 from ancrage.placements import queries, services
 from ancrage.placements.forms import (
@@ -187,7 +187,7 @@ def measure_create(request, reference):
             errors_to_form(form, error)
         else:
             messages.success(request, _("La mesure de protection est enregistrée."))
-            return redirect("people:detail", reference=person.reference)
+            return redirect("web:person", reference=person.reference)
     return render(request, "placements/measure_form.html", {"person": person, "form": form})
 
 
@@ -210,7 +210,7 @@ def move(request, reference):
             errors_to_form(form, error)
         else:
             messages.success(request, _("Le changement de maison est enregistré."))
-            return redirect("people:detail", reference=person.reference)
+            return redirect("web:person", reference=person.reference)
     return render(request, "placements/move_form.html", {"person": person, "form": form})
 
 
@@ -232,7 +232,7 @@ def exit_(request, reference):
             errors_to_form(form, error)
         else:
             messages.success(request, _("La sortie est enregistrée."))
-            return redirect("people:detail", reference=person.reference)
+            return redirect("web:person", reference=person.reference)
     return render(request, "placements/exit_form.html", {"person": person, "form": form})
 
 
@@ -266,7 +266,7 @@ def judge_informed(request, pk):
         messages.error(request, error)
     else:
         messages.success(request, _("L'information du juge est notée comme faite."))
-    return redirect("people:detail", reference=notice.child.reference)
+    return redirect("web:person", reference=notice.child.reference)
 
 
 # Family visits ---------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def document_add(request, pk):
             errors_to_form(form, error)
         else:
             messages.success(request, _("La pièce est jointe à la mesure."))
-            detail = reverse("people:detail", kwargs={"reference": measure.child.reference})
+            detail = reverse("web:person", kwargs={"reference": measure.child.reference})
             return redirect(f"{detail}#mesure")
     return render(request, "placements/document_form.html", {"measure": measure, "form": form})
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
-from ancrage.core.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
 
 
 class IncidentQuerySet(models.QuerySet):

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.accounts.models import User
-from ancrage.core.access import can, role_can
-from ancrage.core.audit import record_access
-from ancrage.core.models import AccessEvent
-from ancrage.core.queries import establishments_for
+from ancrage.kernel.access import can, role_can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
 from ancrage.organisation.models import Establishment
+from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import visible_village

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ancrage.core.access import role_can
+from ancrage.kernel.access import role_can
 from ancrage.safeguarding.models import (
     Declaration,
     Incident,

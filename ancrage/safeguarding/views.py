@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.core.access import requires
-from ancrage.core.forms import errors_to_form
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import requires
+from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.models import AccessEvent
 from ancrage.placements.queries import visible_village
 from ancrage.safeguarding import queries, services
 from ancrage.safeguarding.forms import (

@@ -2,7 +2,7 @@
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from tests.conftest import login
 
 

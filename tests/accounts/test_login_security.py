@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ancrage.accounts.models import User
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from tests.conftest import PASSWORD, login
 
 LOGIN = "/compte/connexion/"

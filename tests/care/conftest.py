@@ -1,6 +1,6 @@
 import pytest
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from tests.care.factories_ppe import care_records  # noqa: F401 (fixture)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.journal import JournalEntry, JournalLevel
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from tests.accounts.factories import UserFactory
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from ancrage.care.models import SituationReport
 from ancrage.care.services import ppe as ppe_services
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.placements.models import ProtectionMeasure
 
 TODAY = datetime.date.today()

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.services import agenda as services
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from tests.care.factories_daily import AppointmentFactory
 from tests.conftest import login
 

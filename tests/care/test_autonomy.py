@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from ancrage.care.models.autonomy import AutonomyArea, AutonomyProject, YoungAdultSupport
 from ancrage.care.services import autonomy as services
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

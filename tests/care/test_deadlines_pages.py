@@ -11,8 +11,8 @@ from django.core.management import call_command
 from ancrage.care.models import DeadlineReminder
 from ancrage.care.queries.deadlines import collect
 from ancrage.care.services.reminders import send_deadline_reminders
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from ancrage.placements.models import Stay
 from tests.care.factories_ppe import MeasureFactory, SituationReportFactory, validated_ppe
 from tests.conftest import login

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from ancrage.care.models.journal import JournalEntry, JournalLevel
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from tests.care.factories_daily import JournalEntryFactory
 from tests.conftest import login
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ancrage.care.models.journal import JournalAnnotation, JournalEntry, JournalLevel
 from ancrage.care.services import journal as services
-from ancrage.core.access import Role
-from ancrage.core.models import BreakGlass
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import BreakGlass
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.care.factories_daily import JournalEntryFactory
 

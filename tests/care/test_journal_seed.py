@@ -9,8 +9,8 @@ from ancrage.accounts.models import User
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.autonomy import AutonomyProject
 from ancrage.care.models.journal import JournalEntry
-from ancrage.care.seeding_daily import VOLUMES
-from ancrage.core.seeding import SCALES, seed
+from ancrage.demo.daily import VOLUMES
+from ancrage.demo.seeding import SCALES, seed
 from ancrage.placements.models import Stay
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from ancrage.care.models import Action, Objective
 from ancrage.care.services import ppe as services
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from tests.care.factories_ppe import validated_ppe
 from tests.conftest import login
 

@@ -7,8 +7,8 @@ import pytest
 
 from ancrage.care.models import Action, PPEVersion, Review
 from ancrage.care.services import ppe as services
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from tests.care.factories_ppe import validated_ppe
 from tests.conftest import login
 

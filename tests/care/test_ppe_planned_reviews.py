@@ -11,7 +11,7 @@ from ancrage.care.models import PlannedReview, Review
 from ancrage.care.queries.deadlines import collect
 from ancrage.care.services import ppe as services
 from ancrage.care.services.deadlines import ChildFacts, Kind, Status, deadlines_for
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.placements.models import Stay
 from tests.care.factories_ppe import validated_ppe
 from tests.conftest import login

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 
 from ancrage.care.models import Action, PPEVersion, Review
 from ancrage.care.services import ppe as services
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from tests.care.factories_ppe import SituationReportFactory, validated_ppe
 
 TODAY = datetime.date.today()

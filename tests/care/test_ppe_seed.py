@@ -6,7 +6,7 @@ from collections import Counter
 
 from ancrage.care.models import PPE, PPEVersion, Review, SituationReport
 from ancrage.care.queries.deadlines import collect
-from ancrage.core.seeding import seed
+from ancrage.demo.seeding import seed
 from ancrage.organisation.models import Establishment
 from ancrage.placements.models import Stay
 

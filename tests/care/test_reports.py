@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from ancrage.care.models import SituationReport
 from ancrage.care.queries.deadlines import collect
 from ancrage.care.services import reports as services
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from ancrage.placements.models import Stay
 from tests.care.factories_ppe import MeasureFactory, SituationReportFactory
 from tests.conftest import login

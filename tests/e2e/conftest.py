@@ -94,7 +94,7 @@ def screenshot():
 @pytest.fixture
 def demo_data(transactional_db):
     """The deterministic demo data set, loaded into the test database."""
-    from ancrage.core.seeding import seed
+    from ancrage.demo.seeding import seed
 
     return seed("demo", quiet=True)
 
@@ -102,7 +102,7 @@ def demo_data(transactional_db):
 @pytest.fixture
 def log_in():
     """``log_in(page, username)``: fill the login form with the demo password and submit it."""
-    from ancrage.core.seeding import DEMO_PASSWORD
+    from ancrage.demo.seeding import DEMO_PASSWORD
 
     def submit(page, username: str, password: str = DEMO_PASSWORD):
         page.goto("/compte/connexion/")

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ancrage.accounts.models import User
-from ancrage.core.text import search_key
+from ancrage.kernel.text import search_key
 from ancrage.people.models import Person, SiblingGroupMember
 from ancrage.placements.models import Stay
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ancrage.accounts.models import User
-from ancrage.core.access import Role
 from ancrage.insertion import services
 from ancrage.insertion.models import Beneficiary, Contact
+from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Unit
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.organisation.factories import OrganisationFactory

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
 from ancrage.insertion import services
 from ancrage.insertion.models import Beneficiary
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from ancrage.people.models import Person
 from tests.conftest import login
 from tests.insertion.factories import new_beneficiary
@@ -101,7 +101,7 @@ def test_a_village_referred_young_person_is_seen_by_the_counsellor_without_the_v
     )
     login(client, me)
     assert client.get(reverse("insertion:beneficiary", args=[beneficiary.pk])).status_code == 200
-    person_page = client.get(reverse("people:detail", args=[child.reference]))
+    person_page = client.get(reverse("web:person", args=[child.reference]))
     assert person_page.status_code == 200
     assert person_page.context.get("stays") is None
     assert person_page.context.get("measures") is None
@@ -119,7 +119,7 @@ def test_the_head_of_service_refers_from_the_person_page_a_young_person_of_16(cl
     child.birth_date = datetime.date.today().replace(year=datetime.date.today().year - 16)
     child.save()
     login(client, o2r.users[Role.HEAD_OF_SERVICE])
-    page = client.get(reverse("people:detail", args=[child.reference])).content.decode()
+    page = client.get(reverse("web:person", args=[child.reference])).content.decode()
     assert reverse("insertion:refer", args=[child.reference]) in page
     response = client.post(
         reverse("insertion:refer", args=[child.reference]),
@@ -141,7 +141,7 @@ def test_no_referral_button_under_16(client, o2r):
     child.birth_date = datetime.date.today().replace(year=datetime.date.today().year - 12)
     child.save()
     login(client, o2r.users[Role.HEAD_OF_SERVICE])
-    page = client.get(reverse("people:detail", args=[child.reference])).content.decode()
+    page = client.get(reverse("web:person", args=[child.reference])).content.decode()
     assert reverse("insertion:refer", args=[child.reference]) not in page
 
 

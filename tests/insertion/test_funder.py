@@ -7,8 +7,8 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 
-from ancrage.core.access import Role
 from ancrage.insertion import queries
+from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.test_report import PERIOD, half_year  # noqa: F401  (fixture)
 
@@ -107,6 +107,6 @@ def test_the_funder_gets_no_beneficiary_page(client, o2r_files, name):
 def test_the_funder_cannot_open_a_beneficiarys_person_page(client, o2r_files):
     login(client, o2r_files.users[Role.FUNDER])
     response = client.get(
-        reverse("people:detail", kwargs={"reference": o2r_files.beneficiary_person.reference})
+        reverse("web:person", kwargs={"reference": o2r_files.beneficiary_person.reference})
     )
     assert response.status_code in (403, 404)

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ancrage.core.access import Role
 from ancrage.insertion import services
 from ancrage.insertion.models import Accompaniment, Activity, Beneficiary, Contact, OutreachAction
+from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.factories import new_beneficiary
 

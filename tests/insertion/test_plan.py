@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ancrage.core.access import Role
 from ancrage.insertion import services
 from ancrage.insertion.models import AccompanimentAction, Objective
+from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.factories import add_o2r_plans
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from ancrage.core.access import Role
 from ancrage.insertion import services
 from ancrage.insertion.models import Programme
+from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.factories import add_other_programme, programme_kwargs
 

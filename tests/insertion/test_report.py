@@ -8,9 +8,9 @@ import pytest
 from django.db.models import DateField, Value
 from django.urls import reverse
 
-from ancrage.core.access import Role
 from ancrage.insertion import report, services
 from ancrage.insertion.models import Activity
+from ancrage.kernel.access import Role
 from ancrage.organisation.models import EfopTerritory
 from tests.conftest import login
 from tests.people.factories import PersonFactory

@@ -10,9 +10,9 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ancrage.core.access import Role
 from ancrage.insertion import services
 from ancrage.insertion.models import Activity, Beneficiary, Contact, Eligibility
+from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium
 from tests.insertion.factories import new_beneficiary, programme_kwargs
 from tests.people.factories import PersonFactory

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ancrage.accounts.models import Membership
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, Unit
 from tests.accounts.factories import UserFactory
 from tests.organisation.factories import HouseFactory, OrganisationFactory, VillageFactory

@@ -140,7 +140,7 @@ def test_a_child_belongs_to_one_fratrie_only(db):
 
 
 def test_family_link_form_refuses_an_unknown_relative_at_the_field(client, world):
-    from ancrage.core.access import Role
+    from ancrage.kernel.access import Role
     from tests.conftest import login
 
     login(client, world.users[Role.HEAD_OF_SERVICE])
@@ -153,7 +153,7 @@ def test_family_link_form_refuses_an_unknown_relative_at_the_field(client, world
 
 
 def test_family_link_form_reports_a_duplicate_at_the_field(client, world):
-    from ancrage.core.access import Role
+    from ancrage.kernel.access import Role
     from tests.conftest import login
 
     login(client, world.users[Role.HEAD_OF_SERVICE])
@@ -164,7 +164,7 @@ def test_family_link_form_reports_a_duplicate_at_the_field(client, world):
 
 
 def test_sibling_group_page_edits_the_group(client, world):
-    from ancrage.core.access import Role
+    from ancrage.kernel.access import Role
     from tests.conftest import login
 
     login(client, world.users[Role.HEAD_OF_SERVICE])
@@ -182,7 +182,7 @@ def test_sibling_group_page_edits_the_group(client, world):
 
 
 def test_sibling_group_page_cannot_add_a_person_out_of_scope(client, world):
-    from ancrage.core.access import Role
+    from ancrage.kernel.access import Role
     from tests.conftest import login
 
     login(client, world.users[Role.HEAD_OF_SERVICE])

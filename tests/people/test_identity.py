@@ -4,7 +4,7 @@ import datetime
 
 from auditlog.models import LogEntry
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.people.models import Person
 from tests.conftest import login
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ancrage.core.access import Role
-from ancrage.core.models import BreakGlass
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import BreakGlass
 from ancrage.people.models import FamilyLink
 from ancrage.people.services import link_relatives
 from tests.conftest import login

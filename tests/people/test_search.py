@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ancrage.core.text import search_key
+from ancrage.kernel.text import search_key
 from ancrage.people.models import Person
 from tests.people.factories import PersonFactory
 

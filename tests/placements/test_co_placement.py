@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.placements.services import (
     Justification,
     admit_children,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from ancrage.placements.models import MeasureDocument
 from ancrage.placements.services import attach_document
 from tests.conftest import login

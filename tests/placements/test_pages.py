@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from ancrage.people.models import FamilyLink
 from ancrage.people.services import link_relatives
 from ancrage.placements.models import AdmissionRequest, Stay

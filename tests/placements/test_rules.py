@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.people.models import FamilyLink, Person
 from ancrage.people.services import link_relatives
 from ancrage.placements.models import (

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.safeguarding import services
 
 

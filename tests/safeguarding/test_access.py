@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from ancrage.accounts.models import User
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from ancrage.safeguarding import services
 from ancrage.safeguarding.models import Incident
 from tests.accounts.factories import MembershipFactory, UserFactory

@@ -12,8 +12,8 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
-from ancrage.core.access import Role
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
 from ancrage.safeguarding import services
 from ancrage.safeguarding.models import Declaration, Incident
 from tests.conftest import login

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.safeguarding.models import Incident, IncidentDraft
 from tests.conftest import login
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.safeguarding import indicators
 from ancrage.safeguarding.models import Declaration, Incident
 from tests.conftest import login

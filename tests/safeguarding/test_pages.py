@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.safeguarding import services
 from ancrage.safeguarding.models import Incident, IncidentAction
 from tests.conftest import login
@@ -204,7 +204,7 @@ def _bulk_incidents(world, n, *, closed_every=0):
 
 
 def test_the_village_list_is_paged_and_records_only_the_children_it_shows(client, incidents):
-    from ancrage.core.models import AccessEvent
+    from ancrage.kernel.models import AccessEvent
     from ancrage.safeguarding.queries import PAGE_SIZE
 
     rows, children = _bulk_incidents(incidents, PAGE_SIZE + 5)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from ancrage.core.access import Role
+from ancrage.kernel.access import Role
 from ancrage.safeguarding import services
 from ancrage.safeguarding.models import Incident, IncidentAction, IncidentTransition
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ancrage.core.seeding import seed
+from ancrage.demo.seeding import seed
 from ancrage.safeguarding.models import Declaration, Incident, IncidentTransition
 
 pytestmark = pytest.mark.django_db

@@ -8,18 +8,18 @@ user may see. The feed's secret token is never stored, only its SHA-256 hash.
 import hashlib
 import secrets
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.people.models import Person
+
 
 class AppointmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The appointments of the children this user may see (Person.objects.visible_to)."""
-        Person = apps.get_model("people", "Person")
         return self.filter(child__in=Person.objects.visible_to(user).values("pk"))
 
     def planned(self):

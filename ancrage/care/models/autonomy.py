@@ -8,14 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.people.models import Person
+
 MINIMUM_AGE = 16
 SUPPORT_LIMIT_AGE = 21
 
 
 class AutonomyProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from ancrage.people.models import Person
-
         return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 

@@ -6,14 +6,14 @@ Every read goes through `JournalEntry.objects.visible_to(user)`, which follows t
 table (kinds `journal`, `journal_clinical`, `journal_safeguarding`).
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.core.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
+from ancrage.people.models import Person
 
 MAX_ENTRY_LENGTH = 2000
 
@@ -49,7 +49,6 @@ class JournalEntryQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        Person = apps.get_model("people", "Person")
         visible_children = Person.objects.visible_to(user).values("pk")
         about = Q(child__isnull=True) | Q(child__in=visible_children)
         condition = Q(pk__in=[])

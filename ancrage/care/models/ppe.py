@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.people.models import Person
+
 
 class PPEQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from ancrage.people.models import Person
-
         return self.filter(child__in=Person.objects.visible_to(user))
 
 

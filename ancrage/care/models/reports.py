@@ -5,11 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.people.models import Person
+
 
 class SituationReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from ancrage.people.models import Person
-
         return self.filter(child__in=Person.objects.visible_to(user))
 
     def sent(self):

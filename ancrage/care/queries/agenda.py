@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from ancrage.care.models.agenda import Appointment, CalendarFeed
 from ancrage.care.queries.journal import visible_house
-from ancrage.core.access import ROLE_SCOPE, Scope, can, role_can
-from ancrage.core.audit import record_access
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import ROLE_SCOPE, Scope, can, role_can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ancrage.care.models.autonomy import MINIMUM_AGE, AutonomyArea, AutonomyProject
 from ancrage.care.services.autonomy import birthday
-from ancrage.core.access import can
+from ancrage.kernel.access import can
 from ancrage.people.queries import visible_person
 
 

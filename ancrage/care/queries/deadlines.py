@@ -22,11 +22,11 @@ from ancrage.care.services.deadlines import (
     deadlines_for,
     sort_key,
 )
-from ancrage.core.access import ROLE_SCOPE, Role, Scope, role_can, user_roles
-from ancrage.core.audit import record_access
-from ancrage.core.models import AccessEvent
-from ancrage.core.queries import establishments_for
+from ancrage.kernel.access import ROLE_SCOPE, Role, Scope, role_can, user_roles
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
 from ancrage.organisation.models import Establishment
+from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
 

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 
 from ancrage.care.models.journal import JournalAnnotation, JournalEntry, levels_for
 from ancrage.care.services.journal import clock, editable, writable_levels
-from ancrage.core.access import ROLE_SCOPE, Scope
-from ancrage.core.audit import record_access
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import ROLE_SCOPE, Scope
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person

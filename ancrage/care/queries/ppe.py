@@ -13,7 +13,7 @@ from ancrage.care.models import (
     PPEVersion,
     SituationReport,
 )
-from ancrage.core.access import can
+from ancrage.kernel.access import can
 from ancrage.people.models import Person, SiblingGroupMember
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ancrage.accounts.models import Membership, User
 from ancrage.care.models.agenda import Appointment, CalendarFeed, CalendarFeedFetch, hash_token
-from ancrage.core.access import can
+from ancrage.kernel.access import can
 from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 

@@ -14,7 +14,7 @@ from ancrage.care.models.autonomy import (
     AutonomyProject,
     YoungAdultSupport,
 )
-from ancrage.core.access import can
+from ancrage.kernel.access import can
 from ancrage.people.models import Person
 
 

@@ -16,7 +16,7 @@ from ancrage.care.models.journal import (
     JournalEntry,
     JournalLevel,
 )
-from ancrage.core.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
 from ancrage.placements.models import Stay
 
 EDIT_WINDOW = timedelta(hours=24)

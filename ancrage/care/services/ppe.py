@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.care.models import PPE, Action, Objective, PlannedReview, PPEVersion, Review
-from ancrage.core.access import can
+from ancrage.kernel.access import can
 
 # The fields of a version that a draft edits and a new version copies.
 VERSION_FIELDS = (

@@ -19,10 +19,10 @@ from ancrage.care.forms.agenda import AppointmentForm, CancelForm
 from ancrage.care.ics import build_calendar
 from ancrage.care.queries import agenda as queries
 from ancrage.care.services import agenda as services
-from ancrage.core.access import public, requires
-from ancrage.core.audit import record_access
-from ancrage.core.forms import errors_to_form
-from ancrage.core.models import AccessEvent
+from ancrage.kernel.access import public, requires
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.models import AccessEvent
 from ancrage.people.queries import visible_person
 
 logger = logging.getLogger(__name__)

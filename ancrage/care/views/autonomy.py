@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 from ancrage.care.forms.autonomy import SupportForm, area_forms
 from ancrage.care.queries.autonomy import project_page
 from ancrage.care.services import autonomy as services
-from ancrage.core.access import requires
-from ancrage.core.forms import errors_to_form
+from ancrage.kernel.access import requires
+from ancrage.kernel.forms import errors_to_form
 
 
 @requires("autonomy", "view")

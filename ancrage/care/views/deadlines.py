@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from ancrage.care.forms.deadlines import DEFAULT_FILTERS, DeadlineFilterForm
 from ancrage.care.queries import deadlines as queries
-from ancrage.core.access import requires
+from ancrage.kernel.access import requires
 from ancrage.people.queries import visible_person
 
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ancrage.care.forms.journal import AnnotationForm, EditForm, EntryForm
 from ancrage.care.queries import journal as queries
 from ancrage.care.services import journal as services
-from ancrage.core.access import requires
-from ancrage.core.forms import errors_to_form
+from ancrage.kernel.access import requires
+from ancrage.kernel.forms import errors_to_form
 
 
 def _journal(request, context, *, children, url, child=None):

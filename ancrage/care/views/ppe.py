@@ -20,8 +20,8 @@ from ancrage.care.forms.ppe import (
 from ancrage.care.models import Action, Objective, PlannedReview, SituationReport
 from ancrage.care.queries import ppe as queries
 from ancrage.care.services import ppe as services
-from ancrage.core.access import requires
-from ancrage.core.forms import errors_to_form
+from ancrage.kernel.access import requires
+from ancrage.kernel.forms import errors_to_form
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
 

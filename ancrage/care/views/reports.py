@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ancrage.care.forms.reports import SentForm, SituationReportForm
 from ancrage.care.queries import reports as queries
 from ancrage.care.services import reports as services
-from ancrage.core.access import can, requires
-from ancrage.core.forms import errors_to_form
+from ancrage.kernel.access import can, requires
+from ancrage.kernel.forms import errors_to_form
 from ancrage.people.queries import visible_person
 
 

@@ -1,0 +1,66 @@
+"""The admin site answers to the permission table, not to Django's staff flags."""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.kernel.access import can
+
+
+class AncrageAdminSite(admin.AdminSite):
+    site_header = _("Ancrage · administration")
+    site_title = _("Ancrage")
+    index_title = _("Paramétrage")
+
+    def has_permission(self, request):
+        return request.user.is_active and can(request.user, "administration", "change")
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole product, with its lockout and second factor; a user
+        # already logged in without the administration right is refused, not sent in a loop.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next") or request.get_full_path())
+
+
+class AdministrationAdmin(admin.ModelAdmin):
+    """Settings records (organisations, users): full rights for the administration role."""
+
+    def _allowed(self, request):
+        return can(request.user, "administration", "change")
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+def adopt_registered_admins(site) -> None:
+    """Third-party apps register their own admins (lockouts, second-factor devices) on Django's
+    staff permissions; make them answer to the permission table too, and drop the ones that
+    would show personal data (auditlog's before/after values) or that Ancrage does not use
+    (permission groups: roles live in memberships)."""
+    from auditlog.models import LogEntry
+    from django.contrib.auth.models import Group
+
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, AdministrationAdmin):
+            continue
+        site.unregister(model)
+        if model in (LogEntry, Group):
+            continue
+        adopted = type(
+            f"Ancrage{type(model_admin).__name__}", (AdministrationAdmin, type(model_admin)), {}
+        )
+        site.register(model, adopted)

@@ -1,0 +1,26 @@
+"""Recording reads of personal data. Writes are recorded by django-auditlog (before/after)."""
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from ancrage.kernel.models import AccessEvent
+
+
+def record_access(user, persons: Iterable, what: str, action=AccessEvent.Action.VIEW, reason=""):
+    """One access event per person shown, written in a single query."""
+    now = timezone.now()
+    events = [
+        AccessEvent(
+            user=user,
+            person_id=getattr(p, "pk", p),
+            action=action,
+            what=what,
+            reason=reason,
+            at=now,
+        )
+        for p in persons
+    ]
+    if events:
+        AccessEvent.objects.bulk_create(events)
+    return events

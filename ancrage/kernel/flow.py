@@ -1,0 +1,61 @@
+"""The one form flow of the product: a POST is validated by its form, handed to one service (which
+owns its transaction: a refusal writes nothing), and a refusal comes back at the field it names;
+success gives a French message and a redirect, or the htmx partial that replaces the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from ancrage.kernel.forms import errors_to_form
+
+
+def submit(
+    request,
+    form,
+    save: Callable[[Any], Any],
+    *,
+    template: str,
+    context: dict | None = None,
+    success: Any = None,
+    message: str | Callable[[Any], str] | None = None,
+    level: int = messages.SUCCESS,
+    fallback: str | None = None,
+    also_valid: Iterable = (),
+    partial: str | None = None,
+    refused_status: int = 200,
+    form_name: str = "form",
+):
+    """Answer a form page.
+
+    - GET (or any request that is not a POST): the page `template` with the form.
+    - POST: when `form` and every form of `also_valid` (formsets) are valid, `save(form)` calls
+      the service. A `ValidationError` from it goes to the fields it names (else to `fallback`,
+      or the top of the form) and the page comes back with `refused_status`.
+    - On success: `message` (a text, or a function of what `save` returned) at `level`, then
+      with htmx and a `partial`, that template with the context and `result`; otherwise a
+      redirect to `success` (a URL, a view name or a model; or a function of the result that
+      gives one).
+    """
+    context = dict(context or {})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and all(other.is_valid() for other in also_valid):
+            try:
+                result = save(form)
+            except ValidationError as error:
+                errors_to_form(form, error, fallback)
+            else:
+                if message:
+                    text = message(result) if callable(message) else message
+                    messages.add_message(request, level, text)
+                if partial and getattr(request, "htmx", False):
+                    return render(request, partial, {**context, form_name: form, "result": result})
+                return redirect(success(result) if callable(success) else success)
+        status = refused_status
+    context[form_name] = form
+    return render(request, template, context, status=status)

@@ -1,0 +1,13 @@
+"""The one way a service's refusal reaches a form."""
+
+from django.core.exceptions import ValidationError
+
+
+def errors_to_form(form, error: ValidationError, fallback: str | None = None) -> None:
+    """Put a service's refusal where it happened: at the field it names when the form has that
+    field, else at `fallback` (a field, or None for the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else fallback, errors)
+    else:
+        form.add_error(fallback, error.messages)

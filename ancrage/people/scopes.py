@@ -1,0 +1,38 @@
+"""How a person enters a user's scope. `people` knows only the person's own file; the apps above
+it know the other ways (a stay in a house, an admission request, an O2R file...) and register
+them here from their `AppConfig.ready()`, so the arrow points from them to `people`.
+
+A provider is called with the user and their `Reach` for ("person", "view") and returns a queryset
+of person ids (`.values(...)` of one column), or None when it adds nobody:
+
+- `register_followed_children`: children followed by the user; their relatives (family links)
+  and their brothers and sisters (sibling groups) enter the scope with them;
+- `register_persons`: persons who enter alone (no relative comes with them).
+"""
+
+from collections.abc import Callable
+
+Provider = Callable[..., object]
+
+_followed_children: list[Provider] = []
+_persons: list[Provider] = []
+
+
+def register_followed_children(provider: Provider) -> Provider:
+    if provider not in _followed_children:
+        _followed_children.append(provider)
+    return provider
+
+
+def register_persons(provider: Provider) -> Provider:
+    if provider not in _persons:
+        _persons.append(provider)
+    return provider
+
+
+def followed_children(user, reach) -> list:
+    return [ids for p in _followed_children if (ids := p(user, reach)) is not None]
+
+
+def persons(user, reach) -> list:
+    return [ids for p in _persons if (ids := p(user, reach)) is not None]

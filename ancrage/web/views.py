@@ -1,0 +1,97 @@
+"""Home page, person search and person file, break-the-glass, health check."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ancrage.care.queries.deadlines import overdue_counts
+from ancrage.kernel.access import authenticated, public, requires
+from ancrage.kernel.flow import submit
+from ancrage.kernel.models import BreakGlass
+from ancrage.people.forms import PersonSearchForm
+from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
+from ancrage.placements.queries import occupancy_board
+from ancrage.safeguarding.queries import dashboard
+from ancrage.web import person, services
+from ancrage.web.forms import BreakGlassForm
+
+
+@authenticated
+def home(request):
+    return render(
+        request,
+        "web/home.html",
+        {
+            "board": occupancy_board(request.user),
+            "memberships": request.user.active_memberships,
+            "recent_people": recently_consulted(request.user),
+            "overdue_deadlines": overdue_counts(request.user),
+            "safeguarding": dashboard(request.user),
+        },
+    )
+
+
+@requires("person", "search")
+def person_search(request):
+    form = PersonSearchForm(request.GET or None)
+    results, searched = [], False
+    if form.is_bound and form.is_valid():
+        searched = bool(form.cleaned_data["q"] or form.cleaned_data["birth_date"])
+        results = person.person_search(
+            request.user, form.cleaned_data["q"], form.cleaned_data["birth_date"]
+        )
+    context = {
+        "form": form,
+        "results": results,
+        "searched": searched,
+        "limit": SEARCH_LIMIT,
+    }
+    # htmx asks for the results only; a history restore needs the whole page again.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "web/_person_search_results.html" if partial else "web/person_search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@requires("person", "view")
+def person_detail(request, reference):
+    return render(request, "web/person_detail.html", person.person_page(request.user, reference))
+
+
+@requires("break_glass", "use")
+@require_http_methods(["GET", "POST"])
+def break_glass(request):
+    form = BreakGlassForm(request.POST or None)
+    return submit(
+        request,
+        form,
+        lambda form: services.open_break_glass(
+            request.user, form.cleaned_data["reference"], form.cleaned_data["reason"]
+        ),
+        level=messages.WARNING,
+        message=lambda access: (
+            _("Accès exceptionnel ouvert jusqu'à %(time)s. Il est enregistré avec son motif.")
+            % {"time": timezone.localtime(access.expires_at).strftime("%H:%M")}
+        ),
+        success=lambda access: reverse("web:person", args=[access.person.reference]),
+        template="web/break_glass.html",
+        context={
+            "accesses": BreakGlass.objects.filter(user=request.user).select_related("person")[:20],
+            "minutes": settings.BREAK_GLASS_MINUTES,
+            "title": _("Accès exceptionnel à un dossier"),
+            "submit_label": _("Ouvrir le dossier"),
+        },
+    )
+
+
+@public
+@require_GET
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")

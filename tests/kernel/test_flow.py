@@ -1,0 +1,95 @@
+"""The one form flow: a refusal comes back at its field and writes nothing; success gives the
+message and the redirect, or the htmx partial."""
+
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
+
+from ancrage.kernel.flow import submit
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(label="Nom")
+
+
+def request(method="post", data=None, htmx=False):
+    factory = RequestFactory()
+    req = getattr(factory, method)("/", data or {})
+    req.session = SessionStore()
+    req._messages = FallbackStorage(req)
+    req.htmx = htmx
+    return req
+
+
+def answer(req, save, **options):
+    form = NameForm(req.POST or None)
+    options.setdefault("template", "form_page.html")
+    options.setdefault("context", {"title": "Essai"})
+    return submit(req, form, save, **options)
+
+
+def test_get_shows_the_form_page_without_calling_the_service():
+    called = []
+    response = answer(request("get"), called.append, success="/fin/")
+    assert response.status_code == 200
+    assert called == []
+    assert 'name="name"' in response.content.decode()
+
+
+def test_an_invalid_form_never_reaches_the_service():
+    called = []
+    response = answer(request(), called.append, success="/fin/", refused_status=422)
+    assert response.status_code == 422
+    assert called == []
+
+
+def test_the_services_refusal_comes_back_at_the_field_it_names():
+    def refuse(form):
+        raise ValidationError({"name": "Ce nom est déjà pris."})
+
+    response = answer(request(data={"name": "Léa"}), refuse, success="/fin/")
+    assert response.status_code == 200
+    assert "Ce nom est déjà pris." in response.content.decode()
+
+
+def test_a_refusal_naming_no_field_goes_to_the_fallback_or_the_top():
+    def refuse(form):
+        raise ValidationError("Refusé en bloc.")
+
+    response = answer(request(data={"name": "Léa"}), refuse, success="/fin/")
+    assert "Refusé en bloc." in response.content.decode()
+
+
+def test_success_gives_the_message_and_the_redirect():
+    req = request(data={"name": "Léa"})
+    response = answer(
+        req,
+        lambda form: form.cleaned_data["name"],
+        success=lambda name: f"/personnes/{name}/",
+        message=lambda name: f"{name} est enregistrée.",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/personnes/L%C3%A9a/"
+    assert [str(m) for m in get_messages(req)] == ["Léa est enregistrée."]
+
+
+def test_with_htmx_success_answers_the_partial():
+    response = answer(
+        request(data={"name": "Léa"}, htmx=True),
+        lambda form: form.cleaned_data["name"],
+        success="/fin/",
+        partial="includes/form_errors.html",
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_every_form_given_must_be_valid(valid):
+    called = []
+    other = NameForm({"name": "Hugo"} if valid else {})
+    answer(request(data={"name": "Léa"}), called.append, success="/fin/", also_valid=[other])
+    assert bool(called) is valid

@@ -1,6 +1,7 @@
 """The one form flow of the product: a POST is validated by its form, handed to one service (which
 owns its transaction: a refusal writes nothing), and a refusal comes back at the field it names;
-success gives a French message and a redirect, or the htmx partial that replaces the form."""
+success gives a French message and a redirect, or the htmx partial that replaces the form. A POST
+that is only a button (validate, delete, revoke) has no form page to come back to: `act`."""
 
 from __future__ import annotations
 
@@ -59,3 +60,26 @@ def submit(
         status = refused_status
     context[form_name] = form
     return render(request, template, context, status=status)
+
+
+def act(
+    request,
+    do: Callable[[], Any],
+    *,
+    success: Any,
+    message: str | Callable[[Any], str] | None = None,
+    level: int = messages.SUCCESS,
+):
+    """Answer a POST that is only a button: `do()` calls the service. A `ValidationError` from it
+    becomes an error message; on success `message` (a text, or a function of what `do` returned;
+    nothing when it gives an empty text) at `level`. Both ways redirect to `success` (a URL, a
+    view name or a model), the page the button was on."""
+    try:
+        result = do()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = message(result) if callable(message) else message
+        if text:
+            messages.add_message(request, level, text)
+    return redirect(success)

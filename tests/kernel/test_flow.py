@@ -96,6 +96,20 @@ def test_every_form_given_must_be_valid(valid):
     assert bool(called) is valid
 
 
+def test_a_context_function_is_built_only_for_a_page():
+    built = []
+
+    def context():
+        built.append(True)
+        return {"title": "Essai"}
+
+    answer(request(data={"name": "Léa"}), lambda form: None, success="/fin/", context=context)
+    assert built == []
+    response = answer(request(), lambda form: None, success="/fin/", context=context)
+    assert built == [True]
+    assert "Essai" in response.content.decode()
+
+
 def test_a_button_gives_its_message_and_goes_back():
     req = request()
     response = act(req, lambda: 3, success="/ppe/", message=lambda n: f"Version {n} validée.")

@@ -80,7 +80,7 @@ def ppe_edit(request, reference):
         message=_("Le brouillon du PPE est enregistré."),
         success=ppe_url(person),
         template="care/ppe_form.html",
-        context=_form_context(
+        context=lambda: _form_context(
             person,
             _("Brouillon du PPE"),
             _("Enregistrer le brouillon"),

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import end_not_before_start
 from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
 
@@ -112,9 +113,8 @@ class JournalEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(level__in=JournalLevel.values), name="journal_level_known"
             ),
-            models.CheckConstraint(
-                condition=Q(edited_at__isnull=True) | Q(edited_at__gte=models.F("written_at")),
-                name="journal_edited_after_written",
+            end_not_before_start(
+                "journal_edited_after_written", start="written_at", end="edited_at"
             ),
         ]
 

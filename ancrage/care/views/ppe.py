@@ -26,7 +26,7 @@ from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
 
 
-def ppe_url(person):
+def _ppe_url(person):
     return reverse("care:ppe", args=[person.reference])
 
 
@@ -36,7 +36,7 @@ def _form_context(person, title, submit_label, **context):
         "person": person,
         "title": title,
         "submit_label": submit_label,
-        "cancel_url": ppe_url(person),
+        "cancel_url": _ppe_url(person),
         **context,
     }
 
@@ -78,7 +78,7 @@ def ppe_edit(request, reference):
             **{name: form.cleaned_data[name] for name in DraftForm.Meta.fields},
         ),
         message=_("Le brouillon du PPE est enregistré."),
-        success=ppe_url(person),
+        success=_ppe_url(person),
         template="care/ppe_form.html",
         context=lambda: _form_context(
             person,
@@ -104,7 +104,7 @@ def objective_add(request, reference):
         form,
         lambda form: services.add_objective(person, request.user, **form.service_arguments()),
         message=_("L'objectif est ajouté au brouillon du PPE."),
-        success=ppe_url(person),
+        success=_ppe_url(person),
         template="form_page.html",
         context=_form_context(person, _("Ajouter un objectif au PPE"), _("Ajouter l'objectif")),
         refused_status=422,
@@ -131,7 +131,7 @@ def action_status(request, reference):
         request,
         set_status,
         message=_("L'état de l'action est enregistré."),
-        success=ppe_url(person),
+        success=_ppe_url(person),
     )
 
 
@@ -146,7 +146,7 @@ def ppe_validate(request, reference):
             _("La version %(n)s du PPE est validée : elle ne peut plus être modifiée.")
             % {"n": version.number}
         ),
-        success=ppe_url(person),
+        success=_ppe_url(person),
     )
 
 
@@ -171,7 +171,7 @@ def review_add(request, reference):
         form,
         lambda form: services.record_review(person, request.user, **form.cleaned_data),
         message=_("La révision est enregistrée ; une nouvelle version du PPE est validée."),
-        success=ppe_url(person),
+        success=_ppe_url(person),
         template="form_page.html",
         context=_form_context(
             person,
@@ -198,7 +198,7 @@ def review_plan(request, reference):
         message=lambda planned: (
             _("La révision du PPE est prévue le %(d)s.") % {"d": f"{planned.planned_date:%d/%m/%Y}"}
         ),
-        success=ppe_url(person),
+        success=_ppe_url(person),
         template="form_page.html",
         context=_form_context(person, _("Prévoir une révision du PPE"), _("Prévoir la révision")),
         refused_status=422,
@@ -228,7 +228,7 @@ def _frozen_redirect(request, person, version):
     messages.error(
         request, _("Cette version du PPE est validée : elle ne peut plus être modifiée.")
     )
-    return redirect(f"{ppe_url(person)}?version={version.number}")
+    return redirect(f"{_ppe_url(person)}?version={version.number}")
 
 
 def _draft_form_page(request, person, form, service, message, context):
@@ -238,7 +238,7 @@ def _draft_form_page(request, person, form, service, message, context):
         form,
         lambda form: service(form.cleaned_data),
         message=message,
-        success=ppe_url(person),
+        success=_ppe_url(person),
         template="form_page.html",
         context=context,
         refused_status=422,
@@ -272,7 +272,7 @@ def objective_delete(request, reference, pk):
         request,
         lambda: services.delete_objective(objective),
         message=_("L'objectif et ses actions sont supprimés du brouillon."),
-        success=ppe_url(person),
+        success=_ppe_url(person),
     )
 
 
@@ -328,5 +328,5 @@ def action_delete(request, reference, pk):
         request,
         lambda: services.delete_action(action),
         message=_("L'action est supprimée du brouillon."),
-        success=ppe_url(person),
+        success=_ppe_url(person),
     )

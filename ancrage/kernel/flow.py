@@ -1,6 +1,7 @@
 """The one form flow of the product: a POST is validated by its form, handed to one service (which
 owns its transaction: a refusal writes nothing), and a refusal comes back at the field it names;
-success gives a French message and a redirect, or the htmx partial that replaces the form."""
+success gives a French message and a redirect, or the htmx partial that replaces the form. A POST
+that is only a button (validate, delete, revoke) has no form page to come back to: `act`."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def submit(
     save: Callable[[Any], Any],
     *,
     template: str,
-    context: dict | None = None,
+    context: dict | Callable[[], dict] | None = None,
     success: Any = None,
     message: str | Callable[[Any], str] | None = None,
     level: int = messages.SUCCESS,
@@ -40,8 +41,13 @@ def submit(
       with htmx and a `partial`, that template with the context and `result`; otherwise a
       redirect to `success` (a URL, a view name or a model; or a function of the result that
       gives one).
+    - `context` may be a function giving it: then it is built only when a page or a partial is
+      rendered (what a page reads costs nothing on the way to a redirect).
     """
-    context = dict(context or {})
+
+    def page_context(more: dict) -> dict:
+        return {**((context() if callable(context) else context) or {}), **more}
+
     status = 200
     if request.method == "POST":
         if form.is_valid() and all(other.is_valid() for other in also_valid):
@@ -54,8 +60,32 @@ def submit(
                     text = message(result) if callable(message) else message
                     messages.add_message(request, level, text)
                 if partial and getattr(request, "htmx", False):
-                    return render(request, partial, {**context, form_name: form, "result": result})
+                    return render(
+                        request, partial, page_context({form_name: form, "result": result})
+                    )
                 return redirect(success(result) if callable(success) else success)
         status = refused_status
-    context[form_name] = form
-    return render(request, template, context, status=status)
+    return render(request, template, page_context({form_name: form}), status=status)
+
+
+def act(
+    request,
+    do: Callable[[], Any],
+    *,
+    success: Any,
+    message: str | Callable[[Any], str] | None = None,
+    level: int = messages.SUCCESS,
+):
+    """Answer a POST that is only a button: `do()` calls the service. A `ValidationError` from it
+    becomes an error message; on success `message` (a text, or a function of what `do` returned;
+    nothing when it gives an empty text) at `level`. Both ways redirect to `success` (a URL, a
+    view name or a model), the page the button was on."""
+    try:
+        result = do()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = message(result) if callable(message) else message
+        if text:
+            messages.add_message(request, level, text)
+    return redirect(success)

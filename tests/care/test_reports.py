@@ -55,8 +55,10 @@ def test_pdf_has_header_page_numbers_and_reference_but_no_name_in_the_footer(cli
     response = client.get(f"/rapports-de-situation/{report.pk}/pdf/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert world.child.reference in response["Content-Disposition"]
-    pages = pdf_pages(response.content)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="rapport-situation-{world.child.reference}-{report.pk}.pdf"'
+    )
+    pages = pdf_pages(b"".join(response.streaming_content))
     assert len(pages) >= 2
     total = len(pages)
     for number, text in enumerate(pages, start=1):

@@ -1,5 +1,6 @@
 """The one form flow: a refusal comes back at its field and writes nothing; success gives the
-message and the redirect, or the htmx partial."""
+message and the redirect, or the htmx partial. A button's POST (`act`) redirects both ways, with
+the refusal as an error message."""
 
 import pytest
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from ancrage.kernel.flow import submit
+from ancrage.kernel.flow import act, submit
 
 
 class NameForm(forms.Form):
@@ -93,3 +94,42 @@ def test_every_form_given_must_be_valid(valid):
     other = NameForm({"name": "Hugo"} if valid else {})
     answer(request(data={"name": "Léa"}), called.append, success="/fin/", also_valid=[other])
     assert bool(called) is valid
+
+
+def test_a_context_function_is_built_only_for_a_page():
+    built = []
+
+    def context():
+        built.append(True)
+        return {"title": "Essai"}
+
+    answer(request(data={"name": "Léa"}), lambda form: None, success="/fin/", context=context)
+    assert built == []
+    response = answer(request(), lambda form: None, success="/fin/", context=context)
+    assert built == [True]
+    assert "Essai" in response.content.decode()
+
+
+def test_a_button_gives_its_message_and_goes_back():
+    req = request()
+    response = act(req, lambda: 3, success="/ppe/", message=lambda n: f"Version {n} validée.")
+    assert response.status_code == 302 and response["Location"] == "/ppe/"
+    assert [(str(m), m.level_tag) for m in get_messages(req)] == [("Version 3 validée.", "success")]
+
+
+def test_a_refused_button_goes_back_with_the_reason_as_an_error():
+    def refuse():
+        raise ValidationError({"status": ["Version validée.", "Rien à changer."]})
+
+    req = request()
+    response = act(req, refuse, success="/ppe/", message="Jamais dit.")
+    assert response.status_code == 302 and response["Location"] == "/ppe/"
+    assert [(str(m), m.level_tag) for m in get_messages(req)] == [
+        ("Version validée. Rien à changer.", "error")
+    ]
+
+
+def test_a_button_with_nothing_to_say_adds_no_message():
+    req = request()
+    act(req, lambda: False, success="/agenda/", message=lambda done: "Révoqué." if done else "")
+    assert list(get_messages(req)) == []

@@ -1,5 +1,5 @@
-"""Forms of the projet pour l'autonomie: one small form per area (prefixed by its code), and
-the accompaniment after 18."""
+"""Forms of the projet pour l'autonomie: one small form per area (prefixed by its code) under the
+project's own, and the accompaniment after 18."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,11 @@ class AreaForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     next_step = forms.CharField(label=_("Prochaine étape"), max_length=300, required=False)
+
+
+class ProjectForm(forms.Form):
+    """The project as a whole: each area has its form (`area_forms`); a refusal about the
+    project comes back here, at the top of the page."""
 
 
 def area_forms(data=None, areas=()):

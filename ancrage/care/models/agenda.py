@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import CreatedRecord, ends_after_start
 from ancrage.people.models import Person
 
 
@@ -29,7 +30,7 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
 
-class Appointment(models.Model):
+class Appointment(CreatedRecord):
     class Kind(models.TextChoices):
         HEALTH = "health", _("Santé")
         SCHOOL = "school", _("Scolarité")
@@ -67,10 +68,13 @@ class Appointment(models.Model):
         _("état"), max_length=10, choices=Status, default=Status.PLANNED, db_index=True
     )
     cancellation_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
+    # no reverse accessor on the user
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -83,9 +87,7 @@ class Appointment(models.Model):
             models.Index(fields=["accompanied_by", "starts_at"], name="appointment_staff_at_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"
-            ),
+            ends_after_start("appointment_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(status="cancelled") | Q(cancellation_reason=""),
                 name="appointment_reason_only_when_cancelled",

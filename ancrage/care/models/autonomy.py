@@ -4,10 +4,10 @@ accompaniment until 21), which cannot run past the 21st birthday."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import CreatedRecord, end_not_before_start
 from ancrage.people.models import Person
 
 MINIMUM_AGE = 16
@@ -19,17 +19,20 @@ class AutonomyProjectQuerySet(models.QuerySet):
         return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 
-class AutonomyProject(models.Model):
+class AutonomyProject(CreatedRecord):
     person = models.OneToOneField(
         "people.Person",
         on_delete=models.CASCADE,
         related_name="autonomy_project",
         verbose_name=_("jeune"),
     )
+    # no reverse accessor on the user
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     objects = AutonomyProjectQuerySet.as_manager()
 
@@ -101,11 +104,7 @@ class YoungAdultSupport(models.Model):
         ordering = ["-start_date", "-pk"]
         verbose_name = _("accompagnement jeune majeur")
         verbose_name_plural = _("accompagnements jeunes majeurs")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="support_ends_after_start"
-            )
-        ]
+        constraints = [end_not_before_start("support_ends_after_start", optional=False)]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.start_date:%d/%m/%Y}"

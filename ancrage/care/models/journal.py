@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.models import end_not_before_start
+from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
 
 MAX_ENTRY_LENGTH = 2000
@@ -32,13 +33,9 @@ LEVEL_KIND = {
 }
 
 
-def levels_for(role: str, action: str) -> list[str]:
-    return [level for level, kind in LEVEL_KIND.items() if role_can(role, kind, action)]
-
-
 class JournalEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The entries this user may read:
+        """The entries this user may read, level by level from the permission table:
 
         - house roles: the entries of their house at the levels they read, house entries and
           entries about a child they may see today (a child who left drops out);
@@ -51,31 +48,23 @@ class JournalEntryQuerySet(models.QuerySet):
             return self.none()
         visible_children = Person.objects.visible_to(user).values("pk")
         about = Q(child__isnull=True) | Q(child__in=visible_children)
+        # The levels read over the same places share one condition.
+        readers: dict[tuple[Q, Q], list[str]] = {}
+        for level, kind in LEVEL_KIND.items():
+            where = reach(user, kind, "view")
+            if where:
+                places = (
+                    where.filter(unit="house_id", establishment="house__establishment_id"),
+                    where.filter(organisation="house__establishment__organisation_id"),
+                )
+                readers.setdefault(places, []).append(level)
         condition = Q(pk__in=[])
-        writes = False
-        for membership in user.active_memberships:
-            role = membership.role
-            writes = writes or bool(levels_for(role, "write"))
-            levels = levels_for(role, "view")
-            if not levels:
-                continue
-            scope = ROLE_SCOPE[role]
-            if scope is Scope.UNIT and membership.unit_id:
-                condition |= Q(house_id=membership.unit_id, level__in=levels) & about
-            elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
-                condition |= (
-                    Q(house__establishment_id=membership.establishment_id)
-                    & Q(level__in=levels)
-                    & about
-                )
-            elif scope is Scope.ORGANISATION and membership.organisation_id:
-                # Nominative only: entries about a child whose file is open to this user.
-                condition |= Q(
-                    house__establishment__organisation_id=membership.organisation_id,
-                    level__in=levels,
-                    child__in=visible_children,
-                )
-        if writes:
+        for (houses, organisation), levels in readers.items():
+            # Organisation-wide, nominative only: entries about a child whose file is open.
+            condition |= Q(level__in=levels) & (
+                (houses & about) | (organisation & Q(child__in=visible_children))
+            )
+        if any(reach(user, kind, "write") for kind in LEVEL_KIND.values()):
             condition |= Q(author=user)
         return self.filter(condition)
 
@@ -124,9 +113,8 @@ class JournalEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(level__in=JournalLevel.values), name="journal_level_known"
             ),
-            models.CheckConstraint(
-                condition=Q(edited_at__isnull=True) | Q(edited_at__gte=models.F("written_at")),
-                name="journal_edited_after_written",
+            end_not_before_start(
+                "journal_edited_after_written", start="written_at", end="edited_at"
             ),
         ]
 

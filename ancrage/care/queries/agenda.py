@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from ancrage.care.models.agenda import Appointment, CalendarFeed
 from ancrage.care.queries.journal import visible_house
-from ancrage.kernel.access import ROLE_SCOPE, Scope, can, role_can
+from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
@@ -22,10 +23,6 @@ from ancrage.placements.models import Stay, Visit
 WEEK, MONTH = "semaine", "mois"
 FEED_PAST_DAYS = 30
 FEED_FUTURE_DAYS = 180
-
-
-def _reads_appointments(role):
-    return role_can(role, "appointment", "view")
 
 
 def window(start: str | None, view: str | None):
@@ -94,7 +91,7 @@ def child_calendar(user, reference, start=None, view=None) -> dict:
 
 
 def house_calendar(user, pk, start=None, view=None) -> dict:
-    house = visible_house(user, pk, reads=_reads_appointments)
+    house = visible_house(user, pk, kinds=("appointment",))
     living = Stay.objects.current().filter(unit=house).values("child_id")
     children = Person.objects.visible_to(user).filter(pk__in=living)
     context, shown = _calendar(user, children, start, view)
@@ -120,15 +117,9 @@ def feed_appointments(user, now=None):
     their village's houses), and those they accompany, always among the children they may see
     today (a child who left, another house's child, drop out)."""
     now = now or timezone.now()
-    houses = Q(pk__in=[])
-    for membership in user.active_memberships:
-        if not _reads_appointments(membership.role):
-            continue
-        scope = ROLE_SCOPE[membership.role]
-        if scope is Scope.UNIT and membership.unit_id:
-            houses |= Q(unit_id=membership.unit_id)
-        elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
-            houses |= Q(unit__establishment_id=membership.establishment_id)
+    houses = reach(user, "appointment", "view").filter(
+        unit="unit_id", establishment="unit__establishment_id"
+    )
     living = Stay.objects.current(timezone.localdate(now)).filter(houses).values("child_id")
     return list(
         Appointment.objects.visible_to(user)
@@ -147,15 +138,9 @@ def my_feed(user):
 def my_houses(user):
     """The houses the user works in (their house, or their village's houses), for the links to
     each house's journal and calendar."""
-    condition = Q(pk__in=[])
-    for membership in user.active_memberships:
-        if not _reads_appointments(membership.role):
-            continue
-        scope = ROLE_SCOPE[membership.role]
-        if scope is Scope.UNIT and membership.unit_id:
-            condition |= Q(pk=membership.unit_id)
-        elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
-            condition |= Q(establishment_id=membership.establishment_id)
+    condition = reach(user, "appointment", "view").filter(
+        unit="pk", establishment="establishment_id"
+    )
     return list(
         Unit.objects.houses()
         .filter(condition, active=True)

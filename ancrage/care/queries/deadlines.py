@@ -22,15 +22,18 @@ from ancrage.care.services.deadlines import (
     deadlines_for,
     sort_key,
 )
-from ancrage.kernel.access import ROLE_SCOPE, Role, Scope, role_can, user_roles
+from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
 from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
 
-OVERSEERS = {Role.HEAD_OF_SERVICE, Role.ESTABLISHMENT_DIRECTOR}
+# The dashboard counts the overdue deadlines for the staff who answer for them: those who change
+# the child's project (PPE) and record its reviews.
+OVERSEEN_KIND = "ppe"
 PERIODS = {
     "30": 30,
     "90": 90,
@@ -197,18 +200,11 @@ def followed_stays(user, villages, today):
     """The current stays of the children the user follows in these villages: the whole village
     for its head of service, director and clinician, their own houses for house staff (not the
     brothers and sisters they may see elsewhere)."""
-    village_ids = {v.pk for v in villages}
-    whole, units = set(), set()
-    for membership in user.active_memberships:
-        if not role_can(membership.role, "deadline", "view"):
-            continue
-        scope = ROLE_SCOPE[membership.role]
-        if scope is Scope.ESTABLISHMENT and membership.establishment_id in village_ids:
-            whole.add(membership.establishment_id)
-        elif scope is Scope.UNIT and membership.unit_id:
-            units.add(membership.unit_id)
+    village_ids = sorted({v.pk for v in villages})
     followed = Stay.objects.current(today).filter(
-        Q(unit__establishment_id__in=whole) | Q(unit_id__in=units),
+        reach(user, "deadline", "view").filter(
+            unit="unit_id", establishment="unit__establishment_id"
+        ),
         unit__establishment_id__in=village_ids,
     )
     # The visibility rule is checked on these children only, named one by one: joined to the
@@ -274,7 +270,7 @@ def shown(user, context, filters, what):
 def overdue_counts(user, today=None):
     """Overdue deadlines per village the user oversees (head of service, director), for the
     dashboard: figures only."""
-    if not (user_roles(user) & OVERSEERS):
+    if not can(user, OVERSEEN_KIND, "change"):
         return []
     today = today or timezone.localdate()
     villages = list(

@@ -7,32 +7,32 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from ancrage.care.models.journal import JournalAnnotation, JournalEntry, levels_for
+from ancrage.care.models.journal import LEVEL_KIND, JournalAnnotation, JournalEntry
 from ancrage.care.services.journal import clock, editable, writable_levels
-from ancrage.kernel.access import ROLE_SCOPE, Scope
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
 from ancrage.placements.models import Stay
 
 PAGE_SIZE = 30
+# A house's journal opens to whoever reads one of its levels.
+JOURNAL_KINDS = tuple(LEVEL_KIND.values())
 
 
-def visible_house(user, pk, reads=lambda role: bool(levels_for(role, "view"))) -> Unit:
-    """A house whose journal (or, with `reads`, other records) the user reads: their own house
+def visible_house(user, pk, kinds=JOURNAL_KINDS) -> Unit:
+    """A house whose journal (or, with `kinds`, other records) the user reads: their own house
     (house staff), a house of their village (village team); 404 otherwise (the national
     director reads a child's records under a break-the-glass, never a whole house)."""
     condition = Q(pk__in=[])
-    for membership in user.active_memberships:
-        if not reads(membership.role):
-            continue
-        scope = ROLE_SCOPE[membership.role]
-        if scope is Scope.UNIT and membership.unit_id:
-            condition |= Q(pk=membership.unit_id)
-        elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
-            condition |= Q(establishment_id=membership.establishment_id)
+    # The kinds read over the same places give one condition.
+    places = (reach(user, kind, "view") for kind in kinds)
+    for place in dict.fromkeys(
+        where.filter(unit="pk", establishment="establishment_id") for where in places
+    ):
+        condition |= place
     return get_object_or_404(
         Unit.objects.houses().filter(condition).select_related("establishment"), pk=pk
     )

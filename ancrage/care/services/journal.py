@@ -16,7 +16,7 @@ from ancrage.care.models.journal import (
     JournalEntry,
     JournalLevel,
 )
-from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.scopes import reach
 from ancrage.placements.models import Stay
 
 EDIT_WINDOW = timedelta(hours=24)
@@ -31,17 +31,11 @@ def writable_levels(user, house) -> list[str]:
     """The levels at which `user` may write in this house's journal: their own house for house
     staff, any house of their village for the village team."""
     levels = []
-    for membership in user.active_memberships:
-        scope = ROLE_SCOPE[membership.role]
-        here = (scope is Scope.UNIT and membership.unit_id == house.pk) or (
-            scope is Scope.ESTABLISHMENT and membership.establishment_id == house.establishment_id
-        )
-        if not here:
-            continue
-        for level, kind in LEVEL_KIND.items():
-            if role_can(membership.role, kind, "write") and level not in levels:
-                levels.append(level)
-    return [level for level in JournalLevel.values if level in levels]
+    for level in JournalLevel.values:
+        where = reach(user, LEVEL_KIND[level], "write")
+        if house.pk in where.units or house.establishment_id in where.establishments:
+            levels.append(level)
+    return levels
 
 
 def _clean_text(text: str, field="text") -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.care.models import SituationReport
+from ancrage.kernel import documents
 
 AREAS = ("development_health", "family_relations", "schooling_social", "autonomy_project")
 
@@ -46,14 +47,13 @@ def record_sending(report: SituationReport, sent_on: date, by) -> SituationRepor
 
 
 def render_pdf(report: SituationReport, organisation_name: str, village_name: str) -> bytes:
-    from weasyprint import CSS, HTML
-
     context = {
         "report": report,
         "organisation_name": organisation_name,
         "village_name": village_name,
         "today": timezone.localdate(),
     }
-    html = render_to_string("care/report_pdf.html", context)
-    css = render_to_string("care/report_pdf.css", context)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])
+    # The stylesheet is a template too: the header and footer carry the names and the reference.
+    return documents.render_pdf(
+        "care/report_pdf.html", context, css=render_to_string("care/report_pdf.css", context)
+    )

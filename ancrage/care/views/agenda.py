@@ -5,10 +5,9 @@ link of the personal ICS feed, and the feed itself (public URL, secret token).""
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from ancrage.care.queries import agenda as queries
 from ancrage.care.services import agenda as services
 from ancrage.kernel.access import public, requires
 from ancrage.kernel.audit import record_access
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.flow import act, submit
 from ancrage.kernel.models import AccessEvent
 from ancrage.people.queries import visible_person
 
@@ -46,13 +45,19 @@ def house_calendar(request, pk):
     return render(request, "care/calendar.html", context)
 
 
-def _form_page(request, form, person, appointment=None, status=200):
-    return render(
-        request,
-        "care/appointment_form.html",
-        {"form": form, "person": person, "appointment": appointment},
-        status=status,
-    )
+def _form_context(person, appointment=None, **context):
+    """The appointment page: the form, and for an appointment already planned, its cancelling."""
+    return {
+        "person": person,
+        "appointment": appointment,
+        "title": _("Modifier un rendez-vous") if appointment else _("Nouveau rendez-vous"),
+        "submit_label": _("Enregistrer le rendez-vous"),
+        "cancel_url": reverse("care:child_calendar", args=[person.reference]),
+        "cancel_label": _("Retour à l'agenda"),
+        # the cancelling's refusal is shown at its own address: the form posts to the edit's
+        "action": reverse("care:appointment_edit", args=[appointment.pk]) if appointment else "",
+        **context,
+    }
 
 
 @requires("appointment", "change")
@@ -60,16 +65,16 @@ def _form_page(request, form, person, appointment=None, status=200):
 def appointment_create(request, reference):
     person = visible_person(request.user, reference, audit_as="care.appointment_create")
     staff = services.staff_of(services.current_house(person))
-    form = AppointmentForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_appointment(child=person, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le rendez-vous est enregistré."))
-            return redirect("care:child_calendar", reference=reference)
-    return _form_page(request, form, person, status=422 if request.method == "POST" else 200)
+    return submit(
+        request,
+        AppointmentForm(request.POST or None, staff=staff),
+        lambda form: services.plan_appointment(child=person, by=request.user, **form.cleaned_data),
+        message=_("Le rendez-vous est enregistré."),
+        success=reverse("care:child_calendar", args=[reference]),
+        template="care/appointment_form.html",
+        context=_form_context(person),
+        refused_status=422,
+    )
 
 
 @requires("appointment", "change")
@@ -81,22 +86,15 @@ def appointment_edit(request, pk):
     initial = {name: getattr(appointment, name) for name in services.EDITABLE_FIELDS}
     initial["starts_at"] = timezone.localtime(appointment.starts_at)
     initial["ends_at"] = timezone.localtime(appointment.ends_at)
-    form = AppointmentForm(request.POST or None, staff=staff, initial=initial)
-    cancel = CancelForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_appointment(appointment, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le rendez-vous est modifié."))
-            return redirect("care:child_calendar", reference=person.reference)
-    status = 422 if request.method == "POST" else 200
-    return render(
+    return submit(
         request,
-        "care/appointment_form.html",
-        {"form": form, "person": person, "appointment": appointment, "cancel_form": cancel},
-        status=status,
+        AppointmentForm(request.POST or None, staff=staff, initial=initial),
+        lambda form: services.update_appointment(appointment, by=request.user, **form.cleaned_data),
+        message=_("Le rendez-vous est modifié."),
+        success=reverse("care:child_calendar", args=[person.reference]),
+        template="care/appointment_form.html",
+        context=_form_context(person, appointment, cancel_form=CancelForm()),
+        refused_status=422,
     )
 
 
@@ -105,23 +103,23 @@ def appointment_edit(request, pk):
 def appointment_cancel(request, pk):
     appointment = queries.visible_appointment(request.user, pk, audit_as="care.appointment")
     person = appointment.child
-    cancel = CancelForm(request.POST)
-    if cancel.is_valid():
-        try:
-            services.cancel_appointment(
-                appointment, reason=cancel.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            errors_to_form(cancel, error)
-        else:
-            messages.success(request, _("Le rendez-vous est annulé."))
-            return redirect("care:child_calendar", reference=person.reference)
-    form = AppointmentForm(staff=services.staff_of(services.current_house(person)))
-    return render(
+    return submit(
         request,
-        "care/appointment_form.html",
-        {"form": form, "person": person, "appointment": appointment, "cancel_form": cancel},
-        status=422,
+        CancelForm(request.POST),
+        lambda form: services.cancel_appointment(
+            appointment, reason=form.cleaned_data["reason"], by=request.user
+        ),
+        message=_("Le rendez-vous est annulé."),
+        success=reverse("care:child_calendar", args=[person.reference]),
+        template="care/appointment_form.html",
+        # the page behind a refused cancelling, read only when it is shown
+        context=lambda: _form_context(
+            person,
+            appointment,
+            form=AppointmentForm(staff=services.staff_of(services.current_house(person))),
+        ),
+        form_name="cancel_form",
+        refused_status=422,
     )
 
 
@@ -159,9 +157,12 @@ def feed_regenerate(request):
 @requires("calendar_feed", "use")
 @require_POST
 def feed_revoke(request):
-    if services.revoke_feed(request.user):
-        messages.success(request, _("Le lien de votre agenda est révoqué."))
-    return redirect("care:my_calendar")
+    return act(
+        request,
+        lambda: services.revoke_feed(request.user),
+        message=lambda revoked: _("Le lien de votre agenda est révoqué.") if revoked else "",
+        success="care:my_calendar",
+    )
 
 
 @public

@@ -1,17 +1,16 @@
 """The projet pour l'autonomie pages: the project (read-only for the young person), editing
 its areas, recording the accompaniment after 18."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ancrage.care.forms.autonomy import SupportForm, area_forms
+from ancrage.care.forms.autonomy import ProjectForm, SupportForm, area_forms
 from ancrage.care.queries.autonomy import project_page
 from ancrage.care.services import autonomy as services
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.flow import submit
 
 
 @requires("autonomy", "view")
@@ -23,38 +22,53 @@ def project(request, reference):
 @require_http_methods(["GET", "POST"])
 def project_edit(request, reference):
     context = project_page(request.user, reference, audit_as="care.autonomy_edit")
-    forms = area_forms(request.POST or None, context["areas"])
-    errors = []
-    if request.method == "POST" and all(form.is_valid() for form in forms):
-        try:
-            services.save_project(
-                context["person"],
-                areas={form.code: form.cleaned_data for form in forms},
-                by=request.user,
-            )
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("Le projet pour l'autonomie est enregistré."))
-            return redirect("care:autonomy", reference=reference)
-    context.update({"forms": forms, "errors": errors})
-    status = 422 if request.method == "POST" else 200
-    return render(request, "care/autonomy_form.html", context, status=status)
+    areas = area_forms(request.POST or None, context["areas"])
+    return submit(
+        request,
+        ProjectForm(request.POST or None),
+        lambda form: services.save_project(
+            context["person"],
+            areas={area.code: area.cleaned_data for area in areas},
+            by=request.user,
+        ),
+        also_valid=areas,
+        message=_("Le projet pour l'autonomie est enregistré."),
+        success=reverse("care:autonomy", args=[reference]),
+        template="care/autonomy_form.html",
+        context={
+            **context,
+            "forms": areas,
+            "title": _("Projet pour l'autonomie"),
+            "submit_label": _("Enregistrer le projet"),
+            "cancel_url": reverse("care:autonomy", args=[reference]),
+        },
+        refused_status=422,
+    )
 
 
 @requires("autonomy", "change")
 @require_http_methods(["GET", "POST"])
 def support_add(request, reference):
     context = project_page(request.user, reference, audit_as="care.autonomy_support")
-    form = SupportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_support(context["person"], by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'accompagnement est enregistré."))
-            return redirect("care:autonomy", reference=reference)
-    context["form"] = form
-    status = 422 if request.method == "POST" else 200
-    return render(request, "care/autonomy_support_form.html", context, status=status)
+    limit = context["limit"]
+    return submit(
+        request,
+        SupportForm(request.POST or None),
+        lambda form: services.add_support(context["person"], by=request.user, **form.cleaned_data),
+        message=_("L'accompagnement est enregistré."),
+        success=reverse("care:autonomy", args=[reference]),
+        template="form_page.html",
+        context={
+            **context,
+            "title": _("Accompagnement après 18 ans"),
+            "help": (
+                _("L'accompagnement prend fin au plus tard le %(d)s, 21e anniversaire.")
+                % {"d": f"{limit:%d/%m/%Y}"}
+                if limit
+                else ""
+            ),
+            "submit_label": _("Enregistrer l'accompagnement"),
+            "cancel_url": reverse("care:autonomy", args=[reference]),
+        },
+        refused_status=422,
+    )

@@ -3,7 +3,6 @@ reload (htmx: the form posts, the new entry appears at the top, errors stay at t
 the correction (24 h) or annotation of an entry in place."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,38 +10,47 @@ from ancrage.care.forms.journal import AnnotationForm, EditForm, EntryForm
 from ancrage.care.queries import journal as queries
 from ancrage.care.services import journal as services
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.flow import submit
 
 
 def _journal(request, context, *, children, url, child=None):
     """GET: the page. POST: write an entry; with htmx the answer is the blank form plus the new
     entry (inserted at the top out of band), or the form with its errors (200: htmx swaps it)."""
     house = context["house"]
-    form = EntryForm(request.POST or None, levels=context["levels"], children=children)
-    entry = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            if house is None:
-                raise ValidationError({"text": services.no_house_message()})
-            entry = services.write_entry(
-                house=house,
-                child=child or form.chosen_child(),
-                level=form.cleaned_data["level"],
-                text=form.cleaned_data["text"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            if not request.htmx:
-                return redirect(url)
-            entry.can_edit = True
-            form = EntryForm(levels=context["levels"], children=children)
-    context.update({"form": form, "post_url": url, "show_child": child is None})
-    if request.htmx and request.method == "POST":
-        return render(request, "care/_journal_posted.html", {**context, "entry": entry})
-    status = 422 if request.method == "POST" else 200
-    return render(request, "care/journal.html", context, status=status)
+    htmx_post = bool(request.htmx) and request.method == "POST"
+
+    def write(form):
+        if house is None:
+            raise ValidationError({"text": services.no_house_message()})
+        entry = services.write_entry(
+            house=house,
+            child=child or form.chosen_child(),
+            level=form.cleaned_data["level"],
+            text=form.cleaned_data["text"],
+            by=request.user,
+        )
+        entry.can_edit = True
+        return entry
+
+    return submit(
+        request,
+        EntryForm(request.POST or None, levels=context["levels"], children=children),
+        write,
+        success=url,
+        template="care/_journal_posted.html" if htmx_post else "care/journal.html",
+        partial="care/_journal_posted.html",
+        context={
+            **context,
+            "post_url": url,
+            "show_child": child is None,
+            "result": None,
+            # the form the answer to a quick entry gives back, blank for the next one
+            "next_form": (
+                EntryForm(levels=context["levels"], children=children) if htmx_post else None
+            ),
+        },
+        refused_status=200 if request.htmx else 422,
+    )
 
 
 @requires("journal", "view")
@@ -70,48 +78,46 @@ def child_journal(request, reference):
     )
 
 
-def _entry_answer(request, entry, form_name, form):
-    """The entry again (its list item for htmx), with the refused form open at its errors."""
-    entry = queries.visible_entry(request.user, entry.pk)
+def _in_place(request, pk, form, form_name, service):
+    """A correction or an annotation of an entry: with htmx the answer is the entry's list item
+    as it now reads, or with the refused form open at its errors (200: htmx swaps it); without,
+    back to the journal, or the entry's page with the errors."""
+    entry = queries.visible_entry(request.user, pk)
     entry.can_edit = services.editable(entry, request.user)
-    context = {"entry": entry, "show_child": True, f"{form_name}_form": form}
-    if request.htmx:
-        return render(request, "care/_journal_entry.html", context)
-    if form is None:
-        target = (
-            reverse("care:child_journal", args=[entry.child.reference])
-            if entry.child_id
-            else reverse("care:house_journal", args=[entry.house_id])
-        )
-        return redirect(target)
-    return render(request, "care/journal_entry.html", context, status=422)
+
+    def save(form):
+        service(entry, text=form.cleaned_data["text"], by=request.user)
+        saved = queries.visible_entry(request.user, entry.pk)
+        saved.can_edit = services.editable(saved, request.user)
+        return saved
+
+    journal = (
+        reverse("care:child_journal", args=[entry.child.reference])
+        if entry.child_id
+        else reverse("care:house_journal", args=[entry.house_id])
+    )
+    return submit(
+        request,
+        form,
+        save,
+        success=journal,
+        template="care/_journal_entry.html" if request.htmx else "care/journal_entry.html",
+        partial="care/_journal_entry_saved.html",
+        context={"entry": entry, "show_child": True},
+        form_name=form_name,
+        refused_status=200 if request.htmx else 422,
+    )
 
 
 @requires("journal", "write")
 @require_POST
 def entry_edit(request, pk):
-    entry = queries.visible_entry(request.user, pk)
-    form = EditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.edit_entry(entry, text=form.cleaned_data["text"], by=request.user)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            return _entry_answer(request, entry, "edit", None)
-    return _entry_answer(request, entry, "edit", form)
+    return _in_place(request, pk, EditForm(request.POST), "edit_form", services.edit_entry)
 
 
 @requires("journal", "write")
 @require_POST
 def entry_annotate(request, pk):
-    entry = queries.visible_entry(request.user, pk)
-    form = AnnotationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.annotate_entry(entry, text=form.cleaned_data["text"], by=request.user)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            return _entry_answer(request, entry, "annotation", None)
-    return _entry_answer(request, entry, "annotation", form)
+    return _in_place(
+        request, pk, AnnotationForm(request.POST), "annotation_form", services.annotate_entry
+    )

@@ -21,9 +21,28 @@ from ancrage.care.models import Action, Objective, PlannedReview, SituationRepor
 from ancrage.care.queries import ppe as queries
 from ancrage.care.services import ppe as services
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.flow import act, submit
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
+
+
+def _ppe_url(person):
+    return reverse("care:ppe", args=[person.reference])
+
+
+def _form_context(person, title, submit_label, **context):
+    """The context of a form page of the child's PPE: back to the PPE when cancelled."""
+    return {
+        "person": person,
+        "title": title,
+        "submit_label": submit_label,
+        "cancel_url": _ppe_url(person),
+        **context,
+    }
+
+
+def _objective_help(objective):
+    return _("Objectif : %(t)s") % {"t": objective.title}
 
 
 @requires("ppe", "view")
@@ -49,22 +68,29 @@ def ppe_edit(request, reference):
         relatives=relatives,
         initial={"referent": start.ppe.referent_id if start else None},
     )
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in DraftForm.Meta.fields}
-        try:
-            services.save_draft(
-                person, request.user, referent=form.cleaned_data["referent"], **fields
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le brouillon du PPE est enregistré."))
-            return redirect("care:ppe", reference=person.reference)
-    return render(
+    return submit(
         request,
-        "care/ppe_form.html",
-        {"person": person, "form": form, "siblings": queries.siblings_of(person)},
-        status=422 if form.errors else 200,
+        form,
+        lambda form: services.save_draft(
+            person,
+            request.user,
+            referent=form.cleaned_data["referent"],
+            **{name: form.cleaned_data[name] for name in DraftForm.Meta.fields},
+        ),
+        message=_("Le brouillon du PPE est enregistré."),
+        success=_ppe_url(person),
+        template="care/ppe_form.html",
+        context=lambda: _form_context(
+            person,
+            _("Brouillon du PPE"),
+            _("Enregistrer le brouillon"),
+            help=_(
+                "Le brouillon reprend la dernière version validée. Il est validé par le chef de "
+                "service ou la direction, ou à la prochaine révision."
+            ),
+            siblings=queries.siblings_of(person),
+        ),
+        refused_status=422,
     )
 
 
@@ -73,19 +99,15 @@ def ppe_edit(request, reference):
 def objective_add(request, reference):
     person = visible_person(request.user, reference, audit_as="care.objective_add")
     form = ObjectiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_objective(person, request.user, **form.service_arguments())
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'objectif est ajouté au brouillon du PPE."))
-            return redirect("care:ppe", reference=person.reference)
-    return render(
+    return submit(
         request,
-        "care/objective_form.html",
-        {"person": person, "form": form},
-        status=422 if form.errors else 200,
+        form,
+        lambda form: services.add_objective(person, request.user, **form.service_arguments()),
+        message=_("L'objectif est ajouté au brouillon du PPE."),
+        success=_ppe_url(person),
+        template="form_page.html",
+        context=_form_context(person, _("Ajouter un objectif au PPE"), _("Ajouter l'objectif")),
+        refused_status=422,
     )
 
 
@@ -93,39 +115,39 @@ def objective_add(request, reference):
 @require_POST
 def action_status(request, reference):
     person = visible_person(request.user, reference)
-    form = ActionStatusForm(request.POST)
-    if form.is_valid():
+
+    def set_status():
+        form = ActionStatusForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Choisissez une action et son état."))
         action = get_object_or_404(
             Action.objects.select_related("objective__version__ppe"),
             pk=form.cleaned_data["action"],
             objective__version__ppe__child=person,
         )
-        try:
-            services.set_action_status(action, form.cleaned_data["status"], request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("L'état de l'action est enregistré."))
-    else:
-        messages.error(request, _("Choisissez une action et son état."))
-    return redirect("care:ppe", reference=person.reference)
+        return services.set_action_status(action, form.cleaned_data["status"], request.user)
+
+    return act(
+        request,
+        set_status,
+        message=_("L'état de l'action est enregistré."),
+        success=_ppe_url(person),
+    )
 
 
 @requires("ppe", "change")
 @require_POST
 def ppe_validate(request, reference):
     person = visible_person(request.user, reference)
-    try:
-        version = services.validate_draft(person, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
+    return act(
+        request,
+        lambda: services.validate_draft(person, request.user),
+        message=lambda version: (
             _("La version %(n)s du PPE est validée : elle ne peut plus être modifiée.")
-            % {"n": version.number},
-        )
-    return redirect("care:ppe", reference=person.reference)
+            % {"n": version.number}
+        ),
+        success=_ppe_url(person),
+    )
 
 
 @requires("ppe", "change")
@@ -144,21 +166,23 @@ def review_add(request, reference):
             "participants": held.participants,
         }
     form = ReviewForm(request.POST or None, reports=reports, planned=planned, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(person, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(
-                request, _("La révision est enregistrée ; une nouvelle version du PPE est validée.")
-            )
-            return redirect("care:ppe", reference=person.reference)
-    return render(
+    return submit(
         request,
-        "care/review_form.html",
-        {"person": person, "form": form},
-        status=422 if form.errors else 200,
+        form,
+        lambda form: services.record_review(person, request.user, **form.cleaned_data),
+        message=_("La révision est enregistrée ; une nouvelle version du PPE est validée."),
+        success=_ppe_url(person),
+        template="form_page.html",
+        context=_form_context(
+            person,
+            _("Révision du PPE"),
+            _("Enregistrer la révision"),
+            help=_(
+                "Enregistrer la révision valide une nouvelle version du PPE (le brouillon en "
+                "cours, ou une copie de la version en vigueur)."
+            ),
+        ),
+        refused_status=422,
     )
 
 
@@ -167,23 +191,17 @@ def review_add(request, reference):
 def review_plan(request, reference):
     person = visible_person(request.user, reference, audit_as="care.review_plan")
     form = PlannedReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            planned = services.plan_review(person, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("La révision du PPE est prévue le %(d)s.")
-                % {"d": f"{planned.planned_date:%d/%m/%Y}"},
-            )
-            return redirect("care:ppe", reference=person.reference)
-    return render(
+    return submit(
         request,
-        "care/review_plan_form.html",
-        {"person": person, "form": form},
-        status=422 if form.errors else 200,
+        form,
+        lambda form: services.plan_review(person, request.user, **form.cleaned_data),
+        message=lambda planned: (
+            _("La révision du PPE est prévue le %(d)s.") % {"d": f"{planned.planned_date:%d/%m/%Y}"}
+        ),
+        success=_ppe_url(person),
+        template="form_page.html",
+        context=_form_context(person, _("Prévoir une révision du PPE"), _("Prévoir la révision")),
+        refused_status=422,
     )
 
 
@@ -210,24 +228,20 @@ def _frozen_redirect(request, person, version):
     messages.error(
         request, _("Cette version du PPE est validée : elle ne peut plus être modifiée.")
     )
-    return redirect(f"{reverse('care:ppe', args=[person.reference])}?version={version.number}")
+    return redirect(f"{_ppe_url(person)}?version={version.number}")
 
 
-def _draft_form_page(request, person, form, service, template, success, context=None):
-    """The GET/POST cycle of an edit of the draft: the service's refusals go to the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("care:ppe", reference=person.reference)
-    return render(
+def _draft_form_page(request, person, form, service, message, context):
+    """An edit of the draft: the service's refusals go to the form."""
+    return submit(
         request,
-        template,
-        {"person": person, "form": form, **(context or {})},
-        status=422 if form.errors else 200,
+        form,
+        lambda form: service(form.cleaned_data),
+        message=message,
+        success=_ppe_url(person),
+        template="form_page.html",
+        context=context,
+        refused_status=422,
     )
 
 
@@ -244,9 +258,8 @@ def objective_edit(request, reference, pk):
         person,
         form,
         lambda data: services.update_objective(objective, **data),
-        "care/objective_edit.html",
         _("L'objectif est modifié."),
-        {"objective": objective},
+        _form_context(person, _("Modifier un objectif du brouillon"), _("Enregistrer l'objectif")),
     )
 
 
@@ -255,13 +268,12 @@ def objective_edit(request, reference, pk):
 def objective_delete(request, reference, pk):
     person = visible_person(request.user, reference)
     objective = _objective_of(person, pk)
-    try:
-        services.delete_objective(objective)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("L'objectif et ses actions sont supprimés du brouillon."))
-    return redirect("care:ppe", reference=person.reference)
+    return act(
+        request,
+        lambda: services.delete_objective(objective),
+        message=_("L'objectif et ses actions sont supprimés du brouillon."),
+        success=_ppe_url(person),
+    )
 
 
 @requires("ppe", "change")
@@ -277,9 +289,10 @@ def action_add(request, reference, pk):
         person,
         form,
         lambda data: services.add_action(objective, **data),
-        "care/action_form.html",
         _("L'action est ajoutée à l'objectif."),
-        {"objective": objective, "adding": True},
+        _form_context(
+            person, _("Ajouter une action"), _("Ajouter l'action"), help=_objective_help(objective)
+        ),
     )
 
 
@@ -296,9 +309,13 @@ def action_edit(request, reference, pk):
         person,
         form,
         lambda data: services.update_action(action, **data),
-        "care/action_form.html",
         _("L'action est modifiée."),
-        {"objective": action.objective, "adding": False},
+        _form_context(
+            person,
+            _("Modifier une action"),
+            _("Enregistrer l'action"),
+            help=_objective_help(action.objective),
+        ),
     )
 
 
@@ -307,10 +324,9 @@ def action_edit(request, reference, pk):
 def action_delete(request, reference, pk):
     person = visible_person(request.user, reference)
     action = _action_of(person, pk)
-    try:
-        services.delete_action(action)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("L'action est supprimée du brouillon."))
-    return redirect("care:ppe", reference=person.reference)
+    return act(
+        request,
+        lambda: services.delete_action(action),
+        message=_("L'action est supprimée du brouillon."),
+        success=_ppe_url(person),
+    )

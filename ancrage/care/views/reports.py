@@ -1,9 +1,7 @@
 """The rapport de situation: writing it, reading it, its PDF, recording when it was sent."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,7 +9,8 @@ from ancrage.care.forms.reports import SentForm, SituationReportForm
 from ancrage.care.queries import reports as queries
 from ancrage.care.services import reports as services
 from ancrage.kernel.access import can, requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.documents import download
+from ancrage.kernel.flow import submit
 from ancrage.people.queries import visible_person
 
 
@@ -20,19 +19,20 @@ from ancrage.people.queries import visible_person
 def report_create(request, reference):
     person = visible_person(request.user, reference, audit_as="care.report_create")
     form = SituationReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.write_report(person, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le rapport de situation est enregistré."))
-            return redirect("care:report", pk=report.pk)
-    return render(
+    return submit(
         request,
-        "care/report_form.html",
-        {"person": person, "form": form},
-        status=422 if form.errors else 200,
+        form,
+        lambda form: services.write_report(person, request.user, **form.cleaned_data),
+        message=_("Le rapport de situation est enregistré."),
+        success=lambda report: reverse("care:report", args=[report.pk]),
+        template="form_page.html",
+        context={
+            "person": person,
+            "title": _("Rapport de situation"),
+            "submit_label": _("Enregistrer le rapport"),
+            "cancel_url": reverse("care:ppe", args=[person.reference]),
+        },
+        refused_status=422,
     )
 
 
@@ -55,31 +55,25 @@ def report_detail(request, pk):
 def report_pdf(request, pk):
     report = queries.visible_report(request.user, pk, audit_as="care.report_pdf")
     organisation, village = queries.report_header(report)
-    response = HttpResponse(
-        services.render_pdf(report, organisation, village), content_type="application/pdf"
+    return download(
+        services.render_pdf(report, organisation, village),
+        f"rapport-situation-{report.child.reference}-{report.pk}.pdf",
+        "application/pdf",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="rapport-situation-{report.child.reference}-{report.pk}.pdf"'
-    )
-    return response
 
 
 @requires("situation_report", "change")
 @require_POST
 def report_sent(request, pk):
     report = queries.visible_report(request.user, pk)
-    form = SentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_sending(report, form.cleaned_data["sent_on"], request.user)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("La date d'envoi est enregistrée."))
-            return redirect("care:report", pk=report.pk)
-    return render(
+    return submit(
         request,
-        "care/report_detail.html",
-        {"report": report, "person": report.child, "sent_form": form, "can_change": True},
-        status=422,
+        SentForm(request.POST),
+        lambda form: services.record_sending(report, form.cleaned_data["sent_on"], request.user),
+        message=_("La date d'envoi est enregistrée."),
+        success=reverse("care:report", args=[report.pk]),
+        template="care/report_detail.html",
+        context={"report": report, "person": report.child, "can_change": True},
+        form_name="sent_form",
+        refused_status=422,
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from ancrage.kernel.models import CreatedRecord
 from ancrage.kernel.scopes import reach
 
 
@@ -192,7 +193,7 @@ class IncidentTransition(models.Model):
         return f"{self.from_status or '—'} → {self.to_status} ({self.at:%d/%m/%Y %H:%M})"
 
 
-class IncidentAction(models.Model):
+class IncidentAction(CreatedRecord):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="actions", verbose_name=_("signalement")
     )
@@ -205,9 +206,8 @@ class IncidentAction(models.Model):
     )
     due_date = models.DateField(_("échéance"), null=True, blank=True)
     done_at = models.DateTimeField(_("faite le"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    # kept as it was (set on insert): the kernel's default=timezone.now is the same column, but
+    # Django would rebuild the SQLite table to change it
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

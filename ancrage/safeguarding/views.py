@@ -124,16 +124,17 @@ def incident(request, pk):
     )
 
 
-def _versioned(perform):
-    """The `save` of a form on an existing incident: `perform(version, data)` calls the service
-    with the version the form was built from; a form that carries none is a conflict."""
+def _versioned(incident, perform):
+    """The `save` of a form on an existing incident: `perform(incident, version, data)` calls
+    the service with the version the form was built from; a form that carries none is a
+    conflict."""
 
     def save(form):
         data = dict(form.cleaned_data)
         version = data.pop("version")
         if version is None:
             raise ValidationError(services.conflict_message(), code="conflict")
-        return perform(version, data)
+        return perform(incident, version, data)
 
     return save
 
@@ -148,7 +149,7 @@ def _write(request, pk, name, form_class, perform, message):
     return submit(
         request,
         form,
-        _versioned(lambda version, data: perform(incident, version, data)),
+        _versioned(incident, perform),
         message=message,
         success=reverse("safeguarding:incident", args=[incident.pk]),
         template="safeguarding/incident_detail.html",
@@ -317,7 +318,7 @@ def _declaration_write(request, pk, name, form_class, perform, message):
     return submit(
         request,
         form,
-        _versioned(lambda version, data: perform(incident, version, data)),
+        _versioned(incident, perform),
         message=message,
         success=reverse("safeguarding:declaration", args=[incident.pk]),
         template="safeguarding/declaration.html",

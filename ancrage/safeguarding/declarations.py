@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.kernel.documents import render_pdf
 from ancrage.safeguarding.models import Declaration, Incident, IncidentChild
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "safeguarding" / "declaration_pdf.css"
@@ -94,7 +95,4 @@ def email_body(sections: dict) -> str:
 
 
 def pdf(sections: dict) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string("safeguarding/declaration_pdf.html", sections)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET)])
+    return render_pdf("safeguarding/declaration_pdf.html", sections, stylesheet=STYLESHEET)

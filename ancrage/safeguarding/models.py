@@ -14,36 +14,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
-from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.models import CreatedRecord
+from ancrage.kernel.scopes import reach
+
+
+def incident_scope(user, path: str = "") -> Q:
+    """The condition on the incidents this user may read, `path` leading from the model filtered
+    to its incident ("" for incidents themselves, "incident__" for declarations):
+
+    - the reporter, their own reports (they keep read access after qualification);
+    - heads of service and establishment directors (roles that qualify), their
+      establishment's incidents;
+    - the national director, every incident of the organisation's establishments;
+    - nobody else: other house staff, clinicians, finance, funders, tech admin see none.
+    """
+    condition = reach(user, "incident", "qualify").filter(
+        establishment=f"{path}establishment_id"
+    ) | reach(user, "incident", "view").filter(organisation=f"{path}establishment__organisation_id")
+    if reach(user, "incident", "report"):
+        condition |= Q(**{f"{path}reporter": user})
+    return condition
 
 
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The incidents this user may read:
-
-        - the reporter, their own reports (they keep read access after qualification);
-        - heads of service and establishment directors (roles that qualify), their
-          establishment's incidents;
-        - the national director, every incident of the organisation's establishments;
-        - nobody else: other house staff, clinicians, finance, funders, tech admin see none.
-        """
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        condition = Q(pk__in=[])
-        reporter = False
-        for membership in user.active_memberships:
-            role = membership.role
-            if not role_can(role, "incident", "view"):
-                continue
-            reporter = reporter or role_can(role, "incident", "report")
-            scope = ROLE_SCOPE[role]
-            if role_can(role, "incident", "qualify") and membership.establishment_id:
-                condition |= Q(establishment_id=membership.establishment_id)
-            elif scope is Scope.ORGANISATION and membership.organisation_id:
-                condition |= Q(establishment__organisation_id=membership.organisation_id)
-        if reporter:
-            condition |= Q(reporter=user)
-        return self.filter(condition)
+        """The incidents this user may read (see `incident_scope`)."""
+        return self.filter(incident_scope(user))
 
 
 class Incident(models.Model):
@@ -197,7 +193,7 @@ class IncidentTransition(models.Model):
         return f"{self.from_status or '—'} → {self.to_status} ({self.at:%d/%m/%Y %H:%M})"
 
 
-class IncidentAction(models.Model):
+class IncidentAction(CreatedRecord):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="actions", verbose_name=_("signalement")
     )
@@ -210,9 +206,8 @@ class IncidentAction(models.Model):
     )
     due_date = models.DateField(_("échéance"), null=True, blank=True)
     done_at = models.DateTimeField(_("faite le"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    # kept as it was (set on insert): the kernel's default=timezone.now is the same column, but
+    # Django would rebuild the SQLite table to change it
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -230,7 +225,8 @@ CONFIRMATION_DELAY = timedelta(hours=48)
 
 class DeclarationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(incident__in=Incident.objects.visible_to(user))
+        """The declarations of the incidents this user may read."""
+        return self.filter(incident_scope(user, "incident__"))
 
     def confirmation_overdue(self, now=None):
         """Declarations whose authority was alerted 48 hours ago or more and which are still

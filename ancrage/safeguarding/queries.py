@@ -1,22 +1,25 @@
 """Scoped reads of safeguarding incidents. Every read names the children involved in the access
 log, whether or not the page names them."""
 
+import json
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ancrage.accounts.models import User
-from ancrage.kernel.access import can, role_can
+from ancrage.accounts.models import Membership, User
+from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
 from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import visible_village
-from ancrage.safeguarding import indicators
-from ancrage.safeguarding.models import Declaration, Incident, IncidentChild
+from ancrage.safeguarding import declarations, indicators
+from ancrage.safeguarding.models import Declaration, Incident, IncidentChild, IncidentDraft
 from ancrage.safeguarding.services import works_in
 
 
@@ -116,8 +119,6 @@ def children_for_report(user, village):
 
 def village_staff(village):
     """Users working in the village today (its houses included): who may own an action."""
-    from ancrage.accounts.models import Membership
-
     working = Membership.objects.in_force().filter(
         Q(establishment=village) | Q(unit__establishment=village)
     )
@@ -143,8 +144,6 @@ def declaration_page(user, pk, what="safeguarding.declaration", action=AccessEve
     """An incident in the user's scope (404 otherwise) with its declaration (None before it is
     written), the children involved and the sections of the declaration; the read is recorded
     for every child involved."""
-    from ancrage.safeguarding import declarations
-
     incident = get_object_or_404(
         Incident.objects.visible_to(user)
         .select_related("establishment__organisation", "declaration__alerted_by")
@@ -222,27 +221,24 @@ def dashboard(user) -> dict | None:
     monthly chart of their scope and the declarations awaiting their written confirmation."""
     if not can(user, "incident_stats", "view"):
         return None
-    rows = indicators.monthly(Incident.objects.visible_to(user), timezone.localdate())
+    rows = indicators.monthly_counts(Incident.objects.visible_to(user), timezone.localdate())
+    # the villages whose indicator page the user opens: those they are attached to (none, and no
+    # query, for the national director)
+    attached = reach(user, "incident_stats", "view").establishments
+    villages = Establishment.objects.filter(
+        pk__in=sorted(attached), kind=Establishment.Kind.VILLAGE
+    ).order_by("name")
     return {
         "rows": rows,
         "chart": indicators.chart(rows),
         "overdue": overdue_confirmations(user),
         "organisation": can(user, "incident_stats", "organisation"),
-        # the villages whose indicator page the user opens (their own establishment)
-        "villages": [
-            m.establishment
-            for m in user.active_memberships
-            if m.establishment_id and role_can(m.role, "incident_stats", "view")
-        ],
+        "villages": list(villages),
     }
 
 
 def own_draft(user, village) -> dict | None:
     """The report this user was writing for this village (a draft is only ever its author's)."""
-    import json
-
-    from ancrage.safeguarding.models import IncidentDraft
-
     draft = IncidentDraft.objects.filter(author=user, establishment=village).first()
     if draft is None:
         return None

@@ -7,6 +7,7 @@ incremented. A second writer working from the same version is refused rather tha
 the first one's work.
 """
 
+import json
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ancrage.kernel.access import role_can
+from ancrage.kernel.scopes import reach
 from ancrage.safeguarding.models import (
     Declaration,
     Incident,
@@ -44,14 +45,7 @@ def conflict_message() -> str:
 def works_in(user, establishment_id, action: str) -> bool:
     """Whether one of the user's current roles grants `action` on incidents in that
     establishment (a house's role counts for its village)."""
-    for membership in user.active_memberships:
-        if not role_can(membership.role, "incident", action):
-            continue
-        if membership.establishment_id == establishment_id:
-            return True
-        if membership.unit_id and membership.unit.establishment_id == establishment_id:
-            return True
-    return False
+    return establishment_id in reach(user, "incident", action).establishments_worked_in
 
 
 def _require(user, establishment_id, action):
@@ -420,8 +414,6 @@ DRAFT_FIELDS = ("occurred_at", "place", "narrative", "adults_involved", "immedia
 def save_draft(*, establishment, data: dict, by) -> IncidentDraft | None:
     """Keep what the reporter has typed so far (the text fields and the children's roles);
     an empty form deletes the draft."""
-    import json
-
     _require(by, establishment.pk, "report")
     kept = {
         key: str(value)[:10_000]

@@ -1,19 +1,21 @@
 """Safeguarding pages: report an incident, the village's incidents, an incident with its history,
-qualification, actions, closing and reopening."""
+qualification, actions, closing and reopening; the declaration to the authority and its PDF; the
+follow-up indicators."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.documents import download
+from ancrage.kernel.flow import submit
 from ancrage.kernel.models import AccessEvent
 from ancrage.placements.queries import visible_village
-from ancrage.safeguarding import queries, services
+from ancrage.safeguarding import declarations, queries, services
 from ancrage.safeguarding.forms import (
     ActionForm,
     AlertForm,
@@ -41,34 +43,35 @@ def report(request, pk):
     if draft is not None:
         initial |= draft["data"]
     form = ReportForm(request.POST or None, children=children, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            incident = services.report_incident(
-                establishment=village,
-                occurred_at=data["occurred_at"],
-                place=data["place"],
-                narrative=data["narrative"],
-                adults_involved=data["adults_involved"],
-                immediate_measures=data["immediate_measures"],
-                children=form.involved(),
-                allowed_children=children,
-                by=request.user,
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("Le signalement est enregistré ; le chef de service et la direction le voient."),
-            )
-            return redirect("safeguarding:incident", pk=incident.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(
+    return submit(
         request,
-        "safeguarding/report_form.html",
-        {"village": village, "form": form, "draft": draft},
-        status=status,
+        form,
+        lambda form: services.report_incident(
+            establishment=village,
+            occurred_at=form.cleaned_data["occurred_at"],
+            place=form.cleaned_data["place"],
+            narrative=form.cleaned_data["narrative"],
+            adults_involved=form.cleaned_data["adults_involved"],
+            immediate_measures=form.cleaned_data["immediate_measures"],
+            children=form.involved(),
+            allowed_children=children,
+            by=request.user,
+        ),
+        message=_("Le signalement est enregistré ; le chef de service et la direction le voient."),
+        success=lambda incident: reverse("safeguarding:incident", args=[incident.pk]),
+        template="safeguarding/report_form.html",
+        context={
+            "village": village,
+            "draft": draft,
+            "title": _("Signaler un incident"),
+            "help": _(
+                "Décrivez les faits sans attendre : le chef de service et la direction du village "
+                "le qualifieront. Vous gardez l'accès à votre signalement."
+            ),
+            "submit_label": _("Enregistrer le signalement"),
+            "cancel_url": reverse("placements:village_board", args=[village.pk]),
+        },
+        refused_status=422,
     )
 
 
@@ -92,8 +95,9 @@ def village_incidents(request, pk):
     )
 
 
-def _page(request, context, bound=None, status=200):
-    """The incident page, with one bound form in place of its blank one after a refusal."""
+def _incident_forms(context, bound=None) -> dict:
+    """The incident page's context with its forms for those who handle the incident; `bound`
+    puts a refused form in place of its blank one."""
     incident = context["incident"]
     forms = {}
     if context["handles"]:
@@ -108,36 +112,50 @@ def _page(request, context, bound=None, status=200):
         }
         forms.update(bound or {})
     context["forms"] = forms
-    return render(request, "safeguarding/incident_detail.html", context, status=status)
+    return context
 
 
 @requires("incident", "view")
 def incident(request, pk):
-    return _page(request, queries.incident_page(request.user, pk))
+    return render(
+        request,
+        "safeguarding/incident_detail.html",
+        _incident_forms(queries.incident_page(request.user, pk)),
+    )
 
 
-def _write(request, pk, name, form_class, perform, success, **form_kwargs):
-    """Parse one of the incident page's forms, call the service, redirect to the page or show
-    the page again with the refusal at the form's fields (or at its top)."""
-    context = queries.incident_page(request.user, pk)
-    incident = context["incident"]
-    if name == "action":
-        form_kwargs["owners"] = queries.village_staff(incident.establishment)
-    form = form_class(request.POST, incident=incident, **form_kwargs)
-    if form.is_valid():
+def _versioned(incident, perform):
+    """The `save` of a form on an existing incident: `perform(incident, version, data)` calls
+    the service with the version the form was built from; a form that carries none is a
+    conflict."""
+
+    def save(form):
         data = dict(form.cleaned_data)
         version = data.pop("version")
         if version is None:
-            form.add_error(None, services.conflict_message())
-        else:
-            try:
-                perform(incident, version, data)
-            except ValidationError as error:
-                errors_to_form(form, error)
-            else:
-                messages.success(request, success)
-                return redirect("safeguarding:incident", pk=incident.pk)
-    return _page(request, context, bound={name: form}, status=422)
+            raise ValidationError(services.conflict_message(), code="conflict")
+        return perform(incident, version, data)
+
+    return save
+
+
+def _write(request, pk, name, form_class, perform, message):
+    """One of the incident page's forms: the service, then the page; or the page again with the
+    refusal at the form's fields (or at its top)."""
+    context = queries.incident_page(request.user, pk)
+    incident = context["incident"]
+    extra = {"owners": queries.village_staff(incident.establishment)} if name == "action" else {}
+    form = form_class(request.POST, incident=incident, **extra)
+    return submit(
+        request,
+        form,
+        _versioned(incident, perform),
+        message=message,
+        success=reverse("safeguarding:incident", args=[incident.pk]),
+        template="safeguarding/incident_detail.html",
+        context=_incident_forms(context, {name: form}),
+        refused_status=422,
+    )
 
 
 @requires("incident", "qualify")
@@ -239,9 +257,9 @@ def reopen(request, pk):
 # Declaration to the authority ----------------------------------------------------------------
 
 
-def _declaration_page(request, context, bound=None, status=200):
-    from ancrage.safeguarding.declarations import email_body
-
+def _declaration_forms(request, context, bound=None) -> dict:
+    """The declaration page's context with the e-mail body and, for those who handle the
+    incident, its forms; `bound` puts a refused form in place of its blank one."""
     incident, declaration = context["incident"], context["declaration"]
     forms = {}
     if context["handles"] and incident.serious_malfunction_to_declare:
@@ -263,54 +281,50 @@ def _declaration_page(request, context, bound=None, status=200):
             forms["inform"] = InformationForm(incident=incident, declaration=declaration)
         forms.update(bound or {})
     context["forms"] = forms
-    context["email_body"] = email_body(context["sections"])
-    return render(request, "safeguarding/declaration.html", context, status=status)
+    context["email_body"] = declarations.email_body(context["sections"])
+    return context
 
 
 @requires("declaration", "view")
 def declaration(request, pk):
-    return _declaration_page(request, queries.declaration_page(request.user, pk))
+    return render(
+        request,
+        "safeguarding/declaration.html",
+        _declaration_forms(request, queries.declaration_page(request.user, pk)),
+    )
 
 
 @requires("declaration", "view")
 def declaration_pdf(request, pk):
     """The declaration as a PDF (download audited as an export for every child involved)."""
-    from ancrage.safeguarding.declarations import pdf
-
     context = queries.declaration_page(
         request.user, pk, "safeguarding.declaration_pdf", AccessEvent.Action.EXPORT
     )
     if not context["incident"].serious_malfunction_to_declare:
-        from django.http import Http404
-
         raise Http404
-    response = HttpResponse(pdf(context["sections"]), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="declaration-signalement-{context["incident"].pk}.pdf"'
+    return download(
+        declarations.pdf(context["sections"]),
+        f"declaration-signalement-{context['incident'].pk}.pdf",
+        "application/pdf",
     )
-    return response
 
 
-def _declaration_write(request, pk, name, form_class, perform, success, **form_kwargs):
+def _declaration_write(request, pk, name, form_class, perform, message):
+    """One of the declaration page's forms, as `_write` does for the incident page."""
     context = queries.declaration_page(request.user, pk)
     incident = context["incident"]
-    if name == "alert":
-        form_kwargs["staff"] = queries.village_staff(incident.establishment)
-    form = form_class(request.POST, incident=incident, **form_kwargs)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        if version is None:
-            form.add_error(None, services.conflict_message())
-        else:
-            try:
-                perform(incident, version, data)
-            except ValidationError as error:
-                errors_to_form(form, error)
-            else:
-                messages.success(request, success)
-                return redirect("safeguarding:declaration", pk=incident.pk)
-    return _declaration_page(request, context, bound={name: form}, status=422)
+    extra = {"staff": queries.village_staff(incident.establishment)} if name == "alert" else {}
+    form = form_class(request.POST, incident=incident, **extra)
+    return submit(
+        request,
+        form,
+        _versioned(incident, perform),
+        message=message,
+        success=reverse("safeguarding:declaration", args=[incident.pk]),
+        template="safeguarding/declaration.html",
+        context=_declaration_forms(request, context, {name: form}),
+        refused_status=422,
+    )
 
 
 @requires("declaration", "change")

@@ -93,6 +93,27 @@ def test_second_login_asks_for_the_code(client, world):
     assert client.get("/").status_code == 200
 
 
+def test_a_wrong_code_is_refused_at_the_field_and_slows_the_next_tries(client, world):
+    user = world.users[Role.CLINICIAN]
+    device = TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
+    post_login(client, user.username, PASSWORD)
+    url = "/compte/double-authentification/?next=/"
+    wrong = "000000" if totp(device.bin_key) else "111111"
+    response = client.post(url, {"token": wrong})
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"] == [
+        "Code incorrect ou expiré : vérifiez l'heure de votre téléphone."
+    ]
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    # right away, even the right code waits for the throttling delay
+    response = client.post(url, {"token": f"{totp(device.bin_key):06d}"})
+    assert response.context["form"].errors["token"] == [
+        "Trop d'essais : attendez quelques secondes avant de réessayer."
+    ]
+    assert client.get("/")["Location"].startswith("/compte/double-authentification/")
+
+
 def test_roles_without_nominative_data_do_not_need_a_second_factor(client, world):
     for role in (Role.FUNDER, Role.FINANCE):
         client.logout()

@@ -117,7 +117,9 @@ PAGES = {
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
     # + the safeguarding block: five indicator queries and the missing confirmations
     # 27: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
-    "home": (lambda w: "/", 28),
+    # 25: the safeguarding chart reads its monthly counts only (one query, not five), and the
+    # villages of its indicator links are read by id (one query)
+    "home": (lambda w: "/", 25),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
     "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),

@@ -216,7 +216,11 @@ def test_the_pdf_holds_the_mandated_content_and_no_childs_name(client, declarabl
     response = client.get(f"/signalements/{declarable.incident.pk}/declaration.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="declaration-signalement-{declarable.incident.pk}.pdf"'
+    )
+    content = b"".join(response.streaming_content)
+    text = pdf_text(content)
     flat = " ".join(text.split())
     for expected in [
         "Président",  # the département
@@ -231,7 +235,7 @@ def test_the_pdf_holds_the_mandated_content_and_no_childs_name(client, declarabl
         f"signalement n° {declarable.incident.pk}",  # footer
     ]:
         assert expected in flat, expected
-    pages = len(PdfReader(io.BytesIO(response.content)).pages)
+    pages = len(PdfReader(io.BytesIO(content)).pages)
     assert re.search(rf"Page 1 / {pages}", flat)  # page numbers
     # the running header and footer on every page (the association also in the body)
     assert flat.count(f"{declarable.organisation.name} · {declarable.village.name}") == pages

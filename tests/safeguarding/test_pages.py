@@ -88,6 +88,31 @@ def test_the_second_writer_sees_the_conflict_at_the_top_of_the_form(client, inci
     assert (incident.category, incident.version) == ("maltreatment", 2)
 
 
+def test_a_form_without_its_version_is_refused_as_a_conflict(client, incidents):
+    login(client, incidents.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/signalements/{incidents.incident.pk}/qualifier/",
+        {"category": "maltreatment", "severity": "critical"},
+    )
+    assert response.status_code == 422
+    assert response.context["forms"]["qualify"].non_field_errors() == [
+        "Quelqu'un a modifié ce signalement entre-temps : rechargez la page."
+    ]
+    assert Incident.objects.get(pk=incidents.incident.pk).version == 1
+
+
+def test_a_refused_report_keeps_the_page_and_its_draft_saving(client, world):
+    login(client, world.users[Role.HOUSE_PARENT])
+    url = f"/villages/{world.village.pk}/signalements/nouveau/"
+    response = client.post(url, {"occurred_at": "2026-01-02T10:00", "place": "", "narrative": ""})
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert "Signaler un incident · " + world.village.name in content
+    assert f'hx-post="/villages/{world.village.pk}/signalements/brouillon/"' in content
+    assert f'href="/villages/{world.village.pk}/"' in content  # cancel: the village's board
+    assert not Incident.objects.exists()
+
+
 def test_the_incident_page_walks_the_whole_workflow(client, incidents):
     head = incidents.users[Role.HEAD_OF_SERVICE]
     login(client, head)

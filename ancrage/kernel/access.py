@@ -54,7 +54,7 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.YOUTH: Scope.SELF,
 }
 
-# Kinds of record and the actions on them.
+# The kinds of record (the rows of the grid below) and what their actions mean.
 #   person          identity of a person and their page; "search" is the person search,
 #                   "change" corrects the identity and contact details
 #   person_contact  phone, e-mail and postal address
@@ -99,185 +99,108 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   activity        O2R remobilisation activities and their attendance
 #   o2r_referral    referring a young person (16+) of a village to the O2R service, with consent
 #   o2r_report      the O2R activity report to the préfet (aggregates, small cells suppressed)
-V, S, C, U = "view", "search", "change", "use"
-UPDATE, W = "update", "write"
-REPORT, QUALIFY = "report", "qualify"
-ORGANISATION = "organisation"
+#
+# The actions, in plain words (a cell lists those the role may take; "-": none):
+#   view          read (a page, a list, a document)
+#   search        look a person up in the person search
+#   report        write a safeguarding incident
+#   qualify       qualify, handle and close the incidents of the village
+#   write         add to the journal, correct one's entry (24 h) and annotate
+#   change        create and correct (what "change" covers is said above, kind by kind)
+#   update        set the progress of a PPE action
+#   use           use a personal tool: one's calendar feed, the break-the-glass
+#   organisation  the indicators of every village of the organisation, not only one's own
+ACTIONS = frozenset(
+    {"view", "search", "report", "qualify", "write", "change", "update", "use", "organisation"}
+)
 
-PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
-    Role.HOUSE_PARENT: {
-        "ppe": frozenset({V, UPDATE}),
-        "deadline": frozenset({V}),
-        "journal": frozenset({V, W}),
-        "journal_safeguarding": frozenset({W}),
-        "appointment": frozenset({V, C}),
-        "appointment_notes": frozenset({V}),
-        "calendar_feed": frozenset({U}),
-        "autonomy": frozenset({V, C}),
-        "incident": frozenset({V, REPORT}),
-        "measure": frozenset({V}),
-        "judge_notice": frozenset({V}),
-        "visit": frozenset({V, C}),
-        "person": frozenset({V, S}),
-        "person_contact": frozenset({V}),
-        "family": frozenset({V}),
-        "stay": frozenset({V}),
-        "establishment": frozenset({V}),
-    },
-    Role.FAMILY_AIDE: {
-        "ppe": frozenset({V}),
-        "journal": frozenset({V, W}),
-        "journal_safeguarding": frozenset({W}),
-        "appointment": frozenset({V, C}),
-        "appointment_notes": frozenset({V}),
-        "calendar_feed": frozenset({U}),
-        "autonomy": frozenset({V}),
-        "incident": frozenset({V, REPORT}),
-        "visit": frozenset({V}),
-        "person": frozenset({V, S}),
-        "family": frozenset({V}),
-        "stay": frozenset({V}),
-        "establishment": frozenset({V}),
-    },
-    Role.HEAD_OF_SERVICE: {
-        "ppe": frozenset({V, C, UPDATE}),
-        "situation_report": frozenset({V, C}),
-        "deadline": frozenset({V}),
-        "journal": frozenset({V, W}),
-        "journal_clinical": frozenset({V, W}),
-        "journal_safeguarding": frozenset({V, W}),
-        "appointment": frozenset({V, C}),
-        "appointment_notes": frozenset({V}),
-        "calendar_feed": frozenset({U}),
-        "autonomy": frozenset({V, C}),
-        "incident": frozenset({V, REPORT, QUALIFY}),
-        "declaration": frozenset({V, C}),
-        "incident_stats": frozenset({V}),
-        "measure": frozenset({V, C}),
-        "placement": frozenset({C}),
-        "admission": frozenset({V, C}),
-        "judge_notice": frozenset({V, C}),
-        "visit": frozenset({V, C}),
-        "person": frozenset({V, S, C}),
-        "person_contact": frozenset({V}),
-        "family": frozenset({V, C}),
-        "stay": frozenset({V}),
-        "access_log": frozenset({V}),
-        "establishment": frozenset({V}),
-        "o2r_referral": frozenset({C}),
-    },
-    Role.CLINICIAN: {
-        "ppe": frozenset({V}),
-        "situation_report": frozenset({V}),
-        "deadline": frozenset({V}),
-        "journal": frozenset({V, W}),
-        "journal_clinical": frozenset({V, W}),
-        "journal_safeguarding": frozenset({W}),
-        "appointment": frozenset({V}),
-        "appointment_notes": frozenset({V}),
-        "calendar_feed": frozenset({U}),
-        "autonomy": frozenset({V}),
-        "incident": frozenset({V, REPORT}),
-        "measure": frozenset({V}),
-        "admission": frozenset({V}),
-        "judge_notice": frozenset({V}),
-        "visit": frozenset({V}),
-        "person": frozenset({V, S}),
-        "person_contact": frozenset({V}),
-        "family": frozenset({V}),
-        "stay": frozenset({V}),
-        "establishment": frozenset({V}),
-    },
-    Role.ESTABLISHMENT_DIRECTOR: {
-        "ppe": frozenset({V, C, UPDATE}),
-        "situation_report": frozenset({V, C}),
-        "deadline": frozenset({V}),
-        "journal": frozenset({V, W}),
-        "journal_clinical": frozenset({V}),
-        "journal_safeguarding": frozenset({V, W}),
-        "appointment": frozenset({V, C}),
-        "appointment_notes": frozenset({V}),
-        "calendar_feed": frozenset({U}),
-        "autonomy": frozenset({V, C}),
-        "incident": frozenset({V, REPORT, QUALIFY}),
-        "declaration": frozenset({V, C}),
-        "incident_stats": frozenset({V}),
-        "measure": frozenset({V, C}),
-        "placement": frozenset({C}),
-        "admission": frozenset({V, C}),
-        "judge_notice": frozenset({V, C}),
-        "visit": frozenset({V, C}),
-        "person": frozenset({V, S, C}),
-        "person_contact": frozenset({V}),
-        "family": frozenset({V, C}),
-        "stay": frozenset({V}),
-        "access_log": frozenset({V}),
-        "establishment": frozenset({V}),
-        "o2r_referral": frozenset({C}),
-    },
-    Role.O2R_COUNSELLOR: {
-        "person": frozenset({V, S}),
-        "person_contact": frozenset({V}),
-        "establishment": frozenset({V}),
-        "o2r_programme": frozenset({V}),
-        "outreach": frozenset({V, C}),
-        "beneficiary": frozenset({V, C}),
-        "accompaniment": frozenset({V, C}),
-        "activity": frozenset({V, C}),
-    },
-    Role.O2R_LEAD: {
-        "person": frozenset({V, S}),
-        "person_contact": frozenset({V}),
-        "establishment": frozenset({V}),
-        "o2r_programme": frozenset({V, C}),
-        "outreach": frozenset({V}),
-        "beneficiary": frozenset({V}),
-        "accompaniment": frozenset({V}),
-        "activity": frozenset({V}),
-        "o2r_report": frozenset({V}),
-    },
-    Role.FINANCE: {
-        "establishment": frozenset({V}),
-    },
-    Role.NATIONAL_DIRECTOR: {
-        "ppe": frozenset({V}),
-        "journal": frozenset({V}),
-        "journal_clinical": frozenset({V}),
-        "journal_safeguarding": frozenset({V}),
-        "appointment": frozenset({V}),
-        "appointment_notes": frozenset({V}),
-        "autonomy": frozenset({V}),
-        "incident": frozenset({V}),
-        "declaration": frozenset({V}),
-        "incident_stats": frozenset({V, ORGANISATION}),
-        "measure": frozenset({V}),
-        "visit": frozenset({V}),
-        # Nominative files only through break-the-glass; the scope holds nothing else.
-        "person": frozenset({V}),
-        "person_contact": frozenset({V}),
-        "family": frozenset({V}),
-        "stay": frozenset({V}),
-        "access_log": frozenset({V}),
-        "break_glass": frozenset({U}),
-        "establishment": frozenset({V}),
-    },
-    Role.FUNDER: {
-        # the O2R report only: aggregates with small cells suppressed, nothing nominative
-        "o2r_report": frozenset({V}),
-    },
-    Role.TECH_ADMIN: {
-        "administration": frozenset({C}),
-        "establishment": frozenset({V}),
-    },
-    Role.YOUTH: {
-        # their own PPE (not the reports to the judge, not the échéancier)
-        "ppe": frozenset({V}),
-        "autonomy": frozenset({V}),
-        "person": frozenset({V}),
-        "family": frozenset({V}),
-        "stay": frozenset({V}),
-    },
-}
+# Read down a column for what one role may do; along a row for who may touch a kind of record.
+#   national_director  nominative files only through the break-the-glass: the scope holds nothing
+#                      else (see scopes.reach)
+#   funder             the O2R report only: aggregates with small cells suppressed, nothing
+#                      nominative
+#   youth              their own file: their PPE (not the reports to the judge, not the
+#                      échéancier), their project for autonomy, family and stays
+# fmt: off
+PERMISSION_GRID = """
+kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance | national_director | funder | tech_admin | youth
+---------------------+--------------+-------------+---------------------+-------------+------------------------+----------------+-------------+---------+-------------------+--------+------------+------
+person               | view search  | view search | view search change  | view search | view search change     | view search    | view search | -       | view              | -      | -          | view
+person_contact       | view         | -           | view                | view        | view                   | view           | view        | -       | view              | -      | -          | -
+family               | view         | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view
+stay                 | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | view
+access_log           | -            | -           | view                | -           | view                   | -              | -           | -       | view              | -      | -          | -
+break_glass          | -            | -           | -                   | -           | -                      | -              | -           | -       | use               | -      | -          | -
+measure              | view         | -           | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -
+placement            | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -
+admission            | -            | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -
+judge_notice         | view         | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -
+visit                | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -
+incident             | view report  | view report | view report qualify | view report | view report qualify    | -              | -           | -       | view              | -      | -          | -
+declaration          | -            | -           | view change         | -           | view change            | -              | -           | -       | view              | -      | -          | -
+incident_stats       | -            | -           | view                | -           | view                   | -              | -           | -       | view organisation | -      | -          | -
+establishment        | view         | view        | view                | view        | view                   | view           | view        | view    | view              | -      | view       | -
+administration       | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | change     | -
+ppe                  | view update  | view        | view change update  | view        | view change update     | -              | -           | -       | view              | -      | -          | view
+situation_report     | -            | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -
+deadline             | view         | -           | view                | view        | view                   | -              | -           | -       | -                 | -      | -          | -
+journal              | view write   | view write  | view write          | view write  | view write             | -              | -           | -       | view              | -      | -          | -
+journal_clinical     | -            | -           | view write          | view write  | view                   | -              | -           | -       | view              | -      | -          | -
+journal_safeguarding | write        | write       | view write          | write       | view write             | -              | -           | -       | view              | -      | -          | -
+appointment          | view change  | view change | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -
+appointment_notes    | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | -
+calendar_feed        | use          | use         | use                 | use         | use                    | -              | -           | -       | -                 | -      | -          | -
+autonomy             | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view
+o2r_programme        | -            | -           | -                   | -           | -                      | view           | view change | -       | -                 | -      | -          | -
+outreach             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
+beneficiary          | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
+accompaniment        | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
+activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
+o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -
+o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -
+"""  # noqa: E501
+# fmt: on
+
+PermissionTable = dict[str, dict[str, frozenset[str]]]
+
+
+def parse_permission_grid(grid: str) -> tuple[tuple[str, ...], PermissionTable]:
+    """Read the grid into its kinds (in order) and role -> kind -> actions, keeping only the
+    cells that grant something.
+
+    Refuses (ValueError) a header that is not 'kind' then every role once, a missing rule under
+    it, a row without exactly one cell per role, a kind written twice, an empty cell (write "-")
+    and an action not in ACTIONS: a typo never silently changes a right."""
+    header, rule, *rows = (line for line in grid.strip().splitlines() if line.strip())
+    first, *columns = (cell.strip() for cell in header.split("|"))
+    if first != "kind" or sorted(columns) != sorted(Role.values):
+        raise ValueError(f"The grid's header must be 'kind' then every role once: {header!r}")
+    if not set(rule) <= set("-+| "):
+        raise ValueError(f"The grid's header must be followed by a rule (---+---): {rule!r}")
+    roles = [Role(column) for column in columns]
+    kinds: list[str] = []
+    table: PermissionTable = {role: {} for role in roles}
+    for row in rows:
+        kind, *cells = (cell.strip() for cell in row.split("|"))
+        if kind in kinds:
+            raise ValueError(f"The kind {kind!r} has two rows in the grid")
+        if len(cells) != len(roles):
+            raise ValueError(f"The row {kind!r} has {len(cells)} cells for {len(roles)} roles")
+        kinds.append(kind)
+        for role, cell in zip(roles, cells, strict=True):
+            if not cell:
+                raise ValueError(f"The cell {kind!r} × {role} is empty: write '-' for no right")
+            actions = frozenset() if cell == "-" else frozenset(cell.split())
+            if unknown := actions - ACTIONS:
+                raise ValueError(f"Unknown actions {sorted(unknown)} for {role} on {kind!r}")
+            if actions:
+                table[role][kind] = actions
+    return tuple(kinds), table
+
+
+# The kinds of record in the grid's order, and role -> kind -> actions (a kind on which a role
+# has no right is left out of its table).
+KINDS, PERMISSIONS = parse_permission_grid(PERMISSION_GRID)
 
 # Roles that may see nominative data.
 NOMINATIVE_ROLES = frozenset(role for role, table in PERMISSIONS.items() if "person" in table)
@@ -307,7 +230,7 @@ PUBLIC = ("public", "")
 AUTHENTICATED = ("authenticated", "")
 
 
-def requires(kind: str, action: str = V):
+def requires(kind: str, action: str = "view"):
     """Guard a view with a line of the permission table; the rule is kept on the view so the
     permission-matrix test can read it. Anonymous users are sent to the login page."""
 

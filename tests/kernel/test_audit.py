@@ -11,14 +11,14 @@ from ancrage.people.models import FamilyLink, Person
 from ancrage.people.services import link_relatives
 from tests.care.factories_ppe import add_care_records
 from tests.conftest import login
-from tests.kernel.test_permission_matrix import PERSON_RECORD, POST_ONLY, URLS, url_for
+from tests.kernel.test_permission_matrix import PERSON, URLS, line_of, url_for
 
 # Views that show a person's data, found from the URL table: any view taking a person
 # reference. The search is checked on its own below.
 PERSON_VIEWS = [
     name
     for name, pattern, _c in URLS
-    if "reference" in pattern.pattern.converters and name not in POST_ONLY
+    if "reference" in pattern.pattern.converters and not line_of(name).post
 ]
 
 
@@ -30,10 +30,11 @@ def test_the_person_views_are_found():
 def test_every_person_view_writes_an_access_event(client, world, name):
     user = world.users[Role.ESTABLISHMENT_DIRECTOR]
     login(client, user)
-    if name in PERSON_RECORD:  # the PPE draft's objective and action
+    if line_of(name).names is not PERSON:  # the PPE draft's objective and action
         add_care_records(world)
     pattern = next(p for n, p, _c in URLS if n == name)
-    url, *_ = url_for(name, pattern, world, "child")
+    # Léa's file, as her house parent reaches it
+    url, _in_scope = url_for(name, pattern, world, Role.HOUSE_PARENT, True)
     assert client.get(url).status_code == 200
     event = AccessEvent.objects.get(user=user, person=world.child)
     assert event.action == AccessEvent.Action.VIEW

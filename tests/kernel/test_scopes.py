@@ -2,9 +2,19 @@
 
 import datetime
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from ancrage.kernel.access import NOMINATIVE_ROLES, PERMISSIONS, Role, can
+from ancrage.kernel.access import (
+    ACTIONS,
+    KINDS,
+    NOMINATIVE_ROLES,
+    PERMISSION_GRID,
+    PERMISSIONS,
+    Role,
+    can,
+    parse_permission_grid,
+)
 from ancrage.people.models import Person
 from tests.accounts.factories import MembershipFactory
 
@@ -92,3 +102,240 @@ def test_roles_that_see_nominative_data_are_exactly_those_with_person_rights():
 
 def test_every_role_of_the_domain_has_a_line_in_the_table():
     assert set(PERMISSIONS) == set(Role)
+
+
+def test_the_grid_has_exactly_one_cell_per_kind_and_role_and_names_only_known_actions():
+    header, rule, *rows = PERMISSION_GRID.strip().splitlines()
+    columns = [cell.strip() for cell in header.split("|")]
+    assert columns[0] == "kind"
+    assert sorted(columns[1:]) == sorted(Role.values), "one column per role, each role once"
+    assert set(rule) <= set("-+")
+    kinds = [row.split("|")[0].strip() for row in rows]
+    assert len(kinds) == len(set(kinds)) == len(KINDS), "one row per kind, each kind once"
+    assert tuple(kinds) == KINDS
+    for row in rows:
+        kind, *cells = (cell.strip() for cell in row.split("|"))
+        assert len(cells) == len(Role), f"{kind}: {len(cells)} cells for {len(Role)} roles"
+        for role, cell in zip(columns[1:], cells, strict=True):
+            assert cell, f"{kind} × {role}: an empty cell (write '-')"
+            if cell != "-":
+                assert set(cell.split()) <= ACTIONS, f"{kind} × {role}: {cell!r}"
+    # what the table grants comes from the grid's cells only
+    assert {kind for table in PERMISSIONS.values() for kind in table} <= set(KINDS)
+    assert {a for table in PERMISSIONS.values() for acts in table.values() for a in acts} <= ACTIONS
+
+
+GRID_HEADER = "kind | " + " | ".join(Role.values) + "\n-----+-----"
+
+
+def grid_row(kind, *cells):
+    """A row of a small grid: the cells given, then "-" for the remaining roles."""
+    return f"\n{kind} | " + " | ".join([*cells, *["-"] * (len(Role) - len(cells))])
+
+
+@pytest.mark.parametrize(
+    ("rows", "error"),
+    [
+        (grid_row("person")[: -len(" | -")], "cells for"),
+        (grid_row("person", "veiw"), "Unknown actions"),
+        (grid_row("person", ""), "empty"),
+        (grid_row("person", "view") + grid_row("person"), "two rows"),
+    ],
+    ids=["missing cell", "unknown action", "empty cell", "kind twice"],
+)
+def test_a_malformed_grid_is_refused(rows, error):
+    with pytest.raises(ValueError, match=error):
+        parse_permission_grid(GRID_HEADER + rows)
+
+
+def test_a_grid_without_every_role_once_or_without_its_rule_is_refused():
+    with pytest.raises(ValueError, match="every role once"):
+        parse_permission_grid(GRID_HEADER.replace("| youth", "| young") + grid_row("person"))
+    with pytest.raises(ValueError, match="rule"):
+        parse_permission_grid(GRID_HEADER.split("\n")[0] + grid_row("person") + grid_row("stay"))
+
+
+def test_a_well_formed_grid_keeps_only_the_cells_that_grant_something():
+    kinds, table = parse_permission_grid(GRID_HEADER + grid_row("person", "view search", "-"))
+    assert kinds == ("person",)
+    assert table[Role.HOUSE_PARENT] == {"person": {"view", "search"}}
+    assert table[Role.FAMILY_AIDE] == {}
+
+
+# The table as it was written before the grid (role -> kind -> actions, one-letter aliases spelt
+# out): the grid grants exactly these rights, no more, no fewer.
+PREVIOUS_TABLE = {
+    Role.HOUSE_PARENT: {
+        "ppe": {"update", "view"},
+        "deadline": {"view"},
+        "journal": {"view", "write"},
+        "journal_safeguarding": {"write"},
+        "appointment": {"change", "view"},
+        "appointment_notes": {"view"},
+        "calendar_feed": {"use"},
+        "autonomy": {"change", "view"},
+        "incident": {"report", "view"},
+        "measure": {"view"},
+        "judge_notice": {"view"},
+        "visit": {"change", "view"},
+        "person": {"search", "view"},
+        "person_contact": {"view"},
+        "family": {"view"},
+        "stay": {"view"},
+        "establishment": {"view"},
+    },
+    Role.FAMILY_AIDE: {
+        "ppe": {"view"},
+        "journal": {"view", "write"},
+        "journal_safeguarding": {"write"},
+        "appointment": {"change", "view"},
+        "appointment_notes": {"view"},
+        "calendar_feed": {"use"},
+        "autonomy": {"view"},
+        "incident": {"report", "view"},
+        "visit": {"view"},
+        "person": {"search", "view"},
+        "family": {"view"},
+        "stay": {"view"},
+        "establishment": {"view"},
+    },
+    Role.HEAD_OF_SERVICE: {
+        "ppe": {"change", "update", "view"},
+        "situation_report": {"change", "view"},
+        "deadline": {"view"},
+        "journal": {"view", "write"},
+        "journal_clinical": {"view", "write"},
+        "journal_safeguarding": {"view", "write"},
+        "appointment": {"change", "view"},
+        "appointment_notes": {"view"},
+        "calendar_feed": {"use"},
+        "autonomy": {"change", "view"},
+        "incident": {"qualify", "report", "view"},
+        "declaration": {"change", "view"},
+        "incident_stats": {"view"},
+        "measure": {"change", "view"},
+        "placement": {"change"},
+        "admission": {"change", "view"},
+        "judge_notice": {"change", "view"},
+        "visit": {"change", "view"},
+        "person": {"change", "search", "view"},
+        "person_contact": {"view"},
+        "family": {"change", "view"},
+        "stay": {"view"},
+        "access_log": {"view"},
+        "establishment": {"view"},
+        "o2r_referral": {"change"},
+    },
+    Role.CLINICIAN: {
+        "ppe": {"view"},
+        "situation_report": {"view"},
+        "deadline": {"view"},
+        "journal": {"view", "write"},
+        "journal_clinical": {"view", "write"},
+        "journal_safeguarding": {"write"},
+        "appointment": {"view"},
+        "appointment_notes": {"view"},
+        "calendar_feed": {"use"},
+        "autonomy": {"view"},
+        "incident": {"report", "view"},
+        "measure": {"view"},
+        "admission": {"view"},
+        "judge_notice": {"view"},
+        "visit": {"view"},
+        "person": {"search", "view"},
+        "person_contact": {"view"},
+        "family": {"view"},
+        "stay": {"view"},
+        "establishment": {"view"},
+    },
+    Role.ESTABLISHMENT_DIRECTOR: {
+        "ppe": {"change", "update", "view"},
+        "situation_report": {"change", "view"},
+        "deadline": {"view"},
+        "journal": {"view", "write"},
+        "journal_clinical": {"view"},
+        "journal_safeguarding": {"view", "write"},
+        "appointment": {"change", "view"},
+        "appointment_notes": {"view"},
+        "calendar_feed": {"use"},
+        "autonomy": {"change", "view"},
+        "incident": {"qualify", "report", "view"},
+        "declaration": {"change", "view"},
+        "incident_stats": {"view"},
+        "measure": {"change", "view"},
+        "placement": {"change"},
+        "admission": {"change", "view"},
+        "judge_notice": {"change", "view"},
+        "visit": {"change", "view"},
+        "person": {"change", "search", "view"},
+        "person_contact": {"view"},
+        "family": {"change", "view"},
+        "stay": {"view"},
+        "access_log": {"view"},
+        "establishment": {"view"},
+        "o2r_referral": {"change"},
+    },
+    Role.O2R_COUNSELLOR: {
+        "person": {"search", "view"},
+        "person_contact": {"view"},
+        "establishment": {"view"},
+        "o2r_programme": {"view"},
+        "outreach": {"change", "view"},
+        "beneficiary": {"change", "view"},
+        "accompaniment": {"change", "view"},
+        "activity": {"change", "view"},
+    },
+    Role.O2R_LEAD: {
+        "person": {"search", "view"},
+        "person_contact": {"view"},
+        "establishment": {"view"},
+        "o2r_programme": {"change", "view"},
+        "outreach": {"view"},
+        "beneficiary": {"view"},
+        "accompaniment": {"view"},
+        "activity": {"view"},
+        "o2r_report": {"view"},
+    },
+    Role.FINANCE: {
+        "establishment": {"view"},
+    },
+    Role.NATIONAL_DIRECTOR: {
+        "ppe": {"view"},
+        "journal": {"view"},
+        "journal_clinical": {"view"},
+        "journal_safeguarding": {"view"},
+        "appointment": {"view"},
+        "appointment_notes": {"view"},
+        "autonomy": {"view"},
+        "incident": {"view"},
+        "declaration": {"view"},
+        "incident_stats": {"organisation", "view"},
+        "measure": {"view"},
+        "visit": {"view"},
+        "person": {"view"},
+        "person_contact": {"view"},
+        "family": {"view"},
+        "stay": {"view"},
+        "access_log": {"view"},
+        "break_glass": {"use"},
+        "establishment": {"view"},
+    },
+    Role.FUNDER: {
+        "o2r_report": {"view"},
+    },
+    Role.TECH_ADMIN: {
+        "administration": {"change"},
+        "establishment": {"view"},
+    },
+    Role.YOUTH: {
+        "ppe": {"view"},
+        "autonomy": {"view"},
+        "person": {"view"},
+        "family": {"view"},
+        "stay": {"view"},
+    },
+}
+
+
+def test_the_grid_grants_exactly_the_rights_of_the_previous_table():
+    assert {role: dict(table) for role, table in PERMISSIONS.items()} == PREVIOUS_TABLE

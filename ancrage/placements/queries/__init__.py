@@ -6,10 +6,11 @@ sections of a person's page. Their names are re-exported here, so that
 from ancrage.placements.queries.admissions import visible_admission, waiting_list
 from ancrage.placements.queries.measures import (
     person_measures,
+    renewable_measures,
     visible_document,
     visible_measure,
 )
-from ancrage.placements.queries.moves import person_notices
+from ancrage.placements.queries.moves import person_notices, village_notice
 from ancrage.placements.queries.person import placement_file
 from ancrage.placements.queries.stays import (
     UPCOMING_DAYS,
@@ -47,8 +48,10 @@ __all__ = [
     "person_visits",
     "placement_file",
     "relatives_for_visits",
+    "renewable_measures",
     "start_of",
     "village_board",
+    "village_notice",
     "village_visits",
     "villages_of",
     "visible_admission",

@@ -16,6 +16,11 @@ def person_measures(person) -> list[ProtectionMeasure]:
     )
 
 
+def renewable_measures(person):
+    """The child's measures a new one may renew: those not renewed yet."""
+    return ProtectionMeasure.objects.filter(child=person, renewal__isnull=True)
+
+
 def visible_measure(user, pk, *, audit_as: str) -> ProtectionMeasure:
     """A measure of a child the user may see (404 otherwise); the read is recorded."""
     measure = get_object_or_404(

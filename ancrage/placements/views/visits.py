@@ -1,15 +1,14 @@
 """Family visits: a child's rights and visits, recording a right, planning a visit, its
 outcome, and the village's calendar of the visits to come."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.flow import submit
 from ancrage.people.queries import visible_person
 from ancrage.placements.forms.visits import VisitForm, VisitOutcomeForm, VisitRightForm
 from ancrage.placements.queries import visits as queries
@@ -30,31 +29,48 @@ def visit_right_add(request, reference):
         links=queries.relatives_for_visits(request.user, person),
         initial={"start_date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_visit_right(person, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le droit de visite est enregistré."))
-            return redirect("placements:visits", reference=person.reference)
-    return render(request, "placements/visit_right_form.html", {"person": person, "form": form})
+    visits_url = reverse("placements:visits", args=[person.reference])
+    return submit(
+        request,
+        form,
+        lambda form: services.set_visit_right(person, **form.cleaned_data, by=request.user),
+        message=_("Le droit de visite est enregistré."),
+        success=visits_url,
+        template="form_page.html",
+        context={
+            "person": person,
+            "title": _("Droit de visite"),
+            "help": _(
+                "Un nouveau droit pour le même proche remplace celui en vigueur, qui prend fin "
+                "la veille."
+            ),
+            "submit_label": _("Enregistrer le droit de visite"),
+            "cancel_url": visits_url,
+        },
+    )
 
 
 @requires("visit", "change")
 @require_http_methods(["GET", "POST"])
 def visit_plan(request, reference):
     person = visible_person(request.user, reference, audit_as="placements.visit_plan")
-    form = VisitForm(request.POST or None, rights=queries.visit_rights_for_planning(person))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_visit(**form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("La visite est prévue."))
-            return redirect("placements:visits", reference=person.reference)
-    return render(request, "placements/visit_form.html", {"person": person, "form": form})
+    rights = queries.visit_rights_for_planning(person)
+    visits_url = reverse("placements:visits", args=[person.reference])
+    return submit(
+        request,
+        VisitForm(request.POST or None, rights=rights),
+        lambda form: services.plan_visit(**form.cleaned_data, by=request.user),
+        message=_("La visite est prévue."),
+        success=visits_url,
+        # Without a right in force there is nothing to plan under: the page says what to do.
+        template="form_page.html" if rights.exists() else "placements/visit_without_right.html",
+        context={
+            "person": person,
+            "title": _("Prévoir une visite"),
+            "submit_label": _("Prévoir la visite"),
+            "cancel_url": visits_url,
+        },
+    )
 
 
 @requires("visit", "change")
@@ -66,16 +82,22 @@ def visit_outcome(request, pk):
         "cancelled_by": visit.cancelled_by,
         "observations": visit.observations,
     }
-    form = VisitOutcomeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_visit_outcome(visit, **form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le compte rendu de la visite est enregistré."))
-            return redirect("placements:visits", reference=visit.right.child.reference)
-    return render(request, "placements/visit_outcome_form.html", {"visit": visit, "form": form})
+    visits_url = reverse("placements:visits", args=[visit.right.child.reference])
+    return submit(
+        request,
+        VisitOutcomeForm(request.POST or None, initial=initial),
+        lambda form: services.record_visit_outcome(visit, **form.cleaned_data, by=request.user),
+        message=_("Le compte rendu de la visite est enregistré."),
+        success=visits_url,
+        template="placements/visit_outcome_form.html",
+        context={
+            "visit": visit,
+            "person": visit.right.child,
+            "title": _("Compte rendu de visite"),
+            "submit_label": _("Enregistrer le compte rendu"),
+            "cancel_url": visits_url,
+        },
+    )
 
 
 @requires("visit", "view")

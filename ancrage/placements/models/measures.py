@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import CreatedRecord, end_not_before_start
 from ancrage.organisation.models import departement_code
 
 
@@ -17,7 +18,7 @@ class ProtectionMeasureQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-class ProtectionMeasure(models.Model):
+class ProtectionMeasure(CreatedRecord):
     """The legal frame of a child's care: who decided, on what basis, until when."""
 
     class LegalBasis(models.TextChoices):
@@ -64,10 +65,14 @@ class ProtectionMeasure(models.Model):
         related_name="renewal",
         verbose_name=_("renouvelle la mesure"),
     )
+    # The measures the seed writes have no author: the field stays optional.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProtectionMeasureQuerySet.as_manager()
 
@@ -76,14 +81,8 @@ class ProtectionMeasure(models.Model):
         verbose_name = _("mesure de protection")
         verbose_name_plural = _("mesures de protection")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="measure_dates_in_order",
-            ),
-            models.CheckConstraint(
-                condition=Q(review_date__isnull=True) | Q(review_date__gte=models.F("start_date")),
-                name="measure_review_after_start",
-            ),
+            end_not_before_start("measure_dates_in_order"),
+            end_not_before_start("measure_review_after_start", end="review_date"),
         ]
 
     def __str__(self):

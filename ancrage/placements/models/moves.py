@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import CreatedRecord
 from ancrage.placements.models.stays import Stay
 
 
@@ -18,7 +18,7 @@ class JudgeNotificationQuerySet(models.QuerySet):
         return self.pending().filter(due_date__lt=day or timezone.localdate())
 
 
-class JudgeNotification(models.Model):
+class JudgeNotification(CreatedRecord):
     """A task the sibling rule or a change of placement creates: inform the judge in time."""
 
     class Kind(models.TextChoices):
@@ -53,10 +53,6 @@ class JudgeNotification(models.Model):
         Stay, on_delete=models.PROTECT, null=True, related_name="judge_notifications"
     )
     sent_on = models.DateField(_("fait le"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = JudgeNotificationQuerySet.as_manager()
 

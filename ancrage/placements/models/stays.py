@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import end_not_before_start
 from ancrage.placements.models.admissions import AdmissionRequest
 from ancrage.placements.models.measures import ProtectionMeasure
 
@@ -76,10 +77,7 @@ class Stay(models.Model):
         verbose_name = _("séjour")
         verbose_name_plural = _("séjours")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="stay_dates_in_order",
-            ),
+            end_not_before_start("stay_dates_in_order"),
             models.CheckConstraint(
                 condition=(Q(end_date__isnull=True) & Q(exit_reason=""))
                 | (Q(end_date__isnull=False) & ~Q(exit_reason="")),

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import end_not_before_start, ends_after_start
+
 
 class VisitRightQuerySet(models.QuerySet):
     def in_force(self, day=None):
@@ -69,10 +71,7 @@ class VisitRight(models.Model):
                 condition=~Q(mode="mediated") | ~Q(third_party=""),
                 name="visit_right_mediated_names_third_party",
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="visit_right_dates_in_order",
-            ),
+            end_not_before_start("visit_right_dates_in_order"),
         ]
 
     def __str__(self):
@@ -123,9 +122,7 @@ class Visit(models.Model):
         verbose_name = _("visite")
         verbose_name_plural = _("visites")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_start"
-            ),
+            ends_after_start("visit_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(status="cancelled", cancelled_by__gt="")
                 | (~Q(status="cancelled") & Q(cancelled_by="")),

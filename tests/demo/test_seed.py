@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 from io import StringIO
 
 import pytest
@@ -161,9 +162,10 @@ def test_seed_is_deterministic(db):
     assert fingerprint() == first
 
 
-def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db):
+def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db, capsys):
     out = StringIO()
     call_command("seed", "--scale", "demo", "--quiet", stdout=out)
+    assert capsys.readouterr().err == ""  # --quiet: no progress bar, no step
     text = out.getvalue()
     assert DEMO_PASSWORD in text
     for username, *_ in DEMO_ACCOUNTS:
@@ -175,6 +177,20 @@ def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db):
     assert "rien à charger" in out.getvalue()
     # two villages, the O2R service and the consortium partner's O2R service
     assert Establishment.objects.annotate(n=Count("units")).count() == 4
+
+
+def test_seed_command_shows_its_steps_with_progress_bars_and_timings(db, capsys):
+    out = StringIO()
+    call_command("seed", "--scale", "demo", stdout=out)
+    progress = capsys.readouterr().err
+    # the steps without a bar: their label, then their time
+    for label in ("Équipes et comptes", "Vie des villages", "PPE, rapports, révisions"):
+        assert re.search(rf"{label} +… \d+\.\d s\n", progress), label
+    # the steps that write many rows: a tqdm bar each, left full on its line
+    for label in ("Enfants et familles", "Journal", "Rendez-vous", "O2R : activités"):
+        assert re.search(rf"{label}[^\r\n]* \[#{{30}}\] (\d+)/\1 ", progress), label
+    assert "Validation de la transaction" in progress
+    assert re.search(r"Données « demo » chargées en \d+\.\d s\.", out.getvalue())
 
 
 def test_demo_shows_a_realistic_village_board(demo):

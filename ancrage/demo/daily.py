@@ -77,16 +77,18 @@ AREA_STEPS = {
 
 
 def _batched(model, rows, progress, batch=BATCH):
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= batch:
+    """Insert `rows` in batches, the progress bar following them (and closed at the end)."""
+    with progress:
+        chunk = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= batch:
+                model.objects.bulk_create(chunk)
+                progress.update(len(chunk))
+                chunk = []
+        if chunk:
             model.objects.bulk_create(chunk)
-            progress.advance(len(chunk))
-            chunk = []
-    if chunk:
-        model.objects.bulk_create(chunk)
-        progress.advance(len(chunk))
+            progress.update(len(chunk))
 
 
 def seed_daily(world) -> None:

@@ -414,19 +414,21 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
             )
         )
     Activity.objects.bulk_create(activities, batch_size=world.BATCH)
-    progress = world.progress("O2R : activités et présences", len(activities))
-    for done, activity in enumerate(activities, 1):
-        joined = bisect_right(team_dates.get(activity.team_id, []), activity.date)
-        members = team_members.get(activity.team_id, [])[: max(joined, 1)]
-        size = min(len(members), rng.randint(3, 8) if activity.format == "collective" else 1)
-        for beneficiary in rng.sample(members, size):
-            attendance.append(Attendance(activity=activity, beneficiary=beneficiary))
-        if len(attendance) >= world.BATCH * 4:
-            Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
-            progress.advance(done - progress.done)
-            attendance = []
-    Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
-    progress.advance(len(activities) - progress.done)
+    with world.progress("O2R : activités et présences", len(activities)) as progress:
+        written = 0  # activities whose attendance is written
+        for done, activity in enumerate(activities, 1):
+            joined = bisect_right(team_dates.get(activity.team_id, []), activity.date)
+            members = team_members.get(activity.team_id, [])[: max(joined, 1)]
+            size = min(len(members), rng.randint(3, 8) if activity.format == "collective" else 1)
+            for beneficiary in rng.sample(members, size):
+                attendance.append(Attendance(activity=activity, beneficiary=beneficiary))
+            if len(attendance) >= world.BATCH * 4:
+                Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
+                progress.update(done - written)
+                written = done
+                attendance = []
+        Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
+        progress.update(len(activities) - written)
     world.accounts.append(
         ("conseiller.partenaire", str(Role(Role.O2R_COUNSELLOR).label), str(partner_team))
     )

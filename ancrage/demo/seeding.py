@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
+from tqdm import tqdm
 
 from ancrage.accounts.models import Membership, User
 from ancrage.demo.daily import seed_daily
@@ -121,30 +122,6 @@ SCALES = {
         extended_relatives=(2, 3),
     ),
 }
-
-
-class Progress:
-    """A one-line progress bar on stderr (the seed can take minutes at large scale)."""
-
-    def __init__(self, label: str, total: int, stream=None, quiet=False):
-        self.label, self.total, self.done = label, max(total, 1), 0
-        self.stream = stream or sys.stderr
-        self.quiet = quiet
-        self.started = time_module.monotonic()
-
-    def advance(self, n=1):
-        self.done += n
-        if not self.quiet:
-            width = 30
-            filled = int(width * self.done / self.total)
-            bar = "#" * filled + "." * (width - filled)
-            elapsed = time_module.monotonic() - self.started
-            self.stream.write(
-                f"\r{self.label:<30} [{bar}] {self.done}/{self.total} {elapsed:.0f} s"
-            )
-            if self.done >= self.total:
-                self.stream.write("\n")
-            self.stream.flush()
 
 
 class World:
@@ -401,8 +378,18 @@ class World:
         if not self.quiet:
             sys.stderr.write(text + "\n")
 
-    def progress(self, label: str, total: int) -> Progress:
-        return Progress(label, total, quiet=self.quiet)
+    def progress(self, label: str, total: int) -> tqdm:
+        """A step's progress bar on stderr, for the steps that write many rows (the seed can take
+        minutes at large scale); nothing with `quiet`. Closed (or used as a context manager)
+        when the step ends."""
+        return tqdm(
+            total=total,
+            desc=label,
+            file=sys.stderr,
+            disable=self.quiet,
+            bar_format="{desc:<30} [{bar:30}] {n_fmt}/{total_fmt} {elapsed}",
+            ascii=".#",
+        )
 
     def place_children(self, villages, houses):
         """Fill each house with sibling groups, leaving a few beds free; split some large
@@ -474,10 +461,11 @@ class World:
                 persons.extend(children + adults)
                 links.extend(family_links)
                 groups.append(children)
-            progress.advance()
+            progress.update()
             if len(persons) > self.BATCH:
                 self.flush(persons, links, stays, groups)
                 persons, links, stays, groups = [], [], [], []
+        progress.close()
         self.flush(persons, links, stays, groups)
         if youth is None:
             youth = (

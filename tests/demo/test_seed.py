@@ -2,20 +2,36 @@
 
 import datetime
 import hashlib
+import re
 from io import StringIO
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
 from ancrage.accounts.models import Membership, User
+from ancrage.care.models import PPE, Review, SituationReport
+from ancrage.care.models.agenda import Appointment
+from ancrage.care.models.autonomy import AutonomyProject
+from ancrage.care.models.journal import JournalEntry
+from ancrage.demo.o2r import clear_o2r
 from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.kernel.access import Role
-from ancrage.organisation.models import Establishment, Unit
+from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import inverse_kind
-from ancrage.placements.models import Stay
+from ancrage.placements.models import (
+    AdmissionRequest,
+    JudgeNotification,
+    ProtectionMeasure,
+    SiblingSeparation,
+    Stay,
+    Visit,
+    VisitRight,
+)
+from ancrage.safeguarding.models import Incident
 
 
 def fingerprint():
@@ -109,24 +125,6 @@ def test_seed_is_deterministic(db):
     anchor = datetime.date(2026, 9, 1)
     seed("demo", quiet=True, anchor=anchor)
     first = fingerprint()
-    from auditlog.models import LogEntry
-
-    from ancrage.care.models import PPE, Review, SituationReport
-    from ancrage.care.models.agenda import Appointment
-    from ancrage.care.models.autonomy import AutonomyProject
-    from ancrage.care.models.journal import JournalEntry
-    from ancrage.demo.o2r import clear_o2r
-    from ancrage.organisation.models import Consortium, EfopTerritory, Organisation
-    from ancrage.placements.models import (
-        AdmissionRequest,
-        JudgeNotification,
-        ProtectionMeasure,
-        SiblingSeparation,
-        Visit,
-        VisitRight,
-    )
-    from ancrage.safeguarding.models import Incident
-
     clear_o2r()
     for model in (
         Review,
@@ -161,9 +159,10 @@ def test_seed_is_deterministic(db):
     assert fingerprint() == first
 
 
-def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db):
+def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db, capsys):
     out = StringIO()
     call_command("seed", "--scale", "demo", "--quiet", stdout=out)
+    assert capsys.readouterr().err == ""  # --quiet: no progress bar, no step
     text = out.getvalue()
     assert DEMO_PASSWORD in text
     for username, *_ in DEMO_ACCOUNTS:
@@ -177,16 +176,23 @@ def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db):
     assert Establishment.objects.annotate(n=Count("units")).count() == 4
 
 
+def test_seed_command_shows_its_steps_with_progress_bars_and_timings(db, capsys):
+    out = StringIO()
+    call_command("seed", "--scale", "demo", stdout=out)
+    progress = capsys.readouterr().err
+    # the steps without a bar: their label, then their time
+    for label in ("Équipes et comptes", "Vie des villages", "PPE, rapports, révisions"):
+        assert re.search(rf"{label} +… \d+\.\d s\n", progress), label
+    # the steps that write many rows: a tqdm bar each, left full on its line
+    for label in ("Enfants et familles", "Journal", "Rendez-vous", "O2R : activités"):
+        assert re.search(rf"{label}[^\r\n]* \[#{{30}}\] (\d+)/\1 ", progress), label
+    assert "Validation de la transaction" in progress
+    assert re.search(r"Données « demo » chargées en \d+\.\d s\.", out.getvalue())
+
+
 def test_demo_shows_a_realistic_village_board(demo):
     """Measures for every placed child, justified separations with their judge notices, a
     waiting list, an arrival and departures to come."""
-    from ancrage.placements.models import (
-        AdmissionRequest,
-        JudgeNotification,
-        ProtectionMeasure,
-        SiblingSeparation,
-    )
-
     placed = Stay.objects.current(demo.anchor)
     assert not placed.filter(measure__isnull=True).exists()
     assert ProtectionMeasure.objects.filter(legal_basis="judicial_placement").exists()
@@ -204,8 +210,6 @@ def test_demo_shows_a_realistic_village_board(demo):
 
 
 def test_demo_has_family_visits_held_cancelled_and_planned(demo):
-    from ancrage.placements.models import Visit, VisitRight
-
     assert VisitRight.objects.filter(mode="mediated").exclude(third_party="").exists()
     assert VisitRight.objects.filter(mode="suspended").exists()
     assert not Visit.objects.filter(right__mode="suspended").exists()

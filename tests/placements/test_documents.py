@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from ancrage.kernel.access import Role
 from ancrage.kernel.models import AccessEvent
 from ancrage.placements.models import MeasureDocument
-from ancrage.placements.services import attach_document
+from ancrage.placements.services import attach_document, record_exit
 from tests.conftest import login
 from tests.placements.factories import tiny_pdf, tiny_png, upload
 
@@ -151,8 +151,6 @@ def test_a_document_of_an_out_of_scope_child_answers_404(client, world, case_fil
 
 
 def test_a_child_who_left_the_house_takes_her_documents_out_of_its_scope(client, world, case_files):
-    from ancrage.placements.services import record_exit
-
     login(client, world.users[Role.HOUSE_PARENT])
     assert client.get(f"/pieces/{world.document.pk}/").status_code == 200
     record_exit(

@@ -8,8 +8,12 @@ from ancrage.kernel.access import Role
 from ancrage.kernel.models import AccessEvent
 from ancrage.people.models import FamilyLink
 from ancrage.people.services import link_relatives
-from ancrage.placements.models import AdmissionRequest, Stay
-from ancrage.placements.services import admit_children
+from ancrage.placements.models import AdmissionRequest, ProtectionMeasure, Stay
+from ancrage.placements.services import (
+    admit_children,
+    record_measure,
+    register_admission_request,
+)
 from tests.conftest import login
 from tests.organisation.factories import HouseFactory
 from tests.people.factories import PersonFactory
@@ -27,8 +31,6 @@ def grow_village(world, n):
         admit_children(
             placements={a: house, b: house}, start_date=TODAY - datetime.timedelta(days=10), by=head
         )
-        from ancrage.placements.services import register_admission_request
-
         register_admission_request(
             establishment=world.village,
             children=[{"first_names": f"Att{i}", "last_name": "Ente"}],
@@ -241,9 +243,6 @@ def test_judge_notice_cannot_be_done_in_the_future(client, world):
 
 
 def test_measure_form_renews_a_measure(client, world):
-    from ancrage.placements.models import ProtectionMeasure
-    from ancrage.placements.services import record_measure
-
     first = record_measure(
         child=world.child,
         by=world.users[Role.HEAD_OF_SERVICE],

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ancrage.kernel.access import Role
-from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.models import AccessEvent, BreakGlass
 from ancrage.people.models import FamilyLink
 from ancrage.people.services import link_relatives
 from ancrage.placements.models import Visit, VisitRight
@@ -345,8 +345,6 @@ def test_person_page_lists_visit_rights_and_next_visits(client, world, case_file
 
 def test_relatives_out_of_scope_are_not_named(client, world, case_files):
     """Under a break-the-glass, the national director sees the opened file only."""
-    from ancrage.kernel.models import BreakGlass
-
     director = world.users[Role.NATIONAL_DIRECTOR]
     BreakGlass.objects.create(
         user=director,

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ancrage.demo.seeding import DEMO_PASSWORD, SCALES, seed
+from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.organisation.models import Organisation
 
 
@@ -37,8 +37,6 @@ class Command(BaseCommand):
         self.print_accounts(world.accounts)
 
     def print_accounts(self, accounts=None):
-        from ancrage.demo.seeding import DEMO_ACCOUNTS
-
         self.stdout.write(f"\nComptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
         if accounts:
             for username, role, place in accounts:

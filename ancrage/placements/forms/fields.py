@@ -1,0 +1,38 @@
+"""What the village forms share: date inputs, the choice of a house, and the justification the
+sibling rule asks for when brothers and sisters would live apart."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.placements.models import SiblingSeparation
+from ancrage.placements.services.stays import Justification
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class HouseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, house):
+        return f"{house.name} · {house.establishment.name}"
+
+
+class SeparationFields(forms.Form):
+    """The justification the sibling rule asks for; only needed when siblings would be apart."""
+
+    separation_reason = forms.ChoiceField(
+        label=_("Motif de la séparation de la fratrie"),
+        choices=[("", "—")] + SiblingSeparation.Reason.choices,
+        required=False,
+        help_text=_("Seulement si des frères et sœurs ne vivront pas dans la même maison."),
+    )
+    separation_explanation = forms.CharField(
+        label=_("Explication"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def justification(self):
+        reason = self.cleaned_data.get("separation_reason")
+        if not reason:
+            return None
+        return Justification(
+            reason=reason, explanation=self.cleaned_data.get("separation_explanation", "")
+        )

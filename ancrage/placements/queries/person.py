@@ -1,0 +1,19 @@
+"""The placement sections of a person's page, from the parts the user's role may read."""
+
+from ancrage.kernel.access import can
+from ancrage.placements.queries.measures import person_measures
+from ancrage.placements.queries.moves import person_notices
+from ancrage.placements.queries.visits import person_visit_summary
+
+
+def placement_file(user, person) -> dict:
+    """The placement sections of a person page: measures, separations, judge notices and visit
+    rights."""
+    context = {}
+    if can(user, "measure", "view"):
+        context["measures"] = person_measures(person)
+    if can(user, "judge_notice", "view"):
+        context.update(person_notices(person))
+    if can(user, "visit", "view"):
+        context.update(person_visit_summary(user, person))
+    return context

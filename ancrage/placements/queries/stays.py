@@ -1,0 +1,173 @@
+"""Scoped reads of the villages and their houses: the village board with its beds, children,
+arrivals, departures and co-placement rates; the beds free for an admission; the occupancy of
+every establishment; where each person lives today."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ancrage.kernel.access import can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.text import search_key
+from ancrage.organisation.models import Establishment, Unit
+from ancrage.organisation.queries import establishments_for
+from ancrage.people.models import Person
+from ancrage.placements.models import JudgeNotification, Stay
+from ancrage.placements.services.stays import village_co_placement
+
+UPCOMING_DAYS = 60
+
+
+def villages_of(user):
+    """The villages the user works in, by name."""
+    return establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+
+
+def houses_of(user):
+    """The open houses of the user's villages, by village and name."""
+    return (
+        Unit.objects.houses()
+        .filter(active=True, establishment__in=villages_of(user))
+        .select_related("establishment")
+        .order_by("establishment__name", "name")
+    )
+
+
+def visible_village(user, pk) -> Establishment:
+    return get_object_or_404(
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE), pk=pk
+    )
+
+
+def village_board(user, pk) -> dict:
+    """Houses with their beds, the children of each house with their ages (for roles that may see
+    names), arrivals and departures to come, and the co-placement rates, in a fixed number of
+    queries."""
+    village = visible_village(user, pk)
+    today = timezone.localdate()
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    houses = sorted(
+        Unit.objects.houses().filter(establishment=village, active=True),
+        key=lambda u: search_key(u.name),
+    )
+    stays = list(
+        Stay.objects.filter(unit__in=houses)
+        .overlapping(today)
+        .filter(start_date__lte=horizon)
+        .select_related("child", "unit")  # arrivals and departures name the house
+        .order_by("child__birth_date")
+    )
+    with_names = can(user, "person", "view")
+    visible = set()
+    if with_names:
+        visible = set(
+            Person.objects.visible_to(user)
+            .filter(pk__in=[s.child_id for s in stays])
+            .values_list("pk", flat=True)
+        )
+    rates = village_co_placement(village.pk, today)
+    by_house = defaultdict(list)
+    arrivals, departures = [], []
+    for stay in stays:
+        stay.named = stay.child_id in visible
+        if stay.start_date > today:
+            arrivals.append(stay)
+        else:
+            by_house[stay.unit_id].append(stay)
+            if stay.end_date and stay.end_date <= horizon:
+                departures.append(stay)
+    rows = []
+    for house in houses:
+        present = by_house[house.pk]
+        rows.append(
+            {
+                "house": house,
+                "stays": present,
+                "taken": len(present),
+                "free": max(house.capacity - len(present), 0),
+                "beds": [True] * min(len(present), house.capacity)
+                + [False] * max(house.capacity - len(present), 0),
+                "co_placement": rates["house"].get(house.pk),
+            }
+        )
+    if with_names:
+        shown = [s.child for s in stays if s.named]
+        record_access(user, shown, "placements.village_board", AccessEvent.Action.LIST)
+    return {
+        "village": village,
+        "rows": rows,
+        "capacity": sum(h.capacity for h in houses),
+        "taken": sum(r["taken"] for r in rows),
+        "arrivals": sorted(arrivals, key=lambda s: s.start_date),
+        "departures": sorted(departures, key=lambda s: s.end_date),
+        "co_placement": rates["establishment"].get(village.pk),
+        "co_placement_all": rates["all"],
+        "with_names": with_names,
+        "with_admissions": can(user, "admission", "view"),
+        "with_visits": can(user, "visit", "view"),
+        "with_incidents": can(user, "incident", "view"),
+        "with_deadlines": can(user, "deadline", "view"),
+        "can_report_incident": can(user, "incident", "report"),
+        "today": today,
+        "horizon": horizon,
+        "pending_notices": JudgeNotification.objects.pending().filter(establishment=village).count()
+        if can(user, "judge_notice", "view")
+        else None,
+    }
+
+
+def house_beds(houses):
+    """Houses with their beds taken today, for choosing where children go (one query)."""
+    today = timezone.localdate()
+    current = Q(stays__start_date__lte=today) & (
+        Q(stays__end_date__isnull=True) | Q(stays__end_date__gt=today)
+    )
+    return [
+        {"house": house, "taken": house.taken, "free": max(house.capacity - house.taken, 0)}
+        for house in houses.annotate(taken=Count("stays", filter=current))
+    ]
+
+
+def occupancy_board(user):
+    """Per establishment, its units with capacity and the number of children living there
+    today: figures only, no names. Two queries whatever the number of houses."""
+    today = timezone.localdate()
+    establishments = sorted(establishments_for(user), key=lambda e: search_key(e.name))
+    units = Unit.objects.filter(establishment__in=establishments, active=True).annotate(
+        occupied=Count(
+            "stays",
+            filter=Q(stays__start_date__lte=today)
+            & (Q(stays__end_date__isnull=True) | Q(stays__end_date__gt=today)),
+        )
+    )
+    by_establishment = {e.pk: [] for e in establishments}
+    # Sorted in Python on the accent-free key: "Les Érables" between "Les Cèdres" and "Les Frênes",
+    # whatever the database's collation.
+    for unit in sorted(units, key=lambda u: search_key(u.name)):
+        by_establishment[unit.establishment_id].append(unit)
+    board = []
+    for establishment in establishments:
+        houses = [u for u in by_establishment[establishment.pk] if u.kind == Unit.Kind.HOUSE]
+        board.append(
+            {
+                "establishment": establishment,
+                "units": by_establishment[establishment.pk],
+                "capacity": sum(u.capacity for u in houses),
+                "occupied": sum(u.occupied for u in houses),
+            }
+        )
+    return board
+
+
+def current_stays(lookup: str = "stays"):
+    """Prefetch, into `current_stays`, the stays a person has today (where they live), with the
+    house and the village: for lists and pages that show where each person lives."""
+    return Prefetch(
+        lookup,
+        queryset=Stay.objects.current().select_related("unit__establishment"),
+        to_attr="current_stays",
+    )

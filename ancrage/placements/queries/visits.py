@@ -1,0 +1,172 @@
+"""Scoped reads of the family visits: a child's rights and visits, the rights a visit may be
+planned under, one visit, and the village's calendar of the visits to come."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ancrage.kernel.access import can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
+from ancrage.people.models import FamilyLink, Person
+from ancrage.people.queries import record_person_read, visible_person
+from ancrage.placements.models import Stay, Visit, VisitRight
+from ancrage.placements.queries.stays import visible_village
+
+UPCOMING_VISITS = 5  # on the person page
+CALENDAR_DAYS = 28  # the village's visit calendar: the next four weeks
+
+
+def start_of(day):
+    """Midnight at the start of `day`, in the village's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _named(user, path):
+    """Whether the person at `path` is one the user may see (and so may name): relatives are
+    persons too, and under a break-the-glass only the opened file is named."""
+    return Exists(Person.objects.visible_to(user).filter(pk=OuterRef(path)))
+
+
+def _visit_rights(user):
+    kind = FamilyLink.objects.filter(person=OuterRef("child"), relative=OuterRef("relative"))
+    return (
+        VisitRight.objects.select_related("relative")
+        .annotate(
+            relative_named=_named(user, "relative"),
+            relation=Subquery(kind.values("kind")[:1]),
+        )
+        .order_by("-start_date", "relative__last_name", "pk")
+    )
+
+
+def _with_relation(rights):
+    labels = dict(FamilyLink.Kind.choices)
+    rights = list(rights)
+    for right in rights:
+        right.relation_label = labels.get(right.relation, "")
+    return rights
+
+
+def person_visit_summary(user, person) -> dict:
+    """The visits part of a person page: the rights not ended and the next visits."""
+    today = timezone.localdate()
+    return {
+        "visit_rights": _with_relation(_visit_rights(user).filter(child=person).not_ended(today)),
+        "upcoming_visits": list(
+            Visit.objects.planned_from(start_of(today))
+            .filter(right__child=person)
+            .select_related("right__relative")
+            .annotate(relative_named=_named(user, "right__relative"))
+            .order_by("starts_at", "pk")[:UPCOMING_VISITS]
+        ),
+    }
+
+
+def person_visits(user, reference: str) -> dict:
+    """A child's visit rights, every visit (to come, then the past ones, newest first) and
+    who recorded them, in a fixed number of queries."""
+    person = visible_person(user, reference, audit_as="placements.visits")
+    today = timezone.localdate()
+    rights = _with_relation(_visit_rights(user).filter(child=person))
+    by_pk = {right.pk: right for right in rights}
+    visits = list(
+        Visit.objects.filter(right__child=person)
+        .select_related("recorded_by")
+        .order_by("-starts_at", "-pk")
+    )
+    for visit in visits:
+        visit.right = by_pk[visit.right_id]
+    start = start_of(today)
+    now = timezone.now()
+    upcoming, past = [], []
+    for visit in visits:
+        planned = visit.status == Visit.Status.PLANNED
+        visit.to_report = planned and visit.starts_at <= now
+        (upcoming if planned and visit.starts_at >= start else past).append(visit)
+    return {
+        "person": person,
+        "sections": {"visit_change": can(user, "visit", "change")},
+        "rights": rights,
+        "upcoming": upcoming[::-1],  # soonest first
+        "past": past,  # newest first
+        "today": today,
+    }
+
+
+def visit_rights_for_planning(person):
+    """The rights a visit may be planned under: those not ended yet (a suspended right is
+    listed, and the service says why it refuses)."""
+    return (
+        VisitRight.objects.filter(child=person)
+        .not_ended()
+        .select_related("relative")
+        .order_by("relative__last_name", "-start_date")
+    )
+
+
+def relatives_for_visits(user, person):
+    """The child's relatives the user may see, with their family link (for the right form)."""
+    return list(
+        FamilyLink.objects.filter(person=person, relative__in=Person.objects.visible_to(user))
+        .select_related("relative")
+        .order_by("relative__last_name", "relative__first_names")
+    )
+
+
+def visible_visit(user, pk, *, audit_as: str) -> Visit:
+    """A visit of a child the user may see (404 otherwise); the read is recorded."""
+    visit = get_object_or_404(
+        Visit.objects.filter(right__child__in=Person.objects.visible_to(user))
+        .select_related("right__child", "right__relative", "recorded_by")
+        .annotate(relative_named=_named(user, "right__relative")),
+        pk=pk,
+    )
+    record_person_read(user, visit.right.child, audit_as)
+    return visit
+
+
+def village_visits(user, pk) -> dict:
+    """The visits planned in the next four weeks for the children of a village, day by day.
+    Children and relatives are named only when the user may see them (those shown are recorded
+    as a list display); the others are counted in their line without a name."""
+    village = visible_village(user, pk)
+    today = timezone.localdate()
+    last_day = today + timedelta(days=CALENDAR_DAYS - 1)
+    children = (
+        Stay.objects.filter(unit__establishment=village)
+        .overlapping(today, last_day + timedelta(days=1))
+        .values("child_id")
+    )
+    visits = list(
+        Visit.objects.planned_from(start_of(today))
+        .filter(starts_at__lt=start_of(last_day + timedelta(days=1)), right__child__in=children)
+        .select_related("right__child", "right__relative")
+        .order_by("starts_at", "pk")
+    )
+    persons = {v.right.child_id for v in visits} | {v.right.relative_id for v in visits}
+    visible = set()
+    if persons:
+        visible = set(
+            Person.objects.visible_to(user).filter(pk__in=persons).values_list("pk", flat=True)
+        )
+    days, shown = {}, {}
+    for visit in visits:
+        visit.child_named = visit.right.child_id in visible
+        # A relative is named beside a child one may name, never beside an anonymous line.
+        visit.relative_named = visit.child_named and visit.right.relative_id in visible
+        if visit.child_named:
+            shown[visit.right.child_id] = visit.right.child
+        if visit.relative_named:
+            shown[visit.right.relative_id] = visit.right.relative
+        days.setdefault(timezone.localtime(visit.starts_at).date(), []).append(visit)
+    record_access(user, shown.values(), "placements.village_visits", AccessEvent.Action.LIST)
+    return {
+        "village": village,
+        "days": [{"day": day, "visits": day_visits} for day, day_visits in days.items()],
+        "count": len(visits),
+        "first_day": today,
+        "last_day": last_day,
+    }

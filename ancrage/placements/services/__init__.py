@@ -1,0 +1,66 @@
+"""The placements app's services: one module per part (stays and the rules every admission and
+move obeys, measures and documents, admissions, moves and exits with the judge's notices,
+visits), each write in one transaction. Their names are re-exported here, so that
+`from ancrage.placements.services import ...` keeps working for the apps and tools above."""
+
+from ancrage.placements.services.admissions import (
+    accept_admission,
+    admit_children,
+    decline_admission,
+    register_admission_request,
+)
+from ancrage.placements.services.measures import (
+    DOCUMENT_TYPES,
+    attach_document,
+    detect_document_type,
+    record_measure,
+)
+from ancrage.placements.services.moves import (
+    EMERGENCY_NOTICE,
+    PLACEMENT_CHANGE_NOTICE,
+    mark_judge_informed,
+    move_child,
+    open_stay,
+    record_exit,
+)
+from ancrage.placements.services.stays import (
+    SEPARATION_NOTICE,
+    CoPlacement,
+    Justification,
+    association_co_placement,
+    check_capacity,
+    co_placement,
+    placed_siblings,
+    separated_pairs,
+    village_co_placement,
+)
+from ancrage.placements.services.visits import plan_visit, record_visit_outcome, set_visit_right
+
+__all__ = [
+    "DOCUMENT_TYPES",
+    "EMERGENCY_NOTICE",
+    "PLACEMENT_CHANGE_NOTICE",
+    "SEPARATION_NOTICE",
+    "CoPlacement",
+    "Justification",
+    "accept_admission",
+    "admit_children",
+    "association_co_placement",
+    "attach_document",
+    "check_capacity",
+    "co_placement",
+    "decline_admission",
+    "detect_document_type",
+    "mark_judge_informed",
+    "move_child",
+    "open_stay",
+    "placed_siblings",
+    "plan_visit",
+    "record_exit",
+    "record_measure",
+    "record_visit_outcome",
+    "register_admission_request",
+    "separated_pairs",
+    "set_visit_right",
+    "village_co_placement",
+]

@@ -1,33 +1,26 @@
-"""Scoped reads of the O2R records. Every read that names beneficiaries is audited."""
+"""The O2R service as the user reaches it: their team and services, the service home, the
+programmes they may create or correct."""
 
 from dateutil.relativedelta import relativedelta
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
 from ancrage.insertion.models import (
     ALERT_DAYS_BEFORE_LIMIT,
-    Accompaniment,
-    Activity,
-    Barrier,
     Beneficiary,
     Contact,
     FollowUp,
-    Objective,
     OutreachAction,
-    PriorityPublic,
     Programme,
     VillageReferral,
 )
+from ancrage.insertion.queries.accompaniment import alerts
 from ancrage.kernel.access import Role, can, role_can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
 from ancrage.organisation.models import Establishment, Unit
-from ancrage.people.models import Bytewise, name_condition
-
-PAGE_SIZE = 50
 
 
 def user_team(user) -> Unit | None:
@@ -77,20 +70,6 @@ def report_service_ids(user) -> set[int]:
 def teams_in_scope(user):
     ids = user_service_ids(user)
     return Unit.objects.filter(establishment_id__in=ids, kind=Unit.Kind.O2R_TEAM).order_by("name")
-
-
-def alerts(user, today=None):
-    """Open accompaniments nearing their limit (30 days before, the limit day included) or past
-    it, of the beneficiaries in scope."""
-    today = today or timezone.localdate()
-    open_ = Accompaniment.objects.filter(
-        beneficiary__in=Beneficiary.objects.visible_to(user), end_date__isnull=True
-    )
-    near = open_.filter(
-        limit_date__gte=today, limit_date__lte=today + relativedelta(days=ALERT_DAYS_BEFORE_LIMIT)
-    )
-    over = open_.filter(limit_date__lt=today)
-    return near, over
 
 
 def home(user) -> dict:
@@ -166,147 +145,6 @@ def home(user) -> dict:
         "consortium": consortium,
         "can_write": user_team(user) is not None,
     }
-
-
-def outreach_actions(user):
-    return list(
-        OutreachAction.objects.visible_to(user)
-        .select_related("team", "efop_territory")
-        .annotate(contacts_count=Count("contacts"))[:200]
-    )
-
-
-def contacts(user):
-    rows = list(
-        Contact.objects.visible_to(user).select_related(
-            "team", "efop_territory", "outreach_action", "beneficiary__person"
-        )[:200]
-    )
-    named = {c.beneficiary.person_id for c in rows if c.beneficiary_id}
-    record_access(user, named, "insertion.contacts", AccessEvent.Action.LIST)
-    return rows
-
-
-def contact(user, pk) -> Contact:
-    return get_object_or_404(
-        Contact.objects.visible_to(user).select_related("team", "efop_territory"), pk=pk
-    )
-
-
-def beneficiary_list(
-    user, *, name=None, team=None, status=None, flag=None, territory=None, page=1
-) -> dict:
-    """The beneficiaries in scope, filtered and paginated; the page reads a constant number of
-    queries whatever the number of rows."""
-    queryset = Beneficiary.objects.visible_to(user)
-    if name:
-        # The person search's rule (names, accents and case folded) on the persons joined.
-        queryset = queryset.filter(name_condition(name, "person__"))
-    if team:
-        queryset = queryset.filter(team_id=team)
-    if status:
-        queryset = queryset.filter(status=status)
-    if flag and flag in PriorityPublic.values:
-        queryset = queryset.filter(**{flag: True})
-    if territory:
-        queryset = queryset.filter(efop_territory_id=territory)
-    # By the persons' sort keys (a-z and spaces only, so byte order is alphabetical order): the
-    # order of the surname-prefix index, which the database walks to the page's first rows
-    # (from the typed prefix, when filtered by a short name) instead of sorting every
-    # beneficiary.
-    queryset = queryset.select_related(
-        "person", "team", "efop_territory", "accompaniment"
-    ).order_by(
-        Bytewise("person__last_name_key"), Bytewise("person__first_names_key"), "person_id", "pk"
-    )
-    paginator = Paginator(queryset, PAGE_SIZE)
-    page_obj = paginator.get_page(page)
-    rows = list(page_obj.object_list)
-    record_access(
-        user, [b.person_id for b in rows], "insertion.beneficiaries", AccessEvent.Action.LIST
-    )
-    return {"page": page_obj, "beneficiaries": rows}
-
-
-def beneficiary_file(user, pk) -> dict:
-    """The whole file of a beneficiary in scope (404 otherwise), audited."""
-    beneficiary = get_object_or_404(
-        Beneficiary.objects.visible_to(user).select_related(
-            "person",
-            "team",
-            "service",
-            "programme",
-            "efop_territory",
-            "consent_by",
-            "eligibility__checked_by",
-            "exit",
-        ),
-        pk=pk,
-    )
-    record_access(user, [beneficiary.person_id], "insertion.beneficiary")
-    accompaniment = (
-        Accompaniment.objects.filter(beneficiary=beneficiary)
-        .select_related("referent", "extended_by")
-        .prefetch_related(
-            Prefetch("barriers", queryset=Barrier.objects.prefetch_related("updates")),
-            Prefetch("objectives", queryset=Objective.objects.prefetch_related("actions")),
-            "referrals",
-            "remunerations",
-        )
-        .first()
-    )
-    exit_ = getattr(beneficiary, "exit", None)
-    return {
-        "beneficiary": beneficiary,
-        "eligibility": getattr(beneficiary, "eligibility", None),
-        "accompaniment": accompaniment,
-        "exit": exit_,
-        "follow_ups": list(exit_.follow_ups.all()) if exit_ else [],
-        "activities": list(
-            Activity.objects.filter(attendance__beneficiary=beneficiary).order_by("-date")[:50]
-        ),
-        "contacts": list(beneficiary.contacts.select_related("outreach_action").order_by("met_on")),
-        "can_change": can(user, "beneficiary", "change"),
-    }
-
-
-def activities(user):
-    return list(
-        Activity.objects.visible_to(user)
-        .select_related("team")
-        .annotate(present=Count("attendance"))[:200]
-    )
-
-
-def active_beneficiaries(user):
-    """The beneficiaries not yet exited, for the attendance of an activity (audited where the
-    form lists them)."""
-    return (
-        Beneficiary.objects.visible_to(user)
-        .exclude(status=Beneficiary.Status.EXITED)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_names", "pk")
-    )
-
-
-def referrals(user):
-    rows = list(
-        VillageReferral.objects.visible_to(user).select_related(
-            "person", "village", "referred_by", "beneficiary"
-        )
-    )
-    record_access(user, [r.person_id for r in rows], "insertion.referrals", AccessEvent.Action.LIST)
-    return rows
-
-
-def referral(user, pk) -> VillageReferral:
-    return get_object_or_404(
-        VillageReferral.objects.visible_to(user).select_related("person"), pk=pk
-    )
-
-
-def o2r_services():
-    return Establishment.objects.filter(kind=Establishment.Kind.O2R_SERVICE).order_by("name")
 
 
 def programme_choices(user) -> dict:

@@ -20,7 +20,7 @@ def submit(
     save: Callable[[Any], Any],
     *,
     template: str,
-    context: dict | None = None,
+    context: dict | Callable[[], dict] | None = None,
     success: Any = None,
     message: str | Callable[[Any], str] | None = None,
     level: int = messages.SUCCESS,
@@ -36,12 +36,17 @@ def submit(
     - POST: when `form` and every form of `also_valid` (formsets) are valid, `save(form)` calls
       the service. A `ValidationError` from it goes to the fields it names (else to `fallback`,
       or the top of the form) and the page comes back with `refused_status`.
+    - `context` may be a function giving the dict: it is called only when a page is rendered,
+      so a success does not read what only the page shows.
     - On success: `message` (a text, or a function of what `save` returned) at `level`, then
       with htmx and a `partial`, that template with the context and `result`; otherwise a
       redirect to `success` (a URL, a view name or a model; or a function of the result that
       gives one).
     """
-    context = dict(context or {})
+
+    def page_context() -> dict:
+        return dict((context() if callable(context) else context) or {})
+
     status = 200
     if request.method == "POST":
         if form.is_valid() and all(other.is_valid() for other in also_valid):
@@ -54,8 +59,9 @@ def submit(
                     text = message(result) if callable(message) else message
                     messages.add_message(request, level, text)
                 if partial and getattr(request, "htmx", False):
-                    return render(request, partial, {**context, form_name: form, "result": result})
+                    return render(
+                        request, partial, {**page_context(), form_name: form, "result": result}
+                    )
                 return redirect(success(result) if callable(success) else success)
         status = refused_status
-    context[form_name] = form
-    return render(request, template, context, status=status)
+    return render(request, template, {**page_context(), form_name: form}, status=status)

@@ -67,14 +67,16 @@ def test_the_funder_downloads_both_exports(client, half_year):  # noqa: F811
     assert xlsx.status_code == 200
     steps = [
         row[:2]
-        for row in load_workbook(BytesIO(xlsx.content))["Étapes"].iter_rows(
+        for row in load_workbook(BytesIO(b"".join(xlsx.streaming_content)))["Étapes"].iter_rows(
             min_row=3, values_only=True
         )
     ]
     assert steps[0] == ("Actions de repérage", "< 5")
     pdf = client.get(reverse("insertion:report_pdf"), PERIOD)
     assert pdf.status_code == 200
-    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    text = " ".join(
+        p.extract_text() for p in PdfReader(BytesIO(b"".join(pdf.streaming_content))).pages
+    )
     assert "< 5" in text
 
 

@@ -169,7 +169,10 @@ def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
     response = client.get(reverse("insertion:report_xlsx"), PERIOD)
     assert response.status_code == 200
     assert "rapport-o2r-2026-01-01-2026-06-30.xlsx" in response["Content-Disposition"]
-    book = load_workbook(BytesIO(response.content))
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
     steps = [row[:2] for row in book["Étapes"].iter_rows(min_row=3, values_only=True)]
     assert steps[0] == ("Actions de repérage", "< 5")
     assert steps[1] == ("Personnes rencontrées", 17)
@@ -183,7 +186,11 @@ def test_the_pdf_export_holds_the_suppressed_figures(client, half_year):
     login(client, half_year.users[Role.O2R_LEAD])
     response = client.get(reverse("insertion:report_pdf"), PERIOD)
     assert response.status_code == 200
-    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert disposition == 'attachment; filename="rapport-o2r-2026-01-01-2026-06-30.pdf"'
+    pdf = BytesIO(b"".join(response.streaming_content))
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Rapport d'activité O2R" in text or "Rapport d’activité O2R" in text
     assert "Période du 01/01/2026 au 30/06/2026" in text
     assert "< 5" in text

@@ -1,5 +1,6 @@
 """Forms of a beneficiary's file (eligibility, exit, follow-up) and the list's filters."""
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,8 @@ from ancrage.insertion.models import (
     FollowUp,
     PriorityPublic,
 )
-from ancrage.organisation.models import EfopTerritory
+from ancrage.organisation.models import EfopTerritory, Unit
+from ancrage.people.models import name_condition
 
 
 class EligibilityForm(forms.Form):
@@ -46,28 +48,47 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("Précisions"), required=False)
 
 
-class BeneficiaryFilterForm(forms.Form):
-    q = forms.CharField(
+class BeneficiaryFilter(django_filters.FilterSet):
+    """The beneficiary list's filters, by the query string's `q`, `team`, `status`, `flag` and
+    `territory`. As the list always did, filters that do not validate (a team out of scope, an
+    unknown step) filter nothing."""
+
+    q = django_filters.CharFilter(
         label=_("Nom"),
-        required=False,
         max_length=100,
         help_text=_("Nom ou prénom, sans tenir compte des accents."),
+        method="filter_name",
     )
-    team = forms.ModelChoiceField(label=_("Équipe"), queryset=None, required=False)
-    status = forms.ChoiceField(
-        label=_("Étape"), choices=[("", _("Toutes"))] + Beneficiary.Status.choices, required=False
+    team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=Unit.objects.none())
+    status = django_filters.ChoiceFilter(
+        label=_("Étape"), choices=Beneficiary.Status.choices, empty_label=_("Toutes")
     )
-    flag = forms.ChoiceField(
+    flag = django_filters.ChoiceFilter(
         label=_("Public prioritaire"),
-        required=False,
-        choices=[("", _("Tous"))] + [(f.value, f.label) for f in PriorityPublic],
+        choices=[(f.value, f.label) for f in PriorityPublic],
+        empty_label=_("Tous"),
+        method="filter_flag",
     )
-    territory = forms.ModelChoiceField(
-        label=_("Territoire EFOP"), queryset=EfopTerritory.objects.none(), required=False
+    territory = django_filters.ModelChoiceFilter(
+        label=_("Territoire EFOP"),
+        field_name="efop_territory",
+        queryset=EfopTerritory.objects.none(),
     )
 
-    def __init__(self, *args, teams=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["team"].label_from_instance = lambda t: t.name
-        self.fields["territory"].queryset = territories()
+    def __init__(self, data=None, queryset=None, *, teams, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["team"].queryset = teams
+        self.filters["territory"].queryset = territories()
+        self.form.fields["team"].label_from_instance = lambda team: team.name
+
+    def filter_queryset(self, queryset):
+        if not self.form.is_valid():
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def filter_name(self, queryset, name, value):
+        # The person search's rule (names, accents and case folded) on the persons joined.
+        return queryset.filter(name_condition(value, "person__"))
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{value: True})

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.programme import PriorityPublic, Programme, ScopedQuerySet
-from ancrage.kernel.access import role_can
+from ancrage.kernel.scopes import reach
+from ancrage.organisation.models import Organisation
 
 
 class BeneficiaryQuerySet(ScopedQuerySet):
@@ -19,15 +20,9 @@ class BeneficiaryQuerySet(ScopedQuerySet):
     def consortium_counts(self, user):
         """Beneficiaries per member organisation of the consortia led by the organisation of
         the user's O2R service (counts only: the lead names none of the other members')."""
-        from ancrage.organisation.models import Organisation
-
-        establishment_ids = [
-            m.establishment_id
-            for m in user.active_memberships
-            if role_can(m.role, "o2r_report", "view") and m.establishment_id
-        ]
+        services = reach(user, "o2r_report").establishments
         members = Organisation.objects.filter(
-            consortia__lead__establishments__in=establishment_ids
+            consortia__lead__establishments__in=sorted(services)
         ).values("pk")
         return (
             self.filter(service__organisation_id__in=members)

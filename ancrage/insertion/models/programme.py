@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.kernel.access import ROLE_SCOPE, Scope, role_can
+from ancrage.kernel.scopes import reach
 
 MINIMUM_AGREEMENT_EUROS = 150_000
 AGREEMENT_YEARS = 3
@@ -16,31 +16,17 @@ NO_CONTACT_MONTHS = 5
 ALERT_DAYS_BEFORE_LIMIT = 30
 
 
-def scope_condition(user, kind, unit_field="team_id", service_field="service_id") -> Q | None:
-    """The records of `kind` this user reaches: their team's (unit scope) or their service's
-    (establishment scope); None when no role of theirs reads `kind`."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    condition, any_role = Q(pk__in=[]), False
-    for membership in user.active_memberships:
-        if not role_can(membership.role, kind, "view"):
-            continue
-        scope = ROLE_SCOPE[membership.role]
-        if scope is Scope.UNIT and membership.unit_id:
-            condition |= Q(**{unit_field: membership.unit_id})
-            any_role = True
-        elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
-            condition |= Q(**{service_field: membership.establishment_id})
-            any_role = True
-    return condition if any_role else None
-
-
 class ScopedQuerySet(models.QuerySet):
+    """O2R records of a team and its service: a counsellor reaches their team's, the O2R lead
+    their service's, as the permission table grants `scope_kind`."""
+
     scope_kind = "beneficiary"
 
     def visible_to(self, user):
-        condition = scope_condition(user, self.scope_kind)
-        return self.none() if condition is None else self.filter(condition)
+        where = reach(user, self.scope_kind)
+        if not where:
+            return self.none()
+        return self.filter(where.filter(unit="team_id", establishment="service_id"))
 
 
 class PriorityPublic(models.TextChoices):

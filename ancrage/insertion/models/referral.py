@@ -6,23 +6,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.beneficiary import Beneficiary
-from ancrage.kernel.access import role_can
+from ancrage.kernel.scopes import reach
 
 
 class VillageReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Referrals sent to the user's O2R service (its counsellors and lead)."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        """Referrals sent to the user's O2R service: the service of a counsellor's team, the
+        O2R lead's service."""
+        where = reach(user, "beneficiary")
+        if not where:
             return self.none()
-        services = set()
-        for membership in user.active_memberships:
-            if not role_can(membership.role, "beneficiary", "view"):
-                continue
-            if membership.unit_id:
-                services.add(membership.unit.establishment_id)
-            elif membership.establishment_id:
-                services.add(membership.establishment_id)
-        return self.filter(service_id__in=services)
+        return self.filter(service_id__in=sorted(where.establishments_worked_in))
 
 
 class VillageReferral(models.Model):

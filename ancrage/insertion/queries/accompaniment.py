@@ -2,12 +2,14 @@
 referents a file may have."""
 
 from dateutil.relativedelta import relativedelta
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership, User
 from ancrage.insertion.models import (
     ALERT_DAYS_BEFORE_LIMIT,
     Accompaniment,
+    AccompanimentAction,
     Beneficiary,
     Objective,
 )
@@ -40,4 +42,24 @@ def referents(beneficiary):
     working = Membership.objects.in_force().filter(unit_id=beneficiary.team_id)
     return User.objects.filter(is_active=True, pk__in=working.values("user_id")).order_by(
         "last_name", "first_name"
+    )
+
+
+def action(user, pk) -> AccompanimentAction:
+    """An action of the accompaniment of a beneficiary in scope (404 otherwise)."""
+    return get_object_or_404(
+        AccompanimentAction.objects.filter(
+            accompaniment__beneficiary__in=Beneficiary.objects.visible_to(user)
+        ).select_related("accompaniment"),
+        pk=pk,
+    )
+
+
+def objective(user, pk) -> Objective:
+    """An objective of the accompaniment of a beneficiary in scope (404 otherwise)."""
+    return get_object_or_404(
+        Objective.objects.filter(
+            accompaniment__beneficiary__in=Beneficiary.objects.visible_to(user)
+        ).select_related("accompaniment"),
+        pk=pk,
     )

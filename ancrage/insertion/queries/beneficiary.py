@@ -5,44 +5,35 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from ancrage.insertion.forms.beneficiary import BeneficiaryFilter
 from ancrage.insertion.models import (
     Accompaniment,
     Activity,
     Barrier,
     Beneficiary,
+    FollowUp,
     Objective,
-    PriorityPublic,
 )
+from ancrage.insertion.queries.programme import teams_in_scope
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
-from ancrage.people.models import Bytewise, name_condition
+from ancrage.people.models import Bytewise
 
 PAGE_SIZE = 50
 
 
-def beneficiary_list(
-    user, *, name=None, team=None, status=None, flag=None, territory=None, page=1
-) -> dict:
-    """The beneficiaries in scope, filtered and paginated; the page reads a constant number of
-    queries whatever the number of rows."""
-    queryset = Beneficiary.objects.visible_to(user)
-    if name:
-        # The person search's rule (names, accents and case folded) on the persons joined.
-        queryset = queryset.filter(name_condition(name, "person__"))
-    if team:
-        queryset = queryset.filter(team_id=team)
-    if status:
-        queryset = queryset.filter(status=status)
-    if flag and flag in PriorityPublic.values:
-        queryset = queryset.filter(**{flag: True})
-    if territory:
-        queryset = queryset.filter(efop_territory_id=territory)
+def beneficiary_list(user, data=None, page=1) -> dict:
+    """The beneficiaries in scope, filtered by `data` (the query string) and paginated, with the
+    filters' form; the page reads a constant number of queries whatever the number of rows."""
+    filters = BeneficiaryFilter(
+        data, queryset=Beneficiary.objects.visible_to(user), teams=teams_in_scope(user)
+    )
     # By the persons' sort keys (a-z and spaces only, so byte order is alphabetical order): the
     # order of the surname-prefix index, which the database walks to the page's first rows
     # (from the typed prefix, when filtered by a short name) instead of sorting every
     # beneficiary.
-    queryset = queryset.select_related(
+    queryset = filters.qs.select_related(
         "person", "team", "efop_territory", "accompaniment"
     ).order_by(
         Bytewise("person__last_name_key"), Bytewise("person__first_names_key"), "person_id", "pk"
@@ -53,7 +44,7 @@ def beneficiary_list(
     record_access(
         user, [b.person_id for b in rows], "insertion.beneficiaries", AccessEvent.Action.LIST
     )
-    return {"page": page_obj, "beneficiaries": rows}
+    return {"form": filters.form, "page": page_obj, "beneficiaries": rows}
 
 
 def beneficiary_file(user, pk) -> dict:
@@ -96,3 +87,16 @@ def beneficiary_file(user, pk) -> dict:
         "contacts": list(beneficiary.contacts.select_related("outreach_action").order_by("met_on")),
         "can_change": can(user, "beneficiary", "change"),
     }
+
+
+def beneficiary(user, pk) -> Beneficiary:
+    """A beneficiary in scope (404 otherwise), for a write on their file."""
+    return get_object_or_404(Beneficiary.objects.visible_to(user), pk=pk)
+
+
+def follow_up(user, pk) -> FollowUp:
+    """A follow-up of a beneficiary in scope (404 otherwise)."""
+    return get_object_or_404(
+        FollowUp.objects.filter(exit__beneficiary__in=Beneficiary.objects.visible_to(user)),
+        pk=pk,
+    )

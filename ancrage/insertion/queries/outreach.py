@@ -38,6 +38,7 @@ def contact(user, pk) -> Contact:
 
 
 def team_actions(user, team):
-    """The team's 50 latest outreach actions, for a contact's form."""
-    actions = OutreachAction.objects.visible_to(user).filter(team=team)[:50]
-    return OutreachAction.objects.filter(pk__in=[a.pk for a in actions])
+    """The team's 50 latest outreach actions, for a contact's form (the latest 50 chosen in the
+    same query that lists them)."""
+    latest = OutreachAction.objects.visible_to(user).filter(team=team).values("pk")[:50]
+    return OutreachAction.objects.filter(pk__in=latest)

@@ -2,6 +2,7 @@
 programmes they may create or correct."""
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,30 +18,29 @@ from ancrage.insertion.models import (
     VillageReferral,
 )
 from ancrage.insertion.queries.accompaniment import alerts
-from ancrage.kernel.access import Role, can, role_can
+from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
-from ancrage.organisation.models import Establishment, Unit
+from ancrage.kernel.scopes import reach
+from ancrage.organisation.models import Consortium, Establishment, Organisation, Unit
 
 
-def user_team(user) -> Unit | None:
-    """The O2R team the user writes for (a counsellor's unit), None for read-only roles."""
-    for membership in user.active_memberships:
-        if role_can(membership.role, "outreach", "change") and membership.unit_id:
-            return membership.unit
-    return None
+def can_write(user) -> bool:
+    """Whether the user writes for an O2R team (a counsellor), not only reads."""
+    return bool(reach(user, "outreach", "change").units)
+
+
+def writing_team(user) -> Unit:
+    """The O2R team the user writes for (a counsellor's unit); refused to read-only roles."""
+    teams = reach(user, "outreach", "change").units
+    if not teams:
+        raise PermissionDenied
+    return Unit.objects.get(pk=min(teams))
 
 
 def user_service_ids(user) -> set[int]:
-    ids = set()
-    for membership in user.active_memberships:
-        if not role_can(membership.role, "o2r_programme", "view"):
-            continue
-        if membership.unit_id:
-            ids.add(membership.unit.establishment_id)
-        elif membership.establishment_id:
-            ids.add(membership.establishment_id)
-    return ids
+    """The O2R services the user works in: a counsellor's team's, the O2R lead's own."""
+    return set(reach(user, "o2r_programme").establishments_worked_in)
 
 
 def report_service_ids(user) -> set[int]:
@@ -48,11 +48,7 @@ def report_service_ids(user) -> set[int]:
     for a funder attached to an organisation, every service of the programmes that organisation
     carries alone or within a consortium (as lead or member)."""
     ids = user_service_ids(user)
-    organisation_ids = [
-        m.organisation_id
-        for m in user.active_memberships
-        if m.organisation_id and role_can(m.role, "o2r_report", "view")
-    ]
+    organisation_ids = sorted(reach(user, "o2r_report").organisations)
     if organisation_ids:
         programmes = Programme.objects.filter(
             Q(organisation_id__in=organisation_ids)
@@ -143,15 +139,13 @@ def home(user) -> dict:
         "follow_ups": follow_ups,
         "pending_referrals": pending,
         "consortium": consortium,
-        "can_write": user_team(user) is not None,
+        "can_write": can_write(user),
     }
 
 
 def programme_choices(user) -> dict:
     """What the O2R lead may put in a programme: their service's organisation alone, or a
     consortium it leads or belongs to, and the O2R services of those organisations."""
-    from ancrage.organisation.models import Consortium, Organisation
-
     organisation_ids = Establishment.objects.filter(pk__in=user_service_ids(user)).values(
         "organisation_id"
     )

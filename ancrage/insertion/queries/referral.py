@@ -7,6 +7,7 @@ from ancrage.insertion.models import (
 )
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
 
 
@@ -28,3 +29,13 @@ def referral(user, pk) -> VillageReferral:
 
 def o2r_services():
     return Establishment.objects.filter(kind=Establishment.Kind.O2R_SERVICE).order_by("name")
+
+
+def referring_village(user) -> Establishment | None:
+    """The village the user refers from: where the permission table lets them refer."""
+    places = reach(user, "o2r_referral", "change").establishments
+    return (
+        Establishment.objects.filter(pk__in=sorted(places), kind=Establishment.Kind.VILLAGE)
+        .order_by("pk")
+        .first()
+    )

@@ -46,6 +46,15 @@ def open_accompaniment(beneficiary: Beneficiary, *, by, start_date, referent) ->
     return accompaniment
 
 
+def accompaniment_of(beneficiary: Beneficiary) -> Accompaniment:
+    """The beneficiary's accompaniment, which the barriers, objectives, actions, referrals and
+    remuneration periods are written on: refused while there is none."""
+    accompaniment = Accompaniment.objects.filter(beneficiary=beneficiary).first()
+    if accompaniment is None:
+        raise ValidationError(_("Ouvrez d'abord un accompagnement."))
+    return accompaniment
+
+
 @transaction.atomic
 def extend_accompaniment(accompaniment: Accompaniment, *, by, until, reason) -> Accompaniment:
     """From 9 months up to 12, only with a recorded reason (situations particulières)."""

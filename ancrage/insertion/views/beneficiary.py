@@ -1,9 +1,8 @@
 """The beneficiaries: the list, the file with its inline forms, the eligibility, the exit and
 the follow-ups."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,65 +17,33 @@ from ancrage.insertion.forms.accompaniment import (
     PartnerReferralForm,
     RemunerationForm,
 )
-from ancrage.insertion.forms.beneficiary import (
-    BeneficiaryFilterForm,
-    EligibilityForm,
-    ExitForm,
-    FollowUpForm,
-)
-from ancrage.insertion.models import (
-    Accompaniment,
-    Beneficiary,
-    FollowUp,
-    PriorityPublic,
-)
+from ancrage.insertion.forms.beneficiary import EligibilityForm, ExitForm, FollowUpForm
+from ancrage.insertion.models import PriorityPublic
 from ancrage.insertion.queries import beneficiary as queries
 from ancrage.insertion.queries.accompaniment import open_objectives
-from ancrage.insertion.queries.programme import teams_in_scope
 from ancrage.insertion.services import beneficiary as services
 from ancrage.insertion.services.accompaniment import limit_alert
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
-
-
-def _form_page(request, template, form, context, success_url=None):
-    return render(
-        request,
-        template,
-        {"form": form, **context},
-        status=422 if request.method == "POST" else 200,
-    )
+from ancrage.kernel.flow import submit
 
 
 @requires("beneficiary", "view")
 def beneficiaries(request):
-    teams = teams_in_scope(request.user)
-    form = BeneficiaryFilterForm(request.GET or None, teams=teams)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "name": data["q"] or None,
-            "team": data["team"].pk if data["team"] else None,
-            "status": data["status"] or None,
-            "flag": data["flag"] or None,
-            "territory": data["territory"].pk if data["territory"] else None,
-        }
-    context = queries.beneficiary_list(request.user, page=request.GET.get("page", 1), **filters)
+    context = queries.beneficiary_list(
+        request.user, request.GET or None, page=request.GET.get("page", 1)
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "insertion/beneficiaries.html",
-        {"form": form, "query": query.urlencode(), **context},
-    )
+    return render(request, "insertion/beneficiaries.html", {"query": query.urlencode(), **context})
 
 
-def _file(request, pk, bound=None, status=200):
+def file_context(request, pk, bound=None) -> dict:
+    """The file of a beneficiary in scope with, for those who may change it, its forms: each
+    with its prefix (several forms on one page keep unique field ids), `bound` replacing the
+    one that was sent back with its errors."""
     context = queries.beneficiary_file(request.user, pk)
     forms = {}
     if context["can_change"]:
-        # Several forms on one page: each has its prefix, so field ids stay unique.
         today = timezone.localdate()
         forms = {
             "extend": ExtendForm(prefix="extend"),
@@ -94,88 +61,81 @@ def _file(request, pk, bound=None, status=200):
     context["forms"] = forms
     accompaniment = context["accompaniment"]
     context["alert"] = limit_alert(accompaniment) if accompaniment else None
-    return render(request, "insertion/beneficiary.html", context, status=status)
+    return context
+
+
+def file_form(request, beneficiary_pk, name, form, save, message):
+    """One of the file's inline forms: saved, back to the file with the message; refused, the
+    file again (422) with this form and its errors in place (the file is read only then)."""
+    return submit(
+        request,
+        form,
+        save,
+        template="insertion/beneficiary.html",
+        context=lambda: file_context(request, beneficiary_pk, bound={name: form}),
+        success=reverse("insertion:beneficiary", args=[beneficiary_pk]),
+        message=message,
+        refused_status=422,
+    )
 
 
 @requires("beneficiary", "view")
 def beneficiary(request, pk):
-    return _file(request, pk)
+    return render(request, "insertion/beneficiary.html", file_context(request, pk))
 
 
 @requires("beneficiary", "change")
 @require_http_methods(["GET", "POST"])
 def eligibility(request, pk):
-    context = queries.beneficiary_file(request.user, pk)
-    beneficiary = context["beneficiary"]
-    initial = {
-        "checked_on": timezone.localdate(),
-        "flags": [f.value for f in PriorityPublic if getattr(beneficiary, f.value)],
-    }
-    form = EligibilityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.check_eligibility(beneficiary, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'éligibilité est enregistrée."))
-            return redirect("insertion:beneficiary", pk=beneficiary.pk)
-    return _form_page(
-        request, "insertion/eligibility_form.html", form, {"beneficiary": beneficiary}
+    beneficiary = queries.beneficiary_file(request.user, pk)["beneficiary"]
+    form = EligibilityForm(
+        request.POST or None,
+        initial={
+            "checked_on": timezone.localdate(),
+            "flags": [f.value for f in PriorityPublic if getattr(beneficiary, f.value)],
+        },
     )
-
-
-def _write(request, pk, name, form_class, perform, success, needs_accompaniment=True):
-    """Parse one of the file's forms, call the service, back to the file or the file again
-    with the refusal at the form's fields."""
-    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user), pk=pk)
-    form = form_class(request.POST, prefix=name)
-    if form.is_valid():
-        target = beneficiary
-        if needs_accompaniment:
-            target = Accompaniment.objects.filter(beneficiary=beneficiary).first()
-        if target is None:
-            form.add_error(None, _("Ouvrez d'abord un accompagnement."))
-        else:
-            try:
-                perform(target, form.cleaned_data)
-            except ValidationError as error:
-                errors_to_form(form, error)
-            else:
-                messages.success(request, success)
-                return redirect("insertion:beneficiary", pk=beneficiary.pk)
-    return _file(request, pk, bound={name: form}, status=422)
+    file_url = reverse("insertion:beneficiary", args=[beneficiary.pk])
+    return submit(
+        request,
+        form,
+        lambda form: services.check_eligibility(beneficiary, by=request.user, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "person": beneficiary.person,
+            "title": _("Éligibilité"),
+            "submit_label": _("Enregistrer l'éligibilité"),
+            "cancel_url": file_url,
+        },
+        success=file_url,
+        message=_("L'éligibilité est enregistrée."),
+        refused_status=422,
+    )
 
 
 @requires("beneficiary", "change")
 @require_POST
 def exit_(request, pk):
-    return _write(
+    beneficiary = queries.beneficiary(request.user, pk)
+    return file_form(
         request,
-        pk,
+        beneficiary.pk,
         "exit",
-        ExitForm,
-        lambda b, d: services.record_exit(b, by=request.user, **d),
+        ExitForm(request.POST, prefix="exit"),
+        lambda form: services.record_exit(beneficiary, by=request.user, **form.cleaned_data),
         _("La sortie est enregistrée ; les suivis à 3 et 6 mois sont programmés."),
-        needs_accompaniment=False,
     )
 
 
 @requires("beneficiary", "change")
 @require_POST
 def follow_up(request, pk):
-    record = get_object_or_404(
-        FollowUp.objects.filter(exit__beneficiary__in=Beneficiary.objects.visible_to(request.user)),
-        pk=pk,
+    record = queries.follow_up(request.user, pk)
+    return file_form(
+        request,
+        record.exit.beneficiary_id,
+        "follow_up",
+        FollowUpForm(request.POST),
+        lambda form: services.record_follow_up(record, **form.cleaned_data),
+        _("Le suivi est enregistré."),
     )
-    beneficiary_pk = record.exit.beneficiary_id
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_follow_up(record, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le suivi est enregistré."))
-            return redirect("insertion:beneficiary", pk=beneficiary_pk)
-    return _file(request, beneficiary_pk, bound={"follow_up": form}, status=422)

@@ -1,35 +1,18 @@
 """Repérage: outreach actions, contacts, and a contact converted into a beneficiary."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ancrage.insertion.forms.outreach import ContactForm, ConvertForm, OutreachActionForm
 from ancrage.insertion.queries import outreach as queries
-from ancrage.insertion.queries.programme import user_team
+from ancrage.insertion.queries.programme import can_write, writing_team
 from ancrage.insertion.services import beneficiary as beneficiary_services
 from ancrage.insertion.services import outreach as services
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
-
-
-def _team(request):
-    team = user_team(request.user)
-    if team is None:
-        raise PermissionDenied
-    return team
-
-
-def _form_page(request, template, form, context, success_url=None):
-    return render(
-        request,
-        template,
-        {"form": form, **context},
-        status=422 if request.method == "POST" else 200,
-    )
+from ancrage.kernel.flow import submit
 
 
 @requires("outreach", "view")
@@ -39,7 +22,7 @@ def outreach_list(request):
         "insertion/outreach_list.html",
         {
             "actions": queries.outreach_actions(request.user),
-            "can_write": user_team(request.user) is not None,
+            "can_write": can_write(request.user),
         },
     )
 
@@ -47,17 +30,22 @@ def outreach_list(request):
 @requires("outreach", "change")
 @require_http_methods(["GET", "POST"])
 def outreach_add(request):
-    team = _team(request)
+    team = writing_team(request.user)
     form = OutreachActionForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.log_outreach_action(team=team, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'action de repérage est enregistrée."))
-            return redirect("insertion:outreach_list")
-    return _form_page(request, "insertion/outreach_form.html", form, {"team": team})
+    return submit(
+        request,
+        form,
+        lambda form: services.log_outreach_action(team=team, by=request.user, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "title": _("Saisir une action de repérage"),
+            "help": team.name,
+            "cancel_url": reverse("insertion:outreach_list"),
+        },
+        success="insertion:outreach_list",
+        message=_("L'action de repérage est enregistrée."),
+        refused_status=422,
+    )
 
 
 @requires("outreach", "view")
@@ -67,7 +55,7 @@ def contacts(request):
         "insertion/contacts.html",
         {
             "contacts": queries.contacts(request.user),
-            "can_write": user_team(request.user) is not None,
+            "can_write": can_write(request.user),
         },
     )
 
@@ -75,21 +63,26 @@ def contacts(request):
 @requires("outreach", "change")
 @require_http_methods(["GET", "POST"])
 def contact_add(request):
-    team = _team(request)
+    team = writing_team(request.user)
     form = ContactForm(
         request.POST or None,
         actions=queries.team_actions(request.user, team),
         initial={"met_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_contact(team=team, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le contact est enregistré."))
-            return redirect("insertion:contacts")
-    return _form_page(request, "insertion/contact_form.html", form, {"team": team})
+    return submit(
+        request,
+        form,
+        lambda form: services.record_contact(team=team, by=request.user, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "title": _("Saisir un contact"),
+            "help": team.name,
+            "cancel_url": reverse("insertion:contacts"),
+        },
+        success="insertion:contacts",
+        message=_("Le contact est enregistré."),
+        refused_status=422,
+    )
 
 
 @requires("beneficiary", "change")
@@ -99,16 +92,20 @@ def contact_convert(request, pk):
     form = ConvertForm(
         request.POST or None, initial={"consent_on": timezone.localdate(), "sex": contact.sex}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            beneficiary = beneficiary_services.convert_contact(
-                contact, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(
-                request, _("Le dossier du bénéficiaire est ouvert ; vérifiez son éligibilité.")
-            )
-            return redirect("insertion:eligibility", pk=beneficiary.pk)
-    return _form_page(request, "insertion/convert_form.html", form, {"contact": contact})
+    return submit(
+        request,
+        form,
+        lambda form: beneficiary_services.convert_contact(
+            contact, by=request.user, **form.cleaned_data
+        ),
+        template="insertion/convert_form.html",
+        context={
+            "contact": contact,
+            "title": _("Ouvrir un dossier"),
+            "submit_label": _("Ouvrir le dossier"),
+            "cancel_url": reverse("insertion:contacts"),
+        },
+        success=lambda beneficiary: reverse("insertion:eligibility", args=[beneficiary.pk]),
+        message=_("Le dossier du bénéficiaire est ouvert ; vérifiez son éligibilité."),
+        refused_status=422,
+    )

@@ -1,8 +1,7 @@
 """The O2R service home and its programmes."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -10,21 +9,12 @@ from ancrage.insertion.forms.programme import ProgrammeForm
 from ancrage.insertion.queries import programme as queries
 from ancrage.insertion.services import programme as services
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.flow import submit
 
 
 @requires("o2r_programme", "view")
 def home(request):
     return render(request, "insertion/home.html", queries.home(request.user))
-
-
-def _form_page(request, template, form, context, success_url=None):
-    return render(
-        request,
-        template,
-        {"form": form, **context},
-        status=422 if request.method == "POST" else 200,
-    )
 
 
 def _programme_page(request, programme=None):
@@ -47,18 +37,26 @@ def _programme_page(request, programme=None):
     form = ProgrammeForm(
         request.POST or None, initial=initial, **queries.programme_choices(request.user)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if programme is None:
-                services.create_programme(**form.cleaned_data)
-            else:
-                services.update_programme(programme, **form.cleaned_data)
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le programme est enregistré."))
-            return redirect("insertion:home")
-    return _form_page(request, "insertion/programme_form.html", form, {"programme": programme})
+
+    def save(form):
+        if programme is None:
+            return services.create_programme(**form.cleaned_data)
+        return services.update_programme(programme, **form.cleaned_data)
+
+    return submit(
+        request,
+        form,
+        save,
+        template="insertion/programme_form.html",
+        context={
+            "programme": programme,
+            "title": _("Modifier le programme O2R") if programme else _("Créer un programme O2R"),
+            "cancel_url": reverse("insertion:home"),
+        },
+        success="insertion:home",
+        message=_("Le programme est enregistré."),
+        refused_status=422,
+    )
 
 
 @requires("o2r_programme", "change")

@@ -1,36 +1,19 @@
 """Referrals from the villages: the list the O2R service welcomes from, and the referral sent
 from a young person's page."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.insertion.forms.referral import AcceptReferralForm, VillageReferralForm
 from ancrage.insertion.queries import referral as queries
-from ancrage.insertion.queries.programme import user_team
+from ancrage.insertion.queries.programme import can_write, writing_team
 from ancrage.insertion.services import referral as services
 from ancrage.kernel.access import requires
-from ancrage.kernel.forms import errors_to_form
+from ancrage.kernel.flow import submit
 from ancrage.people.queries import visible_person
-
-
-def _team(request):
-    team = user_team(request.user)
-    if team is None:
-        raise PermissionDenied
-    return team
-
-
-def _form_page(request, template, form, context, success_url=None):
-    return render(
-        request,
-        template,
-        {"form": form, **context},
-        status=422 if request.method == "POST" else 200,
-    )
 
 
 @requires("beneficiary", "view")
@@ -41,7 +24,7 @@ def referrals(request):
         {
             "referrals": queries.referrals(request.user),
             "form": AcceptReferralForm(),
-            "can_write": user_team(request.user) is not None,
+            "can_write": can_write(request.user),
         },
     )
 
@@ -49,30 +32,25 @@ def referrals(request):
 @requires("beneficiary", "change")
 @require_POST
 def referral_accept(request, pk):
-    team = _team(request)
+    team = writing_team(request.user)
     referral = queries.referral(request.user, pk)
     form = AcceptReferralForm(request.POST, auto_id=f"id_{referral.pk}_%s")
     form.referral_pk = referral.pk
-    if form.is_valid():
-        try:
-            beneficiary = services.accept_referral(
-                referral, team=team, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("Le jeune est accueilli ; vérifiez son éligibilité."))
-            return redirect("insertion:eligibility", pk=beneficiary.pk)
-    return render(
+    return submit(
         request,
-        "insertion/referrals.html",
-        {
+        form,
+        lambda form: services.accept_referral(
+            referral, team=team, by=request.user, **form.cleaned_data
+        ),
+        template="insertion/referrals.html",
+        context=lambda: {
             "referrals": queries.referrals(request.user),
-            "form": form,
             "bound_pk": referral.pk,
             "can_write": True,
         },
-        status=422,
+        success=lambda beneficiary: reverse("insertion:eligibility", args=[beneficiary.pk]),
+        message=_("Le jeune est accueilli ; vérifiez son éligibilité."),
+        refused_status=422,
     )
 
 
@@ -80,29 +58,34 @@ def referral_accept(request, pk):
 @require_http_methods(["GET", "POST"])
 def refer(request, reference):
     person = visible_person(request.user, reference, audit_as="insertion.refer")
-    village = next(
-        (
-            m.establishment
-            for m in request.user.active_memberships
-            if m.establishment_id and m.establishment.kind == "village"
-        ),
-        None,
-    )
     form = VillageReferralForm(
         request.POST or None,
         services=queries.o2r_services(),
         initial={"consent_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.refer_from_village(
-                person, village=village, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_to_form(form, error)
-        else:
-            messages.success(request, _("L'orientation est transmise au service O2R."))
-            return redirect("web:person", reference=person.reference)
-    return _form_page(
-        request, "insertion/refer_form.html", form, {"person": person, "age": person.age()}
+    person_url = reverse("web:person", args=[person.reference])
+    return submit(
+        request,
+        form,
+        lambda form: services.refer_from_village(
+            person,
+            village=queries.referring_village(request.user),
+            by=request.user,
+            **form.cleaned_data,
+        ),
+        template="form_page.html",
+        context={
+            "person": person,
+            "title": _("Orienter vers l'O2R"),
+            "help": _(
+                "Le service O2R accompagne vers l'emploi ou la formation les jeunes de 16 ans et "
+                "plus. Le jeune doit avoir donné son accord : notez quand, comment et à quoi. Le "
+                "service ne voit pas le dossier du village."
+            ),
+            "submit_label": _("Transmettre l'orientation"),
+            "cancel_url": person_url,
+        },
+        success=person_url,
+        message=_("L'orientation est transmise au service O2R."),
+        refused_status=422,
     )

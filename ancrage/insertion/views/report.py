@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,9 @@ from ancrage.insertion import report
 from ancrage.insertion.forms.report import ReportPeriodForm
 from ancrage.insertion.queries.programme import report_service_ids
 from ancrage.kernel.access import requires
+from ancrage.kernel.documents import download
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report(request):
@@ -55,19 +57,14 @@ def _filename(figures, extension):
 @requires("o2r_report", "view")
 def activity_report_xlsx(request):
     _form, figures = _report(request)
-    response = HttpResponse(
-        report.to_xlsx(figures),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(figures, "xlsx")}"'
-    return response
+    return download(report.to_xlsx(figures), _filename(figures, "xlsx"), XLSX)
 
 
 @requires("o2r_report", "view")
 def activity_report_pdf(request):
     _form, figures = _report(request)
-    response = HttpResponse(
-        report.to_pdf(figures, title=_("Rapport d'activité O2R")), content_type="application/pdf"
+    return download(
+        report.to_pdf(figures, title=_("Rapport d'activité O2R")),
+        _filename(figures, "pdf"),
+        "application/pdf",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(figures, "pdf")}"'
-    return response

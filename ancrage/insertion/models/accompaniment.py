@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.beneficiary import Beneficiary
 from ancrage.insertion.models.programme import ACCOMPANIMENT_MONTHS, EXTENDED_ACCOMPANIMENT_MONTHS
+from ancrage.kernel.models import end_not_before_start
 
 
 class Accompaniment(models.Model):
@@ -200,9 +201,7 @@ class TraineeRemuneration(models.Model):
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="remuneration_period_order"
-            ),
+            end_not_before_start("remuneration_period_order", optional=False),
         ]
 
     def __str__(self):

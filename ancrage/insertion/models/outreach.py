@@ -1,17 +1,17 @@
 """Repérage: the outreach actions ("aller vers") and the people met, possibly anonymous."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.programme import Programme, ScopedQuerySet
+from ancrage.kernel.models import CreatedRecord
 
 
 class OutreachQuerySet(ScopedQuerySet):
     scope_kind = "outreach"
 
 
-class OutreachAction(models.Model):
+class OutreachAction(CreatedRecord):
     """An "aller vers" action: where and how the team went to meet people."""
 
     class Kind(models.TextChoices):
@@ -43,10 +43,6 @@ class OutreachAction(models.Model):
     )
     partners = models.CharField(_("partenaires associés"), max_length=300, blank=True)
     people_met = models.PositiveIntegerField(_("personnes rencontrées"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OutreachQuerySet.as_manager()
 
@@ -60,7 +56,7 @@ class OutreachAction(models.Model):
         return f"{self.get_kind_display()} · {self.place} · {self.date:%d/%m/%Y}"
 
 
-class Contact(models.Model):
+class Contact(CreatedRecord):
     """A person met, possibly anonymous (a nickname), with the next step agreed."""
 
     class AgeBracket(models.TextChoices):
@@ -120,10 +116,6 @@ class Contact(models.Model):
     beneficiary = models.ForeignKey(
         "Beneficiary", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OutreachQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.models import ends_after_start
 from ancrage.kernel.scopes import reach
 
 MINIMUM_AGREEMENT_EUROS = 150_000
@@ -103,9 +104,7 @@ class Programme(models.Model):
                 condition=Q(agreement_amount__gte=MINIMUM_AGREEMENT_EUROS),
                 name="programme_minimum_amount",
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__gt=models.F("start_date")), name="programme_period_order"
-            ),
+            ends_after_start("programme_period_order", start="start_date", end="end_date"),
         ]
 
     def __str__(self):

@@ -263,12 +263,13 @@ def o2r_report_against_naive(user, repeat: int, time_limit: float, naive_runs: i
     from django.utils import timezone
     from o2r_naive import figures, naive_figures
 
-    from ancrage.insertion import queries, report
+    from ancrage.insertion import report
     from ancrage.insertion.models import Beneficiary
+    from ancrage.insertion.queries.programme import user_service_ids
 
     today = timezone.localdate()
     start, end = today - relativedelta(years=1) + timedelta(days=1), today
-    service_ids = sorted(queries.user_service_ids(user))
+    service_ids = sorted(user_service_ids(user))
     sql = figures(report.build(service_ids, start, end))
     with CaptureQueriesContext(connection) as captured:
         report.build(service_ids, start, end)

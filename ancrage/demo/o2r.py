@@ -32,7 +32,7 @@ from ancrage.insertion.models import (
     Programme,
     TraineeRemuneration,
 )
-from ancrage.insertion.services import age_flags
+from ancrage.insertion.services.beneficiary import age_flags
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.people.models import Person

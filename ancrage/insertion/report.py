@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +38,7 @@ from ancrage.insertion.models import (
     OutreachAction,
     PriorityPublic,
 )
+from ancrage.kernel.documents import render_pdf
 
 SMALL_CELL = 5
 SUPPRESSED = "< 5"
@@ -286,6 +288,7 @@ def build(service_ids, start: date, end: date) -> Report:
 
 def to_xlsx(report: Report) -> bytes:
     """The (suppressed) report as a workbook, one sheet per table, dates in ISO."""
+    # openpyxl is imported on the first export, not when the site starts.
     from openpyxl import Workbook
 
     book = Workbook()
@@ -326,14 +329,12 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_pdf(report: Report, *, title: str) -> bytes:
-    """The (suppressed) report as a PDF, rendered by WeasyPrint from its print template."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from weasyprint import CSS, HTML
-
-    html = render_to_string("insertion/report_print.html", {"report": report, "title": title})
-    stylesheet = settings.BASE_DIR / "static" / "ancrage" / "o2r-report-print.css"
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(stylesheet))])
+    """The (suppressed) report as a PDF, rendered from its print template."""
+    return render_pdf(
+        "insertion/report_print.html",
+        {"report": report, "title": title},
+        stylesheet=settings.BASE_DIR / "static" / "ancrage" / "o2r-report-print.css",
+    )
 
 
 def bars(rows, width=280):

@@ -6,8 +6,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ancrage.accounts.models import User
-from ancrage.insertion import services
 from ancrage.insertion.models import Beneficiary, Contact
+from ancrage.insertion.services.accompaniment import add_action, add_objective, open_accompaniment
+from ancrage.insertion.services.beneficiary import check_eligibility, convert_contact, record_exit
+from ancrage.insertion.services.outreach import record_contact
+from ancrage.insertion.services.programme import create_programme
+from ancrage.insertion.services.referral import refer_from_village
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Unit
 from tests.accounts.factories import MembershipFactory, UserFactory
@@ -45,7 +49,7 @@ def new_beneficiary(team, by, person=None, territory=None, consent_on=None, **pe
         or EfopTerritory.objects.get_or_create(name="44 Centre", defaults={"departement": "44"})[0]
     )
     consent_on = consent_on or timezone.localdate() - datetime.timedelta(days=30)
-    contact = services.record_contact(
+    contact = record_contact(
         team=team,
         by=by,
         met_on=consent_on,
@@ -57,7 +61,7 @@ def new_beneficiary(team, by, person=None, territory=None, consent_on=None, **pe
     person = person or PersonFactory(
         birth_date=person_fields.pop("birth_date", datetime.date(2002, 5, 4)), **person_fields
     )
-    return services.convert_contact(
+    return convert_contact(
         contact, by=by, consent_on=consent_on, consent_how="Accord oral", person=person
     )
 
@@ -81,7 +85,7 @@ def build_o2r(world):
     )
     consortium = Consortium.objects.create(name="Consortium O2R 44", lead=world.organisation)
     consortium.members.set([world.organisation, partner])
-    world.programme = services.create_programme(
+    world.programme = create_programme(
         **programme_kwargs(),
         consortium=consortium,
         services=[world.o2r_team.establishment, partner_service],
@@ -101,7 +105,7 @@ def build_o2r(world):
         partner_team, other, first_names="Chloé", last_name="Bernard"
     )
     world.other_beneficiary_person = world.other_beneficiary.person
-    world.contact = services.record_contact(
+    world.contact = record_contact(
         team=world.o2r_team,
         by=me,
         met_on=timezone.localdate(),
@@ -109,7 +113,7 @@ def build_o2r(world):
         commune="Nantes",
         efop_territory=territory,
     )
-    world.other_contact = services.record_contact(
+    world.other_contact = record_contact(
         team=partner_team,
         by=other,
         met_on=timezone.localdate(),
@@ -123,7 +127,7 @@ def build_o2r(world):
             team, user, consent_on=timezone.localdate() - datetime.timedelta(days=60)
         )
         exits.append(
-            services.record_exit(
+            record_exit(
                 exited,
                 by=user,
                 date=timezone.localdate() - datetime.timedelta(days=10),
@@ -136,7 +140,7 @@ def build_o2r(world):
     young = PersonFactory(
         first_names="Jade", last_name="Morel", birth_date=datetime.date(2008, 1, 2)
     )
-    world.referral = services.refer_from_village(
+    world.referral = refer_from_village(
         young,
         village=world.village,
         service=world.o2r_team.establishment,
@@ -145,7 +149,7 @@ def build_o2r(world):
         consent_how="Entretien avec la cheffe de service",
         consent_text="Transmettre son nom et son âge au service O2R.",
     )
-    world.other_referral = services.refer_from_village(
+    world.other_referral = refer_from_village(
         young,
         village=world.village,
         service=partner_service,
@@ -168,12 +172,10 @@ def add_o2r_plans(world):
     start = timezone.localdate() - datetime.timedelta(days=20)
     for team, user, prefix in pairs:
         beneficiary = new_beneficiary(team, user, consent_on=start)
-        services.check_eligibility(beneficiary, by=user, checked_on=start, registered=False)
-        accompaniment = services.open_accompaniment(
-            beneficiary, by=user, start_date=start, referent=user
-        )
-        objective = services.add_objective(accompaniment, text="Passer le permis B")
-        action = services.add_action(
+        check_eligibility(beneficiary, by=user, checked_on=start, registered=False)
+        accompaniment = open_accompaniment(beneficiary, by=user, start_date=start, referent=user)
+        objective = add_objective(accompaniment, text="Passer le permis B")
+        action = add_action(
             accompaniment,
             objective=objective,
             text="S'inscrire à l'auto-école sociale",
@@ -190,7 +192,7 @@ def add_o2r_plans(world):
 def add_other_programme(world):
     """A programme the partner carries alone, on its own service: `world.other_programme`,
     none of the world's O2R service's business."""
-    world.other_programme = services.create_programme(
+    world.other_programme = create_programme(
         **programme_kwargs(name="O2R Insertion Solidaire 2026-2029"),
         organisation=world.partner_team.establishment.organisation,
         services=[world.partner_team.establishment],

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from ancrage.insertion import services
 from ancrage.insertion.models import Beneficiary
+from ancrage.insertion.services.referral import accept_referral, refer_from_village
 from ancrage.kernel.access import Role
 from ancrage.kernel.models import AccessEvent
 from ancrage.people.models import Person
@@ -85,7 +85,7 @@ def test_a_village_referred_young_person_is_seen_by_the_counsellor_without_the_v
     child = o2r.child
     child.birth_date = datetime.date.today().replace(year=datetime.date.today().year - 17)
     child.save()
-    referral = services.refer_from_village(
+    referral = refer_from_village(
         child,
         village=o2r.village,
         service=o2r.o2r_team.establishment,
@@ -96,7 +96,7 @@ def test_a_village_referred_young_person_is_seen_by_the_counsellor_without_the_v
     )
     me = o2r.users[Role.O2R_COUNSELLOR]
     assert child not in Person.objects.visible_to(me), "not before the counsellor welcomes her"
-    beneficiary = services.accept_referral(
+    beneficiary = accept_referral(
         referral, team=o2r.o2r_team, by=me, commune="Nantes", efop_territory=o2r.territory
     )
     login(client, me)

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 
-from ancrage.insertion import queries
+from ancrage.insertion.queries.programme import report_service_ids
 from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.test_report import PERIOD, half_year  # noqa: F401  (fixture)
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_the_funder_report_covers_every_service_of_the_organisations_programmes(o2r_files):
     funder = o2r_files.users[Role.FUNDER]
     partner_service = o2r_files.partner_team.establishment_id
-    assert queries.report_service_ids(funder) == {
+    assert report_service_ids(funder) == {
         o2r_files.o2r_team.establishment_id,
         partner_service,
     }
@@ -36,7 +36,7 @@ def test_a_funder_of_another_organisation_covers_no_service(o2r_files):
         start_date=datetime.date(2024, 1, 1),
     )
     elsewhere.refresh_from_db()
-    assert queries.report_service_ids(elsewhere) == set()
+    assert report_service_ids(elsewhere) == set()
 
 
 def test_the_funder_reads_the_report_with_small_cells_suppressed(
@@ -67,14 +67,16 @@ def test_the_funder_downloads_both_exports(client, half_year):  # noqa: F811
     assert xlsx.status_code == 200
     steps = [
         row[:2]
-        for row in load_workbook(BytesIO(xlsx.content))["Étapes"].iter_rows(
+        for row in load_workbook(BytesIO(b"".join(xlsx.streaming_content)))["Étapes"].iter_rows(
             min_row=3, values_only=True
         )
     ]
     assert steps[0] == ("Actions de repérage", "< 5")
     pdf = client.get(reverse("insertion:report_pdf"), PERIOD)
     assert pdf.status_code == 200
-    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    text = " ".join(
+        p.extract_text() for p in PdfReader(BytesIO(b"".join(pdf.streaming_content))).pages
+    )
     assert "< 5" in text
 
 

@@ -7,8 +7,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ancrage.insertion import services
 from ancrage.insertion.models import Accompaniment, Activity, Beneficiary, Contact, OutreachAction
+from ancrage.insertion.services.accompaniment import (
+    add_action,
+    add_objective,
+    open_accompaniment,
+    record_barrier,
+    refer_to_partner,
+)
+from ancrage.insertion.services.activity import record_activity
+from ancrage.insertion.services.beneficiary import check_eligibility
+from ancrage.insertion.services.outreach import log_outreach_action
 from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.factories import new_beneficiary
@@ -34,9 +43,9 @@ def more_files(world, n):
     me = world.users[Role.O2R_COUNSELLOR]
     for _ in range(n):
         b = new_beneficiary(world.o2r_team, me)
-        services.check_eligibility(b, by=me, checked_on=TODAY(), registered=False)
-        services.open_accompaniment(b, by=me, start_date=TODAY(), referent=me)
-        services.record_activity(
+        check_eligibility(b, by=me, checked_on=TODAY(), registered=False)
+        open_accompaniment(b, by=me, start_date=TODAY(), referent=me)
+        record_activity(
             team=world.o2r_team,
             by=me,
             format="individual",
@@ -46,7 +55,7 @@ def more_files(world, n):
             duration_minutes=30,
             attendees=[b],
         )
-        services.log_outreach_action(
+        log_outreach_action(
             team=world.o2r_team,
             by=me,
             date=TODAY(),
@@ -84,19 +93,19 @@ def test_beneficiary_file_reads_a_fixed_number_of_queries(
 ):
     me = counsellor
     b = o2r.beneficiary
-    services.check_eligibility(b, by=me, checked_on=TODAY(), registered=False, flags=["qpv"])
-    accompaniment = services.open_accompaniment(b, by=me, start_date=TODAY(), referent=me)
+    check_eligibility(b, by=me, checked_on=TODAY(), registered=False, flags=["qpv"])
+    accompaniment = open_accompaniment(b, by=me, start_date=TODAY(), referent=me)
     url = reverse("insertion:beneficiary", args=[b.pk])
     # no barrier yet: their history is not read (one query lists the open objectives for the
     # "add an action" form)
     with django_assert_num_queries(17):
         page = client.get(url)
     for kind in ("mobility", "housing", "digital"):
-        services.record_barrier(accompaniment, by=me, kind=kind, situation="À voir")
-    objective = services.add_objective(accompaniment, text="Passer le code")
+        record_barrier(accompaniment, by=me, kind=kind, situation="À voir")
+    objective = add_objective(accompaniment, text="Passer le code")
     for text in ("Réviser le code", "S'inscrire à l'examen"):
-        services.add_action(accompaniment, objective=objective, text=text, actor="beneficiary")
-    services.refer_to_partner(accompaniment, date=TODAY(), partner="CCAS", purpose="Droits")
+        add_action(accompaniment, objective=objective, text=text, actor="beneficiary")
+    refer_to_partner(accompaniment, date=TODAY(), partner="CCAS", purpose="Droits")
     # barrier updates and the objectives' actions are one prefetch query each
     with django_assert_num_queries(19):
         page = client.get(url)
@@ -106,7 +115,7 @@ def test_beneficiary_file_reads_a_fixed_number_of_queries(
 
 
 def test_the_beneficiary_list_filters_by_team_status_flag_and_territory(client, o2r, counsellor):
-    services.check_eligibility(
+    check_eligibility(
         o2r.beneficiary, by=counsellor, checked_on=TODAY(), registered=False, flags=["zrr"]
     )
     url = reverse("insertion:beneficiaries")
@@ -242,7 +251,7 @@ def test_eligibility_refusal_is_shown_in_french_at_the_field(client, o2r, counse
 
 def test_open_extend_and_exit_from_the_file(client, o2r, counsellor):
     b = o2r.beneficiary
-    services.check_eligibility(b, by=counsellor, checked_on=TODAY(), registered=False)
+    check_eligibility(b, by=counsellor, checked_on=TODAY(), registered=False)
     response = client.post(
         reverse("insertion:accompaniment_open", args=[b.pk]),
         {"start_date": TODAY().isoformat(), "referent": counsellor.pk},

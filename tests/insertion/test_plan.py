@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ancrage.insertion import services
 from ancrage.insertion.models import AccompanimentAction, Objective
+from ancrage.insertion.services.accompaniment import add_action, close_objective, complete_action
 from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.factories import add_o2r_plans
@@ -33,13 +33,13 @@ def test_an_action_names_who_acts_and_its_due_date_and_starts_planned(plans):
 def test_an_action_needs_an_open_objective_of_the_same_accompaniment(plans):
     accompaniment = plans.planned.accompaniment
     with pytest.raises(ValidationError) as error:
-        services.add_action(
+        add_action(
             accompaniment, objective=plans.other_o2r_objective, text="Appeler", actor="counsellor"
         )
     assert "objective" in error.value.message_dict
-    services.close_objective(plans.o2r_objective, outcome="achieved", on=TODAY())
+    close_objective(plans.o2r_objective, outcome="achieved", on=TODAY())
     with pytest.raises(ValidationError) as error:
-        services.add_action(
+        add_action(
             accompaniment,
             objective=Objective.objects.get(pk=plans.o2r_objective.pk),
             text="Appeler",
@@ -51,7 +51,7 @@ def test_an_action_needs_an_open_objective_of_the_same_accompaniment(plans):
 def test_an_action_needs_a_text_and_no_due_date_before_the_accompaniment(plans):
     accompaniment = plans.planned.accompaniment
     with pytest.raises(ValidationError) as error:
-        services.add_action(
+        add_action(
             accompaniment,
             objective=plans.o2r_objective,
             text="  ",
@@ -65,28 +65,26 @@ def test_an_action_needs_a_text_and_no_due_date_before_the_accompaniment(plans):
 def test_an_action_is_done_once_between_its_recording_and_today(plans):
     action = plans.planned
     with pytest.raises(ValidationError) as error:
-        services.complete_action(action, on=action.date - datetime.timedelta(days=1))
+        complete_action(action, on=action.date - datetime.timedelta(days=1))
     assert "on" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.complete_action(action, on=TODAY() + datetime.timedelta(days=1))
-    done = services.complete_action(action, on=TODAY())
+        complete_action(action, on=TODAY() + datetime.timedelta(days=1))
+    done = complete_action(action, on=TODAY())
     assert done.status == AccompanimentAction.Status.DONE and done.done_on == TODAY()
     with pytest.raises(ValidationError):
-        services.complete_action(action, on=TODAY())
+        complete_action(action, on=TODAY())
 
 
 def test_an_objective_is_achieved_or_abandoned_once_within_the_accompaniment(plans):
     objective = plans.o2r_objective
     start = objective.accompaniment.start_date
     with pytest.raises(ValidationError) as error:
-        services.close_objective(
-            objective, outcome="abandoned", on=start - datetime.timedelta(days=1)
-        )
+        close_objective(objective, outcome="abandoned", on=start - datetime.timedelta(days=1))
     assert "on" in error.value.message_dict
-    closed = services.close_objective(objective, outcome="abandoned", on=TODAY())
+    closed = close_objective(objective, outcome="abandoned", on=TODAY())
     assert closed.abandoned_on == TODAY() and closed.achieved_on is None
     with pytest.raises(ValidationError):
-        services.close_objective(objective, outcome="achieved", on=TODAY())
+        close_objective(objective, outcome="achieved", on=TODAY())
 
 
 def test_the_counsellor_adds_an_action_and_marks_it_done_from_the_file(client, plans):

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from ancrage.insertion import services
 from ancrage.insertion.models import Programme
+from ancrage.insertion.services.programme import create_programme
 from ancrage.kernel.access import Role
 from tests.conftest import login
 from tests.insertion.factories import add_other_programme, programme_kwargs
@@ -86,7 +86,7 @@ def test_both_carriers_at_once_are_refused(client, lead):
 
 def test_a_service_of_another_carrier_is_refused(lead):
     with pytest.raises(ValidationError) as error:
-        services.create_programme(
+        create_programme(
             **programme_kwargs(name="Autre"),
             organisation=lead.organisation,
             services=[lead.partner_team.establishment],

@@ -8,8 +8,12 @@ import pytest
 from django.db.models import DateField, Value
 from django.urls import reverse
 
-from ancrage.insertion import report, services
+from ancrage.insertion import report
 from ancrage.insertion.models import Activity
+from ancrage.insertion.services.accompaniment import open_accompaniment
+from ancrage.insertion.services.activity import record_activity
+from ancrage.insertion.services.beneficiary import check_eligibility, convert_contact, record_exit
+from ancrage.insertion.services.outreach import log_outreach_action, record_contact
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import EfopTerritory
 from tests.conftest import login
@@ -35,17 +39,13 @@ def half_year(o2r_files):
     centre = w.territory
     sud = EfopTerritory.objects.create(name="72 Sud", departement="72")
     common = {"team": team, "by": me, "kind": "street_work", "place": "Gare", "commune": "Nantes"}
-    services.log_outreach_action(
-        date=D(2026, 2, 10), efop_territory=centre, people_met=10, **common
-    )
-    services.log_outreach_action(date=D(2026, 3, 5), efop_territory=centre, people_met=7, **common)
-    services.log_outreach_action(
-        date=D(2025, 12, 31), efop_territory=centre, people_met=50, **common
-    )
+    log_outreach_action(date=D(2026, 2, 10), efop_territory=centre, people_met=10, **common)
+    log_outreach_action(date=D(2026, 3, 5), efop_territory=centre, people_met=7, **common)
+    log_outreach_action(date=D(2025, 12, 31), efop_territory=centre, people_met=50, **common)
     births = [("F", D(2003, 1, 1))] * 3 + [("M", D(1990, 5, 5))] * 2 + [("M", D(1968, 1, 1))]
     beneficiaries = []
     for n, (sex, birth) in enumerate(births):
-        contact = services.record_contact(
+        contact = record_contact(
             team=team,
             by=me,
             met_on=D(2026, 2, 10),
@@ -53,14 +53,14 @@ def half_year(o2r_files):
             commune="Nantes",
             efop_territory=centre,
         )
-        b = services.convert_contact(
+        b = convert_contact(
             contact,
             by=me,
             consent_on=D(2026, 2, 20),
             consent_how="Oral",
             person=PersonFactory(sex=sex, birth_date=birth),
         )
-        services.check_eligibility(
+        check_eligibility(
             b,
             by=me,
             checked_on=D(2026, 2, 20),
@@ -68,7 +68,7 @@ def half_year(o2r_files):
             flags=["qpv"] if n < 5 else [],
         )
         beneficiaries.append(b)
-    services.record_contact(
+    record_contact(
         team=team,
         by=me,
         met_on=D(2026, 3, 5),
@@ -77,8 +77,8 @@ def half_year(o2r_files):
         efop_territory=sud,
     )
     for b in beneficiaries[:5]:
-        services.open_accompaniment(b, by=me, start_date=D(2026, 3, 1), referent=me)
-    services.record_activity(
+        open_accompaniment(b, by=me, start_date=D(2026, 3, 1), referent=me)
+    record_activity(
         team=team,
         by=me,
         format=Activity.Format.COLLECTIVE,
@@ -89,7 +89,7 @@ def half_year(o2r_files):
         attendees=beneficiaries[:5],
     )
     for b in beneficiaries[:2]:
-        services.record_exit(b, by=me, date=D(2026, 5, 31), reason="training")
+        record_exit(b, by=me, date=D(2026, 5, 31), reason="training")
     return w
 
 
@@ -128,7 +128,7 @@ def test_an_exit_without_accompaniment_counts_but_has_no_delay(half_year):
         accompaniment__isnull=True, consent_on=D(2026, 2, 20)
     )
     assert unaccompanied.count() == 1
-    services.record_exit(unaccompanied.get(), by=me, date=D(2026, 6, 15), reason="moved")
+    record_exit(unaccompanied.get(), by=me, date=D(2026, 6, 15), reason="moved")
     r = figures(half_year)
     assert dict(r.steps)["Sorties"] == 3
     exits = dict(r.exits)
@@ -169,7 +169,10 @@ def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
     response = client.get(reverse("insertion:report_xlsx"), PERIOD)
     assert response.status_code == 200
     assert "rapport-o2r-2026-01-01-2026-06-30.xlsx" in response["Content-Disposition"]
-    book = load_workbook(BytesIO(response.content))
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
     steps = [row[:2] for row in book["Étapes"].iter_rows(min_row=3, values_only=True)]
     assert steps[0] == ("Actions de repérage", "< 5")
     assert steps[1] == ("Personnes rencontrées", 17)
@@ -183,7 +186,11 @@ def test_the_pdf_export_holds_the_suppressed_figures(client, half_year):
     login(client, half_year.users[Role.O2R_LEAD])
     response = client.get(reverse("insertion:report_pdf"), PERIOD)
     assert response.status_code == 200
-    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert disposition == 'attachment; filename="rapport-o2r-2026-01-01-2026-06-30.pdf"'
+    pdf = BytesIO(b"".join(response.streaming_content))
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Rapport d'activité O2R" in text or "Rapport d’activité O2R" in text
     assert "Période du 01/01/2026 au 30/06/2026" in text
     assert "< 5" in text

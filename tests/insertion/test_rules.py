@@ -10,8 +10,24 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ancrage.insertion import services
 from ancrage.insertion.models import Activity, Beneficiary, Contact, Eligibility
+from ancrage.insertion.services.accompaniment import (
+    add_remuneration,
+    extend_accompaniment,
+    limit_alert,
+    open_accompaniment,
+    record_barrier,
+)
+from ancrage.insertion.services.activity import record_activity
+from ancrage.insertion.services.beneficiary import (
+    check_eligibility,
+    convert_contact,
+    no_contact_since,
+    record_exit,
+)
+from ancrage.insertion.services.outreach import log_outreach_action
+from ancrage.insertion.services.programme import create_programme
+from ancrage.insertion.services.referral import accept_referral, refer_from_village
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium
 from tests.insertion.factories import new_beneficiary, programme_kwargs
@@ -32,7 +48,7 @@ def counsellor(world):
 # Programme -----------------------------------------------------------------------------------
 def test_agreement_under_150_000_euros_is_refused(o2r):
     with pytest.raises(ValidationError) as error:
-        services.create_programme(
+        create_programme(
             **programme_kwargs(name="Trop petit", agreement_amount=Decimal("149999.99")),
             organisation=o2r.organisation,
         )
@@ -41,7 +57,7 @@ def test_agreement_under_150_000_euros_is_refused(o2r):
 
 def test_agreement_of_exactly_150_000_euros_over_3_years_is_accepted(o2r):
     start = datetime.date(2025, 9, 1)
-    programme = services.create_programme(
+    programme = create_programme(
         **programme_kwargs(name="Juste", start_date=start, end_date=start + relativedelta(years=3)),
         organisation=o2r.organisation,
     )
@@ -51,7 +67,7 @@ def test_agreement_of_exactly_150_000_euros_over_3_years_is_accepted(o2r):
 def test_agreement_longer_than_3_years_is_refused(o2r):
     start = datetime.date(2025, 9, 1)
     with pytest.raises(ValidationError) as error:
-        services.create_programme(
+        create_programme(
             **programme_kwargs(
                 name="Long",
                 start_date=start,
@@ -65,7 +81,7 @@ def test_agreement_longer_than_3_years_is_refused(o2r):
 def test_programme_has_one_carrier_an_organisation_or_a_consortium(o2r):
     consortium = Consortium.objects.get(name="Consortium O2R 44")
     with pytest.raises(ValidationError) as error:
-        services.create_programme(
+        create_programme(
             **programme_kwargs(name="Deux porteurs"),
             organisation=o2r.organisation,
             consortium=consortium,
@@ -75,7 +91,7 @@ def test_programme_has_one_carrier_an_organisation_or_a_consortium(o2r):
 
 def test_programme_services_belong_to_its_carrier(o2r):
     with pytest.raises(ValidationError) as error:
-        services.create_programme(
+        create_programme(
             **programme_kwargs(name="Service d'autrui"),
             organisation=o2r.other_organisation,
             services=[o2r.o2r_team.establishment],
@@ -85,9 +101,7 @@ def test_programme_services_belong_to_its_carrier(o2r):
 
 # Eligibility ---------------------------------------------------------------------------------
 def check(world, beneficiary=None, **facts):
-    return services.check_eligibility(
-        beneficiary or world.beneficiary, by=counsellor(world), **facts
-    )
+    return check_eligibility(beneficiary or world.beneficiary, by=counsellor(world), **facts)
 
 
 def test_not_registered_with_france_travail_is_eligible_first(o2r):
@@ -135,8 +149,8 @@ def test_registered_and_accompanied_without_a_contact_date_is_refused(o2r):
 
 def test_five_month_rule_at_month_end_uses_calendar_months():
     # 31 March + 5 months: 31 August; 30 September − 5 months is 30 April
-    assert services.no_contact_since(datetime.date(2026, 4, 30), datetime.date(2026, 9, 30))
-    assert not services.no_contact_since(datetime.date(2026, 5, 1), datetime.date(2026, 9, 30))
+    assert no_contact_since(datetime.date(2026, 4, 30), datetime.date(2026, 9, 30))
+    assert not no_contact_since(datetime.date(2026, 5, 1), datetime.date(2026, 9, 30))
 
 
 # Priority publics -----------------------------------------------------------------------------
@@ -195,7 +209,7 @@ def accompaniment(o2r):
         o2r.o2r_team, counsellor(o2r), consent_on=datetime.date(2026, 1, 10)
     )
     check(o2r, beneficiary, checked_on=datetime.date(2026, 1, 10), registered=False)
-    return services.open_accompaniment(
+    return open_accompaniment(
         beneficiary,
         by=counsellor(o2r),
         start_date=datetime.date(2026, 1, 15),
@@ -205,7 +219,7 @@ def accompaniment(o2r):
 
 def test_accompaniment_needs_a_checked_eligibility(o2r):
     with pytest.raises(ValidationError, match="éligibilité"):
-        services.open_accompaniment(
+        open_accompaniment(
             o2r.beneficiary, by=counsellor(o2r), start_date=TODAY(), referent=counsellor(o2r)
         )
 
@@ -226,11 +240,11 @@ def test_accompaniment_limit_is_9_months_after_its_start(accompaniment):
     ],
 )
 def test_nine_month_alert_around_the_limit(accompaniment, today, alert):
-    assert services.limit_alert(accompaniment, today) == alert
+    assert limit_alert(accompaniment, today) == alert
 
 
 def test_alert_lists_near_and_over_accompaniments(accompaniment, o2r):
-    from ancrage.insertion.queries import alerts
+    from ancrage.insertion.queries.accompaniment import alerts
 
     near, over = alerts(counsellor(o2r), datetime.date(2026, 10, 15))
     assert list(near) == [accompaniment] and not over.exists()
@@ -240,14 +254,14 @@ def test_alert_lists_near_and_over_accompaniments(accompaniment, o2r):
 
 def test_extension_beyond_9_months_without_a_reason_is_refused(accompaniment, o2r):
     with pytest.raises(ValidationError) as error:
-        services.extend_accompaniment(
+        extend_accompaniment(
             accompaniment, by=counsellor(o2r), until=datetime.date(2027, 1, 15), reason="  "
         )
     assert "motif" in error.value.message_dict["reason"][0]
 
 
 def test_extension_to_exactly_12_months_with_a_reason_is_accepted(accompaniment, o2r):
-    services.extend_accompaniment(
+    extend_accompaniment(
         accompaniment,
         by=counsellor(o2r),
         until=datetime.date(2027, 1, 15),
@@ -255,12 +269,12 @@ def test_extension_to_exactly_12_months_with_a_reason_is_accepted(accompaniment,
     )
     accompaniment.refresh_from_db()
     assert accompaniment.limit_date == datetime.date(2027, 1, 15)
-    assert services.limit_alert(accompaniment, datetime.date(2026, 10, 16)) is None
+    assert limit_alert(accompaniment, datetime.date(2026, 10, 16)) is None
 
 
 def test_extension_beyond_12_months_is_refused(accompaniment, o2r):
     with pytest.raises(ValidationError) as error:
-        services.extend_accompaniment(
+        extend_accompaniment(
             accompaniment,
             by=counsellor(o2r),
             until=datetime.date(2027, 1, 16),
@@ -270,11 +284,11 @@ def test_extension_beyond_12_months_is_refused(accompaniment, o2r):
 
 
 def test_remuneration_period_must_lie_within_the_accompaniment(accompaniment):
-    services.add_remuneration(
+    add_remuneration(
         accompaniment, start_date=datetime.date(2026, 2, 1), end_date=datetime.date(2026, 10, 15)
     )
     with pytest.raises(ValidationError) as error:
-        services.add_remuneration(
+        add_remuneration(
             accompaniment,
             start_date=datetime.date(2026, 1, 1),
             end_date=datetime.date(2026, 1, 20),
@@ -283,14 +297,14 @@ def test_remuneration_period_must_lie_within_the_accompaniment(accompaniment):
 
 
 def test_barrier_keeps_its_dated_history(accompaniment, o2r):
-    services.record_barrier(
+    record_barrier(
         accompaniment,
         by=counsellor(o2r),
         kind="mobility",
         situation="Pas de permis",
         on=datetime.date(2026, 2, 1),
     )
-    barrier = services.record_barrier(
+    barrier = record_barrier(
         accompaniment,
         by=counsellor(o2r),
         kind="mobility",
@@ -306,7 +320,7 @@ def test_barrier_keeps_its_dated_history(accompaniment, o2r):
 def test_exit_closes_the_accompaniment_and_schedules_follow_ups_at_3_and_6_months(
     accompaniment, o2r
 ):
-    exit_ = services.record_exit(
+    exit_ = record_exit(
         accompaniment.beneficiary,
         by=counsellor(o2r),
         date=datetime.date(2026, 8, 31),
@@ -323,7 +337,7 @@ def test_exit_closes_the_accompaniment_and_schedules_follow_ups_at_3_and_6_month
 
 def test_exit_before_the_accompaniment_start_is_refused(accompaniment, o2r):
     with pytest.raises(ValidationError):
-        services.record_exit(
+        record_exit(
             accompaniment.beneficiary,
             by=counsellor(o2r),
             date=datetime.date(2026, 1, 14),
@@ -334,7 +348,7 @@ def test_exit_before_the_accompaniment_start_is_refused(accompaniment, o2r):
 # Repérage -------------------------------------------------------------------------------------
 def test_converting_a_contact_needs_a_recorded_consent(o2r):
     with pytest.raises(ValidationError) as error:
-        services.convert_contact(
+        convert_contact(
             o2r.contact,
             by=counsellor(o2r),
             consent_on=TODAY(),
@@ -348,7 +362,7 @@ def test_converting_a_contact_needs_a_recorded_consent(o2r):
 
 
 def test_converting_a_contact_keeps_it_as_the_beneficiarys_history(o2r):
-    beneficiary = services.convert_contact(
+    beneficiary = convert_contact(
         o2r.contact,
         by=counsellor(o2r),
         consent_on=TODAY(),
@@ -363,7 +377,7 @@ def test_converting_a_contact_keeps_it_as_the_beneficiarys_history(o2r):
 
 def test_converting_onto_an_existing_person_matches_them(o2r):
     person = PersonFactory(first_names="Karim", last_name="Dali")
-    beneficiary = services.convert_contact(
+    beneficiary = convert_contact(
         o2r.contact, by=counsellor(o2r), consent_on=TODAY(), consent_how="Oral", person=person
     )
     assert beneficiary.person == person
@@ -371,7 +385,7 @@ def test_converting_onto_an_existing_person_matches_them(o2r):
 
 def test_a_future_outreach_action_is_refused(o2r):
     with pytest.raises(ValidationError) as error:
-        services.log_outreach_action(
+        log_outreach_action(
             team=o2r.o2r_team,
             by=counsellor(o2r),
             date=TODAY() + datetime.timedelta(days=1),
@@ -387,7 +401,7 @@ def test_a_future_outreach_action_is_refused(o2r):
 def test_individual_activity_has_one_person_and_collective_several(o2r):
     other = new_beneficiary(o2r.o2r_team, counsellor(o2r))
     with pytest.raises(ValidationError) as error:
-        services.record_activity(
+        record_activity(
             team=o2r.o2r_team,
             by=counsellor(o2r),
             format=Activity.Format.INDIVIDUAL,
@@ -398,7 +412,7 @@ def test_individual_activity_has_one_person_and_collective_several(o2r):
             attendees=[o2r.beneficiary, other],
         )
     assert "attendees" in error.value.message_dict
-    activity = services.record_activity(
+    activity = record_activity(
         team=o2r.o2r_team,
         by=counsellor(o2r),
         format=Activity.Format.COLLECTIVE,
@@ -413,7 +427,7 @@ def test_individual_activity_has_one_person_and_collective_several(o2r):
 
 def test_activity_attendee_of_another_member_is_refused(o2r):
     with pytest.raises(ValidationError) as error:
-        services.record_activity(
+        record_activity(
             team=o2r.o2r_team,
             by=counsellor(o2r),
             format=Activity.Format.INDIVIDUAL,
@@ -430,7 +444,7 @@ def test_activity_attendee_of_another_member_is_refused(o2r):
 def test_referral_from_a_village_needs_16_years(o2r):
     young = PersonFactory(birth_date=TODAY() - relativedelta(years=16) + datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as error:
-        services.refer_from_village(
+        refer_from_village(
             young,
             village=o2r.village,
             service=o2r.o2r_team.establishment,
@@ -443,7 +457,7 @@ def test_referral_from_a_village_needs_16_years(o2r):
 
 
 def test_accepted_referral_is_a_beneficiary_on_the_same_person_flagged_left_child_protection(o2r):
-    beneficiary = services.accept_referral(
+    beneficiary = accept_referral(
         o2r.referral,
         team=o2r.o2r_team,
         by=counsellor(o2r),
@@ -457,7 +471,7 @@ def test_accepted_referral_is_a_beneficiary_on_the_same_person_flagged_left_chil
     beneficiary.refresh_from_db()
     assert beneficiary.left_child_protection, "the eligibility check keeps the village's flag"
     with pytest.raises(ValidationError, match="déjà été traitée"):
-        services.accept_referral(
+        accept_referral(
             o2r.referral,
             team=o2r.o2r_team,
             by=counsellor(o2r),

@@ -1,0 +1,94 @@
+"""Forms of a beneficiary's file (eligibility, exit, follow-up) and the list's filters."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.insertion.forms.fields import DATE, territories
+from ancrage.insertion.models import (
+    TYPED_FLAGS,
+    Beneficiary,
+    Exit,
+    FollowUp,
+    PriorityPublic,
+)
+from ancrage.organisation.models import EfopTerritory, Unit
+from ancrage.people.models import name_condition
+
+
+class EligibilityForm(forms.Form):
+    checked_on = forms.DateField(label=_("Vérifiée le"), widget=DATE)
+    registered = forms.BooleanField(label=_("Inscrit à France Travail"), required=False)
+    suitable_accompaniment = forms.BooleanField(
+        label=_("Bénéficie d'un accompagnement adapté"), required=False
+    )
+    last_contact_on = forms.DateField(
+        label=_("Dernier contact avec le réseau pour l'emploi"), widget=DATE, required=False
+    )
+    flags = forms.MultipleChoiceField(
+        label=_("Publics prioritaires"),
+        choices=[(f.value, f.label) for f in TYPED_FLAGS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Moins de 26 ans et 55 ans et plus se déduisent de la date de naissance."),
+    )
+
+
+class ExitForm(forms.Form):
+    date = forms.DateField(label=_("Date de sortie"), widget=DATE)
+    reason = forms.ChoiceField(label=_("Motif de sortie"), choices=Exit.Reason.choices)
+    note = forms.CharField(
+        label=_("Précisions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class FollowUpForm(forms.Form):
+    recorded_on = forms.DateField(label=_("Fait le"), widget=DATE)
+    situation = forms.ChoiceField(label=_("Situation"), choices=FollowUp.Situation.choices)
+    note = forms.CharField(label=_("Précisions"), required=False)
+
+
+class BeneficiaryFilter(django_filters.FilterSet):
+    """The beneficiary list's filters, by the query string's `q`, `team`, `status`, `flag` and
+    `territory`. As the list always did, filters that do not validate (a team out of scope, an
+    unknown step) filter nothing."""
+
+    q = django_filters.CharFilter(
+        label=_("Nom"),
+        max_length=100,
+        help_text=_("Nom ou prénom, sans tenir compte des accents."),
+        method="filter_name",
+    )
+    team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=Unit.objects.none())
+    status = django_filters.ChoiceFilter(
+        label=_("Étape"), choices=Beneficiary.Status.choices, empty_label=_("Toutes")
+    )
+    flag = django_filters.ChoiceFilter(
+        label=_("Public prioritaire"),
+        choices=[(f.value, f.label) for f in PriorityPublic],
+        empty_label=_("Tous"),
+        method="filter_flag",
+    )
+    territory = django_filters.ModelChoiceFilter(
+        label=_("Territoire EFOP"),
+        field_name="efop_territory",
+        queryset=EfopTerritory.objects.none(),
+    )
+
+    def __init__(self, data=None, queryset=None, *, teams, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["team"].queryset = teams
+        self.filters["territory"].queryset = territories()
+        self.form.fields["team"].label_from_instance = lambda team: team.name
+
+    def filter_queryset(self, queryset):
+        if not self.form.is_valid():
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def filter_name(self, queryset, name, value):
+        # The person search's rule (names, accents and case folded) on the persons joined.
+        return queryset.filter(name_condition(value, "person__"))
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{value: True})

@@ -1,0 +1,59 @@
+"""The programme form (the rules are the service's)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.insertion.forms.fields import DATE, territories
+from ancrage.insertion.models import (
+    PriorityPublic,
+)
+from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(label=_("Nom du programme"), max_length=200)
+    call = forms.CharField(label=_("Appel à manifestation d'intérêt"), max_length=300)
+    region = forms.CharField(label=_("Région"), max_length=100)
+    departements = forms.CharField(
+        label=_("Départements"), max_length=100, help_text=_("Codes séparés par des virgules.")
+    )
+    start_date = forms.DateField(label=_("Début"), widget=DATE)
+    end_date = forms.DateField(label=_("Fin"), widget=DATE, help_text=_("3 ans au plus."))
+    agreement_amount = forms.DecimalField(
+        label=_("Montant de la convention (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("150 000 € au moins."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Porteur (organisation seule)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+    consortium = forms.ModelChoiceField(
+        label=_("ou consortium"), queryset=Consortium.objects.none(), required=False
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services O2R (et leurs équipes)"),
+        queryset=Establishment.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    efop_territories = forms.ModelMultipleChoiceField(
+        label=_("Territoires EFOP"),
+        queryset=EfopTerritory.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_publics = forms.MultipleChoiceField(
+        label=_("Publics cibles"),
+        choices=PriorityPublic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisations, consortia, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["consortium"].queryset = consortia
+        self.fields["services"].queryset = services
+        self.fields["efop_territories"].queryset = territories()

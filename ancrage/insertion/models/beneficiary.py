@@ -1,0 +1,202 @@
+"""Beneficiaries: the person who agreed to be followed, with their priority-public flags, their
+eligibility, their exit and the follow-ups at 3 and 6 months.
+
+Every read of a beneficiary goes through `Beneficiary.objects.visible_to(user)`: a counsellor
+sees their team's, the O2R lead their service's; members of a consortium never see each other's.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.insertion.models.programme import PriorityPublic, Programme, ScopedQuerySet
+from ancrage.kernel.scopes import reach
+from ancrage.organisation.models import Organisation
+
+
+class BeneficiaryQuerySet(ScopedQuerySet):
+    scope_kind = "beneficiary"
+
+    def consortium_counts(self, user):
+        """Beneficiaries per member organisation of the consortia led by the organisation of
+        the user's O2R service (counts only: the lead names none of the other members')."""
+        services = reach(user, "o2r_report").establishments
+        members = Organisation.objects.filter(
+            consortia__lead__establishments__in=sorted(services)
+        ).values("pk")
+        return (
+            self.filter(service__organisation_id__in=members)
+            .values("service__organisation__name")
+            .annotate(n=models.Count("pk"))
+            .order_by("service__organisation__name")
+        )
+
+
+class Beneficiary(models.Model):
+    """A person who agreed to be followed by the O2R service (their consent is recorded)."""
+
+    class Status(models.TextChoices):
+        REMOBILISATION = "remobilisation", _("Remobilisation")
+        ACCOMPANIMENT = "accompaniment", _("Accompagnement")
+        EXITED = "exited", _("Sorti")
+
+    class Source(models.TextChoices):
+        OUTREACH = "outreach", _("Repérage")
+        VILLAGE = "village", _("Orientation par un village d'enfants")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="beneficiaries")
+    service = models.ForeignKey(
+        "organisation.Establishment", on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("équipe")
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="o2r_files")
+    status = models.CharField(
+        _("étape"), max_length=20, choices=Status, default=Status.REMOBILISATION
+    )
+    source = models.CharField(_("origine"), max_length=20, choices=Source, default=Source.OUTREACH)
+    commune = models.CharField(_("commune"), max_length=100)
+    efop_territory = models.ForeignKey(
+        "organisation.EfopTerritory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("territoire EFOP"),
+    )
+    consent_on = models.DateField(_("consentement recueilli le"))
+    consent_how = models.CharField(_("forme du consentement"), max_length=200)
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recueilli par"),
+    )
+    # Priority publics; under_26 and aged_55_plus are set by the eligibility check from the
+    # birth date, never typed.
+    under_26 = models.BooleanField(PriorityPublic.UNDER_26.label, default=False)
+    aged_55_plus = models.BooleanField(PriorityPublic.AGED_55_PLUS.label, default=False)
+    long_term_jobseeker = models.BooleanField(
+        PriorityPublic.LONG_TERM_JOBSEEKER.label, default=False
+    )
+    rural_isolated = models.BooleanField(PriorityPublic.RURAL_ISOLATED.label, default=False)
+    mental_health = models.BooleanField(PriorityPublic.MENTAL_HEALTH.label, default=False)
+    allophone = models.BooleanField(PriorityPublic.ALLOPHONE.label, default=False)
+    no_stable_housing = models.BooleanField(PriorityPublic.NO_STABLE_HOUSING.label, default=False)
+    woman = models.BooleanField(PriorityPublic.WOMAN.label, default=False)
+    qpv = models.BooleanField(PriorityPublic.QPV.label, default=False)
+    zrr = models.BooleanField(PriorityPublic.ZRR.label, default=False)
+    left_child_protection = models.BooleanField(
+        PriorityPublic.LEFT_CHILD_PROTECTION.label, default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_names", "pk"]
+        verbose_name = _("bénéficiaire")
+        verbose_name_plural = _("bénéficiaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "person"], name="beneficiary_once_per_programme"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"], name="beneficiary_team_status_idx"),
+            models.Index(fields=["service", "status"], name="beneficiary_service_status_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+    def flag_labels(self):
+        return [flag.label for flag in PriorityPublic if getattr(self, flag.value)]
+
+
+class Eligibility(models.Model):
+    """Why the person is in the O2R public, checked on a date by a counsellor, and the priority
+    publics they belong to (the age ones worked out from the birth date that day)."""
+
+    class Basis(models.TextChoices):
+        NOT_REGISTERED = "not_registered", _("Non inscrit à France Travail")
+        NO_SUITABLE_ACCOMPANIMENT = (
+            "no_suitable_accompaniment",
+            _("Inscrit à France Travail sans accompagnement adapté"),
+        )
+        NO_RECENT_CONTACT = (
+            "no_recent_contact",
+            _("Sans contact avec le réseau pour l'emploi depuis 5 mois"),
+        )
+
+    beneficiary = models.OneToOneField(
+        Beneficiary, on_delete=models.CASCADE, related_name="eligibility"
+    )
+    basis = models.CharField(_("motif d'éligibilité"), max_length=30, choices=Basis)
+    registered_with_france_travail = models.BooleanField(_("inscrit à France Travail"))
+    suitable_accompaniment = models.BooleanField(
+        _("bénéficie d'un accompagnement adapté"), default=False
+    )
+    last_network_contact_on = models.DateField(
+        _("dernier contact avec le réseau pour l'emploi"), null=True, blank=True
+    )
+    checked_on = models.DateField(_("vérifiée le"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("éligibilité")
+        verbose_name_plural = _("éligibilités")
+
+    def __str__(self):
+        return f"{self.get_basis_display()} ({self.checked_on:%d/%m/%Y})"
+
+
+class Exit(models.Model):
+    class Reason(models.TextChoices):
+        SUSTAINABLE_JOB = "sustainable_job", _("Emploi durable (CDI ou CDD de 6 mois ou plus)")
+        SHORT_JOB = "short_job", _("Emploi de courte durée")
+        TRAINING = "training", _("Formation")
+        MAINSTREAM = "mainstream", _("Inscription France Travail, mission locale ou Cap emploi")
+        OTHER_SCHEME = "other_scheme", _("Autre dispositif")
+        MOVED = "moved", _("Déménagement")
+        LOST_CONTACT = "lost_contact", _("Perte de contact")
+        OTHER = "other", _("Autre")
+
+    beneficiary = models.OneToOneField(Beneficiary, on_delete=models.CASCADE, related_name="exit")
+    date = models.DateField(_("date de sortie"))
+    reason = models.CharField(_("motif de sortie"), max_length=20, choices=Reason)
+    note = models.TextField(_("précisions"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.get_reason_display()} · {self.date:%d/%m/%Y}"
+
+
+class FollowUp(models.Model):
+    """The situation 3 and 6 months after the exit."""
+
+    class Situation(models.TextChoices):
+        SUSTAINABLE_JOB = "sustainable_job", _("Emploi durable")
+        SHORT_JOB = "short_job", _("Emploi de courte durée")
+        TRAINING = "training", _("Formation")
+        JOB_SEEKING = "job_seeking", _("En recherche d'emploi, accompagné")
+        NO_NEWS = "no_news", _("Sans nouvelles")
+        OTHER = "other", _("Autre")
+
+    exit = models.ForeignKey(Exit, on_delete=models.CASCADE, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("mois après la sortie"))
+    due_date = models.DateField(_("à faire le"))
+    recorded_on = models.DateField(_("fait le"), null=True, blank=True)
+    situation = models.CharField(_("situation"), max_length=20, choices=Situation, blank=True)
+    note = models.TextField(_("précisions"), blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["exit", "months"], name="follow_up_once"),
+        ]
+        indexes = [models.Index(fields=["recorded_on", "due_date"], name="follow_up_due_idx")]
+
+    def __str__(self):
+        return f"{self.months} mois · {self.due_date:%d/%m/%Y}"

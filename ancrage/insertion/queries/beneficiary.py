@@ -1,0 +1,102 @@
+"""Scoped reads of the beneficiaries: the list (filtered, paginated) and the whole file, both
+audited."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from ancrage.insertion.forms.beneficiary import BeneficiaryFilter
+from ancrage.insertion.models import (
+    Accompaniment,
+    Activity,
+    Barrier,
+    Beneficiary,
+    FollowUp,
+    Objective,
+)
+from ancrage.insertion.queries.programme import teams_in_scope
+from ancrage.kernel.access import can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
+from ancrage.people.models import Bytewise
+
+PAGE_SIZE = 50
+
+
+def beneficiary_list(user, data=None, page=1) -> dict:
+    """The beneficiaries in scope, filtered by `data` (the query string) and paginated, with the
+    filters' form; the page reads a constant number of queries whatever the number of rows."""
+    filters = BeneficiaryFilter(
+        data, queryset=Beneficiary.objects.visible_to(user), teams=teams_in_scope(user)
+    )
+    # By the persons' sort keys (a-z and spaces only, so byte order is alphabetical order): the
+    # order of the surname-prefix index, which the database walks to the page's first rows
+    # (from the typed prefix, when filtered by a short name) instead of sorting every
+    # beneficiary.
+    queryset = filters.qs.select_related(
+        "person", "team", "efop_territory", "accompaniment"
+    ).order_by(
+        Bytewise("person__last_name_key"), Bytewise("person__first_names_key"), "person_id", "pk"
+    )
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    rows = list(page_obj.object_list)
+    record_access(
+        user, [b.person_id for b in rows], "insertion.beneficiaries", AccessEvent.Action.LIST
+    )
+    return {"form": filters.form, "page": page_obj, "beneficiaries": rows}
+
+
+def beneficiary_file(user, pk) -> dict:
+    """The whole file of a beneficiary in scope (404 otherwise), audited."""
+    beneficiary = get_object_or_404(
+        Beneficiary.objects.visible_to(user).select_related(
+            "person",
+            "team",
+            "service",
+            "programme",
+            "efop_territory",
+            "consent_by",
+            "eligibility__checked_by",
+            "exit",
+        ),
+        pk=pk,
+    )
+    record_access(user, [beneficiary.person_id], "insertion.beneficiary")
+    accompaniment = (
+        Accompaniment.objects.filter(beneficiary=beneficiary)
+        .select_related("referent", "extended_by")
+        .prefetch_related(
+            Prefetch("barriers", queryset=Barrier.objects.prefetch_related("updates")),
+            Prefetch("objectives", queryset=Objective.objects.prefetch_related("actions")),
+            "referrals",
+            "remunerations",
+        )
+        .first()
+    )
+    exit_ = getattr(beneficiary, "exit", None)
+    return {
+        "beneficiary": beneficiary,
+        "eligibility": getattr(beneficiary, "eligibility", None),
+        "accompaniment": accompaniment,
+        "exit": exit_,
+        "follow_ups": list(exit_.follow_ups.all()) if exit_ else [],
+        "activities": list(
+            Activity.objects.filter(attendance__beneficiary=beneficiary).order_by("-date")[:50]
+        ),
+        "contacts": list(beneficiary.contacts.select_related("outreach_action").order_by("met_on")),
+        "can_change": can(user, "beneficiary", "change"),
+    }
+
+
+def beneficiary(user, pk) -> Beneficiary:
+    """A beneficiary in scope (404 otherwise), for a write on their file."""
+    return get_object_or_404(Beneficiary.objects.visible_to(user), pk=pk)
+
+
+def follow_up(user, pk) -> FollowUp:
+    """A follow-up of a beneficiary in scope (404 otherwise)."""
+    return get_object_or_404(
+        FollowUp.objects.filter(exit__beneficiary__in=Beneficiary.objects.visible_to(user)),
+        pk=pk,
+    )

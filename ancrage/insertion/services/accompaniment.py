@@ -1,0 +1,235 @@
+"""The accompaniment: opened for 9 months, extended to 12 with a reason, its barriers,
+objectives, actions, partner referrals and trainee-remuneration periods."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.insertion.models import (
+    ACCOMPANIMENT_MONTHS,
+    Accompaniment,
+    AccompanimentAction,
+    Barrier,
+    BarrierUpdate,
+    Beneficiary,
+    Eligibility,
+    Objective,
+    PartnerReferral,
+    TraineeRemuneration,
+)
+
+
+@transaction.atomic
+def open_accompaniment(beneficiary: Beneficiary, *, by, start_date, referent) -> Accompaniment:
+    if not Eligibility.objects.filter(beneficiary=beneficiary).exists():
+        raise ValidationError(_("Vérifiez d'abord l'éligibilité de la personne."))
+    if Accompaniment.objects.filter(beneficiary=beneficiary).exists():
+        raise ValidationError(_("Un accompagnement est déjà ouvert."))
+    if beneficiary.status == Beneficiary.Status.EXITED:
+        raise ValidationError(_("La personne est sortie du dispositif."))
+    if start_date < beneficiary.consent_on:
+        raise ValidationError(
+            {"start_date": _("L'accompagnement ne peut précéder le consentement.")}
+        )
+    accompaniment = Accompaniment.objects.create(
+        beneficiary=beneficiary,
+        start_date=start_date,
+        referent=referent,
+        limit_date=start_date + relativedelta(months=ACCOMPANIMENT_MONTHS),
+    )
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(status=Beneficiary.Status.ACCOMPANIMENT)
+    beneficiary.status = Beneficiary.Status.ACCOMPANIMENT
+    return accompaniment
+
+
+def accompaniment_of(beneficiary: Beneficiary) -> Accompaniment:
+    """The beneficiary's accompaniment, which the barriers, objectives, actions, referrals and
+    remuneration periods are written on: refused while there is none."""
+    accompaniment = Accompaniment.objects.filter(beneficiary=beneficiary).first()
+    if accompaniment is None:
+        raise ValidationError(_("Ouvrez d'abord un accompagnement."))
+    return accompaniment
+
+
+@transaction.atomic
+def extend_accompaniment(accompaniment: Accompaniment, *, by, until, reason) -> Accompaniment:
+    """From 9 months up to 12, only with a recorded reason (situations particulières)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("La prolongation au-delà de 9 mois exige un motif.")})
+    if until > accompaniment.twelve_months_date:
+        raise ValidationError(
+            {
+                "until": _("L'accompagnement ne peut dépasser 12 mois (jusqu'au %(date)s).")
+                % {"date": accompaniment.twelve_months_date.strftime("%d/%m/%Y")}
+            }
+        )
+    if until <= accompaniment.nine_months_date:
+        raise ValidationError({"until": _("Une prolongation va au-delà des 9 mois.")})
+    if accompaniment.end_date:
+        raise ValidationError(_("L'accompagnement est terminé."))
+    accompaniment.limit_date = until
+    accompaniment.extension_reason = reason.strip()
+    accompaniment.extended_on = timezone.localdate()
+    accompaniment.extended_by = by
+    accompaniment.save(
+        update_fields=["limit_date", "extension_reason", "extended_on", "extended_by"]
+    )
+    return accompaniment
+
+
+def limit_alert(accompaniment: Accompaniment, today: date | None = None) -> str | None:
+    """ "near" within 30 days before the limit (the limit day included), "over" after it, for
+    an open accompaniment; None otherwise."""
+    if accompaniment.end_date:
+        return None
+    today = today or timezone.localdate()
+    if today > accompaniment.limit_date:
+        return "over"
+    if today >= accompaniment.limit_date - relativedelta(days=30):
+        return "near"
+    return None
+
+
+@transaction.atomic
+def record_barrier(
+    accompaniment, *, by, kind, situation, status=Barrier.Status.IDENTIFIED, on=None
+) -> Barrier:
+    """Open a barrier or record its new situation; each change stays in its history."""
+    on = on or timezone.localdate()
+    if not (situation or "").strip():
+        raise ValidationError({"situation": _("Décrivez la situation.")})
+    if on < accompaniment.start_date:
+        raise ValidationError({"on": _("La date précède l'accompagnement.")})
+    barrier, created = Barrier.objects.get_or_create(
+        accompaniment=accompaniment,
+        kind=kind,
+        defaults={"status": status, "situation": situation, "updated_on": on},
+    )
+    if not created:
+        if on < barrier.updated_on:
+            raise ValidationError({"on": _("Une mise à jour plus récente existe déjà.")})
+        barrier.status, barrier.situation, barrier.updated_on = status, situation, on
+        barrier.save(update_fields=["status", "situation", "updated_on"])
+    BarrierUpdate.objects.create(
+        barrier=barrier, date=on, status=status, situation=situation, by=by
+    )
+    return barrier
+
+
+@transaction.atomic
+def add_objective(accompaniment, *, text, due_date=None) -> Objective:
+    if not text.strip():
+        raise ValidationError({"text": _("Écrivez l'objectif.")})
+    return Objective.objects.create(
+        accompaniment=accompaniment, text=text.strip(), due_date=due_date
+    )
+
+
+@transaction.atomic
+def add_action(
+    accompaniment, *, objective, text, actor, due_date=None, on=None
+) -> AccompanimentAction:
+    """An action towards one of the accompaniment's objectives still open: who acts, by when."""
+    on = on or timezone.localdate()
+    errors = {}
+    if accompaniment.end_date:
+        raise ValidationError(_("L'accompagnement est terminé."))
+    if objective is None or objective.accompaniment_id != accompaniment.pk:
+        errors["objective"] = _("Choisissez un objectif de cet accompagnement.")
+    elif objective.closed:
+        errors["objective"] = _("Cet objectif est déjà atteint ou abandonné.")
+    if not (text or "").strip():
+        errors["text"] = _("Décrivez l'action.")
+    if actor not in AccompanimentAction.Actor.values:
+        errors["actor"] = _("Indiquez qui agit.")
+    if due_date and due_date < accompaniment.start_date:
+        errors["due_date"] = _("L'échéance précède l'accompagnement.")
+    if errors:
+        raise ValidationError(errors)
+    return AccompanimentAction.objects.create(
+        accompaniment=accompaniment,
+        objective=objective,
+        date=on,
+        text=text.strip(),
+        actor=actor,
+        due_date=due_date,
+    )
+
+
+@transaction.atomic
+def complete_action(action: AccompanimentAction, *, on) -> AccompanimentAction:
+    """Mark an action done, on a day between its recording and today."""
+    action = AccompanimentAction.objects.select_for_update().get(pk=action.pk)
+    if action.status == AccompanimentAction.Status.DONE:
+        raise ValidationError(_("Cette action est déjà faite."))
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("La date ne peut être dans le futur.")})
+    if on < action.date:
+        raise ValidationError({"on": _("L'action ne peut être faite avant d'être prévue.")})
+    action.status, action.done_on = AccompanimentAction.Status.DONE, on
+    action.save(update_fields=["status", "done_on"])
+    return action
+
+
+OBJECTIVE_OUTCOMES = ("achieved", "abandoned")
+
+
+@transaction.atomic
+def close_objective(objective: Objective, *, outcome, on) -> Objective:
+    """An objective is achieved or abandoned, once, on a day within the accompaniment."""
+    objective = (
+        Objective.objects.select_for_update().select_related("accompaniment").get(pk=objective.pk)
+    )
+    if objective.closed:
+        raise ValidationError(_("Cet objectif est déjà atteint ou abandonné."))
+    if outcome not in OBJECTIVE_OUTCOMES:
+        raise ValidationError({"outcome": _("Choisissez : atteint ou abandonné.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("La date ne peut être dans le futur.")})
+    if on < objective.accompaniment.start_date:
+        raise ValidationError({"on": _("La date précède l'accompagnement.")})
+    field = "achieved_on" if outcome == "achieved" else "abandoned_on"
+    setattr(objective, field, on)
+    objective.save(update_fields=[field])
+    return objective
+
+
+@transaction.atomic
+def refer_to_partner(accompaniment, *, date, partner, purpose) -> PartnerReferral:
+    if date < accompaniment.start_date:
+        raise ValidationError({"date": _("La date précède l'accompagnement.")})
+    return PartnerReferral.objects.create(
+        accompaniment=accompaniment, date=date, partner=partner, purpose=purpose
+    )
+
+
+@transaction.atomic
+def add_remuneration(accompaniment, *, start_date, end_date) -> TraineeRemuneration:
+    """A trainee-remuneration period, inside the accompaniment (its limit, or its end)."""
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("La fin doit suivre le début.")})
+    last = accompaniment.end_date or accompaniment.limit_date
+    if start_date < accompaniment.start_date or end_date > last:
+        raise ValidationError(
+            {
+                "end_date": _(
+                    "La rémunération doit être comprise dans l'accompagnement "
+                    "(du %(start)s au %(end)s)."
+                )
+                % {
+                    "start": accompaniment.start_date.strftime("%d/%m/%Y"),
+                    "end": last.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+    if accompaniment.remunerations.filter(
+        start_date__lte=end_date, end_date__gte=start_date
+    ).exists():
+        raise ValidationError({"start_date": _("Cette période chevauche une autre rémunération.")})
+    return TraineeRemuneration.objects.create(
+        accompaniment=accompaniment, start_date=start_date, end_date=end_date
+    )

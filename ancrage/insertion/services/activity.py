@@ -1,0 +1,43 @@
+"""Remobilisation activities and their attendance."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.insertion.models import (
+    Activity,
+    Attendance,
+)
+
+
+@transaction.atomic
+def record_activity(
+    *, team, by, format, kind, title, date, duration_minutes, attendees
+) -> Activity:
+    attendees = list(attendees)
+    errors = {}
+    if not duration_minutes or duration_minutes <= 0:
+        errors["duration_minutes"] = _("Indiquez la durée en minutes.")
+    if not attendees:
+        errors["attendees"] = _("Cochez au moins une personne présente.")
+    elif format == Activity.Format.INDIVIDUAL and len(attendees) != 1:
+        errors["attendees"] = _("Une activité individuelle concerne une seule personne.")
+    if any(b.service_id != team.establishment_id for b in attendees):
+        errors["attendees"] = _("Une personne cochée n'est pas suivie par votre service.")
+    if date > timezone.localdate():
+        errors["date"] = _("Une activité se saisit une fois tenue.")
+    if errors:
+        raise ValidationError(errors)
+    activity = Activity.objects.create(
+        service_id=team.establishment_id,
+        team=team,
+        format=format,
+        kind=kind,
+        title=title,
+        date=date,
+        duration_minutes=duration_minutes,
+        created_by=by,
+    )
+    Attendance.objects.bulk_create(Attendance(activity=activity, beneficiary=b) for b in attendees)
+    return activity

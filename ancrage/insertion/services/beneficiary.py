@@ -1,0 +1,229 @@
+"""A beneficiary's file: a contact converted with consent, the eligibility and its priority
+publics, the exit and the follow-ups at 3 and 6 months."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.insertion.models import (
+    AGE_FLAGS,
+    NO_CONTACT_MONTHS,
+    TYPED_FLAGS,
+    Accompaniment,
+    Beneficiary,
+    Contact,
+    Eligibility,
+    Exit,
+    FollowUp,
+    PriorityPublic,
+)
+from ancrage.insertion.services.programme import programme_for
+from ancrage.people.models import Person
+
+FOLLOW_UP_MONTHS = (3, 6)
+
+
+def consent_errors(consent_on, consent_how):
+    errors = {}
+    if consent_on is None:
+        errors["consent_on"] = _("Indiquez la date du consentement.")
+    elif consent_on > timezone.localdate():
+        errors["consent_on"] = _("Le consentement ne peut pas être daté du futur.")
+    if not (consent_how or "").strip():
+        errors["consent_how"] = _("Indiquez comment le consentement a été recueilli.")
+    return errors
+
+
+@transaction.atomic
+def convert_contact(
+    contact: Contact,
+    *,
+    by,
+    consent_on,
+    consent_how,
+    person=None,
+    first_names="",
+    last_name="",
+    birth_date=None,
+    sex=None,
+) -> Beneficiary:
+    """The contact agreed to be followed: a beneficiary, on an existing person (matched) or a
+    new one; the contact stays attached as their history."""
+    if contact.beneficiary_id:
+        raise ValidationError(_("Ce contact est déjà un bénéficiaire."))
+    errors = consent_errors(consent_on, consent_how)
+    if person is None:
+        if not first_names.strip():
+            errors["first_names"] = _("Le prénom est nécessaire pour ouvrir un dossier.")
+        if not last_name.strip():
+            errors["last_name"] = _("Le nom est nécessaire pour ouvrir un dossier.")
+    if errors:
+        raise ValidationError(errors)
+    if person is None:
+        person = Person.objects.create(
+            first_names=first_names.strip(),
+            last_name=last_name.strip(),
+            birth_date=birth_date,
+            sex=sex or contact.sex,
+        )
+    programme = programme_for(contact.team, consent_on)
+    if Beneficiary.objects.filter(programme=programme, person=person).exists():
+        raise ValidationError(_("Cette personne est déjà bénéficiaire du programme."))
+    beneficiary = Beneficiary.objects.create(
+        programme=programme,
+        service_id=contact.service_id,
+        team_id=contact.team_id,
+        person=person,
+        commune=contact.commune,
+        efop_territory_id=contact.efop_territory_id,
+        consent_on=consent_on,
+        consent_how=consent_how.strip(),
+        consent_by=by,
+    )
+    Contact.objects.filter(pk=contact.pk).update(beneficiary=beneficiary)
+    contact.beneficiary = beneficiary
+    return beneficiary
+
+
+def no_contact_since(last_contact_on: date | None, on: date) -> bool:
+    """No contact with the réseau pour l'emploi for 5 months on that day: the last contact is
+    on or before the same day 5 months earlier."""
+    return last_contact_on is not None and last_contact_on <= on - relativedelta(
+        months=NO_CONTACT_MONTHS
+    )
+
+
+def eligibility_basis(*, registered, suitable_accompaniment, last_contact_on, on):
+    """The first basis that holds, in the order of the law (the "invisibles" first); None."""
+    if not registered:
+        return Eligibility.Basis.NOT_REGISTERED
+    if not suitable_accompaniment:
+        return Eligibility.Basis.NO_SUITABLE_ACCOMPANIMENT
+    if no_contact_since(last_contact_on, on):
+        return Eligibility.Basis.NO_RECENT_CONTACT
+    return None
+
+
+def age_flags(birth_date: date | None, on: date) -> list[str]:
+    """Under 26 and 55 and over, from the birth date on the eligibility date."""
+    if birth_date is None:
+        return []
+    age = relativedelta(on, birth_date).years
+    if age < 26:
+        return [PriorityPublic.UNDER_26]
+    if age >= 55:
+        return [PriorityPublic.AGED_55_PLUS]
+    return []
+
+
+@transaction.atomic
+def check_eligibility(
+    beneficiary: Beneficiary,
+    *,
+    by,
+    checked_on,
+    registered,
+    suitable_accompaniment=False,
+    last_contact_on=None,
+    flags=(),
+) -> Eligibility:
+    """Record why the person belongs to the O2R public, or refuse when no basis holds. The
+    age flags are worked out here and cannot be typed."""
+    if checked_on > timezone.localdate():
+        raise ValidationError({"checked_on": _("La vérification ne peut pas être datée du futur.")})
+    if last_contact_on and last_contact_on > checked_on:
+        raise ValidationError(
+            {"last_contact_on": _("Le dernier contact ne peut pas suivre la vérification.")}
+        )
+    typed = [flag for flag in flags if flag in TYPED_FLAGS]
+    if set(flags) & set(AGE_FLAGS):
+        raise ValidationError(
+            {"flags": _("Les publics liés à l'âge se déduisent de la date de naissance.")}
+        )
+    basis = eligibility_basis(
+        registered=registered,
+        suitable_accompaniment=suitable_accompaniment,
+        last_contact_on=last_contact_on,
+        on=checked_on,
+    )
+    if basis is None:
+        if last_contact_on is None:
+            raise ValidationError(
+                {
+                    "last_contact_on": _(
+                        "Non éligible : la personne est inscrite et accompagnée ; indiquez la "
+                        "date du dernier contact avec le réseau pour l'emploi s'il date de 5 "
+                        "mois ou plus."
+                    )
+                }
+            )
+        raise ValidationError(
+            {
+                "last_contact_on": _(
+                    "Non éligible : inscrite à France Travail, accompagnée, et en contact avec le "
+                    "réseau pour l'emploi depuis moins de 5 mois (dernier contact le %(date)s)."
+                )
+                % {"date": last_contact_on.strftime("%d/%m/%Y")}
+            }
+        )
+    on = set(age_flags(beneficiary.person.birth_date, checked_on)) | set(typed)
+    if beneficiary.source == Beneficiary.Source.VILLAGE:
+        on.add(PriorityPublic.LEFT_CHILD_PROTECTION)
+    for flag in PriorityPublic:
+        setattr(beneficiary, flag.value, flag in on)
+    beneficiary.save(update_fields=[flag.value for flag in PriorityPublic])
+    eligibility, _created = Eligibility.objects.update_or_create(
+        beneficiary=beneficiary,
+        defaults={
+            "basis": basis,
+            "registered_with_france_travail": registered,
+            "suitable_accompaniment": suitable_accompaniment,
+            "last_network_contact_on": last_contact_on,
+            "checked_on": checked_on,
+            "checked_by": by,
+        },
+    )
+    return eligibility
+
+
+@transaction.atomic
+def record_exit(beneficiary: Beneficiary, *, by, date, reason, note="") -> Exit:
+    """The exit closes the accompaniment and schedules the follow-ups at 3 and 6 months."""
+    if Exit.objects.filter(beneficiary=beneficiary).exists():
+        raise ValidationError(_("La sortie est déjà enregistrée."))
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("La sortie ne peut pas être datée du futur.")})
+    if date < beneficiary.consent_on:
+        raise ValidationError(
+            {"date": _("La sortie ne peut précéder l'entrée dans le dispositif.")}
+        )
+    accompaniment = Accompaniment.objects.filter(beneficiary=beneficiary).first()
+    if accompaniment and date < accompaniment.start_date:
+        raise ValidationError(
+            {"date": _("La sortie ne peut précéder le début de l'accompagnement.")}
+        )
+    exit_ = Exit.objects.create(beneficiary=beneficiary, date=date, reason=reason, note=note, by=by)
+    FollowUp.objects.bulk_create(
+        FollowUp(exit=exit_, months=m, due_date=date + relativedelta(months=m))
+        for m in FOLLOW_UP_MONTHS
+    )
+    if accompaniment:
+        Accompaniment.objects.filter(pk=accompaniment.pk).update(end_date=date)
+    Beneficiary.objects.filter(pk=beneficiary.pk).update(status=Beneficiary.Status.EXITED)
+    beneficiary.status = Beneficiary.Status.EXITED
+    return exit_
+
+
+@transaction.atomic
+def record_follow_up(follow_up: FollowUp, *, recorded_on, situation, note="") -> FollowUp:
+    if recorded_on < follow_up.exit.date:
+        raise ValidationError({"recorded_on": _("Le suivi suit la sortie.")})
+    if recorded_on > timezone.localdate():
+        raise ValidationError({"recorded_on": _("Le suivi ne peut pas être daté du futur.")})
+    follow_up.recorded_on, follow_up.situation, follow_up.note = recorded_on, situation, note
+    follow_up.save(update_fields=["recorded_on", "situation", "note"])
+    return follow_up

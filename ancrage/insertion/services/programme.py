@@ -1,0 +1,158 @@
+"""O2R programmes: the call's rules (amount, period, carrier, services), and the programme a
+team's service runs on a day."""
+
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.insertion.models import (
+    AGREEMENT_YEARS,
+    MINIMUM_AGREEMENT_EUROS,
+    PriorityPublic,
+    Programme,
+)
+from ancrage.organisation.models import Establishment, Unit
+
+
+def _programme_errors(
+    *, start_date, end_date, amount, organisation, consortium, services, target_publics
+) -> dict:
+    errors = {}
+    if amount < MINIMUM_AGREEMENT_EUROS:
+        errors["agreement_amount"] = _(
+            "L'appel demande une convention d'au moins 150 000 € sur 3 ans."
+        )
+    if end_date <= start_date:
+        errors["end_date"] = _("La fin doit suivre le début.")
+    elif end_date > start_date + relativedelta(years=AGREEMENT_YEARS):
+        errors["end_date"] = _("La convention couvre 3 ans au plus.")
+    if (organisation is None) == (consortium is None):
+        errors["organisation"] = _(
+            "Le programme est porté soit par une organisation, soit par un consortium."
+        )
+    carriers = (
+        {organisation.pk}
+        if organisation
+        else set(consortium.members.values_list("pk", flat=True)) | {consortium.lead_id}
+        if consortium
+        else set()
+    )
+    for service in services:
+        if service.kind != Establishment.Kind.O2R_SERVICE:
+            errors["services"] = _("« %(name)s » n'est pas un service O2R.") % {"name": service}
+        elif service.organisation_id not in carriers:
+            errors["services"] = _("« %(name)s » n'appartient pas au porteur du programme.") % {
+                "name": service
+            }
+    unknown = set(target_publics) - set(PriorityPublic.values)
+    if unknown:
+        errors["target_publics"] = _("Public cible inconnu.")
+    return errors
+
+
+def _departements(departements):
+    if isinstance(departements, str):
+        return ",".join(d.strip() for d in departements.split(",") if d.strip())
+    return ",".join(departements)
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    name,
+    call,
+    region,
+    departements,
+    start_date,
+    end_date,
+    agreement_amount,
+    organisation=None,
+    consortium=None,
+    services=(),
+    efop_territories=(),
+    target_publics=(),
+) -> Programme:
+    """An O2R programme: at least 150 000 € over 3 years at most, carried by one organisation
+    or a consortium (not both), whose services belong to its carrier(s)."""
+    return update_programme(
+        Programme(),
+        name=name,
+        call=call,
+        region=region,
+        departements=departements,
+        start_date=start_date,
+        end_date=end_date,
+        agreement_amount=agreement_amount,
+        organisation=organisation,
+        consortium=consortium,
+        services=services,
+        efop_territories=efop_territories,
+        target_publics=target_publics,
+    )
+
+
+@transaction.atomic
+def update_programme(
+    programme: Programme,
+    *,
+    name,
+    call,
+    region,
+    departements,
+    start_date,
+    end_date,
+    agreement_amount,
+    organisation=None,
+    consortium=None,
+    services=(),
+    efop_territories=(),
+    target_publics=(),
+) -> Programme:
+    """Create (an unsaved `programme`) or correct a programme, under the same rules."""
+    amount = Decimal(agreement_amount)
+    errors = _programme_errors(
+        start_date=start_date,
+        end_date=end_date,
+        amount=amount,
+        organisation=organisation,
+        consortium=consortium,
+        services=services,
+        target_publics=target_publics,
+    )
+    if (
+        name
+        and Programme.objects.filter(name__iexact=name.strip()).exclude(pk=programme.pk).exists()
+    ):
+        errors["name"] = _("Un programme porte déjà ce nom.")
+    if errors:
+        raise ValidationError(errors)
+    programme.name, programme.call, programme.region = name.strip(), call, region
+    programme.departements = _departements(departements)
+    programme.start_date, programme.end_date = start_date, end_date
+    programme.agreement_amount = amount
+    programme.organisation, programme.consortium = organisation, consortium
+    programme.target_publics = list(target_publics)
+    programme.save()
+    programme.services.set(services)
+    programme.efop_territories.set(efop_territories)
+    return programme
+
+
+def programme_for(team: Unit, on: date | None = None) -> Programme:
+    """The programme the team's service runs on that day."""
+    on = on or timezone.localdate()
+    programme = (
+        Programme.objects.filter(
+            services=team.establishment_id, start_date__lte=on, end_date__gte=on
+        )
+        .order_by("-start_date")
+        .first()
+    )
+    if programme is None:
+        raise ValidationError(_("Aucun programme O2R en cours pour ce service à cette date."))
+    return programme

@@ -1,0 +1,2 @@
+"""The insertion app's views: one module per part (programme, outreach, beneficiary,
+accompaniment, activity, referral, report)."""

@@ -1,0 +1,141 @@
+"""The beneficiaries: the list, the file with its inline forms, the eligibility, the exit and
+the follow-ups."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ancrage.insertion.forms.accompaniment import (
+    ActionDoneForm,
+    ActionForm,
+    BarrierForm,
+    ExtendForm,
+    ObjectiveCloseForm,
+    ObjectiveForm,
+    PartnerReferralForm,
+    RemunerationForm,
+)
+from ancrage.insertion.forms.beneficiary import EligibilityForm, ExitForm, FollowUpForm
+from ancrage.insertion.models import PriorityPublic
+from ancrage.insertion.queries import beneficiary as queries
+from ancrage.insertion.queries.accompaniment import open_objectives
+from ancrage.insertion.services import beneficiary as services
+from ancrage.insertion.services.accompaniment import limit_alert
+from ancrage.kernel.access import requires
+from ancrage.kernel.flow import submit
+
+
+@requires("beneficiary", "view")
+def beneficiaries(request):
+    context = queries.beneficiary_list(
+        request.user, request.GET or None, page=request.GET.get("page", 1)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "insertion/beneficiaries.html", {"query": query.urlencode(), **context})
+
+
+def file_context(request, pk, bound=None) -> dict:
+    """The file of a beneficiary in scope with, for those who may change it, its forms: each
+    with its prefix (several forms on one page keep unique field ids), `bound` replacing the
+    one that was sent back with its errors."""
+    context = queries.beneficiary_file(request.user, pk)
+    forms = {}
+    if context["can_change"]:
+        today = timezone.localdate()
+        forms = {
+            "extend": ExtendForm(prefix="extend"),
+            "barrier": BarrierForm(prefix="barrier", initial={"on": today}),
+            "objective": ObjectiveForm(prefix="objective"),
+            "action": ActionForm(prefix="action", objectives=open_objectives(pk)),
+            "action_done": ActionDoneForm(prefix="done", initial={"on": today}),
+            "objective_close": ObjectiveCloseForm(prefix="close", initial={"on": today}),
+            "partner": PartnerReferralForm(prefix="partner", initial={"date": today}),
+            "remuneration": RemunerationForm(prefix="remuneration"),
+            "exit": ExitForm(prefix="exit", initial={"date": today}),
+            "follow_up": FollowUpForm(initial={"recorded_on": today}),
+        }
+        forms.update(bound or {})
+    context["forms"] = forms
+    accompaniment = context["accompaniment"]
+    context["alert"] = limit_alert(accompaniment) if accompaniment else None
+    return context
+
+
+def file_form(request, beneficiary_pk, name, form, save, message):
+    """One of the file's inline forms: saved, back to the file with the message; refused, the
+    file again (422) with this form and its errors in place (the file is read only then)."""
+    return submit(
+        request,
+        form,
+        save,
+        template="insertion/beneficiary.html",
+        context=lambda: file_context(request, beneficiary_pk, bound={name: form}),
+        success=reverse("insertion:beneficiary", args=[beneficiary_pk]),
+        message=message,
+        refused_status=422,
+    )
+
+
+@requires("beneficiary", "view")
+def beneficiary(request, pk):
+    return render(request, "insertion/beneficiary.html", file_context(request, pk))
+
+
+@requires("beneficiary", "change")
+@require_http_methods(["GET", "POST"])
+def eligibility(request, pk):
+    beneficiary = queries.beneficiary_file(request.user, pk)["beneficiary"]
+    form = EligibilityForm(
+        request.POST or None,
+        initial={
+            "checked_on": timezone.localdate(),
+            "flags": [f.value for f in PriorityPublic if getattr(beneficiary, f.value)],
+        },
+    )
+    file_url = reverse("insertion:beneficiary", args=[beneficiary.pk])
+    return submit(
+        request,
+        form,
+        lambda form: services.check_eligibility(beneficiary, by=request.user, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "person": beneficiary.person,
+            "title": _("Éligibilité"),
+            "submit_label": _("Enregistrer l'éligibilité"),
+            "cancel_url": file_url,
+        },
+        success=file_url,
+        message=_("L'éligibilité est enregistrée."),
+        refused_status=422,
+    )
+
+
+@requires("beneficiary", "change")
+@require_POST
+def exit_(request, pk):
+    beneficiary = queries.beneficiary(request.user, pk)
+    return file_form(
+        request,
+        beneficiary.pk,
+        "exit",
+        ExitForm(request.POST, prefix="exit"),
+        lambda form: services.record_exit(beneficiary, by=request.user, **form.cleaned_data),
+        _("La sortie est enregistrée ; les suivis à 3 et 6 mois sont programmés."),
+    )
+
+
+@requires("beneficiary", "change")
+@require_POST
+def follow_up(request, pk):
+    record = queries.follow_up(request.user, pk)
+    return file_form(
+        request,
+        record.exit.beneficiary_id,
+        "follow_up",
+        FollowUpForm(request.POST),
+        lambda form: services.record_follow_up(record, **form.cleaned_data),
+        _("Le suivi est enregistré."),
+    )

@@ -1,0 +1,71 @@
+"""The O2R service home and its programmes."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ancrage.insertion.forms.programme import ProgrammeForm
+from ancrage.insertion.queries import programme as queries
+from ancrage.insertion.services import programme as services
+from ancrage.kernel.access import requires
+from ancrage.kernel.flow import submit
+
+
+@requires("o2r_programme", "view")
+def home(request):
+    return render(request, "insertion/home.html", queries.home(request.user))
+
+
+def _programme_page(request, programme=None):
+    initial = {}
+    if programme is not None:
+        initial = {
+            "name": programme.name,
+            "call": programme.call,
+            "region": programme.region,
+            "departements": programme.departements,
+            "start_date": programme.start_date,
+            "end_date": programme.end_date,
+            "agreement_amount": programme.agreement_amount,
+            "organisation": programme.organisation_id,
+            "consortium": programme.consortium_id,
+            "services": list(programme.services.values_list("pk", flat=True)),
+            "efop_territories": list(programme.efop_territories.values_list("pk", flat=True)),
+            "target_publics": programme.target_publics,
+        }
+    form = ProgrammeForm(
+        request.POST or None, initial=initial, **queries.programme_choices(request.user)
+    )
+
+    def save(form):
+        if programme is None:
+            return services.create_programme(**form.cleaned_data)
+        return services.update_programme(programme, **form.cleaned_data)
+
+    return submit(
+        request,
+        form,
+        save,
+        template="insertion/programme_form.html",
+        context={
+            "programme": programme,
+            "title": _("Modifier le programme O2R") if programme else _("Créer un programme O2R"),
+            "cancel_url": reverse("insertion:home"),
+        },
+        success="insertion:home",
+        message=_("Le programme est enregistré."),
+        refused_status=422,
+    )
+
+
+@requires("o2r_programme", "change")
+@require_http_methods(["GET", "POST"])
+def programme_add(request):
+    return _programme_page(request)
+
+
+@requires("o2r_programme", "change")
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk):
+    return _programme_page(request, queries.programme(request.user, pk))

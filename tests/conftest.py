@@ -3,12 +3,19 @@ helpers to log in with a verified second factor."""
 
 import datetime
 import os
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+from django.template import TemplateSyntaxError, engines
+from django.template.context import BaseContext
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import ancrage
 from ancrage.accounts.models import User
 from ancrage.kernel.access import Role
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
@@ -25,6 +32,42 @@ from tests.organisation.factories import (
 from tests.people.factories import PersonFactory, StayFactory
 
 PASSWORD = "mot-de-passe-de-test-2026"
+ANCRAGE_DIR = str(Path(ancrage.__file__).resolve().parent)
+
+
+class UndefinedTemplateVariable(str):
+    """The templates' `string_if_invalid` during the tests: a variable that a template of Ancrage
+    names and the view did not give fails the test, instead of printing nothing. Third-party
+    templates (the admin site's) keep Django's silence."""
+
+    def __mod__(self, variable):
+        frame = sys._getframe(1)
+        while frame is not None:
+            context = frame.f_locals.get("context")
+            if isinstance(context, BaseContext) and getattr(context, "template", None):
+                if not str(context.template.origin.name).startswith(ANCRAGE_DIR):
+                    return ""
+                break
+            frame = frame.f_back
+        raise TemplateSyntaxError(f"Undefined template variable: {variable}")
+
+
+@receiver(connection_created)
+def unordered_selects_come_back_reversed(sender, connection, **kwargs):
+    """On SQLite, a SELECT without ORDER BY returns its rows in reverse order during the tests: a
+    page or a test that relies on the order of an unordered queryset fails here, instead of
+    depending on the database's whim (PostgreSQL gives no order either)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA reverse_unordered_selects = ON")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def undefined_template_variables_fail():
+    engine = engines["django"].engine
+    engine.string_if_invalid = UndefinedTemplateVariable("%s")
+    yield
+    engine.string_if_invalid = ""
 
 
 def login(client, user: User, *, verified: bool = True):

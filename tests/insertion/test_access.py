@@ -134,6 +134,13 @@ def test_the_head_of_service_refers_from_the_person_page_a_young_person_of_16(cl
     login(client, o2r.users[Role.O2R_COUNSELLOR])
     listing = client.get(reverse("insertion:referrals")).content.decode()
     assert child.full_name in listing
+    # The counsellor takes the young person in from the list: the inline form has its fields.
+    referral = child.o2r_referrals.get()
+    assert f'id="id_{referral.pk}_commune"' in listing
+    assert f'id="id_{referral.pk}_efop_territory"' in listing
+    refused = client.post(reverse("insertion:referral_accept", args=[referral.pk]), {})
+    assert refused.status_code == 422
+    assert "Ce champ est obligatoire." in refused.content.decode()
 
 
 def test_no_referral_button_under_16(client, o2r):

@@ -73,7 +73,8 @@ PINNED = {
     "insertion:contacts": 9,
     "insertion:beneficiaries": 12,
     "insertion:activities": 8,
-    "insertion:referrals": 9,
+    # the inline forms' territory options, read once (the forms had no fields before 2026-12-01)
+    "insertion:referrals": 10,
 }
 
 

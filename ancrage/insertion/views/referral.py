@@ -16,14 +16,30 @@ from ancrage.kernel.flow import submit
 from ancrage.people.queries import visible_person
 
 
+def _with_accept_forms(referrals, bound=None):
+    """Give each referral the inline form that takes the young person in (the refused one for the
+    referral it was posted for), the territories read once for all of them."""
+    territories = None
+    for referral in referrals:
+        if bound is not None and bound.referral_pk == referral.pk:
+            form = bound
+        else:
+            form = AcceptReferralForm(auto_id=f"id_{referral.pk}_%s")
+        if territories is None:
+            # through iter(): list() would first ask its len(), a COUNT query of its own
+            territories = list(iter(form.fields["efop_territory"].choices))
+        form.fields["efop_territory"].choices = territories
+        referral.accept_form = form
+    return referrals
+
+
 @requires("beneficiary", "view")
 def referrals(request):
     return render(
         request,
         "insertion/referrals.html",
         {
-            "referrals": queries.referrals(request.user),
-            "form": AcceptReferralForm(),
+            "referrals": _with_accept_forms(queries.referrals(request.user)),
             "can_write": can_write(request.user),
         },
     )
@@ -44,8 +60,7 @@ def referral_accept(request, pk):
         ),
         template="insertion/referrals.html",
         context=lambda: {
-            "referrals": queries.referrals(request.user),
-            "bound_pk": referral.pk,
+            "referrals": _with_accept_forms(queries.referrals(request.user), bound=form),
             "can_write": True,
         },
         success=lambda beneficiary: reverse("insertion:eligibility", args=[beneficiary.pk]),

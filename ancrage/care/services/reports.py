@@ -39,7 +39,7 @@ def record_sending(report: SituationReport, sent_on: date, by) -> SituationRepor
         )
     if sent_on > timezone.localdate():
         raise ValidationError({"sent_on": _("La date d'envoi ne peut pas être dans le futur.")})
-    if sent_on < report.created_at.date():
+    if sent_on < timezone.localdate(report.created_at):
         raise ValidationError({"sent_on": _("Le rapport n'était pas encore écrit à cette date.")})
     report.sent_on = sent_on
     report.save(update_fields=["sent_on"])

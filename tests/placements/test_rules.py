@@ -8,6 +8,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from ancrage.kernel.access import Role
 from ancrage.people.models import FamilyLink, Person
@@ -235,7 +236,8 @@ def test_sibling_rule_justification_is_recorded_with_reason_author_and_date(worl
         assert separation.reason == "no_room_together"
         assert separation.explanation == JUSTIFIED.explanation
         assert separation.author == head
-        assert separation.recorded_at.date() == TODAY
+        # recorded_at comes back in UTC: its day is the one in Paris (TODAY), not in UTC.
+        assert timezone.localtime(separation.recorded_at).date() == TODAY
 
 
 def test_sibling_rule_separation_creates_inform_the_judge_within_48_hours(world, head):

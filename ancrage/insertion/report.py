@@ -10,22 +10,16 @@ from io import BytesIO
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
-from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +32,7 @@ from ancrage.insertion.models import (
     OutreachAction,
     PriorityPublic,
 )
+from ancrage.kernel.calendar import age_on_sql
 from ancrage.kernel.documents import render_pdf
 
 SMALL_CELL = 5
@@ -83,29 +78,6 @@ class Report:
                 for label, days, n in self.delays
             ],
         )
-
-
-def age_on(birth_field: str, on_field: str):
-    """Age in whole years on a date, in SQL (SQLite and PostgreSQL alike): the years between
-    the two dates, less one before the birthday; a 29 February birthday falls on 28 February
-    in other years (as `dateutil.relativedelta` and the deadlines count it)."""
-    born_md = ExtractMonth(birth_field) * 100 + ExtractDay(birth_field)
-    on_year = ExtractYear(on_field)
-    on_md = ExtractMonth(on_field) * 100 + ExtractDay(on_field)
-    leap = Q(Exact(Mod(on_year, 4), 0)) & (
-        ~Q(Exact(Mod(on_year, 100), 0)) | Q(Exact(Mod(on_year, 400), 0))
-    )
-    birthday = Case(
-        When(Q(Exact(born_md, 229)) & ~leap, then=Value(228)),
-        default=born_md,
-        output_field=IntegerField(),
-    )
-    before_birthday = Case(
-        When(GreaterThan(birthday, on_md), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return on_year - ExtractYear(birth_field) - before_birthday
 
 
 def bracket_of(age) -> str | None:
@@ -171,7 +143,7 @@ def build(service_ids, start: date, end: date) -> Report:
     ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
     unknown_age = {"F": 0, "M": 0, "X": 0}
     rows = (
-        beneficiaries.annotate(age=age_on("person__birth_date", "consent_on"))
+        beneficiaries.annotate(age=age_on_sql("person__birth_date", "consent_on"))
         .values("efop_territory__name", "age", "person__sex")
         .annotate(
             n=Count("pk"),

@@ -15,6 +15,7 @@ from ancrage.insertion.services.activity import record_activity
 from ancrage.insertion.services.beneficiary import check_eligibility, convert_contact, record_exit
 from ancrage.insertion.services.outreach import log_outreach_action, record_contact
 from ancrage.kernel.access import Role
+from ancrage.kernel.calendar import age_on_sql
 from ancrage.organisation.models import EfopTerritory
 from tests.conftest import login
 from tests.people.factories import PersonFactory
@@ -221,8 +222,8 @@ def test_a_period_ending_before_it_starts_is_refused_at_the_field(client, half_y
     ],
 )
 def test_the_age_bracket_in_sql_is_the_calendar_age(birth, on):
-    """report.age_on (SQL) and its bracket against dateutil's relativedelta, on birthdays, the
-    day before and 29 February."""
+    """The report's age in SQL (the kernel's age_on_sql) and its bracket against dateutil's
+    relativedelta, on birthdays, the day before and 29 February."""
     from dateutil.relativedelta import relativedelta
 
     from ancrage.people.models import Person
@@ -232,7 +233,7 @@ def test_the_age_bracket_in_sql_is_the_calendar_age(birth, on):
     age = (
         Person.objects.filter(pk=person.pk)
         .annotate(on=Value(on, output_field=DateField()))
-        .annotate(age=report.age_on("birth_date", "on"))
+        .annotate(age=age_on_sql("birth_date", "on"))
         .values_list("age", flat=True)
         .get()
     )
@@ -248,7 +249,7 @@ def test_the_age_is_null_without_a_birth_date():
     age = (
         Person.objects.filter(pk=person.pk)
         .annotate(on=Value(D(2026, 1, 1), output_field=DateField()))
-        .annotate(age=report.age_on("birth_date", "on"))
+        .annotate(age=age_on_sql("birth_date", "on"))
         .values_list("age", flat=True)
         .get()
     )

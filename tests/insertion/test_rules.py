@@ -153,6 +153,59 @@ def test_five_month_rule_at_month_end_uses_calendar_months():
     assert not no_contact_since(datetime.date(2026, 5, 1), datetime.date(2026, 9, 30))
 
 
+@pytest.mark.parametrize(
+    ("last_contact_on", "on", "eligible"),
+    [
+        # 30 September + 5 months = 28 February (no 30 February): the day before, the day, after
+        (datetime.date(2025, 9, 30), datetime.date(2026, 2, 27), False),
+        (datetime.date(2025, 9, 30), datetime.date(2026, 2, 28), True),
+        (datetime.date(2025, 9, 30), datetime.date(2026, 3, 1), True),
+        # 31 August + 5 months = 31 January
+        (datetime.date(2025, 8, 31), datetime.date(2026, 1, 30), False),
+        (datetime.date(2025, 8, 31), datetime.date(2026, 1, 31), True),
+        (datetime.date(2025, 8, 31), datetime.date(2026, 2, 1), True),
+        # 30 September 2027 + 5 months = 29 February 2028 (a leap year)
+        (datetime.date(2027, 9, 30), datetime.date(2028, 2, 28), False),
+        (datetime.date(2027, 9, 30), datetime.date(2028, 2, 29), True),
+        (datetime.date(2027, 9, 30), datetime.date(2028, 3, 1), True),
+        # 28 February + 5 months = 28 July, not the end of July
+        (datetime.date(2026, 2, 28), datetime.date(2026, 7, 27), False),
+        (datetime.date(2026, 2, 28), datetime.date(2026, 7, 28), True),
+        (datetime.date(2026, 2, 28), datetime.date(2026, 7, 29), True),
+    ],
+)
+def test_no_contact_for_5_months_holds_from_the_last_contact_plus_5_months(
+    last_contact_on, on, eligible
+):
+    """ "No regular contact in the last 5 months" (L5316-1): the 5 months are counted forward
+    from the last contact with the French month rule, and the rule holds on the day they are
+    reached."""
+    assert no_contact_since(last_contact_on, on) is eligible
+
+
+def test_last_contact_30_september_checked_on_28_february_is_eligible(o2r):
+    eligibility = check(
+        o2r,
+        checked_on=datetime.date(2026, 2, 28),
+        registered=True,
+        suitable_accompaniment=True,
+        last_contact_on=datetime.date(2025, 9, 30),
+    )
+    assert eligibility.basis == Eligibility.Basis.NO_RECENT_CONTACT
+
+
+def test_last_contact_30_september_checked_on_27_february_is_not_eligible(o2r):
+    with pytest.raises(ValidationError) as error:
+        check(
+            o2r,
+            checked_on=datetime.date(2026, 2, 27),
+            registered=True,
+            suitable_accompaniment=True,
+            last_contact_on=datetime.date(2025, 9, 30),
+        )
+    assert "30/09/2025" in error.value.message_dict["last_contact_on"][0]
+
+
 # Priority publics -----------------------------------------------------------------------------
 def with_birth(world, birth_date):
     person = PersonFactory(birth_date=birth_date)

@@ -1,7 +1,6 @@
 """The accompaniment of 9 months (12 with a reason): barriers, objectives and their actions,
 referrals to partners, trainee-remuneration periods."""
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.beneficiary import Beneficiary
 from ancrage.insertion.models.programme import ACCOMPANIMENT_MONTHS, EXTENDED_ACCOMPANIMENT_MONTHS
+from ancrage.kernel.calendar import add_months
 from ancrage.kernel.models import end_not_before_start
 
 
@@ -49,11 +49,11 @@ class Accompaniment(models.Model):
 
     @property
     def nine_months_date(self):
-        return self.start_date + relativedelta(months=ACCOMPANIMENT_MONTHS)
+        return add_months(self.start_date, ACCOMPANIMENT_MONTHS)
 
     @property
     def twelve_months_date(self):
-        return self.start_date + relativedelta(months=EXTENDED_ACCOMPANIMENT_MONTHS)
+        return add_months(self.start_date, EXTENDED_ACCOMPANIMENT_MONTHS)
 
     @property
     def extended(self):

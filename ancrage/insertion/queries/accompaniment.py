@@ -1,7 +1,6 @@
 """Scoped reads around the accompaniment: the limits nearing or past, the open objectives, the
 referents a file may have."""
 
-from dateutil.relativedelta import relativedelta
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from ancrage.insertion.models import (
     Beneficiary,
     Objective,
 )
+from ancrage.kernel.calendar import add_days
 
 
 def alerts(user, today=None):
@@ -23,7 +23,7 @@ def alerts(user, today=None):
         beneficiary__in=Beneficiary.objects.visible_to(user), end_date__isnull=True
     )
     near = open_.filter(
-        limit_date__gte=today, limit_date__lte=today + relativedelta(days=ALERT_DAYS_BEFORE_LIMIT)
+        limit_date__gte=today, limit_date__lte=add_days(today, ALERT_DAYS_BEFORE_LIMIT)
     )
     over = open_.filter(limit_date__lt=today)
     return near, over

@@ -1,7 +1,6 @@
 """The O2R service as the user reaches it: their team and services, the service home, the
 programmes they may create or correct."""
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from ancrage.insertion.models import (
 from ancrage.insertion.queries.accompaniment import alerts
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
+from ancrage.kernel.calendar import add_days, add_years
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Consortium, Establishment, Organisation, Unit
@@ -72,7 +72,7 @@ def home(user) -> dict:
     today = timezone.localdate()
     beneficiaries = Beneficiary.objects.visible_to(user)
     by_status = dict(beneficiaries.values_list("status").annotate(n=Count("pk")).order_by())
-    year_ago = today - relativedelta(years=1)
+    year_ago = add_years(today, -1)
     outreach = (
         OutreachAction.objects.visible_to(user)
         .filter(date__gt=year_ago)
@@ -92,7 +92,7 @@ def home(user) -> dict:
         FollowUp.objects.filter(
             exit__beneficiary__in=beneficiaries,
             recorded_on__isnull=True,
-            due_date__lte=today + relativedelta(days=ALERT_DAYS_BEFORE_LIMIT),
+            due_date__lte=add_days(today, ALERT_DAYS_BEFORE_LIMIT),
         )
         .select_related("exit__beneficiary__person")
         .order_by("due_date")[:50]

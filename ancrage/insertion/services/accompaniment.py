@@ -3,7 +3,6 @@ objectives, actions, partner referrals and trainee-remuneration periods."""
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ancrage.insertion.models import (
     ACCOMPANIMENT_MONTHS,
+    ALERT_DAYS_BEFORE_LIMIT,
     Accompaniment,
     AccompanimentAction,
     Barrier,
@@ -21,6 +21,7 @@ from ancrage.insertion.models import (
     PartnerReferral,
     TraineeRemuneration,
 )
+from ancrage.kernel.calendar import add_days, add_months
 
 
 @transaction.atomic
@@ -39,7 +40,7 @@ def open_accompaniment(beneficiary: Beneficiary, *, by, start_date, referent) ->
         beneficiary=beneficiary,
         start_date=start_date,
         referent=referent,
-        limit_date=start_date + relativedelta(months=ACCOMPANIMENT_MONTHS),
+        limit_date=add_months(start_date, ACCOMPANIMENT_MONTHS),
     )
     Beneficiary.objects.filter(pk=beneficiary.pk).update(status=Beneficiary.Status.ACCOMPANIMENT)
     beneficiary.status = Beneficiary.Status.ACCOMPANIMENT
@@ -89,7 +90,7 @@ def limit_alert(accompaniment: Accompaniment, today: date | None = None) -> str 
     today = today or timezone.localdate()
     if today > accompaniment.limit_date:
         return "over"
-    if today >= accompaniment.limit_date - relativedelta(days=30):
+    if today >= add_days(accompaniment.limit_date, -ALERT_DAYS_BEFORE_LIMIT):
         return "near"
     return None
 

@@ -3,7 +3,6 @@ publics, the exit and the follow-ups at 3 and 6 months."""
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from ancrage.insertion.models import (
     PriorityPublic,
 )
 from ancrage.insertion.services.programme import programme_for
+from ancrage.kernel.calendar import add_months, age_on
 from ancrage.people.models import Person
 
 FOLLOW_UP_MONTHS = (3, 6)
@@ -90,11 +90,12 @@ def convert_contact(
 
 
 def no_contact_since(last_contact_on: date | None, on: date) -> bool:
-    """No contact with the réseau pour l'emploi for 5 months on that day: the last contact is
-    on or before the same day 5 months earlier."""
-    return last_contact_on is not None and last_contact_on <= on - relativedelta(
-        months=NO_CONTACT_MONTHS
-    )
+    """No regular contact with the réseau pour l'emploi in the last 5 months (L5316-1), on that
+    day: the 5 months counted from the last contact have run out, i.e. `on` is on or after the
+    last contact + 5 months (French month rule: 30 September + 5 months = 28 February). The
+    rule holds from the day the 5 months are reached, that day included (docs/decisions.md,
+    2026-12-05)."""
+    return last_contact_on is not None and on >= add_months(last_contact_on, NO_CONTACT_MONTHS)
 
 
 def eligibility_basis(*, registered, suitable_accompaniment, last_contact_on, on):
@@ -112,7 +113,7 @@ def age_flags(birth_date: date | None, on: date) -> list[str]:
     """Under 26 and 55 and over, from the birth date on the eligibility date."""
     if birth_date is None:
         return []
-    age = relativedelta(on, birth_date).years
+    age = age_on(birth_date, on)
     if age < 26:
         return [PriorityPublic.UNDER_26]
     if age >= 55:
@@ -208,8 +209,7 @@ def record_exit(beneficiary: Beneficiary, *, by, date, reason, note="") -> Exit:
         )
     exit_ = Exit.objects.create(beneficiary=beneficiary, date=date, reason=reason, note=note, by=by)
     FollowUp.objects.bulk_create(
-        FollowUp(exit=exit_, months=m, due_date=date + relativedelta(months=m))
-        for m in FOLLOW_UP_MONTHS
+        FollowUp(exit=exit_, months=m, due_date=add_months(date, m)) for m in FOLLOW_UP_MONTHS
     )
     if accompaniment:
         Accompaniment.objects.filter(pk=accompaniment.pk).update(end_date=date)

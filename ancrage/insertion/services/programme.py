@@ -4,7 +4,6 @@ team's service runs on a day."""
 from datetime import date
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from ancrage.insertion.models import (
     PriorityPublic,
     Programme,
 )
+from ancrage.kernel.calendar import add_years
 from ancrage.organisation.models import Establishment, Unit
 
 
@@ -29,7 +29,7 @@ def _programme_errors(
         )
     if end_date <= start_date:
         errors["end_date"] = _("La fin doit suivre le début.")
-    elif end_date > start_date + relativedelta(years=AGREEMENT_YEARS):
+    elif end_date > add_years(start_date, AGREEMENT_YEARS):
         errors["end_date"] = _("La convention couvre 3 ans au plus.")
     if (organisation is None) == (consortium is None):
         errors["organisation"] = _(

@@ -1,8 +1,5 @@
 """The activity report to the préfet: the page with its charts, and its XLSX and PDF exports."""
 
-from datetime import timedelta
-
-from dateutil.relativedelta import relativedelta
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +8,7 @@ from ancrage.insertion import report
 from ancrage.insertion.forms.report import ReportPeriodForm
 from ancrage.insertion.queries.programme import report_service_ids
 from ancrage.kernel.access import requires
+from ancrage.kernel.calendar import add_days, add_years
 from ancrage.kernel.documents import download
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,7 +19,7 @@ def _report(request):
     today = timezone.localdate()
     form = ReportPeriodForm(
         request.GET or None,
-        initial={"start": today - relativedelta(years=1) + timedelta(days=1), "end": today},
+        initial={"start": add_days(add_years(today, -1), 1), "end": today},
     )
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

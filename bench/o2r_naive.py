@@ -69,7 +69,9 @@ def naive_figures(service_ids, start, end) -> dict:
     remobilised = set()
     for activity in Activity.objects.filter(service_id__in=service_ids, date__range=period):
         for attendance in activity.attendance.all():
-            remobilised.add(attendance.beneficiary_id)
+            # Attendance before the person's consent does not count.
+            if activity.date >= attendance.beneficiary.consent_on:
+                remobilised.add(attendance.beneficiary_id)
 
     new_beneficiaries = 0
     flags: Counter = Counter()
@@ -112,6 +114,13 @@ def naive_figures(service_ids, start, end) -> dict:
             continue
         start_to_exit.append((exit_.date - accompaniment.start_date).days)
 
+    overruns = 0
+    for accompaniment in Accompaniment.objects.filter(beneficiary__service_id__in=service_ids):
+        # Past its limit on a day of the period: ended after the limit, or still open.
+        last = accompaniment.end_date or end
+        if accompaniment.limit_date < min(end, last) and last >= start:
+            overruns += 1
+
     return {
         "steps": [
             actions,
@@ -121,6 +130,7 @@ def naive_figures(service_ids, start, end) -> dict:
             len(remobilised),
             accompaniments,
             sum(exit_counts.values()),
+            overruns,
         ],
         "exits": [exit_counts.get(value, 0) for value, _label in Exit.Reason.choices],
         "territories": [(name, *counts) for name, counts in sorted(territories.items())],

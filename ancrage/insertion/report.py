@@ -162,17 +162,31 @@ def build(service_ids, start: date, end: date) -> Report:
         sex = row["person__sex"]
         (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += n
 
-    # The people with at least one attendance at an activity of the period (a semi-join: each
-    # person counted once without collecting the distinct ids of 1,000,000 attendance rows).
-    remobilised = Beneficiary.objects.filter(
-        Exists(
-            Attendance.objects.filter(
-                beneficiary=OuterRef("pk"),
-                activity__service_id__in=service_ids,
-                activity__date__range=(start, end),
-            )
+    # The people with at least one attendance at an activity of the period, on or after their
+    # consent (a semi-join: each person counted once without collecting the distinct ids of
+    # 1,000,000 attendance rows); and, in the same query, the accompaniments of the services
+    # that ran past their limit (9 months, or the extension's end) on a day of the period: the
+    # exit dated after the limit, or still open after it.
+    attended = Exists(
+        Attendance.objects.filter(
+            beneficiary=OuterRef("pk"),
+            activity__service_id__in=service_ids,
+            activity__date__range=(start, end),
+            activity__date__gte=OuterRef("consent_on"),
         )
-    ).count()
+    )
+    overran = Exists(
+        Accompaniment.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start, end_date__gt=F("limit_date")),
+            beneficiary=OuterRef("pk"),
+            beneficiary__service_id__in=service_ids,
+            limit_date__lt=end,
+        )
+    )
+    people = Beneficiary.objects.aggregate(
+        remobilised=Count("pk", filter=Q(attended)), overruns=Count("pk", filter=Q(overran))
+    )
+    remobilised, overruns = people["remobilised"], people["overruns"]
 
     accompaniment_count, consent_to_start = 0, {}
     for name, delay, n in (
@@ -210,6 +224,7 @@ def build(service_ids, start: date, end: date) -> Report:
         (_("Personnes en remobilisation (au moins une activité)"), remobilised),
         (_("Accompagnements commencés"), accompaniment_count),
         (_("Sorties"), sum(exit_counts.values())),
+        (_("Accompagnements au-delà de leur échéance (9 mois, 12 avec prolongation)"), overruns),
     ]
     exit_rows = [(label, exit_counts.get(value, 0)) for value, label in Exit.Reason.choices]
     territories = [

@@ -29,6 +29,7 @@ from ancrage.insertion.services.outreach import log_outreach_action
 from ancrage.insertion.services.programme import create_programme
 from ancrage.insertion.services.referral import accept_referral, refer_from_village
 from ancrage.kernel.access import Role
+from ancrage.kernel.calendar import add_days, add_months
 from ancrage.organisation.models import Consortium
 from tests.insertion.factories import new_beneficiary, programme_kwargs
 from tests.people.factories import PersonFactory
@@ -305,33 +306,55 @@ def test_alert_lists_near_and_over_accompaniments(accompaniment, o2r):
     assert list(over) == [accompaniment] and not near.exists()
 
 
-def test_extension_beyond_9_months_without_a_reason_is_refused(accompaniment, o2r):
+@pytest.fixture
+def ten_months_in(o2r):
+    """An accompaniment started 10 months ago: its 9-month date passed a month ago, its
+    12-month date is two months ahead (dates relative to today, so that the rules on the
+    decision's date and on the 12 months passed hold whatever the day the tests run)."""
+    start = add_months(TODAY(), -10)
+    beneficiary = new_beneficiary(o2r.o2r_team, counsellor(o2r), consent_on=start)
+    check(o2r, beneficiary, checked_on=start, registered=False)
+    return open_accompaniment(
+        beneficiary, by=counsellor(o2r), start_date=start, referent=counsellor(o2r)
+    )
+
+
+def test_extension_beyond_9_months_without_a_reason_is_refused(ten_months_in, o2r):
+    a = ten_months_in
     with pytest.raises(ValidationError) as error:
         extend_accompaniment(
-            accompaniment, by=counsellor(o2r), until=datetime.date(2027, 1, 15), reason="  "
+            a,
+            by=counsellor(o2r),
+            until=a.twelve_months_date,
+            reason="  ",
+            decided_on=add_days(a.nine_months_date, -14),
         )
     assert "motif" in error.value.message_dict["reason"][0]
 
 
-def test_extension_to_exactly_12_months_with_a_reason_is_accepted(accompaniment, o2r):
+def test_extension_to_exactly_12_months_with_a_reason_is_accepted(ten_months_in, o2r):
+    a = ten_months_in
     extend_accompaniment(
-        accompaniment,
+        a,
         by=counsellor(o2r),
-        until=datetime.date(2027, 1, 15),
+        until=a.twelve_months_date,
         reason="Entrée en formation dans 6 semaines",
+        decided_on=add_days(a.nine_months_date, -14),
     )
-    accompaniment.refresh_from_db()
-    assert accompaniment.limit_date == datetime.date(2027, 1, 15)
-    assert limit_alert(accompaniment, datetime.date(2026, 10, 16)) is None
+    a.refresh_from_db()
+    assert a.limit_date == add_months(a.start_date, 12)
+    assert limit_alert(a, add_days(a.nine_months_date, 1)) is None
 
 
-def test_extension_beyond_12_months_is_refused(accompaniment, o2r):
+def test_extension_beyond_12_months_is_refused(ten_months_in, o2r):
+    a = ten_months_in
     with pytest.raises(ValidationError) as error:
         extend_accompaniment(
-            accompaniment,
+            a,
             by=counsellor(o2r),
-            until=datetime.date(2027, 1, 16),
+            until=add_days(a.twelve_months_date, 1),
             reason="Situation particulière",
+            decided_on=add_days(a.nine_months_date, -14),
         )
     assert "12 mois" in error.value.message_dict["until"][0]
 
@@ -535,3 +558,29 @@ def test_accepted_referral_is_a_beneficiary_on_the_same_person_flagged_left_chil
 
 def test_contacts_may_stay_anonymous(o2r):
     assert Contact.objects.get(pk=o2r.contact.pk).beneficiary is None
+
+
+@pytest.mark.parametrize(
+    ("offset", "accepted"), [(-1, False), (0, True), (1, True)], ids=["day-before", "day", "after"]
+)
+def test_attendance_before_the_persons_consent_is_refused_at_the_field(o2r, offset, accepted):
+    consent_on = TODAY() - datetime.timedelta(days=30)
+    late = new_beneficiary(o2r.o2r_team, counsellor(o2r), consent_on=consent_on)
+    facts = {
+        "team": o2r.o2r_team,
+        "by": counsellor(o2r),
+        "format": Activity.Format.COLLECTIVE,
+        "kind": "workshop",
+        "title": "Atelier CV",
+        "date": add_days(consent_on, offset),
+        "duration_minutes": 90,
+        "attendees": [late],
+    }
+    if accepted:
+        assert record_activity(**facts).attendance.count() == 1
+    else:
+        with pytest.raises(ValidationError) as error:
+            record_activity(**facts)
+        message = error.value.message_dict["attendees"][0]
+        assert "antérieure au consentement" in message and str(late.person) in message
+        assert not Activity.objects.filter(title="Atelier CV").exists()

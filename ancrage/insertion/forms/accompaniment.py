@@ -24,6 +24,12 @@ class AccompanimentForm(forms.Form):
 
 class ExtendForm(forms.Form):
     until = forms.DateField(label=_("Prolonger jusqu'au"), widget=DATE)
+    decided_on = forms.DateField(
+        label=_("Prolongation décidée le"),
+        widget=DATE,
+        required=False,  # the service says why it is needed, with the other rules
+        help_text=_("Avant la fin des 9 mois."),
+    )
     reason = forms.CharField(
         label=_("Motif de la prolongation"),
         widget=forms.Textarea(attrs={"rows": 2}),

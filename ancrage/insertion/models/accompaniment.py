@@ -27,7 +27,8 @@ class Accompaniment(models.Model):
     )
     limit_date = models.DateField(_("échéance"))
     extension_reason = models.TextField(_("motif de la prolongation"), blank=True)
-    extended_on = models.DateField(null=True, blank=True)
+    # The day the extension was decided (entered, on or before the 9-month date).
+    extended_on = models.DateField(_("prolongation décidée le"), null=True, blank=True)
     extended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -58,6 +59,12 @@ class Accompaniment(models.Model):
     @property
     def extended(self):
         return self.extended_on is not None
+
+    @property
+    def ended_past_the_limit(self) -> bool:
+        """Ended after its limit (9 months, or the extension's end): an overrun, shown on the
+        file and counted in the report."""
+        return self.end_date is not None and self.end_date > self.limit_date
 
 
 class Barrier(models.Model):

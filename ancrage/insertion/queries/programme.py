@@ -83,11 +83,8 @@ def home(user) -> dict:
     )
     near, over = alerts(user, today)
     near = list(near.select_related("beneficiary__person").order_by("limit_date"))
-    over = list(
-        over.filter(extended_on__isnull=True)
-        .select_related("beneficiary__person")
-        .order_by("limit_date")
-    )
+    # Past the limit, extended or not: past 12 months the accompaniment had to end too.
+    over = list(over.select_related("beneficiary__person").order_by("limit_date"))
     follow_ups = list(
         FollowUp.objects.filter(
             exit__beneficiary__in=beneficiaries,

@@ -57,29 +57,67 @@ def accompaniment_of(beneficiary: Beneficiary) -> Accompaniment:
 
 
 @transaction.atomic
-def extend_accompaniment(accompaniment: Accompaniment, *, by, until, reason) -> Accompaniment:
-    """From 9 months up to 12, only with a recorded reason (situations particulières)."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("La prolongation au-delà de 9 mois exige un motif.")})
-    if until > accompaniment.twelve_months_date:
-        raise ValidationError(
-            {
-                "until": _("L'accompagnement ne peut dépasser 12 mois (jusqu'au %(date)s).")
-                % {"date": accompaniment.twelve_months_date.strftime("%d/%m/%Y")}
-            }
-        )
-    if until <= accompaniment.nine_months_date:
-        raise ValidationError({"until": _("Une prolongation va au-delà des 9 mois.")})
+def extend_accompaniment(
+    accompaniment: Accompaniment, *, by, until, reason, decided_on
+) -> Accompaniment:
+    """From 9 months up to 12, only with a recorded reason (situations particulières, arrêté du
+    26 juin 2024), decided on or before the 9-month date: the decision's date is the one
+    entered, not the day of typing; it cannot be in the future, before the start, or after the
+    9-month date. Once the 12-month date has passed nothing can be extended any more: the
+    accompaniment had to end, its exit is recorded with the day it really happened."""
+    errors = {}
+    today = timezone.localdate()
+    nine, twelve = accompaniment.nine_months_date, accompaniment.twelve_months_date
     if accompaniment.end_date:
         raise ValidationError(_("L'accompagnement est terminé."))
+    if today > twelve:
+        raise ValidationError(
+            _(
+                "Les 12 mois sont dépassés depuis le %(date)s : l'accompagnement ne peut plus "
+                "être prolongé ; enregistrez la sortie à la date où elle a eu lieu."
+            )
+            % {"date": twelve.strftime("%d/%m/%Y")}
+        )
+    if not (reason or "").strip():
+        errors["reason"] = _("La prolongation au-delà de 9 mois exige un motif.")
+    if until > twelve:
+        errors["until"] = _("L'accompagnement ne peut dépasser 12 mois (jusqu'au %(date)s).") % {
+            "date": twelve.strftime("%d/%m/%Y")
+        }
+    elif until <= nine:
+        errors["until"] = _("Une prolongation va au-delà des 9 mois.")
+    if decided_on is None:
+        errors["decided_on"] = _("Indiquez la date de la décision de prolongation.")
+    elif decided_on > today:
+        errors["decided_on"] = _("La décision ne peut pas être datée du futur.")
+    elif decided_on < accompaniment.start_date:
+        errors["decided_on"] = _("La décision ne peut précéder le début de l'accompagnement.")
+    elif decided_on > nine:
+        errors["decided_on"] = _(
+            "La prolongation se décide avant la fin des 9 mois (le %(date)s au plus tard)."
+        ) % {"date": nine.strftime("%d/%m/%Y")}
+    if errors:
+        raise ValidationError(errors)
     accompaniment.limit_date = until
     accompaniment.extension_reason = reason.strip()
-    accompaniment.extended_on = timezone.localdate()
+    accompaniment.extended_on = decided_on
     accompaniment.extended_by = by
     accompaniment.save(
         update_fields=["limit_date", "extension_reason", "extended_on", "extended_by"]
     )
     return accompaniment
+
+
+def refuse_past_the_limit(accompaniment: Accompaniment, on: date, field: str | None = None):
+    """A write dated after the accompaniment's limit (9 months, or the extension's end) is
+    refused (at `field`, or for the whole form): past it the accompaniment had to end, only the
+    exit remains to record."""
+    if on > accompaniment.limit_date:
+        message = _(
+            "L'accompagnement a atteint son échéance le %(date)s : enregistrez la sortie "
+            "(ou une prolongation décidée avant les 9 mois)."
+        ) % {"date": accompaniment.limit_date.strftime("%d/%m/%Y")}
+        raise ValidationError({field: message} if field else message)
 
 
 def limit_alert(accompaniment: Accompaniment, today: date | None = None) -> str | None:
@@ -105,6 +143,7 @@ def record_barrier(
         raise ValidationError({"situation": _("Décrivez la situation.")})
     if on < accompaniment.start_date:
         raise ValidationError({"on": _("La date précède l'accompagnement.")})
+    refuse_past_the_limit(accompaniment, on, "on")
     barrier, created = Barrier.objects.get_or_create(
         accompaniment=accompaniment,
         kind=kind,
@@ -139,6 +178,7 @@ def add_action(
     errors = {}
     if accompaniment.end_date:
         raise ValidationError(_("L'accompagnement est terminé."))
+    refuse_past_the_limit(accompaniment, on)
     if objective is None or objective.accompaniment_id != accompaniment.pk:
         errors["objective"] = _("Choisissez un objectif de cet accompagnement.")
     elif objective.closed:
@@ -203,6 +243,7 @@ def close_objective(objective: Objective, *, outcome, on) -> Objective:
 def refer_to_partner(accompaniment, *, date, partner, purpose) -> PartnerReferral:
     if date < accompaniment.start_date:
         raise ValidationError({"date": _("La date précède l'accompagnement.")})
+    refuse_past_the_limit(accompaniment, date, "date")
     return PartnerReferral.objects.create(
         accompaniment=accompaniment, date=date, partner=partner, purpose=purpose
     )

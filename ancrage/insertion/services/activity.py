@@ -27,6 +27,13 @@ def record_activity(
         errors["attendees"] = _("Une personne cochée n'est pas suivie par votre service.")
     if date > timezone.localdate():
         errors["date"] = _("Une activité se saisit une fois tenue.")
+    elif "attendees" not in errors:
+        # Nobody takes part in the programme before agreeing to be followed.
+        early = sorted(str(b) for b in attendees if date < b.consent_on)
+        if early:
+            errors["attendees"] = _(
+                "Activité du %(date)s antérieure au consentement de : %(names)s."
+            ) % {"date": date.strftime("%d/%m/%Y"), "names": ", ".join(early)}
     if errors:
         raise ValidationError(errors)
     activity = Activity.objects.create(

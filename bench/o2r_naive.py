@@ -83,10 +83,12 @@ def naive_figures(service_ids, start, end) -> dict:
     ):
         new_beneficiaries += 1
         territory_row(_territory(beneficiary))[1] += 1
-        for flag in PriorityPublic:
-            if getattr(beneficiary, flag.value):
-                flags[flag.value] += 1
         person = beneficiary.person
+        for flag in PriorityPublic:
+            if flag == PriorityPublic.WOMAN:  # read from the recorded sex
+                flags[flag.value] += person.sex == "F"
+            elif getattr(beneficiary, flag.value):
+                flags[flag.value] += 1
         key = _age_bracket(person.birth_date, beneficiary.consent_on)
         sex = person.sex if person.sex in ("F", "M") else "X"
         (ages[key] if key else unknown_age)[sex] += 1

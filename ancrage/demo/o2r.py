@@ -32,7 +32,7 @@ from ancrage.insertion.models import (
     Programme,
     TraineeRemuneration,
 )
-from ancrage.insertion.services.beneficiary import age_flags
+from ancrage.insertion.services.beneficiary import derived_flags
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.people.models import Person
@@ -91,6 +91,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
         agreement_amount=Decimal("450000.00"),
         consortium=consortium,
         target_publics=["under_26", "rural_isolated", "aged_55_plus", "no_stable_housing"],
+        # The seed call: under 26 in the four départements, 55 and over in Mayenne and Sarthe.
+        priority_departements={"under_26": ["44", "49", "53", "72"], "aged_55_plus": ["53", "72"]},
     )
     programme.services.set([o2r, partner_service])
     programme.efop_territories.set([territories[name] for name in COMMUNES])
@@ -204,10 +206,14 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
                 beneficiary.consent_on = special_starts[n] - timedelta(days=7)
         eligibilities, accompaniments, exits = [], [], []
         for person, beneficiary in zip(persons, beneficiaries, strict=True):
-            flags = set(age_flags(person.birth_date, beneficiary.consent_on))
+            flags = derived_flags(
+                programme,
+                departement=beneficiary.efop_territory.departement,
+                birth_date=person.birth_date,
+                sex=person.sex,
+                on=beneficiary.consent_on,
+            )
             flags |= {flag for flag in TYPED if rng.random() < 0.12}
-            if person.sex == Person.Sex.FEMALE:
-                flags.add("woman")
             for flag in flags:
                 setattr(beneficiary, str(flag), True)
             contacts.append(

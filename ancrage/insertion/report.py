@@ -142,12 +142,16 @@ def build(service_ids, start: date, end: date) -> Report:
     flags = dict.fromkeys(PriorityPublic.values, 0)
     ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
     unknown_age = {"F": 0, "M": 0, "X": 0}
+    # One reference date for the age table and the age flags: the consent date (the flags are
+    # derived on it by the eligibility check); "Femme" is read from the recorded sex, the
+    # column the age table splits by, so that the two tables cannot disagree.
+    stored = [flag for flag in flags if flag != PriorityPublic.WOMAN]
     rows = (
         beneficiaries.annotate(age=age_on_sql("person__birth_date", "consent_on"))
         .values("efop_territory__name", "age", "person__sex")
         .annotate(
             n=Count("pk"),
-            **{f"flag_{flag}": Count("pk", filter=Q(**{flag: True})) for flag in flags},
+            **{f"flag_{flag}": Count("pk", filter=Q(**{flag: True})) for flag in stored},
         )
         .order_by()
     )
@@ -155,11 +159,13 @@ def build(service_ids, start: date, end: date) -> Report:
         n = row["n"]
         beneficiary_count += n
         territory(row["efop_territory__name"])[1] += n
-        for flag in flags:
+        for flag in stored:
             flags[flag] += row[f"flag_{flag}"]
         age = row["age"]
         key = bracket_of(None if age is None else int(age))
         sex = row["person__sex"]
+        if sex == "F":
+            flags[PriorityPublic.WOMAN] += n
         (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += n
 
     # The people with at least one attendance at an activity of the period, on or after their

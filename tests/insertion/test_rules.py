@@ -208,9 +208,10 @@ def test_last_contact_30_september_checked_on_27_february_is_not_eligible(o2r):
 
 
 # Priority publics -----------------------------------------------------------------------------
-def with_birth(world, birth_date):
+def with_birth(world, birth_date, consent_on=datetime.date(2026, 11, 20)):
+    """A beneficiary who consented on `consent_on` (the age flags' reference date)."""
     person = PersonFactory(birth_date=birth_date)
-    return new_beneficiary(world.o2r_team, counsellor(world), person=person)
+    return new_beneficiary(world.o2r_team, counsellor(world), person=person, consent_on=consent_on)
 
 
 def test_under_26_flag_is_derived_the_day_before_the_26th_birthday(o2r):

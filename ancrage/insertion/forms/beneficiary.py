@@ -30,7 +30,11 @@ class EligibilityForm(forms.Form):
         choices=[(f.value, f.label) for f in TYPED_FLAGS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Moins de 26 ans et 55 ans et plus se déduisent de la date de naissance."),
+        help_text=_(
+            "Moins de 26 ans et 55 ans et plus se déduisent de la date de naissance (à la date "
+            "du consentement, là où l'appel en fait des publics prioritaires) ; « Femme », du "
+            "sexe enregistré."
+        ),
     )
 
 

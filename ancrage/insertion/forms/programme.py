@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.forms.fields import DATE, territories
 from ancrage.insertion.models import (
+    AGE_FLAGS,
     PriorityPublic,
 )
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation
@@ -53,7 +54,24 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, organisations, consortia, services, **kwargs):
         super().__init__(*args, **kwargs)
+        # Where the call makes each age public a priority: one field per public
+        # (`departements_<public>`), gathered into `priority_departements` for the service.
+        for public in AGE_FLAGS:
+            self.fields[f"departements_{public.value}"] = forms.CharField(
+                label=_("%(public)s : départements prioritaires") % {"public": public.label},
+                max_length=100,
+                required=False,
+                help_text=_("Codes séparés par des virgules ; vide : tous ceux du programme."),
+            )
         self.fields["organisation"].queryset = organisations
         self.fields["consortium"].queryset = consortia
         self.fields["services"].queryset = services
         self.fields["efop_territories"].queryset = territories()
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["priority_departements"] = {
+            public.value: cleaned.pop(f"departements_{public.value}", "") or ""
+            for public in AGE_FLAGS
+        }
+        return cleaned

@@ -25,6 +25,7 @@ from ancrage.insertion.models.programme import (  # noqa: F401
     AGE_FLAGS,
     AGREEMENT_YEARS,
     ALERT_DAYS_BEFORE_LIMIT,
+    DERIVED_FLAGS,
     EXTENDED_ACCOMPANIMENT_MONTHS,
     MINIMUM_AGREEMENT_EUROS,
     NO_CONTACT_MONTHS,

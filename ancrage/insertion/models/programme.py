@@ -44,9 +44,12 @@ class PriorityPublic(models.TextChoices):
     LEFT_CHILD_PROTECTION = "left_child_protection", _("Sorti de la protection de l'enfance")
 
 
-# Flags worked out from the birth date at the eligibility date: never typed.
+# Flags worked out from the birth date on the consent date, where the programme's call makes
+# them a priority in the beneficiary's département: never typed.
 AGE_FLAGS = (PriorityPublic.UNDER_26, PriorityPublic.AGED_55_PLUS)
-TYPED_FLAGS = tuple(flag for flag in PriorityPublic if flag not in AGE_FLAGS)
+# Worked out from the person's recorded sex: never typed.
+DERIVED_FLAGS = (*AGE_FLAGS, PriorityPublic.WOMAN)
+TYPED_FLAGS = tuple(flag for flag in PriorityPublic if flag not in DERIVED_FLAGS)
 
 
 class Programme(models.Model):
@@ -89,6 +92,12 @@ class Programme(models.Model):
         "organisation.Establishment", related_name="o2r_programmes", verbose_name=_("services O2R")
     )
     target_publics = models.JSONField(_("publics cibles"), default=list, blank=True)
+    # {age public: [département codes]}: where the call makes that age public a priority (the
+    # Pays de la Loire call: under 26 in 44, 49, 53 and 72; 55 and over in 53 and 72). A target
+    # age public without an entry is a priority in all of the programme's départements.
+    priority_departements = models.JSONField(
+        _("départements prioritaires par public"), default=dict, blank=True
+    )
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -112,3 +121,13 @@ class Programme(models.Model):
 
     def target_public_labels(self):
         return [PriorityPublic(flag).label for flag in self.target_publics]
+
+    def departement_codes(self) -> list[str]:
+        return [code.strip() for code in self.departements.split(",") if code.strip()]
+
+    def gives_priority(self, public, departement: str | None) -> bool:
+        """Whether the call makes `public` a priority in `departement` (a code)."""
+        if public not in self.target_publics:
+            return False
+        where = self.priority_departements.get(public)
+        return departement in (where if where else self.departement_codes())

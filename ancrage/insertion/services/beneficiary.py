@@ -110,7 +110,7 @@ def eligibility_basis(*, registered, suitable_accompaniment, last_contact_on, on
 
 
 def age_flags(birth_date: date | None, on: date) -> list[str]:
-    """Under 26 and 55 and over, from the birth date on the eligibility date."""
+    """The age publics a birth date falls into on a day: under 26, or 55 and over."""
     if birth_date is None:
         return []
     age = age_on(birth_date, on)
@@ -119,6 +119,19 @@ def age_flags(birth_date: date | None, on: date) -> list[str]:
     if age >= 55:
         return [PriorityPublic.AGED_55_PLUS]
     return []
+
+
+def derived_flags(programme, *, departement, birth_date, sex, on) -> set[str]:
+    """The priority publics worked out, never typed: the age publics on `on` (the consent date:
+    the one reference date of the flags and of the report's age table) where the programme's
+    call makes them a priority in the beneficiary's département; "Femme" from the recorded
+    sex."""
+    flags = {
+        flag for flag in age_flags(birth_date, on) if programme.gives_priority(flag, departement)
+    }
+    if sex == Person.Sex.FEMALE:
+        flags.add(PriorityPublic.WOMAN)
+    return flags
 
 
 @transaction.atomic
@@ -133,7 +146,7 @@ def check_eligibility(
     flags=(),
 ) -> Eligibility:
     """Record why the person belongs to the O2R public, or refuse when no basis holds. The
-    age flags are worked out here and cannot be typed."""
+    derived flags (age publics, "Femme") are worked out here and cannot be typed."""
     if checked_on > timezone.localdate():
         raise ValidationError({"checked_on": _("La vérification ne peut pas être datée du futur.")})
     if last_contact_on and last_contact_on > checked_on:
@@ -144,6 +157,10 @@ def check_eligibility(
     if set(flags) & set(AGE_FLAGS):
         raise ValidationError(
             {"flags": _("Les publics liés à l'âge se déduisent de la date de naissance.")}
+        )
+    if PriorityPublic.WOMAN in flags:
+        raise ValidationError(
+            {"flags": _("« Femme » se déduit du sexe enregistré de la personne.")}
         )
     basis = eligibility_basis(
         registered=registered,
@@ -171,7 +188,14 @@ def check_eligibility(
                 % {"date": last_contact_on.strftime("%d/%m/%Y")}
             }
         )
-    on = set(age_flags(beneficiary.person.birth_date, checked_on)) | set(typed)
+    person = beneficiary.person
+    on = derived_flags(
+        beneficiary.programme,
+        departement=beneficiary.efop_territory.departement,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        on=beneficiary.consent_on,
+    ) | set(typed)
     if beneficiary.source == Beneficiary.Source.VILLAGE:
         on.add(PriorityPublic.LEFT_CHILD_PROTECTION)
     for flag in PriorityPublic:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.insertion.models import (
+    AGE_FLAGS,
     AGREEMENT_YEARS,
     MINIMUM_AGREEMENT_EUROS,
     PriorityPublic,
@@ -20,7 +21,16 @@ from ancrage.organisation.models import Establishment, Unit
 
 
 def _programme_errors(
-    *, start_date, end_date, amount, organisation, consortium, services, target_publics
+    *,
+    start_date,
+    end_date,
+    amount,
+    organisation,
+    consortium,
+    services,
+    departements,
+    target_publics,
+    priority_departements,
 ) -> dict:
     errors = {}
     if amount < MINIMUM_AGREEMENT_EUROS:
@@ -52,13 +62,38 @@ def _programme_errors(
     unknown = set(target_publics) - set(PriorityPublic.values)
     if unknown:
         errors["target_publics"] = _("Public cible inconnu.")
+    errors |= _priority_departement_errors(departements, target_publics, priority_departements)
+    return errors
+
+
+def _codes(departements) -> list[str]:
+    if isinstance(departements, str):
+        departements = departements.split(",")
+    return [code.strip() for code in departements if code.strip()]
+
+
+def _priority_departement_errors(departements, target_publics, priority_departements) -> dict:
+    """Each age public's priority départements are some of the programme's, for a public the
+    programme targets (errors at the form's `departements_<public>` field)."""
+    errors = {}
+    programme_codes = set(_codes(departements))
+    for public, codes in priority_departements.items():
+        field = f"departements_{public}"
+        if public not in AGE_FLAGS:
+            errors["target_publics"] = _(
+                "Seuls les publics liés à l'âge se limitent à des départements."
+            )
+        elif codes and public not in target_publics:
+            errors[field] = _("Cochez d'abord ce public parmi les publics cibles.")
+        elif set(codes) - programme_codes:
+            errors[field] = _("Départements hors du programme : %(codes)s.") % {
+                "codes": ", ".join(sorted(set(codes) - programme_codes))
+            }
     return errors
 
 
 def _departements(departements):
-    if isinstance(departements, str):
-        return ",".join(d.strip() for d in departements.split(",") if d.strip())
-    return ",".join(departements)
+    return ",".join(_codes(departements))
 
 
 @transaction.atomic
@@ -76,6 +111,7 @@ def create_programme(
     services=(),
     efop_territories=(),
     target_publics=(),
+    priority_departements=None,
 ) -> Programme:
     """An O2R programme: at least 150 000 € over 3 years at most, carried by one organisation
     or a consortium (not both), whose services belong to its carrier(s)."""
@@ -93,6 +129,7 @@ def create_programme(
         services=services,
         efop_territories=efop_territories,
         target_publics=target_publics,
+        priority_departements=priority_departements,
     )
 
 
@@ -112,9 +149,13 @@ def update_programme(
     services=(),
     efop_territories=(),
     target_publics=(),
+    priority_departements=None,
 ) -> Programme:
     """Create (an unsaved `programme`) or correct a programme, under the same rules."""
     amount = Decimal(agreement_amount)
+    priority_departements = {
+        public: _codes(codes) for public, codes in (priority_departements or {}).items()
+    }
     errors = _programme_errors(
         start_date=start_date,
         end_date=end_date,
@@ -122,7 +163,9 @@ def update_programme(
         organisation=organisation,
         consortium=consortium,
         services=services,
+        departements=departements,
         target_publics=target_publics,
+        priority_departements=priority_departements,
     )
     if (
         name
@@ -137,6 +180,9 @@ def update_programme(
     programme.agreement_amount = amount
     programme.organisation, programme.consortium = organisation, consortium
     programme.target_publics = list(target_publics)
+    programme.priority_departements = {
+        public: codes for public, codes in priority_departements.items() if codes
+    }
     programme.save()
     programme.services.set(services)
     programme.efop_territories.set(efop_territories)

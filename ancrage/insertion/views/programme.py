@@ -33,6 +33,10 @@ def _programme_page(request, programme=None):
             "services": list(programme.services.values_list("pk", flat=True)),
             "efop_territories": list(programme.efop_territories.values_list("pk", flat=True)),
             "target_publics": programme.target_publics,
+            **{
+                f"departements_{public}": ",".join(codes)
+                for public, codes in programme.priority_departements.items()
+            },
         }
     form = ProgrammeForm(
         request.POST or None, initial=initial, **queries.programme_choices(request.user)

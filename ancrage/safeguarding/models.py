@@ -5,15 +5,14 @@ The narrative, the immediate measures and the adults involved are encrypted at r
 `Incident.objects.visible_to(user)`; every status change leaves an `IncidentTransition`.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from ancrage.kernel.calendar import add_hours, within_hours, within_hours_sql
 from ancrage.kernel.models import CreatedRecord
 from ancrage.kernel.scopes import reach
 
@@ -40,6 +39,14 @@ class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The incidents this user may read (see `incident_scope`)."""
         return self.filter(incident_scope(user))
+
+    def alert_missing(self):
+        """Incidents qualified as a serious malfunction to declare whose authority has not been
+        alerted: the duty is "sans délai" (CASF L331-8-1, arrêté du 28 décembre 2016), so they
+        are late from their qualification on."""
+        return self.filter(serious_malfunction_to_declare=True).exclude(
+            Exists(Declaration.objects.filter(incident=OuterRef("pk"), alerted_at__isnull=False))
+        )
 
 
 class Incident(models.Model):
@@ -137,6 +144,13 @@ class Incident(models.Model):
     def __str__(self):
         return _("Signalement n° %(pk)s") % {"pk": self.pk}
 
+    @property
+    def alert_missing(self) -> bool:
+        """Whether the authority still has to be alerted (see `IncidentQuerySet.alert_missing`);
+        reads the declaration (select it with the incident)."""
+        declaration = getattr(self, "declaration", None)
+        return self.serious_malfunction_to_declare and not (declaration and declaration.alerted_at)
+
 
 class IncidentChild(models.Model):
     class Role(models.TextChoices):
@@ -219,8 +233,15 @@ class IncidentAction(CreatedRecord):
         return self.what
 
 
-# A written confirmation is due within 48 hours of the oral alert to the authority.
-CONFIRMATION_DELAY = timedelta(hours=48)
+# A written confirmation is due within 48 hours of the oral alert to the authority (arrêté du
+# 28 décembre 2016). One rule, `kernel.calendar.within_hours` (the limit itself is on time), and
+# its SQL twin: the flag, the indicator, the home block and the declaration page all use it.
+CONFIRMATION_HOURS = 48
+
+
+def confirmed_in_time_sql() -> Q:
+    """The declarations confirmed in writing within 48 hours of the alert, in SQL."""
+    return within_hours_sql("alerted_at", "confirmed_at", CONFIRMATION_HOURS)
 
 
 class DeclarationQuerySet(models.QuerySet):
@@ -229,12 +250,13 @@ class DeclarationQuerySet(models.QuerySet):
         return self.filter(incident_scope(user, "incident__"))
 
     def confirmation_overdue(self, now=None):
-        """Declarations whose authority was alerted 48 hours ago or more and which are still
-        not confirmed in writing."""
+        """Declarations alerted more than 48 hours before `now` and still not confirmed in
+        writing: `now` is no longer within 48 hours of the alert (at 48 h 00 a confirmation
+        is still on time)."""
         now = now or timezone.now()
         return self.filter(
             alerted_at__isnull=False,
-            alerted_at__lte=now - CONFIRMATION_DELAY,
+            alerted_at__lt=add_hours(now, -CONFIRMATION_HOURS),
             confirmed_at__isnull=True,
         )
 
@@ -307,12 +329,22 @@ class Declaration(models.Model):
         return _("Déclaration du signalement n° %(pk)s") % {"pk": self.incident_id}
 
     def confirmation_overdue(self, now=None) -> bool:
+        """Alerted, not confirmed in writing, and `now` no longer within 48 hours of the
+        alert."""
         now = now or timezone.now()
         return bool(
             self.alerted_at
             and not self.confirmed_at
-            and self.alerted_at <= now - CONFIRMATION_DELAY
+            and not within_hours(self.alerted_at, now, CONFIRMATION_HOURS)
         )
+
+    @property
+    def confirmed_in_time(self) -> bool | None:
+        """Whether the written confirmation came within 48 hours of the alert (None before
+        it is sent)."""
+        if not (self.alerted_at and self.confirmed_at):
+            return None
+        return within_hours(self.alerted_at, self.confirmed_at, CONFIRMATION_HOURS)
 
 
 class IncidentDraft(models.Model):

@@ -84,6 +84,7 @@ def village_incidents(user, village_pk, *, state=None, category=None, page=1) ->
             confirmation_overdue=Exists(
                 Declaration.objects.confirmation_overdue().filter(incident=OuterRef("pk"))
             ),
+            to_alert=Exists(Incident.objects.alert_missing().filter(pk=OuterRef("pk"))),
         )
         .select_related("reporter")
         .order_by("-occurred_at", "-pk")
@@ -161,17 +162,26 @@ def declaration_page(user, pk, what="safeguarding.declaration", action=AccessEve
         "sections": declarations.content(incident, declaration, involved),
         "handles": works_in(user, incident.establishment_id, "qualify"),
         "overdue": bool(declaration and declaration.confirmation_overdue()),
+        "alert_missing": incident.alert_missing,
     }
 
 
-def overdue_confirmations(user):
-    """The declarations in the user's scope still awaiting their written confirmation 48 hours
-    after the alert (no names: incident numbers and villages)."""
+def declarations_late(user, now=None):
+    """The incidents in the user's scope whose declaration to the authority is late (no names:
+    incident numbers and villages), in one query: those qualified as a serious malfunction whose
+    authority was never alerted (due "sans délai", late from their qualification), and those
+    alerted more than 48 hours ago and still not confirmed in writing (the rule of
+    `Declaration.confirmation_overdue`)."""
+    now = now or timezone.now()
+    overdue = Declaration.objects.confirmation_overdue(now)
     return list(
-        Declaration.objects.visible_to(user)
-        .confirmation_overdue()
-        .select_related("incident__establishment")
-        .order_by("alerted_at")
+        Incident.objects.visible_to(user)
+        .filter(
+            Q(pk__in=Incident.objects.alert_missing().values("pk"))
+            | Q(pk__in=overdue.values("incident_id"))
+        )
+        .select_related("establishment", "declaration")
+        .order_by("qualified_at", "pk")
     )
 
 
@@ -231,7 +241,7 @@ def dashboard(user) -> dict | None:
     return {
         "rows": rows,
         "chart": indicators.chart(rows),
-        "overdue": overdue_confirmations(user),
+        "overdue": declarations_late(user),
         "organisation": can(user, "incident_stats", "organisation"),
         "villages": list(villages),
     }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
-from ancrage.kernel.calendar import add_hours, within_hours, within_hours_sql
+from ancrage.kernel.calendar import add_hours, add_months, within_hours, within_hours_sql
 from ancrage.kernel.models import CreatedRecord
 from ancrage.kernel.scopes import reach
 
@@ -108,12 +108,6 @@ class Incident(models.Model):
     severity = models.CharField(_("gravité"), max_length=20, choices=Severity, blank=True)
     serious_malfunction_to_declare = models.BooleanField(
         _("dysfonctionnement grave à déclarer à l'autorité"), default=False
-    )
-    information_preoccupante = models.BooleanField(
-        _("information préoccupante (CRIP)"), default=False
-    )
-    signalement = models.BooleanField(
-        _("signalement au procureur (copie au département)"), default=False
     )
     outcome = models.TextField(_("issue"), blank=True)
     # Kept by the services for the follow-up indicators (SQL aggregation, no join on the
@@ -345,6 +339,125 @@ class Declaration(models.Model):
         if not (self.alerted_at and self.confirmed_at):
             return None
         return within_hours(self.alerted_at, self.confirmed_at, CONFIRMATION_HOURS)
+
+
+# The CRIP evaluates an information préoccupante within 3 months of receiving it (CASF L226-3 and
+# D226-2-5 as amended by the décret 2016-1476; domain.md).
+CRIP_EVALUATION_MONTHS = 3
+
+
+def evaluation_due(kind: str, received_on):
+    """The CRIP's evaluation deadline of an information préoccupante: 3 months after its receipt
+    (kernel.calendar.add_months: received on 30 November, due on 28 February); None for a
+    signalement or before the receipt is known."""
+    if kind != "information_preoccupante" or received_on is None:
+        return None
+    return add_months(received_on, CRIP_EVALUATION_MONTHS)
+
+
+class TransmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The transmissions of the incidents this user may read."""
+        return self.filter(incident_scope(user, "incident__"))
+
+    def evaluation_overdue(self, today=None):
+        """Informations préoccupantes received by the CRIP whose evaluation deadline (3 months
+        after receipt, the day itself on time) has passed with no outcome recorded."""
+        today = today or timezone.localdate()
+        return self.filter(evaluation_due__lt=today, outcome="")
+
+
+class Transmission(CreatedRecord):
+    """An information préoccupante sent to the département's CRIP, or a signalement sent to the
+    procureur de la République with its copy to the président du conseil départemental (CASF
+    L226-3 and L226-4): what, when, by whom, to whom; for an information préoccupante, the day
+    the CRIP received it and so its evaluation deadline (3 months); the outcome when known.
+
+    The moment and the sender are empty only on the records taken over from the former
+    qualification checkboxes (migration 0005), which never said when nor by whom: the page asks
+    for them."""
+
+    class Kind(models.TextChoices):
+        INFORMATION_PREOCCUPANTE = (
+            "information_preoccupante",
+            _("Information préoccupante à la CRIP du département"),
+        )
+        SIGNALEMENT = "signalement", _("Signalement au procureur de la République")
+
+    class Outcome(models.TextChoices):
+        NO_FURTHER_ACTION = "no_further_action", _("Classement sans suite")
+        ADMINISTRATIVE_PROTECTION = (
+            "administrative_protection",
+            _("Mesure de protection administrative (ASE)"),
+        )
+        JUDGE_SEIZED = "judge_seized", _("Saisine du juge des enfants")
+        CRIMINAL_PROCEEDINGS = "criminal_proceedings", _("Enquête ou poursuites pénales")
+        OTHER = "other", _("Autre suite")
+
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="transmissions",
+        verbose_name=_("signalement"),
+    )
+    kind = models.CharField(_("transmission"), max_length=30, choices=Kind)
+    transmitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
+    transmitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("transmise par"),
+    )
+    recipient = models.CharField(_("destinataire"), max_length=200)
+    copy_to = models.CharField(_("copie à"), max_length=200, blank=True)
+    received_on = models.DateField(_("reçue par la CRIP le"), null=True, blank=True)
+    outcome = models.CharField(_("suite donnée"), max_length=30, choices=Outcome, blank=True)
+    outcome_on = models.DateField(_("suite connue le"), null=True, blank=True)
+    # Kept by save() from the receipt (kernel.calendar.add_months): the échéancier and the
+    # flags filter on it in SQL, where the French end-of-month rule has no twin.
+    evaluation_due = models.DateField(
+        _("évaluation attendue le"), null=True, blank=True, editable=False
+    )
+
+    objects = TransmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["transmitted_at", "pk"]
+        verbose_name = _("transmission")
+        verbose_name_plural = _("transmissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="", outcome_on__isnull=True)
+                | (~Q(outcome="") & Q(outcome_on__isnull=False)),
+                name="transmission_outcome_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="information_preoccupante") | Q(received_on__isnull=True),
+                name="transmission_receipt_by_crip",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="information_preoccupante") | ~Q(copy_to=""),
+                name="transmission_signalement_has_copy",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.recipient}"
+
+    def save(self, *args, **kwargs):
+        self.evaluation_due = evaluation_due(self.kind, self.received_on)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "received_on" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "evaluation_due"}
+        super().save(*args, **kwargs)
+
+    def evaluation_overdue(self, today=None) -> bool:
+        """The deadline has passed (the day itself is on time) and no outcome is known."""
+        due = self.evaluation_due
+        today = today or timezone.localdate()
+        return bool(due and not self.outcome and due < today)
 
 
 class IncidentDraft(models.Model):

@@ -314,3 +314,26 @@ def transmission_page(user, pk) -> dict:
         "incident": incident,
         "staff": village_staff(incident.establishment),
     }
+
+
+def crip_evaluations(user, child_ids) -> list:
+    """The CRIP's evaluations of the informations préoccupantes received about these children
+    (the victims of the incident), in the user's scope, for the échéancier: due 3 months after
+    receipt, done when the outcome is recorded (one query)."""
+    from ancrage.kernel.deadlines import ChildDeadline
+
+    rows = (
+        Transmission.objects.visible_to(user)
+        .filter(
+            kind=Transmission.Kind.INFORMATION_PREOCCUPANTE,
+            evaluation_due__isnull=False,
+            incident__involved__role=IncidentChild.Role.VICTIM,
+            incident__involved__person_id__in=list(child_ids),
+        )
+        .values_list("incident__involved__person_id", "pk", "evaluation_due", "outcome_on")
+        .order_by("pk")
+    )
+    return [
+        ChildDeadline(child_id, "crip_evaluation", due, outcome_on, record_id=pk)
+        for child_id, pk, due, outcome_on in rows
+    ]

@@ -341,8 +341,8 @@ class Declaration(models.Model):
         return within_hours(self.alerted_at, self.confirmed_at, CONFIRMATION_HOURS)
 
 
-# The CRIP evaluates an information préoccupante within 3 months of receiving it (CASF L226-3 and
-# D226-2-5 as amended by the décret 2016-1476; domain.md).
+# The CRIP evaluates an information préoccupante within 3 months of receiving it (CASF L226-3;
+# the rule of domain.md).
 CRIP_EVALUATION_MONTHS = 3
 
 
@@ -370,7 +370,7 @@ class TransmissionQuerySet(models.QuerySet):
 class Transmission(CreatedRecord):
     """An information préoccupante sent to the département's CRIP, or a signalement sent to the
     procureur de la République with its copy to the président du conseil départemental (CASF
-    L226-3 and L226-4): what, when, by whom, to whom; for an information préoccupante, the day
+    L226-3, L226-4 II): what, when, by whom, to whom; for an information préoccupante, the day
     the CRIP received it and so its evaluation deadline (3 months); the outcome when known.
 
     The moment and the sender are empty only on the records taken over from the former

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ancrage.accounts.models import Membership
 from ancrage.kernel.access import Role
+from ancrage.kernel.calendar import add_days
 from ancrage.organisation.models import Establishment
 from ancrage.placements.models import Stay
 from ancrage.safeguarding.models import (
@@ -23,6 +24,8 @@ from ancrage.safeguarding.models import (
     IncidentAction,
     IncidentChild,
     IncidentTransition,
+    Transmission,
+    evaluation_due,
 )
 
 LARGE_TOTAL = 50_000
@@ -151,6 +154,7 @@ def seed_incidents(world) -> int:
                 pending = []
     created += _flush(pending, rng)
     _declarations(rng, villages, heads, directors, now)
+    _transmissions(rng, heads, now)
     return created
 
 
@@ -202,8 +206,6 @@ def _incident(rng, village, kids, parents, head, now, index):
         category=category if qualified else "",
         severity=severity if qualified else "",
         serious_malfunction_to_declare=declare,
-        information_preoccupante=qualified and category == C.MALTREATMENT,
-        signalement=qualified and category == C.MALTREATMENT and severity != "minor",
         outcome="Situation reprise en équipe ; mesures maintenues." if closed_at else "",
         qualified_at=qualified_at,
         closed_at=closed_at,
@@ -317,3 +319,60 @@ def _declarations(rng, villages, heads, directors, now):
             )
         )
     Declaration.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _transmissions(rng, heads, now):
+    """The qualified maltreatment incidents: an information préoccupante to the CRIP of the
+    village's département a few hours after the qualification, received a day or three later
+    and, for most of those received more than three months ago, its outcome; a signalement to
+    the procureur (copy to the département) too when the maltreatment is not minor."""
+    rows = []
+    today = timezone.localdate(now)
+    for row in (
+        Incident.objects.filter(category=Incident.Category.MALTREATMENT, qualified_at__isnull=False)
+        .order_by("pk")
+        .values("pk", "establishment_id", "establishment__departement", "qualified_at", "severity")
+    ):
+        author = heads[row["establishment_id"]]
+        departement = row["establishment__departement"]
+        at = min(row["qualified_at"] + timedelta(hours=rng.uniform(1, 6)), now)
+        received_on = add_days(timezone.localdate(at), rng.randint(1, 3))
+        received_on = received_on if received_on <= today else None
+        due = evaluation_due(Transmission.Kind.INFORMATION_PREOCCUPANTE, received_on)
+        known = due is not None and due < today and rng.random() < 0.8
+        common = {
+            "incident_id": row["pk"],
+            "transmitted_at": at,
+            "transmitted_by_id": author,
+            "created_by_id": author,
+            "created_at": at,
+        }
+        rows.append(
+            Transmission(
+                kind=Transmission.Kind.INFORMATION_PREOCCUPANTE,
+                recipient=f"CRIP du département ({departement})",
+                received_on=received_on,
+                evaluation_due=due,
+                outcome=rng.choice(
+                    [
+                        Transmission.Outcome.NO_FURTHER_ACTION,
+                        Transmission.Outcome.ADMINISTRATIVE_PROTECTION,
+                        Transmission.Outcome.JUDGE_SEIZED,
+                    ]
+                )
+                if known
+                else "",
+                outcome_on=due if known else None,
+                **common,
+            )
+        )
+        if row["severity"] != Incident.Severity.MINOR:
+            rows.append(
+                Transmission(
+                    kind=Transmission.Kind.SIGNALEMENT,
+                    recipient="Procureur de la République près le tribunal judiciaire",
+                    copy_to=f"Président du conseil départemental ({departement})",
+                    **common,
+                )
+            )
+    Transmission.objects.bulk_create(rows, batch_size=BATCH)

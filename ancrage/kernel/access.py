@@ -73,6 +73,9 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   the national director)
 #   declaration     declarations of serious malfunctions to the authority (content, PDF, oral alert,
 #                   written confirmation, CVS and families informed); "change" records them
+#   transmission    informations préoccupantes to the CRIP and signalements to the procureur of an
+#                   incident (who, what, to whom, when, the CRIP's receipt and 3-month evaluation
+#                   deadline, the outcome); "change" records them
 #   incident_stats  safeguarding follow-up indicators (counts, delays, no names): "view" for a
 #                   village, "organisation" for every village of the organisation
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
@@ -138,6 +141,7 @@ judge_notice         | view         | -           | view change         | view  
 visit                | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -
 incident             | view report  | view report | view report qualify | view report | view report qualify    | -              | -           | -       | view              | -      | -          | -
 declaration          | -            | -           | view change         | -           | view change            | -              | -           | -       | view              | -      | -          | -
+transmission         | -            | -           | view change         | -           | view change            | -              | -           | -       | view              | -      | -          | -
 incident_stats       | -            | -           | view                | -           | view                   | -              | -           | -       | view organisation | -      | -          | -
 establishment        | view         | view        | view                | view        | view                   | view           | view        | view    | view              | -      | view       | -
 administration       | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | change     | -

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Expression, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
-from django.db.models.lookups import Exact, GreaterThan
+from django.db.models.lookups import Exact, GreaterThan, LessThanOrEqual
 
 MAJORITY_AGE = 18
 # Young adults who were in care are accompanied until 21 (CASF L222-5, loi du 7 février 2022).
@@ -113,3 +113,11 @@ def age_on_sql(birth, on):
         output_field=IntegerField(),
     )
     return on_year - ExtractYear(birth) - before_birthday
+
+
+def within_hours_sql(start, end, hours: int) -> Q:
+    """`within_hours` in SQL (SQLite and PostgreSQL alike), for a field name or an expression of
+    each instant: true when `end` comes at most `hours` elapsed hours after `start` (the limit
+    itself is on time), NULL (so never true) when either is missing."""
+    start, end = _expression(start), _expression(end)
+    return Q(LessThanOrEqual(end, start + Value(timedelta(hours=hours))))

@@ -113,6 +113,9 @@ class AccessEvent(models.Model):
         "care.report_pdf": _("Téléchargement du rapport de situation (PDF)"),
         "safeguarding.declaration": _("Déclaration d'un signalement à l'autorité"),
         "safeguarding.declaration_pdf": _("Téléchargement de la déclaration à l'autorité (PDF)"),
+        "safeguarding.transmission": _(
+            "Transmission d'un signalement (information préoccupante, procureur)"
+        ),
         "web.home": _("Dossiers récents du tableau de bord"),
         "care.house_journal": _("Journal de la maison"),
         "care.child_journal": _("Journal de l'enfant"),

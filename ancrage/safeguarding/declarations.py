@@ -11,22 +11,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.kernel.documents import render_pdf
-from ancrage.safeguarding.models import Declaration, Incident, IncidentChild
+from ancrage.safeguarding.models import Declaration, Incident, IncidentChild, Transmission
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "safeguarding" / "declaration_pdf.css"
 
 
+def transmitted(incident: Incident, kind: str) -> bool:
+    """Whether a transmission of that kind is recorded for the incident: read from the
+    annotations `transmitted_<kind>` of the page's query (no query of its own) when present."""
+    annotated = getattr(incident, f"transmitted_{kind}", None)
+    if annotated is not None:
+        return annotated
+    return incident.transmissions.filter(kind=kind).exists()
+
+
 def follow_up(incident: Incident) -> list[str]:
-    """The administrative or judicial follow-up, as qualified."""
+    """The administrative or judicial follow-up, from the transmissions recorded."""
     lines = []
-    if incident.information_preoccupante:
+    if transmitted(incident, Transmission.Kind.INFORMATION_PREOCCUPANTE):
         lines.append(
             _(
                 "Information préoccupante transmise à la cellule de recueil des informations "
                 "préoccupantes (CRIP) du département."
             )
         )
-    if incident.signalement:
+    if transmitted(incident, Transmission.Kind.SIGNALEMENT):
         lines.append(
             _(
                 "Signalement au procureur de la République, avec copie au président du conseil "

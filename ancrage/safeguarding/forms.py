@@ -4,7 +4,7 @@ Every form on an existing incident carries the version it was built from."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.safeguarding.models import Incident, IncidentChild
+from ancrage.safeguarding.models import Incident, IncidentChild, Transmission
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -89,12 +89,6 @@ class QualifyForm(VersionedForm):
         label=_("Dysfonctionnement grave ou événement à déclarer sans délai à l'autorité"),
         required=False,
     )
-    information_preoccupante = forms.BooleanField(
-        label=_("Information préoccupante à transmettre à la CRIP"), required=False
-    )
-    signalement = forms.BooleanField(
-        label=_("Signalement au procureur (copie au département)"), required=False
-    )
 
     def __init__(self, *args, incident=None, **kwargs):
         super().__init__(*args, incident=incident, **kwargs)
@@ -103,8 +97,6 @@ class QualifyForm(VersionedForm):
                 "category",
                 "severity",
                 "serious_malfunction_to_declare",
-                "information_preoccupante",
-                "signalement",
             ):
                 self.initial.setdefault(name, getattr(incident, name))
 
@@ -223,3 +215,79 @@ class InformationForm(VersionedForm):
         if declaration is not None and not self.is_bound:
             self.initial.setdefault("cvs_informed_on", declaration.cvs_informed_on)
             self.initial.setdefault("families_informed_on", declaration.families_informed_on)
+
+
+class TransmissionForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Transmission"), choices=Transmission.Kind.choices)
+    transmitted_at = forms.DateTimeField(label=_("Transmise le"), widget=DATE_TIME)
+    transmitted_by = forms.ModelChoiceField(label=_("Par"), queryset=None)
+    recipient = forms.CharField(
+        label=_("À"),
+        max_length=200,
+        help_text=_(
+            "La CRIP du département pour une information préoccupante ; le procureur de la "
+            "République (tribunal judiciaire) pour un signalement."
+        ),
+    )
+    copy_to = forms.CharField(
+        label=_("Copie à"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Pour un signalement : le président du conseil départemental (CRIP), en copie."
+        ),
+    )
+    received_on = forms.DateField(
+        label=_("Reçue par la CRIP le"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "Information préoccupante : la CRIP l'évalue dans les 3 mois de sa réception "
+            "(échéance dans l'échéancier de l'enfant)."
+        ),
+    )
+
+    def __init__(self, *args, staff=None, by=None, departement="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transmitted_by"].queryset = staff
+        self.fields["transmitted_by"].label_from_instance = str
+        if not self.is_bound:
+            if by is not None:
+                self.initial.setdefault("transmitted_by", by.pk)
+            if departement:
+                self.initial.setdefault(
+                    "recipient", _("CRIP du département (%(dep)s)") % {"dep": departement}
+                )
+
+
+class TransmissionFollowUpForm(VersionedForm):
+    """What became of a transmission; the moment and the sender only for a record that has
+    none (taken over from the former qualification)."""
+
+    transmitted_at = forms.DateTimeField(label=_("Transmise le"), widget=DATE_TIME)
+    transmitted_by = forms.ModelChoiceField(label=_("Par"), queryset=None)
+    received_on = forms.DateField(label=_("Reçue par la CRIP le"), required=False, widget=DATE)
+    outcome = forms.ChoiceField(
+        label=_("Suite donnée"),
+        required=False,
+        choices=[("", _("Pas encore connue"))] + Transmission.Outcome.choices,
+    )
+    outcome_on = forms.DateField(label=_("Suite connue le"), required=False, widget=DATE)
+
+    def __init__(self, *args, transmission=None, staff=None, by=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if transmission is not None and transmission.transmitted_at is not None:
+            del self.fields["transmitted_at"], self.fields["transmitted_by"]
+        else:
+            self.fields["transmitted_by"].queryset = staff
+            self.fields["transmitted_by"].label_from_instance = str
+            if by is not None and not self.is_bound:
+                self.initial.setdefault("transmitted_by", by.pk)
+        if (
+            transmission is not None
+            and transmission.kind != Transmission.Kind.INFORMATION_PREOCCUPANTE
+        ):
+            del self.fields["received_on"]
+        if transmission is not None and not self.is_bound:
+            for name in ("received_on", "outcome", "outcome_on"):
+                self.initial.setdefault(name, getattr(transmission, name))

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth
 
-from ancrage.safeguarding.models import CONFIRMATION_DELAY, Declaration, Incident
+from ancrage.kernel.calendar import add_months
+from ancrage.safeguarding.models import Declaration, Incident, confirmed_in_time_sql
 
 MONTHS = 12
 
@@ -58,7 +58,7 @@ class Row:
 
 
 def first_month(today: date, months: int = MONTHS) -> date:
-    return today.replace(day=1) - relativedelta(months=months - 1)
+    return add_months(today.replace(day=1), -(months - 1))
 
 
 def _duration(end: str):
@@ -152,7 +152,7 @@ def compute(incidents, *, by: str = "month", since: date, declarations=None) -> 
         .values("group")
         .annotate(
             total=Count("pk"),
-            in_time=Count("pk", filter=Q(confirmed_at__lte=F("alerted_at") + CONFIRMATION_DELAY)),
+            in_time=Count("pk", filter=confirmed_in_time_sql()),
         )
         .values_list("group", "total", "in_time")
     ):
@@ -173,10 +173,7 @@ def _seconds(value):
 
 def _by_month(rows: dict, since: date, months: int) -> list[Row]:
     """One row per month of the period, oldest first, empty months included."""
-    return [
-        rows.get(since + relativedelta(months=i)) or Row(key=since + relativedelta(months=i))
-        for i in range(months)
-    ]
+    return [rows.get(add_months(since, i)) or Row(key=add_months(since, i)) for i in range(months)]
 
 
 def monthly(incidents, today: date, months: int = MONTHS) -> list[Row]:

@@ -5,15 +5,14 @@ The narrative, the immediate measures and the adults involved are encrypted at r
 `Incident.objects.visible_to(user)`; every status change leaves an `IncidentTransition`.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from ancrage.kernel.calendar import add_hours, add_months, within_hours, within_hours_sql
 from ancrage.kernel.models import CreatedRecord
 from ancrage.kernel.scopes import reach
 
@@ -40,6 +39,14 @@ class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The incidents this user may read (see `incident_scope`)."""
         return self.filter(incident_scope(user))
+
+    def alert_missing(self):
+        """Incidents qualified as a serious malfunction to declare whose authority has not been
+        alerted: the duty is "sans délai" (CASF L331-8-1, arrêté du 28 décembre 2016), so they
+        are late from their qualification on."""
+        return self.filter(serious_malfunction_to_declare=True).exclude(
+            Exists(Declaration.objects.filter(incident=OuterRef("pk"), alerted_at__isnull=False))
+        )
 
 
 class Incident(models.Model):
@@ -102,12 +109,6 @@ class Incident(models.Model):
     serious_malfunction_to_declare = models.BooleanField(
         _("dysfonctionnement grave à déclarer à l'autorité"), default=False
     )
-    information_preoccupante = models.BooleanField(
-        _("information préoccupante (CRIP)"), default=False
-    )
-    signalement = models.BooleanField(
-        _("signalement au procureur (copie au département)"), default=False
-    )
     outcome = models.TextField(_("issue"), blank=True)
     # Kept by the services for the follow-up indicators (SQL aggregation, no join on the
     # history): the first qualification, and the current closing (cleared on reopening).
@@ -136,6 +137,13 @@ class Incident(models.Model):
 
     def __str__(self):
         return _("Signalement n° %(pk)s") % {"pk": self.pk}
+
+    @property
+    def alert_missing(self) -> bool:
+        """Whether the authority still has to be alerted (see `IncidentQuerySet.alert_missing`);
+        reads the declaration (select it with the incident)."""
+        declaration = getattr(self, "declaration", None)
+        return self.serious_malfunction_to_declare and not (declaration and declaration.alerted_at)
 
 
 class IncidentChild(models.Model):
@@ -219,8 +227,15 @@ class IncidentAction(CreatedRecord):
         return self.what
 
 
-# A written confirmation is due within 48 hours of the oral alert to the authority.
-CONFIRMATION_DELAY = timedelta(hours=48)
+# A written confirmation is due within 48 hours of the oral alert to the authority (arrêté du
+# 28 décembre 2016). One rule, `kernel.calendar.within_hours` (the limit itself is on time), and
+# its SQL twin: the flag, the indicator, the home block and the declaration page all use it.
+CONFIRMATION_HOURS = 48
+
+
+def confirmed_in_time_sql() -> Q:
+    """The declarations confirmed in writing within 48 hours of the alert, in SQL."""
+    return within_hours_sql("alerted_at", "confirmed_at", CONFIRMATION_HOURS)
 
 
 class DeclarationQuerySet(models.QuerySet):
@@ -229,12 +244,13 @@ class DeclarationQuerySet(models.QuerySet):
         return self.filter(incident_scope(user, "incident__"))
 
     def confirmation_overdue(self, now=None):
-        """Declarations whose authority was alerted 48 hours ago or more and which are still
-        not confirmed in writing."""
+        """Declarations alerted more than 48 hours before `now` and still not confirmed in
+        writing: `now` is no longer within 48 hours of the alert (at 48 h 00 a confirmation
+        is still on time)."""
         now = now or timezone.now()
         return self.filter(
             alerted_at__isnull=False,
-            alerted_at__lte=now - CONFIRMATION_DELAY,
+            alerted_at__lt=add_hours(now, -CONFIRMATION_HOURS),
             confirmed_at__isnull=True,
         )
 
@@ -307,12 +323,141 @@ class Declaration(models.Model):
         return _("Déclaration du signalement n° %(pk)s") % {"pk": self.incident_id}
 
     def confirmation_overdue(self, now=None) -> bool:
+        """Alerted, not confirmed in writing, and `now` no longer within 48 hours of the
+        alert."""
         now = now or timezone.now()
         return bool(
             self.alerted_at
             and not self.confirmed_at
-            and self.alerted_at <= now - CONFIRMATION_DELAY
+            and not within_hours(self.alerted_at, now, CONFIRMATION_HOURS)
         )
+
+    @property
+    def confirmed_in_time(self) -> bool | None:
+        """Whether the written confirmation came within 48 hours of the alert (None before
+        it is sent)."""
+        if not (self.alerted_at and self.confirmed_at):
+            return None
+        return within_hours(self.alerted_at, self.confirmed_at, CONFIRMATION_HOURS)
+
+
+# The CRIP evaluates an information préoccupante within 3 months of receiving it (CASF L226-3;
+# the rule of domain.md).
+CRIP_EVALUATION_MONTHS = 3
+
+
+def evaluation_due(kind: str, received_on):
+    """The CRIP's evaluation deadline of an information préoccupante: 3 months after its receipt
+    (kernel.calendar.add_months: received on 30 November, due on 28 February); None for a
+    signalement or before the receipt is known."""
+    if kind != "information_preoccupante" or received_on is None:
+        return None
+    return add_months(received_on, CRIP_EVALUATION_MONTHS)
+
+
+class TransmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The transmissions of the incidents this user may read."""
+        return self.filter(incident_scope(user, "incident__"))
+
+    def evaluation_overdue(self, today=None):
+        """Informations préoccupantes received by the CRIP whose evaluation deadline (3 months
+        after receipt, the day itself on time) has passed with no outcome recorded."""
+        today = today or timezone.localdate()
+        return self.filter(evaluation_due__lt=today, outcome="")
+
+
+class Transmission(CreatedRecord):
+    """An information préoccupante sent to the département's CRIP, or a signalement sent to the
+    procureur de la République with its copy to the président du conseil départemental (CASF
+    L226-3, L226-4 II): what, when, by whom, to whom; for an information préoccupante, the day
+    the CRIP received it and so its evaluation deadline (3 months); the outcome when known.
+
+    The moment and the sender are empty only on the records taken over from the former
+    qualification checkboxes (migration 0005), which never said when nor by whom: the page asks
+    for them."""
+
+    class Kind(models.TextChoices):
+        INFORMATION_PREOCCUPANTE = (
+            "information_preoccupante",
+            _("Information préoccupante à la CRIP du département"),
+        )
+        SIGNALEMENT = "signalement", _("Signalement au procureur de la République")
+
+    class Outcome(models.TextChoices):
+        NO_FURTHER_ACTION = "no_further_action", _("Classement sans suite")
+        ADMINISTRATIVE_PROTECTION = (
+            "administrative_protection",
+            _("Mesure de protection administrative (ASE)"),
+        )
+        JUDGE_SEIZED = "judge_seized", _("Saisine du juge des enfants")
+        CRIMINAL_PROCEEDINGS = "criminal_proceedings", _("Enquête ou poursuites pénales")
+        OTHER = "other", _("Autre suite")
+
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="transmissions",
+        verbose_name=_("signalement"),
+    )
+    kind = models.CharField(_("transmission"), max_length=30, choices=Kind)
+    transmitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
+    transmitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("transmise par"),
+    )
+    recipient = models.CharField(_("destinataire"), max_length=200)
+    copy_to = models.CharField(_("copie à"), max_length=200, blank=True)
+    received_on = models.DateField(_("reçue par la CRIP le"), null=True, blank=True)
+    outcome = models.CharField(_("suite donnée"), max_length=30, choices=Outcome, blank=True)
+    outcome_on = models.DateField(_("suite connue le"), null=True, blank=True)
+    # Kept by save() from the receipt (kernel.calendar.add_months): the échéancier and the
+    # flags filter on it in SQL, where the French end-of-month rule has no twin.
+    evaluation_due = models.DateField(
+        _("évaluation attendue le"), null=True, blank=True, editable=False
+    )
+
+    objects = TransmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["transmitted_at", "pk"]
+        verbose_name = _("transmission")
+        verbose_name_plural = _("transmissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="", outcome_on__isnull=True)
+                | (~Q(outcome="") & Q(outcome_on__isnull=False)),
+                name="transmission_outcome_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="information_preoccupante") | Q(received_on__isnull=True),
+                name="transmission_receipt_by_crip",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="information_preoccupante") | ~Q(copy_to=""),
+                name="transmission_signalement_has_copy",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.recipient}"
+
+    def save(self, *args, **kwargs):
+        self.evaluation_due = evaluation_due(self.kind, self.received_on)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "received_on" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "evaluation_due"}
+        super().save(*args, **kwargs)
+
+    def evaluation_overdue(self, today=None) -> bool:
+        """The deadline has passed (the day itself is on time) and no outcome is known."""
+        due = self.evaluation_due
+        today = today or timezone.localdate()
+        return bool(due and not self.outcome and due < today)
 
 
 class IncidentDraft(models.Model):

@@ -19,7 +19,15 @@ from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import visible_village
 from ancrage.safeguarding import declarations, indicators
-from ancrage.safeguarding.models import Declaration, Incident, IncidentChild, IncidentDraft
+from ancrage.safeguarding.models import (
+    Declaration,
+    Incident,
+    IncidentAction,
+    IncidentChild,
+    IncidentDraft,
+    IncidentTransition,
+    Transmission,
+)
 from ancrage.safeguarding.services import works_in
 
 
@@ -43,15 +51,25 @@ def incident_page(user, pk) -> dict:
         .select_related("establishment", "reporter", "declaration")
         .prefetch_related(
             _involved(user),
-            Prefetch("transitions__author"),
-            Prefetch("actions__owner"),
+            # each with its user in the same query (not one more query per relation)
+            Prefetch("transitions", IncidentTransition.objects.select_related("author")),
+            Prefetch("actions", IncidentAction.objects.select_related("owner")),
         ),
         pk=pk,
     )
     involved = list(incident.involved.all())
     record_access(user, [c.person_id for c in involved], "safeguarding.incident")
     handles = works_in(user, incident.establishment_id, "qualify")
+    sees_transmissions = can(user, "transmission", "view")
     return {
+        "transmissions": (
+            list(incident.transmissions.select_related("transmitted_by"))
+            if sees_transmissions
+            else []
+        ),
+        "sees_transmissions": sees_transmissions,
+        "perms_transmission": can(user, "transmission", "change"),
+        "today": timezone.localdate(),
         "incident": incident,
         "involved": involved,
         "transitions": list(incident.transitions.all()),
@@ -83,6 +101,10 @@ def village_incidents(user, village_pk, *, state=None, category=None, page=1) ->
             children_count=Count("involved"),
             confirmation_overdue=Exists(
                 Declaration.objects.confirmation_overdue().filter(incident=OuterRef("pk"))
+            ),
+            to_alert=Exists(Incident.objects.alert_missing().filter(pk=OuterRef("pk"))),
+            evaluation_overdue=Exists(
+                Transmission.objects.evaluation_overdue().filter(incident=OuterRef("pk"))
             ),
         )
         .select_related("reporter")
@@ -140,12 +162,25 @@ def incidents_about(user, person) -> list[Incident] | None:
     )
 
 
+def with_transmission_flags(incidents):
+    """The incidents with `transmitted_<kind>` for each kind of transmission (in the same
+    query): what the declaration's follow-up section says."""
+    return incidents.annotate(
+        **{
+            f"transmitted_{kind}": Exists(
+                Transmission.objects.filter(incident=OuterRef("pk"), kind=kind)
+            )
+            for kind in Transmission.Kind.values
+        }
+    )
+
+
 def declaration_page(user, pk, what="safeguarding.declaration", action=AccessEvent.Action.VIEW):
     """An incident in the user's scope (404 otherwise) with its declaration (None before it is
     written), the children involved and the sections of the declaration; the read is recorded
     for every child involved."""
     incident = get_object_or_404(
-        Incident.objects.visible_to(user)
+        with_transmission_flags(Incident.objects.visible_to(user))
         .select_related("establishment__organisation", "declaration__alerted_by")
         .select_related("declaration__cvs_informed_by", "declaration__families_informed_by")
         .prefetch_related(_involved(user)),
@@ -161,17 +196,26 @@ def declaration_page(user, pk, what="safeguarding.declaration", action=AccessEve
         "sections": declarations.content(incident, declaration, involved),
         "handles": works_in(user, incident.establishment_id, "qualify"),
         "overdue": bool(declaration and declaration.confirmation_overdue()),
+        "alert_missing": incident.alert_missing,
     }
 
 
-def overdue_confirmations(user):
-    """The declarations in the user's scope still awaiting their written confirmation 48 hours
-    after the alert (no names: incident numbers and villages)."""
+def declarations_late(user, now=None):
+    """The incidents in the user's scope whose declaration to the authority is late (no names:
+    incident numbers and villages), in one query: those qualified as a serious malfunction whose
+    authority was never alerted (due "sans délai", late from their qualification), and those
+    alerted more than 48 hours ago and still not confirmed in writing (the rule of
+    `Declaration.confirmation_overdue`)."""
+    now = now or timezone.now()
+    overdue = Declaration.objects.confirmation_overdue(now)
     return list(
-        Declaration.objects.visible_to(user)
-        .confirmation_overdue()
-        .select_related("incident__establishment")
-        .order_by("alerted_at")
+        Incident.objects.visible_to(user)
+        .filter(
+            Q(pk__in=Incident.objects.alert_missing().values("pk"))
+            | Q(pk__in=overdue.values("incident_id"))
+        )
+        .select_related("establishment", "declaration")
+        .order_by("qualified_at", "pk")
     )
 
 
@@ -231,7 +275,7 @@ def dashboard(user) -> dict | None:
     return {
         "rows": rows,
         "chart": indicators.chart(rows),
-        "overdue": overdue_confirmations(user),
+        "overdue": declarations_late(user),
         "organisation": can(user, "incident_stats", "organisation"),
         "villages": list(villages),
     }
@@ -243,3 +287,53 @@ def own_draft(user, village) -> dict | None:
     if draft is None:
         return None
     return {"data": json.loads(draft.data), "updated_at": draft.updated_at}
+
+
+def transmission_incident(user, pk) -> dict:
+    """An incident in the user's scope (404 otherwise), for recording a transmission; the read
+    is recorded for every child involved."""
+    incident = get_object_or_404(
+        Incident.objects.visible_to(user).select_related("establishment"), pk=pk
+    )
+    children = IncidentChild.objects.filter(incident=incident).values_list("person_id", flat=True)
+    record_access(user, children, "safeguarding.transmission")
+    return {"incident": incident, "staff": village_staff(incident.establishment)}
+
+
+def transmission_page(user, pk) -> dict:
+    """A transmission of an incident in the user's scope (404 otherwise), for its follow-up;
+    the read is recorded for every child of the incident."""
+    transmission = get_object_or_404(
+        Transmission.objects.visible_to(user).select_related("incident__establishment"), pk=pk
+    )
+    incident = transmission.incident
+    children = IncidentChild.objects.filter(incident=incident).values_list("person_id", flat=True)
+    record_access(user, children, "safeguarding.transmission")
+    return {
+        "transmission": transmission,
+        "incident": incident,
+        "staff": village_staff(incident.establishment),
+    }
+
+
+def crip_evaluations(user, child_ids) -> list:
+    """The CRIP's evaluations of the informations préoccupantes received about these children
+    (the victims of the incident), in the user's scope, for the échéancier: due 3 months after
+    receipt, done when the outcome is recorded (one query)."""
+    from ancrage.kernel.deadlines import ChildDeadline
+
+    rows = (
+        Transmission.objects.visible_to(user)
+        .filter(
+            kind=Transmission.Kind.INFORMATION_PREOCCUPANTE,
+            evaluation_due__isnull=False,
+            incident__involved__role=IncidentChild.Role.VICTIM,
+            incident__involved__person_id__in=list(child_ids),
+        )
+        .values_list("incident__involved__person_id", "pk", "evaluation_due", "outcome_on")
+        .order_by("pk")
+    )
+    return [
+        ChildDeadline(child_id, "crip_evaluation", due, outcome_on, record_id=pk)
+        for child_id, pk, due, outcome_on in rows
+    ]

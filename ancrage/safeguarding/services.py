@@ -24,6 +24,7 @@ from ancrage.safeguarding.models import (
     IncidentChild,
     IncidentDraft,
     IncidentTransition,
+    Transmission,
 )
 
 S = Incident.Status
@@ -139,8 +140,6 @@ def qualify_incident(
     category: str,
     severity: str,
     serious_malfunction_to_declare: bool = False,
-    information_preoccupante: bool = False,
-    signalement: bool = False,
     by,
 ) -> Incident:
     _require(by, incident.establishment_id, "qualify")
@@ -155,8 +154,6 @@ def qualify_incident(
     incident.category = category
     incident.severity = severity
     incident.serious_malfunction_to_declare = bool(serious_malfunction_to_declare)
-    incident.information_preoccupante = bool(information_preoccupante)
-    incident.signalement = bool(signalement)
     incident.qualified_at = incident.qualified_at or timezone.now()
     return _move(
         incident,
@@ -167,8 +164,6 @@ def qualify_incident(
             "category",
             "severity",
             "serious_malfunction_to_declare",
-            "information_preoccupante",
-            "signalement",
         },
     )
 
@@ -403,6 +398,133 @@ def record_information(
         declaration.save(update_fields=fields)
         _save(incident, set())
     return declaration
+
+
+# Information préoccupante and signalement ------------------------------------------------------
+
+
+def _transmission_dates(errors, incident, transmitted_at, received_on, kind):
+    if transmitted_at is None:
+        errors["transmitted_at"] = _("Indiquez quand la transmission a été faite.")
+    elif transmitted_at < incident.occurred_at:
+        errors["transmitted_at"] = _("La transmission ne peut pas précéder les faits.")
+    _not_future(transmitted_at, "transmitted_at", errors, _("La transmission"))
+    if received_on is None:
+        return
+    if kind != Transmission.Kind.INFORMATION_PREOCCUPANTE:
+        errors["received_on"] = _(
+            "La date de réception par la CRIP ne vaut que pour une information préoccupante."
+        )
+    elif received_on > timezone.localdate():
+        errors["received_on"] = _("La date ne peut pas être dans le futur.")
+    elif transmitted_at and received_on < timezone.localdate(transmitted_at):
+        errors["received_on"] = _("La CRIP ne peut pas l'avoir reçue avant la transmission.")
+
+
+@transaction.atomic
+def record_transmission(
+    incident: Incident,
+    *,
+    expected_version,
+    kind: str,
+    transmitted_at,
+    transmitted_by,
+    recipient: str,
+    copy_to: str = "",
+    received_on=None,
+    by,
+    staff=None,
+) -> Transmission:
+    """An information préoccupante sent to the département's CRIP, or a signalement sent to the
+    procureur with its copy to the département: what, when (not in the future, not before the
+    facts), by whom (`staff`, the village's team, checked when given), to whom; for an
+    information préoccupante, the day the CRIP received it when known."""
+    _require(by, incident.establishment_id, "qualify")
+    incident = _locked(incident, expected_version)
+    errors = {}
+    if kind not in Transmission.Kind.values:
+        errors["kind"] = _("Choisissez ce qui a été transmis.")
+    if transmitted_by is None or (staff is not None and transmitted_by not in staff):
+        errors["transmitted_by"] = _("Choisissez qui a transmis parmi l'équipe du village.")
+    if not (recipient or "").strip():
+        errors["recipient"] = _("Indiquez à qui la transmission a été adressée.")
+    copy_to = (copy_to or "").strip()
+    if kind == Transmission.Kind.SIGNALEMENT and not copy_to:
+        errors["copy_to"] = _(
+            "Un signalement au procureur est adressé en copie au président du conseil "
+            "départemental : indiquez à qui."
+        )
+    _transmission_dates(errors, incident, transmitted_at, received_on, kind)
+    if errors:
+        raise ValidationError(errors)
+    transmission = Transmission.objects.create(
+        incident=incident,
+        kind=kind,
+        transmitted_at=transmitted_at,
+        transmitted_by=transmitted_by,
+        recipient=recipient.strip(),
+        copy_to=copy_to,
+        received_on=received_on,
+        created_by=by,
+    )
+    _save(incident, set())
+    return transmission
+
+
+@transaction.atomic
+def record_transmission_follow_up(
+    transmission: Transmission,
+    *,
+    expected_version,
+    transmitted_at=None,
+    transmitted_by=None,
+    received_on=None,
+    outcome: str = "",
+    outcome_on=None,
+    by,
+    staff=None,
+) -> Transmission:
+    """What became of a transmission: the day the CRIP received an information préoccupante
+    (which sets its evaluation deadline), the outcome and the day it became known; and, for a
+    record taken over from the former qualification checkboxes, when and by whom it was
+    transmitted (never rewritten once known)."""
+    _require(by, transmission.incident.establishment_id, "qualify")
+    incident = _locked(transmission.incident, expected_version)
+    transmission = Transmission.objects.select_for_update().get(pk=transmission.pk)
+    errors = {}
+    fields = set()
+    if transmission.transmitted_at is None:
+        if transmitted_by is None or (staff is not None and transmitted_by not in staff):
+            errors["transmitted_by"] = _("Choisissez qui a transmis parmi l'équipe du village.")
+        transmission.transmitted_at, transmission.transmitted_by = transmitted_at, transmitted_by
+        fields |= {"transmitted_at", "transmitted_by"}
+    _transmission_dates(
+        errors, incident, transmission.transmitted_at, received_on, transmission.kind
+    )
+    outcome = outcome or ""
+    if outcome and outcome not in Transmission.Outcome.values:
+        errors["outcome"] = _("Choisissez la suite donnée.")
+    if bool(outcome) != bool(outcome_on):
+        field = "outcome_on" if outcome else "outcome"
+        errors[field] = _("Indiquez la suite donnée et le jour où elle a été connue.")
+    elif outcome_on:
+        if outcome_on > timezone.localdate():
+            errors["outcome_on"] = _("La date ne peut pas être dans le futur.")
+        elif transmission.transmitted_at and outcome_on < timezone.localdate(
+            transmission.transmitted_at
+        ):
+            errors["outcome_on"] = _("La suite ne peut pas précéder la transmission.")
+        elif received_on and outcome_on < received_on:
+            errors["outcome_on"] = _("La suite ne peut pas précéder la réception par la CRIP.")
+    if not (received_on or outcome or fields):
+        errors["received_on"] = _("Indiquez la réception par la CRIP ou la suite donnée.")
+    if errors:
+        raise ValidationError(errors)
+    transmission.received_on = received_on
+    transmission.outcome, transmission.outcome_on = outcome, outcome_on
+    transmission.save(update_fields={"received_on", "outcome", "outcome_on", *fields})
+    _save(incident, set())
+    return transmission
 
 
 # Drafts of reports ----------------------------------------------------------------------------

@@ -44,4 +44,14 @@ urlpatterns = [
         views.declaration_inform,
         name="declaration_inform",
     ),
+    path(
+        "signalements/<int:pk>/transmissions/nouvelle/",
+        views.transmission_add,
+        name="transmission_add",
+    ),
+    path(
+        "signalements/transmissions/<int:pk>/suite/",
+        views.transmission_follow_up,
+        name="transmission_follow_up",
+    ),
 ]

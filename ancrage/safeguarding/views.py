@@ -29,6 +29,8 @@ from ancrage.safeguarding.forms import (
     ReopenForm,
     ReportForm,
     StartHandlingForm,
+    TransmissionFollowUpForm,
+    TransmissionForm,
 )
 from ancrage.safeguarding.models import IncidentAction
 
@@ -388,6 +390,86 @@ def declaration_inform(request, pk):
             incident, expected_version=version, by=request.user, **data
         ),
         _("L'information du CVS et des familles est enregistrée."),
+    )
+
+
+# Information préoccupante and signalement ----------------------------------------------------
+
+
+@requires("transmission", "change")
+@require_http_methods(["GET", "POST"])
+def transmission_add(request, pk):
+    context = queries.transmission_incident(request.user, pk)
+    incident, staff = context["incident"], context["staff"]
+    form = TransmissionForm(
+        request.POST or None,
+        incident=incident,
+        staff=staff,
+        by=request.user,
+        departement=incident.establishment.departement,
+    )
+    return submit(
+        request,
+        form,
+        _versioned(
+            incident,
+            lambda incident, version, data: services.record_transmission(
+                incident, expected_version=version, staff=staff, by=request.user, **data
+            ),
+        ),
+        message=_("La transmission est enregistrée."),
+        success=reverse("safeguarding:incident", args=[incident.pk]) + "#transmissions",
+        template="form_page.html",
+        context={
+            "title": _("Transmettre le signalement n° %(n)s") % {"n": incident.pk},
+            "help": _(
+                "Information préoccupante : à la cellule de recueil des informations "
+                "préoccupantes (CRIP) du département, qui l'évalue dans les 3 mois. Danger grave "
+                "et immédiat : signalement au procureur de la République, avec copie au "
+                "président du conseil départemental."
+            ),
+            "submit_label": _("Enregistrer la transmission"),
+            "cancel_url": reverse("safeguarding:incident", args=[incident.pk]),
+        },
+        refused_status=422,
+    )
+
+
+@requires("transmission", "change")
+@require_http_methods(["GET", "POST"])
+def transmission_follow_up(request, pk):
+    context = queries.transmission_page(request.user, pk)
+    transmission, incident, staff = (
+        context["transmission"],
+        context["incident"],
+        context["staff"],
+    )
+    form = TransmissionFollowUpForm(
+        request.POST or None,
+        incident=incident,
+        transmission=transmission,
+        staff=staff,
+        by=request.user,
+    )
+    return submit(
+        request,
+        form,
+        _versioned(
+            incident,
+            lambda incident, version, data: services.record_transmission_follow_up(
+                transmission, expected_version=version, staff=staff, by=request.user, **data
+            ),
+        ),
+        message=_("La suite de la transmission est enregistrée."),
+        success=reverse("safeguarding:incident", args=[incident.pk]) + "#transmissions",
+        template="form_page.html",
+        context={
+            "title": _("Suite de la transmission · signalement n° %(n)s") % {"n": incident.pk},
+            "help": transmission.get_kind_display(),
+            "submit_label": _("Enregistrer la suite"),
+            "cancel_url": reverse("safeguarding:incident", args=[incident.pk]),
+        },
+        refused_status=422,
     )
 
 

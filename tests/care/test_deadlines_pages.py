@@ -162,8 +162,9 @@ def test_village_echeancier_query_count_is_pinned(
     login(client, head)
     client.get("/")
     # 18: the planned PPE reviews are one more query of `collect` (2026-11-23); 19: the children
-    # followed are read before the visibility check (followed_stays)
-    with django_assert_num_queries(19):
+    # followed are read before the visibility check (followed_stays); 20: the CRIP's evaluations
+    # of the informations préoccupantes, for the roles that read the transmissions (2026-12-05)
+    with django_assert_num_queries(20):
         response = client.get(village_url(world, "?period=365"))
     assert response.status_code == 200
 
@@ -176,8 +177,9 @@ def test_child_echeancier_query_count_is_pinned(
         SituationReportFactory(child=world.child, written_by=head, sent_on=TODAY)
     login(client, head)
     client.get("/")
-    # 17: the planned PPE reviews are one more query of `collect` (2026-11-23)
-    with django_assert_num_queries(17):
+    # 17: the planned PPE reviews are one more query of `collect` (2026-11-23); 18: the CRIP's
+    # evaluations of the informations préoccupantes, for the roles that read the transmissions
+    with django_assert_num_queries(18):
         response = client.get(f"/personnes/{world.child.reference}/echeancier/")
     assert response.status_code == 200
 

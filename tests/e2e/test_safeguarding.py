@@ -55,9 +55,17 @@ def test_a_house_parent_reports_and_the_director_declares(
     page.get_by_label("Catégorie").select_option("maltreatment")
     page.get_by_label("Gravité").select_option("serious")
     page.get_by_label("Dysfonctionnement grave ou événement à déclarer").check()
-    page.get_by_label("Information préoccupante à transmettre à la CRIP").check()
     page.get_by_role("button", name="Enregistrer la qualification").click()
     expect(page.locator(".messages")).to_contain_text("La qualification est enregistrée")
+    # the information préoccupante to the CRIP, recorded from the incident page
+    page.get_by_role("link", name="Enregistrer une transmission").click()
+    page.locator("#id_kind").select_option("information_preoccupante")
+    page.locator("#id_transmitted_at").fill(when)
+    page.get_by_role("button", name="Enregistrer la transmission").click()
+    expect(page.locator(".messages")).to_contain_text("La transmission est enregistrée")
+    expect(page.locator("section[aria-labelledby=transmissions]")).to_contain_text(
+        "CRIP du département"
+    )
 
     # 3. She writes the declaration (pre-filled from the report) and records the alert.
     page.get_by_role("link", name="Rédiger la déclaration à l'autorité").click()

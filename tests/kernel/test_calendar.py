@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import DateField, Value
+from django.db.models import DateField, DateTimeField, Value
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -122,6 +122,23 @@ MONDAY = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)  # 09:30 in Paris
 def test_within_48_hours_of_monday_0930_is_on_time_until_wednesday_0930(elapsed, on_time):
     assert calendar.within_hours(MONDAY, MONDAY + elapsed, 48) is on_time
     assert calendar.add_hours(MONDAY, 48) == datetime(2026, 3, 4, 8, 30, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("elapsed", "on_time"),
+    [
+        (timedelta(hours=47, minutes=59), True),
+        (timedelta(hours=48), True),
+        (timedelta(hours=48, minutes=1), False),
+    ],
+    ids=["47h59", "48h00", "48h01"],
+)
+def test_within_hours_in_sql_agrees_with_python_at_the_limit(elapsed, on_time):
+    start = Value(MONDAY, output_field=DateTimeField())
+    end = Value(MONDAY + elapsed, output_field=DateTimeField())
+    rows = ContentType.objects.order_by("pk").filter(calendar.within_hours_sql(start, end, 48))
+    assert rows.exists() is on_time is calendar.within_hours(MONDAY, MONDAY + elapsed, 48)
 
 
 def _sql_ages(birth: date, days_on: list[date]) -> list[int]:

@@ -257,6 +257,30 @@ class SeriousIncident(Record):
         Incident.objects.update(serious_malfunction_to_declare=True)
 
 
+class IncidentTransmission(Record):
+    """A transmission (information préoccupante) of the world's incident, and one of the other
+    organisation's incident (the follow-up page)."""
+
+    def prepare(self, world):
+        from ancrage.safeguarding.models import Transmission
+
+        for attr, incident in (
+            ("transmission", world.incident),
+            ("other_transmission", world.other_incident),
+        ):
+            setattr(
+                world,
+                attr,
+                Transmission.objects.create(
+                    incident=incident,
+                    kind="information_preoccupante",
+                    transmitted_at=incident.occurred_at,
+                    recipient="CRIP du département",
+                    created_by=incident.reporter,
+                ),
+            )
+
+
 NOTHING = Nothing()
 PERSON = PersonFile()
 SIBLING_GROUP = SiblingGroup()
@@ -265,6 +289,7 @@ SECRET = Secret()
 HOUSE = Record("house", VILLAGE_TEAM)
 INCIDENT = Record("incident", SEES_INCIDENT)
 DECLARED_INCIDENT = SeriousIncident("incident", SEES_INCIDENT)
+TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
 
 
 def child_record(attr, *, child=False):
@@ -418,6 +443,8 @@ URL_TABLE = {
     "safeguarding:declaration_alert": post(DECLARED_INCIDENT, answers=422),
     "safeguarding:declaration_confirm": post(DECLARED_INCIDENT, answers=422),
     "safeguarding:declaration_inform": post(DECLARED_INCIDENT, answers=422),
+    "safeguarding:transmission_add": get(INCIDENT),
+    "safeguarding:transmission_follow_up": get(TRANSMISSION),
     "safeguarding:village_indicators": get(VILLAGE),
     "safeguarding:organisation_indicators": get(),
     "web:home": get(),

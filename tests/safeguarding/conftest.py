@@ -21,7 +21,16 @@ def declarable(incidents):
         category="violence_between_children",
         severity="serious",
         serious_malfunction_to_declare=True,
-        information_preoccupante=True,
         by=head,
     )
+    services.record_transmission(
+        incidents.incident,
+        expected_version=incidents.incident.version,
+        kind="information_preoccupante",
+        transmitted_at=timezone.now() - datetime.timedelta(days=3),
+        transmitted_by=head,
+        recipient="CRIP de Loire-Atlantique",
+        by=head,
+    )
+    incidents.incident.refresh_from_db()
     return incidents

@@ -182,7 +182,9 @@ def more_incidents(world, n):
 PAGES = {
     # the list: + the page's count (Paginator)
     "list": (lambda w: f"/villages/{w.village.pk}/signalements/", 12),
-    "incident": (lambda w: f"/signalements/{w.incident.pk}/", 15),
+    # 15 to 14: the history and the actions read their users in their own query (-2), the
+    # transmissions to the CRIP and the procureur are one more (+1)
+    "incident": (lambda w: f"/signalements/{w.incident.pk}/", 14),
     "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 10),  # + the draft
 }
 

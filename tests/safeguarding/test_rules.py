@@ -118,8 +118,8 @@ def test_children_are_chosen_among_those_the_reporter_may_name(world):
 
 
 def test_each_transition_is_recorded(incidents):
-    incident = qualify(incidents, incidents.incident, information_preoccupante=True)
-    assert incident.status == "qualified" and incident.information_preoccupante
+    incident = qualify(incidents, incidents.incident, serious_malfunction_to_declare=True)
+    assert incident.status == "qualified" and incident.serious_malfunction_to_declare
     incident = services.start_handling(
         incident, expected_version=incident.version, by=head(incidents)
     )
@@ -224,10 +224,20 @@ def test_the_director_qualifies_too(incidents):
         category="disappearance",
         severity="critical",
         serious_malfunction_to_declare=True,
-        signalement=True,
         by=incidents.users[Role.ESTABLISHMENT_DIRECTOR],
     )
-    assert incident.status == "qualified" and incident.signalement
+    director = incidents.users[Role.ESTABLISHMENT_DIRECTOR]
+    services.record_transmission(
+        incident,
+        expected_version=incident.version,
+        kind="signalement",
+        transmitted_at=timezone.now(),
+        transmitted_by=director,
+        recipient="Procureur de la République de Nantes",
+        copy_to="Président du conseil départemental",
+        by=director,
+    )
+    assert incident.status == "qualified" and incident.transmissions.get().kind == "signalement"
 
 
 def test_a_second_writer_with_the_same_version_is_refused_and_nothing_is_overwritten(incidents):

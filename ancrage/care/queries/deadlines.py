@@ -24,6 +24,7 @@ from ancrage.care.services.deadlines import (
 )
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
+from ancrage.kernel.deadlines import child_deadlines
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
@@ -83,8 +84,10 @@ def _heads_of_service(establishment_ids, today):
     return heads
 
 
-def collect(stays, today: date | None = None) -> list[Row]:
-    """The deadlines of the children of these current stays: eight queries in all."""
+def collect(stays, today: date | None = None, user=None) -> list[Row]:
+    """The deadlines of the children of these current stays: eight queries in all; with a
+    `user`, also those the apps beside care keep about the children (kernel.deadlines: the
+    CRIP's evaluations), one query per kind the user may read."""
     today = today or timezone.localdate()
     stays = list(stays.select_related("child", "unit"))
     children = [s.child_id for s in stays]
@@ -139,7 +142,7 @@ def collect(stays, today: date | None = None) -> list[Row]:
         if end is not None and reason != Stay.ExitReason.MOVE:
             exits[child_id].append(end)
     heads = _heads_of_service({s.unit.establishment_id for s in stays}, today)
-    rows = []
+    rows, by_child = [], {}
     for stay in stays:
         ppe = ppes.get(stay.child_id)
         facts = ChildFacts(
@@ -159,6 +162,13 @@ def collect(stays, today: date | None = None) -> list[Row]:
         )
         for deadline in deadlines_for(facts, today):
             rows.append(Row(deadline, deadline.status(today), stay.child, stay.unit, responsible))
+        by_child[stay.child_id] = (stay, responsible)
+    for kept in child_deadlines(user, by_child):
+        stay, responsible = by_child[kept.child_id]
+        deadline = Deadline(
+            kept.child_id, kept.kind, kept.due, kept.done_on, record_id=kept.record_id
+        )
+        rows.append(Row(deadline, deadline.status(today), stay.child, stay.unit, responsible))
     key = sort_key(today)
     rows.sort(key=lambda r: key(r.deadline))
     return rows
@@ -232,7 +242,7 @@ def village_deadlines(user, pk, today=None):
     today = today or timezone.localdate()
     village = visible_village(user, pk)
     houses = list(village.units.filter(kind="house", active=True).order_by("name"))
-    every = collect(followed_stays(user, [village], today), today)
+    every = collect(followed_stays(user, [village], today), today, user)
     responsibles = {r.responsible.pk: r.responsible for r in every if r.responsible}
     return {
         "village": village,
@@ -246,9 +256,9 @@ def village_deadlines(user, pk, today=None):
     }
 
 
-def person_deadlines(person, today=None):
+def person_deadlines(person, today=None, user=None):
     today = today or timezone.localdate()
-    every = collect(Stay.objects.current(today).filter(child=person), today)
+    every = collect(Stay.objects.current(today).filter(child=person), today, user)
     responsibles = {r.responsible.pk: r.responsible for r in every if r.responsible}
     return {
         "person": person,

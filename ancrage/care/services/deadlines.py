@@ -44,6 +44,9 @@ class Kind:
     MEASURE_END = "measure_end"
     YOUNG_ADULT_END = "young_adult_end"
     PPE_REVIEW = "ppe_review"
+    # kept by safeguarding (kernel.deadlines): the CRIP evaluates an information préoccupante
+    # within 3 months of receiving it
+    CRIP_EVALUATION = "crip_evaluation"
 
     LABELS = {
         PPE: _("PPE à établir (3 mois après le début de la mesure)"),
@@ -54,6 +57,7 @@ class Kind:
         MEASURE_END: _("Fin de la mesure"),
         YOUNG_ADULT_END: _("Fin de l'accompagnement jeune majeur (21 ans)"),
         PPE_REVIEW: _("Révision du PPE prévue"),
+        CRIP_EVALUATION: _("Évaluation de l'information préoccupante (CRIP, 3 mois)"),
     }
     CHOICES = list(LABELS.items())
 

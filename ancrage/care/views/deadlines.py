@@ -25,7 +25,7 @@ def village_deadlines(request, pk):
 @requires("deadline", "view")
 def person_deadlines(request, reference):
     person = visible_person(request.user, reference, audit_as="care.person_deadlines")
-    context = queries.person_deadlines(person)
+    context = queries.person_deadlines(person, user=request.user)
     form = DeadlineFilterForm(request.GET or None, responsibles=context["responsibles"])
     context["form"] = form
     context["rows"] = queries.apply_filters(context["every"], form.filters(), context["today"])

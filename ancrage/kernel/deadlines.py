@@ -1,0 +1,53 @@
+"""Deadlines about a child that an app beside care keeps, shown in care's échéancier.
+
+Care and safeguarding sit side by side in the layers and never import each other: an app
+registers a source here in its AppConfig.ready(), and the échéancier asks every source about the
+children it lists (one query per source), for the users whose role the source's permission
+lets read them (the others cost no query and see nothing of it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from ancrage.kernel.access import can
+
+
+@dataclass(frozen=True)
+class ChildDeadline:
+    child_id: int
+    kind: str  # one of care's deadline kinds
+    due: date
+    done_on: date | None
+    record_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    permission: tuple[str, str]  # (kind of record, action) of the permission grid
+    read: Callable[[object, list[int]], Iterable[ChildDeadline]]  # (user, child ids)
+
+
+_sources: dict[str, Source] = {}
+
+
+def register_child_deadlines(kind: str, permission: tuple[str, str], read) -> None:
+    """Register (once per kind; registering again replaces) the source of one kind of
+    deadline: `read(user, child_ids)` gives its deadlines for those children, in the user's
+    scope."""
+    _sources[kind] = Source(kind, permission, read)
+
+
+def child_deadlines(user, child_ids) -> list[ChildDeadline]:
+    """Every registered deadline of these children that the user may read (none without a
+    user)."""
+    child_ids = list(child_ids)
+    if user is None or not child_ids:
+        return []
+    found: list[ChildDeadline] = []
+    for source in _sources.values():
+        if can(user, *source.permission):
+            found.extend(source.read(user, child_ids))
+    return found

@@ -48,11 +48,10 @@ def date_arithmetic(source: str) -> list[int]:
         if not isinstance(node, ast.Call):
             continue
         name = _name(node.func)
-        if name == "relativedelta":
-            lines.append(node.lineno)
-        elif name == "timedelta" and (
-            node.args or any(k.arg in ("days", "weeks") for k in node.keywords)
-        ):
+        counts_days = name == "timedelta" and (
+            bool(node.args) or any(k.arg in ("days", "weeks") for k in node.keywords)
+        )
+        if name == "relativedelta" or counts_days:
             lines.append(node.lineno)
     return lines
 

@@ -179,9 +179,8 @@ def seed_ppe(world) -> None:
         if day is None or version.number == 1:
             continue
         birth = stay.child.birth_date
-        autonomy = birth is not None and day >= autonomy_due(birth, stay.start_date) - timedelta(
-            days=120
-        )
+        interview_due = autonomy_due(birth, stay.start_date) if birth is not None else None
+        autonomy = interview_due is not None and day >= interview_due - timedelta(days=120)
         declined = rng.random() < 0.15
         reviews.append(
             Review(

@@ -13,6 +13,7 @@ from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel import calendar
 from ancrage.kernel.models import BreakGlass
 from ancrage.kernel.scopes import reach
 from ancrage.kernel.text import search_key
@@ -207,9 +208,7 @@ class Person(models.Model):
     def age(self, on: date | None = None) -> int | None:
         if not self.birth_date:
             return None
-        on = on or timezone.localdate()
-        had_birthday = (on.month, on.day) >= (self.birth_date.month, self.birth_date.day)
-        return on.year - self.birth_date.year - (0 if had_birthday else 1)
+        return calendar.age_on(self.birth_date, on or timezone.localdate())
 
 
 class FamilyLink(models.Model):

@@ -50,42 +50,87 @@ def _project(world, birth_date):
     )
 
 
-def test_support_ends_on_the_21st_birthday_at_the_latest(world):
+@pytest.mark.parametrize(
+    ("end_date", "accepted"),
+    [
+        (datetime.date(2028, 3, 8), True),
+        (datetime.date(2028, 3, 9), True),  # the day before the 21st birthday: the last day
+        (datetime.date(2028, 3, 10), False),  # the 21st birthday
+    ],
+    ids=["day-before", "the-day", "day-after"],
+)
+def test_support_ends_the_day_before_the_21st_birthday_at_the_latest(world, end_date, accepted):
     _project(world, datetime.date(2007, 3, 10))
     head = world.users[Role.HEAD_OF_SERVICE]
-    support = services.add_support(
-        world.child,
-        kind="contrat_jeune_majeur",
-        start_date=datetime.date(2025, 3, 10),
-        end_date=datetime.date(2028, 3, 10),
-        by=head,
-    )
-    assert support.end_date == datetime.date(2028, 3, 10)
+    if accepted:
+        support = services.add_support(
+            world.child,
+            kind="contrat_jeune_majeur",
+            start_date=datetime.date(2025, 3, 10),
+            end_date=end_date,
+            by=head,
+        )
+        assert support.end_date == end_date
+        return
     with pytest.raises(ValidationError) as refused:
         services.add_support(
             world.child,
             kind="until_21",
             start_date=datetime.date(2025, 3, 10),
-            end_date=datetime.date(2028, 3, 11),
+            end_date=end_date,
             by=head,
         )
     assert refused.value.message_dict["end_date"] == [
-        "L'accompagnement ne peut pas dépasser le 21e anniversaire (le 10/03/2028)."
+        "L'accompagnement s'arrête la veille du 21e anniversaire : au plus tard le 09/03/2028."
     ]
-    assert YoungAdultSupport.objects.count() == 1
+    assert not YoungAdultSupport.objects.exists()
 
 
-def test_a_29_february_birthday_ends_support_on_28_february(world):
+@pytest.mark.parametrize(
+    ("end_date", "accepted"),
+    [
+        (datetime.date(2029, 2, 26), True),
+        (datetime.date(2029, 2, 27), True),  # 21 on 28/02/2029: the day before is the last day
+        (datetime.date(2029, 2, 28), False),
+    ],
+    ids=["day-before", "the-day", "day-after"],
+)
+def test_a_29_february_birthday_ends_support_on_27_february(world, end_date, accepted):
     _project(world, datetime.date(2008, 2, 29))
+    add = lambda: services.add_support(  # noqa: E731
+        world.child,
+        kind="until_21",
+        start_date=datetime.date(2026, 3, 1),
+        end_date=end_date,
+        by=world.users[Role.HEAD_OF_SERVICE],
+    )
+    if accepted:
+        assert add().end_date == end_date
+        return
     with pytest.raises(ValidationError) as refused:
-        services.add_support(
-            world.child,
-            kind="until_21",
-            start_date=datetime.date(2026, 3, 1),
-            end_date=datetime.date(2029, 3, 1),
-            by=world.users[Role.HEAD_OF_SERVICE],
-        )
-    assert "28/02/2029" in refused.value.message_dict["end_date"][0]
+        add()
+    assert "27/02/2029" in refused.value.message_dict["end_date"][0]
+
+
+@pytest.mark.parametrize(
+    ("today", "accepted"),
+    [
+        (datetime.date(2028, 3, 8), True),
+        (datetime.date(2028, 3, 9), True),  # the last day of the support
+        (datetime.date(2028, 3, 10), False),  # the 21st birthday
+    ],
+    ids=["day-before", "the-day", "day-after"],
+)
+def test_the_project_can_be_opened_until_the_day_before_the_21st_birthday(world, today, accepted):
+    aged(world.child, datetime.date(2007, 3, 10))
+    save = lambda: services.save_project(  # noqa: E731
+        world.child, areas=areas(), by=world.users[Role.HEAD_OF_SERVICE], today=today
+    )
+    if accepted:
+        assert save().pk
+    else:
+        with pytest.raises(ValidationError):
+            save()
 
 
 def test_support_starts_at_majority(world):

@@ -10,10 +10,10 @@ from ancrage.care.services.deadlines import (
     MeasureFacts,
     Status,
     autonomy_due,
-    birthday,
     deadlines_for,
     report_due_dates,
 )
+from ancrage.kernel.calendar import birthday
 
 
 def facts(**kwargs):
@@ -139,10 +139,59 @@ def test_autonomy_interview_is_done_once_held():
     assert interview.status(date(2032, 7, 1)) == Status.DONE
 
 
-def test_autonomy_interview_within_a_month_when_arriving_at_17_years_and_11_months():
+def test_autonomy_interview_is_never_due_after_the_18th_birthday_for_a_late_arrival():
+    """One year before majority (CASF L222-5-1): a child arriving at 17 years and 11 months is
+    due at the latest on the day before the 18th birthday, not a month after arrival."""
     born = date(2008, 3, 10)
-    arrival = date(2026, 2, 12)  # 17 years and 11 months
-    assert autonomy_due(born, arrival) == date(2026, 3, 12)
+    assert autonomy_due(born, date(2026, 2, 12)) == date(2026, 3, 9)
+    assert autonomy_due(born, date(2026, 3, 5)) == date(2026, 3, 9)
+
+
+@pytest.mark.parametrize(
+    ("arrival", "due"),
+    [
+        (date(2026, 2, 8), date(2026, 3, 8)),  # a month later is two days before majority
+        (date(2026, 2, 9), date(2026, 3, 9)),  # a month later is the day before majority
+        (date(2026, 2, 10), date(2026, 3, 9)),  # a month later is the 18th birthday: capped
+    ],
+    ids=["month-ends-day-before-the-last-day", "month-ends-on-the-last-day", "month-ends-after"],
+)
+def test_autonomy_interview_late_arrival_month_is_capped_at_the_day_before_majority(arrival, due):
+    assert autonomy_due(date(2008, 3, 10), arrival) == due
+
+
+@pytest.mark.parametrize(
+    ("arrival", "due"),
+    [
+        (date(2026, 3, 9), date(2026, 3, 9)),  # the day before the 18th birthday: that day
+        (date(2026, 3, 10), None),  # on the 18th birthday: an adult, no interview
+        (date(2026, 3, 11), None),
+    ],
+    ids=["arrives-day-before-18", "arrives-on-18th-birthday", "arrives-day-after"],
+)
+def test_autonomy_interview_for_a_young_person_arriving_around_18(arrival, due):
+    assert autonomy_due(date(2008, 3, 10), arrival) == due
+    f = facts(birth_date=date(2008, 3, 10), arrival=arrival)
+    interviews = only(Kind.AUTONOMY, deadlines_for(f, arrival))
+    assert [d.due for d in interviews] == ([due] if due else [])
+
+
+@pytest.mark.parametrize(
+    ("today", "status"),
+    [
+        (date(2026, 2, 26), Status.DUE),
+        (date(2026, 2, 27), Status.DUE),
+        (date(2026, 2, 28), Status.OVERDUE),
+    ],
+    ids=["day-before", "the-day", "day-after"],
+)
+def test_29_february_late_arrival_autonomy_interview_due_the_day_before_28_february(today, status):
+    """Born 29/02/2008: majority on 28/02/2026, so the interview is due on 27/02/2026 at the
+    latest for a child arriving in February 2026."""
+    f = facts(birth_date=date(2008, 2, 29), arrival=date(2026, 2, 10))
+    (interview,) = only(Kind.AUTONOMY, deadlines_for(f, today))
+    assert interview.due == date(2026, 2, 27)
+    assert interview.status(today) == status
 
 
 @pytest.mark.parametrize(
@@ -240,17 +289,51 @@ def test_measure_review_date_is_a_deadline():
 @pytest.mark.parametrize(
     ("today", "status"),
     [
+        (date(2026, 9, 3), Status.DUE),
         (date(2026, 9, 4), Status.DUE),
-        (date(2026, 9, 5), Status.DUE),
-        (date(2026, 9, 6), Status.OVERDUE),
+        (date(2026, 9, 5), Status.OVERDUE),
     ],
     ids=["day-before", "the-day", "day-after"],
 )
-def test_young_adult_support_ends_on_the_21st_birthday(today, status):
+def test_young_adult_support_ends_the_day_before_the_21st_birthday(today, status):
+    """ "Until 21" (CASF L222-5): the last day of the support is the day before the 21st
+    birthday (05/09/2026), overdue on the birthday itself."""
     f = facts(birth_date=date(2005, 9, 5), arrival=date(2020, 1, 1))
     (end,) = only(Kind.YOUNG_ADULT_END, deadlines_for(f, today))
-    assert end.due == date(2026, 9, 5)
+    assert end.due == date(2026, 9, 4)
     assert end.status(today) == status
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [(date(2026, 2, 27), False), (date(2026, 2, 28), True), (date(2026, 3, 1), True)],
+    ids=["day-before", "the-day", "day-after"],
+)
+def test_29_february_18th_birthday_deadline_appears_on_28_february(today, shown):
+    """Born 29/02/2008: 18 on 28/02/2026 (a non-leap year), so the young adult's support
+    deadline shows from 28/02, not from 01/03; it ends on 27/02/2029, the day before the 21st
+    birthday (28/02/2029)."""
+    f = facts(birth_date=date(2008, 2, 29), arrival=date(2020, 1, 1))
+    ends = only(Kind.YOUNG_ADULT_END, deadlines_for(f, today))
+    assert [d.due for d in ends] == ([date(2029, 2, 27)] if shown else [])
+
+
+@pytest.mark.parametrize(
+    ("until", "under_two_reports"),
+    [(date(2026, 2, 27), 3), (date(2026, 2, 28), 3), (date(2026, 3, 1), 3)],
+    ids=["day-before", "the-day", "day-after"],
+)
+def test_29_february_child_gets_six_monthly_reports_until_the_28_february_second_birthday(
+    until, under_two_reports
+):
+    """Born 29/02/2024, cared for from 28/08/2024: reports due 28/02/2025, 28/08/2025 and
+    28/02/2026, on which day the child is 2 (birthday on 28/02 in 2026), so the next is due a
+    year later (28/02/2027), not six months later (28/08/2026)."""
+    dates = report_due_dates(date(2024, 2, 29), date(2024, 8, 28), until)
+    assert dates[:under_two_reports] == [date(2025, 2, 28), date(2025, 8, 28), date(2026, 2, 28)]
+    if until >= date(2026, 2, 28):
+        assert dates[under_two_reports] == date(2027, 2, 28)
+    assert date(2026, 8, 28) not in report_due_dates(date(2024, 2, 29), date(2024, 8, 28), until)
 
 
 def test_no_young_adult_deadline_for_a_minor():

@@ -191,3 +191,64 @@ def test_a_review_is_recorded_once_held_not_in_the_future(world, head):
 def test_a_review_needs_a_ppe(world, head):
     with pytest.raises(ValidationError, match="Établissez"):
         services.record_review(world.child, head, **review_data())
+
+
+@pytest.mark.parametrize(
+    ("due_date", "accepted"),
+    [
+        (datetime.date(2028, 3, 8), True),
+        (datetime.date(2028, 3, 9), True),  # the day before the 21st birthday: the last day
+        (datetime.date(2028, 3, 10), False),  # the 21st birthday
+    ],
+    ids=["day-before", "the-day", "day-after"],
+)
+def test_ppe_action_is_never_due_after_the_day_before_the_21st_birthday(
+    world, head, due_date, accepted
+):
+    world.child.birth_date = datetime.date(2007, 3, 10)
+    world.child.save()
+    objective = services.add_objective(world.child, head, domain="autonomy", title="Logement")
+    if accepted:
+        action = services.add_action(
+            objective, description="Dossier FJT", actor="child", due_date=due_date
+        )
+        assert action.due_date == due_date
+        later = services.update_action(
+            action, description="Dossier FJT", actor="child", due_date=due_date, status="planned"
+        )
+        assert later.due_date == due_date
+        return
+    with pytest.raises(ValidationError) as refused:
+        services.add_action(objective, description="Dossier FJT", actor="child", due_date=due_date)
+    assert refused.value.message_dict["due_date"] == [
+        "L'accompagnement s'arrête la veille des 21 ans (le 09/03/2028) : l'échéance de l'action "
+        "ne peut pas être plus tardive."
+    ]
+    action = services.add_action(objective, description="Dossier FJT", actor="child")
+    with pytest.raises(ValidationError) as refused:
+        services.update_action(
+            action, description="Dossier FJT", actor="child", due_date=due_date, status="planned"
+        )
+    assert "due_date" in refused.value.message_dict
+    assert not Action.objects.filter(due_date=due_date).exists()
+
+
+def test_ppe_action_due_after_the_21_limit_is_refused_at_the_field(client, world):
+    from tests.conftest import login
+
+    world.child.birth_date = datetime.date(2007, 3, 10)
+    world.child.save()
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/personnes/{world.child.reference}/ppe/objectifs/ajouter/",
+        {
+            "domain": "autonomy",
+            "title": "Logement",
+            "action": "Dossier FJT",
+            "actor": "child",
+            "due_date": "2028-03-10",
+        },
+    )
+    assert response.status_code == 422
+    assert "la veille des 21 ans (le 09/03/2028)" in response.context["form"].errors["due_date"][0]
+    assert not Action.objects.exists()

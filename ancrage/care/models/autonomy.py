@@ -1,17 +1,18 @@
 """The projet pour l'autonomie of a young person (from 16, until 21): five areas each with a
 status, notes and a next step, and the accompaniment after 18 (contrat jeune majeur or
-accompaniment until 21), which cannot run past the 21st birthday."""
+accompaniment until 21), which ends the day before the 21st birthday at the latest."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.calendar import YOUNG_ADULT_SUPPORT_AGE
 from ancrage.kernel.models import CreatedRecord, end_not_before_start
 from ancrage.people.models import Person
 
 MINIMUM_AGE = 16
-SUPPORT_LIMIT_AGE = 21
+SUPPORT_LIMIT_AGE = YOUNG_ADULT_SUPPORT_AGE
 
 
 class AutonomyProjectQuerySet(models.QuerySet):

@@ -2,15 +2,15 @@
 a list of days, with the family visits of ancrage/placements shown read-only), one appointment,
 and what a staff member's ICS feed may hold today."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.care.models.agenda import Appointment, CalendarFeed
 from ancrage.care.queries.journal import visible_house
+from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
@@ -34,9 +34,9 @@ def window(start: str | None, view: str | None):
         day = timezone.localdate()
     if view == MONTH:
         first = day.replace(day=1)
-        return MONTH, first, first + relativedelta(months=1), first - relativedelta(months=1)
-    first = day - timedelta(days=day.weekday())
-    return WEEK, first, first + timedelta(days=7), first - timedelta(days=7)
+        return MONTH, first, calendar.add_months(first, 1), calendar.add_months(first, -1)
+    first = calendar.add_days(day, -day.weekday())
+    return WEEK, first, calendar.add_days(first, 7), calendar.add_days(first, -7)
 
 
 def _aware(day):
@@ -66,11 +66,11 @@ def _calendar(user, children, start, view):
     by_day = {}
     for item in items:
         by_day.setdefault(timezone.localtime(item["at"]).date(), []).append(item)
-    days = [first + timedelta(days=n) for n in range(7)] if view == WEEK else sorted(by_day)
+    days = [calendar.add_days(first, n) for n in range(7)] if view == WEEK else sorted(by_day)
     return {
         "view": view,
         "first": first,
-        "last": after - timedelta(days=1),
+        "last": calendar.add_days(after, -1),
         "previous": previous,
         "next": after,
         "days": [{"day": d, "items": by_day.get(d, [])} for d in days],
@@ -125,7 +125,7 @@ def feed_appointments(user, now=None):
         Appointment.objects.visible_to(user)
         .planned()
         .filter(Q(child__in=living) | Q(accompanied_by=user))
-        .between(now - timedelta(days=FEED_PAST_DAYS), now + timedelta(days=FEED_FUTURE_DAYS))
+        .between(calendar.add_days(now, -FEED_PAST_DAYS), calendar.add_days(now, FEED_FUTURE_DAYS))
         .select_related("child")
         .order_by("starts_at", "pk")
     )

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ancrage.care.models.autonomy import MINIMUM_AGE, AutonomyArea, AutonomyProject
-from ancrage.care.services.autonomy import birthday
+from ancrage.care.services.autonomy import birthday, support_last_day
 from ancrage.kernel.access import can
 from ancrage.people.queries import visible_person
 
@@ -34,7 +34,7 @@ def project_page(user, reference, *, audit_as="care.autonomy") -> dict:
         "supports": list(project.supports.all()) if project else [],
         "change": can(user, "autonomy", "change"),
         "eligible": eligible_on is not None and eligible_on <= today,
-        "limit": birthday(person, 21) if person.birth_date else None,
+        "limit": support_last_day(person) if person.birth_date else None,
     }
 
 

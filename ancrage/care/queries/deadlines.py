@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
@@ -22,6 +22,7 @@ from ancrage.care.services.deadlines import (
     deadlines_for,
     sort_key,
 )
+from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.deadlines import child_deadlines
@@ -188,13 +189,13 @@ def apply_filters(rows, filters, today):
         rows = [r for r in rows if r.house.pk == house]
     if period:
         # Overdue ones always show; the others within the period around today.
-        days = timedelta(days=PERIODS[period])
+        days = PERIODS[period]
         rows = [
             r
             for r in rows
             if r.status == Status.OVERDUE
-            or (r.status == Status.DUE and r.deadline.due <= today + days)
-            or (r.status == Status.DONE and r.deadline.done_on >= today - days)
+            or (r.status == Status.DUE and r.deadline.due <= calendar.add_days(today, days))
+            or (r.status == Status.DONE and r.deadline.done_on >= calendar.add_days(today, -days))
         ]
     return rows
 

@@ -1,7 +1,6 @@
 """Writes of the projet pour l'autonomie (16-21) and of the accompaniment after 18: one
 transaction each, refusals as French ValidationErrors keyed by form field."""
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,18 +8,23 @@ from django.utils.translation import gettext as _
 
 from ancrage.care.models.autonomy import (
     MINIMUM_AGE,
-    SUPPORT_LIMIT_AGE,
     AutonomyArea,
     AutonomyProject,
     YoungAdultSupport,
 )
+from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.people.models import Person
 
 
 def birthday(person, years: int):
     """The day `person` turns `years` (a 29 February birthday falls on 28 February)."""
-    return person.birth_date + relativedelta(years=years)
+    return calendar.birthday(person.birth_date, years)
+
+
+def support_last_day(person):
+    """The last day of the accompaniment: the day before the 21st birthday (CASF L222-5)."""
+    return calendar.young_adult_support_last_day(person.birth_date)
 
 
 def _require(by, person):
@@ -35,7 +39,7 @@ def _check_age(person, today):
         raise ValidationError(_("La date de naissance du jeune est inconnue : complétez-la."))
     if today < birthday(person, MINIMUM_AGE):
         raise ValidationError(_("Le projet pour l'autonomie commence à 16 ans."))
-    if today >= birthday(person, SUPPORT_LIMIT_AGE):
+    if today > support_last_day(person):
         raise ValidationError(_("Ce jeune a 21 ans : l'accompagnement est terminé."))
 
 
@@ -75,8 +79,8 @@ def save_project(person, *, areas: dict, by, today=None) -> AutonomyProject:
 
 @transaction.atomic
 def add_support(person, *, kind, start_date, end_date, by, notes="") -> YoungAdultSupport:
-    """Record the accompaniment of a young adult: from 18, ending on the 21st birthday at the
-    latest."""
+    """Record the accompaniment of a young adult: from 18, ending the day before the 21st
+    birthday at the latest."""
     _require(by, person)
     project = AutonomyProject.objects.filter(person=person).first()
     if project is None:
@@ -86,14 +90,14 @@ def add_support(person, *, kind, start_date, end_date, by, notes="") -> YoungAdu
     if kind not in YoungAdultSupport.Kind.values:
         raise ValidationError({"kind": _("Choisissez la nature de l'accompagnement.")})
     errors = {}
-    adult, limit = birthday(person, 18), birthday(person, SUPPORT_LIMIT_AGE)
+    adult, limit = calendar.majority(person.birth_date), support_last_day(person)
     if start_date < adult:
         errors["start_date"] = _(
             "L'accompagnement jeune majeur commence à la majorité (le %(d)s)."
         ) % {"d": adult.strftime("%d/%m/%Y")}
     if end_date > limit:
         errors["end_date"] = _(
-            "L'accompagnement ne peut pas dépasser le 21e anniversaire (le %(d)s)."
+            "L'accompagnement s'arrête la veille du 21e anniversaire : au plus tard le %(d)s."
         ) % {"d": limit.strftime("%d/%m/%Y")}
     elif end_date < start_date:
         errors["end_date"] = _("La fin doit suivre le début.")

@@ -6,17 +6,18 @@ Rules (see docs/decisions.md, 2026-11-23):
 - PPE: validated within 3 months of the start of the care (the first measure of the chain);
 - rapport de situation: every 12 months from the start of the care, every 6 months while the
   child is under 2 on the previous due date (so the rhythm becomes yearly once they are 2);
-- autonomy interview: at the latest on the 17th birthday, or within one month of arrival for a
-  child who arrives aged 17 or more;
+- autonomy interview (CASF L222-5-1, one year before majority): at the latest on the 17th
+  birthday, or within one month of arrival for a child who arrives aged 17 or more, and never
+  after the day before the 18th birthday; none for a young person who arrives aged 18 or more;
 - judge notifications created by the sibling rule: their own due date;
 - the review date and the end date of each measure: the end is done once the measure is renewed
   (on the renewal's start) or once the child left the village while it ran (on the exit day);
   a renewed measure's review date is dropped;
-- support to 21: a young adult's support ends on their 21st birthday;
+- support to 21 (CASF L222-5): a young adult's support ends the day before the 21st birthday;
 - planned PPE reviews (planned ahead, or from the next review date of the last review): due on
   their planned date, done when held.
-A 29 February birthday falls on 28 February in non-leap years (relativedelta's choice, kept:
-a deadline is never later than the legal one).
+Every count goes through `ancrage.kernel.calendar` (months with the end-of-month rule, a
+29 February birthday on 28 February in non-leap years: docs/decisions.md, 2026-12-05).
 """
 
 from __future__ import annotations
@@ -24,15 +25,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 
-PPE_DELAY = relativedelta(months=3)
-REPORT_INTERVAL = relativedelta(months=12)
-REPORT_INTERVAL_UNDER_TWO = relativedelta(months=6)
+from ancrage.kernel import calendar
+from ancrage.kernel.calendar import MAJORITY_AGE, age_on, birthday
+
+PPE_DELAY_MONTHS = 3
+REPORT_INTERVAL_MONTHS = 12
+REPORT_INTERVAL_UNDER_TWO_MONTHS = 6
 AUTONOMY_AGE = 17
-AUTONOMY_LATE_ARRIVAL_DELAY = relativedelta(months=1)
-YOUNG_ADULT_END_AGE = 21
+AUTONOMY_LATE_ARRIVAL_MONTHS = 1
 
 
 class Kind:
@@ -55,7 +57,7 @@ class Kind:
         JUDGE: _("Information du juge"),
         MEASURE_REVIEW: _("Révision de la mesure"),
         MEASURE_END: _("Fin de la mesure"),
-        YOUNG_ADULT_END: _("Fin de l'accompagnement jeune majeur (21 ans)"),
+        YOUNG_ADULT_END: _("Fin de l'accompagnement jeune majeur (veille des 21 ans)"),
         PPE_REVIEW: _("Révision du PPE prévue"),
         CRIP_EVALUATION: _("Évaluation de l'information préoccupante (CRIP, 3 mois)"),
     }
@@ -120,17 +122,6 @@ class Deadline:
         return self.label or Kind.LABELS[self.kind]
 
 
-def birthday(birth_date: date, years: int) -> date:
-    """The day a person turns `years`; 29 February gives 28 February in other years."""
-    return birth_date + relativedelta(years=years)
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Whole years on `day` (for the under-2 rhythm of the reports)."""
-    had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - (0 if had_birthday else 1)
-
-
 def care_start(facts: ChildFacts) -> date:
     """The start of the current care: the first measure of the chain in force, else the arrival."""
     if not facts.measures:
@@ -143,7 +134,8 @@ def care_start(facts: ChildFacts) -> date:
 
 
 def ppe_deadline(facts: ChildFacts) -> Deadline:
-    return Deadline(facts.child_id, Kind.PPE, care_start(facts) + PPE_DELAY, facts.ppe_validated_on)
+    due = calendar.add_months(care_start(facts), PPE_DELAY_MONTHS)
+    return Deadline(facts.child_id, Kind.PPE, due, facts.ppe_validated_on)
 
 
 def report_due_dates(birth_date: date | None, start: date, until: date) -> list[date]:
@@ -151,7 +143,9 @@ def report_due_dates(birth_date: date | None, start: date, until: date) -> list[
     dates, previous = [], start
     while True:
         under_two = birth_date is not None and age_on(birth_date, previous) < 2
-        due = previous + (REPORT_INTERVAL_UNDER_TWO if under_two else REPORT_INTERVAL)
+        due = calendar.add_months(
+            previous, REPORT_INTERVAL_UNDER_TWO_MONTHS if under_two else REPORT_INTERVAL_MONTHS
+        )
         dates.append(due)
         if due > until:
             return dates
@@ -172,10 +166,17 @@ def report_deadlines(facts: ChildFacts, today: date) -> list[Deadline]:
     return deadlines
 
 
-def autonomy_due(birth_date: date, arrival: date) -> date:
+def autonomy_due(birth_date: date, arrival: date) -> date | None:
+    """The autonomy interview, one year before majority (CASF L222-5-1): on the 17th birthday;
+    for a child who arrives aged 17 or more, within a month of arrival but never after the day
+    before the 18th birthday; None for a young person who arrives an adult (the interview is
+    held with a minor; the young adult's support takes over)."""
+    last_day = calendar.last_day_before_age(birth_date, MAJORITY_AGE)
+    if arrival > last_day:
+        return None
     seventeen = birthday(birth_date, AUTONOMY_AGE)
     if arrival >= seventeen:
-        return arrival + AUTONOMY_LATE_ARRIVAL_DELAY
+        return min(calendar.add_months(arrival, AUTONOMY_LATE_ARRIVAL_MONTHS), last_day)
     return seventeen
 
 
@@ -183,6 +184,8 @@ def autonomy_deadline(facts: ChildFacts) -> Deadline | None:
     if facts.birth_date is None:
         return None
     due = autonomy_due(facts.birth_date, facts.arrival)
+    if due is None:
+        return None
     return Deadline(facts.child_id, Kind.AUTONOMY, due, facts.autonomy_interview_on)
 
 
@@ -212,14 +215,20 @@ def measure_deadlines(facts: ChildFacts) -> list[Deadline]:
 
 
 def young_adult_deadline(facts: ChildFacts, today: date) -> Deadline | None:
-    """Support after 18 ends on the 21st birthday: shown for young adults in care."""
+    """Support after 18 ends the day before the 21st birthday (CASF L222-5): shown for young
+    adults in care."""
     if facts.birth_date is None:
         return None
-    adult = age_on(facts.birth_date, today) >= 18 or any(m.young_adult for m in facts.measures)
+    adult = age_on(facts.birth_date, today) >= MAJORITY_AGE or any(
+        m.young_adult for m in facts.measures
+    )
     if not adult:
         return None
     return Deadline(
-        facts.child_id, Kind.YOUNG_ADULT_END, birthday(facts.birth_date, YOUNG_ADULT_END_AGE), None
+        facts.child_id,
+        Kind.YOUNG_ADULT_END,
+        calendar.young_adult_support_last_day(facts.birth_date),
+        None,
     )
 
 

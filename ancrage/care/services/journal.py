@@ -2,8 +2,6 @@
 by form field. An entry is corrected by its author within 24 hours of writing it; after that it
 can only be annotated."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,10 +14,11 @@ from ancrage.care.models.journal import (
     JournalEntry,
     JournalLevel,
 )
+from ancrage.kernel import calendar
 from ancrage.kernel.scopes import reach
 from ancrage.placements.models import Stay
 
-EDIT_WINDOW = timedelta(hours=24)
+EDIT_WINDOW_HOURS = 24
 
 
 def clock():
@@ -71,7 +70,9 @@ def write_entry(*, house, text: str, level: str, by, child=None, now=None) -> Jo
 
 def editable(entry: JournalEntry, user, now=None) -> bool:
     at = now or clock()
-    return entry.author_id == user.pk and at - entry.written_at <= EDIT_WINDOW
+    return entry.author_id == user.pk and calendar.within_hours(
+        entry.written_at, at, EDIT_WINDOW_HOURS
+    )
 
 
 @transaction.atomic
@@ -81,7 +82,7 @@ def edit_entry(entry: JournalEntry, *, text: str, by, now=None) -> JournalEntry:
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.author_id != by.pk:
         raise ValidationError({"text": _("Seul l'auteur peut corriger une observation.")})
-    if at - entry.written_at > EDIT_WINDOW:
+    if not calendar.within_hours(entry.written_at, at, EDIT_WINDOW_HOURS):
         raise ValidationError(
             {
                 "text": _(

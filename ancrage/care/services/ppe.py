@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.care.models import PPE, Action, Objective, PlannedReview, PPEVersion, Review
+from ancrage.kernel import calendar
 from ancrage.kernel.access import can
+from ancrage.people.models import Person
 
 # The fields of a version that a draft edits and a new version copies.
 VERSION_FIELDS = (
@@ -117,6 +119,7 @@ def add_objective(child, by, *, domain, title, description="", action=None) -> O
 def add_action(objective: Objective, *, description, actor, due_date=None, status=None) -> Action:
     """Add an action to an objective of the draft."""
     _ensure_draft(objective.version)
+    check_action_due_date(objective, due_date)
     action = Action(
         objective=objective,
         description=description,
@@ -127,6 +130,32 @@ def add_action(objective: Objective, *, description, actor, due_date=None, statu
     action.full_clean()
     action.save()
     return action
+
+
+def check_action_due_date(objective: Objective, due_date: date | None) -> None:
+    """An action is never due after the last day of the child's care, the day before the 21st
+    birthday (CASF L222-5: young adults are accompanied until 21; docs/decisions.md
+    2026-12-05)."""
+    if due_date is None:
+        return
+    birth_date = (
+        Person.objects.filter(ppe__versions__objectives=objective)
+        .values_list("birth_date", flat=True)
+        .first()
+    )
+    if birth_date is None:
+        return
+    last_day = calendar.young_adult_support_last_day(birth_date)
+    if due_date > last_day:
+        raise ValidationError(
+            {
+                "due_date": _(
+                    "L'accompagnement s'arrête la veille des 21 ans (le %(d)s) : l'échéance "
+                    "de l'action ne peut pas être plus tardive."
+                )
+                % {"d": last_day.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 def _ensure_draft(version: PPEVersion) -> None:
@@ -156,6 +185,7 @@ def update_action(action: Action, *, description, actor, due_date=None, status) 
     """Edit an action of the draft (its progress alone moves on the version in force:
     `set_action_status`)."""
     _ensure_draft(action.objective.version)
+    check_action_due_date(action.objective, due_date)
     action.description, action.actor, action.due_date = description, actor, due_date
     action.status = status
     action.full_clean()

@@ -5,7 +5,7 @@ pseudonymous reference only; the échéancier behind the login shows the rest.""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from ancrage.care.models import DeadlineReminder
 from ancrage.care.queries.deadlines import collect
 from ancrage.care.services.deadlines import Status
+from ancrage.kernel import calendar
 from ancrage.organisation.models import Establishment
 from ancrage.placements.models import Stay
 
@@ -23,7 +24,7 @@ from ancrage.placements.models import Stay
 def reminder_rows(today: date, days: int):
     """Per responsible user, their overdue deadlines and those due within `days` days."""
     stays = Stay.objects.current(today).filter(unit__establishment__kind=Establishment.Kind.VILLAGE)
-    horizon = today + timedelta(days=days)
+    horizon = calendar.add_days(today, days)
     per_user = defaultdict(list)
     for row in collect(stays, today):
         if row.responsible is None or not row.responsible.is_active:

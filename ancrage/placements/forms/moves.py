@@ -32,6 +32,14 @@ class ExitForm(forms.Form):
         label=_("Motif"),
         choices=[c for c in Stay.ExitReason.choices if c[0] != Stay.ExitReason.MOVE],
     )
+    emergency = forms.BooleanField(
+        label=_("Urgence"),
+        required=False,
+        help_text=_(
+            "Sortie vers un autre lieu de placement en urgence : le juge est avisé sous 48 heures "
+            "(sinon, un mois à l'avance)."
+        ),
+    )
     note = forms.CharField(
         label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

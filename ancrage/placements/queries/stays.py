@@ -3,12 +3,12 @@ arrivals, departures and co-placement rates; the beds free for an admission; the
 every establishment; where each person lives today."""
 
 from collections import defaultdict
-from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
@@ -49,7 +49,7 @@ def village_board(user, pk) -> dict:
     queries."""
     village = visible_village(user, pk)
     today = timezone.localdate()
-    horizon = today + timedelta(days=UPCOMING_DAYS)
+    horizon = calendar.add_days(today, UPCOMING_DAYS)
     houses = sorted(
         Unit.objects.houses().filter(establishment=village, active=True),
         key=lambda u: search_key(u.name),

@@ -1,12 +1,13 @@
 """Scoped reads of the family visits: a child's rights and visits, the rights a visit may be
 planned under, one visit, and the village's calendar of the visits to come."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
@@ -134,15 +135,15 @@ def village_visits(user, pk) -> dict:
     as a list display); the others are counted in their line without a name."""
     village = visible_village(user, pk)
     today = timezone.localdate()
-    last_day = today + timedelta(days=CALENDAR_DAYS - 1)
+    last_day = calendar.add_days(today, CALENDAR_DAYS - 1)
     children = (
         Stay.objects.filter(unit__establishment=village)
-        .overlapping(today, last_day + timedelta(days=1))
+        .overlapping(today, calendar.add_days(last_day, 1))
         .values("child_id")
     )
     visits = list(
         Visit.objects.planned_from(start_of(today))
-        .filter(starts_at__lt=start_of(last_day + timedelta(days=1)), right__child__in=children)
+        .filter(starts_at__lt=start_of(calendar.add_days(last_day, 1)), right__child__in=children)
         .select_related("right__child", "right__relative")
         .order_by("starts_at", "pk")
     )

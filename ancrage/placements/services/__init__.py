@@ -16,15 +16,15 @@ from ancrage.placements.services.measures import (
     record_measure,
 )
 from ancrage.placements.services.moves import (
-    EMERGENCY_NOTICE,
-    PLACEMENT_CHANGE_NOTICE,
+    EMERGENCY_NOTICE_DAYS,
+    PLACEMENT_CHANGE_NOTICE_MONTHS,
     mark_judge_informed,
     move_child,
     open_stay,
     record_exit,
 )
 from ancrage.placements.services.stays import (
-    SEPARATION_NOTICE,
+    SEPARATION_NOTICE_DAYS,
     CoPlacement,
     Justification,
     association_co_placement,
@@ -38,9 +38,9 @@ from ancrage.placements.services.visits import plan_visit, record_visit_outcome,
 
 __all__ = [
     "DOCUMENT_TYPES",
-    "EMERGENCY_NOTICE",
-    "PLACEMENT_CHANGE_NOTICE",
-    "SEPARATION_NOTICE",
+    "EMERGENCY_NOTICE_DAYS",
+    "PLACEMENT_CHANGE_NOTICE_MONTHS",
+    "SEPARATION_NOTICE_DAYS",
     "CoPlacement",
     "Justification",
     "accept_admission",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import timedelta
 
 import puremagic
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from ancrage.kernel import calendar
 from ancrage.people.models import Person
 from ancrage.placements.models import MeasureDocument, ProtectionMeasure
 
@@ -25,6 +25,7 @@ def record_measure(
     """Record a protection measure (or its renewal, which ends the previous one the day before)."""
     measure = ProtectionMeasure(child=child, created_by=by, renews=renews, **fields)
     measure.full_clean()
+    check_support_limit(child, measure)
     if renews is not None:
         if renews.child_id != child.pk:
             raise ValidationError({"renews": _("Cette mesure concerne un autre enfant.")})
@@ -36,10 +37,29 @@ def record_measure(
                     )
                 }
             )
-        renews.end_date = measure.start_date - timedelta(days=1)
+        renews.end_date = calendar.add_days(measure.start_date, -1)
         renews.save(update_fields=["end_date"])
     measure.save()
     return measure
+
+
+def check_support_limit(child: Person, measure: ProtectionMeasure) -> None:
+    """No measure runs past the last day of the support to young adults, the day before the 21st
+    birthday (CASF L222-5; docs/decisions.md 2026-12-05): its end and its review date are on
+    that day at the latest."""
+    if child.birth_date is None:
+        return
+    last_day = calendar.young_adult_support_last_day(child.birth_date)
+    errors = {}
+    for name in ("start_date", "end_date", "review_date"):
+        value = getattr(measure, name)
+        if value is not None and value > last_day:
+            errors[name] = _(
+                "L'accompagnement s'arrête la veille des 21 ans (le %(d)s) : "
+                "une mesure ne peut pas aller au-delà."
+            ) % {"d": last_day.strftime("%d/%m/%Y")}
+    if errors:
+        raise ValidationError(errors)
 
 
 # The content types a measure's document may have, detected from the file's first bytes, and the

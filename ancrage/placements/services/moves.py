@@ -1,17 +1,18 @@
 """Moves between houses, exits from the village and the judge's notices: a change of placement
-is announced to the judge one month ahead (48 h in an emergency)."""
+(a move to another village, or an exit to another placement) is announced to the judge one month
+ahead (48 h in an emergency)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.kernel import calendar
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person
 from ancrage.placements.models import JudgeNotification, Stay
@@ -26,8 +27,48 @@ from ancrage.placements.services.stays import (
     separated_pairs,
 )
 
-PLACEMENT_CHANGE_NOTICE = relativedelta(months=1)  # at least one month ahead
-EMERGENCY_NOTICE = timedelta(days=2)  # within 48 h in an emergency
+PLACEMENT_CHANGE_NOTICE_MONTHS = 1  # at least one month ahead
+EMERGENCY_NOTICE_DAYS = 2  # within 48 h in an emergency: two days after the change's day
+
+
+def check_placement_change_notice(day: date, emergency: bool, field: str) -> None:
+    """A change of placement on `day` is announced to the judge at least one month ahead: it
+    cannot come sooner than one month from today (the same day number, or the month's last
+    day), unless it is an emergency."""
+    earliest = calendar.add_months(timezone.localdate(), PLACEMENT_CHANGE_NOTICE_MONTHS)
+    if not emergency and day < earliest:
+        raise ValidationError(
+            {
+                field: _(
+                    "Un changement de lieu de placement s'annonce au juge "
+                    "au moins un mois à l'avance "
+                    "(au plus tôt le %(day)s) ; en urgence, cochez « urgence »."
+                )
+                % {"day": earliest.strftime("%d/%m/%Y")}
+            }
+        )
+
+
+def notify_placement_change(
+    *, child: Person, stay: Stay, establishment_id: int, day: date, emergency: bool, by
+) -> JudgeNotification:
+    """The judge's notice of a change of placement on `day`: one month before it, or within
+    48 h after it in an emergency."""
+    if emergency:
+        kind = JudgeNotification.Kind.EMERGENCY_PLACEMENT_CHANGE
+        due = calendar.add_days(day, EMERGENCY_NOTICE_DAYS)
+    else:
+        kind = JudgeNotification.Kind.PLACEMENT_CHANGE
+        due = calendar.add_months(day, -PLACEMENT_CHANGE_NOTICE_MONTHS)
+    return JudgeNotification.objects.create(
+        child=child,
+        establishment_id=establishment_id,
+        kind=kind,
+        event_date=day,
+        due_date=due,
+        stay=stay,
+        created_by=by,
+    )
 
 
 def open_stay(child: Person) -> Stay:
@@ -82,18 +123,8 @@ def move_child(
         )
     check_capacity(house, move_date, 1)
     change_of_placement = house.establishment_id != stay.unit.establishment_id
-    today = timezone.localdate()
-    if change_of_placement and not emergency and move_date < today + PLACEMENT_CHANGE_NOTICE:
-        raise ValidationError(
-            {
-                "move_date": _(
-                    "Un changement de lieu de placement s'annonce au juge "
-                    "au moins un mois à l'avance "
-                    "(au plus tôt le %(day)s) ; en urgence, cochez « urgence »."
-                )
-                % {"day": (today + PLACEMENT_CHANGE_NOTICE).strftime("%d/%m/%Y")}
-            }
-        )
+    if change_of_placement:
+        check_placement_change_notice(move_date, emergency, "move_date")
 
     siblings = placed_siblings([child.pk], move_date)
     for sibling_id in siblings[child.pk]:
@@ -119,28 +150,24 @@ def move_child(
         {child.pk: house.establishment_id},
     )
     if change_of_placement:
-        kind = (
-            JudgeNotification.Kind.EMERGENCY_PLACEMENT_CHANGE
-            if emergency
-            else JudgeNotification.Kind.PLACEMENT_CHANGE
-        )
-        JudgeNotification.objects.create(
+        notify_placement_change(
             child=child,
-            establishment_id=stay.unit.establishment_id,
-            kind=kind,
-            event_date=move_date,
-            due_date=move_date + EMERGENCY_NOTICE
-            if emergency
-            else move_date - PLACEMENT_CHANGE_NOTICE,
             stay=new_stay,
-            created_by=by,
+            establishment_id=stay.unit.establishment_id,
+            day=move_date,
+            emergency=emergency,
+            by=by,
         )
     return new_stay
 
 
 @transaction.atomic
-def record_exit(*, child: Person, exit_date: date, reason: str, note: str = "", by) -> Stay:
-    """A child leaves the village: the stay ends, the history stays."""
+def record_exit(
+    *, child: Person, exit_date: date, reason: str, note: str = "", by, emergency: bool = False
+) -> Stay:
+    """A child leaves the village: the stay ends, the history stays. An exit to another
+    placement is a change of placement: announced to the judge one month ahead, or within 48 h
+    in an emergency, like a move to another village."""
     if reason not in Stay.ExitReason.values or reason == Stay.ExitReason.MOVE:
         raise ValidationError({"reason": _("Choisissez le motif de la sortie.")})
     Person.objects.select_for_update().filter(pk=child.pk).first()
@@ -152,11 +179,23 @@ def record_exit(*, child: Person, exit_date: date, reason: str, note: str = "", 
                 % {"day": stay.start_date.strftime("%d/%m/%Y")}
             }
         )
+    change_of_placement = reason == Stay.ExitReason.OTHER_PLACEMENT
+    if change_of_placement:
+        check_placement_change_notice(exit_date, emergency, "exit_date")
     stay.end_date = exit_date
     stay.exit_reason = reason
     stay.exit_note = note
     stay.full_clean()
     stay.save(update_fields=["end_date", "exit_reason", "exit_note"])
+    if change_of_placement:
+        notify_placement_change(
+            child=child,
+            stay=stay,
+            establishment_id=stay.unit.establishment_id,
+            day=exit_date,
+            emergency=emergency,
+            by=by,
+        )
     return stay
 
 

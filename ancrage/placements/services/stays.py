@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, OuterRef, Subquery, Sum, When
@@ -14,11 +14,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.kernel import calendar
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person, SiblingGroupMember
 from ancrage.placements.models import JudgeNotification, SiblingSeparation, Stay
 
-SEPARATION_NOTICE = timedelta(days=2)  # inform the judge within 48 h
+SEPARATION_NOTICE_DAYS = 2  # inform the judge within 48 h: two days after the event's day
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def record_separations(pairs, stays_by_child, justification, by, day, establishm
             establishment_id=establishment_ids[child_id],
             kind=JudgeNotification.Kind.SEPARATION,
             event_date=day,
-            due_date=day + SEPARATION_NOTICE,
+            due_date=calendar.add_days(day, SEPARATION_NOTICE_DAYS),
             stay=stays_by_child[child_id],
             created_by=by,
         )

@@ -3,7 +3,7 @@ happened."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.kernel import calendar
 from ancrage.people.models import FamilyLink, Person
 from ancrage.placements.models import Visit, VisitRight
 
@@ -72,7 +73,7 @@ def set_visit_right(
                     % {"day": _day(previous.start_date)}
                 }
             )
-        previous.end_date = start_date - timedelta(days=1)
+        previous.end_date = calendar.add_days(start_date, -1)
         previous.save(update_fields=["end_date"])
     right = VisitRight(
         child=child,

@@ -58,6 +58,7 @@ def exit_(request, reference):
             exit_date=form.cleaned_data["exit_date"],
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
+            emergency=form.cleaned_data["emergency"],
             by=request.user,
         ),
         message=_("La sortie est enregistrée."),

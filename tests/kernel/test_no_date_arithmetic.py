@@ -20,16 +20,6 @@ ALLOWED = {
     "demo/ppe.py",
     "demo/safeguarding.py",
     "demo/seeding.py",
-    # Moved by the O2R/safeguarding work: these rules are being put onto the calendar in their
-    # own branches; remove each file from this list once it no longer counts dates itself.
-    "insertion/models/accompaniment.py",
-    "insertion/queries/accompaniment.py",
-    "insertion/queries/programme.py",
-    "insertion/services/accompaniment.py",
-    "insertion/services/beneficiary.py",
-    "insertion/services/programme.py",
-    "insertion/views/report.py",
-    "safeguarding/indicators.py",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
@@ -34,11 +34,6 @@ from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
 # The dashboard counts the overdue deadlines for the staff who answer for them: those who change
 # the child's project (PPE) and record its reviews.
 OVERSEEN_KIND = "ppe"
-PERIODS = {
-    "30": 30,
-    "90": 90,
-    "365": 365,
-}
 
 
 @dataclass
@@ -164,31 +159,6 @@ def collect(stays, today: date | None = None) -> list[Row]:
     return rows
 
 
-def apply_filters(rows, filters, today):
-    kind, status = filters.get("kind"), filters.get("status")
-    responsible, period = filters.get("responsible"), filters.get("period")
-    house = filters.get("house")
-    if kind:
-        rows = [r for r in rows if r.deadline.kind == kind]
-    if status:
-        rows = [r for r in rows if r.status == status]
-    if responsible:
-        rows = [r for r in rows if r.responsible and r.responsible.pk == responsible]
-    if house:
-        rows = [r for r in rows if r.house.pk == house]
-    if period:
-        # Overdue ones always show; the others within the period around today.
-        days = timedelta(days=PERIODS[period])
-        rows = [
-            r
-            for r in rows
-            if r.status == Status.OVERDUE
-            or (r.status == Status.DUE and r.deadline.due <= today + days)
-            or (r.status == Status.DONE and r.deadline.done_on >= today - days)
-        ]
-    return rows
-
-
 def summary(rows):
     counts = {Status.OVERDUE: 0, Status.DUE: 0, Status.DONE: 0}
     for r in rows:
@@ -259,9 +229,8 @@ def person_deadlines(person, today=None):
     }
 
 
-def shown(user, context, filters, what):
-    """The rows the filters keep; the children they name are recorded as listed."""
-    rows = apply_filters(context["every"], filters, context["today"])
+def shown(user, rows, what):
+    """The rows the filters kept: the children they name are recorded as listed."""
     children = {r.child.pk: r.child for r in rows}
     record_access(user, children.values(), what, AccessEvent.Action.LIST)
     return rows

@@ -93,6 +93,7 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
 
     from ancrage.accounts.models import User
     from ancrage.kernel.models import AccessEvent
+    from ancrage.kernel.scopes import reach
     from ancrage.people.models import Person
     from ancrage.placements.models import Stay
 
@@ -115,7 +116,7 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
             .values_list("last_name_key", flat=True)
             .first()
         )
-    establishment_ids = [m.establishment_id for m in user.active_memberships if m.establishment_id]
+    establishment_ids = sorted(reach(user, "person", "view").establishments)
     stay = (
         Stay.objects.current()
         .filter(unit__establishment_id__in=establishment_ids)

@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from ancrage.accounts.models import Membership
 from ancrage.insertion.models import (
     Accompaniment,
+    AccompanimentAction,
     Activity,
     Attendance,
     Barrier,
@@ -31,6 +33,7 @@ from ancrage.insertion.models import (
     PriorityPublic,
     Programme,
     TraineeRemuneration,
+    VillageReferral,
 )
 from ancrage.insertion.services.beneficiary import derived_flags
 from ancrage.kernel.access import Role
@@ -97,8 +100,6 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
     programme.services.set([o2r, partner_service])
     programme.efop_territories.set([territories[name] for name in COMMUNES])
     all_teams = list(teams) + [partner_team]
-    from ancrage.accounts.models import Membership
-
     counsellors = {
         m.unit_id: m.user_id
         for m in Membership.objects.filter(role=Role.O2R_COUNSELLOR, unit__in=all_teams)
@@ -442,25 +443,23 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
 
 def clear_o2r():
     """Delete every O2R record, dependants first (tests that reload the demo)."""
-    from ancrage.insertion import models
-
     for model in (
-        models.Attendance,
-        models.Activity,
-        models.FollowUp,
-        models.Exit,
-        models.TraineeRemuneration,
-        models.PartnerReferral,
-        models.AccompanimentAction,
-        models.Objective,
-        models.BarrierUpdate,
-        models.Barrier,
-        models.Accompaniment,
-        models.Eligibility,
-        models.VillageReferral,
-        models.Contact,
-        models.Beneficiary,
-        models.OutreachAction,
-        models.Programme,
+        Attendance,
+        Activity,
+        FollowUp,
+        Exit,
+        TraineeRemuneration,
+        PartnerReferral,
+        AccompanimentAction,
+        Objective,
+        BarrierUpdate,
+        Barrier,
+        Accompaniment,
+        Eligibility,
+        VillageReferral,
+        Contact,
+        Beneficiary,
+        OutreachAction,
+        Programme,
     ):
         model.objects.all().delete()

@@ -1,7 +1,8 @@
 """The one form flow of the product: a POST is validated by its form, handed to one service (which
 owns its transaction: a refusal writes nothing), and a refusal comes back at the field it names;
 success gives a French message and a redirect, or the htmx partial that replaces the form. A POST
-that is only a button (validate, delete, revoke) has no form page to come back to: `act`."""
+that is only a button (validate, delete, revoke), or a small form inside another page, has no form
+page to come back to: `act`."""
 
 from __future__ import annotations
 
@@ -75,15 +76,26 @@ def act(
     success: Any,
     message: str | Callable[[Any], str] | None = None,
     level: int = messages.SUCCESS,
+    partial: str | None = None,
+    context: Callable[[Any, str | None], dict] | None = None,
 ):
     """Answer a POST that is only a button: `do()` calls the service. A `ValidationError` from it
     becomes an error message; on success `message` (a text, or a function of what `do` returned;
     nothing when it gives an empty text) at `level`. Both ways redirect to `success` (a URL, a
-    view name or a model), the page the button was on."""
+    view name or a model), the page the button was on.
+
+    With htmx and a `partial` (a small form inside another page, which replaces only its own
+    part), that template comes back instead, both ways, with `context(result, error)`: what `do`
+    returned (None when refused) and the refusal's text (None on success); no message then, the
+    partial says it."""
     try:
-        result = do()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        result, error = do(), None
+    except ValidationError as refusal:
+        result, error = None, " ".join(refusal.messages)
+    if partial and getattr(request, "htmx", False):
+        return render(request, partial, context(result, error) if context else {})
+    if error is not None:
+        messages.error(request, error)
     else:
         text = message(result) if callable(message) else message
         if text:

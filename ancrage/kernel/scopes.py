@@ -4,12 +4,15 @@
 on `kind`, and from those memberships the places they are attached to (a house or team, an
 establishment, the organisation, the young person's own file). Every `visible_to(user)` builds its
 filter from a `Reach` with `Reach.filter(...)`, naming the path from its model to each level; a
-level it does not name gives nothing (deny by default). No other code walks memberships.
+level it does not name gives nothing (deny by default). A `Reach` also carries the units and
+establishments themselves, as the memberships loaded them, so a page that writes for the user's team
+or village reads no more. `memberships_in_force(user)` hands the memberships to a page that shows
+them (the home page's "Mes affectations"). No other code walks memberships.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -31,6 +34,10 @@ class Reach:
     unit_establishments: frozenset[int] = frozenset()
     # the roles that granted the right
     roles: frozenset[str] = frozenset()
+    # The reached units and establishments themselves, by increasing id, as the memberships
+    # loaded them (a unit with its establishment): no query to read the user's team or village.
+    unit_places: tuple = field(default=(), compare=False, repr=False)
+    establishment_places: tuple = field(default=(), compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.roles)
@@ -67,22 +74,30 @@ class Reach:
 NOWHERE = Reach()
 
 
+def memberships_in_force(user) -> list:
+    """The user's memberships in force today, with their places (read once per request), for a
+    page that shows them; none for an anonymous user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(user.active_memberships)
+
+
 def reach(user, kind: str, action: str = "view") -> Reach:
     """Where `user`'s roles in force grant `action` on `kind`: nowhere for anonymous or inactive
     users and for roles the permission table does not grant it to."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOWHERE
-    units, establishments, organisations, unit_establishments = set(), set(), set(), set()
+    units, establishments, organisations, unit_establishments = {}, {}, set(), set()
     roles, person = set(), None
-    for membership in user.active_memberships:
+    for membership in memberships_in_force(user):
         if not role_can(membership.role, kind, action):
             continue
         scope = ROLE_SCOPE[membership.role]
         if scope is Scope.UNIT and membership.unit_id:
-            units.add(membership.unit_id)
+            units[membership.unit_id] = membership.unit
             unit_establishments.add(membership.unit.establishment_id)
         elif scope is Scope.ESTABLISHMENT and membership.establishment_id:
-            establishments.add(membership.establishment_id)
+            establishments[membership.establishment_id] = membership.establishment
         elif scope is Scope.ORGANISATION and membership.organisation_id:
             organisations.add(membership.organisation_id)
         elif scope is Scope.SELF:
@@ -99,4 +114,6 @@ def reach(user, kind: str, action: str = "view") -> Reach:
         person=person,
         unit_establishments=frozenset(unit_establishments),
         roles=frozenset(roles),
+        unit_places=tuple(units[pk] for pk in sorted(units)),
+        establishment_places=tuple(establishments[pk] for pk in sorted(establishments)),
     )

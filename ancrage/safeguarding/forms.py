@@ -1,9 +1,11 @@
 """Forms of the safeguarding pages. Rules live in the services; forms parse and show errors.
 Every form on an existing incident carries the version it was built from."""
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.filters import ListFilters
 from ancrage.safeguarding.models import Incident, IncidentChild, Transmission
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,20 +55,25 @@ class ReportForm(forms.Form):
         return [self[name] for name in ("adults_involved", "immediate_measures")]
 
 
-class IncidentFilterForm(forms.Form):
-    """The filters of a village's incident list (every field optional)."""
+class IncidentFilter(ListFilters):
+    """The filters of a village's incident list, by the query string's `state` and `category`
+    (both optional; one that does not validate filters nothing)."""
 
     OPEN, CLOSED = "open", "closed"
-    state = forms.ChoiceField(
+    state = django_filters.ChoiceFilter(
         label=_("État"),
-        required=False,
-        choices=[("", _("Tous")), (OPEN, _("À traiter (non clos)")), (CLOSED, _("Clos"))],
+        choices=[(OPEN, _("À traiter (non clos)")), (CLOSED, _("Clos"))],
+        empty_label=_("Tous"),
+        method="filter_state",
     )
-    category = forms.ChoiceField(
-        label=_("Catégorie"),
-        required=False,
-        choices=[("", _("Toutes"))] + Incident.Category.choices,
+    category = django_filters.ChoiceFilter(
+        label=_("Catégorie"), choices=Incident.Category.choices, empty_label=_("Toutes")
     )
+
+    def filter_state(self, queryset, name, value):
+        if value == self.OPEN:
+            return queryset.exclude(status=Incident.Status.CLOSED)
+        return queryset.filter(status=Incident.Status.CLOSED)
 
 
 class VersionedForm(forms.Form):

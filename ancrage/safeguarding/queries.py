@@ -19,6 +19,7 @@ from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import visible_village
 from ancrage.safeguarding import declarations, indicators
+from ancrage.safeguarding.forms import IncidentFilter
 from ancrage.safeguarding.models import (
     Declaration,
     Incident,
@@ -83,21 +84,18 @@ def incident_page(user, pk) -> dict:
 PAGE_SIZE = 50
 
 
-def village_incidents(user, village_pk, *, state=None, category=None, page=1) -> dict:
+def village_incidents(user, village_pk, data=None, page=1) -> dict:
     """The village's incidents the user may read (every one for those who qualify them and the
-    national director; one's own reports for other staff), newest first, a page at a time: the
-    page reads the same number of queries whatever the village's history, and only the children
-    of the incidents shown are recorded as read."""
+    national director; one's own reports for other staff), filtered by `data` (the query
+    string), newest first, a page at a time, with the filters' form: the page reads the same
+    number of queries whatever the village's history, and only the children of the incidents
+    shown are recorded as read."""
     village = visible_village(user, village_pk)
-    queryset = Incident.objects.visible_to(user).filter(establishment=village)
-    if state == "open":
-        queryset = queryset.exclude(status=Incident.Status.CLOSED)
-    elif state == "closed":
-        queryset = queryset.filter(status=Incident.Status.CLOSED)
-    if category:
-        queryset = queryset.filter(category=category)
+    filters = IncidentFilter(
+        data, queryset=Incident.objects.visible_to(user).filter(establishment=village)
+    )
     queryset = (
-        queryset.annotate(
+        filters.qs.annotate(
             children_count=Count("involved"),
             confirmation_overdue=Exists(
                 Declaration.objects.confirmation_overdue().filter(incident=OuterRef("pk"))
@@ -120,6 +118,7 @@ def village_incidents(user, village_pk, *, state=None, category=None, page=1) ->
         AccessEvent.Action.LIST,
     )
     return {
+        "form": filters.form,
         "village": village,
         "page": page_obj,
         "incidents": incidents,

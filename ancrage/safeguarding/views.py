@@ -23,7 +23,6 @@ from ancrage.safeguarding.forms import (
     CompleteActionForm,
     ConfirmationForm,
     DeclarationForm,
-    IncidentFilterForm,
     InformationForm,
     QualifyForm,
     ReopenForm,
@@ -79,21 +78,15 @@ def report(request, pk):
 
 @requires("incident", "view")
 def village_incidents(request, pk):
-    form = IncidentFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     context = queries.village_incidents(
-        request.user,
-        pk,
-        state=filters.get("state") or None,
-        category=filters.get("category") or None,
-        page=request.GET.get("page", 1),
+        request.user, pk, request.GET or None, page=request.GET.get("page", 1)
     )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "safeguarding/village_incidents.html",
-        {"form": form, "query": query.urlencode(), **context},
+        {"query": query.urlencode(), **context},
     )
 
 

@@ -14,6 +14,7 @@ from ancrage.care.queries.deadlines import overdue_counts
 from ancrage.kernel.access import authenticated, public, requires
 from ancrage.kernel.flow import submit
 from ancrage.kernel.models import BreakGlass
+from ancrage.kernel.scopes import memberships_in_force
 from ancrage.people.forms import PersonSearchForm
 from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
 from ancrage.placements.queries import occupancy_board
@@ -29,7 +30,7 @@ def home(request):
         "web/home.html",
         {
             "board": occupancy_board(request.user),
-            "memberships": request.user.active_memberships,
+            "memberships": memberships_in_force(request.user),
             "recent_people": recently_consulted(request.user),
             "overdue_deadlines": overdue_counts(request.user),
             "safeguarding": dashboard(request.user),

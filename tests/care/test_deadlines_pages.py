@@ -115,6 +115,23 @@ def test_an_unknown_filter_value_is_ignored_not_an_error(client, world, head):
     assert response.context["form"].errors
 
 
+def test_a_filter_that_does_not_validate_filters_nothing(client, world, measure, head):
+    """As before the filters were a FilterSet: the whole list (not the default period), with
+    the error at the field; the child's page has no house filter to refuse."""
+    world.child.birth_date = TODAY - relativedelta(years=10)  # the autonomy interview in 7 years
+    world.child.save()
+    login(client, head)
+    every = client.get(village_url(world, "?period=")).context["rows"]
+    default = client.get(village_url(world)).context["rows"]
+    assert len(default) < len(every)  # the default period keeps the next 3 months only
+    refused = client.get(village_url(world, "?status=nimporte&kind=ppe"))
+    assert refused.context["rows"] == every
+    child_url = f"/personnes/{world.child.reference}/echeancier/"
+    child = client.get(child_url + "?house=abc")
+    assert not child.context["form"].errors
+    assert child.context["rows"] == client.get(child_url).context["rows"]
+
+
 def test_house_parent_sees_only_the_children_of_their_house(client, world, measure):
     login(client, world.users[Role.HOUSE_PARENT])
     rows = client.get(village_url(world)).context["rows"]

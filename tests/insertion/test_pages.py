@@ -346,3 +346,116 @@ def test_the_beneficiary_list_finds_a_name_and_sorts_alphabetically(client, o2r,
     assert outsider.pk not in [
         b.person_id for b in client.get(url, {"q": "qimartin"}).context["beneficiaries"]
     ]
+
+
+def _outreach(o2r):
+    return {
+        "date": TODAY().isoformat(),
+        "kind": "street_work",
+        "place": "Place du Commerce",
+        "commune": "Nantes",
+        "efop_territory": o2r.territory.pk,
+        "people_met": 12,
+    }
+
+
+def _contact(o2r):
+    return {
+        "met_on": TODAY().isoformat(),
+        "nickname": "Le rappeur",
+        "age_bracket": "18_25",
+        "sex": "M",
+        "commune": "Rezé",
+        "efop_territory": o2r.territory.pk,
+        "next_step": "appointment",
+        "next_step_on": TODAY().isoformat(),
+    }
+
+
+def _activity(o2r):
+    return {
+        "title": "Atelier CV",
+        "format": "collective",
+        "kind": "workshop",
+        "date": TODAY().isoformat(),
+        "duration_minutes": 120,
+        "attendees": [o2r.beneficiary.pk],
+    }
+
+
+def _nothing(o2r):
+    return {}
+
+
+def _accept(o2r):
+    return {"commune": "Nantes", "efop_territory": o2r.territory.pk}
+
+
+def _refer(o2r):
+    return {
+        "service": o2r.o2r_team.establishment.pk,
+        "consent_on": TODAY().isoformat(),
+        "consent_how": "Entretien",
+        "consent_text": "Être contactée par le service O2R",
+    }
+
+
+# The counsellor's team and the referring village come from the memberships already read
+# (kernel.scopes.Reach's places), not from a query of their own: one query fewer on each than
+# on 2026-12-01 (outreach_add GET 9, contact_add GET 10 for a team without outreach actions,
+# activity_add GET 11, referral_accept valid 19, refer valid 15).
+WRITE_PAGES = {
+    # name: (URL, POST data or None for a GET, user role, status, queries)
+    "outreach_add GET": ("insertion:outreach_add", None, Role.O2R_COUNSELLOR, 200, 8),
+    "outreach_add valid": ("insertion:outreach_add", _outreach, Role.O2R_COUNSELLOR, 302, 12),
+    "contact_add GET": ("insertion:contact_add", None, Role.O2R_COUNSELLOR, 200, 9),
+    "contact_add valid": ("insertion:contact_add", _contact, Role.O2R_COUNSELLOR, 302, 11),
+    "activity_add GET": ("insertion:activity_add", None, Role.O2R_COUNSELLOR, 200, 10),
+    "activity_add valid": ("insertion:activity_add", _activity, Role.O2R_COUNSELLOR, 302, 12),
+    "referral_accept refused": (
+        "insertion:referral_accept",
+        _nothing,
+        Role.O2R_COUNSELLOR,
+        422,
+        11,
+    ),
+    "referral_accept valid": ("insertion:referral_accept", _accept, Role.O2R_COUNSELLOR, 302, 18),
+    "refer GET": ("insertion:refer", None, Role.HEAD_OF_SERVICE, 200, 10),
+    "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 14),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITE_PAGES))
+def test_o2r_write_pages_read_a_fixed_number_of_queries(
+    client, o2r, name, django_assert_num_queries
+):
+    url_name, data, role, status, queries = WRITE_PAGES[name]
+    if url_name == "insertion:refer":
+        child = o2r.child
+        child.birth_date = TODAY().replace(year=TODAY().year - 16)
+        child.save()
+        args = [child.reference]
+    elif url_name == "insertion:referral_accept":
+        args = [o2r.referral.pk]
+    else:
+        args = []
+    login(client, o2r.users[role])
+    client.get("/")
+    url = reverse(url_name, args=args)
+    with django_assert_num_queries(queries):
+        response = client.get(url) if data is None else client.post(url, data(o2r))
+    assert response.status_code == status
+
+
+def test_the_team_and_the_village_written_for_are_the_users(client, o2r):
+    """The places taken from the memberships in memory are the user's own."""
+    login(client, o2r.users[Role.O2R_COUNSELLOR])
+    client.post(reverse("insertion:referral_accept", args=[o2r.referral.pk]), _accept(o2r))
+    o2r.referral.refresh_from_db()
+    assert o2r.referral.beneficiary.team == o2r.o2r_team
+    child = o2r.child
+    child.birth_date = TODAY().replace(year=TODAY().year - 16)
+    child.save()
+    login(client, o2r.users[Role.HEAD_OF_SERVICE])
+    client.post(reverse("insertion:refer", args=[child.reference]), _refer(o2r))
+    assert child.o2r_referrals.get().village == o2r.village

@@ -133,3 +133,35 @@ def test_a_button_with_nothing_to_say_adds_no_message():
     req = request()
     act(req, lambda: False, success="/agenda/", message=lambda done: "Révoqué." if done else "")
     assert list(get_messages(req)) == []
+
+
+def test_with_htmx_a_button_answers_its_partial_both_ways_without_a_message():
+    def refuse():
+        raise ValidationError("Pas dans le futur.")
+
+    seen = []
+
+    def context(result, error):
+        seen.append((result, error))
+        return {"form": NameForm()}
+
+    for do in (lambda: 3, refuse):
+        req = request(htmx=True)
+        response = act(
+            req,
+            do,
+            success="/personne/",
+            message="Fait.",
+            partial="includes/form_errors.html",
+            context=context,
+        )
+        assert response.status_code == 200
+        assert list(get_messages(req)) == []
+    assert seen == [(3, None), (None, "Pas dans le futur.")]
+
+
+def test_without_htmx_a_button_with_a_partial_still_goes_back():
+    req = request()
+    response = act(req, lambda: 3, success="/personne/", message="Fait.", partial="x.html")
+    assert response.status_code == 302 and response["Location"] == "/personne/"
+    assert [str(m) for m in get_messages(req)] == ["Fait."]

@@ -6,10 +6,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
 from ancrage.kernel.access import Role
-from ancrage.kernel.scopes import NOWHERE, Reach, reach
+from ancrage.kernel.scopes import NOWHERE, Reach, memberships_in_force, reach
 from ancrage.people import scopes as person_scopes
 from ancrage.people.models import Person
 from tests.accounts.factories import MembershipFactory
+from tests.conftest import login
 
 
 def test_a_house_role_reaches_its_house_and_works_in_its_village(world):
@@ -82,3 +83,52 @@ def test_an_app_registers_how_persons_enter_a_scope(world, monkeypatch):
         lambda user, where: Person.objects.filter(pk=world.stranger.pk).values("pk")
     )
     assert Person.objects.visible_to(user).filter(pk=world.stranger.pk).exists()
+
+
+def test_a_reach_carries_its_places_as_the_memberships_loaded_them(
+    world, django_assert_num_queries
+):
+    house_parent = world.users[Role.HOUSE_PARENT]
+    head = world.users[Role.HEAD_OF_SERVICE]
+    MembershipFactory(user=head, role=Role.HEAD_OF_SERVICE, establishment=world.other_village)
+    head.__dict__.pop("active_memberships", None)
+    memberships_in_force(house_parent), memberships_in_force(head)  # read once per request
+    with django_assert_num_queries(0):
+        (house,) = reach(house_parent, "person", "view").unit_places
+        assert house == world.house and house.establishment == world.village
+        places = reach(head, "admission", "change").establishment_places
+        # by increasing id, as `establishments` is
+        assert [e.pk for e in places] == sorted([world.village.pk, world.other_village.pk])
+        assert reach(head, "admission", "change").unit_places == ()
+    assert reach(world.users[Role.FAMILY_AIDE], "admission", "view").unit_places == ()
+
+
+def test_memberships_in_force_are_todays_with_their_places(world):
+    user = world.users[Role.HEAD_OF_SERVICE]
+    ended = MembershipFactory(
+        user=user,
+        role=Role.CLINICIAN,
+        establishment=world.other_village,
+        start_date=datetime.date.today() - datetime.timedelta(days=30),
+        end_date=datetime.date.today() - datetime.timedelta(days=1),
+    )
+    user.__dict__.pop("active_memberships", None)
+    shown = memberships_in_force(user)
+    assert [(m.role, m.place) for m in shown] == [(Role.HEAD_OF_SERVICE, world.village)]
+    assert ended not in shown
+    assert memberships_in_force(AnonymousUser()) == []
+
+
+def test_the_home_page_shows_the_memberships_in_force(client, world):
+    user = world.users[Role.HEAD_OF_SERVICE]
+    MembershipFactory(
+        user=user,
+        role=Role.CLINICIAN,
+        establishment=world.other_village,
+        start_date=datetime.date.today() - datetime.timedelta(days=30),
+        end_date=datetime.date.today() - datetime.timedelta(days=1),
+    )
+    login(client, user)
+    page = client.get("/").content.decode()
+    assert f"<li>Chef de service · {world.village.name}</li>" in page
+    assert world.other_village.name not in page.split("Mes affectations")[1].split("</ul>")[0]

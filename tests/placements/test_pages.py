@@ -291,6 +291,67 @@ def test_judge_notice_marked_done_without_a_page_reload(client, world):
     assert bad.status_code == 404  # another village's notice
 
 
+@pytest.mark.parametrize(
+    ("sent_on", "reason"),
+    [
+        ("", "Indiquez la date à laquelle le juge a été informé."),
+        ("future", "La date ne peut pas être dans le futur."),
+    ],
+)
+def test_a_refused_judge_notice_says_why_in_its_cell_or_as_a_message(
+    client, world, sent_on, reason
+):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    url = f"/informations-juge/{world.notice.pk}/fait/"
+    if sent_on == "future":
+        sent_on = (TODAY + datetime.timedelta(days=3)).isoformat()
+    cell = client.post(url, {"sent_on": sent_on}, HTTP_HX_REQUEST="true")
+    assert cell.status_code == 200
+    fragment = cell.content.decode()
+    assert "<html" not in fragment
+    assert f'<p class="errorlist" role="alert">{reason}</p>' in fragment
+    assert 'name="sent_on"' in fragment  # the form stays, to try again
+    response = client.post(url, {"sent_on": sent_on}, follow=True)
+    assert response.redirect_chain == [(f"/personnes/{world.child.reference}/", 302)]
+    assert [(str(m), m.level_tag) for m in response.context["messages"]] == [(reason, "error")]
+    world.notice.refresh_from_db()
+    assert world.notice.sent_on is None
+
+
+def test_a_judge_notice_marked_done_says_so_on_the_person_page(client, world):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    response = client.post(
+        f"/informations-juge/{world.notice.pk}/fait/", {"sent_on": TODAY.isoformat()}, follow=True
+    )
+    assert response.redirect_chain == [(f"/personnes/{world.child.reference}/", 302)]
+    assert [(str(m), m.level_tag) for m in response.context["messages"]] == [
+        ("L'information du juge est notée comme faite.", "success")
+    ]
+    again = client.post(
+        f"/informations-juge/{world.notice.pk}/fait/",
+        {"sent_on": TODAY.isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert f"fait le {TODAY:%d/%m/%Y}" in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("htmx", "sent_on", "queries"),
+    # 12 without htmx: the redirect's reference comes from the notice already read with its
+    # child (13 before 2026-12-05, when it was read again from the service's copy)
+    [(True, "today", 12), (False, "today", 12), (True, "", 8), (False, "", 8)],
+)
+def test_marking_a_judge_notice_reads_a_fixed_number_of_queries(
+    client, world, django_assert_num_queries, htmx, sent_on, queries
+):
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    client.get("/")
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    data = {"sent_on": TODAY.isoformat() if sent_on == "today" else sent_on}
+    with django_assert_num_queries(queries):
+        client.post(f"/informations-juge/{world.notice.pk}/fait/", data, **extra)
+
+
 def test_board_links_only_to_pages_the_role_opens(client, world):
     login(client, world.users[Role.HOUSE_PARENT])
     page = client.get(f"/villages/{world.village.pk}/").content.decode()

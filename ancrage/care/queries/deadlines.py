@@ -22,7 +22,6 @@ from ancrage.care.services.deadlines import (
     deadlines_for,
     sort_key,
 )
-from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.deadlines import child_deadlines
@@ -36,11 +35,6 @@ from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
 # The dashboard counts the overdue deadlines for the staff who answer for them: those who change
 # the child's project (PPE) and record its reviews.
 OVERSEEN_KIND = "ppe"
-PERIODS = {
-    "30": 30,
-    "90": 90,
-    "365": 365,
-}
 
 
 @dataclass
@@ -175,31 +169,6 @@ def collect(stays, today: date | None = None, user=None) -> list[Row]:
     return rows
 
 
-def apply_filters(rows, filters, today):
-    kind, status = filters.get("kind"), filters.get("status")
-    responsible, period = filters.get("responsible"), filters.get("period")
-    house = filters.get("house")
-    if kind:
-        rows = [r for r in rows if r.deadline.kind == kind]
-    if status:
-        rows = [r for r in rows if r.status == status]
-    if responsible:
-        rows = [r for r in rows if r.responsible and r.responsible.pk == responsible]
-    if house:
-        rows = [r for r in rows if r.house.pk == house]
-    if period:
-        # Overdue ones always show; the others within the period around today.
-        days = PERIODS[period]
-        rows = [
-            r
-            for r in rows
-            if r.status == Status.OVERDUE
-            or (r.status == Status.DUE and r.deadline.due <= calendar.add_days(today, days))
-            or (r.status == Status.DONE and r.deadline.done_on >= calendar.add_days(today, -days))
-        ]
-    return rows
-
-
 def summary(rows):
     counts = {Status.OVERDUE: 0, Status.DUE: 0, Status.DONE: 0}
     for r in rows:
@@ -270,9 +239,8 @@ def person_deadlines(person, today=None, user=None):
     }
 
 
-def shown(user, context, filters, what):
-    """The rows the filters keep; the children they name are recorded as listed."""
-    rows = apply_filters(context["every"], filters, context["today"])
+def shown(user, rows, what):
+    """The rows the filters kept: the children they name are recorded as listed."""
     children = {r.child.pk: r.child for r in rows}
     record_access(user, children.values(), what, AccessEvent.Action.LIST)
     return rows

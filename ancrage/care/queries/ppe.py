@@ -4,7 +4,7 @@ versions and the reviews, in a fixed number of queries."""
 from django.db.models import Prefetch
 from django.http import Http404
 
-from ancrage.accounts.models import User
+from ancrage.accounts.models import Membership, User
 from ancrage.care.models import (
     PPE,
     Action,
@@ -15,6 +15,7 @@ from ancrage.care.models import (
 )
 from ancrage.kernel.access import can
 from ancrage.people.models import Person, SiblingGroupMember
+from ancrage.placements.models import Stay
 
 
 def siblings_of(person):
@@ -97,9 +98,6 @@ def draft_or_in_force(person):
 
 def referent_choices(person):
     """Staff who may be the child's referent: active users with a role in the child's village."""
-    from ancrage.accounts.models import Membership
-    from ancrage.placements.models import Stay
-
     villages = Stay.objects.current().filter(child=person).values("unit__establishment_id")
     units = Stay.objects.current().filter(child=person).values("unit_id")
     members = Membership.objects.in_force().filter(

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from ancrage.care.forms.deadlines import DEFAULT_FILTERS, DeadlineFilterForm
+from ancrage.care.forms.deadlines import DEFAULT_FILTERS, DeadlineFilter
 from ancrage.care.queries import deadlines as queries
 from ancrage.kernel.access import requires
 from ancrage.people.queries import visible_person
@@ -11,13 +11,15 @@ from ancrage.people.queries import visible_person
 @requires("deadline", "view")
 def village_deadlines(request, pk):
     context = queries.village_deadlines(request.user, pk)
-    form = DeadlineFilterForm(
+    filters = DeadlineFilter(
         request.GET or DEFAULT_FILTERS,
+        context["every"],
+        today=context["today"],
         responsibles=context["responsibles"],
         houses=context["houses"],
     )
-    context["form"] = form
-    context["rows"] = queries.shown(request.user, context, form.filters(), "care.village_deadlines")
+    context["form"] = filters.form
+    context["rows"] = queries.shown(request.user, filters.qs, "care.village_deadlines")
     context["child_url"] = queries.person_url_template()
     return render(request, "care/village_deadlines.html", context)
 
@@ -26,7 +28,12 @@ def village_deadlines(request, pk):
 def person_deadlines(request, reference):
     person = visible_person(request.user, reference, audit_as="care.person_deadlines")
     context = queries.person_deadlines(person, user=request.user)
-    form = DeadlineFilterForm(request.GET or None, responsibles=context["responsibles"])
-    context["form"] = form
-    context["rows"] = queries.apply_filters(context["every"], form.filters(), context["today"])
+    filters = DeadlineFilter(
+        request.GET or None,
+        context["every"],
+        today=context["today"],
+        responsibles=context["responsibles"],
+    )
+    context["form"] = filters.form
+    context["rows"] = filters.qs
     return render(request, "care/person_deadlines.html", context)

@@ -12,6 +12,7 @@ from ancrage.insertion.models import (
     FollowUp,
     PriorityPublic,
 )
+from ancrage.kernel.filters import ListFilters
 from ancrage.organisation.models import EfopTerritory, Unit
 from ancrage.people.models import name_condition
 
@@ -52,7 +53,7 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("Précisions"), required=False)
 
 
-class BeneficiaryFilter(django_filters.FilterSet):
+class BeneficiaryFilter(ListFilters):
     """The beneficiary list's filters, by the query string's `q`, `team`, `status`, `flag` and
     `territory`. As the list always did, filters that do not validate (a team out of scope, an
     unknown step) filter nothing."""
@@ -84,11 +85,6 @@ class BeneficiaryFilter(django_filters.FilterSet):
         self.filters["team"].queryset = teams
         self.filters["territory"].queryset = territories()
         self.form.fields["team"].label_from_instance = lambda team: team.name
-
-    def filter_queryset(self, queryset):
-        if not self.form.is_valid():
-            return queryset
-        return super().filter_queryset(queryset)
 
     def filter_name(self, queryset, name, value):
         # The person search's rule (names, accents and case folded) on the persons joined.

@@ -31,11 +31,12 @@ def can_write(user) -> bool:
 
 
 def writing_team(user) -> Unit:
-    """The O2R team the user writes for (a counsellor's unit); refused to read-only roles."""
-    teams = reach(user, "outreach", "change").units
+    """The O2R team the user writes for (a counsellor's unit, as the memberships loaded it: no
+    query); refused to read-only roles."""
+    teams = reach(user, "outreach", "change").unit_places
     if not teams:
         raise PermissionDenied
-    return Unit.objects.get(pk=min(teams))
+    return teams[0]
 
 
 def user_service_ids(user) -> set[int]:

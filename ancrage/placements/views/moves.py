@@ -1,14 +1,12 @@
 """Moves between houses, exits from the village, and the judge's notices marked as done."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.kernel.access import requires
-from ancrage.kernel.flow import submit
+from ancrage.kernel.flow import act, submit
 from ancrage.people.queries import visible_person
 from ancrage.placements.forms.moves import ExitForm, JudgeInformedForm, MoveForm
 from ancrage.placements.queries import moves as queries
@@ -76,31 +74,24 @@ def exit_(request, reference):
 @requires("judge_notice", "change")
 @require_POST
 def judge_informed(request, pk):
-    """A small form inside another page (the person page's list of notices): with htmx, only the
-    notice's state cell comes back, refusal included; without, the refusal is a message on the
-    person page. Neither shows the form again, so this view does not go through the form
-    flow."""
+    """A small form inside another page (the person page's list of notices), so a button's flow:
+    with htmx, only the notice's state cell comes back, refusal included; without, the answer is
+    a message on the person page."""
     notice = queries.village_notice(request.user, pk)
     form = JudgeInformedForm(request.POST)
-    error = None
-    if form.is_valid():
-        try:
-            notice = services.mark_judge_informed(
-                notice, on=form.cleaned_data["sent_on"], by=request.user
-            )
-        except ValidationError as refusal:
-            error = " ".join(refusal.messages)
-    else:
-        error = _("Indiquez la date à laquelle le juge a été informé.")
-    if request.htmx:
-        # Only the state cell of the notice changes: no page reload.
-        return render(
-            request,
-            "placements/_judge_notice_state.html",
-            {"n": notice, "error": error, "can_change": True},
+
+    def mark():
+        if not form.is_valid():
+            raise ValidationError(_("Indiquez la date à laquelle le juge a été informé."))
+        return services.mark_judge_informed(
+            notice, on=form.cleaned_data["sent_on"], by=request.user
         )
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("L'information du juge est notée comme faite."))
-    return redirect("web:person", reference=notice.child.reference)
+
+    return act(
+        request,
+        mark,
+        success=reverse("web:person", args=[notice.child.reference]),
+        message=_("L'information du juge est notée comme faite."),
+        partial="placements/_judge_notice_state.html",
+        context=lambda marked, error: {"n": marked or notice, "error": error, "can_change": True},
+    )

@@ -510,6 +510,42 @@ def test_permission_matrix(client, world, name, role, scope):
     )
     if expected == 302 and line.to:
         assert response["Location"].startswith(line.to)
+    # whatever the answer, nothing served to a logged-in user is kept by a cache
+    assert_not_cached(response)
+
+
+def assert_not_cached(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"no-store", "private"} <= directives, (
+        f"{response.request['PATH_INFO']}: Cache-Control {response.get('Cache-Control')!r}"
+    )
+
+
+def first_allowed_role(rule):
+    return next(
+        (r for r in ROLES if rule in (PUBLIC, AUTHENTICATED) or role_can(r, *rule)), ROLES[0]
+    )
+
+
+@pytest.mark.parametrize("name", [n for n, _p, _c in URLS])
+def test_personal_pages_are_not_cached(client, world, name):
+    """Every page and download, as a role the table lets in, in scope: no-store, private."""
+    pattern, callback = next((p, c) for n, p, c in URLS if n == name)
+    line = line_of(name)
+    line.names.prepare(world)
+    role = first_allowed_role(callback.access_rule)
+    if role == Role.NATIONAL_DIRECTOR:
+        BreakGlass.objects.create(
+            user=world.users[role],
+            person=world.outsider,
+            reason="Signalement grave transmis par le département",
+            expires_at=timezone.now() + datetime.timedelta(minutes=30),
+        )
+    url, _in_scope = url_for(name, pattern, world, role, True)
+    login(client, world.users[role])
+    response = client.post(url) if line.post else client.get(url)
+    assert response.status_code < 500
+    assert_not_cached(response)
 
 
 @pytest.mark.parametrize("name", [n for n, _p, _c in URLS])

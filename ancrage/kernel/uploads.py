@@ -213,7 +213,7 @@ def _is_active(obj, depth: int) -> bool:
                 return True
             # An open action that is only a destination (the page to show) is no action; any
             # action dictionary run on opening is refused.
-            if key == "/OpenAction" and not isinstance(value, ArrayObject):
+            if key == "/OpenAction" and not isinstance(value.get_object(), ArrayObject):
                 return True
             if _is_active(value, depth + 1):
                 return True

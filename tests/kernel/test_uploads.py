@@ -4,7 +4,9 @@ metadata; the name it is shown under is made of its kind and date. Every file he
 the test."""
 
 import io
+import struct
 import zipfile
+import zlib
 from datetime import date
 
 import pytest
@@ -41,6 +43,40 @@ def pdf(catalog_extra: bytes = b"", *extra_objects: bytes) -> bytes:
     return body
 
 
+def pdf_with_object_stream(hidden: bytes) -> bytes:
+    """A PDF 1.5 whose page links to object 4, kept compressed in an object stream (5) and
+    indexed by a cross-reference stream (6): a byte search of the file cannot see it."""
+    header = b"4 0 "
+    stream = zlib.compress(header + hidden)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Annots [4 0 R] >>",
+        5: b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(header), len(stream))
+        + stream
+        + b"\nendstream",
+    }
+    body, offsets = b"%PDF-1.7\n", {}
+    for number, content in objects.items():
+        offsets[number] = len(body)
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    offsets[6] = len(body)
+    rows = struct.pack(">BIH", 0, 0, 65535)
+    for number in range(1, 7):
+        if number == 4:
+            rows += struct.pack(">BIH", 2, 5, 0)  # in object stream 5, first object
+        else:
+            rows += struct.pack(">BIH", 1, offsets[number], 0)
+    body += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(rows)
+        + rows
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[6]
+    )
+    return body
+
+
 def jpeg(exif: bytes | None = None) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "JPEG", **({"exif": exif} if exif else {}))
@@ -73,8 +109,9 @@ def test_a_plain_pdf_png_and_jpeg_pass():
     assert check_upload(upload("a.pdf", tiny_pdf())).content == tiny_pdf()
     assert check_upload(upload("a.png", tiny_png())).content_type == "image/png"
     assert check_upload(upload("a.jpg", jpeg())).content_type == "image/jpeg"
-    # a destination to open at (no action) is no active content
+    # a destination to open at (no action) is no active content, written in place or apart
     assert check_upload(upload("a.pdf", pdf(b"/OpenAction [3 0 R /Fit]"))).content_type
+    assert check_upload(upload("a.pdf", pdf(b"/OpenAction 4 0 R", b"[3 0 R /Fit]"))).content_type
 
 
 def test_upload_refuses_pdf_with_javascript():
@@ -90,6 +127,14 @@ def test_upload_refuses_pdf_with_javascript():
     out = io.BytesIO()
     writer.write(out)
     assert ACTIVE in refusal(out.getvalue())
+
+
+def test_upload_refuses_pdf_with_javascript_hidden_in_an_object_stream():
+    link = b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /JavaScript /JS (1) >> >>"
+    assert b"JavaScript" not in pdf_with_object_stream(link)
+    assert ACTIVE in refusal(pdf_with_object_stream(link))
+    harmless = b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /Dest [3 0 R /Fit] >>"
+    assert check_upload(upload("a.pdf", pdf_with_object_stream(harmless))).content_type
 
 
 def test_upload_refuses_pdf_with_open_action():

@@ -131,8 +131,8 @@ def check_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUploa
     if _is_polyglot(content, content_type):
         _refuse(
             _(
-                "Ce fichier contient aussi un autre type de contenu (page web, archive ou "
-                "programme) : il est refusé. Enregistrez ou numérisez de nouveau la pièce."
+                "Ce fichier contient aussi un autre type de contenu (page web ou archive) : "
+                "il est refusé. Enregistrez ou numérisez de nouveau la pièce."
             )
         )
     if content_type == "application/pdf":

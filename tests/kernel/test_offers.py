@@ -44,8 +44,8 @@ def test_the_psychologist_is_not_offered_a_new_admission(client, world):
     [
         (Role.TECH_ADMIN, ["/admin/"], ["/personnes/", "/acces-exceptionnel/"]),
         (Role.NATIONAL_DIRECTOR, ["/acces-exceptionnel/"], ["/admin/", "/personnes/"]),
-        (Role.FUNDER, ["/o2r/rapport/"], ["/o2r/\"", "/admin/", "/mon-agenda/"]),
-        (Role.O2R_LEAD, ["/o2r/\"", "/personnes/"], ["/o2r/rapport/", "/admin/"]),
+        (Role.FUNDER, ["/o2r/rapport/"], ['/o2r/"', "/admin/", "/mon-agenda/"]),
+        (Role.O2R_LEAD, ['/o2r/"', "/personnes/"], ["/o2r/rapport/", "/admin/"]),
         (Role.HOUSE_PARENT, ["/mon-agenda/", "/personnes/"], ["/admin/", "/o2r/"]),
     ],
 )

@@ -248,3 +248,19 @@ def test_the_family_aide_sees_no_measure_nor_document(client, world, case_files)
     page = client.get(f"/personnes/{world.child.reference}/").content.decode()
     assert "Mesure de protection" not in page and "/pieces/" not in page
     assert client.get(f"/pieces/{world.document.pk}/").status_code == 403
+
+
+def test_documents_stored_before_keep_no_part_of_the_browsers_name(world, case_files):
+    """The migration renames what was stored under the browser's name (kind and upload day)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "ancrage.placements.migrations.0004_document_names_from_kind_and_date"
+    )
+    MeasureDocument.objects.filter(pk=world.document.pk).update(original_name="passwd.pdf")
+    migration.rename(apps, None)
+    world.document.refresh_from_db()
+    day = timezone.localdate(world.document.uploaded_at).isoformat()
+    assert world.document.original_name == f"jugement-{day}.pdf"

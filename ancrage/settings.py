@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (the CSRF check parses the form).
+    "ancrage.kernel.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "ancrage.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every response to a logged-in user: no-store, private (pages and downloads alike).
+    "ancrage.kernel.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -250,6 +254,16 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "documents"
 # The largest document (judgment, ASE decision) one may attach to a measure, in bytes (10 MiB).
 # The reverse proxy should refuse larger request bodies before they reach Django.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# The largest request body accepted at all (a document and its form), refused with 413 by
+# kernel.middleware.RequestBodyLimitMiddleware before it is read; set the reverse proxy's
+# limit (nginx `client_max_body_size`) to the same value. Bodies without a file keep Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); files over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) are
+# spooled to a temporary file rather than held in memory.
+REQUEST_BODY_MAX_BYTES = int(
+    os.environ.get("REQUEST_BODY_MAX_BYTES", str(DOCUMENT_MAX_BYTES + 1024 * 1024))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Stored documents are readable by the application's user (and its group, for backups) only.
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750

@@ -34,6 +34,7 @@ from ancrage.insertion.models import (
 )
 from ancrage.kernel.calendar import age_on_sql
 from ancrage.kernel.documents import render_pdf
+from ancrage.kernel.exports import spreadsheet_row
 
 SMALL_CELL = 5
 SUPPRESSED = "< 5"
@@ -312,10 +313,13 @@ def to_xlsx(report: Report) -> bytes:
         sheet = book.active if first else book.create_sheet()
         first = False
         sheet.title = str(title)[:31]
-        sheet.append([_("Période"), report.start.isoformat(), report.end.isoformat()])
-        sheet.append([str(h) for h in header])
+        sheet.append(
+            spreadsheet_row([_("Période"), report.start.isoformat(), report.end.isoformat()])
+        )
+        sheet.append(spreadsheet_row(header))
         for row in rows:
-            sheet.append(["" if v is None else v if isinstance(v, int) else str(v) for v in row])
+            # Numbers stay numbers; a text (a territory's name...) never starts a formula.
+            sheet.append(spreadsheet_row(row))
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.access import can
 
+ADMIN_RULE = ("administration", "change")
+
 
 class AncrageAdminSite(admin.AdminSite):
     site_header = _("Ancrage · administration")
@@ -15,6 +17,15 @@ class AncrageAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_active and can(request.user, "administration", "change")
+
+    def get_urls(self):
+        # The rule the site obeys, declared on its index like a product view's rule, so
+        # `{% url_if_allowed %}` offers the administration link from the table.
+        urls = super().get_urls()
+        for pattern in urls:
+            if getattr(pattern, "name", None) == "index":
+                pattern.callback.access_rule = ADMIN_RULE
+        return urls
 
     def login(self, request, extra_context=None):
         # One login page for the whole product, with its lockout and second factor; a user

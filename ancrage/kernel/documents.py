@@ -6,6 +6,7 @@ from io import BytesIO
 
 from django.http import FileResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 
 def render_pdf(
@@ -25,6 +26,13 @@ def render_pdf(
 
 
 def download(content, filename: str, content_type: str) -> FileResponse:
-    """An attachment named `filename`: `content` is bytes or an open file."""
+    """An attachment named `filename`: `content` is bytes or an open file. Never sniffed into
+    another type by the browser, never kept by a cache (it carries personal or funder data;
+    kernel.middleware.PrivateResponseMiddleware says the same of every logged-in page)."""
     source = BytesIO(content) if isinstance(content, bytes | bytearray) else content
-    return FileResponse(source, as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        source, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, no_store=True, private=True)
+    return response

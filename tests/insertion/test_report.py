@@ -279,3 +279,21 @@ def test_the_median_of_random_delays_is_that_of_the_values():
         values = [rng.randint(0, 40) for _ in range(size)]
         assert report.median_of_counts(Counter(values)) == int(median(values))
     assert report.median_of_counts({}) is None
+
+
+def test_export_neutralises_formula_cells(client, half_year):
+    """A territory renamed by the administrator into a formula reaches the funder's file as
+    text; the counts stay numbers."""
+    from openpyxl import load_workbook
+
+    EfopTerritory.objects.filter(name="72 Sud").update(name='=HYPERLINK("http://x.test","72")')
+    EfopTerritory.objects.filter(name="44 Centre").update(name="-44 Centre")
+    login(client, half_year.users[Role.O2R_LEAD])
+    response = client.get(reverse("insertion:report_xlsx"), PERIOD)
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    rows = list(book["Territoires"].iter_rows(min_row=3))
+    names = sorted((row[0].value, row[0].data_type) for row in rows)
+    assert names == [("'-44 Centre", "s"), ('\'=HYPERLINK("http://x.test","72")', "s")]
+    for row in rows:
+        assert all(cell.data_type != "f" for cell in row)
+    assert any(cell.data_type == "n" and cell.value == 6 for row in rows for cell in row)

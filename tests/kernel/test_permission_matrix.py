@@ -9,11 +9,12 @@ is exercised with a POST and what an allowed request answers. A URL without a ru
 so does a URL without a line in URL_TABLE."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 import pytest
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from ancrage.kernel.access import ACTIONS, AUTHENTICATED, KINDS, PUBLIC, Role, role_can
@@ -537,6 +538,42 @@ def test_permission_matrix(client, world, name, role, scope):
     )
     if expected == 302 and line.to:
         assert response["Location"].startswith(line.to)
+    # whatever the answer, nothing served to a logged-in user is kept by a cache
+    assert_not_cached(response)
+
+
+def assert_not_cached(response):
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"no-store", "private"} <= directives, (
+        f"{response.request['PATH_INFO']}: Cache-Control {response.get('Cache-Control')!r}"
+    )
+
+
+def first_allowed_role(rule):
+    return next(
+        (r for r in ROLES if rule in (PUBLIC, AUTHENTICATED) or role_can(r, *rule)), ROLES[0]
+    )
+
+
+@pytest.mark.parametrize("name", [n for n, _p, _c in URLS])
+def test_personal_pages_are_not_cached(client, world, name):
+    """Every page and download, as a role the table lets in, in scope: no-store, private."""
+    pattern, callback = next((p, c) for n, p, c in URLS if n == name)
+    line = line_of(name)
+    line.names.prepare(world)
+    role = first_allowed_role(callback.access_rule)
+    if role == Role.NATIONAL_DIRECTOR:
+        BreakGlass.objects.create(
+            user=world.users[role],
+            person=world.outsider,
+            reason="Signalement grave transmis par le département",
+            expires_at=timezone.now() + datetime.timedelta(minutes=30),
+        )
+    url, _in_scope = url_for(name, pattern, world, role, True)
+    login(client, world.users[role])
+    response = client.post(url) if line.post else client.get(url)
+    assert response.status_code < 500
+    assert_not_cached(response)
 
 
 @pytest.mark.parametrize("name", [n for n, _p, _c in URLS])
@@ -601,3 +638,45 @@ def test_matrix_size():
     """The matrix is as large as URLs × roles × 2 (reported in the issue's note)."""
     assert len(CASES) == len(URLS) * len(ROLES) * 2
     assert len(URLS) >= 10
+
+
+HREF = re.compile(r'(?:href|action|hx-post|hx-get)="(/[^"#?]*)')
+GET_PAGES = [n for n, _p, _c in URLS if not URL_TABLE[n].post and URL_TABLE[n].answers == 200]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_pages_offer_only_what_the_table_allows(client, world, role):
+    """Every page a role reaches, in scope, links and posts only to URLs whose rule the table
+    grants that role: no button that answers 403 (the links come from `{% url_if_allowed %}`)."""
+    if role == Role.NATIONAL_DIRECTOR:
+        BreakGlass.objects.create(
+            user=world.users[role],
+            person=world.outsider,
+            reason="Signalement grave transmis par le département",
+            expires_at=timezone.now() + datetime.timedelta(minutes=30),
+        )
+    login(client, world.users[role])
+    offered = {}
+    for name in GET_PAGES:
+        pattern, callback = next((p, c) for n, p, c in URLS if n == name)
+        if callback.access_rule not in (PUBLIC, AUTHENTICATED) and not role_can(
+            role, *callback.access_rule
+        ):
+            continue
+        line = line_of(name)
+        line.names.prepare(world)
+        url, in_scope = url_for(name, pattern, world, role, True)
+        if in_scope is False:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for path in set(HREF.findall(response.content.decode())):
+            try:
+                match = resolve(path)
+            except Resolver404:
+                continue
+            rule = getattr(match.func, "access_rule", PUBLIC)
+            if rule not in (PUBLIC, AUTHENTICATED) and not role_can(role, *rule):
+                offered.setdefault(path, url)
+    assert not offered, f"{role.value} is offered what the table refuses: {offered}"

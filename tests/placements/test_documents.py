@@ -3,10 +3,13 @@ content shows, within the size limit, stored under a random name outside the web
 handed out only through the access checks, each download recorded."""
 
 import datetime
+import io
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from PIL import Image
 
 from ancrage.kernel.access import Role
 from ancrage.kernel.models import AccessEvent
@@ -48,19 +51,76 @@ def test_a_real_pdf_and_png_are_accepted(client, world, measure, director, setti
     )
     assert response.status_code == 302
     pdf, png = MeasureDocument.objects.filter(uploaded_by=director).order_by("pk")
+    today = timezone.localdate().isoformat()
+    # the name shown is made of the kind and the day, not of what the browser sent
     assert (pdf.content_type, pdf.original_name, pdf.size) == (
         "application/pdf",
-        "Jugement 2026.pdf",
+        f"jugement-{today}.pdf",
         len(tiny_pdf()),
     )
     assert (png.content_type, png.original_name, png.kind) == (
         "image/png",
-        "décision ASE.jpg",
+        f"decision-de-l-ase-{today}.png",
         "ase_decision",
     )
     assert png.file.name.endswith(".png")
+    # the image is stored re-encoded: the same picture, a new file
     with png.file.open("rb") as handle:
-        assert handle.read() == tiny_png()
+        image = Image.open(io.BytesIO(handle.read()))
+        assert (image.format, image.size) == ("PNG", (1, 1))
+    with pdf.file.open("rb") as handle:
+        assert handle.read() == tiny_pdf()
+
+
+def test_upload_never_keeps_the_name_the_browser_sent(client, world, measure, director, settings):
+    login(client, director)
+    for name in ("../../etc/passwd.pdf", "..\\..\\ancrage\\settings.py", "/etc/shadow"):
+        response = client.post(
+            f"/mesures/{measure.pk}/pieces/ajouter/",
+            {"kind": "other", "file": upload(name, tiny_pdf())},
+        )
+        assert response.status_code == 302
+    today = timezone.localdate().isoformat()
+    for document in MeasureDocument.objects.filter(uploaded_by=director):
+        assert document.original_name == f"autre-piece-{today}.pdf"
+        assert Path(document.file.path).is_relative_to(settings.MEDIA_ROOT)
+        for part in ("passwd", "etc", "settings", "shadow", ".."):
+            assert part not in document.file.name and part not in document.original_name
+    response = client.get(f"/pieces/{document.pk}/")
+    assert response["Content-Disposition"] == f'attachment; filename="autre-piece-{today}.pdf"'
+
+
+def test_upload_refuses_active_content_at_the_field_and_saves_nothing(
+    client, world, measure, director, settings
+):
+    before = stored_files(settings)
+    login(client, director)
+    body = tiny_pdf().replace(b"/Pages 2 0 R", b"/Pages 2 0 R /OpenAction << /S /Launch /F (x) >>")
+    response = client.post(
+        f"/mesures/{measure.pk}/pieces/ajouter/",
+        {"kind": "judgment", "file": upload("jugement.pdf", body)},
+    )
+    assert response.status_code == 200
+    assert "contenu actif" in response.context["form"].errors["file"][0]
+    assert MeasureDocument.objects.filter(uploaded_by=director).count() == 0
+    assert stored_files(settings) == before
+
+
+def test_upload_refuses_an_oversized_body_before_reading_it(
+    client, world, measure, director, settings
+):
+    settings.REQUEST_BODY_MAX_BYTES = 2000
+    before = stored_files(settings)
+    login(client, director)
+    response = client.post(
+        f"/mesures/{measure.pk}/pieces/ajouter/",
+        {"kind": "judgment", "file": upload("jugement.pdf", tiny_pdf() + b"%" * 3000)},
+    )
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in response.content.decode()
+    assert response["Connection"] == "close"
+    assert MeasureDocument.objects.filter(uploaded_by=director).count() == 0
+    assert stored_files(settings) == before
 
 
 def test_the_stored_name_is_random_and_reveals_nothing(world, measure, director, settings):
@@ -124,9 +184,11 @@ def test_the_download_is_an_attachment_of_the_right_type(client, world, case_fil
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == tiny_pdf()
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="jugement.pdf"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="jugement-{today}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
 
 
 def test_the_download_writes_an_access_event(client, world, case_files):
@@ -172,7 +234,7 @@ def test_documents_are_listed_on_the_person_page_with_download_links(client, wor
     login(client, world.users[Role.HEAD_OF_SERVICE])
     page = client.get(f"/personnes/{world.child.reference}/").content.decode()
     assert f'href="/pieces/{world.document.pk}/"' in page
-    assert "Jugement" in page and "jugement.pdf" in page
+    assert "Jugement" in page and f"jugement-{timezone.localdate().isoformat()}.pdf" in page
     assert f'href="/mesures/{world.measure.pk}/pieces/ajouter/"' in page
     # the clinician may read them, not add any
     login(client, world.users[Role.CLINICIAN])
@@ -186,3 +248,19 @@ def test_the_family_aide_sees_no_measure_nor_document(client, world, case_files)
     page = client.get(f"/personnes/{world.child.reference}/").content.decode()
     assert "Mesure de protection" not in page and "/pieces/" not in page
     assert client.get(f"/pieces/{world.document.pk}/").status_code == 403
+
+
+def test_documents_stored_before_keep_no_part_of_the_browsers_name(world, case_files):
+    """The migration renames what was stored under the browser's name (kind and upload day)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "ancrage.placements.migrations.0004_document_names_from_kind_and_date"
+    )
+    MeasureDocument.objects.filter(pk=world.document.pk).update(original_name="passwd.pdf")
+    migration.rename(apps, None)
+    world.document.refresh_from_db()
+    day = timezone.localdate(world.document.uploaded_at).isoformat()
+    assert world.document.original_name == f"jugement-{day}.pdf"

@@ -277,3 +277,16 @@ def test_the_village_list_filters_by_state_and_category(client, incidents):
     assert bad.status_code == 200
     assert bad.context["form"].errors["state"]
     assert len(bad.context["incidents"]) == 11  # an invalid filter filters nothing
+
+
+def test_an_incident_without_adults_involved_shows_a_dash_not_none(client, incidents):
+    """Empty optional texts (stored empty or null) read "—", never "None"."""
+    login(client, incidents.users[Role.HEAD_OF_SERVICE])
+    for empty in ("", None):
+        Incident.objects.filter(pk=incidents.incident.pk).update(
+            adults_involved=empty, immediate_measures=empty
+        )
+        page = client.get(f"/signalements/{incidents.incident.pk}/").content.decode()
+        assert "None" not in page
+        assert "Adultes concernés</dt><dd>—</dd>" in page
+        assert "Mesures prises immédiatement</dt><dd>—</dd>" in page

@@ -1,10 +1,9 @@
 """Forms of the protection measures and their documents. Rules live in the services."""
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.uploads import DocumentFileField
 from ancrage.placements.forms.fields import DATE
 from ancrage.placements.models import MeasureDocument, ProtectionMeasure
 
@@ -56,14 +55,6 @@ class MeasureForm(forms.ModelForm):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Nature de la pièce"), choices=MeasureDocument.Kind.choices)
-    file = forms.FileField(
-        label=_("Fichier"),
-        # A hint for the file picker only: the service checks the content itself.
-        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("PDF, PNG ou JPEG, %(limit)s au plus.") % {
-            "limit": filesizeformat(settings.DOCUMENT_MAX_BYTES)
-        }
+    # Checked at the field (kernel.uploads): type by content, no polyglot, no active content,
+    # images re-encoded; cleans to the bytes to store.
+    file = DocumentFileField(label=_("Fichier"))

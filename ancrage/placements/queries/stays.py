@@ -107,11 +107,6 @@ def village_board(user, pk) -> dict:
         "co_placement": rates["establishment"].get(village.pk),
         "co_placement_all": rates["all"],
         "with_names": with_names,
-        "with_admissions": can(user, "admission", "view"),
-        "with_visits": can(user, "visit", "view"),
-        "with_incidents": can(user, "incident", "view"),
-        "with_deadlines": can(user, "deadline", "view"),
-        "can_report_incident": can(user, "incident", "report"),
         "today": today,
         "horizon": horizon,
         "pending_notices": JudgeNotification.objects.pending().filter(establishment=village).count()

@@ -10,9 +10,7 @@ from ancrage.placements.services.admissions import (
     register_admission_request,
 )
 from ancrage.placements.services.measures import (
-    DOCUMENT_TYPES,
     attach_document,
-    detect_document_type,
     record_measure,
 )
 from ancrage.placements.services.moves import (
@@ -37,7 +35,6 @@ from ancrage.placements.services.stays import (
 from ancrage.placements.services.visits import plan_visit, record_visit_outcome, set_visit_right
 
 __all__ = [
-    "DOCUMENT_TYPES",
     "EMERGENCY_NOTICE_DAYS",
     "PLACEMENT_CHANGE_NOTICE_MONTHS",
     "SEPARATION_NOTICE_DAYS",
@@ -50,7 +47,6 @@ __all__ = [
     "check_capacity",
     "co_placement",
     "decline_admission",
-    "detect_document_type",
     "mark_judge_informed",
     "move_child",
     "open_stay",

@@ -4,16 +4,15 @@ checked by their content and stored under a random name outside the web root."""
 from __future__ import annotations
 
 import secrets
-import unicodedata
 
-import puremagic
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.kernel import calendar
+from ancrage.kernel.uploads import check_upload, display_name
 from ancrage.people.models import Person
 from ancrage.placements.models import MeasureDocument, ProtectionMeasure
 
@@ -62,85 +61,35 @@ def check_support_limit(child: Person, measure: ProtectionMeasure) -> None:
         raise ValidationError(errors)
 
 
-# The content types a measure's document may have, detected from the file's first bytes, and the
-# extension its stored name gets.
-DOCUMENT_TYPES = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-}
-
-
-def detect_document_type(uploaded_file) -> str | None:
-    """The file's type as its content says (PDF, PNG or JPEG), never as its name or the
-    browser's declared type say; None for anything else."""
-    uploaded_file.seek(0)
-    try:
-        matches = puremagic.magic_stream(uploaded_file)
-    except (puremagic.PureError, ValueError):  # unknown content, or an empty file
-        return None
-    finally:
-        uploaded_file.seek(0)
-    if not matches:
-        return None
-    # Several signatures can tie for the best confidence ("%PDF" is also an FDF form's start).
-    best = matches[0].confidence
-    for match in matches:
-        if match.confidence == best and match.mime_type in DOCUMENT_TYPES:
-            return match.mime_type
-    return None
-
-
-def _clean_file_name(name: str) -> str:
-    """The name as the user knew it, without a path or control characters, to show and to offer
-    back on download (never used to store the file)."""
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
-    if len(name) > 200:
-        stem, dot, extension = name.rpartition(".")
-        name = (stem[: 199 - len(extension)] + dot + extension) if dot else name[:200]
-    return name or _("document")
-
-
 @transaction.atomic
 def attach_document(measure: ProtectionMeasure, kind: str, uploaded_file, by) -> MeasureDocument:
-    """Attach the judgment, the ASE decision or another document to a measure: a PDF or an
-    image (PNG, JPEG) as its content shows, of `DOCUMENT_MAX_BYTES` at most, stored under a
-    random name outside the web root."""
+    """Attach the judgment, the ASE decision or another document to a measure: a PDF without
+    active content or an image (PNG, JPEG, re-encoded) as its content shows, of
+    `DOCUMENT_MAX_BYTES` at most, stored under a random name outside the web root and shown
+    under a name made of its kind and the day."""
     if kind not in MeasureDocument.Kind.values:
         raise ValidationError({"kind": _("Choisissez la nature de la pièce.")})
     if uploaded_file is None:
         raise ValidationError({"file": _("Choisissez le fichier à joindre.")})
-    limit = settings.DOCUMENT_MAX_BYTES
-    if uploaded_file.size > limit:
-        raise ValidationError(
-            {
-                "file": _("Ce fichier fait %(size)s : une pièce ne peut pas dépasser %(limit)s.")
-                % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(limit)}
-            }
-        )
-    content_type = detect_document_type(uploaded_file)
-    if content_type is None:
-        raise ValidationError(
-            {
-                "file": _(
-                    "Ce fichier n'est ni un PDF ni une image PNG ou JPEG (son contenu a été "
-                    "vérifié, pas seulement son nom). Enregistrez ou numérisez la pièce dans "
-                    "l'un de ces formats."
-                )
-            }
-        )
+    # Size, type by content, polyglots, active content, images re-encoded (kernel.uploads); the
+    # form's field has already done it when the upload comes through the page.
+    try:
+        checked = check_upload(uploaded_file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    label = MeasureDocument.Kind(kind).label
     document = MeasureDocument(
         measure=measure,
         kind=kind,
-        original_name=_clean_file_name(uploaded_file.name),
-        content_type=content_type,
-        size=uploaded_file.size,
+        # Built from the kind and the day, never from the name the browser sent.
+        original_name=display_name(label, timezone.localdate(), checked.extension),
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=by,
     )
     # A random name: the stored file reveals nothing and cannot be guessed or collide.
     document.file.save(
-        secrets.token_hex(16) + DOCUMENT_TYPES[content_type], uploaded_file, save=False
+        secrets.token_hex(16) + checked.extension, ContentFile(checked.content), save=False
     )
     try:
         document.save()

@@ -86,7 +86,4 @@ def document_download(request, pk):
     except FileNotFoundError:
         logger.error("Document %s is missing from storage (%s)", document.pk, document.file.name)
         raise Http404 from None
-    response = download(handle, document.original_name, document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(handle, document.original_name, document.content_type)

@@ -1,6 +1,18 @@
-"""The one way a service's refusal reaches a form."""
+"""The bases of every form of Ancrage (dates held to their range at the field) and the one way a
+service's refusal reaches a form."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+from ancrage.kernel.dates import DateRangeMixin
+
+
+class Form(DateRangeMixin, forms.Form):
+    """The base of every plain form."""
+
+
+class ModelForm(DateRangeMixin, forms.ModelForm):
+    """The base of every model form."""
 
 
 def errors_to_form(form, error: ValidationError, fallback: str | None = None) -> None:

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form, ModelForm
 from ancrage.people.models import FamilyLink, Person
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
+    date_ranges = {"birth_date": "birth"}
     q = forms.CharField(
         label=_("Nom, prénom ou nom de naissance"),
         required=False,
@@ -21,7 +23,9 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class IdentityForm(forms.ModelForm):
+class IdentityForm(ModelForm):
+    date_ranges = {"birth_date": "birth"}
+
     class Meta:
         model = Person
         fields = [
@@ -54,7 +58,7 @@ class IdentityForm(forms.ModelForm):
         return birth_date
 
 
-class FamilyLinkForm(forms.Form):
+class FamilyLinkForm(Form):
     relative_reference = forms.CharField(
         label=_("Référence du proche"),
         max_length=12,
@@ -79,7 +83,7 @@ class FamilyLinkForm(forms.Form):
         return reference
 
 
-class SiblingGroupForm(forms.Form):
+class SiblingGroupForm(Form):
     name = forms.CharField(label=_("Nom de la fratrie"), max_length=150)
     note = forms.CharField(
         label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.services.deadlines import Kind, Status
+from ancrage.kernel.forms import Form
 
 PERIOD_CHOICES = [
     ("", _("Toutes les dates")),
@@ -17,7 +18,7 @@ PERIOD_CHOICES = [
 DEFAULT_FILTERS = {"period": "90"}
 
 
-class DeadlineFilterForm(forms.Form):
+class DeadlineFilterForm(Form):
     kind = forms.ChoiceField(label=_("Échéance"), required=False)
     status = forms.ChoiceField(label=_("État"), required=False)
     responsible = forms.TypedChoiceField(

@@ -1,7 +1,6 @@
 """Writes of the projet pour l'autonomie (16-21) and of the accompaniment after 18: one
 transaction each, refusals as French ValidationErrors keyed by form field."""
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,12 +14,14 @@ from ancrage.care.models.autonomy import (
     YoungAdultSupport,
 )
 from ancrage.kernel.access import can
+from ancrage.kernel.dates import shift
 from ancrage.people.models import Person
 
 
 def birthday(person, years: int):
-    """The day `person` turns `years` (a 29 February birthday falls on 28 February)."""
-    return person.birth_date + relativedelta(years=years)
+    """The day `person` turns `years` (a 29 February birthday falls on 28 February); an odd
+    stored birth date gives the last representable day rather than an error."""
+    return shift(person.birth_date, years=years)
 
 
 def _require(by, person):

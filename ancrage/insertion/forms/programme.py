@@ -7,10 +7,11 @@ from ancrage.insertion.forms.fields import DATE, territories
 from ancrage.insertion.models import (
     PriorityPublic,
 )
+from ancrage.kernel.forms import Form
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(Form):
     name = forms.CharField(label=_("Nom du programme"), max_length=200)
     call = forms.CharField(label=_("Appel à manifestation d'intérêt"), max_length=300)
     region = forms.CharField(label=_("Région"), max_length=100)

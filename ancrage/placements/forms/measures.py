@@ -5,11 +5,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form, ModelForm
 from ancrage.placements.forms.fields import DATE
 from ancrage.placements.models import MeasureDocument, ProtectionMeasure
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(ModelForm):
     class Meta:
         model = ProtectionMeasure
         fields = [
@@ -54,7 +55,7 @@ class MeasureForm(forms.ModelForm):
         return cleaned
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     kind = forms.ChoiceField(label=_("Nature de la pièce"), choices=MeasureDocument.Kind.choices)
     file = forms.FileField(
         label=_("Fichier"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import CreatedRecord
 from ancrage.kernel.scopes import reach
 
@@ -73,7 +74,7 @@ class Incident(models.Model):
         related_name="incidents",
         verbose_name=_("village"),
     )
-    occurred_at = models.DateTimeField(_("date et heure des faits"))
+    occurred_at = models.DateTimeField(_("date et heure des faits"), validators=[InRange("past")])
     place = models.CharField(_("lieu"), max_length=200)
     narrative = EncryptedTextField(_("ce qui s'est passé"))
     # Empty values are stored as NULL by the encrypted field, hence null=True.
@@ -125,6 +126,7 @@ class Incident(models.Model):
             models.Index(fields=["establishment", "-occurred_at"], name="incident_village_idx")
         ]
         constraints = [
+            date_in_window("incident_occurred_at_in_window", "occurred_at", is_datetime=True),
             models.CheckConstraint(
                 condition=~Q(status="closed") | ~Q(outcome=""), name="incident_closed_has_outcome"
             ),

@@ -97,26 +97,26 @@ class InRange:
         earliest, latest = KINDS[self.kind].bounds()
         day = as_day(value)
         if day < earliest or day > latest:
-            raise ValidationError(message(self.kind), code="date_out_of_range")
+            raise ValidationError(message(self.kind, day), code="date_out_of_range")
 
     def __eq__(self, other):
         return isinstance(other, InRange) and other.kind == self.kind
 
 
-def message(kind: str):
+def message(kind: str, day: date):
+    """The French refusal of `day` for a field of `kind`, naming the side it fell out of."""
     earliest, latest = KINDS[kind].bounds()
+    if day < earliest:
+        if kind == BIRTH.name:
+            text = _("La date de naissance ne peut pas être antérieure au %(earliest)s.")
+        else:
+            text = _("La date ne peut pas être antérieure au %(earliest)s.")
+        return text % {"earliest": _day(earliest)}
     if kind == BIRTH.name:
-        return _(
-            "La date de naissance doit être comprise entre le %(earliest)s et aujourd'hui."
-        ) % {"earliest": _day(earliest)}
+        return _("La date de naissance ne peut pas être dans le futur.")
     if KINDS[kind].future_years == 0:
-        return _("La date doit être comprise entre le %(earliest)s et aujourd'hui.") % {
-            "earliest": _day(earliest)
-        }
-    return _("La date doit être comprise entre le %(earliest)s et le %(latest)s.") % {
-        "earliest": _day(earliest),
-        "latest": _day(latest),
-    }
+        return _("Cette date ne peut pas être dans le futur.")
+    return _("La date ne peut pas être postérieure au %(latest)s.") % {"latest": _day(latest)}
 
 
 DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)

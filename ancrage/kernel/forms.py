@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ancrage.kernel.dates import DateRangeMixin
+from ancrage.kernel.versions import StaleEdit
 
 
 class Form(DateRangeMixin, forms.Form):
@@ -17,7 +18,11 @@ class ModelForm(DateRangeMixin, forms.ModelForm):
 
 def errors_to_form(form, error: ValidationError, fallback: str | None = None) -> None:
     """Put a service's refusal where it happened: at the field it names when the form has that
-    field, else at `fallback` (a field, or None for the top of the form)."""
+    field, else at `fallback` (a field, or None for the top of the form). A stale save goes to
+    the form's conflict display (`VersionedMixin.stale`)."""
+    if isinstance(error, StaleEdit) and hasattr(form, "stale"):
+        form.stale(error)
+        return
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else fallback, errors)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form, ModelForm
+from ancrage.kernel.versions import VersionedMixin
 from ancrage.people.models import FamilyLink, Person
 
 
@@ -23,7 +24,7 @@ class PersonSearchForm(Form):
     )
 
 
-class IdentityForm(ModelForm):
+class IdentityForm(VersionedMixin, ModelForm):
     date_ranges = {"birth_date": "birth"}
 
     class Meta:
@@ -48,14 +49,6 @@ class IdentityForm(ModelForm):
         if not with_contact:
             for name in ("phone", "email", "address"):
                 del self.fields[name]
-
-    def clean_birth_date(self):
-        from django.utils import timezone
-
-        birth_date = self.cleaned_data["birth_date"]
-        if birth_date and birth_date > timezone.localdate():
-            raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
-        return birth_date
 
 
 class FamilyLinkForm(Form):

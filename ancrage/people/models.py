@@ -17,6 +17,7 @@ from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import BreakGlass
 from ancrage.kernel.scopes import reach
 from ancrage.kernel.text import search_key
+from ancrage.kernel.versions import Versioned
 from ancrage.people import scopes
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -137,7 +138,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(Versioned):
     class Sex(models.TextChoices):
         FEMALE = "F", _("Féminin")
         MALE = "M", _("Masculin")

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.models import Action, Objective, PlannedReview, PPEVersion, Review
 from ancrage.kernel.forms import Form, ModelForm
+from ancrage.kernel.versions import VersionedMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DraftForm(ModelForm):
+class DraftForm(VersionedMixin, ModelForm):
     referent = forms.ModelChoiceField(
         label=_("Référent de l'enfant"), queryset=None, required=False
     )
@@ -75,7 +76,7 @@ class ObjectiveForm(Form):
         }
 
 
-class ObjectiveEditForm(ModelForm):
+class ObjectiveEditForm(VersionedMixin, ModelForm):
     class Meta:
         model = Objective
         fields = ["domain", "title", "description"]
@@ -86,7 +87,7 @@ class ObjectiveEditForm(ModelForm):
         pass
 
 
-class ActionForm(ModelForm):
+class ActionForm(VersionedMixin, ModelForm):
     class Meta:
         model = Action
         fields = ["description", "actor", "due_date", "status"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import CreatedRecord, ends_after_start
+from ancrage.kernel.versions import Versioned
 from ancrage.people.models import Person
 
 
@@ -31,7 +32,7 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
 
-class Appointment(CreatedRecord):
+class Appointment(Versioned, CreatedRecord):
     class Kind(models.TextChoices):
         HEALTH = "health", _("Santé")
         SCHOOL = "school", _("Scolarité")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.dates import InRange, date_in_window
+from ancrage.kernel.versions import Versioned
 from ancrage.people.models import Person
 
 
@@ -41,7 +42,7 @@ class PPE(models.Model):
         return f"PPE · {self.child.reference}"
 
 
-class PPEVersion(models.Model):
+class PPEVersion(Versioned, models.Model):
     """One version of the project. Validated versions never change again."""
 
     class Status(models.TextChoices):
@@ -99,7 +100,7 @@ class PPEVersion(models.Model):
         return self.status == self.Status.VALIDATED
 
 
-class Objective(models.Model):
+class Objective(Versioned, models.Model):
     """An objective of one version, in one of the five domains of the PPE."""
 
     class Domain(models.TextChoices):
@@ -123,7 +124,7 @@ class Objective(models.Model):
         return self.title
 
 
-class Action(models.Model):
+class Action(Versioned, models.Model):
     """Who does what for an objective, by when."""
 
     class Actor(models.TextChoices):

@@ -26,7 +26,7 @@ from tests.kernel.test_permission_matrix import (  # noqa: F401 (fixtures)
     url_for,
 )
 
-EXAMPLES_PER_FORM = 6
+EXAMPLES_PER_FORM = 5
 # Pages that are not a person's form (login and second factor, the personal ICS feed's link).
 NOT_FORMS = {"accounts:login", "accounts:logout", "accounts:two_factor_verify"}
 
@@ -109,16 +109,17 @@ def counts():
 
 
 def form_of(response):
+    """The form a page answered with: the bound one (the form that was posted) when the page
+    holds several, else the first."""
     context = response.context
     if context is None:
         return None
-    for name in ("form", "cancel_form"):
-        if name in context and isinstance(context[name], forms.BaseForm):
-            return context[name]
-    forms_ = context.get("forms") if "forms" in context else None
-    if isinstance(forms_, dict) and forms_:
-        return next(iter(forms_.values()))
-    return None
+    found = [context[name] for name in ("form", "cancel_form") if name in context]
+    if "forms" in context and isinstance(context["forms"], dict):
+        found += list(context["forms"].values())
+    found = [form for form in found if isinstance(form, forms.BaseForm)]
+    bound = [form for form in found if form.is_bound]
+    return (bound or found or [None])[0]
 
 
 def allowed_role(rule, the_world, name, pattern):

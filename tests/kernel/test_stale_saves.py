@@ -10,11 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ancrage.accounts.models import User
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.ppe import Action, Objective, PPEVersion
 from ancrage.care.services import ppe as ppe_services
 from ancrage.kernel.access import Role
 from ancrage.people.models import Person
+from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.care.factories_daily import AppointmentFactory
 from tests.conftest import login
 
@@ -148,3 +150,30 @@ def test_a_form_without_its_version_is_refused_and_saves_nothing(world):
     refused = a.post(url, data)
     assert "modifié entre-temps" in refused.content.decode()
     assert Person.objects.get(pk=world.child.pk).birthplace != "Brest"
+
+
+def test_stale_save_is_detected_on_an_o2r_beneficiarys_eligibility(o2r_files):
+    world = o2r_files
+    colleague = UserFactory(username="second-counsellor")
+    colleague.save()  # as the world's users: the factory's password is set after creation
+    MembershipFactory(
+        user=colleague,
+        role=Role.O2R_COUNSELLOR,
+        unit=world.o2r_team,
+        start_date=datetime.date(2024, 1, 1),
+    )
+    a, b = Client(), Client()
+    login(a, world.users[Role.O2R_COUNSELLOR])
+    login(b, User.objects.get(pk=colleague.pk))
+    url = reverse("insertion:eligibility", args=[world.beneficiary.pk])
+    page_a, page_b = a.get(url), b.get(url)
+    assert page_a.status_code == page_b.status_code == 200, (page_a, page_b, page_b.get("Location"))
+    assert a.post(url, data_of(page_a, flags=["qpv"])).status_code == 302
+    refused = b.post(url, data_of(page_b, flags=["zrr"]))
+    assert "modifié entre-temps" in refused.content.decode()
+    assert refused.context["form"]["flags"].value() == ["zrr"]
+    world.beneficiary.refresh_from_db()
+    assert world.beneficiary.qpv and not world.beneficiary.zrr
+    assert b.post(url, data_of(refused)).status_code == 302
+    world.beneficiary.refresh_from_db()
+    assert world.beneficiary.zrr and not world.beneficiary.qpv

@@ -13,11 +13,12 @@ from ancrage.insertion.models import (
     PriorityPublic,
 )
 from ancrage.kernel.forms import Form
+from ancrage.kernel.versions import VersionedMixin
 from ancrage.organisation.models import EfopTerritory, Unit
 from ancrage.people.models import name_condition
 
 
-class EligibilityForm(Form):
+class EligibilityForm(VersionedMixin, Form):
     date_ranges = {"checked_on": "past", "last_contact_on": "past"}
     checked_on = forms.DateField(label=_("Vérifiée le"), widget=DATE)
     registered = forms.BooleanField(label=_("Inscrit à France Travail"), required=False)

@@ -105,11 +105,14 @@ def _shown(record, field) -> str:
     return str(value)
 
 
-def snapshot(record) -> str:
-    """What a form on `record` shows, signed, for its hidden `seen` field."""
+def snapshot(record, names) -> str:
+    """What a form on `record` shows (its fields `names`, never a field the form leaves out, such
+    as contact details the reader may not see), signed, for its hidden `seen` field."""
     fields = _fields(record)
     return signing.dumps(
-        {name: _raw(record, field) for name, field in fields.items()}, salt=SALT, compress=True
+        {name: _raw(record, fields[name]) for name in names if name in fields},
+        salt=SALT,
+        compress=True,
     )
 
 
@@ -124,10 +127,19 @@ class VersionedMixin:
         self.fields[SEEN] = forms.CharField(widget=forms.HiddenInput, required=False)
         if self.record is not None and self.record.pk is not None:
             self.initial[VERSION] = self.record.lock_version
-            self.initial[SEEN] = snapshot(self.record)
-        else:
-            self.initial[SEEN] = signing.dumps({}, salt=SALT)
         self.stale_changes = []
+
+    def get_initial_for_field(self, field, field_name):
+        # Taken when the form is shown, after the form's own __init__ removed the fields the
+        # reader may not see.
+        if field_name == SEEN:
+            if self.record is not None and self.record.pk is not None:
+                return snapshot(self.record, self._shown_names())
+            return signing.dumps({}, salt=SALT)
+        return super().get_initial_for_field(field, field_name)
+
+    def _shown_names(self):
+        return [name for name in self.fields if name not in FORM_ONLY_FIELDS]
 
     def stale(self, error: StaleEdit) -> None:
         """Show the conflict at the top of the form: what the other person changed (the labels of
@@ -141,8 +153,10 @@ class VersionedMixin:
         # A form built when the record did not exist yet (a PPE draft opened meanwhile) saw
         # the blank record.
         if seen == {}:
-            blank = type(current)()
-            seen = {name: _raw(blank, field) for name, field in _fields(current).items()}
+            blank, fields = type(current)(), _fields(current)
+            seen = {
+                name: _raw(blank, fields[name]) for name in self._shown_names() if name in fields
+            }
         changed = [
             field
             for name, field in _fields(current).items()
@@ -171,5 +185,5 @@ class VersionedMixin:
             )
         data = self.data.copy()
         data[self.add_prefix(VERSION)] = str(current.lock_version)
-        data[self.add_prefix(SEEN)] = snapshot(current)
+        data[self.add_prefix(SEEN)] = snapshot(current, self._shown_names())
         self.data = data

@@ -177,3 +177,59 @@ def test_stale_save_is_detected_on_an_o2r_beneficiarys_eligibility(o2r_files):
     assert b.post(url, data_of(refused)).status_code == 302
     world.beneficiary.refresh_from_db()
     assert world.beneficiary.zrr and not world.beneficiary.qpv
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_stale_save_is_detected_between_two_simultaneous_writers(world):
+    """Two connections correct the same identity from the same version at the same moment: the
+    row lock (select_for_update) makes the second wait, see the new version and be refused."""
+    import threading
+
+    from django.db import connection, connections
+
+    from ancrage.kernel.versions import StaleEdit
+    from ancrage.people.services import update_identity
+
+    assert connection.vendor == "postgresql"
+    version = Person.objects.get(pk=world.child.pk).lock_version
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def write(place):
+        try:
+            barrier.wait(timeout=10)
+            update_identity(
+                Person.objects.get(pk=world.child.pk),
+                {"birthplace": place},
+                expected_version=version,
+            )
+            outcomes[place] = "ok"
+        except StaleEdit:
+            outcomes[place] = "stale"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(place,)) for place in ("Nantes", "Lyon")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["ok", "stale"]
+    stored = Person.objects.get(pk=world.child.pk)
+    assert stored.lock_version == version + 1
+    assert stored.birthplace == next(place for place, o in outcomes.items() if o == "ok")
+
+
+def test_the_snapshot_of_a_form_holds_only_what_the_form_shows(client, world):
+    """A house parent's identity form leaves the contact details out: its hidden snapshot too."""
+    from django.core import signing
+
+    from ancrage.kernel.versions import SALT
+
+    Person.objects.filter(pk=world.child.pk).update(phone="06 99 88 77 66")
+    from ancrage.people.forms import IdentityForm
+
+    form = IdentityForm(instance=Person.objects.get(pk=world.child.pk), with_contact=False)
+    seen = signing.loads(form["seen"].value(), salt=SALT)
+    assert "phone" not in seen and "first_names" in seen

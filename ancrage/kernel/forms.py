@@ -8,11 +8,37 @@ from ancrage.kernel.dates import DateRangeMixin
 from ancrage.kernel.versions import StaleEdit
 
 
-class Form(DateRangeMixin, forms.Form):
+class RecordChoiceMixin:
+    """A choice of record given an identifier beyond what the database's integers hold
+    ("9223372036854799999") is an invalid choice at its field, not an OverflowError from the
+    database driver."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.clean = _guarded(field, field.clean)
+
+
+def _guarded(field, clean):
+    def guarded(value):
+        try:
+            return clean(value)
+        except OverflowError:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(value)[:30]},
+            ) from None
+
+    return guarded
+
+
+class Form(RecordChoiceMixin, DateRangeMixin, forms.Form):
     """The base of every plain form."""
 
 
-class ModelForm(DateRangeMixin, forms.ModelForm):
+class ModelForm(RecordChoiceMixin, DateRangeMixin, forms.ModelForm):
     """The base of every model form."""
 
 

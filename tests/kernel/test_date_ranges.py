@@ -232,3 +232,19 @@ def test_the_repair_is_in_the_migrations():
         assert names, app
         module = import_module(f"ancrage.{app}.migrations.{names[0].stem}")
         assert "fix_out_of_range" in inspect.getsource(module)
+
+
+def test_a_record_identifier_beyond_the_databases_integers_is_refused_at_the_field(client, world):
+    """Found by the property test: a huge identifier in a choice of records reached the database
+    driver (OverflowError, a 500). The form bases refuse it at the field."""
+    from django import forms as django_forms
+
+    from ancrage.kernel.forms import Form
+
+    class Choice(Form):
+        person = django_forms.ModelChoiceField(queryset=Person.objects.all())
+        people = django_forms.ModelMultipleChoiceField(queryset=Person.objects.all())
+
+    form = Choice({"person": "9223372036854799999", "people": ["9223372036854799999"]})
+    assert not form.is_valid()
+    assert set(form.errors) == {"person", "people"}

@@ -115,7 +115,8 @@ def forms_in(response):
     if context is None:
         return []
     found = []
-    names = context.keys()  # a ContextList (several templates) iterates over its contexts
+    # a ContextList (several templates rendered) has keys(); a single template's Context flattens
+    names = context.keys() if hasattr(context, "keys") else context.flatten().keys()
     for name in names:
         if name.startswith("_"):
             continue

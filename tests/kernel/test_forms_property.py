@@ -201,3 +201,5 @@ def test_no_form_crashes_or_half_writes_on_generated_input(client, world, name, 
             transaction.set_rollback(True)
 
     post_generated()
+    # the count of forms and cases, for `pytest -s`
+    print(f"\nform page {name}: {len(fields)} fields, {EXAMPLES_PER_FORM} cases")

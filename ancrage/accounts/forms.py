@@ -4,8 +4,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import DateRangeMixin
+from ancrage.kernel.forms import Form
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(DateRangeMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "Identifiant ou mot de passe incorrect. Après plusieurs échecs, le compte est "
@@ -15,7 +18,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     token = forms.CharField(
         label=_("Code à 6 chiffres de votre application d'authentification"),
         min_length=6,

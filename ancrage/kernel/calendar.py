@@ -41,6 +41,20 @@ def add_years(day: date, years: int) -> date:
     return day + relativedelta(years=years)
 
 
+def shift(day, **delta):
+    """`day` moved by a relativedelta (`years=`, `months=`, `days=`...), held inside what Python
+    can represent: the arithmetic on an odd stored value (a birth in 9999) gives the last or the
+    first representable day, never an error. Inside that range it is `add_months` and
+    `add_years`' count."""
+    try:
+        return day + relativedelta(**delta)
+    except (OverflowError, ValueError):
+        forward = sum(value for value in delta.values()) >= 0
+        if isinstance(day, datetime):
+            return datetime.max.replace(tzinfo=day.tzinfo) if forward else day.min
+        return date.max if forward else date.min
+
+
 def birthday(birth_date: date, age: int) -> date:
     """The day a person born on `birth_date` turns `age`."""
     return add_years(birth_date, age)

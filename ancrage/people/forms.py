@@ -3,10 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form, ModelForm
+from ancrage.kernel.versions import VersionedMixin
 from ancrage.people.models import FamilyLink, Person
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
+    date_ranges = {"birth_date": "birth"}
     q = forms.CharField(
         label=_("Nom, prénom ou nom de naissance"),
         required=False,
@@ -21,7 +24,9 @@ class PersonSearchForm(forms.Form):
     )
 
 
-class IdentityForm(forms.ModelForm):
+class IdentityForm(VersionedMixin, ModelForm):
+    date_ranges = {"birth_date": "birth"}
+
     class Meta:
         model = Person
         fields = [
@@ -45,16 +50,8 @@ class IdentityForm(forms.ModelForm):
             for name in ("phone", "email", "address"):
                 del self.fields[name]
 
-    def clean_birth_date(self):
-        from django.utils import timezone
 
-        birth_date = self.cleaned_data["birth_date"]
-        if birth_date and birth_date > timezone.localdate():
-            raise forms.ValidationError(_("La date de naissance ne peut pas être dans le futur."))
-        return birth_date
-
-
-class FamilyLinkForm(forms.Form):
+class FamilyLinkForm(Form):
     relative_reference = forms.CharField(
         label=_("Référence du proche"),
         max_length=12,
@@ -79,7 +76,7 @@ class FamilyLinkForm(forms.Form):
         return reference
 
 
-class SiblingGroupForm(forms.Form):
+class SiblingGroupForm(Form):
     name = forms.CharField(label=_("Nom de la fratrie"), max_length=150)
     note = forms.CharField(
         label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel import calendar
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import BreakGlass
 from ancrage.kernel.scopes import reach
 from ancrage.kernel.text import search_key
+from ancrage.kernel.versions import Versioned
 from ancrage.people import scopes
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -137,7 +139,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(Versioned):
     class Sex(models.TextChoices):
         FEMALE = "F", _("Féminin")
         MALE = "M", _("Masculin")
@@ -149,7 +151,9 @@ class Person(models.Model):
     first_names = models.CharField(_("prénoms"), max_length=150)
     last_name = models.CharField(_("nom d'usage"), max_length=150)
     birth_name = models.CharField(_("nom de naissance"), max_length=150, blank=True)
-    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("date de naissance"), null=True, blank=True, validators=[InRange("birth")]
+    )
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex, default=Sex.UNKNOWN)
     birthplace = models.CharField(_("lieu de naissance"), max_length=150, blank=True)
     nationality = models.CharField(_("nationalité"), max_length=100, blank=True)
@@ -177,6 +181,9 @@ class Person(models.Model):
             models.Index(fields=["last_name_key", "first_names_key"], name="person_name_idx"),
             models.Index(fields=["birth_name_key"], name="person_birth_name_idx"),
             models.Index(fields=["birth_date"], name="person_birth_date_idx"),
+        ]
+        constraints = [
+            date_in_window("person_birth_date_in_window", "birth_date"),
         ]
 
     def __str__(self):

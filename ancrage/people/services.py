@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from ancrage.kernel.versions import locked
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 
 Kind = FamilyLink.Kind
@@ -42,15 +43,16 @@ IDENTITY_FIELDS = (
 
 
 @transaction.atomic
-def update_identity(person: Person, changes: dict) -> Person:
+def update_identity(person: Person, changes: dict, *, expected_version=None) -> Person:
     """Correct a person's identity or contact details (the right to rectification). Only the
-    fields that changed are written; django-auditlog keeps the before and after values."""
+    fields that changed are written; django-auditlog keeps the before and after values. A form
+    built from an older version than the row's is refused (`StaleEdit`)."""
     unknown = set(changes) - set(IDENTITY_FIELDS)
     if unknown:
         raise ValidationError(
             _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = locked(person, expected_version)
     changed = [name for name, value in changes.items() if getattr(person, name) != value]
     for name in changed:
         setattr(person, name, changes[name])

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from ancrage.kernel.access import can, requires
 from ancrage.kernel.flow import submit
+from ancrage.kernel.versions import FORM_ONLY_FIELDS, expected_version
 from ancrage.people import queries, services
 from ancrage.people.forms import FamilyLinkForm, IdentityForm, SiblingGroupForm
 from ancrage.people.models import Person, SiblingGroup
@@ -28,7 +29,9 @@ def person_edit(request, reference):
         request,
         form,
         lambda form: services.update_identity(
-            person, {name: form.cleaned_data[name] for name in form.fields}
+            person,
+            {name: form.cleaned_data[name] for name in form.fields if name not in FORM_ONLY_FIELDS},
+            expected_version=expected_version(form),
         ),
         message=_("L'identité est mise à jour."),
         success=person_url,

@@ -6,13 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.filters import ListFilters
+from ancrage.kernel.forms import Form
 from ancrage.safeguarding.models import Incident, IncidentChild, Transmission
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
+    date_ranges = {"occurred_at": "past"}
     occurred_at = forms.DateTimeField(label=_("Quand"), widget=DATE_TIME)
     place = forms.CharField(label=_("Où"), max_length=200)
     narrative = forms.CharField(
@@ -76,7 +78,7 @@ class IncidentFilter(ListFilters):
         return queryset.filter(status=Incident.Status.CLOSED)
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, incident=None, **kwargs):
@@ -140,6 +142,7 @@ class ReopenForm(VersionedForm):
 
 
 class DeclarationForm(VersionedForm):
+    date_ranges = {"discovered_at": "past"}
     discovered_at = forms.DateTimeField(
         label=_("Date et heure de la découverte des faits"), widget=DATE_TIME
     )
@@ -182,6 +185,7 @@ class DeclarationForm(VersionedForm):
 
 
 class AlertForm(VersionedForm):
+    date_ranges = {"alerted_at": "past"}
     alerted_at = forms.DateTimeField(label=_("Alerte donnée le"), widget=DATE_TIME)
     alerted_by = forms.ModelChoiceField(label=_("Par"), queryset=None)
     alerted_to = forms.CharField(
@@ -204,12 +208,14 @@ class AlertForm(VersionedForm):
 
 
 class ConfirmationForm(VersionedForm):
+    date_ranges = {"confirmed_at": "past"}
     confirmed_at = forms.DateTimeField(
         label=_("Déclaration envoyée par écrit le"), widget=DATE_TIME
     )
 
 
 class InformationForm(VersionedForm):
+    date_ranges = {"cvs_informed_on": "past", "families_informed_on": "past"}
     cvs_informed_on = forms.DateField(
         label=_("Conseil de la vie sociale (CVS) informé le"), required=False, widget=DATE
     )

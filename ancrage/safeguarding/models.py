@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from ancrage.kernel.calendar import add_hours, add_months, within_hours, within_hours_sql
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import CreatedRecord
 from ancrage.kernel.scopes import reach
 
@@ -80,7 +81,7 @@ class Incident(models.Model):
         related_name="incidents",
         verbose_name=_("village"),
     )
-    occurred_at = models.DateTimeField(_("date et heure des faits"))
+    occurred_at = models.DateTimeField(_("date et heure des faits"), validators=[InRange("past")])
     place = models.CharField(_("lieu"), max_length=200)
     narrative = EncryptedTextField(_("ce qui s'est passé"))
     # Empty values are stored as NULL by the encrypted field, hence null=True.
@@ -126,6 +127,7 @@ class Incident(models.Model):
             models.Index(fields=["establishment", "-occurred_at"], name="incident_village_idx")
         ]
         constraints = [
+            date_in_window("incident_occurred_at_in_window", "occurred_at", is_datetime=True),
             models.CheckConstraint(
                 condition=~Q(status="closed") | ~Q(outcome=""), name="incident_closed_has_outcome"
             ),

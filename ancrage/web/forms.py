@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form
 from ancrage.web.services import MINIMUM_REASON_LENGTH
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(Form):
     reference = forms.CharField(
         label=_("Référence du dossier"),
         max_length=12,

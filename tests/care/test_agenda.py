@@ -124,6 +124,7 @@ def test_editing_an_appointment_keeps_its_fields(client, world):
             "starts_at": at(4, 14).strftime("%Y-%m-%dT%H:%M"),
             "ends_at": at(4, 15).strftime("%Y-%m-%dT%H:%M"),
             "place": "Tribunal judiciaire",
+            "lock_version": appointment.lock_version,  # the version the form was built from
         },
     )
     assert response.status_code == 302

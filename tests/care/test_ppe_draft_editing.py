@@ -38,7 +38,12 @@ def test_an_objective_of_the_draft_is_edited(client, world, head, draft_objectiv
     login(client, head)
     response = client.post(
         url(world, f"objectifs/{draft_objective.pk}/modifier/"),
-        {"domain": "schooling", "title": "Consolider la lecture", "description": "Avec le CMP"},
+        {
+            "domain": "schooling",
+            "title": "Consolider la lecture",
+            "description": "Avec le CMP",
+            "lock_version": draft_objective.lock_version,  # the version the form was built from
+        },
     )
     assert response.status_code == 302
     draft_objective.refresh_from_db()
@@ -102,7 +107,12 @@ def test_an_action_of_the_draft_is_edited_then_deleted(client, world, head, draf
     login(client, head)
     response = client.post(
         url(world, f"actions/{action.pk}/modifier/"),
-        {"description": "Rendez-vous chez le dentiste", "actor": "ase", "status": "in_progress"},
+        {
+            "description": "Rendez-vous chez le dentiste",
+            "actor": "ase",
+            "status": "in_progress",
+            "lock_version": action.lock_version,  # the version the form was built from
+        },
     )
     assert response.status_code == 302
     action.refresh_from_db()

@@ -244,6 +244,7 @@ def test_eligibility_refusal_is_shown_in_french_at_the_field(client, o2r, counse
             "registered": "on",
             "suitable_accompaniment": "on",
             "last_contact_on": (TODAY() - datetime.timedelta(days=30)).isoformat(),
+            "lock_version": o2r.beneficiary.lock_version,  # the version the form was built from
         },
     )
     assert response.status_code == 422

@@ -22,6 +22,7 @@ def form_data(person, **changes):
         "phone": person.phone,
         "email": person.email,
         "address": person.address,
+        "lock_version": person.lock_version,  # the form is built from the record as it is
     }
     data.update(changes)
     return data

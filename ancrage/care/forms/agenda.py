@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.models.agenda import Appointment
+from ancrage.kernel.forms import Form
+from ancrage.kernel.versions import VersionedMixin
 from ancrage.placements.forms import DATE_TIME
 
 
@@ -12,7 +14,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class AppointmentForm(forms.Form):
+class AppointmentForm(VersionedMixin, Form):
     kind = forms.ChoiceField(label=_("Type de rendez-vous"), choices=Appointment.Kind.choices)
     starts_at = forms.DateTimeField(label=_("Début"), widget=DATE_TIME)
     ends_at = forms.DateTimeField(label=_("Fin"), widget=DATE_TIME)
@@ -38,5 +40,5 @@ class AppointmentForm(forms.Form):
         self.fields["accompanied_by"].queryset = staff
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     reason = forms.CharField(label=_("Motif d'annulation"), max_length=200)

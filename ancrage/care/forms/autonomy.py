@@ -5,10 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.models.autonomy import AutonomyArea, YoungAdultSupport
+from ancrage.kernel.forms import Form
 from ancrage.placements.forms import DATE
 
 
-class AreaForm(forms.Form):
+class AreaForm(Form):
     status = forms.ChoiceField(label=_("État"), choices=AutonomyArea.Status.choices)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -16,7 +17,7 @@ class AreaForm(forms.Form):
     next_step = forms.CharField(label=_("Prochaine étape"), max_length=300, required=False)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(Form):
     """The project as a whole: each area has its form (`area_forms`); a refusal about the
     project comes back here, at the top of the page."""
 
@@ -38,7 +39,7 @@ def area_forms(data=None, areas=()):
     return forms_
 
 
-class SupportForm(forms.Form):
+class SupportForm(Form):
     kind = forms.ChoiceField(label=_("Nature"), choices=YoungAdultSupport.Kind.choices)
     start_date = forms.DateField(label=_("Début"), widget=DATE)
     end_date = forms.DateField(

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.models.journal import MAX_ENTRY_LENGTH, JournalLevel
+from ancrage.kernel.forms import Form
 
 TEXT = forms.Textarea(attrs={"rows": 3, "maxlength": MAX_ENTRY_LENGTH})
 
 
-class EntryForm(forms.Form):
+class EntryForm(Form):
     child = forms.TypedChoiceField(
         label=_("À propos de"), required=False, coerce=int, empty_value=None
     )
@@ -31,11 +32,11 @@ class EntryForm(forms.Form):
         return self.children.get(self.cleaned_data.get("child"))
 
 
-class EditForm(forms.Form):
+class EditForm(Form):
     text = forms.CharField(
         label=_("Observation corrigée"), max_length=MAX_ENTRY_LENGTH, widget=TEXT
     )
 
 
-class AnnotationForm(forms.Form):
+class AnnotationForm(Form):
     text = forms.CharField(label=_("Annotation"), max_length=MAX_ENTRY_LENGTH, widget=TEXT)

@@ -5,11 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.models import Action, Objective, PlannedReview, PPEVersion, Review
+from ancrage.kernel.forms import Form, ModelForm
+from ancrage.kernel.versions import VersionedMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DraftForm(forms.ModelForm):
+class DraftForm(VersionedMixin, ModelForm):
     referent = forms.ModelChoiceField(
         label=_("Référent de l'enfant"), queryset=None, required=False
     )
@@ -39,7 +41,7 @@ class DraftForm(forms.ModelForm):
         self.fields["trusted_person"].help_text = _("Si la personne a une fiche dans Ancrage.")
 
 
-class ObjectiveForm(forms.Form):
+class ObjectiveForm(Form):
     domain = forms.ChoiceField(label=_("Domaine"), choices=Objective.Domain.choices)
     title = forms.CharField(label=_("Objectif"), max_length=200)
     description = forms.CharField(
@@ -74,7 +76,7 @@ class ObjectiveForm(forms.Form):
         }
 
 
-class ObjectiveEditForm(forms.ModelForm):
+class ObjectiveEditForm(VersionedMixin, ModelForm):
     class Meta:
         model = Objective
         fields = ["domain", "title", "description"]
@@ -85,7 +87,7 @@ class ObjectiveEditForm(forms.ModelForm):
         pass
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedMixin, ModelForm):
     class Meta:
         model = Action
         fields = ["description", "actor", "due_date", "status"]
@@ -96,12 +98,12 @@ class ActionForm(forms.ModelForm):
         pass
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(Form):
     action = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("État"), choices=Action.Status.choices)
 
 
-class PlannedReviewForm(forms.ModelForm):
+class PlannedReviewForm(ModelForm):
     class Meta:
         model = PlannedReview
         fields = ["planned_date", "participants"]
@@ -113,7 +115,7 @@ class PlannedReviewForm(forms.ModelForm):
         pass
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(ModelForm):
     planned = forms.ModelChoiceField(
         label=_("Révision prévue tenue"),
         queryset=PlannedReview.objects.none(),

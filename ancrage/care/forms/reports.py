@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.models import SituationReport
+from ancrage.kernel.forms import Form, ModelForm
 
 
-class SituationReportForm(forms.ModelForm):
+class SituationReportForm(ModelForm):
     class Meta:
         model = SituationReport
         fields = ["development_health", "family_relations", "schooling_social", "autonomy_project"]
@@ -15,7 +16,8 @@ class SituationReportForm(forms.ModelForm):
         help_texts = {"autonomy_project": _("À partir de 16 ans : le projet pour l'autonomie.")}
 
 
-class SentForm(forms.Form):
+class SentForm(Form):
+    date_ranges = {"sent_on": "past"}
     sent_on = forms.DateField(
         label=_("Envoyé le"),
         initial=timezone.localdate,

@@ -14,7 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import CreatedRecord, ends_after_start
+from ancrage.kernel.versions import Versioned
 from ancrage.people.models import Person
 
 
@@ -30,7 +32,7 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
 
-class Appointment(CreatedRecord):
+class Appointment(Versioned, CreatedRecord):
     class Kind(models.TextChoices):
         HEALTH = "health", _("Santé")
         SCHOOL = "school", _("Scolarité")
@@ -50,8 +52,8 @@ class Appointment(CreatedRecord):
         verbose_name=_("enfant"),
     )
     kind = models.CharField(_("type de rendez-vous"), max_length=20, choices=Kind)
-    starts_at = models.DateTimeField(_("début"))
-    ends_at = models.DateTimeField(_("fin"))
+    starts_at = models.DateTimeField(_("début"), validators=[InRange("event")])
+    ends_at = models.DateTimeField(_("fin"), validators=[InRange("event")])
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     with_whom = models.CharField(_("avec qui"), max_length=200, blank=True)
     accompanied_by = models.ForeignKey(
@@ -87,6 +89,8 @@ class Appointment(CreatedRecord):
             models.Index(fields=["accompanied_by", "starts_at"], name="appointment_staff_at_idx"),
         ]
         constraints = [
+            date_in_window("appointment_ends_at_in_window", "ends_at", is_datetime=True),
+            date_in_window("appointment_starts_at_in_window", "starts_at", is_datetime=True),
             ends_after_start("appointment_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(status="cancelled") | Q(cancellation_reason=""),

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import InRange, date_in_window
+from ancrage.kernel.versions import Versioned
 from ancrage.people.models import Person
 
 
@@ -40,7 +42,7 @@ class PPE(models.Model):
         return f"PPE · {self.child.reference}"
 
 
-class PPEVersion(models.Model):
+class PPEVersion(Versioned, models.Model):
     """One version of the project. Validated versions never change again."""
 
     class Status(models.TextChoices):
@@ -98,7 +100,7 @@ class PPEVersion(models.Model):
         return self.status == self.Status.VALIDATED
 
 
-class Objective(models.Model):
+class Objective(Versioned, models.Model):
     """An objective of one version, in one of the five domains of the PPE."""
 
     class Domain(models.TextChoices):
@@ -122,7 +124,7 @@ class Objective(models.Model):
         return self.title
 
 
-class Action(models.Model):
+class Action(Versioned, models.Model):
     """Who does what for an objective, by when."""
 
     class Actor(models.TextChoices):
@@ -165,7 +167,7 @@ class Review(models.Model):
     ppe = models.ForeignKey(PPE, on_delete=models.CASCADE, related_name="reviews")
     kind = models.CharField(_("nature"), max_length=20, choices=Kind, default=Kind.REGULAR)
     planned_date = models.DateField(_("date prévue"))
-    held_on = models.DateField(_("tenue le"))
+    held_on = models.DateField(_("tenue le"), validators=[InRange("event")])
     participants = models.TextField(_("participants"))
     child_wishes = models.TextField(_("ce que l'enfant souhaite (ses mots)"), blank=True)
     child_disagreements = models.TextField(
@@ -199,6 +201,7 @@ class Review(models.Model):
         verbose_name = _("révision du PPE")
         verbose_name_plural = _("révisions du PPE")
         constraints = [
+            date_in_window("review_held_on_in_window", "held_on"),
             # The child's words, or the record that they did not wish to speak: one or the other.
             models.CheckConstraint(
                 condition=(
@@ -226,7 +229,7 @@ class PlannedReview(models.Model):
     date recorded at the previous one); holding it records the Review and closes it."""
 
     ppe = models.ForeignKey(PPE, on_delete=models.CASCADE, related_name="planned_reviews")
-    planned_date = models.DateField(_("date prévue"))
+    planned_date = models.DateField(_("date prévue"), validators=[InRange("event")])
     participants = models.TextField(_("participants prévus"), blank=True)
     review = models.OneToOneField(
         Review,
@@ -248,6 +251,9 @@ class PlannedReview(models.Model):
         verbose_name = _("révision prévue")
         verbose_name_plural = _("révisions prévues")
         indexes = [models.Index(fields=["ppe", "planned_date"], name="planned_review_date_idx")]
+        constraints = [
+            date_in_window("plannedreview_planned_date_in_window", "planned_date"),
+        ]
 
     def __str__(self):
         return f"{self.ppe} · {self.planned_date:%d/%m/%Y}"

@@ -2,7 +2,7 @@
 a list of days, with the family visits of ancrage/placements shown read-only), one appointment,
 and what a staff member's ICS feed may hold today."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -13,6 +13,7 @@ from ancrage.care.queries.journal import visible_house
 from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
+from ancrage.kernel.dates import day_param
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Unit
@@ -27,11 +28,9 @@ FEED_FUTURE_DAYS = 180
 
 def window(start: str | None, view: str | None):
     """(view, first day, day after the last, previous start, next start) of the calendar: the
-    week (from Monday) or the month holding `start` (today by default)."""
-    try:
-        day = date.fromisoformat(start) if start else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
+    week (from Monday) or the month holding `start` (today when it is missing, malformed or
+    outside the periods the product looks at)."""
+    day = day_param(start)
     if view == MONTH:
         first = day.replace(day=1)
         return MONTH, first, calendar.add_months(first, 1), calendar.add_months(first, -1)

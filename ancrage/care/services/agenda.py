@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ancrage.accounts.models import Membership, User
 from ancrage.care.models.agenda import Appointment, CalendarFeed, CalendarFeedFetch, hash_token
 from ancrage.kernel.access import can
+from ancrage.kernel.versions import locked
 from ancrage.people.models import Person
 from ancrage.placements.models import Stay
 
@@ -72,8 +73,10 @@ def plan_appointment(*, child, by, **data) -> Appointment:
 
 
 @transaction.atomic
-def update_appointment(appointment: Appointment, *, by, **data) -> Appointment:
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+def update_appointment(
+    appointment: Appointment, *, by, expected_version=None, **data
+) -> Appointment:
+    appointment = locked(appointment, expected_version)
     _require(by, appointment.child)
     if appointment.status == Appointment.Status.CANCELLED:
         raise ValidationError(_("Un rendez-vous annulé ne se modifie plus."))

@@ -18,8 +18,9 @@ from ancrage.people.models import Person
 
 
 def birthday(person, years: int):
-    """The day `person` turns `years` (a 29 February birthday falls on 28 February)."""
-    return calendar.birthday(person.birth_date, years)
+    """The day `person` turns `years` (a 29 February birthday falls on 28 February); an odd
+    stored birth date gives the last representable day rather than an error."""
+    return calendar.shift(person.birth_date, years=years)
 
 
 def support_last_day(person):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ancrage.care.models import PPE, Action, Objective, PlannedReview, PPEVersion, Review
 from ancrage.kernel import calendar
 from ancrage.kernel.access import can
+from ancrage.kernel.versions import StaleEdit, locked
 from ancrage.people.models import Person
 
 # The fields of a version that a draft edits and a new version copies.
@@ -84,11 +85,22 @@ def open_draft(child, by) -> PPEVersion:
 
 
 @transaction.atomic
-def save_draft(child, by, *, referent=None, **fields) -> PPEVersion:
-    """Edit the draft (opened if needed) and the child's referent."""
+def save_draft(
+    child, by, *, referent=None, built_from=None, expected_version=None, **fields
+) -> PPEVersion:
+    """Edit the draft (opened if needed) and the child's referent. A form built from an older
+    state than the draft's (`built_from`, the version it showed, at `expected_version`) is
+    refused with `StaleEdit`: another person opened or changed the draft meanwhile."""
     unknown = set(fields) - set(VERSION_FIELDS)
     if unknown:
         raise ValueError(f"Not a field of a PPE version: {unknown}")
+    if expected_version is not None:
+        ppe = PPE.objects.filter(child=child).first()
+        existing = draft_of(ppe) if ppe else None
+        if existing is not None:
+            if built_from is None or built_from.pk != existing.pk:
+                raise StaleEdit(existing)
+            locked(existing, expected_version)
     draft = open_draft(child, by)
     ensure_editable(draft)
     for name, value in fields.items():
@@ -164,9 +176,12 @@ def _ensure_draft(version: PPEVersion) -> None:
 
 
 @transaction.atomic
-def update_objective(objective: Objective, *, domain, title, description="") -> Objective:
+def update_objective(
+    objective: Objective, *, domain, title, description="", expected_version=None
+) -> Objective:
     """Edit an objective of the draft; a validated version's objectives never change."""
     _ensure_draft(objective.version)
+    objective = locked(objective, expected_version)
     objective.domain, objective.title, objective.description = domain, title, description
     objective.full_clean()
     objective.save(update_fields=["domain", "title", "description"])
@@ -181,10 +196,13 @@ def delete_objective(objective: Objective) -> None:
 
 
 @transaction.atomic
-def update_action(action: Action, *, description, actor, due_date=None, status) -> Action:
+def update_action(
+    action: Action, *, description, actor, due_date=None, status, expected_version=None
+) -> Action:
     """Edit an action of the draft (its progress alone moves on the version in force:
     `set_action_status`)."""
     _ensure_draft(action.objective.version)
+    action = locked(action, expected_version)
     check_action_due_date(action.objective, due_date)
     action.description, action.actor, action.due_date = description, actor, due_date
     action.status = status

@@ -22,6 +22,7 @@ from ancrage.kernel.access import public, requires
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.versions import expected_version, record_data
 from ancrage.people.queries import visible_person
 
 logger = logging.getLogger(__name__)
@@ -88,8 +89,13 @@ def appointment_edit(request, pk):
     initial["ends_at"] = timezone.localtime(appointment.ends_at)
     return submit(
         request,
-        AppointmentForm(request.POST or None, staff=staff, initial=initial),
-        lambda form: services.update_appointment(appointment, by=request.user, **form.cleaned_data),
+        AppointmentForm(request.POST or None, staff=staff, initial=initial, record=appointment),
+        lambda form: services.update_appointment(
+            appointment,
+            by=request.user,
+            expected_version=expected_version(form),
+            **record_data(form),
+        ),
         message=_("Le rendez-vous est modifié."),
         success=reverse("care:child_calendar", args=[person.reference]),
         template="care/appointment_form.html",

@@ -22,6 +22,7 @@ from ancrage.care.queries import ppe as queries
 from ancrage.care.services import ppe as services
 from ancrage.kernel.access import requires
 from ancrage.kernel.flow import act, submit
+from ancrage.kernel.versions import expected_version, record_data
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
 
@@ -75,6 +76,8 @@ def ppe_edit(request, reference):
             person,
             request.user,
             referent=form.cleaned_data["referent"],
+            built_from=start,
+            expected_version=expected_version(form),
             **{name: form.cleaned_data[name] for name in DraftForm.Meta.fields},
         ),
         message=_("Le brouillon du PPE est enregistré."),
@@ -231,12 +234,19 @@ def _frozen_redirect(request, person, version):
     return redirect(f"{_ppe_url(person)}?version={version.number}")
 
 
-def _draft_form_page(request, person, form, service, message, context):
-    """An edit of the draft: the service's refusals go to the form."""
+def _draft_form_page(request, person, form, service, message, context, *, versioned=False):
+    """An edit of the draft: the service's refusals go to the form; an edit of an existing
+    objective or action (`versioned`) hands the version its form was built from."""
+
+    def save(form):
+        if versioned:
+            return service({**record_data(form), "expected_version": expected_version(form)})
+        return service(record_data(form))
+
     return submit(
         request,
         form,
-        lambda form: service(form.cleaned_data),
+        save,
         message=message,
         success=_ppe_url(person),
         template="form_page.html",
@@ -260,6 +270,7 @@ def objective_edit(request, reference, pk):
         lambda data: services.update_objective(objective, **data),
         _("L'objectif est modifié."),
         _form_context(person, _("Modifier un objectif du brouillon"), _("Enregistrer l'objectif")),
+        versioned=True,
     )
 
 
@@ -316,6 +327,7 @@ def action_edit(request, reference, pk):
             _("Enregistrer l'action"),
             help=_objective_help(action.objective),
         ),
+        versioned=True,
     )
 
 

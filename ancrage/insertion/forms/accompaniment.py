@@ -10,9 +10,10 @@ from ancrage.insertion.models import (
     Barrier,
     Objective,
 )
+from ancrage.kernel.forms import Form
 
 
-class AccompanimentForm(forms.Form):
+class AccompanimentForm(Form):
     start_date = forms.DateField(label=_("Début"), widget=DATE)
     referent = forms.ModelChoiceField(label=_("Conseiller référent"), queryset=None)
 
@@ -22,7 +23,7 @@ class AccompanimentForm(forms.Form):
         self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(Form):
     until = forms.DateField(label=_("Prolonger jusqu'au"), widget=DATE)
     decided_on = forms.DateField(
         label=_("Prolongation décidée le"),
@@ -37,19 +38,19 @@ class ExtendForm(forms.Form):
     )
 
 
-class BarrierForm(forms.Form):
+class BarrierForm(Form):
     kind = forms.ChoiceField(label=_("Frein"), choices=Barrier.Kind.choices)
     status = forms.ChoiceField(label=_("État"), choices=Barrier.Status.choices)
     on = forms.DateField(label=_("Date"), widget=DATE)
     situation = forms.CharField(label=_("Situation"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ObjectiveForm(forms.Form):
+class ObjectiveForm(Form):
     text = forms.CharField(label=_("Objectif"), max_length=300)
     due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     objective = forms.ModelChoiceField(label=_("Objectif"), queryset=Objective.objects.none())
     text = forms.CharField(label=_("Action"), max_length=300)
     actor = forms.ChoiceField(label=_("Qui agit"), choices=AccompanimentAction.Actor.choices)
@@ -61,23 +62,23 @@ class ActionForm(forms.Form):
             self.fields["objective"].queryset = objectives
 
 
-class ActionDoneForm(forms.Form):
+class ActionDoneForm(Form):
     on = forms.DateField(label=_("Faite le"), widget=DATE)
 
 
-class ObjectiveCloseForm(forms.Form):
+class ObjectiveCloseForm(Form):
     outcome = forms.ChoiceField(
         label=_("Issue"), choices=[("achieved", _("Atteint")), ("abandoned", _("Abandonné"))]
     )
     on = forms.DateField(label=_("Le"), widget=DATE)
 
 
-class PartnerReferralForm(forms.Form):
+class PartnerReferralForm(Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     partner = forms.CharField(label=_("Partenaire"), max_length=200)
     purpose = forms.CharField(label=_("Objet"), max_length=300)
 
 
-class RemunerationForm(forms.Form):
+class RemunerationForm(Form):
     start_date = forms.DateField(label=_("Début de la rémunération"), widget=DATE)
     end_date = forms.DateField(label=_("Fin de la rémunération"), widget=DATE)

@@ -8,9 +8,10 @@ from ancrage.insertion.models import (
     Activity,
     Beneficiary,
 )
+from ancrage.kernel.forms import Form
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(Form):
     title = forms.CharField(label=_("Intitulé"), max_length=200)
     format = forms.ChoiceField(label=_("Forme"), choices=Activity.Format.choices)
     kind = forms.ChoiceField(label=_("Type"), choices=Activity.Kind.choices)

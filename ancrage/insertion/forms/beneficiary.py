@@ -13,11 +13,14 @@ from ancrage.insertion.models import (
     PriorityPublic,
 )
 from ancrage.kernel.filters import ListFilters
+from ancrage.kernel.forms import Form
+from ancrage.kernel.versions import VersionedMixin
 from ancrage.organisation.models import EfopTerritory, Unit
 from ancrage.people.models import name_condition
 
 
-class EligibilityForm(forms.Form):
+class EligibilityForm(VersionedMixin, Form):
+    date_ranges = {"checked_on": "past", "last_contact_on": "past"}
     checked_on = forms.DateField(label=_("Vérifiée le"), widget=DATE)
     registered = forms.BooleanField(label=_("Inscrit à France Travail"), required=False)
     suitable_accompaniment = forms.BooleanField(
@@ -39,7 +42,7 @@ class EligibilityForm(forms.Form):
     )
 
 
-class ExitForm(forms.Form):
+class ExitForm(Form):
     date = forms.DateField(label=_("Date de sortie"), widget=DATE)
     reason = forms.ChoiceField(label=_("Motif de sortie"), choices=Exit.Reason.choices)
     note = forms.CharField(
@@ -47,7 +50,8 @@ class ExitForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
+    date_ranges = {"recorded_on": "past"}
     recorded_on = forms.DateField(label=_("Fait le"), widget=DATE)
     situation = forms.ChoiceField(label=_("Situation"), choices=FollowUp.Situation.choices)
     note = forms.CharField(label=_("Précisions"), required=False)

@@ -8,10 +8,11 @@ from ancrage.insertion.models import (
     Contact,
     OutreachAction,
 )
+from ancrage.kernel.forms import Form
 from ancrage.organisation.models import EfopTerritory
 
 
-class OutreachActionForm(forms.Form):
+class OutreachActionForm(Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Type d'action"), choices=OutreachAction.Kind.choices)
     place = forms.CharField(label=_("Lieu"), max_length=200)
@@ -27,7 +28,8 @@ class OutreachActionForm(forms.Form):
         self.fields["efop_territory"].queryset = territories()
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
+    date_ranges = {"met_on": "past"}
     met_on = forms.DateField(label=_("Rencontré le"), widget=DATE)
     nickname = forms.CharField(
         label=_("Prénom ou surnom"), max_length=100, help_text=_("Le contact peut rester anonyme.")
@@ -56,7 +58,8 @@ class ContactForm(forms.Form):
         self.fields["outreach_action"].label_from_instance = str
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(Form):
+    date_ranges = {"birth_date": "birth", "consent_on": "past"}
     first_names = forms.CharField(label=_("Prénoms"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE, required=False)

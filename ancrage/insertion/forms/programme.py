@@ -8,10 +8,11 @@ from ancrage.insertion.models import (
     AGE_FLAGS,
     PriorityPublic,
 )
+from ancrage.kernel.forms import Form
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(Form):
     name = forms.CharField(label=_("Nom du programme"), max_length=200)
     call = forms.CharField(label=_("Appel à manifestation d'intérêt"), max_length=300)
     region = forms.CharField(label=_("Région"), max_length=100)

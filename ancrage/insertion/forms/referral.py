@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.forms.fields import DATE, territories
+from ancrage.kernel.forms import Form
 from ancrage.organisation.models import EfopTerritory
 
 
-class AcceptReferralForm(forms.Form):
+class AcceptReferralForm(Form):
     commune = forms.CharField(label=_("Commune de résidence"), max_length=100)
     efop_territory = forms.ModelChoiceField(
         label=_("Territoire EFOP"), queryset=EfopTerritory.objects.none()
@@ -18,7 +19,8 @@ class AcceptReferralForm(forms.Form):
         self.fields["efop_territory"].queryset = territories()
 
 
-class VillageReferralForm(forms.Form):
+class VillageReferralForm(Form):
+    date_ranges = {"consent_on": "past"}
     service = forms.ModelChoiceField(label=_("Service O2R"), queryset=None)
     consent_on = forms.DateField(label=_("Consentement du jeune recueilli le"), widget=DATE)
     consent_how = forms.CharField(label=_("Forme du consentement"), max_length=200)

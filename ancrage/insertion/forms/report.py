@@ -4,9 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.forms.fields import DATE
+from ancrage.kernel.forms import Form
 
 
-class ReportPeriodForm(forms.Form):
+class ReportPeriodForm(Form):
+    date_ranges = {"start": "period", "end": "period"}
     start = forms.DateField(label=_("Du"), widget=DATE)
     end = forms.DateField(label=_("Au"), widget=DATE)
 

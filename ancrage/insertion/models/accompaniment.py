@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ancrage.insertion.models.beneficiary import Beneficiary
 from ancrage.insertion.models.programme import ACCOMPANIMENT_MONTHS, EXTENDED_ACCOMPANIMENT_MONTHS
 from ancrage.kernel.calendar import add_months
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import end_not_before_start
 
 
@@ -18,7 +19,7 @@ class Accompaniment(models.Model):
     beneficiary = models.OneToOneField(
         Beneficiary, on_delete=models.CASCADE, related_name="accompaniment"
     )
-    start_date = models.DateField(_("début"))
+    start_date = models.DateField(_("début"), validators=[InRange("event")])
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -38,6 +39,7 @@ class Accompaniment(models.Model):
         verbose_name = _("accompagnement")
         verbose_name_plural = _("accompagnements")
         constraints = [
+            date_in_window("accompaniment_start_date_in_window", "start_date"),
             models.CheckConstraint(
                 condition=Q(extended_on__isnull=True) | ~Q(extension_reason=""),
                 name="accompaniment_extension_has_reason",

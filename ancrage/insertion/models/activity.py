@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.beneficiary import Beneficiary
 from ancrage.insertion.models.programme import ScopedQuerySet
+from ancrage.kernel.dates import InRange, date_in_window
 
 
 class ActivityQuerySet(ScopedQuerySet):
@@ -35,7 +36,7 @@ class Activity(models.Model):
     format = models.CharField(_("forme"), max_length=20, choices=Format)
     kind = models.CharField(_("type"), max_length=20, choices=Kind)
     title = models.CharField(_("intitulé"), max_length=200)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[InRange("event")])
     duration_minutes = models.PositiveIntegerField(_("durée (minutes)"))
     attendees = models.ManyToManyField(Beneficiary, through="Attendance", related_name="activities")
     created_by = models.ForeignKey(
@@ -49,6 +50,7 @@ class Activity(models.Model):
         verbose_name = _("activité de remobilisation")
         verbose_name_plural = _("activités de remobilisation")
         constraints = [
+            date_in_window("activity_date_in_window", "date"),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0), name="activity_has_duration"
             ),

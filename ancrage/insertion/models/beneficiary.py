@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.programme import PriorityPublic, Programme, ScopedQuerySet
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.versions import Versioned
 from ancrage.organisation.models import Organisation
 
 
@@ -32,7 +33,7 @@ class BeneficiaryQuerySet(ScopedQuerySet):
         )
 
 
-class Beneficiary(models.Model):
+class Beneficiary(Versioned, models.Model):
     """A person who agreed to be followed by the O2R service (their consent is recorded)."""
 
     class Status(models.TextChoices):

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.programme import Programme, ScopedQuerySet
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import CreatedRecord
 
 
@@ -31,7 +32,7 @@ class OutreachAction(CreatedRecord):
     team = models.ForeignKey(
         "organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("équipe")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[InRange("event")])
     kind = models.CharField(_("type d'action"), max_length=20, choices=Kind)
     place = models.CharField(_("lieu"), max_length=200)
     commune = models.CharField(_("commune"), max_length=100)
@@ -51,6 +52,9 @@ class OutreachAction(CreatedRecord):
         verbose_name = _("action de repérage")
         verbose_name_plural = _("actions de repérage")
         indexes = [models.Index(fields=["team", "-date"], name="outreach_team_date_idx")]
+        constraints = [
+            date_in_window("outreachaction_date_in_window", "date"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.place} · {self.date:%d/%m/%Y}"
@@ -89,7 +93,7 @@ class Contact(CreatedRecord):
         related_name="contacts",
         verbose_name=_("action de repérage"),
     )
-    met_on = models.DateField(_("rencontré le"))
+    met_on = models.DateField(_("rencontré le"), validators=[InRange("past")])
     nickname = models.CharField(_("prénom ou surnom"), max_length=100)
     age_bracket = models.CharField(
         _("tranche d'âge"), max_length=10, choices=AgeBracket, default=AgeBracket.UNKNOWN
@@ -127,6 +131,9 @@ class Contact(CreatedRecord):
             models.Index(fields=["team", "-met_on"], name="contact_team_date_idx"),
             # A beneficiary's first contact (the report's delays) in one index probe.
             models.Index(fields=["beneficiary", "met_on"], name="contact_beneficiary_date_idx"),
+        ]
+        constraints = [
+            date_in_window("contact_met_on_in_window", "met_on"),
         ]
 
     def __str__(self):

@@ -22,6 +22,7 @@ from ancrage.insertion.models import (
 )
 from ancrage.insertion.services.programme import programme_for
 from ancrage.kernel.calendar import add_months, age_on
+from ancrage.kernel.versions import locked
 from ancrage.people.models import Person
 
 FOLLOW_UP_MONTHS = (3, 6)
@@ -144,9 +145,12 @@ def check_eligibility(
     suitable_accompaniment=False,
     last_contact_on=None,
     flags=(),
+    expected_version=None,
 ) -> Eligibility:
     """Record why the person belongs to the O2R public, or refuse when no basis holds. The
-    derived flags (age publics, "Femme") are worked out here and cannot be typed."""
+    derived flags (age publics, "Femme") are worked out here and cannot be typed. A form built
+    from an older state of the file is refused (`StaleEdit`)."""
+    beneficiary = locked(beneficiary, expected_version)
     if checked_on > timezone.localdate():
         raise ValidationError({"checked_on": _("La vérification ne peut pas être datée du futur.")})
     if last_contact_on and last_contact_on > checked_on:

@@ -25,6 +25,7 @@ from ancrage.insertion.services import beneficiary as services
 from ancrage.insertion.services.accompaniment import limit_alert
 from ancrage.kernel.access import requires
 from ancrage.kernel.flow import submit
+from ancrage.kernel.versions import expected_version, record_data
 
 
 @requires("beneficiary", "view")
@@ -94,12 +95,18 @@ def eligibility(request, pk):
             "checked_on": timezone.localdate(),
             "flags": [f.value for f in PriorityPublic if getattr(beneficiary, f.value)],
         },
+        record=beneficiary,
     )
     file_url = reverse("insertion:beneficiary", args=[beneficiary.pk])
     return submit(
         request,
         form,
-        lambda form: services.check_eligibility(beneficiary, by=request.user, **form.cleaned_data),
+        lambda form: services.check_eligibility(
+            beneficiary,
+            by=request.user,
+            expected_version=expected_version(form),
+            **record_data(form),
+        ),
         template="form_page.html",
         context={
             "person": beneficiary.person,

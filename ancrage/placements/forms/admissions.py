@@ -4,12 +4,13 @@ each child) and its refusal. Rules live in the services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form, ModelForm
 from ancrage.people.models import Person
 from ancrage.placements.forms.fields import DATE, HouseChoiceField, SeparationFields
 from ancrage.placements.models import AdmissionRequest
 
 
-class AdmissionRequestForm(forms.ModelForm):
+class AdmissionRequestForm(ModelForm):
     class Meta:
         model = AdmissionRequest
         fields = [
@@ -25,7 +26,8 @@ class AdmissionRequestForm(forms.ModelForm):
         widgets = {"received_on": DATE, "wished_start_date": DATE}
 
 
-class ChildForm(forms.Form):
+class ChildForm(Form):
+    date_ranges = {"birth_date": "birth"}
     first_names = forms.CharField(label=_("Prénoms"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     birth_date = forms.DateField(label=_("Date de naissance"), widget=DATE)
@@ -64,7 +66,7 @@ class AcceptAdmissionForm(SeparationFields):
         return {child.pk: self.cleaned_data[f"house_{child.pk}"] for child in self.children}
 
 
-class DeclineAdmissionForm(forms.Form):
+class DeclineAdmissionForm(Form):
     decline_reason = forms.CharField(
         label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 3})
     )

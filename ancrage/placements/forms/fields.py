@@ -4,6 +4,7 @@ sibling rule asks for when brothers and sisters would live apart."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form
 from ancrage.placements.models import SiblingSeparation
 from ancrage.placements.services.stays import Justification
 
@@ -16,7 +17,7 @@ class HouseChoiceField(forms.ModelChoiceField):
         return f"{house.name} · {house.establishment.name}"
 
 
-class SeparationFields(forms.Form):
+class SeparationFields(Form):
     """The justification the sibling rule asks for; only needed when siblings would be apart."""
 
     separation_reason = forms.ChoiceField(

@@ -3,12 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form, ModelForm
 from ancrage.kernel.uploads import DocumentFileField
 from ancrage.placements.forms.fields import DATE
 from ancrage.placements.models import MeasureDocument, ProtectionMeasure
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(ModelForm):
     class Meta:
         model = ProtectionMeasure
         fields = [
@@ -53,7 +54,7 @@ class MeasureForm(forms.ModelForm):
         return cleaned
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(Form):
     kind = forms.ChoiceField(label=_("Nature de la pièce"), choices=MeasureDocument.Kind.choices)
     # Checked at the field (kernel.uploads): type by content, no polyglot, no active content,
     # images re-encoded; cleans to the bytes to store.

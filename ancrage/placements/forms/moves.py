@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form
 from ancrage.organisation.models import Unit
 from ancrage.placements.forms.fields import DATE, HouseChoiceField, SeparationFields
 from ancrage.placements.models import Stay
@@ -26,7 +27,7 @@ class MoveForm(SeparationFields):
         self.fields["house"].queryset = houses
 
 
-class ExitForm(forms.Form):
+class ExitForm(Form):
     exit_date = forms.DateField(label=_("Date de sortie"), widget=DATE)
     reason = forms.ChoiceField(
         label=_("Motif"),
@@ -45,5 +46,6 @@ class ExitForm(forms.Form):
     )
 
 
-class JudgeInformedForm(forms.Form):
+class JudgeInformedForm(Form):
+    date_ranges = {"sent_on": "past"}
     sent_on = forms.DateField(label=_("Juge informé le"), widget=DATE)

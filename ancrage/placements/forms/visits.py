@@ -4,6 +4,7 @@ the services."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.forms import Form
 from ancrage.people.models import Person
 from ancrage.placements.forms.fields import DATE, DATE_TIME
 from ancrage.placements.models import Visit, VisitRight
@@ -20,7 +21,7 @@ class RelativeChoiceField(forms.ModelChoiceField):
         return f"{person.full_name} · {self.kinds.get(person.pk, '')}"
 
 
-class VisitRightForm(forms.Form):
+class VisitRightForm(Form):
     mode = forms.ChoiceField(label=_("Modalité"), choices=VisitRight.Mode.choices)
     third_party = forms.CharField(
         label=_("Tiers présent"),
@@ -59,7 +60,7 @@ class VisitRightChoiceField(forms.ModelChoiceField):
         return f"{right.relative.full_name} · {right.get_mode_display()}"
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     right = VisitRightChoiceField(label=_("Droit de visite"), queryset=VisitRight.objects.none())
     starts_at = forms.DateTimeField(label=_("Début"), widget=DATE_TIME)
     ends_at = forms.DateTimeField(label=_("Fin"), widget=DATE_TIME)
@@ -75,7 +76,7 @@ class VisitForm(forms.Form):
         self.fields["right"].queryset = rights
 
 
-class VisitOutcomeForm(forms.Form):
+class VisitOutcomeForm(Form):
     status = forms.ChoiceField(
         label=_("La visite"),
         choices=[(Visit.Status.HELD, _("a eu lieu")), (Visit.Status.CANCELLED, _("a été annulée"))],

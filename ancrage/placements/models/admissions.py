@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.organisation.models import departement_code
 
 
@@ -46,7 +47,9 @@ class AdmissionRequest(models.Model):
         _("besoins des enfants"), blank=True, help_text=_("Santé, handicap, scolarité…")
     )
     visit_arrangements = models.TextField(_("droits de visite et d'hébergement prévus"), blank=True)
-    wished_start_date = models.DateField(_("arrivée souhaitée"), null=True, blank=True)
+    wished_start_date = models.DateField(
+        _("arrivée souhaitée"), null=True, blank=True, validators=[InRange("event")]
+    )
     status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.WAITING)
     decided_on = models.DateField(_("décidée le"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -63,6 +66,7 @@ class AdmissionRequest(models.Model):
         verbose_name = _("demande d'admission")
         verbose_name_plural = _("demandes d'admission")
         constraints = [
+            date_in_window("admissionrequest_wished_start_date_in_window", "wished_start_date"),
             models.CheckConstraint(
                 condition=~Q(status="declined") | ~Q(decline_reason=""),
                 name="admission_decline_has_reason",

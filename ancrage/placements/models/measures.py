@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import CreatedRecord, end_not_before_start
 from ancrage.organisation.models import departement_code
 
@@ -54,9 +55,11 @@ class ProtectionMeasure(CreatedRecord):
     ase_referent_contact = models.CharField(
         _("contact du référent ASE"), max_length=200, blank=True
     )
-    start_date = models.DateField(_("début"))
-    end_date = models.DateField(_("fin"), null=True, blank=True)
-    review_date = models.DateField(_("échéance ou révision"), null=True, blank=True)
+    start_date = models.DateField(_("début"), validators=[InRange("event")])
+    end_date = models.DateField(_("fin"), null=True, blank=True, validators=[InRange("event")])
+    review_date = models.DateField(
+        _("échéance ou révision"), null=True, blank=True, validators=[InRange("event")]
+    )
     renews = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -81,6 +84,9 @@ class ProtectionMeasure(CreatedRecord):
         verbose_name = _("mesure de protection")
         verbose_name_plural = _("mesures de protection")
         constraints = [
+            date_in_window("protectionmeasure_review_date_in_window", "review_date"),
+            date_in_window("protectionmeasure_end_date_in_window", "end_date"),
+            date_in_window("protectionmeasure_start_date_in_window", "start_date"),
             end_not_before_start("measure_dates_in_order"),
             end_not_before_start("measure_review_after_start", end="review_date"),
         ]

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import end_not_before_start
 from ancrage.placements.models.admissions import AdmissionRequest
 from ancrage.placements.models.measures import ProtectionMeasure
@@ -63,8 +64,8 @@ class Stay(models.Model):
         related_name="stays",
         verbose_name=_("demande d'admission"),
     )
-    start_date = models.DateField(_("arrivée"))
-    end_date = models.DateField(_("départ"), null=True, blank=True)
+    start_date = models.DateField(_("arrivée"), validators=[InRange("event")])
+    end_date = models.DateField(_("départ"), null=True, blank=True, validators=[InRange("event")])
     exit_reason = models.CharField(
         _("motif de sortie"), max_length=30, choices=ExitReason, blank=True
     )
@@ -77,6 +78,8 @@ class Stay(models.Model):
         verbose_name = _("séjour")
         verbose_name_plural = _("séjours")
         constraints = [
+            date_in_window("stay_end_date_in_window", "end_date"),
+            date_in_window("stay_start_date_in_window", "start_date"),
             end_not_before_start("stay_dates_in_order"),
             models.CheckConstraint(
                 condition=(Q(end_date__isnull=True) & Q(exit_reason=""))

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import end_not_before_start, ends_after_start
 
 
@@ -57,8 +58,8 @@ class VisitRight(models.Model):
         help_text=_("Par exemple : un samedi sur deux."),
     )
     overnight = models.BooleanField(_("droit d'hébergement"), default=False)
-    start_date = models.DateField(_("depuis le"))
-    end_date = models.DateField(_("jusqu'au"), null=True, blank=True)
+    start_date = models.DateField(_("depuis le"), validators=[InRange("event")])
+    end_date = models.DateField(_("jusqu'au"), null=True, blank=True, validators=[InRange("event")])
 
     objects = VisitRightQuerySet.as_manager()
 
@@ -67,6 +68,8 @@ class VisitRight(models.Model):
         verbose_name = _("droit de visite")
         verbose_name_plural = _("droits de visite")
         constraints = [
+            date_in_window("visitright_end_date_in_window", "end_date"),
+            date_in_window("visitright_start_date_in_window", "start_date"),
             models.CheckConstraint(
                 condition=~Q(mode="mediated") | ~Q(third_party=""),
                 name="visit_right_mediated_names_third_party",
@@ -103,8 +106,8 @@ class Visit(models.Model):
         JUDGE = "judge", _("Le juge")
 
     right = models.ForeignKey(VisitRight, on_delete=models.PROTECT, related_name="visits")
-    starts_at = models.DateTimeField(_("début"))
-    ends_at = models.DateTimeField(_("fin"))
+    starts_at = models.DateTimeField(_("début"), validators=[InRange("event")])
+    ends_at = models.DateTimeField(_("fin"), validators=[InRange("event")])
     place = models.CharField(_("lieu"), max_length=150, blank=True)
     status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.PLANNED)
     cancelled_by = models.CharField(
@@ -122,6 +125,8 @@ class Visit(models.Model):
         verbose_name = _("visite")
         verbose_name_plural = _("visites")
         constraints = [
+            date_in_window("visit_ends_at_in_window", "ends_at", is_datetime=True),
+            date_in_window("visit_starts_at_in_window", "starts_at", is_datetime=True),
             ends_after_start("visit_ends_after_start"),
             models.CheckConstraint(
                 condition=Q(status="cancelled", cancelled_by__gt="")

@@ -1,0 +1,21 @@
+"""Dates stored before the ranges were held (a year 1, a year 9999) are brought inside the outer
+window the next migration's constraints hold: emptied where the field may be empty, else moved to
+the nearest edge. The counts are logged, never the records."""
+
+from django.db import migrations
+
+from ancrage.kernel.dates import fix_out_of_range
+
+FIELDS = [
+    ("people", "Person", "birth_date", True),
+]
+
+
+def fix(apps, schema_editor):
+    fix_out_of_range([(apps.get_model(app, model), field, nullable) for app, model, field, nullable in FIELDS])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("people", "0003_person_surname_prefix_index")]
+
+    operations = [migrations.RunPython(fix, migrations.RunPython.noop)]

@@ -47,5 +47,5 @@ class ExitForm(Form):
 
 
 class JudgeInformedForm(Form):
-    date_ranges = {"sent_on": "past"}
+    # A day in the future is the service's refusal (mark_judge_informed), with its own words.
     sent_on = forms.DateField(label=_("Juge informé le"), widget=DATE)

@@ -82,7 +82,10 @@ def judge_informed(request, pk):
 
     def mark():
         if not form.is_valid():
-            raise ValidationError(_("Indiquez la date à laquelle le juge a été informé."))
+            errors = form.errors.get("sent_on") if form.data.get("sent_on") else None
+            raise ValidationError(
+                errors[0] if errors else _("Indiquez la date à laquelle le juge a été informé.")
+            )
         return services.mark_judge_informed(
             notice, on=form.cleaned_data["sent_on"], by=request.user
         )

@@ -736,7 +736,13 @@ class World:
             password=self.password,
             person=place.pop("person", None),
         )
-        Membership.objects.create(user=user, role=role, start_date=date(2024, 1, 1), **place)
+        Membership.objects.create(
+            user=user,
+            role=role,
+            start_date=date(2024, 1, 1),
+            status=Membership.Status.CONFIRMED,
+            **place,
+        )
         return user
 
     def create_staff(self, organisation, villages, houses, o2r, teams, youth):
@@ -800,7 +806,13 @@ class World:
         User.objects.bulk_create(rows, batch_size=2000)
         for user, (role, place) in zip(rows, users, strict=True):
             memberships.append(
-                Membership(user=user, role=role, start_date=date(2024, 1, 1), **place)
+                Membership(
+                    user=user,
+                    role=role,
+                    start_date=date(2024, 1, 1),
+                    status=Membership.Status.CONFIRMED,
+                    **place,
+                )
             )
         Membership.objects.bulk_create(memberships, batch_size=2000)
 

@@ -46,6 +46,21 @@ class AdministrationAdmin(admin.ModelAdmin):
         return self._allowed(request)
 
 
+class ReadOnlyAdmin(AdministrationAdmin):
+    """Records that carry a rule (a stay, a person's identity, the access log...) are written only
+    through their services, in the product: the admin may list them (within the user's scope),
+    never add, change or delete them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def adopt_registered_admins(site) -> None:
     """Third-party apps register their own admins (lockouts, second-factor devices) on Django's
     staff permissions; make them answer to the permission table too, and drop the ones that

@@ -14,6 +14,7 @@ def ancrage(request):
             "search": bool(user) and can(user, "person", "search"),
             "break_glass": bool(user) and can(user, "break_glass", "use"),
             "admin": bool(user) and can(user, "administration", "change"),
+            "memberships": bool(user) and can(user, "membership", "view"),
             "agenda": bool(user) and can(user, "calendar_feed", "use"),
             "o2r": bool(user) and can(user, "o2r_programme", "view"),
             "o2r_report": bool(user) and can(user, "o2r_report", "view"),

@@ -4,10 +4,10 @@ from collections import Counter
 
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
-from django.db import router
-from django.utils.text import capfirst
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import router
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.access import can

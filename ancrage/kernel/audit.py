@@ -24,3 +24,11 @@ def record_access(user, persons: Iterable, what: str, action=AccessEvent.Action.
     if events:
         AccessEvent.objects.bulk_create(events)
     return events
+
+
+def record_shown(user, persons: Iterable, what: str):
+    """The persons named on a page beside the one it is about (relatives, siblings, the choices
+    of a select): one "list" event each, in a single query, each person once."""
+    return record_access(
+        user, dict.fromkeys(getattr(p, "pk", p) for p in persons), what, AccessEvent.Action.LIST
+    )

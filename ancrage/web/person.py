@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 
 from ancrage.care.queries.autonomy import daily_care_of
 from ancrage.kernel.access import can
+from ancrage.kernel.audit import record_shown
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
 from ancrage.people.queries import search_people, visible_person
 from ancrage.placements.queries import current_stays, placement_file
@@ -80,4 +81,11 @@ def person_page(user, reference: str) -> dict:
     context["incidents"] = incidents_about(user, person)
     # Daily life: journal, calendar and the autonomy project (ancrage/care).
     context["daily_care"] = daily_care_of(user, person)
+    # The other persons the page names (relatives, siblings, the relatives of the visit rights
+    # and visits): one list display each, in one insert.
+    named = [link.relative_id for link in context.get("relatives", ())]
+    named += [sibling.pk for sibling in context.get("siblings", ())]
+    named += [r.relative_id for r in context.get("visit_rights", ()) if r.relative_named]
+    named += [v.right.relative_id for v in context.get("upcoming_visits", ()) if v.relative_named]
+    record_shown(user, [pk for pk in named if pk != person.pk], "web.person")
     return context

@@ -14,17 +14,30 @@ from ancrage.care.models import (
     SituationReport,
 )
 from ancrage.kernel.access import can
+from ancrage.kernel.audit import record_shown
 from ancrage.people.models import Person, SiblingGroupMember
 
 
-def siblings_of(person):
-    """The child's brothers and sisters, from the sibling group (informs the PPE's text)."""
+def siblings_of(user, person):
+    """The child's brothers and sisters the user may see, from the sibling group (informs the
+    PPE's text)."""
     groups = SiblingGroupMember.objects.filter(person=person).values("group_id")
     return list(
-        Person.objects.filter(sibling_membership__group_id__in=groups)
+        Person.objects.visible_to(user)
+        .filter(sibling_membership__group_id__in=groups)
         .exclude(pk=person.pk)
-        .order_by("birth_date")
+        .order_by("birth_date", "pk")
     )
+
+
+def draft_page_persons(user, person, relatives):
+    """The siblings the PPE draft page names, after recording the read of every person it names
+    (the siblings and the relatives offered as trusted person), in one insert."""
+    siblings = siblings_of(user, person)
+    record_shown(
+        user, [*relatives.values_list("pk", flat=True), *(s.pk for s in siblings)], "care.ppe_edit"
+    )
+    return siblings
 
 
 def ppe_page(user, person, number=None):

@@ -88,7 +88,7 @@ def ppe_edit(request, reference):
                 "Le brouillon reprend la dernière version validée. Il est validé par le chef de "
                 "service ou la direction, ou à la prochaine révision."
             ),
-            siblings=queries.siblings_of(person),
+            siblings=queries.draft_page_persons(request.user, person, relatives),
         ),
         refused_status=422,
     )

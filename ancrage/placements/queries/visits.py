@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.kernel.access import can
-from ancrage.kernel.audit import record_access
+from ancrage.kernel.audit import record_access, record_shown
 from ancrage.kernel.models import AccessEvent
 from ancrage.people.models import FamilyLink, Person
 from ancrage.people.queries import record_person_read, visible_person
@@ -79,6 +79,7 @@ def person_visits(user, reference: str) -> dict:
     )
     for visit in visits:
         visit.right = by_pk[visit.right_id]
+    record_shown(user, [r.relative_id for r in rights if r.relative_named], "placements.visits")
     start = start_of(today)
     now = timezone.now()
     upcoming, past = [], []
@@ -96,24 +97,31 @@ def person_visits(user, reference: str) -> dict:
     }
 
 
-def visit_rights_for_planning(person):
+def visit_rights_for_planning(user, person, *, audit_as: str):
     """The rights a visit may be planned under: those not ended yet (a suspended right is
-    listed, and the service says why it refuses)."""
-    return (
+    listed, and the service says why it refuses). A relative the user may not see is not named
+    (`relative_named`); those named are recorded as a list display."""
+    rights = (
         VisitRight.objects.filter(child=person)
         .not_ended()
         .select_related("relative")
-        .order_by("relative__last_name", "-start_date")
+        .annotate(relative_named=_named(user, "relative"))
+        .order_by("relative__last_name", "-start_date", "pk")
     )
+    record_shown(user, [r.relative_id for r in rights if r.relative_named], audit_as)
+    return rights
 
 
-def relatives_for_visits(user, person):
-    """The child's relatives the user may see, with their family link (for the right form)."""
-    return list(
+def relatives_for_visits(user, person, *, audit_as: str):
+    """The child's relatives the user may see, with their family link (for the right form);
+    those named are recorded as a list display."""
+    links = list(
         FamilyLink.objects.filter(person=person, relative__in=Person.objects.visible_to(user))
         .select_related("relative")
-        .order_by("relative__last_name", "relative__first_names")
+        .order_by("relative__last_name", "relative__first_names", "pk")
     )
+    record_shown(user, [link.relative_id for link in links], audit_as)
+    return links
 
 
 def visible_visit(user, pk, *, audit_as: str) -> Visit:
@@ -125,6 +133,8 @@ def visible_visit(user, pk, *, audit_as: str) -> Visit:
         pk=pk,
     )
     record_person_read(user, visit.right.child, audit_as)
+    if visit.relative_named:
+        record_shown(user, [visit.right.relative_id], audit_as)
     return visit
 
 

@@ -26,7 +26,9 @@ def visit_right_add(request, reference):
     person = visible_person(request.user, reference, audit_as="placements.visit_right_add")
     form = VisitRightForm(
         request.POST or None,
-        links=queries.relatives_for_visits(request.user, person),
+        links=queries.relatives_for_visits(
+            request.user, person, audit_as="placements.visit_right_add"
+        ),
         initial={"start_date": timezone.localdate()},
     )
     visits_url = reverse("placements:visits", args=[person.reference])
@@ -54,7 +56,9 @@ def visit_right_add(request, reference):
 @require_http_methods(["GET", "POST"])
 def visit_plan(request, reference):
     person = visible_person(request.user, reference, audit_as="placements.visit_plan")
-    rights = queries.visit_rights_for_planning(person)
+    rights = queries.visit_rights_for_planning(
+        request.user, person, audit_as="placements.visit_plan"
+    )
     visits_url = reverse("placements:visits", args=[person.reference])
     return submit(
         request,

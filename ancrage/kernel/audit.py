@@ -7,8 +7,11 @@ from django.utils import timezone
 from ancrage.kernel.models import AccessEvent
 
 
-def record_access(user, persons: Iterable, what: str, action=AccessEvent.Action.VIEW, reason=""):
-    """One access event per person shown, written in a single query."""
+def record_access(
+    user, persons: Iterable, what: str, action=AccessEvent.Action.VIEW, reason="", save=True
+):
+    """One access event per person shown, written in a single query (or, without `save`, to
+    write with others in one)."""
     now = timezone.now()
     events = [
         AccessEvent(
@@ -21,7 +24,7 @@ def record_access(user, persons: Iterable, what: str, action=AccessEvent.Action.
         )
         for p in persons
     ]
-    if events:
+    if events and save:
         AccessEvent.objects.bulk_create(events)
     return events
 

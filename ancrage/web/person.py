@@ -5,9 +5,8 @@ from django.db.models import Exists, OuterRef
 
 from ancrage.care.queries.autonomy import daily_care_of
 from ancrage.kernel.access import can
-from ancrage.kernel.audit import record_shown
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
-from ancrage.people.queries import search_people, visible_person
+from ancrage.people.queries import record_person_read, search_people, visible_person
 from ancrage.placements.queries import current_stays, placement_file
 from ancrage.safeguarding.queries import incidents_about
 
@@ -19,7 +18,7 @@ def person_search(user, text, birth_date):
 
 def person_page(user, reference: str) -> dict:
     """Everything the person page shows, in a fixed number of queries, and the access event."""
-    person = visible_person(user, reference, audit_as="web.person")
+    person = visible_person(user, reference)  # the read is recorded below, with the names shown
     sections = {
         "change": can(user, "person", "change"),
         "contact": can(user, "person_contact", "view"),
@@ -87,5 +86,5 @@ def person_page(user, reference: str) -> dict:
     named += [sibling.pk for sibling in context.get("siblings", ())]
     named += [r.relative_id for r in context.get("visit_rights", ()) if r.relative_named]
     named += [v.right.relative_id for v in context.get("upcoming_visits", ()) if v.relative_named]
-    record_shown(user, [pk for pk in named if pk != person.pk], "web.person")
+    record_person_read(user, person, "web.person", shown=named)
     return context

@@ -183,7 +183,8 @@ PAGES = {
     # the list: + the page's count (Paginator)
     "list": (lambda w: f"/villages/{w.village.pk}/signalements/", 12),
     "incident": (lambda w: f"/signalements/{w.incident.pk}/", 15),
-    "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 10),  # + the draft
+    # + the draft; 11: the children offered are recorded as read (one insert)
+    "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 11),
 }
 
 

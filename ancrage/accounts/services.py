@@ -1,8 +1,9 @@
 """Writes of the accounts app: the second factor's enrolment and check, refusals as French
-ValidationErrors at the code's field.
+ValidationErrors at the code's field; memberships proposed, confirmed, refused and revoked.
 
-Not in a transaction: a wrong code is recorded on the device (django-otp's throttling, which
-slows the next tries down), and a refusal must not roll that back."""
+The second factor's writes are not in a transaction: a wrong code is recorded on the device
+(django-otp's throttling, which slows the next tries down), and a refusal must not roll that back.
+Each membership write is one transaction with its event."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction

@@ -142,6 +142,10 @@ class World:
     other_follow_up: object = None
     referral: object = None
     other_referral: object = None
+    # Filled by add_proposed_memberships: a house parent's membership proposed by the technical
+    # administrator in Léa's house, and one in another organisation's village.
+    proposed_membership: object = None
+    other_proposed_membership: object = None
 
 
 @pytest.fixture
@@ -271,6 +275,28 @@ def build_world() -> World:
         created_by=head,
     )
     return w
+
+
+def add_proposed_memberships(world):
+    """Two memberships proposed by the technical administrator and not yet in force: a house
+    parent for Léa's house, a head of service for another organisation's village."""
+    from ancrage.accounts.models import Membership
+    from ancrage.accounts.services import propose_membership
+
+    admin = world.users[Role.TECH_ADMIN]
+    for attr, place, role in (
+        ("proposed_membership", {"unit": world.house}, Role.HOUSE_PARENT),
+        (
+            "other_proposed_membership",
+            {"establishment": world.foreign_village},
+            Role.HEAD_OF_SERVICE,
+        ),
+    ):
+        user = UserFactory(first_name="Agent", last_name="Nouveau")
+        membership = Membership(user=user, role=role, start_date=datetime.date(2024, 1, 1), **place)
+        propose_membership(membership, admin)
+        setattr(world, attr, membership)
+    return world
 
 
 @pytest.fixture

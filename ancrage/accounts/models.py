@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.kernel.access import ROLE_SCOPE, TWO_FACTOR_ROLES, Role, Scope
+from ancrage.kernel.access import PERSONAL_DATA_ROLES, ROLE_SCOPE, TWO_FACTOR_ROLES, Role, Scope
+from ancrage.kernel.scopes import Reach
 
 
 class User(AbstractUser):
@@ -27,6 +28,11 @@ class User(AbstractUser):
         verbose_name_plural = _("utilisateurs")
 
     def __str__(self):
+        # A young person's account is named by its user name outside their file: its full name
+        # is a person's name, which the administration (lists, recent actions, history) and
+        # anything else that prints an account must not show.
+        if self.person_id:
+            return self.username
         return self.get_full_name() or self.username
 
     @cached_property
@@ -55,12 +61,42 @@ def _roles(scope: Scope) -> list[str]:
 
 class MembershipQuerySet(models.QuerySet):
     def in_force(self, day=None):
+        """Confirmed memberships whose dates cover `day` (today): a proposed or refused one gives
+        no right."""
         day = day or timezone.localdate()
-        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+        return self.filter(
+            Q(status=Membership.Status.CONFIRMED),
+            Q(start_date__lte=day),
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+        )
+
+    def within(self, reach: Reach):
+        """The memberships attached to a place the reach covers: a unit or establishment of a
+        reached establishment, or anything in a reached organisation. A young person's account
+        (no place) falls under the organisation-wide reach (the national director)."""
+        condition = reach.filter(establishment="establishment", organisation="organisation")
+        if reach.organisations:
+            condition |= reach.filter(organisation="establishment__organisation")
+            condition |= reach.filter(organisation="unit__establishment__organisation")
+            condition |= Q(role=Role.YOUTH)
+        # A director's reach names their establishment; the memberships of its houses and teams
+        # are theirs too.
+        if reach.establishments:
+            condition |= Q(unit__establishment_id__in=sorted(reach.establishments))
+        return self.filter(condition)
 
 
 class Membership(models.Model):
-    """A user holds a role in exactly one place: a unit, an establishment or an organisation."""
+    """A user holds a role in exactly one place: a unit, an establishment or an organisation.
+
+    A role that reaches personal data (`PERSONAL_DATA_ROLES`) takes two people: the administrator
+    proposes it (`proposed`, no right yet), a director of the place confirms or refuses it in the
+    product (`accounts/services.py`). Only confirmed memberships are in force."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposée")
+        CONFIRMED = "confirmed", _("confirmée")
+        REFUSED = "refused", _("refusée")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("utilisateur")
@@ -92,6 +128,19 @@ class Membership(models.Model):
     )
     start_date = models.DateField(_("début"), default=timezone.localdate)
     end_date = models.DateField(_("fin"), null=True, blank=True)
+    # Deny by default: a membership written without a word is only a proposal.
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status, default=Status.PROPOSED, editable=False
+    )
+    proposed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("proposée par"),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -140,6 +189,11 @@ class Membership(models.Model):
     def scope(self) -> Scope:
         return ROLE_SCOPE[self.role]
 
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether the role reaches personal data, so a second person must confirm it."""
+        return self.role in PERSONAL_DATA_ROLES
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -169,3 +223,34 @@ class Membership(models.Model):
                     % {"place": label}
                 }
             )
+
+
+class MembershipEvent(models.Model):
+    """What happened to a membership, by whom and when: proposed (or granted at once, for a role
+    that reaches no personal data), confirmed, refused, revoked (an end date set or brought
+    forward). Shown to the directors of the place."""
+
+    class Action(models.TextChoices):
+        PROPOSED = "proposed", _("proposée")
+        GRANTED = "granted", _("accordée (aucune donnée personnelle)")
+        CONFIRMED = "confirmed", _("confirmée")
+        REFUSED = "refused", _("refusée")
+        REVOKED = "revoked", _("révoquée")
+
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("affectation"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("par"))
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("événement d'affectation")
+        verbose_name_plural = _("événements d'affectation")
+
+    def __str__(self):
+        return f"{self.membership} · {self.get_action_display()}"

@@ -1,10 +1,12 @@
 """Writes of the accounts app: the second factor's enrolment and check, refusals as French
-ValidationErrors at the code's field.
+ValidationErrors at the code's field; memberships proposed, confirmed, refused and revoked.
 
-Not in a transaction: a wrong code is recorded on the device (django-otp's throttling, which
-slows the next tries down), and a refusal must not roll that back."""
+The second factor's writes are not in a transaction: a wrong code is recorded on the device
+(django-otp's throttling, which slows the next tries down), and a refusal must not roll that back.
+Each membership write is one transaction with its event."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 
@@ -30,3 +32,74 @@ def confirm_device(device, token: str) -> None:
         )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+
+
+# Memberships: granting a role that reaches personal data takes two people.
+
+
+def propose_membership(membership, by) -> None:
+    """Record a membership written by the administrator (the admin site): a role that reaches
+    personal data is only proposed, with no right until a director confirms it; another is
+    granted at once. Either way the event is kept (who, when)."""
+    from ancrage.accounts.models import Membership, MembershipEvent
+
+    with transaction.atomic():
+        if membership.needs_confirmation:
+            membership.status = Membership.Status.PROPOSED
+            action = MembershipEvent.Action.PROPOSED
+        else:
+            membership.status = Membership.Status.CONFIRMED
+            action = MembershipEvent.Action.GRANTED
+        membership.proposed_by = by
+        membership.save()
+        MembershipEvent.objects.create(membership=membership, action=action, by=by)
+
+
+def change_membership(membership, by, changed: set[str]) -> None:
+    """An administrator's change to an existing membership. A new role, place or start date is a
+    new grant: proposed again (or granted at once). An end date set or brought forward is a
+    revocation, which one person may do."""
+    from ancrage.accounts.models import MembershipEvent
+
+    if changed & {"role", "unit", "establishment", "organisation", "start_date"}:
+        propose_membership(membership, by)
+        return
+    with transaction.atomic():
+        membership.save()
+        if "end_date" in changed and membership.end_date is not None:
+            MembershipEvent.objects.create(
+                membership=membership, action=MembershipEvent.Action.REVOKED, by=by
+            )
+
+
+def _decide(membership, by, status, action) -> None:
+    from ancrage.accounts.models import Membership, MembershipEvent
+
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != Membership.Status.PROPOSED:
+            raise ValidationError(_("Cette affectation n'attend plus de confirmation."))
+        if by.pk in (membership.user_id, membership.proposed_by_id):
+            raise ValidationError(
+                _(
+                    "Une affectation se confirme par une autre personne que celle qui la reçoit "
+                    "et celle qui l'a proposée."
+                )
+            )
+        membership.status = status
+        membership.save(update_fields=["status"])
+        MembershipEvent.objects.create(membership=membership, action=action, by=by)
+
+
+def confirm_membership(membership, by) -> None:
+    """A director of the place confirms a proposed membership: it is in force from its dates."""
+    from ancrage.accounts.models import Membership, MembershipEvent
+
+    _decide(membership, by, Membership.Status.CONFIRMED, MembershipEvent.Action.CONFIRMED)
+
+
+def refuse_membership(membership, by) -> None:
+    """A director of the place refuses a proposed membership: it never gives a right."""
+    from ancrage.accounts.models import Membership, MembershipEvent
+
+    _decide(membership, by, Membership.Status.REFUSED, MembershipEvent.Action.REFUSED)

@@ -4,17 +4,18 @@ import base64
 
 import segno
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ancrage.accounts import services
+from ancrage.accounts import queries, services
 from ancrage.accounts.forms import LoginForm, TokenForm
-from ancrage.kernel.access import authenticated, public
-from ancrage.kernel.flow import submit
+from ancrage.kernel.access import authenticated, can, public, requires
+from ancrage.kernel.flow import act, submit
 
 login = public(
     auth_views.LoginView.as_view(
@@ -83,3 +84,43 @@ def two_factor_setup(request):
             "next": _next(request),
         },
     )
+
+
+@requires("membership", "view")
+@require_http_methods(["GET"])
+def memberships(request):
+    """The memberships proposed for the places the user directs, to confirm or refuse, and the
+    log of every grant, confirmation, refusal and revocation there."""
+    return render(
+        request,
+        "accounts/memberships.html",
+        {
+            "to_confirm": queries.memberships_to_confirm(request.user),
+            "can_decide": can(request.user, "membership", "change"),
+            "events": queries.membership_log(request.user),
+        },
+    )
+
+
+def _decide(request, pk, decide, message):
+    membership = queries.confirmable_membership(request.user, pk)
+    if membership is None:
+        raise Http404
+    return act(
+        request,
+        lambda: decide(membership, request.user),
+        success="accounts:memberships",
+        message=message,
+    )
+
+
+@requires("membership", "change")
+@require_http_methods(["POST"])
+def membership_confirm(request, pk):
+    return _decide(request, pk, services.confirm_membership, _("L'affectation est confirmée."))
+
+
+@requires("membership", "change")
+@require_http_methods(["POST"])
+def membership_refuse(request, pk):
+    return _decide(request, pk, services.refuse_membership, _("L'affectation est refusée."))

@@ -20,6 +20,7 @@ from faker import Faker
 from tqdm import tqdm
 
 from ancrage.accounts.models import Membership, User
+from ancrage.accounts.services import propose_membership
 from ancrage.demo.daily import seed_daily
 from ancrage.demo.o2r import seed_o2r
 from ancrage.demo.ppe import seed_ppe
@@ -98,6 +99,9 @@ DEMO_ACCOUNTS = [
     ("admin.tech", "Thomas", "Renaud", Role.TECH_ADMIN),
     ("jeune", "", "", Role.YOUTH),
 ]
+# An account whose membership is proposed, not yet confirmed: no right until "directrice"
+# confirms it.
+PROPOSED_ACCOUNT = "nouveau.psychologue"
 
 
 @dataclass(frozen=True)
@@ -361,7 +365,29 @@ class World:
         with self.step("Signalements"):
             seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
+        # Last, so that no seeder above takes the newcomer for a member of the team.
+        self.propose_newcomer(villages[0])
         self.note("Validation de la transaction (contrôles des clés étrangères)…")
+
+    def propose_newcomer(self, village):
+        """A psychologist's account whose membership the technical administrator proposed and
+        the village's director has still to confirm (`/compte/affectations/`)."""
+        newcomer = User.objects.create(
+            username=PROPOSED_ACCOUNT,
+            first_name="Léon",
+            last_name="Perrin",
+            email=f"{PROPOSED_ACCOUNT}@ancrage.example",
+            password=self.password,
+        )
+        propose_membership(
+            Membership(
+                user=newcomer,
+                role=Role.CLINICIAN,
+                establishment=village,
+                start_date=self.anchor,
+            ),
+            User.objects.get(username="admin.tech"),
+        )
 
     @contextmanager
     def step(self, label: str):
@@ -736,7 +762,13 @@ class World:
             password=self.password,
             person=place.pop("person", None),
         )
-        Membership.objects.create(user=user, role=role, start_date=date(2024, 1, 1), **place)
+        Membership.objects.create(
+            user=user,
+            role=role,
+            start_date=date(2024, 1, 1),
+            status=Membership.Status.CONFIRMED,
+            **place,
+        )
         return user
 
     def create_staff(self, organisation, villages, houses, o2r, teams, youth):
@@ -800,7 +832,13 @@ class World:
         User.objects.bulk_create(rows, batch_size=2000)
         for user, (role, place) in zip(rows, users, strict=True):
             memberships.append(
-                Membership(user=user, role=role, start_date=date(2024, 1, 1), **place)
+                Membership(
+                    user=user,
+                    role=role,
+                    start_date=date(2024, 1, 1),
+                    status=Membership.Status.CONFIRMED,
+                    **place,
+                )
             )
         Membership.objects.bulk_create(memberships, batch_size=2000)
 

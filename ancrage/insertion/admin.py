@@ -1,23 +1,14 @@
 from django.contrib import admin
 
 from ancrage.insertion.models import Programme
-from ancrage.kernel.admin_site import AdministrationAdmin
+from ancrage.kernel.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(AdministrationAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
     """Read-only for the technical administrator: the O2R lead creates and corrects programmes
     in the product, where the call's rules (amount, period, carrier, services) are checked."""
 
     list_display = ["name", "region", "start_date", "end_date", "agreement_amount"]
     list_filter = ["region"]
     search_fields = ["name", "call"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

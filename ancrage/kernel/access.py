@@ -79,7 +79,10 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   incident_stats  safeguarding follow-up indicators (counts, delays, no names): "view" for a
 #                   village, "organisation" for every village of the organisation
 #   establishment   villages, services, houses and teams (board and occupancy, no names)
-#   administration  users, memberships and settings in the admin site
+#   administration  users, memberships and settings in the admin site (a membership of a role
+#                   that reaches personal data is only proposed there)
+#   membership      the memberships proposed for one's places: "change" confirms or refuses
+#                   them (never one's own, nor one proposed by oneself); "view" reads their log
 #   ppe             the child's project (PPE), its versions and reviews: "change" edits the draft,
 #                   validates it and records reviews; "update" sets an action's progress
 #   situation_report  the rapport de situation to the ASE and the judge, and its PDF
@@ -145,6 +148,7 @@ transmission         | -            | -           | view change         | -     
 incident_stats       | -            | -           | view                | -           | view                   | -              | -           | -       | view organisation | -      | -          | -
 establishment        | view         | view        | view                | view        | view                   | view           | view        | view    | view              | -      | view       | -
 administration       | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | change     | -
+membership           | -            | -           | -                   | -           | view change            | -              | -           | -       | view change       | -      | -          | -
 ppe                  | view update  | view        | view change update  | view        | view change update     | -              | -           | -       | view              | -      | -          | view
 situation_report     | -            | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -
 deadline             | view         | -           | view                | view        | view                   | -              | -           | -       | -                 | -      | -          | -
@@ -205,6 +209,26 @@ def parse_permission_grid(grid: str) -> tuple[tuple[str, ...], PermissionTable]:
 # The kinds of record in the grid's order, and role -> kind -> actions (a kind on which a role
 # has no right is left out of its table).
 KINDS, PERMISSIONS = parse_permission_grid(PERMISSION_GRID)
+
+# The kinds whose records name or describe no person followed: places, settings, aggregates with
+# small cells suppressed, the staff's memberships. Every other kind of the grid holds personal data.
+NON_PERSONAL_KINDS = frozenset(
+    {
+        "establishment",
+        "administration",
+        "membership",
+        "incident_stats",
+        "o2r_programme",
+        "o2r_report",
+    }
+)
+if unknown_kinds := NON_PERSONAL_KINDS - set(KINDS):
+    raise ValueError(f"NON_PERSONAL_KINDS names kinds the grid does not have: {unknown_kinds}")
+# Roles that reach personal data: a right on any other kind. Granting one takes two people (the
+# administrator proposes the membership, a director of the place confirms it).
+PERSONAL_DATA_ROLES = frozenset(
+    role for role, table in PERMISSIONS.items() if set(table) - NON_PERSONAL_KINDS
+)
 
 # Roles that may see nominative data.
 NOMINATIVE_ROLES = frozenset(role for role, table in PERMISSIONS.items() if "person" in table)

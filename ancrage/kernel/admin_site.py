@@ -1,8 +1,13 @@
 """The admin site answers to the permission table, not to Django's staff flags."""
 
+from collections import Counter
+
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import router
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.access import can
@@ -55,6 +60,48 @@ class AdministrationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request)
+
+    def get_deleted_objects(self, objs, request):
+        """What a deletion would take, counted by kind and never named: the records attached
+        to a house or an account (stays, files, memberships) would print people's names."""
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        perms_needed = set()
+        for model in collector.model_objs:
+            model_admin = self.admin_site._registry.get(model)
+            if model_admin is not None and not model_admin.has_delete_permission(request):
+                perms_needed.add(model._meta.verbose_name)
+        model_count = {
+            model._meta.verbose_name_plural: len(instances)
+            for model, instances in collector.model_objs.items()
+        }
+        to_delete = [f"{capfirst(name)} : {count}" for name, count in model_count.items()]
+        protected = Counter(capfirst(obj._meta.verbose_name_plural) for obj in collector.protected)
+        return (
+            to_delete,
+            model_count,
+            perms_needed,
+            [f"{name} : {count}" for name, count in sorted(protected.items())],
+        )
+
+    def get_ordering(self, request):
+        # The autocomplete pages page through the admin's queryset: never an unordered one.
+        return super().get_ordering(request) or (() if self.model._meta.ordering else ("-pk",))
+
+
+class ReadOnlyAdmin(AdministrationAdmin):
+    """Records that carry a rule (a stay, a person's identity, the access log...) are written only
+    through their services, in the product: the admin may list them (within the user's scope),
+    never add, change or delete them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def adopt_registered_admins(site) -> None:

@@ -7,8 +7,11 @@ from django.utils import timezone
 from ancrage.kernel.models import AccessEvent
 
 
-def record_access(user, persons: Iterable, what: str, action=AccessEvent.Action.VIEW, reason=""):
-    """One access event per person shown, written in a single query."""
+def record_access(
+    user, persons: Iterable, what: str, action=AccessEvent.Action.VIEW, reason="", save=True
+):
+    """One access event per person shown, written in a single query (or, without `save`, to
+    write with others in one)."""
     now = timezone.now()
     events = [
         AccessEvent(
@@ -21,6 +24,14 @@ def record_access(user, persons: Iterable, what: str, action=AccessEvent.Action.
         )
         for p in persons
     ]
-    if events:
+    if events and save:
         AccessEvent.objects.bulk_create(events)
     return events
+
+
+def record_shown(user, persons: Iterable, what: str):
+    """The persons named on a page beside the one it is about (relatives, siblings, the choices
+    of a select): one "list" event each, in a single query, each person once."""
+    return record_access(
+        user, dict.fromkeys(getattr(p, "pk", p) for p in persons), what, AccessEvent.Action.LIST
+    )

@@ -3,14 +3,16 @@ scopes as everywhere else (the administration role sees none of it)."""
 
 from django.contrib import admin
 
-from ancrage.kernel.admin_site import AdministrationAdmin
+from ancrage.kernel.admin_site import ReadOnlyAdmin
 from ancrage.kernel.models import AccessEvent, BreakGlass
 from ancrage.people.models import Person, SiblingGroup
 
 
-class ScopedPersonalDataAdmin(AdministrationAdmin):
+class ScopedPersonalDataAdmin(ReadOnlyAdmin):
     """Personal data in the admin goes through the same scopes as everywhere else: the
-    administration role sees no personal data, so these lists stay empty for it."""
+    administration role sees no personal data, so these lists stay empty for it. Read-only: these
+    records carry rules (identity keys, the sibling rule, capacity...) that only their services
+    hold."""
 
     person_path = "person"
 
@@ -44,15 +46,6 @@ class AccessEventAdmin(ScopedPersonalDataAdmin):
     list_display = ["at", "user", "action", "what"]
     list_select_related = ["user"]
     readonly_fields = ["user", "person", "action", "what", "reason", "at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BreakGlass)

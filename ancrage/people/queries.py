@@ -1,5 +1,6 @@
 """Reads of persons, always narrowed to what the user may see, and audited."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from auditlog.models import LogEntry
@@ -42,10 +43,17 @@ def visible_person(user, reference: str, *, audit_as: str = "") -> Person:
     return person
 
 
-def record_person_read(user, person: Person, what: str) -> None:
+def record_person_read(user, person: Person, what: str, *, shown: Iterable = ()) -> None:
     """Record that `user` read `person`'s file on the page `what`, with the break-the-glass
-    reason when that is how the file was opened."""
-    record_access(user, [person], what, reason=_break_glass_reason(user, person))
+    reason when that is how the file was opened, and that the page named the persons `shown`
+    beside it (relatives, siblings, choices of a select: "list"), all in one insert."""
+    events = record_access(
+        user, [person], what, reason=_break_glass_reason(user, person), save=False
+    )
+    others = dict.fromkeys(getattr(p, "pk", p) for p in shown)
+    others.pop(person.pk, None)
+    events += record_access(user, others, what, AccessEvent.Action.LIST, save=False)
+    AccessEvent.objects.bulk_create(events)
 
 
 def _break_glass_reason(user, person) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ancrage.kernel.access import can, requires
+from ancrage.kernel.audit import record_shown
 from ancrage.kernel.flow import submit
 from ancrage.kernel.versions import FORM_ONLY_FIELDS, expected_version
 from ancrage.people import queries, services
@@ -111,5 +112,11 @@ def sibling_group_edit(request, pk):
         message=_("La fratrie est mise à jour."),
         success=lambda _result: reverse("web:person", args=[group.members.first().reference]),
         template="people/sibling_group_form.html",
-        context={"group": group, "title": _("Modifier la fratrie")},
+        context=lambda: _shown_sibling_candidates(request.user, group, candidates),
     )
+
+
+def _shown_sibling_candidates(user, group, candidates):
+    """The page names every candidate in its select: each read recorded, in one insert."""
+    record_shown(user, candidates.values_list("pk", flat=True), "people.sibling_group_edit")
+    return {"group": group, "title": _("Modifier la fratrie")}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.kernel.access import requires
+from ancrage.kernel.audit import record_shown
 from ancrage.kernel.documents import download
 from ancrage.kernel.flow import submit
 from ancrage.kernel.models import AccessEvent
@@ -61,7 +62,9 @@ def report(request, pk):
         message=_("Le signalement est enregistré ; le chef de service et la direction le voient."),
         success=lambda incident: reverse("safeguarding:incident", args=[incident.pk]),
         template="safeguarding/report_form.html",
-        context={
+        context=lambda: {
+            # The form names every child it offers: recorded when the page is shown.
+            "shown": record_shown(request.user, children, "safeguarding.report"),
             "village": village,
             "draft": draft,
             "title": _("Signaler un incident"),

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from ancrage.care.queries.autonomy import daily_care_of
 from ancrage.kernel.access import can
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
-from ancrage.people.queries import search_people, visible_person
+from ancrage.people.queries import record_person_read, search_people, visible_person
 from ancrage.placements.queries import current_stays, placement_file
 from ancrage.safeguarding.queries import incidents_about
 
@@ -18,7 +18,7 @@ def person_search(user, text, birth_date):
 
 def person_page(user, reference: str) -> dict:
     """Everything the person page shows, in a fixed number of queries, and the access event."""
-    person = visible_person(user, reference, audit_as="web.person")
+    person = visible_person(user, reference)  # the read is recorded below, with the names shown
     # What the page shows (its links to actions come from `{% url_if_allowed %}`).
     sections = {
         "contact": can(user, "person_contact", "view"),
@@ -86,4 +86,11 @@ def person_page(user, reference: str) -> dict:
     context["incidents"] = incidents_about(user, person)
     # Daily life: journal, calendar and the autonomy project (ancrage/care).
     context["daily_care"] = daily_care_of(user, person)
+    # The other persons the page names (relatives, siblings, the relatives of the visit rights
+    # and visits): one list display each, in one insert.
+    named = [link.relative_id for link in context.get("relatives", ())]
+    named += [sibling.pk for sibling in context.get("siblings", ())]
+    named += [r.relative_id for r in context.get("visit_rights", ()) if r.relative_named]
+    named += [v.right.relative_id for v in context.get("upcoming_visits", ()) if v.relative_named]
+    record_person_read(user, person, "web.person", shown=named)
     return context

@@ -19,3 +19,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         model = Membership
 
     user = factory.SubFactory(UserFactory)
+    # In force by default, as if a director had confirmed it (the tests of the confirmation
+    # itself ask for a proposed one).
+    status = Membership.Status.CONFIRMED

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from ancrage.accounts.models import Membership, User
+from ancrage.accounts.models import Membership, MembershipEvent, User
 from ancrage.care.models import PPE, Review, SituationReport
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.autonomy import AutonomyProject
@@ -141,6 +141,7 @@ def test_seed_is_deterministic(db):
         Stay,
         ProtectionMeasure,
         AdmissionRequest,
+        MembershipEvent,  # kept when a membership goes: deleted first here
         Membership,
         SiblingGroupMember,
         SiblingGroup,
@@ -217,3 +218,17 @@ def test_demo_has_family_visits_held_cancelled_and_planned(demo):
     assert statuses == {"planned", "held", "cancelled"}
     assert not Visit.objects.filter(status="held", starts_at__date__gt=demo.anchor).exists()
     assert not Visit.objects.filter(status="cancelled", cancelled_by="").exists()
+
+
+def test_demo_has_a_membership_proposed_for_the_director_to_confirm(demo):
+    from ancrage.accounts.queries import memberships_to_confirm
+    from ancrage.demo.seeding import PROPOSED_ACCOUNT
+
+    newcomer = User.objects.get(username=PROPOSED_ACCOUNT)
+    assert newcomer.roles == set()  # proposed: no right yet
+    director = User.objects.get(username="directrice")
+    assert [m.user for m in memberships_to_confirm(director)] == [newcomer]
+    # every named demo account's membership is confirmed
+    assert not Membership.objects.filter(
+        user__username__in=[a[0] for a in DEMO_ACCOUNTS], status="proposed"
+    ).exists()

@@ -22,7 +22,13 @@ from ancrage.kernel.models import BreakGlass
 from ancrage.safeguarding.models import Incident
 from tests.care.factories_daily import daily_records
 from tests.care.factories_ppe import add_care_records
-from tests.conftest import add_case_files, add_incidents, build_world, login
+from tests.conftest import (
+    add_case_files,
+    add_incidents,
+    add_proposed_memberships,
+    build_world,
+    login,
+)
 from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
 
 ROLES = list(Role)
@@ -52,6 +58,7 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
         build_o2r(world)
         add_o2r_plans(world)
         add_other_programme(world)
+        add_proposed_memberships(world)
         world.media_root = media
         yield world
         transaction.set_rollback(True)
@@ -291,6 +298,11 @@ HOUSE = Record("house", VILLAGE_TEAM)
 INCIDENT = Record("incident", SEES_INCIDENT)
 DECLARED_INCIDENT = SeriousIncident("incident", SEES_INCIDENT)
 TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
+# A membership proposed in Léa's house: its village's director and the national director confirm
+# it; nobody here reaches the one proposed in another organisation's village.
+PROPOSED_MEMBERSHIP = Record(
+    "proposed_membership", frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR})
+)
 
 
 def child_record(attr, *, child=False):
@@ -335,6 +347,14 @@ URL_TABLE = {
     # the device is already set up
     "accounts:two_factor_setup": get(answers=302, to="/compte/double-authentification/"),
     "accounts:two_factor_verify": get(),
+    # memberships proposed by the administrator, confirmed or refused by a director
+    "accounts:memberships": get(),
+    "accounts:membership_confirm": post(
+        PROPOSED_MEMBERSHIP, answers=302, to="/compte/affectations/"
+    ),
+    "accounts:membership_refuse": post(
+        PROPOSED_MEMBERSHIP, answers=302, to="/compte/affectations/"
+    ),
     # the PPE: its objectives and actions are those of the drafts (Léa's, the outsider's);
     # deleting one, setting an action's state or validating leads back to the PPE page
     "care:ppe": get(PERSON),

@@ -123,7 +123,8 @@ PAGES = {
     # villages of its indicator links are read by id (one query)
     "home": (lambda w: "/", 25),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
-    "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 10),
+    # 12: the candidates of the select are read once more and their reads recorded (one insert)
+    "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 12),
     "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),
     "edit": (lambda w: f"/personnes/{w.child.reference}/modifier/", 9),
 }

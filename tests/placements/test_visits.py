@@ -325,7 +325,8 @@ def test_outcome_page_is_a_read_of_the_childs_file(client, world, case_files):
     user = world.users[Role.HOUSE_PARENT]
     login(client, user)
     assert client.get(f"/visites/{world.visit.pk}/compte-rendu/").status_code == 200
-    event = AccessEvent.objects.get(user=user)
+    # the child's file is read (the relative named beside it is a list display)
+    event = AccessEvent.objects.get(user=user, action=AccessEvent.Action.VIEW)
     assert (event.person, event.what) == (world.child, "placements.visit_outcome")
     assert client.get(f"/visites/{world.other_visit.pk}/compte-rendu/").status_code == 404
 

@@ -185,7 +185,8 @@ PAGES = {
     # 15 to 14: the history and the actions read their users in their own query (-2), the
     # transmissions to the CRIP and the procureur are one more (+1)
     "incident": (lambda w: f"/signalements/{w.incident.pk}/", 14),
-    "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 10),  # + the draft
+    # + the draft; 11: the children offered are recorded as read (one insert)
+    "report": (lambda w: f"/villages/{w.village.pk}/signalements/nouveau/", 11),
 }
 
 

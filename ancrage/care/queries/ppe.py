@@ -1,7 +1,7 @@
 """Scoped reads of the child's project: the version shown, its objectives and actions, the
 versions and the reviews, in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from ancrage.accounts.models import Membership, User
@@ -15,17 +15,28 @@ from ancrage.care.models import (
 )
 from ancrage.kernel.access import can
 from ancrage.people.models import Person, SiblingGroupMember
+from ancrage.people.queries import record_person_read
 from ancrage.placements.models import Stay
 
 
-def siblings_of(person):
-    """The child's brothers and sisters, from the sibling group (informs the PPE's text)."""
+def draft_page_persons(user, person):
+    """The siblings the PPE draft page names, after recording the read of the child's file with
+    every person the page names beside it (the siblings, and the relatives offered as trusted
+    person), in one insert. Siblings and relatives are read in one query."""
     groups = SiblingGroupMember.objects.filter(person=person).values("group_id")
-    return list(
-        Person.objects.filter(sibling_membership__group_id__in=groups)
+    in_group = SiblingGroupMember.objects.filter(person=OuterRef("pk"), group_id__in=groups)
+    named = list(
+        Person.objects.visible_to(user)
+        .filter(
+            Q(pk__in=person.family_links.values("relative_id"))
+            | Q(sibling_membership__group_id__in=groups)
+        )
         .exclude(pk=person.pk)
-        .order_by("birth_date")
+        .annotate(is_sibling=Exists(in_group))
+        .order_by("birth_date", "pk")
     )
+    record_person_read(user, person, "care.ppe_edit", shown=named)
+    return [p for p in named if p.is_sibling]
 
 
 def ppe_page(user, person, number=None):

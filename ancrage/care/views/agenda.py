@@ -138,16 +138,28 @@ def _feed_url(request, token):
 
 @requires("calendar_feed", "use")
 def my_calendar(request, token=None):
+    appointments = queries.feed_appointments(request.user)[:MY_CALENDAR_SHOWN]
+    # Each child whose appointment is shown (a link to their file, the kind of appointment) is a
+    # read, as in the ICS feed: one list display each, in one insert.
+    record_access(
+        request.user,
+        {a.child_id for a in appointments},
+        "care.my_calendar",
+        AccessEvent.Action.LIST,
+    )
     return render(
         request,
         "care/my_calendar.html",
         {
             "feed": queries.my_feed(request.user),
             "feed_url": _feed_url(request, token) if token else None,
-            "appointments": queries.feed_appointments(request.user)[:20],
+            "appointments": appointments,
             "houses": queries.my_houses(request.user),
         },
     )
+
+
+MY_CALENDAR_SHOWN = 20  # the next appointments listed on "Mon agenda"
 
 
 @requires("calendar_feed", "use")

@@ -57,11 +57,12 @@ def ppe_detail(request, reference):
 @requires("ppe", "change")
 @require_http_methods(["GET", "POST"])
 def ppe_edit(request, reference):
-    person = visible_person(request.user, reference, audit_as="care.ppe_edit")
+    person = visible_person(request.user, reference)  # recorded below, with the names shown
     start = queries.draft_or_in_force(person)
     relatives = Person.objects.visible_to(request.user).filter(
         pk__in=person.family_links.values("relative_id")
     )
+    siblings = queries.draft_page_persons(request.user, person)
     form = DraftForm(
         request.POST or None,
         instance=start,
@@ -91,7 +92,7 @@ def ppe_edit(request, reference):
                 "Le brouillon reprend la dernière version validée. Il est validé par le chef de "
                 "service ou la direction, ou à la prochaine révision."
             ),
-            siblings=queries.siblings_of(person),
+            siblings=siblings,
         ),
         refused_status=422,
     )

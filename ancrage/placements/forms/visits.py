@@ -57,7 +57,12 @@ class VisitRightForm(Form):
 
 class VisitRightChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, right):
-        return f"{right.relative.full_name} · {right.get_mode_display()}"
+        # A relative the user may not see is not named (see visit_rights_for_planning).
+        if getattr(right, "relative_named", True):
+            name = right.relative.full_name
+        else:
+            name = _("Proche hors de votre périmètre d'accès")
+        return f"{name} · {right.get_mode_display()}"
 
 
 class VisitForm(Form):

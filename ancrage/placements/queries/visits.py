@@ -69,7 +69,7 @@ def person_visit_summary(user, person) -> dict:
 def person_visits(user, reference: str) -> dict:
     """A child's visit rights, every visit (to come, then the past ones, newest first) and
     who recorded them, in a fixed number of queries."""
-    person = visible_person(user, reference, audit_as="placements.visits")
+    person = visible_person(user, reference)  # recorded below, with the relatives named
     today = timezone.localdate()
     rights = _with_relation(_visit_rights(user).filter(child=person))
     by_pk = {right.pk: right for right in rights}
@@ -80,6 +80,12 @@ def person_visits(user, reference: str) -> dict:
     )
     for visit in visits:
         visit.right = by_pk[visit.right_id]
+    record_person_read(
+        user,
+        person,
+        "placements.visits",
+        shown=[r.relative_id for r in rights if r.relative_named],
+    )
     start = start_of(today)
     now = timezone.now()
     upcoming, past = [], []
@@ -97,24 +103,34 @@ def person_visits(user, reference: str) -> dict:
     }
 
 
-def visit_rights_for_planning(person):
+def visit_rights_for_planning(user, person, *, audit_as: str):
     """The rights a visit may be planned under: those not ended yet (a suspended right is
-    listed, and the service says why it refuses)."""
-    return (
+    listed, and the service says why it refuses). A relative the user may not see is not named
+    (`relative_named`). The read of the child's file is recorded on the page `audit_as`, with
+    the relatives named."""
+    rights = (
         VisitRight.objects.filter(child=person)
         .not_ended()
         .select_related("relative")
-        .order_by("relative__last_name", "-start_date")
+        .annotate(relative_named=_named(user, "relative"))
+        .order_by("relative__last_name", "-start_date", "pk")
     )
+    record_person_read(
+        user, person, audit_as, shown=[r.relative_id for r in rights if r.relative_named]
+    )
+    return rights
 
 
-def relatives_for_visits(user, person):
-    """The child's relatives the user may see, with their family link (for the right form)."""
-    return list(
+def relatives_for_visits(user, person, *, audit_as: str):
+    """The child's relatives the user may see, with their family link (for the right form).
+    The read of the child's file is recorded on the page `audit_as`, with the relatives named."""
+    links = list(
         FamilyLink.objects.filter(person=person, relative__in=Person.objects.visible_to(user))
         .select_related("relative")
-        .order_by("relative__last_name", "relative__first_names")
+        .order_by("relative__last_name", "relative__first_names", "pk")
     )
+    record_person_read(user, person, audit_as, shown=[link.relative_id for link in links])
+    return links
 
 
 def visible_visit(user, pk, *, audit_as: str) -> Visit:
@@ -125,7 +141,8 @@ def visible_visit(user, pk, *, audit_as: str) -> Visit:
         .annotate(relative_named=_named(user, "right__relative")),
         pk=pk,
     )
-    record_person_read(user, visit.right.child, audit_as)
+    shown = [visit.right.relative_id] if visit.relative_named else []
+    record_person_read(user, visit.right.child, audit_as, shown=shown)
     return visit
 
 

@@ -23,10 +23,12 @@ def person_visits(request, reference):
 @requires("visit", "change")
 @require_http_methods(["GET", "POST"])
 def visit_right_add(request, reference):
-    person = visible_person(request.user, reference, audit_as="placements.visit_right_add")
+    person = visible_person(request.user, reference)  # recorded with the relatives offered
     form = VisitRightForm(
         request.POST or None,
-        links=queries.relatives_for_visits(request.user, person),
+        links=queries.relatives_for_visits(
+            request.user, person, audit_as="placements.visit_right_add"
+        ),
         initial={"start_date": timezone.localdate()},
     )
     visits_url = reverse("placements:visits", args=[person.reference])
@@ -53,8 +55,10 @@ def visit_right_add(request, reference):
 @requires("visit", "change")
 @require_http_methods(["GET", "POST"])
 def visit_plan(request, reference):
-    person = visible_person(request.user, reference, audit_as="placements.visit_plan")
-    rights = queries.visit_rights_for_planning(person)
+    person = visible_person(request.user, reference)  # recorded with the relatives offered
+    rights = queries.visit_rights_for_planning(
+        request.user, person, audit_as="placements.visit_plan"
+    )
     visits_url = reverse("placements:visits", args=[person.reference])
     return submit(
         request,

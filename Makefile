@@ -29,13 +29,16 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make demo: install, migrate SQLite, load the demo data, serve on http://127.0.0.1:8000
+## make demo: install, migrate SQLite, load the demo data, serve on http://127.0.0.1:8000 with a
+## worker for the background jobs (exports) beside the server; Ctrl+C stops both.
 demo: install
 	$(DEMO_ENV) $(BIN)/ancrage migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/ancrage seed --scale demo --if-empty
 	@echo ""
-	@echo "Ancrage : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
-	$(DEMO_ENV) $(BIN)/ancrage runserver $(HOST):$(PORT)
+	@echo "Ancrage : http://$(HOST):$(PORT)/  avec un worker des tâches de fond (Ctrl+C arrête les deux)"
+	@$(DEMO_ENV) $(BIN)/ancrage worker -v0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(BIN)/ancrage runserver $(HOST):$(PORT)
 
 ## make test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
 test: install-test e2e-browser

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ancrage.care.queries.deadlines import overdue_counts
 from ancrage.kernel.access import authenticated, public, requires
 from ancrage.kernel.flow import submit
+from ancrage.kernel.jobs import recent_jobs
 from ancrage.kernel.models import BreakGlass
 from ancrage.people.forms import PersonSearchForm
 from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
@@ -33,6 +34,7 @@ def home(request):
             "recent_people": recently_consulted(request.user),
             "overdue_deadlines": overdue_counts(request.user),
             "safeguarding": dashboard(request.user),
+            "jobs": recent_jobs(request),
         },
     )
 

@@ -16,7 +16,7 @@ from ancrage.insertion.services.beneficiary import check_eligibility, convert_co
 from ancrage.insertion.services.outreach import log_outreach_action, record_contact
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import EfopTerritory
-from tests.conftest import login
+from tests.conftest import export_through_job, login
 from tests.people.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,11 +162,12 @@ def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_as
     assert "&lt; 5" in content
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
     from openpyxl import load_workbook
 
     login(client, half_year.users[Role.O2R_LEAD])
-    response = client.get(reverse("insertion:report_xlsx"), PERIOD)
+    response = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)[1]
     assert response.status_code == 200
     assert "rapport-o2r-2026-01-01-2026-06-30.xlsx" in response["Content-Disposition"]
     assert response["Content-Type"] == (
@@ -180,11 +181,12 @@ def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
     assert territories == [("44 Centre", 6, 6, 5, "< 5"), ("72 Sud", "< 5", 0, 0, 0)]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_pdf_export_holds_the_suppressed_figures(client, half_year):
     from pypdf import PdfReader
 
     login(client, half_year.users[Role.O2R_LEAD])
-    response = client.get(reverse("insertion:report_pdf"), PERIOD)
+    response = export_through_job(client, reverse("insertion:report_pdf"), PERIOD)[1]
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
@@ -277,3 +279,44 @@ def test_the_median_of_random_delays_is_that_of_the_values():
         values = [rng.randint(0, 40) for _ in range(size)]
         assert report.median_of_counts(Counter(values)) == int(median(values))
     assert report.median_of_counts({}) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_exports_through_a_job_are_the_files_the_page_gave(client, half_year):
+    """The job's files hold what the report module renders for the same period and user: the
+    cells of every sheet, the text of every page."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from ancrage.insertion.queries.programme import report_service_ids
+
+    lead = half_year.users[Role.O2R_LEAD]
+    login(client, lead)
+    figures = report.build(sorted(report_service_ids(lead)), START, END).suppressed()
+
+    def cells(content):
+        book = load_workbook(BytesIO(content))
+        return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
+
+    def text(content):
+        return [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+
+    _page, xlsx = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)
+    assert cells(b"".join(xlsx.streaming_content)) == cells(report.to_xlsx(figures))
+    _page, pdf = export_through_job(client, reverse("insertion:report_pdf"), PERIOD)
+    expected = report.to_pdf(figures, title="Rapport d'activité O2R")
+    assert text(b"".join(pdf.streaming_content)) == text(expected)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_of_a_period_ending_before_it_starts_fails_with_its_reason(
+    client, half_year, settings
+):
+    login(client, half_year.users[Role.O2R_LEAD])
+    page, file = export_through_job(
+        client, reverse("insertion:report_xlsx"), {"start": "2026-06-30", "end": "2026-01-01"}
+    )
+    assert "Au : La fin de la période doit suivre son début." in page.content.decode()
+    assert "Relancer" in page.content.decode()
+    assert file.status_code == 404
+    assert not (settings.MEDIA_ROOT / "jobs").exists()

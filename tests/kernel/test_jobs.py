@@ -238,3 +238,12 @@ def test_the_starter_finds_the_job_on_the_home_page(client, lead, django_assert_
     assert "Mes tâches en arrière-plan" in home
     assert reverse("web:job", args=[job.pk]) in home
     assert response["Location"] == reverse("web:job", args=[job.pk])
+
+
+def test_the_database_backend_needs_no_redis(lead, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.RQ_QUEUES = {"default": {"URL": settings.REDIS_URL, "SOCKET_CONNECT_TIMEOUT": 1}}
+    job = jobs.start_job(lead, "test_count", {"n": 1})
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE

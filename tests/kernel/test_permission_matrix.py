@@ -448,6 +448,7 @@ URL_TABLE = {
     "safeguarding:organisation_indicators": get(),
     "web:home": get(),
     "web:health": get(),
+    "web:health_ready": get(),
     # a background job: its page, its file and "relancer" (back to its page, with a message)
     "web:job": get(OwnJob()),
     "web:job_file": get(OwnJob()),

@@ -12,6 +12,8 @@ enqueued again) does the work once.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -150,7 +152,10 @@ def _claim(job_id) -> Job | None:
         job.state, job.attempts = Job.State.RUNNING, job.attempts + 1
         job.started_at = job.heartbeat_at = now
         job.done = 0
-        job.save(update_fields=["state", "attempts", "started_at", "heartbeat_at", "done"])
+        job.worker = f"{socket.gethostname()}:{os.getpid()}"[:100]
+        job.save(
+            update_fields=["state", "attempts", "started_at", "heartbeat_at", "done", "worker"]
+        )
     return job
 
 
@@ -165,8 +170,11 @@ def _finish(job: Job, **fields) -> bool:
 
 @task()
 def run_job(job_id: str) -> str:
-    """The one task of every job kind (see the module's docstring)."""
+    """The one task of every job kind (see the module's docstring). It first takes up the jobs
+    of a worker that died (and deletes the files whose time is up): any running worker thus
+    finishes them, not only the next one to start."""
     purge_expired_files()
+    requeue_stalled_jobs()
     job = _claim(job_id)
     if job is None:
         return "skipped"
@@ -214,9 +222,15 @@ def requeue_stalled_jobs() -> int:
     """Enqueue again the jobs whose worker stopped giving signs of life (killed, machine lost):
     their task, idempotent, claims them once. `ancrage worker` calls it as it starts."""
     count = 0
-    for job in Job.objects.filter(_stalled(timezone.now())).order_by("created_at"):
-        _enqueue(job)
-        count += 1
+    now = timezone.now()
+    for job in Job.objects.filter(_stalled(now)).order_by("created_at"):
+        # One requeuer wins: the job waits again, so the others leave it to the task enqueued
+        # here (a duplicate delivery finds it claimed).
+        if Job.objects.filter(_stalled(now), pk=job.pk).update(
+            state=Job.State.QUEUED, heartbeat_at=now
+        ):
+            _enqueue(job)
+            count += 1
     return count
 
 

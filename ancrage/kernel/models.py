@@ -234,6 +234,8 @@ class Job(models.Model):
     failure = models.TextField(_("motif de l'échec"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
     task_id = models.CharField(_("tâche"), max_length=64, blank=True)
+    # The worker of the last attempt (machine:process), for the operators and the scale-out proof.
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)

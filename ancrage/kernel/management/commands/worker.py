@@ -30,12 +30,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--name", default=None, help="Nom du worker (unique).")
         parser.add_argument(
+            "--in-process",
+            action="store_true",
+            help="RQ : exécuter chaque tâche dans le processus du worker (SimpleWorker) plutôt "
+            "que dans un processus fils.",
+        )
+        parser.add_argument(
             "--with-scheduler",
             action="store_true",
             help="RQ : exécuter aussi les tâches planifiées (rappels quotidiens).",
         )
 
-    def handle(self, *args, batch, max_tasks, interval, name, with_scheduler, **options):
+    def handle(
+        self, *args, batch, max_tasks, interval, name, in_process, with_scheduler, **options
+    ):
         verbosity = options["verbosity"]
         # The jobs of a worker that died are taken up again; the files whose time is up go.
         requeue_stalled_jobs()
@@ -50,6 +58,8 @@ class Command(BaseCommand):
                 rq_options["name"] = name
             if with_scheduler:
                 rq_options["with_scheduler"] = True
+            if in_process:
+                rq_options["worker_class"] = "rq.worker.SimpleWorker"
             call_command("rqworker", *settings.TASKS["default"]["QUEUES"], **rq_options)
             return
         db_options = {

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers fit this size of machine; `make test PYTEST_ARGS=` runs in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install install-test lint format e2e-browser messages clean bench bench-db bench-load
+.PHONY: demo test install install-test lint format e2e-browser messages clean bench bench-db bench-load backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,17 @@ bench-db: $(VENV)/.installed-bench
 ## "--scales demo large", "--clients", "--duration", "--workers"; see bench/load.py --help).
 bench-load: bench-db
 	$(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
+
+## make backup BACKUP=folder: the PostgreSQL database of DATABASE_URL (pg_dump, custom format) and
+## MEDIA_ROOT into the folder (default backups/<date-time>); make restore BACKUP=folder puts one back
+## into the database of DATABASE_URL (an empty one, or one to replace) and MEDIA_ROOT.
+BACKUP ?= backups/$(shell date +%Y%m%d-%H%M%S)
+backup: install
+	$(BIN)/ancrage backup "$(BACKUP)"
+
+restore: install
+	@test -n "$(BACKUP)" && test -d "$(BACKUP)" || { echo "make restore BACKUP=<dossier de sauvegarde>"; exit 1; }
+	$(BIN)/ancrage restore "$(BACKUP)"
 
 # End-to-end tests drive Debian's Chromium; install it when missing and we may.
 e2e-browser:

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers fit this size of machine; `make test PYTEST_ARGS=` runs in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install install-test lint format e2e-browser messages clean bench bench-db bench-load
+.PHONY: demo test install install-test lint format e2e-browser messages clean bench bench-db bench-load backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,25 +29,30 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make demo: install, migrate SQLite, load the demo data, serve on http://127.0.0.1:8000
+## make demo: install, migrate SQLite, load the demo data, serve on http://127.0.0.1:8000 with a
+## worker for the background jobs (exports) beside the server; Ctrl+C stops both.
 demo: install
 	$(DEMO_ENV) $(BIN)/ancrage migrate --noinput -v0
 	$(DEMO_ENV) $(BIN)/ancrage seed --scale demo --if-empty
 	@echo ""
-	@echo "Ancrage : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
-	$(DEMO_ENV) $(BIN)/ancrage runserver $(HOST):$(PORT)
+	@echo "Ancrage : http://$(HOST):$(PORT)/  avec un worker des tâches de fond (Ctrl+C arrête les deux)"
+	@$(DEMO_ENV) $(BIN)/ancrage worker -v0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(BIN)/ancrage runserver $(HOST):$(PORT)
 
 ## make test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
 test: install-test e2e-browser
 	ANCRAGE_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make bench: pages and search timed at demo and large scale on PostgreSQL (not part of CI),
+## background jobs on RQ (jobs per minute with 1 and 2 workers, enqueue to start; needs Redis),
 ## then the load run (make bench-load). DATABASE_URL names the base: <name>_demo and <name>_large
 ## are created, migrated and seeded once.
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ancrage_bench)
 BENCH_ENV := ANCRAGE_DEMO=1
 bench: bench-db
 	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
+	$(BIN)/python bench/jobs.py --database-url "$(BENCH_DATABASE_URL)_demo" $(BENCH_JOBS_ARGS)
 	BENCH_COMMAND="make bench" $(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
 
 bench-db: $(VENV)/.installed-bench
@@ -66,6 +71,17 @@ bench-db: $(VENV)/.installed-bench
 ## "--scales demo large", "--clients", "--duration", "--workers"; see bench/load.py --help).
 bench-load: bench-db
 	$(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
+
+## make backup BACKUP=folder: the PostgreSQL database of DATABASE_URL (pg_dump, custom format) and
+## MEDIA_ROOT into the folder (default backups/<date-time>); make restore BACKUP=folder puts one back
+## into the database of DATABASE_URL (an empty one, or one to replace) and MEDIA_ROOT.
+BACKUP ?= backups/$(shell date +%Y%m%d-%H%M%S)
+backup: install
+	$(BIN)/ancrage backup "$(BACKUP)"
+
+restore: install
+	@test -n "$(BACKUP)" && test -d "$(BACKUP)" || { echo "make restore BACKUP=<dossier de sauvegarde>"; exit 1; }
+	$(BIN)/ancrage restore "$(BACKUP)"
 
 # End-to-end tests drive Debian's Chromium; install it when missing and we may.
 e2e-browser:

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "ancrage.kernel",
     "ancrage.accounts",
     "ancrage.organisation",
@@ -275,6 +278,39 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ancrage@localhost")
+
+# Background work (Django's tasks API through the django-tasks backport, docs/decisions.md):
+# TASK_BACKEND=database (the default: the jobs wait in the database, SQLite or PostgreSQL, nothing
+# more to run than `ancrage worker`) or TASK_BACKEND=rq (RQ over the Redis at REDIS_URL, for
+# several machines). The tables of both stay installed, so switching is a setting, not a migration.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)} (found {TASK_BACKEND!r})."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": ["default"]}}
+# A job longer than this is stopped by RQ (the database worker has no limit).
+JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "1800"))
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL,
+        "DEFAULT_TIMEOUT": JOB_TIMEOUT_SECONDS,
+        # Fail fast when Redis is down: enqueueing answers a French message, not a hung page.
+        "SOCKET_CONNECT_TIMEOUT": 2,
+        "SOCKET_TIMEOUT": 5,
+    }
+}
+RQ_SHOW_ADMIN_LINK = False
+# How long the file a job produced (an export) stays downloadable before it is deleted.
+JOB_RESULT_HOURS = int(os.environ.get("JOB_RESULT_HOURS", "24"))
+# A running job whose progress has not moved for this long is taken as lost (its worker died):
+# `ancrage worker` enqueues it again, and the job, being idempotent, finishes once.
+JOB_STALL_SECONDS = int(os.environ.get("JOB_STALL_SECONDS", "300"))
 
 # django-auditlog keeps before/after values of every write to personal data.
 AUDITLOG_INCLUDE_ALL_MODELS = False

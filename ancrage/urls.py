@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# A database outage answers the French 503 page, any other error the French 500 page.
+handler500 = "ancrage.web.views.server_error"
+
 urlpatterns = [
     path("", include("ancrage.web.urls")),
     path("compte/", include("ancrage.accounts.urls")),

@@ -431,3 +431,38 @@ def pytest_report_header(config):
             "SQLite: tests marked postgres (concurrency, locking) run in the PostgreSQL pass only"
         )
     return None
+
+
+def run_worker(*args: str) -> None:
+    """Run `ancrage worker --batch` in the test process, on the configured backend (the database
+    backend in the tests): every job waiting is run by the real worker, then it stops. The
+    worker installs its own signal handlers; the test runner's come back afterwards. Tests that
+    run it are marked `django_db(transaction=True)`: the worker commits as it would in
+    production."""
+    import signal
+
+    from django.core.management import call_command
+
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {number: signal.getsignal(number) for number in signals}
+    try:
+        call_command("worker", "--batch", *args, verbosity=0)
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+def export_through_job(client, url, data):
+    """POST an export button, follow it to its job page, run the worker, and download the file:
+    (the job page once finished, the file's response)."""
+    from django.urls import reverse
+
+    from ancrage.kernel.models import Job
+
+    started = client.post(url, data)
+    assert started.status_code == 302, started
+    job = Job.objects.get(pk=started["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert started["Location"] == reverse("web:job", args=[job.pk])
+    run_worker()
+    page = client.get(started["Location"])
+    return page, client.get(reverse("web:job_file", args=[job.pk]))

@@ -280,6 +280,10 @@ def build(service_ids, start: date, end: date) -> Report:
     return Report(start, end, steps, exit_rows, territories, priority, age_rows, delay_rows)
 
 
+def filename(report: Report, extension: str) -> str:
+    return f"rapport-o2r-{report.start.isoformat()}-{report.end.isoformat()}.{extension}"
+
+
 def to_xlsx(report: Report) -> bytes:
     """The (suppressed) report as a workbook, one sheet per table, dates in ISO."""
     # openpyxl is imported on the first export, not when the site starts.

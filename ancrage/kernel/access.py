@@ -105,6 +105,9 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   activity        O2R remobilisation activities and their attendance
 #   o2r_referral    referring a young person (16+) of a village to the O2R service, with consent
 #   o2r_report      the O2R activity report to the préfet (aggregates, small cells suppressed)
+#   job             one's own background jobs (exports): their page, progress, file and
+#                   relaunch; a job is seen by the person who started it only (Job.visible_to),
+#                   and starting or relaunching one also needs the right its kind names
 #
 # The actions, in plain words (a cell lists those the role may take; "-": none):
 #   view          read (a page, a list, a document)
@@ -166,6 +169,7 @@ accompaniment        | -            | -           | -                   | -     
 activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -
+job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view
 """  # noqa: E501
 # fmt: on
 

@@ -1,6 +1,8 @@
-"""Audit of reads (access events), the national director's break-the-glass access, and the
-abstract pieces every app's models use (who created a record and when; date-order constraints)."""
+"""Audit of reads (access events), the national director's break-the-glass access, background jobs
+and their files, and the abstract pieces every app's models use (who created a record and when;
+date-order constraints)."""
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -196,3 +198,95 @@ class BreakGlass(models.Model):
     @staticmethod
     def default_expiry(now=None):
         return (now or timezone.now()) + timedelta(minutes=settings.BREAK_GLASS_MINUTES)
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job is seen by the person who started it, and by nobody else (not even a director
+        of the same place: its file may hold what only the starter's roles may read)."""
+        from ancrage.kernel.access import can
+
+        if not getattr(user, "is_authenticated", False) or not can(user, "job", "view"):
+            return self.none()
+        return self.filter(started_by=user)
+
+
+class Job(models.Model):
+    """A long piece of work run by a worker (an export today; imports and retention runs
+    tomorrow): who started it, its kind and parameters, its state and progress, the French
+    reason of a failure, and the file it produced, kept for JOB_RESULT_HOURS. The task that runs
+    it (`kernel.jobs.run_job`) is idempotent: a retried or duplicated task never does the work
+    twice (see docs/architecture.md, "Background jobs")."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminée")
+        FAILED = "failed", _("Échec")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("type"), max_length=50)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        verbose_name=_("lancée par"),
+    )
+    created_at = models.DateTimeField(_("demandée le"), default=timezone.now, db_index=True)
+    state = models.CharField(_("état"), max_length=10, choices=State, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("étapes faites"), default=0)
+    total = models.PositiveIntegerField(_("étapes"), default=0)
+    failure = models.TextField(_("motif de l'échec"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    task_id = models.CharField(_("tâche"), max_length=64, blank=True)
+    # The worker of the last attempt (machine:process), for the operators and the scale-out proof.
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finie le"), null=True, blank=True)
+    # The file, under MEDIA_ROOT (private, served only to the starter), and until when.
+    file = models.CharField(_("fichier"), max_length=200, blank=True)
+    filename = models.CharField(_("nom du fichier"), max_length=200, blank=True)
+    content_type = models.CharField(_("type du fichier"), max_length=100, blank=True)
+    expires_at = models.DateTimeField(_("fichier supprimé le"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("tâche")
+        verbose_name_plural = _("tâches")
+        indexes = [models.Index(fields=["started_by", "-created_at"], name="job_starter_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="job_done_within_total"
+            ),
+            # A failure says why; only a failure does.
+            models.CheckConstraint(
+                condition=models.Q(state="failed", failure__gt="")
+                | (~models.Q(state="failed") & models.Q(failure="")),
+                name="job_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def downloadable(self) -> bool:
+        return (
+            self.state == self.State.DONE
+            and bool(self.file)
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )

@@ -1,18 +1,22 @@
-"""Home page, person search and person file, break-the-glass, health check."""
+"""Home page, person search and person file, break-the-glass, health checks, the error page."""
+
+import sys
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ancrage.care.queries.deadlines import overdue_counts
+from ancrage.kernel import outage
 from ancrage.kernel.access import authenticated, public, requires
 from ancrage.kernel.flow import submit
+from ancrage.kernel.jobs import recent_jobs
 from ancrage.kernel.models import BreakGlass
 from ancrage.kernel.scopes import memberships_in_force
 from ancrage.people.forms import PersonSearchForm
@@ -34,6 +38,7 @@ def home(request):
             "recent_people": recently_consulted(request.user),
             "overdue_deadlines": overdue_counts(request.user),
             "safeguarding": dashboard(request.user),
+            "jobs": recent_jobs(request),
         },
     )
 
@@ -95,4 +100,22 @@ def break_glass(request):
 @public
 @require_GET
 def health(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """Liveness: the process answers and reaches its database (503 otherwise)."""
+    return outage.liveness()
+
+
+@public
+@require_GET
+def health_ready(request):
+    """Readiness: the database answers, its migrations are applied and, with RQ, the task
+    queue answers (503 otherwise, with what is wrong): a load balancer sends no traffic here
+    until then."""
+    return outage.readiness()
+
+
+def server_error(request):
+    """The 500 handler: a database outage answers the French 503 page (with Retry-After);
+    any other error the French 500 page. Neither needs the database."""
+    if outage.is_outage(sys.exc_info()[1]):
+        return outage.outage_page()
+    return defaults.server_error(request)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ancrage.insertion.queries.programme import report_service_ids
 from ancrage.kernel.access import Role
-from tests.conftest import login
+from tests.conftest import export_through_job, login
 from tests.insertion.test_report import PERIOD, half_year  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -58,12 +58,13 @@ def test_the_funder_reads_the_report_with_small_cells_suppressed(
         assert f'href="{reverse(f"insertion:{name}")}"' not in content
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_funder_downloads_both_exports(client, half_year):  # noqa: F811
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
     login(client, half_year.users[Role.FUNDER])
-    xlsx = client.get(reverse("insertion:report_xlsx"), PERIOD)
+    xlsx = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)[1]
     assert xlsx.status_code == 200
     steps = [
         row[:2]
@@ -72,7 +73,7 @@ def test_the_funder_downloads_both_exports(client, half_year):  # noqa: F811
         )
     ]
     assert steps[0] == ("Actions de repérage", "< 5")
-    pdf = client.get(reverse("insertion:report_pdf"), PERIOD)
+    pdf = export_through_job(client, reverse("insertion:report_pdf"), PERIOD)[1]
     assert pdf.status_code == 200
     text = " ".join(
         p.extract_text() for p in PdfReader(BytesIO(b"".join(pdf.streaming_content))).pages

@@ -17,7 +17,7 @@ from ancrage.insertion.services.outreach import log_outreach_action, record_cont
 from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import age_on_sql
 from ancrage.organisation.models import EfopTerritory
-from tests.conftest import login
+from tests.conftest import export_through_job, login
 from tests.people.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,11 +164,12 @@ def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_as
     assert "&lt; 5" in content
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
     from openpyxl import load_workbook
 
     login(client, half_year.users[Role.O2R_LEAD])
-    response = client.get(reverse("insertion:report_xlsx"), PERIOD)
+    response = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)[1]
     assert response.status_code == 200
     assert "rapport-o2r-2026-01-01-2026-06-30.xlsx" in response["Content-Disposition"]
     assert response["Content-Type"] == (
@@ -182,11 +183,12 @@ def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
     assert territories == [("44 Centre", 6, 6, 5, "< 5"), ("72 Sud", "< 5", 0, 0, 0)]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_pdf_export_holds_the_suppressed_figures(client, half_year):
     from pypdf import PdfReader
 
     login(client, half_year.users[Role.O2R_LEAD])
-    response = client.get(reverse("insertion:report_pdf"), PERIOD)
+    response = export_through_job(client, reverse("insertion:report_pdf"), PERIOD)[1]
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     disposition = response["Content-Disposition"]
@@ -281,6 +283,7 @@ def test_the_median_of_random_delays_is_that_of_the_values():
     assert report.median_of_counts({}) is None
 
 
+@pytest.mark.django_db(transaction=True)
 def test_export_neutralises_formula_cells(client, half_year):
     """A territory renamed by the administrator into a formula reaches the funder's file as
     text; the counts stay numbers."""
@@ -289,11 +292,52 @@ def test_export_neutralises_formula_cells(client, half_year):
     EfopTerritory.objects.filter(name="72 Sud").update(name='=HYPERLINK("http://x.test","72")')
     EfopTerritory.objects.filter(name="44 Centre").update(name="-44 Centre")
     login(client, half_year.users[Role.O2R_LEAD])
-    response = client.get(reverse("insertion:report_xlsx"), PERIOD)
-    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    _page, xlsx = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)
+    book = load_workbook(BytesIO(b"".join(xlsx.streaming_content)))
     rows = list(book["Territoires"].iter_rows(min_row=3))
     names = sorted((row[0].value, row[0].data_type) for row in rows)
     assert names == [("'-44 Centre", "s"), ('\'=HYPERLINK("http://x.test","72")', "s")]
     for row in rows:
         assert all(cell.data_type != "f" for cell in row)
     assert any(cell.data_type == "n" and cell.value == 6 for row in rows for cell in row)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_exports_through_a_job_are_the_files_the_page_gave(client, half_year):
+    """The job's files hold what the report module renders for the same period and user: the
+    cells of every sheet, the text of every page."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from ancrage.insertion.queries.programme import report_service_ids
+
+    lead = half_year.users[Role.O2R_LEAD]
+    login(client, lead)
+    figures = report.build(sorted(report_service_ids(lead)), START, END).suppressed()
+
+    def cells(content):
+        book = load_workbook(BytesIO(content))
+        return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
+
+    def text(content):
+        return [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+
+    _page, xlsx = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)
+    assert cells(b"".join(xlsx.streaming_content)) == cells(report.to_xlsx(figures))
+    _page, pdf = export_through_job(client, reverse("insertion:report_pdf"), PERIOD)
+    expected = report.to_pdf(figures, title="Rapport d'activité O2R")
+    assert text(b"".join(pdf.streaming_content)) == text(expected)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_of_a_period_ending_before_it_starts_fails_with_its_reason(
+    client, half_year, settings
+):
+    login(client, half_year.users[Role.O2R_LEAD])
+    page, file = export_through_job(
+        client, reverse("insertion:report_xlsx"), {"start": "2026-06-30", "end": "2026-01-01"}
+    )
+    assert "Au : La fin de la période doit suivre son début." in page.content.decode()
+    assert "Relancer" in page.content.decode()
+    assert file.status_code == 404
+    assert not (settings.MEDIA_ROOT / "jobs").exists()

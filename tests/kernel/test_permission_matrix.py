@@ -289,6 +289,31 @@ class IncidentTransmission(Record):
             )
 
 
+@dataclass(frozen=True)
+class OwnJob(Names):
+    """<pk>: a background job the role's user started (a finished export with its file, or a
+    failed one), or one another user started: only its starter reaches a job."""
+
+    state: str = "done"
+
+    def fill(self, world, role, in_scope):
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from ancrage.kernel.models import Job
+
+        others = [user for r, user in world.users.items() if r != role]
+        starter = world.users[role] if in_scope else others[0]
+        fields = {"state": self.state}
+        if self.state == "done":
+            fields["file"] = default_storage.save("jobs/matrix", ContentFile(b"PK"))
+            fields.update(filename="rapport.xlsx", content_type="application/octet-stream")
+        else:
+            fields["failure"] = "La période est invalide."
+        job = Job.objects.create(kind="o2r_report_xlsx", started_by=starter, **fields)
+        return {"pk": job.pk}, in_scope
+
+
 NOTHING = Nothing()
 PERSON = PersonFile()
 SIBLING_GROUP = SiblingGroup()
@@ -423,8 +448,9 @@ URL_TABLE = {
     "insertion:referrals": get(),
     "insertion:referral_accept": post(o2r_record("referral"), answers=422),
     "insertion:report": get(),
-    "insertion:report_pdf": get(),
-    "insertion:report_xlsx": get(),
+    # the exports start a background job and lead to its page
+    "insertion:report_pdf": post(answers=302, to="/taches/"),
+    "insertion:report_xlsx": post(answers=302, to="/taches/"),
     "people:edit": get(PERSON),
     "people:access_log": get(PERSON),
     "people:family_link_add": get(PERSON),
@@ -470,6 +496,11 @@ URL_TABLE = {
     "safeguarding:organisation_indicators": get(),
     "web:home": get(),
     "web:health": get(),
+    "web:health_ready": get(),
+    # a background job: its page, its file and "relancer" (back to its page, with a message)
+    "web:job": get(OwnJob()),
+    "web:job_file": get(OwnJob()),
+    "web:job_relaunch": post(OwnJob("failed"), answers=302, to="/taches/"),
     "web:person_search": get(),
     "web:person": get(PERSON),
     "web:break_glass": get(),

@@ -166,6 +166,7 @@ def test_a_well_formed_grid_keeps_only_the_cells_that_grant_something():
 # out): the grid grants exactly these rights, no more, no fewer.
 PREVIOUS_TABLE = {
     Role.HOUSE_PARENT: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "ppe": {"update", "view"},
         "deadline": {"view"},
         "journal": {"view", "write"},
@@ -185,6 +186,7 @@ PREVIOUS_TABLE = {
         "establishment": {"view"},
     },
     Role.FAMILY_AIDE: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "ppe": {"view"},
         "journal": {"view", "write"},
         "journal_safeguarding": {"write"},
@@ -200,6 +202,7 @@ PREVIOUS_TABLE = {
         "establishment": {"view"},
     },
     Role.HEAD_OF_SERVICE: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -228,6 +231,7 @@ PREVIOUS_TABLE = {
         "o2r_referral": {"change"},
     },
     Role.CLINICIAN: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "ppe": {"view"},
         "situation_report": {"view"},
         "deadline": {"view"},
@@ -250,6 +254,7 @@ PREVIOUS_TABLE = {
         "establishment": {"view"},
     },
     Role.ESTABLISHMENT_DIRECTOR: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -279,6 +284,7 @@ PREVIOUS_TABLE = {
         "o2r_referral": {"change"},
     },
     Role.O2R_COUNSELLOR: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "person": {"search", "view"},
         "person_contact": {"view"},
         "establishment": {"view"},
@@ -289,6 +295,7 @@ PREVIOUS_TABLE = {
         "activity": {"change", "view"},
     },
     Role.O2R_LEAD: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "person": {"search", "view"},
         "person_contact": {"view"},
         "establishment": {"view"},
@@ -300,9 +307,11 @@ PREVIOUS_TABLE = {
         "o2r_report": {"view"},
     },
     Role.FINANCE: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "establishment": {"view"},
     },
     Role.NATIONAL_DIRECTOR: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "ppe": {"view"},
         "journal": {"view"},
         "journal_clinical": {"view"},
@@ -326,13 +335,16 @@ PREVIOUS_TABLE = {
         "establishment": {"view"},
     },
     Role.FUNDER: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "o2r_report": {"view"},
     },
     Role.TECH_ADMIN: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "administration": {"change"},
         "establishment": {"view"},
     },
     Role.YOUTH: {
+        "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "ppe": {"view"},
         "autonomy": {"view"},
         "person": {"view"},

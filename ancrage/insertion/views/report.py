@@ -1,30 +1,22 @@
-"""The activity report to the préfet: the page with its charts, and its XLSX and PDF exports."""
+"""The activity report to the préfet: the page with its charts; its XLSX and PDF exports start a
+background job and lead to its page (ancrage/insertion/jobs.py)."""
 
-from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from ancrage.insertion import report
+from ancrage.insertion import jobs, report
 from ancrage.insertion.forms.report import ReportPeriodForm
 from ancrage.insertion.queries.programme import report_service_ids
 from ancrage.kernel.access import requires
-from ancrage.kernel.calendar import add_days, add_years
-from ancrage.kernel.documents import download
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ancrage.kernel.jobs import remember_job, start_job
 
 
 def _report(request):
     """The period asked for (the last 12 months by default) and its suppressed report."""
-    today = timezone.localdate()
-    form = ReportPeriodForm(
-        request.GET or None,
-        initial={"start": add_days(add_years(today, -1), 1), "end": today},
-    )
+    start, end = jobs.default_period()
+    form = ReportPeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    else:
-        start, end = form.initial["start"], form.initial["end"]
     services_ids = sorted(report_service_ids(request.user))
     return form, report.build(services_ids, start, end).suppressed()
 
@@ -39,7 +31,6 @@ def activity_report(request):
         {
             "form": form,
             "report": figures,
-            "query": request.GET.urlencode(),
             "step_bars": report.bars(figures.steps),
             "exit_bars": report.bars(figures.exits),
             "priority_bars": report.bars(figures.priority),
@@ -48,21 +39,19 @@ def activity_report(request):
     )
 
 
-def _filename(figures, extension):
-    return f"rapport-o2r-{figures.start.isoformat()}-{figures.end.isoformat()}.{extension}"
+def _export(request, kind):
+    job = start_job(request.user, kind, jobs.period_params(request.POST))
+    remember_job(request, job)
+    return redirect("web:job", job.pk)
 
 
 @requires("o2r_report", "view")
+@require_POST
 def activity_report_xlsx(request):
-    _form, figures = _report(request)
-    return download(report.to_xlsx(figures), _filename(figures, "xlsx"), XLSX)
+    return _export(request, jobs.XLSX_EXPORT.name)
 
 
 @requires("o2r_report", "view")
+@require_POST
 def activity_report_pdf(request):
-    _form, figures = _report(request)
-    return download(
-        report.to_pdf(figures, title=_("Rapport d'activité O2R")),
-        _filename(figures, "pdf"),
-        "application/pdf",
-    )
+    return _export(request, jobs.PDF_EXPORT.name)

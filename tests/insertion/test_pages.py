@@ -265,6 +265,7 @@ def test_open_extend_and_exit_from_the_file(client, o2r, counsellor):
         {
             "extend-until": (accompaniment.limit_date + datetime.timedelta(days=30)).isoformat(),
             "extend-reason": "",
+            "extend-lock_version": accompaniment.lock_version,  # as the form was built
         },
     )
     assert refused.status_code == 422

@@ -11,6 +11,7 @@ from ancrage.insertion.models import (
     Objective,
 )
 from ancrage.kernel.forms import Form
+from ancrage.kernel.versions import VersionedMixin
 
 
 class AccompanimentForm(Form):
@@ -23,7 +24,10 @@ class AccompanimentForm(Form):
         self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class ExtendForm(Form):
+class ExtendForm(VersionedMixin, Form):
+    """The extension of the accompaniment (`record=`): built from its version, so that a second
+    counsellor extending it from the same file is told another extension was saved meanwhile."""
+
     until = forms.DateField(label=_("Prolonger jusqu'au"), widget=DATE)
     decided_on = forms.DateField(
         label=_("Prolongation décidée le"),
@@ -36,6 +40,11 @@ class ExtendForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+
+    def _shown_names(self):
+        # Its fields are named after what is typed, not after the record's: the snapshot and
+        # the conflict compare what the extension writes.
+        return ["limit_date", "extension_reason", "extended_on"]
 
 
 class BarrierForm(Form):

@@ -11,10 +11,12 @@ from ancrage.insertion.models.programme import ACCOMPANIMENT_MONTHS, EXTENDED_AC
 from ancrage.kernel.calendar import add_months
 from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.models import end_not_before_start
+from ancrage.kernel.versions import Versioned
 
 
-class Accompaniment(models.Model):
-    """The socio-professional accompaniment: 9 months at most, 12 with a recorded reason."""
+class Accompaniment(Versioned, models.Model):
+    """The socio-professional accompaniment: 9 months at most, 12 with a recorded reason. Two
+    counsellors may extend it at once: versioned (kernel.versions)."""
 
     beneficiary = models.OneToOneField(
         Beneficiary, on_delete=models.CASCADE, related_name="accompaniment"

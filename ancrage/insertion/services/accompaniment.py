@@ -22,6 +22,7 @@ from ancrage.insertion.models import (
     TraineeRemuneration,
 )
 from ancrage.kernel.calendar import add_days, add_months
+from ancrage.kernel.versions import locked
 
 
 @transaction.atomic
@@ -58,13 +59,15 @@ def accompaniment_of(beneficiary: Beneficiary) -> Accompaniment:
 
 @transaction.atomic
 def extend_accompaniment(
-    accompaniment: Accompaniment, *, by, until, reason, decided_on
+    accompaniment: Accompaniment, *, by, until, reason, decided_on, expected_version=None
 ) -> Accompaniment:
     """From 9 months up to 12, only with a recorded reason (situations particulières, arrêté du
     26 juin 2024), decided on or before the 9-month date: the decision's date is the one
     entered, not the day of typing; it cannot be in the future, before the start, or after the
     9-month date. Once the 12-month date has passed nothing can be extended any more: the
-    accompaniment had to end, its exit is recorded with the day it really happened."""
+    accompaniment had to end, its exit is recorded with the day it really happened. A form built
+    from an older version (another counsellor extended it meanwhile) is refused (`StaleEdit`)."""
+    accompaniment = locked(accompaniment, expected_version)
     errors = {}
     today = timezone.localdate()
     nine, twelve = accompaniment.nine_months_date, accompaniment.twelve_months_date

@@ -24,6 +24,7 @@ from ancrage.insertion.services import accompaniment as services
 from ancrage.insertion.views.beneficiary import file_form
 from ancrage.kernel.access import requires
 from ancrage.kernel.flow import submit
+from ancrage.kernel.versions import expected_version, record_data
 
 
 @requires("accompaniment", "change")
@@ -70,12 +71,15 @@ def _accompaniment_form(request, pk, name, form, perform, message):
 @requires("accompaniment", "change")
 @require_POST
 def extend(request, pk):
+    form = ExtendForm(request.POST, prefix="extend")
     return _accompaniment_form(
         request,
         pk,
         "extend",
-        ExtendForm(request.POST, prefix="extend"),
-        lambda a, data: services.extend_accompaniment(a, by=request.user, **data),
+        form,
+        lambda a, _data: services.extend_accompaniment(
+            a, by=request.user, expected_version=expected_version(form), **record_data(form)
+        ),
         _("L'accompagnement est prolongé."),
     )
 

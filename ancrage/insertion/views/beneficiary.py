@@ -44,10 +44,11 @@ def file_context(request, pk, bound=None) -> dict:
     one that was sent back with its errors."""
     context = queries.beneficiary_file(request.user, pk)
     forms = {}
+    accompaniment = context["accompaniment"]
     if context["can_change"]:
         today = timezone.localdate()
         forms = {
-            "extend": ExtendForm(prefix="extend"),
+            "extend": ExtendForm(prefix="extend", record=accompaniment),
             "barrier": BarrierForm(prefix="barrier", initial={"on": today}),
             "objective": ObjectiveForm(prefix="objective"),
             "action": ActionForm(prefix="action", objectives=open_objectives(pk)),
@@ -60,7 +61,6 @@ def file_context(request, pk, bound=None) -> dict:
         }
         forms.update(bound or {})
     context["forms"] = forms
-    accompaniment = context["accompaniment"]
     context["alert"] = limit_alert(accompaniment) if accompaniment else None
     return context
 

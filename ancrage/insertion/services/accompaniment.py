@@ -67,7 +67,7 @@ def extend_accompaniment(
     9-month date. Once the 12-month date has passed nothing can be extended any more: the
     accompaniment had to end, its exit is recorded with the day it really happened. A form built
     from an older version (another counsellor extended it meanwhile) is refused (`StaleEdit`)."""
-    accompaniment = locked(accompaniment, expected_version)
+    given, accompaniment = accompaniment, locked(accompaniment, expected_version)
     errors = {}
     today = timezone.localdate()
     nine, twelve = accompaniment.nine_months_date, accompaniment.twelve_months_date
@@ -105,10 +105,11 @@ def extend_accompaniment(
     accompaniment.extension_reason = reason.strip()
     accompaniment.extended_on = decided_on
     accompaniment.extended_by = by
-    accompaniment.save(
-        update_fields=["limit_date", "extension_reason", "extended_on", "extended_by"]
-    )
-    return accompaniment
+    written = ["limit_date", "extension_reason", "extended_on", "extended_by"]
+    accompaniment.save(update_fields=written)
+    for name in (*written, "lock_version"):  # the caller's instance as saved
+        setattr(given, name, getattr(accompaniment, name))
+    return given
 
 
 def refuse_past_the_limit(accompaniment: Accompaniment, on: date, field: str | None = None):

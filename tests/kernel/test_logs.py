@@ -15,7 +15,6 @@ import subprocess
 import sys
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 
 from ancrage.kernel.access import Role
@@ -77,7 +76,7 @@ def test_the_logs_of_a_run_of_requests_are_json_lines_without_personal_data(
         {"first_names": MARKERS["first_names"], "last_name": "", "email": "pas-un-courriel"},
     )
     assert response.status_code == 200  # the form again, with its errors
-    assert client.get(f"/placements/pieces/{world.document.pk}/").status_code == 404
+    assert client.get(f"/pieces/{world.document.pk}/").status_code == 404
     assert client.get("/personnes/PAS-UNE-REFERENCE/").status_code == 404
     assert client.get(f"/personnes/{world.stranger.reference}/").status_code == 404
     login(client, world.users[Role.HOUSE_PARENT])
@@ -102,7 +101,7 @@ def test_log_format_json_makes_the_settings_write_json_lines():
     )
     env = {**os.environ, "ANCRAGE_TESTING": "1", "LOG_FORMAT": "json"}
     env.pop("DATABASE_URL", None)
-    env["DJANGO_SETTINGS_MODULE"] = django_settings.SETTINGS_MODULE
+    env["DJANGO_SETTINGS_MODULE"] = "ancrage.settings"
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
@@ -116,7 +115,7 @@ def test_log_format_json_makes_the_settings_write_json_lines():
 
 def test_an_unknown_log_format_is_refused():
     env = {**os.environ, "ANCRAGE_TESTING": "1", "LOG_FORMAT": "xml"}
-    env["DJANGO_SETTINGS_MODULE"] = django_settings.SETTINGS_MODULE
+    env["DJANGO_SETTINGS_MODULE"] = "ancrage.settings"
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env=env,

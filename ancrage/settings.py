@@ -315,9 +315,20 @@ JOB_STALL_SECONDS = int(os.environ.get("JOB_STALL_SECONDS", "300"))
 # django-auditlog keeps before/after values of every write to personal data.
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# LOG_FORMAT=json writes one JSON object a line (ancrage/kernel/logs.py) for a log collector;
+# "text" (the default) keeps Python's plain lines. No log line names a person (docs/deployment.md).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json (found {LOG_FORMAT!r}).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "ancrage.kernel.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

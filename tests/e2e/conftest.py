@@ -8,7 +8,11 @@ Screenshots are written to ``docs/screenshots/`` only when ``ANCRAGE_SCREENSHOTS
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -57,9 +61,53 @@ def chromium_browser():
             browser.close()
 
 
+# The loggers whose lines the live server writes during a test, and their levels.
+CAPTURED_LOGGERS = {"ancrage": logging.DEBUG, "django": logging.INFO, "axes": logging.INFO}
+
+
 @pytest.fixture
-def browser_page(chromium_browser, live_server, transactional_db):
-    """A fresh French browser tab (own cookies) whose relative URLs hit the live server."""
+def server_logs(transactional_db):
+    """The logs of the test (the live server is a thread of this process) in JSON lines
+    (LOG_FORMAT=json's formatter). After the test, every line must be valid JSON and no name,
+    e-mail or birth date of a person of the database may appear in them (docs/deployment.md)."""
+    from ancrage.kernel.logs import JsonFormatter
+    from ancrage.people.models import Person
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    saved = {}
+    for name, level in CAPTURED_LOGGERS.items():
+        logger = logging.getLogger(name)
+        saved[name] = logger.level
+        logger.setLevel(level)
+        logger.addHandler(handler)
+    try:
+        yield stream
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).removeHandler(handler)
+            logging.getLogger(name).setLevel(level)
+    text = stream.getvalue()
+    for line in text.splitlines():
+        json.loads(line)
+    values = set()
+    for person in Person.objects.all():
+        values.update((person.first_names, person.last_name, person.birth_name, person.email))
+        if person.birth_date:
+            values.add(person.birth_date.isoformat())
+    found = sorted(
+        value
+        for value in values
+        if value and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE)
+    )
+    assert not found, f"Personal data in the logs: {found}"
+
+
+@pytest.fixture
+def browser_page(chromium_browser, live_server, transactional_db, server_logs):
+    """A fresh French browser tab (own cookies) whose relative URLs hit the live server; the
+    logs written meanwhile are checked (`server_logs`)."""
     context = chromium_browser.new_context(
         base_url=live_server.url,
         locale="fr-FR",

@@ -224,6 +224,8 @@ NON_PERSONAL_KINDS = frozenset(
         "incident_stats",
         "o2r_programme",
         "o2r_report",
+        # A job reaches only its starter, and its file only what the kind's own right allows.
+        "job",
     }
 )
 if unknown_kinds := NON_PERSONAL_KINDS - set(KINDS):

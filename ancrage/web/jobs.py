@@ -9,7 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ancrage.kernel.access import requires
+from ancrage.kernel.access import can, requires
 from ancrage.kernel.documents import download
 from ancrage.kernel.flow import act
 from ancrage.kernel.jobs import kind_of, open_result, relaunch_job
@@ -34,7 +34,10 @@ def job_page(request, pk):
         "job": job,
         "kind": kind,
         "label": kind.label if kind else job.kind,
-        "back_url": kind.back(job) if kind and kind.back else reverse("web:home"),
+        # Back to the page the job was started from, while the user may still open it.
+        "back_url": kind.back(job)
+        if kind and kind.back and can(request.user, *kind.permission)
+        else reverse("web:home"),
         "relaunch": bool(kind and kind.relaunch and job.state == Job.State.FAILED),
         "poll": POLL,
     }

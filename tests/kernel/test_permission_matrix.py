@@ -38,6 +38,21 @@ ROLES = list(Role)
 # attached to it are written once per module (per xdist worker) inside an outer transaction;
 # each test runs in a savepoint rolled back after it (pytest-django's `db`), so what a test
 # writes (a break-the-glass, a session, a login) never reaches the next one.
+def build_matrix_world():
+    """The world every URL is walked in: two organisations, their villages, case files,
+    incidents, care records, daily records, O2R files and plans, proposed memberships."""
+    world = build_world()
+    add_case_files(world)
+    add_incidents(world)
+    add_care_records(world)
+    daily_records(world)
+    build_o2r(world)
+    add_o2r_plans(world)
+    add_other_programme(world)
+    add_proposed_memberships(world)
+    return world
+
+
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import transaction
@@ -50,15 +65,7 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media),
         transaction.atomic(),
     ):
-        world = build_world()
-        add_case_files(world)
-        add_incidents(world)
-        add_care_records(world)
-        daily_records(world)
-        build_o2r(world)
-        add_o2r_plans(world)
-        add_other_programme(world)
-        add_proposed_memberships(world)
+        world = build_matrix_world()
         world.media_root = media
         yield world
         transaction.set_rollback(True)

@@ -12,17 +12,16 @@ from django.utils import timezone
 from ancrage.kernel.access import PUBLIC, Role, role_can
 from ancrage.kernel.models import AccessEvent, BreakGlass
 from ancrage.people.models import Person
-from tests.care.factories_daily import daily_records
-from tests.care.factories_ppe import add_care_records
 from tests.conftest import (
-    add_case_files,
-    add_incidents,
-    add_proposed_memberships,
-    build_world,
     login,
 )
-from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
-from tests.kernel.test_permission_matrix import URL_TABLE, URLS, line_of, url_for
+from tests.kernel.test_permission_matrix import (
+    URL_TABLE,
+    URLS,
+    build_matrix_world,
+    line_of,
+    url_for,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +38,7 @@ def marked_world(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=media),
         transaction.atomic(),
     ):
-        world = build_world()
-        add_case_files(world)
-        add_incidents(world)
-        add_care_records(world)
-        daily_records(world)
-        build_o2r(world)
-        add_o2r_plans(world)
-        add_other_programme(world)
-        add_proposed_memberships(world)
+        world = build_matrix_world()
         world.markers = {}
         for n, person in enumerate(Person.objects.order_by("pk")):
             code = f"{n // 26:c}{n % 26:c}".translate({i: ord("a") + i for i in range(26)})

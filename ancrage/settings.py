@@ -80,6 +80,11 @@ INSTALLED_APPS = [
     "ancrage.safeguarding",
     "ancrage.care",
     "ancrage.insertion",
+    "ancrage.staff",
+    "ancrage.families",
+    "ancrage.accounting",
+    "ancrage.participation",
+    "ancrage.privacy",
     "ancrage.web",
     "ancrage.demo",
 ]

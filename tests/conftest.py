@@ -25,6 +25,7 @@ from ancrage.placements.models import JudgeNotification
 from ancrage.placements.services import register_admission_request
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.organisation.factories import (
+    FamilyTeamFactory,
     HouseFactory,
     O2RTeamFactory,
     OrganisationFactory,
@@ -107,6 +108,7 @@ class World:
     outsider_sibling: Person
     stranger: Person  # belongs to another organisation's village
     foreign_village: object = None
+    family_team: object = None  # a team of the organisation's family-strengthening service
     group: SiblingGroup = None
     outsider_group: SiblingGroup = None
     admission: object = None  # waiting for `village`
@@ -165,6 +167,9 @@ def build_world() -> World:
     other_house = HouseFactory(establishment=other_village, name="Maison du Lac")
     foreign_house = HouseFactory(establishment=foreign_village, name="Maison lointaine")
     o2r_team = O2RTeamFactory(establishment__organisation=organisation)
+    family_team = FamilyTeamFactory(
+        establishment__organisation=organisation, name="Équipe familles Nord"
+    )
 
     child = PersonFactory(first_names="Léa", last_name="Martin")
     sibling = PersonFactory(first_names="Hugo", last_name="Martin", sex=Person.Sex.MALE)
@@ -212,6 +217,7 @@ def build_world() -> World:
         stranger=stranger,
     )
     w.foreign_village = foreign_village
+    w.family_team = family_team
     w.group = SiblingGroupMember.objects.get(person=child).group
     w.outsider_group = SiblingGroupMember.objects.get(person=outsider).group
     places = {
@@ -227,6 +233,9 @@ def build_world() -> World:
         Role.FUNDER: {"organisation": organisation},
         Role.TECH_ADMIN: {"organisation": organisation},
         Role.YOUTH: {},
+        Role.DPO: {"organisation": organisation},
+        Role.HR: {"organisation": organisation},
+        Role.FAMILY_WORKER: {"unit": family_team},
     }
     for role, place in places.items():
         # Fixed names: tests check that children's names stay out of pages and documents, and a

@@ -28,6 +28,9 @@ class Role(models.TextChoices):
     FUNDER = "funder", _("Financeur / autorité")
     TECH_ADMIN = "tech_admin", _("Administrateur technique")
     YOUTH = "youth", _("Jeune (16 ans et plus)")
+    DPO = "dpo", _("Délégué·e à la protection des données")
+    HR = "hr", _("Ressources humaines")
+    FAMILY_WORKER = "family_worker", _("Intervenant·e en renforcement familial")
 
 
 class Scope(StrEnum):
@@ -52,6 +55,9 @@ ROLE_SCOPE: dict[str, Scope] = {
     Role.FUNDER: Scope.ORGANISATION,
     Role.TECH_ADMIN: Scope.ORGANISATION,
     Role.YOUTH: Scope.SELF,
+    Role.DPO: Scope.ORGANISATION,
+    Role.HR: Scope.ORGANISATION,
+    Role.FAMILY_WORKER: Scope.UNIT,
 }
 
 # The kinds of record (the rows of the grid below) and what their actions mean.
@@ -132,44 +138,44 @@ ACTIONS = frozenset(
 #                      échéancier), their project for autonomy, family and stays
 # fmt: off
 PERMISSION_GRID = """
-kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance | national_director | funder | tech_admin | youth
----------------------+--------------+-------------+---------------------+-------------+------------------------+----------------+-------------+---------+-------------------+--------+------------+------
-person               | view search  | view search | view search change  | view search | view search change     | view search    | view search | -       | view              | -      | -          | view
-person_contact       | view         | -           | view                | view        | view                   | view           | view        | -       | view              | -      | -          | -
-family               | view         | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view
-stay                 | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | view
-access_log           | -            | -           | view                | -           | view                   | -              | -           | -       | view              | -      | -          | -
-break_glass          | -            | -           | -                   | -           | -                      | -              | -           | -       | use               | -      | -          | -
-measure              | view         | -           | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -
-placement            | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -
-admission            | -            | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -
-judge_notice         | view         | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -
-visit                | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -
-incident             | view report  | view report | view report qualify | view report | view report qualify    | -              | -           | -       | view              | -      | -          | -
-declaration          | -            | -           | view change         | -           | view change            | -              | -           | -       | view              | -      | -          | -
-transmission         | -            | -           | view change         | -           | view change            | -              | -           | -       | view              | -      | -          | -
-incident_stats       | -            | -           | view                | -           | view                   | -              | -           | -       | view organisation | -      | -          | -
-establishment        | view         | view        | view                | view        | view                   | view           | view        | view    | view              | -      | view       | -
-administration       | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | change     | -
-membership           | -            | -           | -                   | -           | view change            | -              | -           | -       | view change       | -      | -          | -
-ppe                  | view update  | view        | view change update  | view        | view change update     | -              | -           | -       | view              | -      | -          | view
-situation_report     | -            | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -
-deadline             | view         | -           | view                | view        | view                   | -              | -           | -       | -                 | -      | -          | -
-journal              | view write   | view write  | view write          | view write  | view write             | -              | -           | -       | view              | -      | -          | -
-journal_clinical     | -            | -           | view write          | view write  | view                   | -              | -           | -       | view              | -      | -          | -
-journal_safeguarding | write        | write       | view write          | write       | view write             | -              | -           | -       | view              | -      | -          | -
-appointment          | view change  | view change | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -
-appointment_notes    | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | -
-calendar_feed        | use          | use         | use                 | use         | use                    | -              | -           | -       | -                 | -      | -          | -
-autonomy             | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view
-o2r_programme        | -            | -           | -                   | -           | -                      | view           | view change | -       | -                 | -      | -          | -
-outreach             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
-beneficiary          | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
-accompaniment        | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
-activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -
-o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -
-o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -
-job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view
+kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance | national_director | funder | tech_admin | youth | dpo  | hr   | family_worker
+---------------------+--------------+-------------+---------------------+-------------+------------------------+----------------+-------------+---------+-------------------+--------+------------+-------+------+------+--------------
+person               | view search  | view search | view search change  | view search | view search change     | view search    | view search | -       | view              | -      | -          | view  | -    | -    | -
+person_contact       | view         | -           | view                | view        | view                   | view           | view        | -       | view              | -      | -          | -     | -    | -    | -
+family               | view         | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
+stay                 | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
+access_log           | -            | -           | view                | -           | view                   | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+break_glass          | -            | -           | -                   | -           | -                      | -              | -           | -       | use               | -      | -          | -     | -    | -    | -
+measure              | view         | -           | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+placement            | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
+admission            | -            | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
+judge_notice         | view         | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
+visit                | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+incident             | view report  | view report | view report qualify | view report | view report qualify    | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+declaration          | -            | -           | view change         | -           | view change            | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+transmission         | -            | -           | view change         | -           | view change            | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+incident_stats       | -            | -           | view                | -           | view                   | -              | -           | -       | view organisation | -      | -          | -     | -    | -    | -
+establishment        | view         | view        | view                | view        | view                   | view           | view        | view    | view              | -      | view       | -     | -    | view | view
+administration       | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | change     | -     | -    | -    | -
+membership           | -            | -           | -                   | -           | view change            | -              | -           | -       | view change       | -      | -          | -     | -    | -    | -
+ppe                  | view update  | view        | view change update  | view        | view change update     | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
+situation_report     | -            | -           | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
+deadline             | view         | -           | view                | view        | view                   | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
+journal              | view write   | view write  | view write          | view write  | view write             | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+journal_clinical     | -            | -           | view write          | view write  | view                   | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+journal_safeguarding | write        | write       | view write          | write       | view write             | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+appointment          | view change  | view change | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+appointment_notes    | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+calendar_feed        | use          | use         | use                 | use         | use                    | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
+autonomy             | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
+o2r_programme        | -            | -           | -                   | -           | -                      | view           | view change | -       | -                 | -      | -          | -     | -    | -    | -
+outreach             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
+beneficiary          | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
+accompaniment        | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
+activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
+o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
+o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
+job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on
 

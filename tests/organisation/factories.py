@@ -41,3 +41,14 @@ class O2RTeamFactory(HouseFactory):
     establishment = factory.SubFactory(O2RServiceFactory)
     kind = Unit.Kind.O2R_TEAM
     name = factory.Sequence(lambda n: f"Équipe {n}")
+
+
+class FamilyServiceFactory(VillageFactory):
+    kind = Establishment.Kind.FAMILY_STRENGTHENING
+    name = factory.Sequence(lambda n: f"Service de renforcement familial n°{n}")
+
+
+class FamilyTeamFactory(HouseFactory):
+    establishment = factory.SubFactory(FamilyServiceFactory)
+    kind = Unit.Kind.TEAM
+    name = factory.Sequence(lambda n: f"Équipe familles {n}")

@@ -1,0 +1,1 @@
+"""Analytic accounting: sections, staff time, the FEC import, allocation, budgets and reports."""

@@ -1,0 +1,1 @@
+"""Family strengthening: referrals, the family support plan, home visits, outcomes."""

@@ -1,0 +1,1 @@
+"""Children's voice: the youth space, the participation council, consultations."""

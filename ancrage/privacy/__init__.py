@@ -1,0 +1,1 @@
+"""Data protection through the life of a file: retention, access requests, the register."""

@@ -1,0 +1,1 @@
+"""Safe staff: the staff register, background checks, the code of conduct, training."""

@@ -316,6 +316,12 @@ JOB_RESULT_HOURS = int(os.environ.get("JOB_RESULT_HOURS", "24"))
 # A running job whose progress has not moved for this long is taken as lost (its worker died):
 # `ancrage worker` enqueues it again, and the job, being idempotent, finishes once.
 JOB_STALL_SECONDS = int(os.environ.get("JOB_STALL_SECONDS", "300"))
+# A queued job that no worker has claimed for this long lost its task (a Redis queue flushed or
+# lost): the housekeeping task enqueues it again (a duplicate delivery is claimed once).
+JOB_LOST_SECONDS = int(os.environ.get("JOB_LOST_SECONDS", "900"))
+# The housekeeping task (stalled and lost jobs, expired files) runs this often when it
+# schedules itself (`ancrage job_housekeeping --schedule`).
+JOB_HOUSEKEEPING_SECONDS = int(os.environ.get("JOB_HOUSEKEEPING_SECONDS", "300"))
 
 # django-auditlog keeps before/after values of every write to personal data.
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -98,6 +98,9 @@ DEMO_ACCOUNTS = [
     ("financeur", "Paul", "Vidal", Role.FUNDER),
     ("admin.tech", "Thomas", "Renaud", Role.TECH_ADMIN),
     ("jeune", "", "", Role.YOUTH),
+    ("dpo", "Camille", "Perrin", Role.DPO),
+    ("rh", "Laure", "Masson", Role.HR),
+    ("intervenante.familles", "Élodie", "Marchand", Role.FAMILY_WORKER),
 ]
 # An account whose membership is proposed, not yet confirmed: no right until "directrice"
 # confirms it.
@@ -349,6 +352,18 @@ class World:
                 for t in range(self.scale.o2r_teams)
             ]
         )
+        family_service = Establishment.objects.create(
+            organisation=organisation,
+            kind=Establishment.Kind.FAMILY_STRENGTHENING,
+            name="Service de renforcement familial Loire-Atlantique",
+            address="3 place du Commerce",
+            postcode="44000",
+            commune="Nantes",
+            departement="44",
+        )
+        family_team = Unit.objects.create(
+            establishment=family_service, kind=Unit.Kind.TEAM, name="Équipe familles Nantes"
+        )
         consortium = Consortium.objects.create(
             name="Consortium O2R Pays de la Loire", lead=organisation
         )
@@ -356,7 +371,7 @@ class World:
 
         youth = self.place_children(villages, houses)
         with self.step("Équipes et comptes"):
-            self.create_staff(organisation, villages, houses, o2r, teams, youth)
+            self.create_staff(organisation, villages, houses, o2r, teams, youth, family_team)
         with self.step("Vie des villages"):
             self.village_life(villages, houses)
         with self.step("PPE, rapports, révisions"):
@@ -771,7 +786,7 @@ class World:
         )
         return user
 
-    def create_staff(self, organisation, villages, houses, o2r, teams, youth):
+    def create_staff(self, organisation, villages, houses, o2r, teams, youth, family_team):
         first_village = villages[0]
         first_house = next(h for h in houses if h.establishment_id == first_village.pk)
         named = {
@@ -787,6 +802,9 @@ class World:
             Role.FUNDER: {"organisation": organisation},
             Role.TECH_ADMIN: {"organisation": organisation},
             Role.YOUTH: {"person": youth},
+            Role.DPO: {"organisation": organisation},
+            Role.HR: {"organisation": organisation},
+            Role.FAMILY_WORKER: {"unit": family_team},
         }
         for username, first, last, role in DEMO_ACCOUNTS:
             if role == Role.YOUTH:

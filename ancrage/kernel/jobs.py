@@ -234,6 +234,52 @@ def requeue_stalled_jobs() -> int:
     return count
 
 
+def _lost(now):
+    """Queued for longer than JOB_LOST_SECONDS since it was queued (or last enqueued again)."""
+    since = now - timedelta(seconds=settings.JOB_LOST_SECONDS)
+    return Q(state=Job.State.QUEUED) & (
+        Q(heartbeat_at__lt=since) | Q(heartbeat_at__isnull=True, created_at__lt=since)
+    )
+
+
+def requeue_lost_jobs() -> int:
+    """Enqueue again the queued jobs that no worker claimed for JOB_LOST_SECONDS: their task
+    was lost with its queue (Redis restarted without persistence, a queue flushed). A task
+    that was only late is then delivered twice, and the second delivery finds the job claimed."""
+    count = 0
+    now = timezone.now()
+    for job in Job.objects.filter(_lost(now)).order_by("created_at"):
+        # The mark moves first: two housekeepers never both enqueue the same job.
+        if Job.objects.filter(_lost(now), pk=job.pk).update(heartbeat_at=now):
+            _enqueue(job)
+            count += 1
+    return count
+
+
+def housekeeping() -> dict[str, int]:
+    """What keeps the jobs moving without waiting for the next job or worker: jobs of a dead
+    worker, jobs whose task was lost, files whose time is up."""
+    return {
+        "stalled": requeue_stalled_jobs(),
+        "lost": requeue_lost_jobs(),
+        "purged": purge_expired_files(),
+    }
+
+
+def next_housekeeping(now=None):
+    return (now or timezone.now()) + timedelta(seconds=settings.JOB_HOUSEKEEPING_SECONDS)
+
+
+@task()
+def job_housekeeping(reschedule: bool = False) -> dict[str, int]:
+    """`housekeeping` as a task: cron enqueues it (`ancrage job_housekeeping --queue`), or it
+    schedules itself every JOB_HOUSEKEEPING_SECONDS once started with `--schedule`."""
+    done = housekeeping()
+    if reschedule:
+        job_housekeeping.using(run_after=next_housekeeping()).enqueue(reschedule=True)
+    return done
+
+
 def purge_expired_files() -> int:
     """Delete the files of the jobs whose time is up; the job stays, saying the file is gone."""
     count = 0

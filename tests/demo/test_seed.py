@@ -173,8 +173,9 @@ def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db, c
     out = StringIO()
     call_command("seed", "--scale", "demo", "--if-empty", stdout=out)
     assert "rien à charger" in out.getvalue()
-    # two villages, the O2R service and the consortium partner's O2R service
-    assert Establishment.objects.annotate(n=Count("units")).count() == 4
+    # two villages, the O2R service, the consortium partner's O2R service and the
+    # family-strengthening service
+    assert Establishment.objects.annotate(n=Count("units")).count() == 5
 
 
 def test_seed_command_shows_its_steps_with_progress_bars_and_timings(db, capsys):

@@ -247,3 +247,52 @@ def test_the_database_backend_needs_no_redis(lead, settings):
     run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.DONE
+
+
+def test_a_queued_job_whose_task_was_lost_is_enqueued_again_by_the_housekeeping(lead, settings):
+    """A Redis queue flushed or lost: the job says "queued" and no task will ever run it. The
+    housekeeping (cron or its own schedule), not only the next worker to start, enqueues it again,
+    once, and the worker then runs it once."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.JOB_LOST_SECONDS = 600
+    job = jobs.start_job(lead, "test_count", {"n": 2})
+    recent = jobs.start_job(lead, "test_count", {"n": 1})
+    DBTaskResult.objects.all().delete()  # the queue is lost
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    call_command("job_housekeeping", verbosity=0)
+    # the old job has its task again, the recent one (maybe only late) is left alone
+    assert DBTaskResult.objects.count() == 1
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [str(job.pk)]
+    call_command("job_housekeeping", verbosity=0)  # a second pass does not enqueue it twice
+    assert DBTaskResult.objects.count() == 1
+    run_worker()
+    job.refresh_from_db()
+    recent.refresh_from_db()
+    assert (job.state, job.attempts, RUNS) == (Job.State.DONE, 1, [job.pk])
+    assert recent.state == Job.State.QUEUED
+
+
+def test_the_housekeeping_takes_up_a_dead_workers_job_without_a_new_worker_start(lead, settings):
+    settings.JOB_STALL_SECONDS = 60
+    job = jobs.start_job(lead, "test_count", {"n": 2})
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING,
+        attempts=1,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    assert jobs.job_housekeeping.call() == {"stalled": 1, "lost": 0, "purged": 0}
+    assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED
+
+
+def test_the_housekeeping_schedules_its_next_run(lead, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.JOB_HOUSEKEEPING_SECONDS = 300
+    before = timezone.now()
+    jobs.job_housekeeping.call(reschedule=True)
+    scheduled = DBTaskResult.objects.get(task_path__endswith="job_housekeeping")
+    assert scheduled.args_kwargs["kwargs"] == {"reschedule": True}
+    assert before + datetime.timedelta(seconds=300) <= scheduled.run_after
+    assert scheduled.run_after <= timezone.now() + datetime.timedelta(seconds=300)

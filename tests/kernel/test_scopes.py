@@ -351,6 +351,10 @@ PREVIOUS_TABLE = {
         "family": {"view"},
         "stay": {"view"},
     },
+    # the roles added 2026-12-05, before their apps gave them their rights
+    Role.DPO: {"job": {"view"}},
+    Role.HR: {"job": {"view"}, "establishment": {"view"}},
+    Role.FAMILY_WORKER: {"job": {"view"}, "establishment": {"view"}},
 }
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from ancrage.kernel.jobs import purge_expired_files, requeue_stalled_jobs
+from ancrage.kernel.jobs import housekeeping
 
 
 class Command(BaseCommand):
@@ -45,9 +45,9 @@ class Command(BaseCommand):
         self, *args, batch, max_tasks, interval, name, in_process, with_scheduler, **options
     ):
         verbosity = options["verbosity"]
-        # The jobs of a worker that died are taken up again; the files whose time is up go.
-        requeue_stalled_jobs()
-        purge_expired_files()
+        # The jobs of a worker that died, or whose task was lost, are taken up again; the files
+        # whose time is up go (`ancrage job_housekeeping --schedule` does it every few minutes).
+        housekeeping()
         if settings.TASK_BACKEND == "rq":
             rq_options = {"job_class": "django_tasks_rq.Job", "verbosity": verbosity}
             if batch:

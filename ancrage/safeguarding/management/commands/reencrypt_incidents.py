@@ -1,18 +1,10 @@
 """Re-encrypt the safeguarding encrypted columns (incidents, declarations, drafts) with the first
-salt of SALT_KEY (rotation)."""
+salt of SALT_KEY (rotation), now or through a worker."""
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from ancrage.safeguarding.models import Declaration, Incident, IncidentDraft
-
-FIELDS = ["narrative", "immediate_measures", "adults_involved"]
-# Every model with encrypted columns, and those columns.
-ENCRYPTED = [
-    (Incident, FIELDS),
-    (Declaration, ["facts", "measures_taken", "media_impact"]),
-    (IncidentDraft, ["data"]),
-]
+from ancrage.safeguarding.rotation import reencrypt
+from ancrage.safeguarding.tasks import reencrypt_encrypted_columns
 
 
 class Command(BaseCommand):
@@ -21,17 +13,24 @@ class Command(BaseCommand):
         "courante (après rotation)."
     )
 
-    def handle(self, *args, **options):
-        counts = {}
-        with transaction.atomic():
-            for model, fields in ENCRYPTED:
-                count = 0
-                for row in model.objects.select_for_update().only("pk", *fields).iterator():
-                    # Read with any key, written with the first one; the version is not touched.
-                    row.save(update_fields=fields)
-                    count += 1
-                counts[model] = count
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Confier le rechiffrement à un worker (ancrage worker) : pour une grande base.",
+        )
+        parser.add_argument(
+            "--batch", type=int, default=500, help="Lignes rechiffrées par transaction."
+        )
+
+    def handle(self, *args, queue, batch, **options):
+        if queue:
+            reencrypt_encrypted_columns.enqueue()
+            self.stdout.write("Rechiffrement confié au worker.")
+            return
+        counts = reencrypt(batch)
         self.stdout.write(
-            f"{counts[Incident]} signalement(s), {counts[Declaration]} déclaration(s), "
-            f"{counts[IncidentDraft]} brouillon(s) rechiffré(s)."
+            f"{counts['safeguarding.incident']} signalement(s), "
+            f"{counts['safeguarding.declaration']} déclaration(s), "
+            f"{counts['safeguarding.incidentdraft']} brouillon(s) rechiffré(s)."
         )

@@ -15,6 +15,57 @@ from ancrage.kernel.access import can
 ADMIN_RULE = ("administration", "change")
 
 
+# The apps whose records name a followed person (a child, a relative, a beneficiary...), and the
+# kernel's models that do: the admin's "recent actions" and histories never show their names.
+PERSONAL_APP_LABELS = frozenset(
+    {
+        "people",
+        "placements",
+        "care",
+        "safeguarding",
+        "insertion",
+        "families",
+        "participation",
+        "privacy",
+        "staff",
+    }
+)
+PERSONAL_KERNEL_MODELS = frozenset({"accessevent", "breakglass"})
+
+
+def scrub_admin_log(log_entry_model, user_model, membership_model) -> int:
+    """The data migration's repair of the admin log written before the administration was
+    hardened: an entry about a record that names a person keeps its action and its date, and
+    says "n°<id>" instead of the record's name; an entry about a young person's account (named
+    after her) says its user name. Takes the models as the migration's state gives them; returns
+    how many entries were rewritten, never naming them."""
+    rewritten = 0
+    entries = log_entry_model.objects.select_related("content_type")
+    youth_accounts = dict(
+        user_model.objects.filter(person__isnull=False).values_list("pk", "username")
+    )
+    youth_memberships = set(
+        membership_model.objects.filter(user_id__in=youth_accounts).values_list("pk", flat=True)
+    )
+    for entry in entries.iterator():
+        app, model = entry.content_type.app_label, entry.content_type.model
+        key = int(entry.object_id) if (entry.object_id or "").isdigit() else None
+        if app in PERSONAL_APP_LABELS or (app == "core" and model in PERSONAL_KERNEL_MODELS):
+            text = f"n°{entry.object_id}"
+        elif (app, model) == ("accounts", "user") and key in youth_accounts:
+            text = youth_accounts[key]
+        elif (app, model) == ("accounts", "user") and key is not None:
+            continue
+        elif (app, model) == ("accounts", "membership") and key in youth_memberships:
+            text = f"n°{entry.object_id}"
+        else:
+            continue
+        if entry.object_repr != text:
+            log_entry_model.objects.filter(pk=entry.pk).update(object_repr=text)
+            rewritten += 1
+    return rewritten
+
+
 class AncrageAdminSite(admin.AdminSite):
     site_header = _("Ancrage · administration")
     site_title = _("Ancrage")

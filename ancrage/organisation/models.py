@@ -1,5 +1,7 @@
 """Who runs what, and where: associations, their establishments and their units."""
 
+from collections.abc import Callable
+
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -119,6 +121,17 @@ class Establishment(models.Model):
         return self.name
 
 
+# What a higher app knows about a unit that a change must respect (the children placed in a
+# house, for its capacity and its closing): each check receives the unit about to be saved, and
+# raises a ValidationError keyed by field. Registered in the apps' `ready()` (placements).
+UNIT_CHECKS: list[Callable[["Unit"], None]] = []
+
+
+def register_unit_check(check: Callable[["Unit"], None]) -> None:
+    if check not in UNIT_CHECKS:
+        UNIT_CHECKS.append(check)
+
+
 class UnitQuerySet(models.QuerySet):
     def houses(self):
         return self.filter(kind=Unit.Kind.HOUSE)
@@ -161,3 +174,9 @@ class Unit(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.establishment.name})"
+
+    def clean(self):
+        # the admin's forms (the only page that edits a unit) call it before saving
+        super().clean()
+        for check in UNIT_CHECKS:
+            check(self)

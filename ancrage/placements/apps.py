@@ -21,4 +21,9 @@ class PlacementsConfig(AppConfig):
         from ancrage.placements import scopes as placement_scopes
 
         scopes.register_followed_children(placement_scopes.followed_children)
+
+        from ancrage.organisation.models import register_unit_check
+        from ancrage.placements.services.stays import check_unit_change
+
+        register_unit_check(check_unit_change)
         scopes.register_persons(placement_scopes.admission_children)

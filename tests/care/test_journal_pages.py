@@ -57,7 +57,7 @@ def test_a_refused_entry_shows_the_error_at_the_field_without_reload(client, wor
     assert response.status_code == 200  # htmx swaps 2xx answers only
     form = response.context["form"]
     assert set(form.errors) == {"level", "text"}
-    assert 'id="id_text_errors"' in response.content.decode()
+    assert 'id="id_text_error"' in response.content.decode()
     assert not JournalEntry.objects.exists()
 
 

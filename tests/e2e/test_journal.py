@@ -28,7 +28,7 @@ def test_house_parent_writes_in_the_journal_without_reload(
     # A refused entry: the error is at the field, nothing is written.
     before = JournalEntry.objects.count()
     page.get_by_role("button", name="Enregistrer l'observation").click()
-    expect(page.locator("#id_text_errors")).to_be_visible()
+    expect(page.locator("#id_text_error")).to_be_visible()
     assert JournalEntry.objects.count() == before
 
     text = "Léo a préparé le goûter pour toute la maison, très fier."

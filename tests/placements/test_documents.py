@@ -146,7 +146,7 @@ def test_a_text_file_renamed_pdf_is_refused(client, world, measure, director, se
     )
     assert response.status_code == 200
     assert "n'est ni un PDF ni une image PNG ou JPEG" in response.context["form"].errors["file"][0]
-    assert 'id="id_file_errors"' in response.content.decode()
+    assert 'id="id_file_error"' in response.content.decode()
     assert MeasureDocument.objects.filter(uploaded_by=director).count() == 0
     assert stored_files(settings) == before
 

@@ -277,7 +277,7 @@ def test_mediated_right_without_third_party_is_refused_at_the_field(client, worl
     )
     assert response.status_code == 200
     assert "en présence d'un tiers" in response.context["form"].errors["third_party"][0]
-    assert 'id="id_third_party_errors"' in response.content.decode()
+    assert 'id="id_third_party_error"' in response.content.decode()
     assert not VisitRight.objects.exists()
 
 

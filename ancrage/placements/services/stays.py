@@ -115,6 +115,41 @@ def check_capacity(house: Unit, start: date, arriving: int, *, leaving=()) -> No
             )
 
 
+def highest_occupancy_from(house: Unit, day: date) -> tuple[int, date | None]:
+    """The most children the house holds on one day from `day` on, and the first such day."""
+    stays = list(
+        Stay.objects.filter(unit_id=house.pk).overlapping(day).values_list("start_date", "end_date")
+    )
+    highest, when = 0, None
+    for arrival in sorted({day} | {s for s, _e in stays if s > day}):
+        present = sum(1 for s, e in stays if s <= arrival and (e is None or e > arrival))
+        if present > highest:
+            highest, when = present, arrival
+    return highest, when
+
+
+def check_unit_change(unit: Unit) -> None:
+    """A house's capacity is never set under the children it holds or will hold, and a house
+    where children live (or will) is not closed: the admin's form refuses it at the field."""
+    if unit.pk is None or unit.kind != Unit.Kind.HOUSE:
+        return
+    today = timezone.localdate()
+    highest, when = highest_occupancy_from(unit, today)
+    errors = {}
+    if unit.capacity is not None and highest > unit.capacity:
+        errors["capacity"] = _(
+            "%(house)s accueille %(n)d enfants le %(day)s : la capacité ne peut pas être "
+            "inférieure."
+        ) % {"house": unit.name, "n": highest, "day": when.strftime("%d/%m/%Y")}
+    if not unit.active and highest:
+        errors["active"] = _(
+            "Des enfants vivent dans %(house)s (ou y arriveront) : changez-les de maison avant "
+            "de la fermer."
+        ) % {"house": unit.name}
+    if errors:
+        raise ValidationError(errors)
+
+
 def record_separations(pairs, stays_by_child, justification, by, day, establishment_ids) -> None:
     """Store the justification for every new separation and create, for each child concerned,
     the task "inform the judge within 48 h"."""

@@ -169,7 +169,7 @@ def test_accepting_over_capacity_says_so_at_the_house_and_saves_nothing(client, 
         {"start_date": TODAY.isoformat(), f"house_{child.pk}": full.pk},
     )
     assert response.status_code == 422
-    assert "n&#x27;a que 0 place(s) libre(s)" in response.content.decode()
+    assert "n&#x27;a plus de place libre" in response.content.decode()
     world.admission.refresh_from_db()
     assert world.admission.status == "waiting"
 

@@ -66,7 +66,7 @@ def test_house_never_holds_more_children_than_its_capacity(world, head):
     a, b = siblings(2)
     with pytest.raises(ValidationError) as error:
         admit_children(placements={a: house, b: house}, start_date=TODAY, by=head)
-    assert "n'a que 1 place(s) libre(s)" in error.value.message_dict["house"][0]
+    assert "n'a qu'une place libre" in error.value.message_dict["house"][0]
     assert not Stay.objects.filter(child__in=[a, b]).exists()  # nothing half-written
 
 

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ancrage.kernel import calendar
 from ancrage.organisation.models import Unit
@@ -97,13 +98,21 @@ def check_capacity(house: Unit, start: date, arriving: int, *, leaving=()) -> No
         present = sum(1 for s, e in stays if s <= day and (e is None or e > day))
         if present + arriving > house.capacity:
             free = max(house.capacity - present, 0)
+            free_places = ngettext(
+                "%(house)s n'a qu'une place libre le %(day)s",
+                "%(house)s n'a que %(free)d places libres le %(day)s",
+                free,
+            )
+            if free == 0:
+                free_places = _("%(house)s n'a plus de place libre le %(day)s")
+            children = ngettext(
+                "pour %(n)d enfant (capacité %(capacity)d).",
+                "pour %(n)d enfants (capacité %(capacity)d).",
+                arriving,
+            )
             raise ValidationError(
                 {
-                    "house": _(
-                        "%(house)s n'a que %(free)d place(s) libre(s) le %(day)s "
-                        "pour %(n)d enfant(s) "
-                        "(capacité %(capacity)d)."
-                    )
+                    "house": f"{free_places} {children}"
                     % {
                         "house": house.name,
                         "free": free,

@@ -210,6 +210,18 @@ def test_an_outcome_is_held_or_cancelled(world, head, right):
     assert "eu lieu" in error.value.message_dict["status"][0]
 
 
+def test_a_second_outcome_never_overwrites_the_first(world, head, right):
+    visit = plan_visit(right, at(-1), at(-1, 16), "", by=head)
+    house_parent = world.users[Role.HOUSE_PARENT]
+    # both opened the form while the visit was planned; the house parent saves first
+    record_visit_outcome(visit, Visit.Status.HELD, "", "Léa était contente.", by=house_parent)
+    with pytest.raises(ValidationError) as error:
+        record_visit_outcome(visit, Visit.Status.CANCELLED, "family", "Annulée.", by=head)
+    assert "déjà été enregistré" in error.value.message_dict["status"][0]
+    visit.refresh_from_db()
+    assert (visit.status, visit.observations) == (Visit.Status.HELD, "Léa était contente.")
+
+
 # Pages -----------------------------------------------------------------------------------------
 
 

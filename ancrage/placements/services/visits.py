@@ -138,7 +138,22 @@ def record_visit_outcome(
     visit: Visit, status: str, cancelled_by: str = "", observations: str = "", *, by
 ) -> Visit:
     """What happened: the visit was held (not in the future) or cancelled (by whom)."""
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit = Visit.objects.select_for_update().select_related("recorded_by").get(pk=visit.pk)
+    if visit.status != Visit.Status.PLANNED:
+        # Two people writing the same visit's outcome: the second one never overwrites the
+        # first one's observations without having read them.
+        raise ValidationError(
+            {
+                "status": _(
+                    "Le compte rendu de cette visite a déjà été enregistré (%(status)s, par "
+                    "%(by)s) : rechargez la page pour le lire."
+                )
+                % {
+                    "status": visit.get_status_display().lower(),
+                    "by": visit.recorded_by.get_full_name() if visit.recorded_by else _("un agent"),
+                }
+            }
+        )
     cancelled_by = cancelled_by or ""
     if status not in (Visit.Status.HELD, Visit.Status.CANCELLED):
         raise ValidationError(

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers fit this size of machine; `make test PYTEST_ARGS=` runs in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install install-test lint format e2e-browser messages clean bench bench-db bench-load backup restore
+.PHONY: demo test install install-test lint format e2e-browser e2e-axe messages clean bench bench-db bench-load backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ demo: install
 	  $(DEMO_ENV) $(BIN)/ancrage runserver $(HOST):$(PORT)
 
 ## make test: the whole suite; SQLite by default, PostgreSQL when DATABASE_URL is set
-test: install-test e2e-browser
+test: install-test e2e-browser e2e-axe
 	ANCRAGE_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## make bench: pages and search timed at demo and large scale on PostgreSQL (not part of CI),
@@ -82,6 +82,13 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" && test -d "$(BACKUP)" || { echo "make restore BACKUP=<dossier de sauvegarde>"; exit 1; }
 	$(BIN)/ancrage restore "$(BACKUP)"
+
+# The accessibility checks of the end-to-end tests inject axe-core, from npm (package-lock.json).
+e2e-axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # End-to-end tests drive Debian's Chromium; install it when missing and we may.
 e2e-browser:

@@ -13,13 +13,15 @@ from ancrage.accounts.models import Membership, User
 from ancrage.kernel.admin_site import AdministrationAdmin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked, not tabular: each field has its own label (a table's cells have none, which
+    # screen readers and axe-core refuse); plain selects, not the autocomplete widget, whose
+    # combobox has no accessible name.
     model = Membership
     fk_name = "user"
     extra = 0
     fields = ["role", "unit", "establishment", "organisation", "start_date", "end_date", "status"]
     readonly_fields = ["status"]
-    autocomplete_fields = ["unit", "establishment", "organisation"]
 
     def has_add_permission(self, request, obj=None):
         return True

@@ -2,11 +2,12 @@
 
 from collections import Counter
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import router
+from django.db import models, router
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,17 @@ class AncrageAdminSite(admin.AdminSite):
 
 class AdministrationAdmin(admin.ModelAdmin):
     """Settings records (organisations, users): full rights for the administration role."""
+
+    # One labelled input for a date and time (the browser's own picker), instead of the admin's
+    # split date and time whose second input has no label.
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+    }
 
     def _allowed(self, request):
         return can(request.user, "administration", "change")

@@ -14,7 +14,6 @@ class OrganisationAdmin(AdministrationAdmin):
 class ConsortiumAdmin(AdministrationAdmin):
     list_display = ["name", "lead"]
     list_select_related = ["lead"]
-    filter_horizontal = ["members"]
 
 
 @admin.register(EfopTerritory)
@@ -23,7 +22,8 @@ class EfopTerritoryAdmin(AdministrationAdmin):
     list_filter = ["departement"]
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(admin.StackedInline):
+    # Stacked: each field has its own label (see accounts' MembershipInline).
     model = Unit
     extra = 0
     fields = ["name", "kind", "capacity", "active"]

@@ -1,0 +1,335 @@
+"""Analytic accounting: the sections (activities) costs are allocated to, the agreements that fund
+them, the staff's contracts and their monthly time sheets by section.
+
+A section is coded by activity, not by funder: an O2R programme (one section per consortium
+member's part), a village's core activity, the family programme, a support function. An O2R
+section is funded by its programme's agreement with the préfet (`insertion.Programme`, never
+copied); other funders' agreements are `Agreement` rows."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.accounts.models import Membership
+from ancrage.kernel.dates import InRange, date_in_window
+from ancrage.kernel.models import end_not_before_start, ends_after_start
+from ancrage.kernel.scopes import reach
+from ancrage.kernel.versions import Versioned
+
+# The French convention for a monthly wage from weekly hours: 52 weeks over 12 months
+# (35 h a week are 151.67 h a month).
+WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+MAX_HOURS_PER_WEEK = Decimal(48)  # code du travail L3121-20: 48 hours a week at most
+
+section_code = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9_-]{0,19}$",
+    _("Le code compte 1 à 20 caractères : majuscules, chiffres, tiret ou souligné."),
+)
+
+
+class OrganisationScopedQuerySet(models.QuerySet):
+    """Records of the organisations the user's organisation-wide roles reach (finance)."""
+
+    scope_kind = "analytic"
+
+    def visible_to(self, user, action="view"):
+        where = reach(user, self.scope_kind, action)
+        if not where:
+            return self.none()
+        return self.filter(where.filter(organisation="organisation_id"))
+
+
+class AgreementQuerySet(OrganisationScopedQuerySet):
+    pass
+
+
+class Agreement(Versioned):
+    """A funder's agreement (conseil départemental, a foundation, the CAF...) with its years and
+    amount. The O2R agreement with the préfet is the programme itself (`insertion.Programme`)."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="funding_agreements",
+        verbose_name=_("organisation financée"),
+    )
+    funder = models.CharField(_("financeur"), max_length=200)
+    name = models.CharField(_("intitulé"), max_length=200)
+    start_date = models.DateField(_("début"), validators=[InRange("event")])
+    end_date = models.DateField(_("fin"), validators=[InRange("event")])
+    amount = models.DecimalField(
+        _("montant (€)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name", "pk"]
+        verbose_name = _("convention de financement")
+        verbose_name_plural = _("conventions de financement")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="agreement_unique_name"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="agreement_amount_positive"),
+            ends_after_start("agreement_period_order", start="start_date", end="end_date"),
+            date_in_window("agreement_start_in_window", "start_date"),
+            date_in_window("agreement_end_in_window", "end_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.funder})"
+
+
+class SectionQuerySet(models.QuerySet):
+    def visible_to(self, user, action="view"):
+        """Finance reaches its organisation's sections, an establishment director those of
+        their establishment."""
+        where = reach(user, "analytic", action)
+        if not where:
+            return self.none()
+        return self.filter(
+            where.filter(establishment="establishment_id", organisation="organisation_id")
+        )
+
+
+class Section(Versioned):
+    """An analytic section: an activity costs and time are allocated to."""
+
+    class Kind(models.TextChoices):
+        O2R = "o2r", _("Programme O2R (service public)")
+        VILLAGE = "village", _("Village d'enfants (offre socle)")
+        FAMILY = "family", _("Programme de renforcement familial")
+        SUPPORT = "support", _("Fonctions support")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="analytic_sections",
+        verbose_name=_("organisation"),
+    )
+    establishment = models.ForeignKey(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="analytic_sections",
+        verbose_name=_("établissement"),
+        help_text=_("Vide pour une section de l'organisation (fonctions support)."),
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[section_code])
+    name = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("activité"), max_length=20, choices=Kind)
+    programme = models.ForeignKey(
+        "insertion.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="analytic_sections",
+        verbose_name=_("programme O2R"),
+        help_text=_(
+            "La convention O2R avec le préfet finance la section : elle n'est pas recopiée."
+        ),
+    )
+    agreements = models.ManyToManyField(
+        Agreement, blank=True, related_name="sections", verbose_name=_("autres conventions")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "pk"]
+        verbose_name = _("section analytique")
+        verbose_name_plural = _("sections analytiques")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="section_unique_code"),
+            # An O2R section is funded by its programme; no other section names one.
+            models.CheckConstraint(
+                condition=Q(kind="o2r", programme__isnull=False)
+                | (~Q(kind="o2r") & Q(programme__isnull=True)),
+                name="section_programme_iff_o2r",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+
+class ContractQuerySet(models.QuerySet):
+    def visible_to(self, user, action="view"):
+        where = reach(user, "contract", action)
+        if not where:
+            return self.none()
+        return self.filter(where.filter(organisation="organisation_id"))
+
+    def covering(self, first_day, last_day):
+        """Contracts in force on at least one day from `first_day` to `last_day`."""
+        return self.filter(
+            Q(start_date__lte=last_day), Q(end_date__isnull=True) | Q(end_date__gte=first_day)
+        )
+
+
+class Contract(Versioned):
+    """An employee's contract as finance sets it: weekly hours, dates, gross cost."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("par mois")
+        YEAR = "year", _("par an")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("employeur"),
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("salarié·e"),
+    )
+    hours_per_week = models.DecimalField(
+        _("heures par semaine"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    start_date = models.DateField(_("début"), validators=[InRange("event")])
+    end_date = models.DateField(
+        _("fin (dernier jour)"), null=True, blank=True, validators=[InRange("event")]
+    )
+    gross_cost = models.DecimalField(
+        _("coût brut chargé (€)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Salaire brut et charges patronales."),
+    )
+    cost_period = models.CharField(
+        _("période du coût"), max_length=5, choices=Period, default=Period.MONTH
+    )
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["employee__last_name", "employee__first_name", "-start_date", "pk"]
+        verbose_name = _("contrat")
+        verbose_name_plural = _("contrats")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0, hours_per_week__lte=MAX_HOURS_PER_WEEK),
+                name="contract_hours_in_range",
+            ),
+            models.CheckConstraint(condition=Q(gross_cost__gt=0), name="contract_cost_positive"),
+            end_not_before_start("contract_period_order", start="start_date", end="end_date"),
+            date_in_window("contract_start_in_window", "start_date"),
+            date_in_window("contract_end_in_window", "end_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} · {self.start_date:%d/%m/%Y}"
+
+    @property
+    def monthly_cost(self) -> Decimal:
+        if self.cost_period == self.Period.YEAR:
+            return self.gross_cost / 12
+        return self.gross_cost
+
+
+class TimeSheetQuerySet(models.QuerySet):
+    def own(self, user):
+        """One's own time sheets (the employee's page)."""
+        return self.filter(employee_id=user.pk)
+
+    def to_approve(self, user, action="view"):
+        """The sheets of the people working in the places the user manages (heads of service,
+        directors, the O2R lead; finance: every sheet of its organisation), never the user's
+        own."""
+        where = reach(user, "time_approval", action)
+        if not where:
+            return self.none()
+        staff = Membership.objects.in_force().within(where).values("user_id")
+        return self.filter(employee_id__in=staff).exclude(employee_id=user.pk)
+
+
+class TimeSheet(models.Model):
+    """One employee's time for one month, by section: draft, submitted, approved (locked)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SUBMITTED = "submitted", _("soumise")
+        APPROVED = "approved", _("approuvée")
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="time_sheets",
+        verbose_name=_("salarié·e"),
+    )
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois."))
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approuvée le"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_time_sheets",
+        verbose_name=_("approuvée par"),
+    )
+    returned_reason = models.CharField(_("motif du renvoi"), max_length=300, blank=True)
+
+    objects = TimeSheetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "employee__last_name", "pk"]
+        verbose_name = _("feuille de temps")
+        verbose_name_plural = _("feuilles de temps")
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "month"], name="time_sheet_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="time_sheet_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(status="approved", approved_at__isnull=False, approved_by__isnull=False)
+                | (~Q(status="approved") & Q(approved_at__isnull=True, approved_by__isnull=True)),
+                name="time_sheet_approval_complete",
+            ),
+            date_in_window("time_sheet_month_in_window", "month"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} · {self.month:%m/%Y}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class TimeEntry(models.Model):
+    """Hours of one time sheet spent on one section."""
+
+    sheet = models.ForeignKey(
+        TimeSheet, on_delete=models.CASCADE, related_name="entries", verbose_name=_("feuille")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="time_entries", verbose_name=_("section")
+    )
+    hours = models.DecimalField(_("heures"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["section__code", "pk"]
+        verbose_name = _("temps par section")
+        verbose_name_plural = _("temps par section")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "section"], name="time_entry_one_per_section"),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="time_entry_hours_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.section.code}: {self.hours} h"

@@ -88,14 +88,16 @@ class Agreement(Versioned):
 
 class SectionQuerySet(models.QuerySet):
     def visible_to(self, user, action="view"):
-        """Finance reaches its organisation's sections, an establishment director those of
-        their establishment."""
+        """Finance reaches its organisation's sections (and, for a consortium it leads, the
+        members' parts of the programme), an establishment director those of their
+        establishment."""
         where = reach(user, "analytic", action)
         if not where:
             return self.none()
-        return self.filter(
-            where.filter(establishment="establishment_id", organisation="organisation_id")
-        )
+        condition = where.filter(establishment="establishment_id", organisation="organisation_id")
+        # The lead of a consortium consolidates its members' parts of the programme.
+        condition |= where.filter(organisation="programme__consortium__lead_id")
+        return self.filter(condition)
 
 
 class Section(Versioned):

@@ -4,7 +4,7 @@
 import datetime
 from decimal import Decimal
 
-from ancrage.accounting.models import Contract, Section, TimeEntry, TimeSheet
+from ancrage.accounting.models import Agreement, Contract, Section, TimeEntry, TimeSheet
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Establishment
 
@@ -107,6 +107,19 @@ def add_accounting(world):
     for role, user in world.users.items():
         if role not in (Role.YOUTH, Role.FUNDER):
             contract(user, world.organisation)
+    world.contract = Contract.objects.get(employee=world.users[Role.HOUSE_PARENT])
+    world.agreement, world.other_agreement = (
+        Agreement.objects.create(
+            organisation=organisation,
+            funder="Conseil départemental",
+            name=f"Habilitation ASE {organisation.pk}",
+            start_date=datetime.date(2025, 1, 1),
+            end_date=datetime.date(2027, 12, 31),
+            amount=Decimal("2400000"),
+        )
+        for organisation in (world.organisation, world.other_organisation)
+    )
+    sections["village"].agreements.add(world.agreement)
     world.time_sheet = sheet(
         world.users[Role.HOUSE_PARENT],
         {sections["village"]: "150"},
@@ -120,7 +133,7 @@ def add_accounting(world):
         unit=foreign_house,
         start_date=datetime.date(2024, 1, 1),
     )
-    contract(stranger, world.other_organisation)
+    world.other_contract = contract(stranger, world.other_organisation)
     world.other_time_sheet = sheet(
         stranger, {sections["foreign"]: "100"}, status=TimeSheet.Status.SUBMITTED
     )

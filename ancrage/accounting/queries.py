@@ -1,0 +1,156 @@
+"""The reads of analytic accounting, scoped to the user: the sections and agreements finance (or
+an establishment director) reaches, the contracts finance sets, one's own time sheets, the sheets
+a manager approves. No person followed is named here: only staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from ancrage.accounting.models import Agreement, Contract, Section, TimeEntry, TimeSheet
+from ancrage.accounting.periods import first_of_month, last_of_month, month_share
+from ancrage.accounting.services import prefilled_hours, sections_of_memberships
+from ancrage.accounts.models import Membership, User
+from ancrage.insertion.models import Programme
+from ancrage.kernel.access import can
+from ancrage.kernel.scopes import memberships_in_force, reach
+from ancrage.organisation.models import Establishment, Organisation
+
+
+def _organisations(user, kind="analytic"):
+    """The organisations finance works for: its own, and the members of the consortia it
+    leads."""
+    ids = sorted(reach(user, kind, "change").organisations)
+    return Organisation.objects.filter(Q(pk__in=ids) | Q(consortia__lead_id__in=ids)).distinct()
+
+
+def sections(user):
+    return list(
+        Section.objects.visible_to(user)
+        .select_related("organisation", "establishment", "programme")
+        .prefetch_related("agreements")
+    )
+
+
+def section(user, pk) -> Section:
+    return get_object_or_404(Section.objects.visible_to(user, "change"), pk=pk)
+
+
+def section_choices(user) -> dict:
+    organisations = _organisations(user)
+    return {
+        "organisations": organisations,
+        "establishments": Establishment.objects.filter(organisation__in=organisations),
+        "programmes": Programme.objects.filter(
+            Q(organisation__in=organisations) | Q(consortium__members__in=organisations)
+        ).distinct(),
+        "agreements": Agreement.objects.visible_to(user, "change"),
+    }
+
+
+def agreements(user):
+    return list(Agreement.objects.visible_to(user).select_related("organisation"))
+
+
+def agreement(user, pk) -> Agreement:
+    return get_object_or_404(Agreement.objects.visible_to(user, "change"), pk=pk)
+
+
+def agreement_choices(user) -> dict:
+    ids = sorted(reach(user, "analytic", "change").organisations)
+    return {"organisations": Organisation.objects.filter(pk__in=ids)}
+
+
+def contracts(user):
+    return list(Contract.objects.visible_to(user).select_related("employee", "organisation"))
+
+
+def contract(user, pk) -> Contract:
+    return get_object_or_404(Contract.objects.visible_to(user, "change"), pk=pk)
+
+
+def contract_choices(user) -> dict:
+    where = reach(user, "contract", "change")
+    staff = Membership.objects.within(where).exclude(role="youth").values("user_id")
+    return {
+        "organisations": Organisation.objects.filter(pk__in=sorted(where.organisations)),
+        "employees": User.objects.filter(pk__in=staff).order_by("last_name", "first_name", "pk"),
+    }
+
+
+def own_sheets(user):
+    return list(
+        TimeSheet.objects.own(user).prefetch_related(
+            Prefetch("entries", TimeEntry.objects.select_related("section"))
+        )
+    )
+
+
+def time_sections(user, contracts_in_force) -> list[Section]:
+    """The sections one may declare time on: the active sections of one's employers."""
+    employers = sorted({c.organisation_id for c in contracts_in_force})
+    return list(
+        Section.objects.filter(organisation_id__in=employers, active=True).order_by("code", "pk")
+    )
+
+
+def time_sheet_page(user, month: date) -> dict:
+    """One's sheet for the month: what is recorded, or a grid prefilled from the memberships
+    (the month's contract hours split equally among their sections)."""
+    contracts_in_force = list(
+        Contract.objects.filter(employee=user)
+        .covering(first_of_month(month), last_of_month(month))
+        .order_by("start_date", "pk")
+    )
+    share = month_share(contracts_in_force, month)
+    available = time_sections(user, contracts_in_force)
+    sheet = (
+        TimeSheet.objects.filter(employee=user, month=month)
+        .select_related("approved_by")
+        .prefetch_related("entries")
+        .first()
+    )
+    if sheet is not None and sheet.entries.all():
+        hours = {entry.section_id: entry.hours for entry in sheet.entries.all()}
+        prefilled = False
+    else:
+        mine = sections_of_memberships(memberships_in_force(user), available)
+        hours = prefilled_hours(share.hours, mine)
+        prefilled = bool(hours)
+    # the sections with hours first, then the others
+    available.sort(key=lambda s: (s.pk not in hours, s.code))
+    return {
+        "sheet": sheet,
+        "month": month,
+        "contracts": contracts_in_force,
+        "contract_hours": share.hours,
+        "sections": available,
+        "hours": hours,
+        "prefilled": prefilled,
+    }
+
+
+def sheets_to_approve(user) -> dict:
+    """The sheets waiting for the manager, and the last ones approved."""
+    base = (
+        TimeSheet.objects.to_approve(user)
+        .select_related("employee", "approved_by")
+        .prefetch_related(Prefetch("entries", TimeEntry.objects.select_related("section")))
+    )
+    return {
+        "submitted": list(
+            base.filter(status=TimeSheet.Status.SUBMITTED).order_by(
+                "month", "employee__last_name", "pk"
+            )[:200]
+        ),
+        "approved": list(
+            base.filter(status=TimeSheet.Status.APPROVED).order_by("-approved_at", "pk")[:50]
+        ),
+        "can_approve": can(user, "time_approval", "change"),
+    }
+
+
+def sheet_to_approve(user, pk) -> TimeSheet:
+    return get_object_or_404(TimeSheet.objects.to_approve(user, "change"), pk=pk)

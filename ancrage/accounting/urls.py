@@ -1,0 +1,20 @@
+from django.urls import path
+
+from ancrage.accounting import views
+
+app_name = "accounting"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sections/nouvelle/", views.section_add, name="section_add"),
+    path("sections/<int:pk>/modifier/", views.section_edit, name="section_edit"),
+    path("conventions/nouvelle/", views.agreement_add, name="agreement_add"),
+    path("conventions/<int:pk>/modifier/", views.agreement_edit, name="agreement_edit"),
+    path("contrats/", views.contracts, name="contracts"),
+    path("contrats/nouveau/", views.contract_add, name="contract_add"),
+    path("contrats/<int:pk>/modifier/", views.contract_edit, name="contract_edit"),
+    path("temps/", views.my_time, name="my_time"),
+    path("temps/<int:year>/<int:month>/", views.time_sheet, name="time_sheet"),
+    path("temps/a-approuver/", views.approvals, name="approvals"),
+    path("temps/<int:pk>/approuver/", views.approve, name="approve"),
+    path("temps/<int:pk>/renvoyer/", views.send_back, name="send_back"),
+]

@@ -7,6 +7,7 @@ from ancrage.accounting.models import Agreement, Contract, Section
 from ancrage.accounts.models import User
 from ancrage.insertion.models import Programme
 from ancrage.kernel.forms import Form
+from ancrage.kernel.uploads import check_text_upload
 from ancrage.kernel.versions import VersionedMixin
 from ancrage.organisation.models import Establishment, Organisation
 
@@ -122,3 +123,46 @@ class TimeSheetForm(Form):
 
 class SendBackForm(Form):
     reason = forms.CharField(label=_("Ce qui est à corriger"), max_length=300)
+
+
+class FecUploadForm(Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation dont ce sont les comptes"), queryset=Organisation.objects.none()
+    )
+    file = forms.FileField(
+        label=_("Fichier des écritures comptables (FEC)"),
+        help_text=_(
+            "L'export FEC de votre logiciel comptable : 18 colonnes séparées par une tabulation "
+            "ou « | », dates AAAAMMJJ, montants avec une virgule ; une 19e colonne "
+            "CodeAnalytique est acceptée."
+        ),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        self.content = check_text_upload(uploaded)
+        return uploaded
+
+
+class IneligibilityForm(Form):
+    programmes = forms.ModelMultipleChoiceField(
+        label=_("Inéligible pour les programmes O2R"),
+        queryset=Programme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    agreements = forms.ModelMultipleChoiceField(
+        label=_("Inéligible pour les conventions"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, programmes, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programmes"].queryset = programmes
+        self.fields["agreements"].queryset = agreements

@@ -335,3 +335,187 @@ class TimeEntry(models.Model):
 
     def __str__(self):
         return f"{self.section.code}: {self.hours} h"
+
+
+class CostCategoryQuerySet(OrganisationScopedQuerySet):
+    def for_account(self, account_number: str):
+        """The category whose longest prefix starts the account number (None when none)."""
+        best = None
+        for category in self:
+            for prefix in category.prefixes():
+                if account_number.startswith(prefix) and (
+                    best is None or len(prefix) > len(best[0])
+                ):
+                    best = (prefix, category)
+        return best[1] if best else None
+
+
+class CostCategory(models.Model):
+    """A nature of charge (class 6) or income (class 7) of the French chart of accounts, the
+    accounts it gathers (by prefix: the longest prefix wins) and the funders for which it is not
+    eligible (training costs for the O2R programme)."""
+
+    class Nature(models.TextChoices):
+        CHARGE = "charge", _("charge")
+        INCOME = "income", _("produit")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="cost_categories",
+        verbose_name=_("organisation"),
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[section_code])
+    name = models.CharField(_("intitulé"), max_length=200)
+    nature = models.CharField(_("nature"), max_length=10, choices=Nature)
+    account_prefixes = models.CharField(
+        _("comptes (préfixes)"),
+        max_length=300,
+        help_text=_("Séparés par des virgules : 64 pour tous les frais de personnel, 6333…"),
+    )
+    ineligible_programmes = models.ManyToManyField(
+        "insertion.Programme",
+        blank=True,
+        related_name="ineligible_categories",
+        verbose_name=_("inéligible pour les programmes O2R"),
+    )
+    ineligible_agreements = models.ManyToManyField(
+        Agreement,
+        blank=True,
+        related_name="ineligible_categories",
+        verbose_name=_("inéligible pour les conventions"),
+    )
+
+    objects = CostCategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["nature", "code", "pk"]
+        verbose_name = _("catégorie de charges ou de produits")
+        verbose_name_plural = _("catégories de charges et de produits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="cost_category_unique_code"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def prefixes(self) -> list[str]:
+        return [p.strip() for p in self.account_prefixes.split(",") if p.strip()]
+
+
+class FecImportQuerySet(OrganisationScopedQuerySet):
+    pass
+
+
+class FecImport(models.Model):
+    """One FEC file taken in whole: who, when, which file (its fingerprint: the same file is
+    never taken twice), how many lines."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fec_imports",
+        verbose_name=_("organisation"),
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("importé par"),
+    )
+    imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
+    filename = models.CharField(_("fichier"), max_length=200)
+    sha256 = models.CharField(_("empreinte"), max_length=64)
+    encoding = models.CharField(_("encodage"), max_length=20)
+    line_count = models.PositiveIntegerField(_("lignes"))
+    first_date = models.DateField(_("première écriture"))
+    last_date = models.DateField(_("dernière écriture"))
+
+    objects = FecImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("import FEC")
+        verbose_name_plural = _("imports FEC")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "sha256"], name="fec_import_once"),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+
+class LedgerLineQuerySet(models.QuerySet):
+    def visible_to(self, user, action="view"):
+        where = reach(user, "analytic", action)
+        if not where:
+            return self.none()
+        return self.filter(where.filter(organisation="fec_import__organisation_id"))
+
+
+class LedgerLine(models.Model):
+    """One line of an imported FEC, as the books have it, with its category (classes 6 and 7)
+    and its analytic code when the file carries one."""
+
+    fec_import = models.ForeignKey(
+        FecImport, on_delete=models.CASCADE, related_name="lines", verbose_name=_("import")
+    )
+    line_number = models.PositiveIntegerField(_("ligne du fichier"))
+    journal_code = models.CharField(_("journal"), max_length=20)
+    journal_label = models.CharField(_("libellé du journal"), max_length=100, blank=True)
+    entry_number = models.CharField(_("n° d'écriture"), max_length=40)
+    entry_date = models.DateField(_("date d'écriture"))
+    account_number = models.CharField(_("compte"), max_length=40)
+    account_label = models.CharField(_("libellé du compte"), max_length=200, blank=True)
+    auxiliary_number = models.CharField(_("compte auxiliaire"), max_length=40, blank=True)
+    auxiliary_label = models.CharField(_("libellé auxiliaire"), max_length=200, blank=True)
+    piece_reference = models.CharField(_("pièce"), max_length=60, blank=True)
+    piece_date = models.DateField(_("date de la pièce"))
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+    debit = models.DecimalField(_("débit"), max_digits=14, decimal_places=2)
+    credit = models.DecimalField(_("crédit"), max_digits=14, decimal_places=2)
+    lettering = models.CharField(_("lettrage"), max_length=20, blank=True)
+    lettering_date = models.DateField(_("date de lettrage"), null=True, blank=True)
+    validation_date = models.DateField(_("date de validation"))
+    currency_amount = models.DecimalField(
+        _("montant en devise"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("devise"), max_length=3, blank=True)
+    analytic_code = models.CharField(_("code analytique"), max_length=20, blank=True)
+    category = models.ForeignKey(
+        CostCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("catégorie"),
+    )
+
+    objects = LedgerLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry_date", "journal_code", "entry_number", "line_number"]
+        verbose_name = _("ligne d'écriture")
+        verbose_name_plural = _("lignes d'écriture")
+        indexes = [
+            models.Index(fields=["fec_import", "account_number"], name="ledger_import_account"),
+            models.Index(fields=["entry_date"], name="ledger_entry_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(debit__gte=0, credit__gte=0), name="ledger_amounts_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.journal_code} {self.entry_number} · {self.account_number}"
+
+    @property
+    def amount(self) -> Decimal:
+        """The charge (debit less credit) of a class 6 line, the income (credit less debit) of a
+        class 7 line."""
+        if self.account_number.startswith("7"):
+            return self.credit - self.debit
+        return self.debit - self.credit

@@ -9,7 +9,15 @@ from datetime import date
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from ancrage.accounting.models import Agreement, Contract, Section, TimeEntry, TimeSheet
+from ancrage.accounting.models import (
+    Agreement,
+    Contract,
+    CostCategory,
+    FecImport,
+    Section,
+    TimeEntry,
+    TimeSheet,
+)
 from ancrage.accounting.periods import first_of_month, last_of_month, month_share
 from ancrage.accounting.services import prefilled_hours, sections_of_memberships
 from ancrage.accounts.models import Membership, User
@@ -154,3 +162,56 @@ def sheets_to_approve(user) -> dict:
 
 def sheet_to_approve(user, pk) -> TimeSheet:
     return get_object_or_404(TimeSheet.objects.to_approve(user, "change"), pk=pk)
+
+
+def imports(user) -> dict:
+    return {
+        "imports": list(
+            FecImport.objects.visible_to(user).select_related("organisation", "imported_by")[:50]
+        ),
+        "can_change": can(user, "analytic", "change"),
+    }
+
+
+def upload_choices(user) -> dict:
+    ids = sorted(reach(user, "analytic", "change").organisations)
+    return {"organisations": Organisation.objects.filter(pk__in=ids)}
+
+
+def categories(user) -> dict:
+    return {
+        "categories": list(
+            CostCategory.objects.visible_to(user)
+            .select_related("organisation")
+            .prefetch_related("ineligible_programmes", "ineligible_agreements")
+        ),
+        "can_change": can(user, "analytic", "change"),
+        "without_categories": list(
+            Organisation.objects.filter(
+                pk__in=sorted(reach(user, "analytic", "change").organisations)
+            ).exclude(cost_categories__isnull=False)
+        ),
+    }
+
+
+def category(user, pk) -> CostCategory:
+    return get_object_or_404(CostCategory.objects.visible_to(user, "change"), pk=pk)
+
+
+def ineligibility_choices(category: CostCategory) -> dict:
+    organisation = category.organisation_id
+    return {
+        "programmes": Programme.objects.filter(
+            Q(organisation_id=organisation) | Q(consortium__members=organisation)
+        ).distinct(),
+        "agreements": Agreement.objects.filter(organisation_id=organisation),
+    }
+
+
+def o2r_programmes_of(organisation):
+    """The O2R programmes an organisation carries or takes part in."""
+    return list(
+        Programme.objects.filter(
+            Q(organisation=organisation) | Q(consortium__members=organisation)
+        ).distinct()
+    )

@@ -1,16 +1,19 @@
 """The pages of analytic accounting: sections and agreements, contracts (finance), one's time
 sheets (every employee), the sheets to approve (managers)."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.accounting import queries, services
+from ancrage.accounting import books, jobs, queries, services
 from ancrage.accounting.forms import (
     AgreementForm,
     ContractForm,
+    FecUploadForm,
+    IneligibilityForm,
     SectionForm,
     SendBackForm,
     TimeSheetForm,
@@ -18,6 +21,7 @@ from ancrage.accounting.forms import (
 from ancrage.accounting.periods import first_of_month, month_from
 from ancrage.kernel.access import can, requires
 from ancrage.kernel.flow import act, submit
+from ancrage.kernel.jobs import remember_job, start_job
 from ancrage.kernel.versions import expected_version
 
 
@@ -282,4 +286,109 @@ def send_back(request, pk):
         lambda: services.return_time_sheet(sheet, request.user, reason),
         success="accounting:approvals",
         message=_("La feuille est renvoyée à son auteur·rice."),
+    )
+
+
+def _import_context(request):
+    return {**queries.imports(request.user), "action": reverse("accounting:import_start")}
+
+
+@requires("analytic", "view")
+def imports(request):
+    form = FecUploadForm(**queries.upload_choices(request.user))
+    return render(request, "accounting/imports.html", {**_import_context(request), "form": form})
+
+
+@requires("analytic", "change")
+@require_POST
+def import_start(request):
+    form = FecUploadForm(request.POST, request.FILES, **queries.upload_choices(request.user))
+
+    def start(form):
+        path = jobs.store_upload(form.content)
+        job = start_job(
+            request.user,
+            jobs.FEC_IMPORT.name,
+            {
+                "path": path,
+                "filename": form.cleaned_data["file"].name[:200],
+                "organisation": form.cleaned_data["organisation"].pk,
+            },
+        )
+        remember_job(request, job)
+        return job
+
+    return submit(
+        request,
+        form,
+        start,
+        template="accounting/imports.html",
+        context=lambda: _import_context(request),
+        success=lambda job: reverse("web:job", args=[job.pk]),
+        message=_("L'import est lancé : suivez-le sur cette page."),
+        refused_status=422,
+    )
+
+
+@requires("analytic", "view")
+def categories(request):
+    return render(request, "accounting/categories.html", queries.categories(request.user))
+
+
+@requires("analytic", "change")
+@require_POST
+def categories_default(request):
+    organisations = queries.categories(request.user)["without_categories"]
+
+    def create():
+        if not organisations:
+            raise ValidationError(_("Chaque organisation a déjà ses catégories."))
+        for organisation in organisations:
+            books.create_default_categories(
+                organisation, programmes=queries.o2r_programmes_of(organisation)
+            )
+
+    return act(
+        request,
+        create,
+        success="accounting:categories",
+        message=_(
+            "Les catégories du plan comptable sont créées ; la formation est inéligible pour "
+            "les programmes O2R."
+        ),
+    )
+
+
+@requires("analytic", "change")
+@require_http_methods(["GET", "POST"])
+def category_edit(request, pk):
+    category = queries.category(request.user, pk)
+    form = IneligibilityForm(
+        request.POST or None,
+        initial={
+            "programmes": list(category.ineligible_programmes.values_list("pk", flat=True)),
+            "agreements": list(category.ineligible_agreements.values_list("pk", flat=True)),
+        },
+        **queries.ineligibility_choices(category),
+    )
+    return submit(
+        request,
+        form,
+        lambda form: books.set_ineligibility(
+            category,
+            programmes=list(form.cleaned_data["programmes"]),
+            agreements=list(form.cleaned_data["agreements"]),
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Éligibilité : %(category)s") % {"category": category},
+            "help": _(
+                "Les charges de cette catégorie sont exclues des coûts éligibles des "
+                "financeurs cochés."
+            ),
+            "cancel_url": reverse("accounting:categories"),
+        },
+        success="accounting:categories",
+        message=_("L'éligibilité de la catégorie est enregistrée."),
+        refused_status=422,
     )

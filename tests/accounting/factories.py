@@ -4,7 +4,14 @@
 import datetime
 from decimal import Decimal
 
-from ancrage.accounting.models import Agreement, Contract, Section, TimeEntry, TimeSheet
+from ancrage.accounting.models import (
+    Agreement,
+    Contract,
+    CostCategory,
+    Section,
+    TimeEntry,
+    TimeSheet,
+)
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Establishment
 
@@ -120,6 +127,16 @@ def add_accounting(world):
         for organisation in (world.organisation, world.other_organisation)
     )
     sections["village"].agreements.add(world.agreement)
+    from ancrage.accounting.books import create_default_categories
+
+    create_default_categories(
+        world.organisation, programmes=[p for p in [world.programme] if p is not None]
+    )
+    create_default_categories(world.other_organisation)
+    world.category = CostCategory.objects.get(organisation=world.organisation, code="FORMATION")
+    world.other_category = CostCategory.objects.get(
+        organisation=world.other_organisation, code="FORMATION"
+    )
     world.time_sheet = sheet(
         world.users[Role.HOUSE_PARENT],
         {sections["village"]: "150"},
@@ -138,3 +155,58 @@ def add_accounting(world):
         stranger, {sections["foreign"]: "100"}, status=TimeSheet.Status.SUBMITTED
     )
     return world
+
+
+FEC_HEADER = (
+    "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\t"
+    "CompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\t"
+    "ValidDate\tMontantdevise\tIdevise"
+)
+
+
+def fec_row(number, day, account, label, debit="", credit="", journal="AC", code=None):
+    """One FEC line (tab separated); `code`: the optional analytic column."""
+    cells = [
+        journal,
+        "Achats",
+        str(number),
+        day,
+        account,
+        label,
+        "",
+        "",
+        f"F{number}",
+        day,
+        label,
+        debit,
+        credit,
+        "",
+        "",
+        day,
+        "",
+        "",
+    ]
+    if code is not None:
+        cells.append(code)
+    return "\t".join(cells)
+
+
+def fec_file(rows, *, analytic=False, encoding="utf-8", separator="\t") -> bytes:
+    header = FEC_HEADER + ("\tCodeAnalytique" if analytic else "")
+    text = "\r\n".join([header, *rows]) + "\r\n"
+    return text.replace("\t", separator).encode(encoding)
+
+
+def balanced_entry(number, day, account, amount, *, code=None, label="Fournitures"):
+    """A charge on `account` paid to a supplier (401): two lines."""
+    return [
+        fec_row(number, day, account, label, debit=amount, code=code),
+        fec_row(
+            number,
+            day,
+            "401000",
+            "Fournisseur",
+            credit=amount,
+            code="" if code is not None else None,
+        ),
+    ]

@@ -519,3 +519,185 @@ class LedgerLine(models.Model):
         if self.account_number.startswith("7"):
             return self.credit - self.debit
         return self.debit - self.credit
+
+
+class AllocationKey(models.Model):
+    """A documented key for overheads (headcount, surface, share of direct costs...): the
+    weight of each section, in force from a date until the next key of the same code."""
+
+    class Basis(models.TextChoices):
+        HEADCOUNT = "headcount", _("effectifs (équivalents temps plein)")
+        SURFACE = "surface", _("surface occupée (m²)")
+        DIRECT_COSTS = "direct_costs", _("part des coûts directs")
+        OTHER = "other", _("autre (expliqué)")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="allocation_keys",
+        verbose_name=_("organisation"),
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[section_code])
+    valid_from = models.DateField(_("en vigueur à partir du"), validators=[InRange("event")])
+    basis = models.CharField(_("base"), max_length=20, choices=Basis)
+    documentation = models.TextField(
+        _("justification"), help_text=_("D'où viennent les poids : source, date, calcul.")
+    )
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "-valid_from", "pk"]
+        verbose_name = _("clé de répartition")
+        verbose_name_plural = _("clés de répartition")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code", "valid_from"], name="allocation_key_once_a_day"
+            ),
+            date_in_window("allocation_key_valid_from_in_window", "valid_from"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.valid_from:%d/%m/%Y})"
+
+
+class KeyShare(models.Model):
+    key = models.ForeignKey(
+        AllocationKey, on_delete=models.CASCADE, related_name="shares", verbose_name=_("clé")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="key_shares", verbose_name=_("section")
+    )
+    weight = models.DecimalField(_("poids"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["section__code", "pk"]
+        verbose_name = _("poids d'une section")
+        verbose_name_plural = _("poids des sections")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "section"], name="key_share_once"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="key_share_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.section_id}: {self.weight}"
+
+
+class AllocationRule(models.Model):
+    """How the lines of an account (and journal) reach sections when they carry no analytic
+    code: to one section, by approved staff time, or by a key."""
+
+    class Method(models.TextChoices):
+        DIRECT = "direct", _("directe (une section)")
+        TIME = "time", _("au temps approuvé du personnel")
+        KEY = "key", _("par clé de répartition")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="allocation_rules",
+        verbose_name=_("organisation"),
+    )
+    account_prefix = models.CharField(
+        _("comptes (préfixe)"),
+        max_length=20,
+        validators=[RegexValidator(r"^[67]\d*$", _("Un compte de classe 6 ou 7."))],
+    )
+    journal_code = models.CharField(
+        _("journal"), max_length=20, blank=True, help_text=_("Vide : tous les journaux.")
+    )
+    method = models.CharField(_("répartition"), max_length=10, choices=Method)
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
+        verbose_name=_("section"),
+    )
+    key_code = models.CharField(_("clé"), max_length=20, blank=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_prefix", "journal_code", "pk"]
+        verbose_name = _("règle de répartition")
+        verbose_name_plural = _("règles de répartition")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "account_prefix", "journal_code"],
+                name="allocation_rule_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(method="direct", section__isnull=False, key_code="")
+                | Q(method="time", section__isnull=True, key_code="")
+                | (Q(method="key", section__isnull=True) & ~Q(key_code="")),
+                name="allocation_rule_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account_prefix} {self.journal_code or '*'} → {self.get_method_display()}"
+
+
+class TimeBasis(models.Model):
+    """The approved staff time behind a month's salaries: each section's share of the salary
+    cost of the approved sheets (`weight`, euros), and the sheets themselves."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("mois"))
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    weight = models.DecimalField(_("coût salarial au temps"), max_digits=14, decimal_places=2)
+    sheets = models.ManyToManyField(TimeSheet, related_name="+")
+
+    class Meta:
+        ordering = ["month", "section__code", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month", "section"], name="time_basis_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} · {self.section_id}: {self.weight}"
+
+
+class AllocatedAmountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(section__in=Section.objects.visible_to(user))
+
+
+class AllocatedAmount(models.Model):
+    """A share of one FEC line that reached one section in one month, and by which rule: the
+    analytic figures are sums of these, and each goes back to its line (and its key or its
+    month's time basis)."""
+
+    class Method(models.TextChoices):
+        CODE = "code", _("code analytique de l'écriture")
+        DIRECT = "direct", _("règle directe")
+        TIME = "time", _("temps approuvé")
+        KEY = "key", _("clé de répartition")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    line = models.ForeignKey(LedgerLine, on_delete=models.CASCADE, related_name="allocations")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="allocations")
+    month = models.DateField(_("mois"))
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    method = models.CharField(_("répartition"), max_length=10, choices=Method)
+    key = models.ForeignKey(AllocationKey, on_delete=models.PROTECT, null=True, related_name="+")
+    time_basis = models.ForeignKey(TimeBasis, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = AllocatedAmountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["month", "section__code", "line_id", "pk"]
+        indexes = [
+            models.Index(fields=["section", "month"], name="allocated_section_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.line_id} → {self.section_id}: {self.amount}"

@@ -5,12 +5,14 @@ a manager approves. No person followed is named here: only staff."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import BooleanField, Case, Prefetch, Q, Sum, When
 from django.shortcuts import get_object_or_404
 
 from ancrage.accounting.models import (
     Agreement,
+    AllocatedAmount,
     Contract,
     CostCategory,
     FecImport,
@@ -215,3 +217,83 @@ def o2r_programmes_of(organisation):
             Q(organisation=organisation) | Q(consortium__members=organisation)
         ).distinct()
     )
+
+
+def cost_table(user, year: int) -> dict:
+    """Charges per section and month of the year (income apart), from the allocated amounts
+    of the sections the user reaches."""
+    visible = sections(user)
+    table = {
+        s.pk: {
+            "section": s,
+            "months": [Decimal(0)] * 12,
+            "charges": Decimal(0),
+            "income": Decimal(0),
+        }
+        for s in visible
+    }
+    amounts = (
+        AllocatedAmount.objects.visible_to(user)
+        .filter(month__year=year)
+        .annotate(
+            charge=Case(
+                When(line__account_number__startswith="6", then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .values("section_id", "month", "charge")
+        .annotate(total=Sum("amount"))
+        .order_by("section_id", "month", "charge")
+    )
+    for row in amounts:
+        entry = table.get(row["section_id"])
+        if entry is None:
+            continue
+        if row["charge"]:
+            entry["months"][row["month"].month - 1] += row["total"]
+            entry["charges"] += row["total"]
+        else:
+            entry["income"] += row["total"]
+    return {"year": year, "rows": [table[s.pk] for s in visible]}
+
+
+def trace(user, section_pk: int, year: int, month: int) -> dict:
+    """What makes a section's figure for a month: each share, its FEC line (import, line of the
+    file, journal, entry, piece, account, label) and how it came (its key, or the approved
+    time sheets behind the month's salaries)."""
+    section = get_object_or_404(Section.objects.visible_to(user), pk=section_pk)
+    shares = list(
+        AllocatedAmount.objects.filter(section=section, month__year=year, month__month=month)
+        .select_related("line", "line__fec_import", "line__category", "key")
+        .order_by(
+            "line__entry_date",
+            "line__journal_code",
+            "line__entry_number",
+            "line__line_number",
+            "pk",
+        )
+    )
+    sheets = list(
+        TimeEntry.objects.filter(
+            section=section,
+            sheet__month__year=year,
+            sheet__month__month=month,
+            sheet__status=TimeSheet.Status.APPROVED,
+        )
+        .select_related("sheet__employee", "sheet__approved_by")
+        .order_by("sheet__employee__last_name", "pk")
+    )
+    return {
+        "section": section,
+        "year": year,
+        "month": month,
+        "shares": shares,
+        "charges": sum(
+            (s.amount for s in shares if s.line.account_number.startswith("6")), Decimal(0)
+        ),
+        "income": sum(
+            (s.amount for s in shares if s.line.account_number.startswith("7")), Decimal(0)
+        ),
+        "time_entries": sheets,
+    }

@@ -2,13 +2,14 @@
 sheets (every employee), the sheets to approve (managers)."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.accounting import books, jobs, queries, services
+from ancrage.accounting import allocation, books, jobs, queries, services
 from ancrage.accounting.forms import (
     AgreementForm,
     ContractForm,
@@ -391,4 +392,55 @@ def category_edit(request, pk):
         success="accounting:categories",
         message=_("L'éligibilité de la catégorie est enregistrée."),
         refused_status=422,
+    )
+
+
+def _year(data) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(data.get("annee", today.year))
+    except (TypeError, ValueError):
+        return today.year
+    return year if 2000 <= year <= today.year + 1 else today.year
+
+
+@requires("analytic", "view")
+def figures(request):
+    year = _year(request.GET)
+    return render(
+        request,
+        "accounting/figures.html",
+        {
+            **queries.cost_table(request.user, year),
+            "months": range(1, 13),
+            "can_change": can(request.user, "analytic", "change"),
+        },
+    )
+
+
+@requires("analytic", "view")
+def trace(request, pk, year, month):
+    if month_from(year, month) is None:
+        raise Http404
+    return render(request, "accounting/trace.html", queries.trace(request.user, pk, year, month))
+
+
+@requires("analytic", "change")
+@require_POST
+def allocate(request):
+    year = _year(request.POST)
+    organisations = queries.upload_choices(request.user)["organisations"]
+
+    def run():
+        results = [allocation.allocate_year(organisation, year) for organisation in organisations]
+        return sum(r.allocated for r in results), sum(len(r.unallocated) for r in results)
+
+    return act(
+        request,
+        run,
+        success=f"{reverse('accounting:figures')}?annee={year}",
+        message=lambda counts: (
+            _("Répartition %(year)s recalculée : %(done)s lignes réparties, %(left)s sans règle.")
+            % {"year": year, "done": counts[0], "left": counts[1]}
+        ),
     )

@@ -123,3 +123,26 @@ def test_allocation_recomputed_gives_the_same_figures(allocated):
     first = cost_table(allocated.users[Role.FINANCE], 2026)
     allocate_year(allocated.organisation, 2026)
     assert cost_table(allocated.users[Role.FINANCE], 2026) == first
+
+
+def test_finance_follows_a_figure_to_its_lines_on_the_pages(
+    client, allocated, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    login(client, allocated.users[Role.FINANCE])
+    o2r = allocated.sections["o2r"]
+    with django_assert_num_queries(FIGURES_QUERIES):
+        page = client.get(reverse("accounting:figures"), {"annee": 2026}).content.decode()
+    trace_url = reverse("accounting:trace", args=[o2r.pk, 2026, 3])
+    assert f'href="{trace_url}">4' in page
+    with django_assert_num_queries(TRACE_QUERIES):
+        page = client.get(trace_url).content.decode()
+    assert "fec-2026.txt, 6" in page and "LOYER" in page and "Bail du siège" in page
+    assert "Agent O2r-counsellor" in page
+
+
+FIGURES_QUERIES = 10
+TRACE_QUERIES = 10

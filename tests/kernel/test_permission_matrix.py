@@ -339,6 +339,15 @@ class Month(Names):
         return {"year": MONTH.year, "month": MONTH.month}, None
 
 
+@dataclass(frozen=True)
+class SectionMonth(Record):
+    """<pk>/<year>/<month>: an analytic section's figure for a month."""
+
+    def fill(self, world, role, in_scope):
+        kwargs, in_scope = super().fill(world, role, in_scope)
+        return {**kwargs, "year": MONTH.year, "month": MONTH.month}, in_scope
+
+
 NOTHING = Nothing()
 PERSON = PersonFile()
 SIBLING_GROUP = SiblingGroup()
@@ -423,6 +432,14 @@ URL_TABLE = {
     "accounting:contracts": get(),
     "accounting:contract_add": get(),
     "accounting:contract_edit": get(Record("contract", FINANCE_RECORD)),
+    "accounting:figures": get(),
+    "accounting:allocate": post(answers=302, to="/comptabilite/repartition/"),
+    "accounting:trace": get(
+        SectionMonth(
+            "section",
+            frozenset({Role.FINANCE, Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR}),
+        )
+    ),
     "accounting:imports": get(),
     "accounting:import_start": post(answers=422),
     "accounting:categories": get(),

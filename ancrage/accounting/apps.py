@@ -6,3 +6,9 @@ class AccountingConfig(AppConfig):
     name = "ancrage.accounting"
     label = "accounting"
     verbose_name = _("Comptabilité analytique")
+
+    def ready(self):
+        from ancrage.accounting import jobs
+        from ancrage.kernel.jobs import register_job_kind
+
+        register_job_kind(jobs.FEC_IMPORT)

@@ -111,6 +111,13 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   activity        O2R remobilisation activities and their attendance
 #   o2r_referral    referring a young person (16+) of a village to the O2R service, with consent
 #   o2r_report      the O2R activity report to the préfet (aggregates, small cells suppressed)
+#   analytic        analytic accounting: sections, funding agreements, the figures of the
+#                   sections ("view": finance, and an establishment director for the sections of
+#                   their establishment; "change": finance sets the sections and agreements)
+#   contract        the staff's contracts (weekly hours, dates, gross cost): finance sets them
+#   time_sheet      one's own monthly time sheet by section: "change" fills and submits it
+#   time_approval   the time sheets of the people of one's places: "change" approves (which
+#                   locks the month) or sends back; finance reads every sheet of its organisation
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -175,6 +182,10 @@ accompaniment        | -            | -           | -                   | -     
 activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
+analytic             | -            | -           | -                   | -           | view                   | -              | -           | view change| view              | -      | -          | -     | -    | -    | -
+contract             | -            | -           | -                   | -           | -                      | -              | -           | view change| -                 | -      | -          | -     | -    | -    | -
+time_sheet           | view change  | view change | view change         | view change | view change            | view change    | view change | view change| view change       | -      | view change| -     | view change| view change| view change
+time_approval        | -            | -           | view change         | -           | view change            | -              | view change | view    | -                 | -      | -          | -     | -    | -    | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on
@@ -230,6 +241,11 @@ NON_PERSONAL_KINDS = frozenset(
         "incident_stats",
         "o2r_programme",
         "o2r_report",
+        # The staff's own records, like their memberships: no person followed.
+        "analytic",
+        "contract",
+        "time_sheet",
+        "time_approval",
         # A job reaches only its starter, and its file only what the kind's own right allows.
         "job",
     }

@@ -20,6 +20,7 @@ from django.utils import timezone
 from ancrage.kernel.access import ACTIONS, AUTHENTICATED, KINDS, PUBLIC, Role, role_can
 from ancrage.kernel.models import BreakGlass
 from ancrage.safeguarding.models import Incident
+from tests.accounting.factories import MONTH, add_accounting
 from tests.care.factories_daily import daily_records
 from tests.care.factories_ppe import add_care_records
 from tests.conftest import (
@@ -50,6 +51,7 @@ def build_matrix_world():
     add_o2r_plans(world)
     add_other_programme(world)
     add_proposed_memberships(world)
+    add_accounting(world)
     return world
 
 
@@ -330,6 +332,22 @@ class OwnJob(Names):
         return {"pk": job.pk}, in_scope
 
 
+class Month(Names):
+    """<year>/<month>: a past month (one's own time sheet: no record of anyone else)."""
+
+    def fill(self, world, role, in_scope):
+        return {"year": MONTH.year, "month": MONTH.month}, None
+
+
+@dataclass(frozen=True)
+class SectionMonth(Record):
+    """<pk>/<year>/<month>: an analytic section's figure for a month."""
+
+    def fill(self, world, role, in_scope):
+        kwargs, in_scope = super().fill(world, role, in_scope)
+        return {**kwargs, "year": MONTH.year, "month": MONTH.month}, in_scope
+
+
 NOTHING = Nothing()
 PERSON = PersonFile()
 SIBLING_GROUP = SiblingGroup()
@@ -344,6 +362,13 @@ TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
 PROPOSED_MEMBERSHIP = Record(
     "proposed_membership", frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR})
 )
+
+
+# Analytic accounting: the world's organisation's records are finance's; the other
+# organisation's are nobody's here. The house parent's submitted time sheet is approved by the
+# village's head of service and director.
+FINANCE_RECORD = frozenset({Role.FINANCE})
+VILLAGE_MANAGERS = frozenset({Role.HEAD_OF_SERVICE, Role.ESTABLISHMENT_DIRECTOR})
 
 
 def child_record(attr, *, child=False):
@@ -398,6 +423,37 @@ URL_TABLE = {
     ),
     # the PPE: its objectives and actions are those of the drafts (Léa's, the outsider's);
     # deleting one, setting an action's state or validating leads back to the PPE page
+    # analytic accounting: approving or sending back a sheet leads back to the list
+    "accounting:home": get(),
+    "accounting:section_add": get(),
+    "accounting:section_edit": get(Record("section", FINANCE_RECORD)),
+    "accounting:agreement_add": get(),
+    "accounting:agreement_edit": get(Record("agreement", FINANCE_RECORD)),
+    "accounting:contracts": get(),
+    "accounting:contract_add": get(),
+    "accounting:contract_edit": get(Record("contract", FINANCE_RECORD)),
+    "accounting:figures": get(),
+    "accounting:allocate": post(answers=302, to="/comptabilite/repartition/"),
+    "accounting:trace": get(
+        SectionMonth(
+            "section",
+            frozenset({Role.FINANCE, Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR}),
+        )
+    ),
+    "accounting:imports": get(),
+    "accounting:import_start": post(answers=422),
+    "accounting:categories": get(),
+    "accounting:categories_default": post(answers=302, to="/comptabilite/categories/"),
+    "accounting:category_edit": get(Record("category", FINANCE_RECORD)),
+    "accounting:my_time": get(),
+    "accounting:time_sheet": get(Month()),
+    "accounting:approvals": get(),
+    "accounting:approve": post(
+        Record("time_sheet", VILLAGE_MANAGERS), answers=302, to="/comptabilite/temps/"
+    ),
+    "accounting:send_back": post(
+        Record("time_sheet", VILLAGE_MANAGERS), answers=302, to="/comptabilite/temps/"
+    ),
     "care:ppe": get(PERSON),
     "care:ppe_edit": get(PERSON),
     "care:ppe_validate": post(PERSON, answers=302),

@@ -1,0 +1,68 @@
+"""The FEC import as a background job: the checked file waits under MEDIA_ROOT/imports/, the
+worker reads it, takes it whole or refuses it with the row-by-row report, then deletes it."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ancrage.accounting import books
+from ancrage.kernel.jobs import JobFile, JobKind
+from ancrage.kernel.scopes import reach
+from ancrage.organisation.models import Organisation
+
+
+def store_upload(content: bytes) -> str:
+    """Keep a checked file for the worker; its name is random, never the browser's."""
+    return default_storage.save(f"imports/fec-{get_random_string(24)}.txt", ContentFile(content))
+
+
+def _run_import(job, progress):
+    params = job.params
+    path = params.get("path", "")
+    try:
+        if not path.startswith("imports/") or not default_storage.exists(path):
+            raise ValidationError(
+                _("Le fichier à importer n'est plus disponible : déposez-le de nouveau.")
+            )
+        organisation_id = params.get("organisation")
+        if organisation_id not in reach(job.started_by, "analytic", "change").organisations:
+            raise ValidationError(
+                _("Vous ne pouvez pas importer les écritures de cette organisation.")
+            )
+        organisation = Organisation.objects.get(pk=organisation_id)
+        with default_storage.open(path, "rb") as stored:
+            content = stored.read()
+        fec_import = books.import_fec(
+            organisation, job.started_by, content, params.get("filename", "fec.txt"), progress
+        )
+    finally:
+        if path.startswith("imports/") and default_storage.exists(path):
+            default_storage.delete(path)
+    report = _(
+        "Import FEC n°%(pk)s : %(lines)s lignes du %(first)s au %(last)s, encodage %(encoding)s.\n"
+    ) % {
+        "pk": fec_import.pk,
+        "lines": fec_import.line_count,
+        "first": fec_import.first_date.isoformat(),
+        "last": fec_import.last_date.isoformat(),
+        "encoding": fec_import.encoding,
+    }
+    return JobFile(report.encode("utf-8"), f"import-fec-{fec_import.pk}.txt", "text/plain")
+
+
+def back_to_imports(job):
+    return reverse("accounting:imports")
+
+
+FEC_IMPORT = JobKind(
+    name="fec_import",
+    label=gettext_lazy("Import du fichier des écritures comptables (FEC)"),
+    permission=("analytic", "change"),
+    run=_run_import,
+    relaunch=False,
+    back=back_to_imports,
+)

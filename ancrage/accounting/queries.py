@@ -1,0 +1,299 @@
+"""The reads of analytic accounting, scoped to the user: the sections and agreements finance (or
+an establishment director) reaches, the contracts finance sets, one's own time sheets, the sheets
+a manager approves. No person followed is named here: only staff."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Prefetch, Q, Sum, When
+from django.shortcuts import get_object_or_404
+
+from ancrage.accounting.models import (
+    Agreement,
+    AllocatedAmount,
+    Contract,
+    CostCategory,
+    FecImport,
+    Section,
+    TimeEntry,
+    TimeSheet,
+)
+from ancrage.accounting.periods import first_of_month, last_of_month, month_share
+from ancrage.accounting.services import prefilled_hours, sections_of_memberships
+from ancrage.accounts.models import Membership, User
+from ancrage.insertion.models import Programme
+from ancrage.kernel.access import can
+from ancrage.kernel.scopes import memberships_in_force, reach
+from ancrage.organisation.models import Establishment, Organisation
+
+
+def _organisations(user, kind="analytic"):
+    """The organisations finance works for: its own, and the members of the consortia it
+    leads."""
+    ids = sorted(reach(user, kind, "change").organisations)
+    return Organisation.objects.filter(Q(pk__in=ids) | Q(consortia__lead_id__in=ids)).distinct()
+
+
+def sections(user):
+    return list(
+        Section.objects.visible_to(user)
+        .select_related("organisation", "establishment", "programme")
+        .prefetch_related("agreements")
+    )
+
+
+def section(user, pk) -> Section:
+    return get_object_or_404(Section.objects.visible_to(user, "change"), pk=pk)
+
+
+def section_choices(user) -> dict:
+    organisations = _organisations(user)
+    return {
+        "organisations": organisations,
+        "establishments": Establishment.objects.filter(organisation__in=organisations),
+        "programmes": Programme.objects.filter(
+            Q(organisation__in=organisations) | Q(consortium__members__in=organisations)
+        ).distinct(),
+        "agreements": Agreement.objects.visible_to(user, "change"),
+    }
+
+
+def agreements(user):
+    return list(Agreement.objects.visible_to(user).select_related("organisation"))
+
+
+def agreement(user, pk) -> Agreement:
+    return get_object_or_404(Agreement.objects.visible_to(user, "change"), pk=pk)
+
+
+def agreement_choices(user) -> dict:
+    ids = sorted(reach(user, "analytic", "change").organisations)
+    return {"organisations": Organisation.objects.filter(pk__in=ids)}
+
+
+def contracts(user):
+    return list(Contract.objects.visible_to(user).select_related("employee", "organisation"))
+
+
+def contract(user, pk) -> Contract:
+    return get_object_or_404(Contract.objects.visible_to(user, "change"), pk=pk)
+
+
+def contract_choices(user) -> dict:
+    where = reach(user, "contract", "change")
+    staff = Membership.objects.within(where).exclude(role="youth").values("user_id")
+    return {
+        "organisations": Organisation.objects.filter(pk__in=sorted(where.organisations)),
+        "employees": User.objects.filter(pk__in=staff).order_by("last_name", "first_name", "pk"),
+    }
+
+
+def own_sheets(user):
+    return list(
+        TimeSheet.objects.own(user).prefetch_related(
+            Prefetch("entries", TimeEntry.objects.select_related("section"))
+        )
+    )
+
+
+def time_sections(user, contracts_in_force) -> list[Section]:
+    """The sections one may declare time on: the active sections of one's employers."""
+    employers = sorted({c.organisation_id for c in contracts_in_force})
+    return list(
+        Section.objects.filter(organisation_id__in=employers, active=True).order_by("code", "pk")
+    )
+
+
+def time_sheet_page(user, month: date) -> dict:
+    """One's sheet for the month: what is recorded, or a grid prefilled from the memberships
+    (the month's contract hours split equally among their sections)."""
+    contracts_in_force = list(
+        Contract.objects.filter(employee=user)
+        .covering(first_of_month(month), last_of_month(month))
+        .order_by("start_date", "pk")
+    )
+    share = month_share(contracts_in_force, month)
+    available = time_sections(user, contracts_in_force)
+    sheet = (
+        TimeSheet.objects.filter(employee=user, month=month)
+        .select_related("approved_by")
+        .prefetch_related("entries")
+        .first()
+    )
+    if sheet is not None and sheet.entries.all():
+        hours = {entry.section_id: entry.hours for entry in sheet.entries.all()}
+        prefilled = False
+    else:
+        mine = sections_of_memberships(memberships_in_force(user), available)
+        hours = prefilled_hours(share.hours, mine)
+        prefilled = bool(hours)
+    # the sections with hours first, then the others
+    available.sort(key=lambda s: (s.pk not in hours, s.code))
+    return {
+        "sheet": sheet,
+        "month": month,
+        "contracts": contracts_in_force,
+        "contract_hours": share.hours,
+        "sections": available,
+        "hours": hours,
+        "prefilled": prefilled,
+    }
+
+
+def sheets_to_approve(user) -> dict:
+    """The sheets waiting for the manager, and the last ones approved."""
+    base = (
+        TimeSheet.objects.to_approve(user)
+        .select_related("employee", "approved_by")
+        .prefetch_related(Prefetch("entries", TimeEntry.objects.select_related("section")))
+    )
+    return {
+        "submitted": list(
+            base.filter(status=TimeSheet.Status.SUBMITTED).order_by(
+                "month", "employee__last_name", "pk"
+            )[:200]
+        ),
+        "approved": list(
+            base.filter(status=TimeSheet.Status.APPROVED).order_by("-approved_at", "pk")[:50]
+        ),
+        "can_approve": can(user, "time_approval", "change"),
+    }
+
+
+def sheet_to_approve(user, pk) -> TimeSheet:
+    return get_object_or_404(TimeSheet.objects.to_approve(user, "change"), pk=pk)
+
+
+def imports(user) -> dict:
+    return {
+        "imports": list(
+            FecImport.objects.visible_to(user).select_related("organisation", "imported_by")[:50]
+        ),
+        "can_change": can(user, "analytic", "change"),
+    }
+
+
+def upload_choices(user) -> dict:
+    ids = sorted(reach(user, "analytic", "change").organisations)
+    return {"organisations": Organisation.objects.filter(pk__in=ids)}
+
+
+def categories(user) -> dict:
+    return {
+        "categories": list(
+            CostCategory.objects.visible_to(user)
+            .select_related("organisation")
+            .prefetch_related("ineligible_programmes", "ineligible_agreements")
+        ),
+        "can_change": can(user, "analytic", "change"),
+        "without_categories": list(
+            Organisation.objects.filter(
+                pk__in=sorted(reach(user, "analytic", "change").organisations)
+            ).exclude(cost_categories__isnull=False)
+        ),
+    }
+
+
+def category(user, pk) -> CostCategory:
+    return get_object_or_404(CostCategory.objects.visible_to(user, "change"), pk=pk)
+
+
+def ineligibility_choices(category: CostCategory) -> dict:
+    organisation = category.organisation_id
+    return {
+        "programmes": Programme.objects.filter(
+            Q(organisation_id=organisation) | Q(consortium__members=organisation)
+        ).distinct(),
+        "agreements": Agreement.objects.filter(organisation_id=organisation),
+    }
+
+
+def o2r_programmes_of(organisation):
+    """The O2R programmes an organisation carries or takes part in."""
+    return list(
+        Programme.objects.filter(
+            Q(organisation=organisation) | Q(consortium__members=organisation)
+        ).distinct()
+    )
+
+
+def cost_table(user, year: int) -> dict:
+    """Charges per section and month of the year (income apart), from the allocated amounts
+    of the sections the user reaches."""
+    visible = sections(user)
+    table = {
+        s.pk: {
+            "section": s,
+            "months": [Decimal(0)] * 12,
+            "charges": Decimal(0),
+            "income": Decimal(0),
+        }
+        for s in visible
+    }
+    amounts = (
+        AllocatedAmount.objects.visible_to(user)
+        .filter(month__year=year)
+        .annotate(
+            charge=Case(
+                When(line__account_number__startswith="6", then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .values("section_id", "month", "charge")
+        .annotate(total=Sum("amount"))
+        .order_by("section_id", "month", "charge")
+    )
+    for row in amounts:
+        entry = table.get(row["section_id"])
+        if entry is None:
+            continue
+        if row["charge"]:
+            entry["months"][row["month"].month - 1] += row["total"]
+            entry["charges"] += row["total"]
+        else:
+            entry["income"] += row["total"]
+    return {"year": year, "rows": [table[s.pk] for s in visible]}
+
+
+def trace(user, section_pk: int, year: int, month: int) -> dict:
+    """What makes a section's figure for a month: each share, its FEC line (import, line of the
+    file, journal, entry, piece, account, label) and how it came (its key, or the approved
+    time sheets behind the month's salaries)."""
+    section = get_object_or_404(Section.objects.visible_to(user), pk=section_pk)
+    shares = list(
+        AllocatedAmount.objects.filter(section=section, month__year=year, month__month=month)
+        .select_related("line", "line__fec_import", "line__category", "key")
+        .order_by(
+            "line__entry_date",
+            "line__journal_code",
+            "line__entry_number",
+            "line__line_number",
+            "pk",
+        )
+    )
+    sheets = list(
+        TimeEntry.objects.filter(
+            section=section,
+            sheet__month__year=year,
+            sheet__month__month=month,
+            sheet__status=TimeSheet.Status.APPROVED,
+        )
+        .select_related("sheet__employee", "sheet__approved_by")
+        .order_by("sheet__employee__last_name", "pk")
+    )
+    return {
+        "section": section,
+        "year": year,
+        "month": month,
+        "shares": shares,
+        "charges": sum(
+            (s.amount for s in shares if s.line.account_number.startswith("6")), Decimal(0)
+        ),
+        "income": sum(
+            (s.amount for s in shares if s.line.account_number.startswith("7")), Decimal(0)
+        ),
+        "time_entries": sheets,
+    }

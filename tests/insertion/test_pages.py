@@ -519,3 +519,12 @@ def test_the_home_records_a_read_for_the_names_it_shows_and_no_other(client, o2r
     )
     assert sorted(recorded) == sorted(p.pk for p in shown)
     assert len(recorded) <= 3 * ALERT_PAGE_SIZE
+
+
+@pytest.mark.parametrize("role", [Role.O2R_COUNSELLOR, Role.O2R_LEAD])
+def test_the_contacts_list_reads_its_order_from_an_index_not_a_sort(o2r, role):
+    from ancrage.insertion.queries.outreach import contacts_in_order
+
+    plan = contacts_in_order(o2r.users[role]).explain()
+    assert "contact_team_order_idx" in plan or "contact_service_order_idx" in plan
+    assert "TEMP B-TREE" not in plan.upper() and "Sort Key" not in plan

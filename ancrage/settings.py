@@ -138,6 +138,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, which also runs SQLite's `PRAGMA optimize` (kernel/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "ancrage.kernel.sqlite"
     # WAL and a busy timeout let the demo server and a seed run side by side.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}

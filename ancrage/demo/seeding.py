@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 from tqdm import tqdm
@@ -121,6 +121,16 @@ class Scale:
 
 SCALES = {
     "demo": Scale(villages=2, houses_per_village=10, former_children_per_village=12, o2r_teams=2),
+    # Between the two, for plans and query counts on a database seeded in minutes (the volumes
+    # per house, per village and per child of the large scale, over 12 villages; the O2R data
+    # of the demo).
+    "moderate": Scale(
+        villages=12,
+        houses_per_village=10,
+        former_children_per_village=450,
+        o2r_teams=4,
+        extended_relatives=(2, 3),
+    ),
     "large": Scale(
         villages=100,
         houses_per_village=10,
@@ -864,4 +874,13 @@ class World:
 def seed(scale_name: str, *, quiet=False, anchor: date | None = None) -> World:
     world = World(SCALES[scale_name], quiet=quiet, anchor=anchor)
     world.build()
+    analyze()
     return world
+
+
+def analyze() -> None:
+    """The planner's statistics of every table, once the data is loaded: SQLite has none until
+    ANALYZE runs (its plans on a large file then loop over whole tables), and PostgreSQL's
+    autovacuum would gather them only later."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

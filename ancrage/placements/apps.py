@@ -27,3 +27,14 @@ class PlacementsConfig(AppConfig):
 
         register_unit_check(check_unit_change)
         scopes.register_persons(placement_scopes.admission_children)
+
+        # The association's co-placement figure is stored per state of the stays and sibling
+        # groups: any write to either moves the state on (models/co_placement.py).
+        from django.db.models.signals import post_delete, post_save
+
+        from ancrage.people.models import SiblingGroupMember
+        from ancrage.placements.models.co_placement import stays_written
+
+        for model in (Stay, SiblingGroupMember):
+            post_save.connect(stays_written, sender=model, dispatch_uid=f"co_placement_{model}")
+            post_delete.connect(stays_written, sender=model, dispatch_uid=f"co_placement_{model}")

@@ -2,17 +2,17 @@
 category and severity, the time from report to qualification and to closure (average and
 median), the share of declarations confirmed in writing within 48 hours of the alert.
 
-Everything is computed by the database in five grouped queries (the counts alone in one),
-whatever the number of incidents: counts and averages with GROUP BY, medians with window
-functions (ROW_NUMBER and COUNT over each group, keeping the middle row or two), which SQLite and
-PostgreSQL both run."""
+Everything is computed by the database in five grouped queries (the counts alone in one; six
+for both groupings at once, `compute_months_and_villages`), whatever the number of incidents:
+counts and averages with GROUP BY, medians with window functions (ROW_NUMBER and COUNT over each
+group, keeping the middle row or two), which SQLite and PostgreSQL both run."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 
 from ancrage.kernel.calendar import add_months
@@ -161,6 +161,77 @@ def compute(incidents, *, by: str = "month", since: date, declarations=None) -> 
     return rows
 
 
+def compute_months_and_villages(incidents, *, since: date) -> tuple[dict, dict]:
+    """The indicators of `compute` grouped both by month and by village, reading the incidents
+    and their declarations once for both: the counts, the durations' sums and the declarations
+    are grouped by (month, village) in the database and added up here (they add up; an average
+    is a sum over a count); the medians, which do not add up, are one query per grouping."""
+    incidents = _reported_since(incidents, since)
+    month, village = _month_key(), F("establishment_id")
+    months: dict = {}
+    villages: dict = {}
+    sums: dict = {}
+    for group_month, group_village, category, severity, n, q_sum, q_n, c_sum, c_n in (
+        incidents.annotate(m=month)
+        .values("m", "establishment_id", "category", "severity")
+        .annotate(
+            n=Count("pk"),
+            q_sum=Sum(_duration("qualified_at")),
+            q_n=Count("qualified_at"),
+            c_sum=Sum(_duration("closed_at")),
+            c_n=Count("closed_at"),
+        )
+        .values_list(
+            "m", "establishment_id", "category", "severity", "n", "q_sum", "q_n", "c_sum", "c_n"
+        )
+    ):
+        for rows, group in ((months, _normalise(group_month)), (villages, group_village)):
+            r = _row(rows, group)
+            r.total += n
+            if category:
+                r.by_category[category] = r.by_category.get(category, 0) + n
+            if severity:
+                r.by_severity[severity] = r.by_severity.get(severity, 0) + n
+            acc = sums.setdefault((id(rows), group), [timedelta(), 0, timedelta(), 0])
+            acc[0] += _microseconds(q_sum)
+            acc[1] += q_n
+            acc[2] += _microseconds(c_sum)
+            acc[3] += c_n
+    for rows in (months, villages):
+        for group, r in rows.items():
+            q_sum, q_n, c_sum, c_n = sums[(id(rows), group)]
+            r.qualification_average = _seconds(q_sum / q_n) if q_n else None
+            r.closure_average = _seconds(c_sum / c_n) if c_n else None
+    for rows, key in ((months, month), (villages, village)):
+        for end, attribute in (
+            ("qualified_at", "qualification_median"),
+            ("closed_at", "closure_median"),
+        ):
+            for group, median in _medians(incidents, key, end).items():
+                setattr(_row(rows, group), attribute, median)
+    declared = Declaration.objects.filter(incident__in=incidents, alerted_at__isnull=False)
+    for group_month, group_village, total, in_time in (
+        declared.annotate(m=_month_key("incident__reported_at"))
+        .values("m", "incident__establishment_id")
+        .annotate(total=Count("pk"), in_time=Count("pk", filter=confirmed_in_time_sql()))
+        .values_list("m", "incident__establishment_id", "total", "in_time")
+    ):
+        for rows, group in ((months, _normalise(group_month)), (villages, group_village)):
+            r = _row(rows, group)
+            r.declarations += total
+            r.confirmed_in_time += in_time
+    return months, villages
+
+
+def _microseconds(value) -> timedelta:
+    """A sum of durations as a timedelta (SQLite sums microseconds as a number)."""
+    if value is None:
+        return timedelta()
+    if not isinstance(value, timedelta):
+        return timedelta(microseconds=value)
+    return value
+
+
 def _seconds(value):
     """An average duration as a timedelta rounded to the minute (SQLite averages microseconds
     as a float)."""
@@ -171,7 +242,7 @@ def _seconds(value):
     return timedelta(minutes=round(value.total_seconds() / 60))
 
 
-def _by_month(rows: dict, since: date, months: int) -> list[Row]:
+def by_month(rows: dict, since: date, months: int = MONTHS) -> list[Row]:
     """One row per month of the period, oldest first, empty months included."""
     return [rows.get(add_months(since, i)) or Row(key=add_months(since, i)) for i in range(months)]
 
@@ -179,7 +250,7 @@ def _by_month(rows: dict, since: date, months: int) -> list[Row]:
 def monthly(incidents, today: date, months: int = MONTHS) -> list[Row]:
     """One row per month of the period, oldest first, empty months included."""
     since = first_month(today, months)
-    return _by_month(compute(incidents, by="month", since=since), since, months)
+    return by_month(compute(incidents, by="month", since=since), since, months)
 
 
 def monthly_counts(incidents, today: date, months: int = MONTHS) -> list[Row]:
@@ -188,7 +259,7 @@ def monthly_counts(incidents, today: date, months: int = MONTHS) -> list[Row]:
     since = first_month(today, months)
     rows: dict = {}
     _count(_reported_since(incidents, since), _month_key(), rows)
-    return _by_month(rows, since, months)
+    return by_month(rows, since, months)
 
 
 def total(rows: list[Row]) -> Row:

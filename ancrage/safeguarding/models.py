@@ -240,6 +240,19 @@ def confirmed_in_time_sql() -> Q:
     return within_hours_sql("alerted_at", "confirmed_at", CONFIRMATION_HOURS)
 
 
+def confirmation_overdue_q(now=None, prefix: str = "") -> Q:
+    """The declarations alerted more than 48 hours before `now` and still not confirmed in
+    writing, as a condition (`prefix` "declaration__" from an incident)."""
+    now = now or timezone.now()
+    return Q(
+        **{
+            f"{prefix}alerted_at__isnull": False,
+            f"{prefix}alerted_at__lt": add_hours(now, -CONFIRMATION_HOURS),
+            f"{prefix}confirmed_at__isnull": True,
+        }
+    )
+
+
 class DeclarationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The declarations of the incidents this user may read."""
@@ -249,12 +262,7 @@ class DeclarationQuerySet(models.QuerySet):
         """Declarations alerted more than 48 hours before `now` and still not confirmed in
         writing: `now` is no longer within 48 hours of the alert (at 48 h 00 a confirmation
         is still on time)."""
-        now = now or timezone.now()
-        return self.filter(
-            alerted_at__isnull=False,
-            alerted_at__lt=add_hours(now, -CONFIRMATION_HOURS),
-            confirmed_at__isnull=True,
-        )
+        return self.filter(confirmation_overdue_q(now))
 
 
 class Declaration(models.Model):

@@ -28,6 +28,7 @@ from ancrage.safeguarding.models import (
     IncidentDraft,
     IncidentTransition,
     Transmission,
+    confirmation_overdue_q,
 )
 from ancrage.safeguarding.services import works_in
 
@@ -204,14 +205,13 @@ def declarations_late(user, now=None):
     incident numbers and villages), in one query: those qualified as a serious malfunction whose
     authority was never alerted (due "sans délai", late from their qualification), and those
     alerted more than 48 hours ago and still not confirmed in writing (the rule of
-    `Declaration.confirmation_overdue`)."""
-    now = now or timezone.now()
-    overdue = Declaration.objects.confirmation_overdue(now)
+    `Declaration.confirmation_overdue`). The declarations are read once, through the incidents'
+    outer join to them (not one subquery per rule)."""
     return list(
         Incident.objects.visible_to(user)
         .filter(
-            Q(pk__in=Incident.objects.alert_missing().values("pk"))
-            | Q(pk__in=overdue.values("incident_id"))
+            Q(serious_malfunction_to_declare=True, declaration__alerted_at__isnull=True)
+            | confirmation_overdue_q(now, prefix="declaration__")
         )
         .select_related("establishment", "declaration")
         .order_by("qualified_at", "pk")
@@ -236,19 +236,20 @@ def village_indicators(user, village_pk) -> dict:
 
 def organisation_indicators(user) -> dict:
     """Every village of the user's organisation over the last twelve months: a row per village
-    and a row per month (aggregates, no names)."""
+    and a row per month (aggregates, no names; both groupings from the same grouped queries)."""
     today = timezone.localdate()
     incidents = Incident.objects.visible_to(user)
     villages = list(
         establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
     )
-    by_village = indicators.compute(incidents, by="village", since=indicators.first_month(today))
+    since = indicators.first_month(today)
+    by_month, by_village = indicators.compute_months_and_villages(incidents, since=since)
     village_rows = []
     for village in villages:
         row = by_village.get(village.pk) or indicators.Row(key=village.pk)
         row.label = village.name
         village_rows.append(row)
-    months = indicators.monthly(incidents, today)
+    months = indicators.by_month(by_month, since)
     return {
         "village_rows": village_rows,
         "rows": months,

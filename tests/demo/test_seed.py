@@ -233,3 +233,17 @@ def test_demo_has_a_membership_proposed_for_the_director_to_confirm(demo):
     assert not Membership.objects.filter(
         user__username__in=[a[0] for a in DEMO_ACCOUNTS], status="proposed"
     ).exists()
+
+
+def test_the_seed_leaves_the_planner_statistics_of_every_table(demo):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'people_person'")
+        else:
+            cursor.execute("SELECT count(*) FROM pg_class WHERE relname = 'people_person'")
+            cursor.execute(
+                "SELECT count(*) FROM pg_class WHERE relname = 'people_person' AND reltuples > 0"
+            )
+        assert cursor.fetchone()[0] >= 1

@@ -461,3 +461,70 @@ def test_the_team_and_the_village_written_for_are_the_users(client, o2r):
     login(client, o2r.users[Role.HEAD_OF_SERVICE])
     client.post(reverse("insertion:refer", args=[child.reference]), _refer(o2r))
     assert child.o2r_referrals.get().village == o2r.village
+
+
+def _overdue(world, n):
+    """n more beneficiaries whose accompaniment is past its limit (their names are alerts)."""
+    more_files(world, n)
+    from ancrage.kernel.calendar import add_days
+
+    Accompaniment.objects.filter(end_date__isnull=True).update(limit_date=add_days(TODAY(), -3))
+
+
+def test_the_home_reads_a_fixed_number_of_queries_whatever_the_number_of_alerts(
+    client, o2r, counsellor, django_assert_num_queries
+):
+    _overdue(o2r, 3)
+    # a count per block (over, near, follow-ups), a page of names for a block whose count is
+    # not zero (here: over), the reads of those names written in one query
+    with django_assert_num_queries(PINNED["insertion:home"] + 2):
+        assert client.get(reverse("insertion:home")).status_code == 200
+    _overdue(o2r, 40)
+    with django_assert_num_queries(PINNED["insertion:home"] + 2):
+        assert client.get(reverse("insertion:home")).status_code == 200
+
+
+def test_the_home_counts_every_alert_and_names_one_page_of_them(client, o2r, counsellor):
+    from ancrage.insertion.queries.programme import ALERT_PAGE_SIZE
+
+    _overdue(o2r, ALERT_PAGE_SIZE + 5)
+    total = Accompaniment.objects.filter(
+        end_date__isnull=True, beneficiary__team=o2r.o2r_team
+    ).count()
+    first = client.get(reverse("insertion:home"))
+    assert len(first.context["over"]) == ALERT_PAGE_SIZE
+    assert first.context["over_page"].paginator.count == total
+    assert f"{total} sorties à enregistrer" in first.content.decode()
+    assert "depassees=2" in first.content.decode()
+    second = client.get(reverse("insertion:home"), {"depassees": 2})
+    shown = {a.pk for a in first.context["over"]} | {a.pk for a in second.context["over"]}
+    assert len(shown) == total
+
+
+def test_the_home_records_a_read_for_the_names_it_shows_and_no_other(client, o2r, counsellor):
+    from ancrage.insertion.queries.programme import ALERT_PAGE_SIZE
+    from ancrage.kernel.models import AccessEvent
+
+    _overdue(o2r, ALERT_PAGE_SIZE + 5)
+    page = client.get(reverse("insertion:home"))
+    content = page.content.decode()
+    shown = {a.beneficiary.person for a in page.context["over"] + page.context["near"]} | {
+        f.exit.beneficiary.person for f in page.context["follow_ups"]
+    }
+    assert all(p.full_name in content for p in shown)
+    recorded = list(
+        AccessEvent.objects.filter(user=counsellor, what="insertion.home").values_list(
+            "person_id", flat=True
+        )
+    )
+    assert sorted(recorded) == sorted(p.pk for p in shown)
+    assert len(recorded) <= 3 * ALERT_PAGE_SIZE
+
+
+@pytest.mark.parametrize("role", [Role.O2R_COUNSELLOR, Role.O2R_LEAD])
+def test_the_contacts_list_reads_its_order_from_an_index_not_a_sort(o2r, role):
+    from ancrage.insertion.queries.outreach import contacts_in_order
+
+    plan = contacts_in_order(o2r.users[role]).explain()
+    assert "contact_team_order_idx" in plan or "contact_service_order_idx" in plan
+    assert "TEMP B-TREE" not in plan.upper() and "Sort Key" not in plan

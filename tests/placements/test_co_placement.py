@@ -7,10 +7,13 @@ import datetime
 import pytest
 
 from ancrage.kernel.access import Role
+from ancrage.people.models import SiblingGroupMember
+from ancrage.placements.models import Stay
 from ancrage.placements.services import (
     Justification,
     admit_children,
     association_co_placement,
+    association_co_placement_computed,
     co_placement,
     move_child,
     record_exit,
@@ -96,16 +99,54 @@ def test_village_figures_count_siblings_placed_in_another_village(many_groups):
 
 def test_association_rate_is_one_aggregate_query(many_groups, django_assert_num_queries):
     with django_assert_num_queries(1):
-        rate = association_co_placement(TODAY)
+        rate = association_co_placement_computed(TODAY)
     full = co_placement(TODAY)["all"]
     assert (rate.together, rate.with_siblings) == (full.together, full.with_siblings)
     # Zoé and Noé now live apart in the other village: 5 together out of 14 placed siblings.
     assert (rate.together, rate.with_siblings) == (5, 14)
+    assert association_co_placement(TODAY) == rate
+
+
+def test_the_association_rate_is_read_once_stored_in_one_query(
+    many_groups, django_assert_num_queries
+):
+    # the first reader computes it (the state, the aggregate) and stores it
+    with django_assert_num_queries(4):
+        first = association_co_placement(TODAY)
+    with django_assert_num_queries(1):
+        assert association_co_placement(TODAY) == first
+
+
+def test_a_stay_written_changes_the_stored_association_rate_at_once(many_groups):
+    head = many_groups.users[Role.HEAD_OF_SERVICE]
+    before = association_co_placement(TODAY)
+    assert (before.together, before.with_siblings) == (5, 14)
+    # Noé joins Zoé's house again: the two of them are together
+    zoe_house = Stay.objects.current(TODAY).get(child=many_groups.outsider).unit
+    move_child(child=many_groups.outsider_sibling, to_house=zoe_house, move_date=TODAY, by=head)
+    after = association_co_placement(TODAY)
+    assert after == association_co_placement_computed(TODAY)
+    assert (after.together, after.with_siblings) == (7, 14)
+    # an exit, written through the service
+    durand = Stay.objects.current(TODAY).filter(child__last_name="Durand").first().child
+    record_exit(child=durand, exit_date=TODAY, reason="majority", by=head)
+    assert association_co_placement(TODAY) == association_co_placement_computed(TODAY) != after
+
+
+def test_a_sibling_group_changed_changes_the_stored_association_rate_at_once(many_groups):
+    before = association_co_placement(TODAY)
+    # Durand ×3 lived together: one of them leaves the group (a membership deleted)
+    durand = Stay.objects.current(TODAY).filter(child__last_name="Durand").first().child
+    SiblingGroupMember.objects.filter(person=durand).delete()
+    after = association_co_placement(TODAY)
+    assert after == association_co_placement_computed(TODAY)
+    assert (after.together, after.with_siblings) == (before.together - 1, before.with_siblings - 1)
 
 
 def test_village_figures_take_two_queries_whatever_the_association_size(
     many_groups, django_assert_num_queries
 ):
+    association_co_placement(TODAY)  # stored by the first board read today
     with django_assert_num_queries(2):
         village_co_placement(many_groups.village.pk, TODAY)
 

@@ -39,10 +39,15 @@ def grow_village(world, n):
         )
 
 
+# The association's co-placement figure read, computed (the state, then the aggregate) and stored
+# by the first board view after a write to the stays.
+FIRST_BOARD_VIEW = 3
+
 PAGES = {
-    # board: the co-placement figures are the village's and one aggregate for the association
+    # board: the co-placement figures are the village's and the association's stored figure
     # (two queries, placements.services.village_co_placement) rather than one query reading
-    # every placed child of the association.
+    # every placed child of the association; the first view after a stay is written computes
+    # and stores the association's figure (3 queries more: FIRST_BOARD_VIEW).
     "board": (lambda w: f"/villages/{w.village.pk}/", 15),
     "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 12),
     "admission": (lambda w: f"/admissions/{w.admission.pk}/", 12),
@@ -55,9 +60,11 @@ def test_village_page_query_count_is_pinned(client, world, django_assert_num_que
     grow_village(world, size)
     login(client, world.users[Role.HEAD_OF_SERVICE])
     url, budget = PAGES[page]
-    with django_assert_num_queries(budget):
+    with django_assert_num_queries(budget + (FIRST_BOARD_VIEW if page == "board" else 0)):
         response = client.get(url(world))
     assert response.status_code == 200
+    with django_assert_num_queries(budget):
+        assert client.get(url(world)).status_code == 200
 
 
 def test_board_query_count_does_not_grow_with_arrivals_and_departures(
@@ -80,7 +87,7 @@ def test_board_query_count_does_not_grow_with_arrivals_and_departures(
         stay.exit_reason = Stay.ExitReason.MAJORITY
         stay.save(update_fields=["end_date", "exit_reason"])
     login(client, head)
-    with django_assert_num_queries(PAGES["board"][1]):
+    with django_assert_num_queries(PAGES["board"][1] + FIRST_BOARD_VIEW):
         response = client.get(f"/villages/{world.village.pk}/")
     assert len(response.context["arrivals"]) == 3 and len(response.context["departures"]) == 3
 

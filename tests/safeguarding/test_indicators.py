@@ -180,7 +180,8 @@ PAGES = {
         Role.HEAD_OF_SERVICE,
         13,
     ),
-    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 18),
+    # 18 to 14: the rows per month and per village from the same grouped queries (2026-12-05)
+    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 14),
     # with the overdue legal deadlines block of the care app (8 queries)
     # 25: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
     # 26 to 23: the chart reads its monthly counts only (one query, not five), and the villages
@@ -201,3 +202,46 @@ def test_page_query_count_is_pinned(client, world, django_assert_num_queries, pa
     client.get("/")
     with django_assert_num_queries(budget):
         assert client.get(url(world)).status_code == 200
+
+
+def _figures(row):
+    return (
+        row.total,
+        row.by_category,
+        row.by_severity,
+        row.qualification_average,
+        row.qualification_median,
+        row.closure_average,
+        row.closure_median,
+        row.declarations,
+        row.confirmed_in_time,
+    )
+
+
+def test_both_groupings_read_at_once_give_the_figures_of_each_grouping_alone(world):
+    for i in range(14):
+        incident = make(
+            world,
+            month_start(i % 5),
+            category=["other", "violence_between_children"][i % 2],
+            severity=["minor", "serious"][i % 3 == 0],
+            qualify=(i + 1) * H,
+            close=(3 * i + 2) * H if i % 4 else None,
+            village=world.other_village if i % 3 else None,
+        )
+        if i % 2:
+            declare(incident, H, confirmed_after=(30 + 5 * i) * H)
+    make(world, month_start(1))  # reported, not qualified: no durations
+    since = month_start(11).date()
+    with CaptureQueriesContext(connection) as queries:
+        months, villages = indicators.compute_months_and_villages(
+            Incident.objects.all(), since=since
+        )
+    assert len(queries) == 6
+    alone_months = indicators.compute(Incident.objects.all(), by="month", since=since)
+    alone_villages = indicators.compute(Incident.objects.all(), by="village", since=since)
+    assert set(months) == set(alone_months) and set(villages) == set(alone_villages)
+    for key, row in alone_months.items():
+        assert _figures(months[key]) == _figures(row)
+    for key, row in alone_villages.items():
+        assert _figures(villages[key]) == _figures(row)

@@ -128,7 +128,11 @@ class Contact(CreatedRecord):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         indexes = [
-            models.Index(fields=["team", "-met_on"], name="contact_team_date_idx"),
+            # The contacts list's order (`Meta.ordering`) within a counsellor's team and within
+            # the O2R lead's service: the database reads the page's first rows from the index
+            # instead of sorting every contact of the service.
+            models.Index(fields=["team", "-met_on", "-id"], name="contact_team_order_idx"),
+            models.Index(fields=["service", "-met_on", "-id"], name="contact_service_order_idx"),
             # A beneficiary's first contact (the report's delays) in one index probe.
             models.Index(fields=["beneficiary", "met_on"], name="contact_beneficiary_date_idx"),
         ]

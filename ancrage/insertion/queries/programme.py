@@ -2,6 +2,7 @@
 programmes they may create or correct."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -69,7 +70,19 @@ def teams_in_scope(user):
     return Unit.objects.filter(establishment_id__in=ids, kind=Unit.Kind.O2R_TEAM).order_by("name")
 
 
-def home(user) -> dict:
+# Alerts and follow-ups shown per page on the service home: the counts are read in full, the
+# names only for the page shown (and only those recorded as read).
+ALERT_PAGE_SIZE = 20
+# The query-string parameter of each paged block of the home.
+HOME_PAGES = {"over": "depassees", "near": "proches", "follow_ups": "suivis"}
+
+
+def home(user, pages=None) -> dict:
+    """The O2R service home: counts of the pathway, the alerts and the follow-ups due (their
+    totals, and one page of names each: `pages` maps "over", "near", "follow_ups" to the page
+    number asked), the programmes and teams. Reads a fixed number of queries whatever the size
+    of the service; records a read for the names shown only."""
+    pages = pages or {}
     today = timezone.localdate()
     beneficiaries = Beneficiary.objects.visible_to(user)
     by_status = dict(beneficiaries.values_list("status").annotate(n=Count("pk")).order_by())
@@ -83,18 +96,26 @@ def home(user) -> dict:
         total=Count("pk"), anonymous=Count("pk", filter=Q(beneficiary__isnull=True))
     )
     near, over = alerts(user, today)
-    near = list(near.select_related("beneficiary__person").order_by("limit_date"))
+    near_page = _page(
+        near.select_related("beneficiary__person").order_by("limit_date", "pk"), pages, "near"
+    )
     # Past the limit, extended or not: past 12 months the accompaniment had to end too.
-    over = list(over.select_related("beneficiary__person").order_by("limit_date"))
-    follow_ups = list(
+    over_page = _page(
+        over.select_related("beneficiary__person").order_by("limit_date", "pk"), pages, "over"
+    )
+    follow_ups_page = _page(
         FollowUp.objects.filter(
             exit__beneficiary__in=beneficiaries,
             recorded_on__isnull=True,
             due_date__lte=add_days(today, ALERT_DAYS_BEFORE_LIMIT),
         )
         .select_related("exit__beneficiary__person")
-        .order_by("due_date")[:50]
+        .order_by("due_date", "pk"),
+        pages,
+        "follow_ups",
     )
+    near, over = list(near_page.object_list), list(over_page.object_list)
+    follow_ups = list(follow_ups_page.object_list)
     pending = VillageReferral.objects.visible_to(user).filter(status="pending").count()
     named = {a.beneficiary.person_id for a in near + over} | {
         f.exit.beneficiary.person_id for f in follow_ups
@@ -135,10 +156,19 @@ def home(user) -> dict:
         "near": near,
         "over": over,
         "follow_ups": follow_ups,
+        "near_page": near_page,
+        "over_page": over_page,
+        "follow_ups_page": follow_ups_page,
+        "page_params": HOME_PAGES,
         "pending_referrals": pending,
         "consortium": consortium,
         "can_write": can_write(user),
     }
+
+
+def _page(queryset, pages, block):
+    """One page of a block of the home (a count query, then the page's rows)."""
+    return Paginator(queryset, ALERT_PAGE_SIZE).get_page(pages.get(block, 1))
 
 
 def programme_choices(user) -> dict:

@@ -14,7 +14,8 @@ from ancrage.kernel.flow import submit
 
 @requires("o2r_programme", "view")
 def home(request):
-    return render(request, "insertion/home.html", queries.home(request.user))
+    pages = {block: request.GET.get(param, 1) for block, param in queries.HOME_PAGES.items()}
+    return render(request, "insertion/home.html", queries.home(request.user, pages))
 
 
 def _programme_page(request, programme=None):

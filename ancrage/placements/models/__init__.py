@@ -4,6 +4,10 @@ documents; admission requests; stays and separations of siblings; the judge's no
 visits)."""
 
 from ancrage.placements.models.admissions import AdmissionRequest  # noqa: F401
+from ancrage.placements.models.co_placement import (  # noqa: F401
+    CoPlacementFigure,
+    CoPlacementState,
+)
 from ancrage.placements.models.measures import MeasureDocument, ProtectionMeasure  # noqa: F401
 from ancrage.placements.models.moves import JudgeNotification  # noqa: F401
 from ancrage.placements.models.stays import SiblingSeparation, Stay  # noqa: F401

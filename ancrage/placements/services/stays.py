@@ -18,7 +18,13 @@ from django.utils.translation import ngettext
 from ancrage.kernel import calendar
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person, SiblingGroupMember
-from ancrage.placements.models import JudgeNotification, SiblingSeparation, Stay
+from ancrage.placements.models import (
+    CoPlacementFigure,
+    CoPlacementState,
+    JudgeNotification,
+    SiblingSeparation,
+    Stay,
+)
 
 SEPARATION_NOTICE_DAYS = 2  # inform the judge within 48 h: two days after the event's day
 
@@ -259,6 +265,38 @@ def village_co_placement(village_id: int, day: date | None = None) -> dict:
 
 
 def association_co_placement(day: date | None = None) -> CoPlacement:
+    """The association's rate on `day`: the figure stored for the present state of the stays
+    and sibling groups (one query), else computed (`association_co_placement_computed`) and
+    stored. The state is read before computing: a stay written meanwhile moves it on, and the
+    figure stored here is not read again."""
+    day = day or timezone.localdate()
+    stored = (
+        CoPlacementFigure.objects.filter(
+            day=day,
+            state=Coalesce(Subquery(CoPlacementState.objects.filter(pk=1).values("value")), 0),
+        )
+        .values_list("together", "with_siblings")
+        .first()
+    )
+    if stored is not None:
+        return CoPlacement(*stored)
+    state = CoPlacementState.current()
+    figure = association_co_placement_computed(day)
+    CoPlacementFigure.objects.bulk_create(
+        [
+            CoPlacementFigure(
+                day=day,
+                state=state,
+                together=figure.together,
+                with_siblings=figure.with_siblings,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return figure
+
+
+def association_co_placement_computed(day: date | None = None) -> CoPlacement:
     """The association's rate in one aggregate query. A sibling group whose placed children
     (two or more) all live in one house counts them all as together; a group spread over
     several houses counts none of them (each has a brother or sister elsewhere). Each current

@@ -1,4 +1,4 @@
-"""`ancrage seed --scale demo|large`: deterministic demo or benchmark data."""
+"""`ancrage seed --scale demo|moderate|large`: deterministic demo or benchmark data."""
 
 import time
 

@@ -400,7 +400,7 @@ URL_TABLE = {
     # deleting one, setting an action's state or validating leads back to the PPE page
     "care:ppe": get(PERSON),
     "care:ppe_edit": get(PERSON),
-    "care:ppe_validate": post(PERSON, answers=302),
+    "care:ppe_validate": get(PERSON),
     "care:objective_add": get(PERSON),
     "care:objective_edit": get(child_record("objective", child=True)),
     "care:objective_delete": post(child_record("objective", child=True), answers=302),

@@ -135,7 +135,12 @@ ACTIONS = frozenset(
 #   funder             the O2R report only: aggregates with small cells suppressed, nothing
 #                      nominative
 #   youth              their own file: their PPE (not the reports to the judge, not the
-#                      échéancier), their project for autonomy, family and stays
+#                      échéancier), their project for autonomy, family and stays, their own
+#                      appointments (not the staff's notes)
+#   youth_space        the young person's own space (ancrage/participation): my page (the first
+#                      names of the children she lives with, her brothers and sisters and where
+#                      they live, never their files), my project, my appointments and my
+#                      calendar link
 # fmt: off
 PERMISSION_GRID = """
 kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance | national_director | funder | tech_admin | youth | dpo  | hr   | family_worker
@@ -164,7 +169,7 @@ deadline             | view         | -           | view                | view  
 journal              | view write   | view write  | view write          | view write  | view write             | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
 journal_clinical     | -            | -           | view write          | view write  | view                   | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
 journal_safeguarding | write        | write       | view write          | write       | view write             | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
-appointment          | view change  | view change | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
+appointment          | view change  | view change | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
 appointment_notes    | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
 calendar_feed        | use          | use         | use                 | use         | use                    | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 autonomy             | view change  | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
@@ -175,6 +180,7 @@ accompaniment        | -            | -           | -                   | -     
 activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
+youth_space          | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | -          | view  | -    | -    | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

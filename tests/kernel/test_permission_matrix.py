@@ -431,6 +431,12 @@ URL_TABLE = {
     "care:appointment_create": get(PERSON),
     "care:appointment_edit": get(child_record("appointment")),
     "care:appointment_cancel": post(child_record("appointment"), answers=422),
+    # the youth space: the young person's own pages (open or closed at her age, both answer)
+    "participation:youth_home": get(),
+    "participation:youth_project": get(),
+    "participation:youth_appointments": get(),
+    "participation:youth_feed_regenerate": post(),
+    "participation:youth_feed_revoke": post(answers=302),
     "care:my_calendar": get(),
     "care:feed_regenerate": post(),
     "care:feed_revoke": post(answers=302),

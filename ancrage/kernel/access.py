@@ -140,7 +140,11 @@ ACTIONS = frozenset(
 #   youth_space        the young person's own space (ancrage/participation): my page (the first
 #                      names of the children she lives with, her brothers and sisters and where
 #                      they live, never their files), my project, my appointments and my
-#                      calendar link
+#                      calendar link; write: to her referent; report: raise a concern about her
+#                      safety or someone else's (a safeguarding report of her village, see
+#                      safeguarding.services.report_concern), never reading the investigation
+#   youth_message      what young people write to their referent, read by the staff who follow
+#                      them
 # fmt: off
 PERMISSION_GRID = """
 kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance | national_director | funder | tech_admin | youth | dpo  | hr   | family_worker
@@ -180,7 +184,8 @@ accompaniment        | -            | -           | -                   | -     
 activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
-youth_space          | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | -          | view  | -    | -    | -
+youth_space          | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | -          | view write report | -    | -    | -
+youth_message        | view         | -           | view                | -           | view                   | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

@@ -18,4 +18,8 @@ urlpatterns = [
         views.youth_feed_revoke,
         name="youth_feed_revoke",
     ),
+    path("mon-espace/je-parle/", views.youth_speak, name="youth_speak"),
+    path("mon-espace/je-parle/message/", views.youth_message_new, name="youth_message_new"),
+    path("mon-espace/je-parle/inquietude/", views.youth_concern_new, name="youth_concern_new"),
+    path("messages-des-jeunes/", views.youth_messages, name="youth_messages"),
 ]

@@ -167,6 +167,7 @@ def test_a_well_formed_grid_keeps_only_the_cells_that_grant_something():
 PREVIOUS_TABLE = {
     Role.HOUSE_PARENT: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"update", "view"},
         "deadline": {"view"},
         "journal": {"view", "write"},
@@ -203,6 +204,7 @@ PREVIOUS_TABLE = {
     },
     Role.HEAD_OF_SERVICE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -255,6 +257,7 @@ PREVIOUS_TABLE = {
     },
     Role.ESTABLISHMENT_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -345,6 +348,9 @@ PREVIOUS_TABLE = {
     },
     Role.YOUTH: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        # the youth space and her own appointments (issue 20)
+        "youth_space": {"view", "write", "report"},
+        "appointment": {"view"},
         "ppe": {"view"},
         "autonomy": {"view"},
         "person": {"view"},

@@ -15,13 +15,20 @@ from ancrage.care.queries.autonomy import project_page
 from ancrage.care.queries.ppe import ppe_page
 from ancrage.care.services.ppe import current_version
 from ancrage.kernel import calendar
+from ancrage.kernel.access import Role, role_can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
-from ancrage.participation.models import DEFAULT_YOUTH_ACCOUNT_AGE, YouthSpaceSetting
+from ancrage.participation.models import (
+    DEFAULT_YOUTH_ACCOUNT_AGE,
+    Concern,
+    YouthMessage,
+    YouthSpaceSetting,
+)
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
 from ancrage.people.queries import record_person_read
 from ancrage.placements.models import Stay
 from ancrage.placements.queries import current_stays
+from ancrage.safeguarding.models import Incident, IncidentTransition
 
 UPCOMING_SHOWN = 30  # the next appointments listed in the space
 
@@ -150,3 +157,70 @@ def my_appointments(user, space: Space) -> list[Appointment]:
     )
     record_access(user, [space.person.pk], "participation.my_appointments", AccessEvent.Action.VIEW)
     return appointments
+
+
+# The roles whose members qualify her village's incidents, asked of the table: who handles a
+# concern before someone has taken it up.
+QUALIFYING_ROLES = [role for role in Role if role_can(role, "incident", "qualify")]
+
+
+def speak_page(user, space: Space) -> dict:
+    """What she wrote: her messages, and her concerns with only what she may know of each (when
+    it was received, whether it is taken up, and by whom), never the investigation."""
+    person = space.person
+    messages = list(
+        YouthMessage.objects.filter(person=person, author=user).select_related("recipient")[:50]
+    )
+    concerns = list(
+        Concern.objects.filter(person=person).select_related("incident").order_by("-raised_at")[:50]
+    )
+    takers = {}
+    for transition in (
+        IncidentTransition.objects.filter(
+            incident__in=[c.incident_id for c in concerns],
+            to_status=Incident.Status.QUALIFIED,
+        )
+        .select_related("author")
+        .order_by("at", "pk")
+    ):
+        takers[transition.incident_id] = transition.author
+    handlers = []
+    if space.stay is not None:
+        handlers = [
+            m.user
+            for m in Membership.objects.in_force()
+            .filter(establishment_id=space.stay.unit.establishment_id, role__in=QUALIFYING_ROLES)
+            .select_related("user")
+            .order_by("role", "pk")
+        ]
+    for concern in concerns:
+        concern.taken_by = takers.get(concern.incident_id)
+        concern.taken_up = concern.incident.status != Incident.Status.REPORTED
+    record_access(user, [person.pk], "participation.youth_speak", AccessEvent.Action.VIEW)
+    return {
+        "space": space,
+        "person": person,
+        "messages_sent": messages,
+        "concerns": concerns,
+        "handlers": handlers,
+    }
+
+
+MESSAGES_SHOWN = 100
+
+
+def messages_for_staff(user) -> list[YouthMessage]:
+    """The messages of the young people the user may see, newest first; each young person named
+    is a read (one list display each)."""
+    messages = list(
+        YouthMessage.objects.visible_to(user)
+        .select_related("person", "recipient")
+        .order_by("-sent_at", "-pk")[:MESSAGES_SHOWN]
+    )
+    record_access(
+        user,
+        {m.person_id for m in messages},
+        "participation.youth_messages",
+        AccessEvent.Action.LIST,
+    )
+    return messages

@@ -143,6 +143,8 @@ ACTIONS = frozenset(
 #                      calendar link; write: to her referent; report: raise a concern about her
 #                      safety or someone else's (a safeguarding report of her village, see
 #                      safeguarding.services.report_concern), never reading the investigation
+#   council            the participation council of a village (CVS): its meetings, agendas,
+#                      minutes, opinions and the establishment's answers (no child's file)
 #   youth_message      what young people write to their referent, read by the staff who follow
 #                      them
 # fmt: off
@@ -185,6 +187,7 @@ activity             | -            | -           | -                   | -     
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
 youth_space          | -            | -           | -                   | -           | -                      | -              | -           | -       | -                 | -      | -          | view write report | -    | -    | -
+council              | view         | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
 youth_message        | view         | -           | view                | -           | view                   | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.kernel.forms import Form
+from ancrage.kernel.forms import Form, ModelForm
+from ancrage.participation.models import Meeting, Opinion
 
 
 class MessageForm(Form):
@@ -27,4 +28,32 @@ class ConcernForm(Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Écris avec tes mots. Tu peux dire qui, où et quand, si tu le sais."),
+    )
+
+
+class MeetingForm(ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "agenda", "minutes"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def _post_clean(self):
+        # The service checks the meeting (its village's council, one a day).
+        pass
+
+
+class OpinionForm(Form):
+    kind = forms.ChoiceField(label=_("Nature"), choices=Opinion.Kind.choices)
+    text = forms.CharField(
+        label=_("Avis ou proposition du conseil"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AnswerForm(Form):
+    answer = forms.CharField(
+        label=_("Réponse de l'établissement"), widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -167,6 +167,7 @@ def test_a_well_formed_grid_keeps_only_the_cells_that_grant_something():
 PREVIOUS_TABLE = {
     Role.HOUSE_PARENT: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
         "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"update", "view"},
         "deadline": {"view"},
@@ -188,6 +189,7 @@ PREVIOUS_TABLE = {
     },
     Role.FAMILY_AIDE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
         "ppe": {"view"},
         "journal": {"view", "write"},
         "journal_safeguarding": {"write"},
@@ -204,6 +206,7 @@ PREVIOUS_TABLE = {
     },
     Role.HEAD_OF_SERVICE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"change", "view"},  # the participation council (issue 20)
         "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
@@ -234,6 +237,7 @@ PREVIOUS_TABLE = {
     },
     Role.CLINICIAN: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
         "ppe": {"view"},
         "situation_report": {"view"},
         "deadline": {"view"},
@@ -257,6 +261,7 @@ PREVIOUS_TABLE = {
     },
     Role.ESTABLISHMENT_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"change", "view"},  # the participation council (issue 20)
         "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
@@ -315,6 +320,7 @@ PREVIOUS_TABLE = {
     },
     Role.NATIONAL_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
         "ppe": {"view"},
         "journal": {"view"},
         "journal_clinical": {"view"},

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("ancrage.care.urls")),
     path("o2r/", include("ancrage.insertion.urls")),
     path("comptabilite/", include("ancrage.accounting.urls")),
+    path("", include("ancrage.participation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from ancrage.care.services.deadlines import (
     care_start,
     report_due_dates,
 )
+from ancrage.kernel import calendar
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Establishment
 from ancrage.placements.models import ProtectionMeasure, Stay
@@ -35,6 +36,17 @@ ACTIONS = [
     ("Associer les parents à la décision", "parents"),
     ("Orienter vers le CMP", "partner"),
 ]
+
+
+def first_words(rng, birth_date, day) -> dict:
+    """The child's words on a first version: too young under six, sometimes declined."""
+    if birth_date is not None and calendar.age_on(birth_date, day) < 6:
+        return {"child_views_missing": PPEVersion.WordsMissing.AGE}
+    if rng.random() < 0.1:
+        return {"child_views_missing": PPEVersion.WordsMissing.REFUSAL}
+    return {"child_views": rng.choice(WISHES)}
+
+
 WISHES = [
     "Je veux voir mon frère plus souvent.",
     "J'aimerais faire du foot le mercredi.",
@@ -119,6 +131,7 @@ def seed_ppe(world) -> None:
                     health_check_by="Dr " + world.fake.last_name(),
                     health_check_summary="Bon état général ; suivi dentaire à prévoir.",
                     created_by_id=head,
+                    **first_words(rng, stay.child.birth_date, day),
                 )
             )
             version_plans.append((stay, day, head))
@@ -174,7 +187,7 @@ def seed_ppe(world) -> None:
 
     # Reviews: every validated version after the first came from a review; 17-year-olds had
     # their autonomy interview as one of them.
-    reviews = []
+    reviews, words = [], []
     for version, (stay, day, head) in zip(versions, version_plans, strict=True):
         if day is None or version.number == 1:
             continue
@@ -182,6 +195,12 @@ def seed_ppe(world) -> None:
         interview_due = autonomy_due(birth, stay.start_date) if birth is not None else None
         autonomy = interview_due is not None and day >= interview_due - timedelta(days=120)
         declined = rng.random() < 0.15
+        wishes = "" if declined else rng.choice(WISHES)
+        disagreements = "" if declined or rng.random() < 0.6 else rng.choice(DISAGREEMENTS)
+        # the version a review produced carries the words said at it (care.services.ppe)
+        version.child_views = "\n\n".join(w for w in (wishes, disagreements) if w)
+        version.child_views_missing = "refusal" if declined else ""
+        words.append(version)
         reviews.append(
             Review(
                 ppe_id=version.ppe_id,
@@ -189,10 +208,8 @@ def seed_ppe(world) -> None:
                 planned_date=day - timedelta(days=rng.randint(0, 10)),
                 held_on=day,
                 participants="L'enfant, sa référente, le chef de service, la référente ASE",
-                child_wishes="" if declined else rng.choice(WISHES),
-                child_disagreements=""
-                if declined or rng.random() < 0.6
-                else rng.choice(DISAGREEMENTS),
+                child_wishes=wishes,
+                child_disagreements=disagreements,
                 child_declined_to_speak=declined,
                 decisions="Objectifs reconduits ; nouvelle action sur la scolarité.",
                 next_review_date=day + timedelta(days=365),
@@ -201,3 +218,6 @@ def seed_ppe(world) -> None:
             )
         )
     Review.objects.bulk_create(reviews, batch_size=world.BATCH)
+    PPEVersion.objects.bulk_update(
+        words, ["child_views", "child_views_missing"], batch_size=world.BATCH
+    )

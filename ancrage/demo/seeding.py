@@ -23,6 +23,7 @@ from ancrage.accounts.models import Membership, User
 from ancrage.accounts.services import propose_membership
 from ancrage.demo.daily import seed_daily
 from ancrage.demo.o2r import seed_o2r
+from ancrage.demo.participation import seed_participation
 from ancrage.demo.ppe import seed_ppe
 from ancrage.demo.safeguarding import seed_incidents
 from ancrage.kernel.access import Role
@@ -390,6 +391,7 @@ class World:
         with self.step("Signalements"):
             seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
+        seed_participation(self)  # children's voice (ancrage/demo/participation.py)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
         self.note("Validation de la transaction (contrôles des clés étrangères)…")

@@ -51,3 +51,38 @@ def child_deadlines(user, child_ids) -> list[ChildDeadline]:
         if can(user, *source.permission):
             found.extend(source.read(user, child_ids))
     return found
+
+
+# Deadlines of an establishment (not of a child), shown on its échéancier: an app registers a
+# source as above; `read(user, establishment_ids)` gives them for the establishments the page
+# shows.
+
+
+@dataclass(frozen=True)
+class EstablishmentDeadline:
+    establishment_id: int
+    kind: str
+    label: str  # what is due, in French, for the échéancier
+    due: date
+    done_on: date | None
+
+
+_establishment_sources: dict[str, Source] = {}
+
+
+def register_establishment_deadlines(kind: str, permission: tuple[str, str], read) -> None:
+    """Register (once per kind; registering again replaces) the source of one kind of an
+    establishment's deadline."""
+    _establishment_sources[kind] = Source(kind, permission, read)
+
+
+def establishment_deadlines(user, establishment_ids) -> list[EstablishmentDeadline]:
+    """Every registered deadline of these establishments that the user may read, by due date."""
+    establishment_ids = list(establishment_ids)
+    if user is None or not establishment_ids:
+        return []
+    found: list[EstablishmentDeadline] = []
+    for source in _establishment_sources.values():
+        if can(user, *source.permission):
+            found.extend(source.read(user, establishment_ids))
+    return sorted(found, key=lambda d: (d.due, d.kind))

@@ -133,6 +133,29 @@ def report_incident(
 
 
 @transaction.atomic
+def report_concern(*, establishment, narrative: str, child, about_self: bool, by) -> Incident:
+    """A young person's concern, raised in her own space, about her safety or someone else's:
+    a reported incident of the village she lives in, reported by her and qualified by the head
+    of service like any other. She is named on it (at risk, or as the one who tells); the
+    caller (the youth space) checks that `child` is her own file and `establishment` her
+    village. She does not read the incident afterwards: `incident_scope` gives a reporter her
+    reports only with a role that reports incidents."""
+    if not (narrative or "").strip():
+        raise ValidationError({"narrative": _("Écris ce qui se passe.")})
+    role = IncidentChild.Role.VICTIM if about_self else IncidentChild.Role.WITNESS
+    incident = Incident.objects.create(
+        establishment=establishment,
+        occurred_at=timezone.now(),
+        place=_("Signalé par un jeune depuis son espace"),
+        narrative=narrative.strip(),
+        reporter=by,
+    )
+    IncidentChild.objects.create(incident=incident, person=child, role=role)
+    IncidentTransition.objects.create(incident=incident, to_status=S.REPORTED, author=by)
+    return incident
+
+
+@transaction.atomic
 def qualify_incident(
     incident: Incident,
     *,

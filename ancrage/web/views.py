@@ -19,6 +19,7 @@ from ancrage.kernel.flow import submit
 from ancrage.kernel.jobs import recent_jobs
 from ancrage.kernel.models import BreakGlass
 from ancrage.kernel.scopes import memberships_in_force
+from ancrage.participation.council import council_villages
 from ancrage.people.forms import PersonSearchForm
 from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
 from ancrage.placements.queries import occupancy_board
@@ -39,6 +40,7 @@ def home(request):
             "overdue_deadlines": overdue_counts(request.user),
             "safeguarding": dashboard(request.user),
             "jobs": recent_jobs(request),
+            "councils": council_villages(request.user),
         },
     )
 

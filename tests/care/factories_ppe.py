@@ -44,7 +44,9 @@ def validated_ppe(child, by, *, objectives=1, day=None):
             title=f"Objectif {i + 1}",
             action={"description": "Rencontrer l'enseignante", "actor": "house_staff"},
         )
-    return ppe_services.validate_draft(child, by, day=day)
+    return ppe_services.validate_draft(
+        child, by, day=day, child_views="Je suis d'accord, je veux faire du foot."
+    )
 
 
 @pytest.fixture

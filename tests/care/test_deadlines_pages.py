@@ -180,8 +180,9 @@ def test_village_echeancier_query_count_is_pinned(
     client.get("/")
     # 18: the planned PPE reviews are one more query of `collect` (2026-11-23); 19: the children
     # followed are read before the visibility check (followed_stays); 20: the CRIP's evaluations
-    # of the informations préoccupantes, for the roles that read the transmissions (2026-12-05)
-    with django_assert_num_queries(20):
+    # of the informations préoccupantes, for the roles that read the transmissions (2026-12-05);
+    # 21: the village's own deadlines, its participation council's (no council: no meetings read)
+    with django_assert_num_queries(21):
         response = client.get(village_url(world, "?period=365"))
     assert response.status_code == 200
 

@@ -46,12 +46,33 @@ def test_head_of_service_builds_and_validates_a_ppe(client, world, head):
     )
     assert response.status_code == 302
     response = client.post(url(world, "valider/"))
+    assert response.status_code == 422  # the child's words first
+    assert not PPEVersion.objects.get(ppe__child=world.child).is_frozen
+    response = client.post(url(world, "valider/"), {"child_views": "Je veux lire des BD."})
     assert response.status_code == 302
     version = PPEVersion.objects.get(ppe__child=world.child)
+    assert version.child_views == "Je veux lire des BD."
     assert version.is_frozen and version.trusted_person_name == "Mme Leroy"
     page = client.get(url(world)).content.decode()
     assert "Consolider la lecture" in page and "Version 1, validée le" in page
     assert AccessEvent.objects.filter(what="care.ppe", person=world.child).exists()
+
+
+def test_validation_without_the_childs_words_is_refused_at_the_field(client, world, head):
+    services.add_objective(world.child, head, domain="health", title="Bilan dentaire")
+    login(client, head)
+    response = client.post(url(world, "valider/"), {"child_views": "  "})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "choisissez pourquoi ses mots" in page
+    assert 'aria-describedby="id_child_views_error' in page or "id_child_views_error" in page
+    assert not PPEVersion.objects.get(ppe__child=world.child).is_frozen
+    response = client.post(url(world, "valider/"), {"child_views_missing": "age"})
+    assert response.status_code == 302
+    version = PPEVersion.objects.get(ppe__child=world.child)
+    assert version.is_frozen and version.child_views_missing == "age"
+    page = client.get(url(world)).content.decode()
+    assert "Trop jeune pour donner son avis" in page
 
 
 def test_objective_with_an_action_but_nobody_acting_is_refused_at_the_field(client, world, head):
@@ -107,7 +128,7 @@ def test_review_records_the_childs_words_and_shows_them(client, world, head):
 def test_earlier_versions_stay_readable(client, world, head):
     validated_ppe(world.child, head)
     services.add_objective(world.child, head, domain="autonomy", title="Apprendre à cuisiner")
-    services.validate_draft(world.child, head)
+    services.validate_draft(world.child, head, child_views="Je veux apprendre à cuisiner.")
     login(client, head)
     old = client.get(url(world, "?version=1")).content.decode()
     assert "Version antérieure" in old and "Apprendre à cuisiner" not in old

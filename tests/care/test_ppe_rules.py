@@ -60,19 +60,62 @@ def test_validation_freezes_the_version(world, head):
 def test_a_validated_ppe_has_at_least_one_objective(world, head):
     services.save_draft(world.child, head, sibling_relations="Proche de Hugo")
     with pytest.raises(ValidationError, match="au moins un objectif"):
-        services.validate_draft(world.child, head)
+        services.validate_draft(world.child, head, child_views="Je veux rester ici.")
 
 
 def test_only_head_of_service_or_director_validate(world, head):
     services.add_objective(world.child, head, domain="health", title="Bilan dentaire")
     with pytest.raises(ValidationError, match="chef de service"):
-        services.validate_draft(world.child, world.users[Role.HOUSE_PARENT])
-    assert services.validate_draft(world.child, world.users[Role.ESTABLISHMENT_DIRECTOR])
+        services.validate_draft(
+            world.child, world.users[Role.HOUSE_PARENT], child_views="D'accord."
+        )
+    assert services.validate_draft(
+        world.child, world.users[Role.ESTABLISHMENT_DIRECTOR], child_views="D'accord."
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "field"),
+    [
+        ({}, "child_views"),
+        ({"child_views": "   "}, "child_views"),
+        ({"child_views": "Oui", "child_views_missing": "refusal"}, "child_views_missing"),
+        ({"child_views_missing": "situation"}, "child_views_missing_detail"),
+    ],
+    ids=["nothing", "blank-words", "words-and-reason", "situation-unexplained"],
+)
+def test_ppe_refuses_validation_without_childs_words_or_reason(world, head, words, field):
+    services.add_objective(world.child, head, domain="health", title="Bilan dentaire")
+    with pytest.raises(ValidationError) as error:
+        services.validate_draft(world.child, head, **words)
+    assert field in error.value.message_dict
+    draft = PPEVersion.objects.get(ppe__child=world.child)
+    assert not draft.is_frozen and not draft.child_views  # nothing half-written
+
+
+@pytest.mark.parametrize("reason", ["age", "refusal"])
+def test_ppe_validated_with_the_reason_the_childs_words_are_missing(world, head, reason):
+    services.add_objective(world.child, head, domain="health", title="Bilan dentaire")
+    version = services.validate_draft(world.child, head, child_views_missing=reason)
+    assert version.is_frozen and version.child_views_missing == reason
+
+
+def test_the_next_version_asks_for_the_childs_words_again(world, head):
+    validated_ppe(world.child, head)
+    draft = services.add_objective(world.child, head, domain="health", title="Vaccins").version
+    assert draft.child_views == "" and draft.child_views_missing == ""
+
+
+def test_the_database_refuses_words_and_a_reason_together(world, head):
+    version = validated_ppe(world.child, head)
+    version.child_views_missing = "refusal"
+    with pytest.raises(IntegrityError):
+        version.save(update_fields=["child_views_missing"])
 
 
 def test_validating_without_a_draft_is_refused(world, head):
     with pytest.raises(ValidationError, match="Aucun brouillon"):
-        services.validate_draft(world.child, head)
+        services.validate_draft(world.child, head, child_views="Je veux rester ici.")
 
 
 def test_a_new_version_starts_from_a_copy_of_the_last_validated(world, head):
@@ -112,6 +155,7 @@ def test_completing_a_review_produces_a_new_validated_version(world, head):
     assert review.resulting_version.number == first.number + 1
     assert review.resulting_version.status == PPEVersion.Status.VALIDATED
     assert review.resulting_version.objectives.count() == 1
+    assert review.resulting_version.child_views == "Je veux faire du judo avec mon frère."
 
 
 def test_a_review_validates_the_draft_being_prepared(world, head):
@@ -149,6 +193,7 @@ def test_review_where_the_child_did_not_wish_to_speak(world, head):
         **review_data(child_wishes="", child_declined_to_speak=True),
     )
     assert review.child_declined_to_speak
+    assert review.resulting_version.child_views_missing == "refusal"
 
 
 def test_disagreement_alone_counts_as_the_childs_words(world, head):

@@ -346,6 +346,33 @@ class SectionMonth(Record):
     def fill(self, world, role, in_scope):
         kwargs, in_scope = super().fill(world, role, in_scope)
         return {**kwargs, "year": MONTH.year, "month": MONTH.month}, in_scope
+@dataclass(frozen=True)
+class CouncilRecord(Record):
+    """A meeting of Léa's village's council with an opinion (`meeting`, `opinion`), and one of
+    the other organisation's village (`other_meeting`, `other_opinion`): nobody here reaches
+    the latter."""
+
+    def prepare(self, world):
+        from ancrage.participation.models import Council, Meeting, Opinion
+
+        director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+        for prefix, village in (("", world.village), ("other_", world.foreign_village)):
+            council = Council.objects.create(
+                establishment=village, founded_on=datetime.date.today()
+            )
+            meeting = Meeting.objects.create(
+                council=council,
+                held_on=datetime.date.today(),
+                agenda="Repas",
+                minutes="",
+                recorded_by=director,
+            )
+            setattr(world, f"{prefix}meeting", meeting)
+            setattr(
+                world,
+                f"{prefix}opinion",
+                Opinion.objects.create(meeting=meeting, kind="opinion", text="Plus de sorties"),
+            )
 
 
 NOTHING = Nothing()
@@ -359,6 +386,8 @@ DECLARED_INCIDENT = SeriousIncident("incident", SEES_INCIDENT)
 TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
 # A membership proposed in Léa's house: its village's director and the national director confirm
 # it; nobody here reaches the one proposed in another organisation's village.
+COUNCIL_MEETING = CouncilRecord("meeting", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
+COUNCIL_OPINION = CouncilRecord("opinion", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
 PROPOSED_MEMBERSHIP = Record(
     "proposed_membership", frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR})
 )
@@ -456,7 +485,7 @@ URL_TABLE = {
     ),
     "care:ppe": get(PERSON),
     "care:ppe_edit": get(PERSON),
-    "care:ppe_validate": post(PERSON, answers=302),
+    "care:ppe_validate": get(PERSON),
     "care:objective_add": get(PERSON),
     "care:objective_edit": get(child_record("objective", child=True)),
     "care:objective_delete": post(child_record("objective", child=True), answers=302),
@@ -487,6 +516,25 @@ URL_TABLE = {
     "care:appointment_create": get(PERSON),
     "care:appointment_edit": get(child_record("appointment")),
     "care:appointment_cancel": post(child_record("appointment"), answers=422),
+    # the youth space: the young person's own pages (open or closed at her age, both answer)
+    "participation:youth_home": get(),
+    "participation:youth_project": get(),
+    "participation:youth_appointments": get(),
+    "participation:youth_feed_regenerate": post(),
+    "participation:youth_feed_revoke": post(answers=302),
+    "participation:youth_speak": get(),
+    "participation:youth_message_new": get(),
+    "participation:youth_concern_new": get(),
+    "participation:youth_messages": get(),
+    # the participation council: its village (in scope: the village's team and the national
+    # director), a meeting and an opinion of it; a meeting's opinion added or its minutes
+    # validated (none written: refused) lead back to the meeting
+    "participation:council": get(VILLAGE),
+    "participation:council_meeting_new": get(VILLAGE),
+    "participation:council_meeting": get(COUNCIL_MEETING),
+    "participation:council_opinion_add": post(COUNCIL_MEETING, answers=302),
+    "participation:council_minutes_validate": post(COUNCIL_MEETING, answers=302),
+    "participation:council_opinion_answer": get(COUNCIL_OPINION),
     "care:my_calendar": get(),
     "care:feed_regenerate": post(),
     "care:feed_revoke": post(answers=302),

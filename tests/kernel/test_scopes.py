@@ -167,6 +167,8 @@ def test_a_well_formed_grid_keeps_only_the_cells_that_grant_something():
 PREVIOUS_TABLE = {
     Role.HOUSE_PARENT: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
+        "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"update", "view"},
         "deadline": {"view"},
         "journal": {"view", "write"},
@@ -187,6 +189,7 @@ PREVIOUS_TABLE = {
     },
     Role.FAMILY_AIDE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
         "ppe": {"view"},
         "journal": {"view", "write"},
         "journal_safeguarding": {"write"},
@@ -203,6 +206,8 @@ PREVIOUS_TABLE = {
     },
     Role.HEAD_OF_SERVICE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"change", "view"},  # the participation council (issue 20)
+        "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -232,6 +237,7 @@ PREVIOUS_TABLE = {
     },
     Role.CLINICIAN: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
         "ppe": {"view"},
         "situation_report": {"view"},
         "deadline": {"view"},
@@ -255,6 +261,8 @@ PREVIOUS_TABLE = {
     },
     Role.ESTABLISHMENT_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"change", "view"},  # the participation council (issue 20)
+        "youth_message": {"view"},  # young people's messages (issue 20)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -312,6 +320,7 @@ PREVIOUS_TABLE = {
     },
     Role.NATIONAL_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "council": {"view"},  # the participation council (issue 20)
         "ppe": {"view"},
         "journal": {"view"},
         "journal_clinical": {"view"},
@@ -345,6 +354,9 @@ PREVIOUS_TABLE = {
     },
     Role.YOUTH: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        # the youth space and her own appointments (issue 20)
+        "youth_space": {"view", "write", "report"},
+        "appointment": {"view"},
         "ppe": {"view"},
         "autonomy": {"view"},
         "person": {"view"},

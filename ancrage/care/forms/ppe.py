@@ -41,6 +41,29 @@ class DraftForm(VersionedMixin, ModelForm):
         self.fields["trusted_person"].help_text = _("Si la personne a une fiche dans Ancrage.")
 
 
+class ValidateForm(ModelForm):
+    """The child's words on the version about to be validated, or why they are missing."""
+
+    class Meta:
+        model = PPEVersion
+        fields = ["child_views", "child_views_missing", "child_views_missing_detail"]
+        widgets = {
+            "child_views": forms.Textarea(attrs={"rows": 4}),
+            "child_views_missing_detail": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "child_views": _(
+                "Ce que l'enfant pense de son projet, avec ses mots : ce qu'il souhaite, ce "
+                "avec quoi il n'est pas d'accord. Il le lira dans son espace."
+            ),
+            "child_views_missing": _("Seulement si ses mots n'ont pas pu être recueillis."),
+        }
+
+    def _post_clean(self):
+        # The service checks the words or the reason (and the draft).
+        pass
+
+
 class ObjectiveForm(Form):
     domain = forms.ChoiceField(label=_("Domaine"), choices=Objective.Domain.choices)
     title = forms.CharField(label=_("Objectif"), max_length=200)

@@ -49,6 +49,13 @@ class PPEVersion(Versioned, models.Model):
         DRAFT = "draft", _("Brouillon")
         VALIDATED = "validated", _("Validée")
 
+    class WordsMissing(models.TextChoices):
+        """Why the child's words on this version could not be collected."""
+
+        AGE = "age", _("Trop jeune pour donner son avis")
+        REFUSAL = "refusal", _("N'a pas souhaité s'exprimer")
+        SITUATION = "situation", _("Sa situation ne l'a pas permis")
+
     ppe = models.ForeignKey(PPE, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.DRAFT)
@@ -70,6 +77,16 @@ class PPEVersion(Versioned, models.Model):
     health_check_date = models.DateField(_("bilan de santé d'entrée le"), null=True, blank=True)
     health_check_by = models.CharField(_("réalisé par"), max_length=150, blank=True)
     health_check_summary = models.TextField(_("synthèse du bilan de santé"), blank=True)
+    # The child's words on this version, collected before it is validated (or why they could
+    # not be): never copied into the next version, each version asks again.
+    child_views = models.TextField(_("ce que l'enfant dit de son projet (ses mots)"), blank=True)
+    child_views_missing = models.CharField(
+        _("pourquoi ses mots n'ont pas pu être recueillis"),
+        max_length=10,
+        choices=WordsMissing,
+        blank=True,
+    )
+    child_views_missing_detail = models.TextField(_("précisions"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -89,6 +106,11 @@ class PPEVersion(Versioned, models.Model):
                 | Q(status="validated", validated_on__isnull=False),
                 name="ppe_validated_has_date",
             ),
+            # The child's words or the reason they are missing, never both.
+            models.CheckConstraint(
+                condition=Q(child_views="") | Q(child_views_missing=""),
+                name="ppe_child_views_or_reason",
+            ),
         ]
         indexes = [models.Index(fields=["ppe", "status"], name="ppe_version_status_idx")]
 
@@ -98,6 +120,11 @@ class PPEVersion(Versioned, models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == self.Status.VALIDATED
+
+    @property
+    def has_child_words(self) -> bool:
+        """The child's words, or why they could not be collected, are recorded."""
+        return bool(self.child_views or self.child_views_missing)
 
 
 class Objective(Versioned, models.Model):

@@ -120,10 +120,12 @@ def feed_appointments(user, now=None):
         unit="unit_id", establishment="unit__establishment_id"
     )
     living = Stay.objects.current(timezone.localdate(now)).filter(houses).values("child_id")
+    # a young person's own appointments (her own file is her scope)
+    own = reach(user, "appointment", "view").filter(person="child_id")
     return list(
         Appointment.objects.visible_to(user)
         .planned()
-        .filter(Q(child__in=living) | Q(accompanied_by=user))
+        .filter(Q(child__in=living) | Q(accompanied_by=user) | own)
         .between(calendar.add_days(now, -FEED_PAST_DAYS), calendar.add_days(now, FEED_FUTURE_DAYS))
         .select_related("child")
         .order_by("starts_at", "pk")

@@ -246,16 +246,61 @@ def _freeze(version: PPEVersion, by, day: date) -> PPEVersion:
     return version
 
 
+def check_child_words(views: str, missing: str, detail: str) -> None:
+    """The child's words on the project, or why they could not be collected: one of the two,
+    and a situation that prevented it is explained."""
+    if views and missing:
+        raise ValidationError(
+            {
+                "child_views_missing": _(
+                    "Les mots de l'enfant sont notés : ne choisissez pas de raison de leur absence."
+                )
+            }
+        )
+    if not views and not missing:
+        raise ValidationError(
+            {
+                "child_views": _(
+                    "Notez ce que l'enfant dit de son projet, ou choisissez pourquoi ses mots "
+                    "n'ont pas pu être recueillis."
+                )
+            }
+        )
+    if missing == PPEVersion.WordsMissing.SITUATION and not detail:
+        raise ValidationError(
+            {
+                "child_views_missing_detail": _(
+                    "Dites quelle situation a empêché de recueillir ses mots."
+                )
+            }
+        )
+
+
 @transaction.atomic
-def validate_draft(child, by, day: date | None = None) -> PPEVersion:
-    """Validate the draft: it becomes the version in force and is frozen."""
+def validate_draft(
+    child,
+    by,
+    day: date | None = None,
+    *,
+    child_views: str = "",
+    child_views_missing: str = "",
+    child_views_missing_detail: str = "",
+) -> PPEVersion:
+    """Validate the draft with the child's words on it (or why they could not be collected):
+    it becomes the version in force and is frozen."""
     _check_validator(by)
+    views, detail = child_views.strip(), child_views_missing_detail.strip()
+    check_child_words(views, child_views_missing, detail)
     ppe = PPE.objects.select_for_update().filter(child=child).first()
     draft = draft_of(ppe) if ppe else None
     if draft is None:
         raise ValidationError(_("Aucun brouillon du PPE à valider."))
     if not draft.objectives.exists():
         raise ValidationError(_("Un PPE validé compte au moins un objectif."))
+    draft.child_views = views
+    draft.child_views_missing = child_views_missing
+    draft.child_views_missing_detail = detail
+    draft.save(update_fields=["child_views", "child_views_missing", "child_views_missing_detail"])
     return _freeze(draft, by, day or timezone.localdate())
 
 
@@ -312,6 +357,16 @@ def record_review(
     draft = draft_of(ppe)
     if draft is None:
         draft = _copy_version(current_version(ppe), ppe, by)
+    # The version a review produces carries the words the child said at it.
+    if child_declined_to_speak:
+        draft.child_views, draft.child_views_missing = "", PPEVersion.WordsMissing.REFUSAL
+    else:
+        draft.child_views = "\n\n".join(
+            words for words in (child_wishes.strip(), child_disagreements.strip()) if words
+        )
+        draft.child_views_missing = ""
+    draft.child_views_missing_detail = ""
+    draft.save(update_fields=["child_views", "child_views_missing", "child_views_missing_detail"])
     version = _freeze(draft, by, held_on)
     review = Review(
         ppe=ppe,

@@ -16,6 +16,7 @@ from ancrage.care.forms.ppe import (
     ObjectiveForm,
     PlannedReviewForm,
     ReviewForm,
+    ValidateForm,
 )
 from ancrage.care.models import Action, Objective, PlannedReview, SituationReport
 from ancrage.care.queries import ppe as queries
@@ -140,17 +141,31 @@ def action_status(request, reference):
 
 
 @requires("ppe", "change")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def ppe_validate(request, reference):
-    person = visible_person(request.user, reference)
-    return act(
+    person = visible_person(request.user, reference, audit_as="care.ppe_validate")
+    form = ValidateForm(request.POST or None)
+    return submit(
         request,
-        lambda: services.validate_draft(person, request.user),
+        form,
+        lambda form: services.validate_draft(person, request.user, **form.cleaned_data),
         message=lambda version: (
             _("La version %(n)s du PPE est validée : elle ne peut plus être modifiée.")
             % {"n": version.number}
         ),
         success=_ppe_url(person),
+        template="form_page.html",
+        context=_form_context(
+            person,
+            _("Valider le PPE"),
+            _("Valider la version"),
+            help=_(
+                "Avant de valider, notez ce que l'enfant dit de son projet, avec ses mots, ou "
+                "pourquoi ses mots n'ont pas pu être recueillis (son âge, son refus, sa "
+                "situation). Une version validée ne peut plus être modifiée."
+            ),
+        ),
+        refused_status=422,
     )
 
 

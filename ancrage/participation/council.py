@@ -1,0 +1,144 @@
+"""The participation council (CVS) of a village: its meetings and what the establishment
+answered to each opinion or proposal; and the échéancier's deadlines of its three meetings a
+year (one in each third of the year, registered with kernel.deadlines)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.kernel.deadlines import EstablishmentDeadline
+from ancrage.kernel.scopes import reach
+from ancrage.organisation.models import Establishment
+from ancrage.participation.models import Council, Meeting, Opinion
+
+# The thirds of a year (first month, last month, last day): a meeting is due in each, so that
+# the council meets at least three times a year.
+THIRDS = ((1, 4, 30), (5, 8, 31), (9, 12, 31))
+
+
+def _require(user, establishment_id) -> None:
+    if establishment_id not in reach(user, "council", "change").establishments_worked_in:
+        raise ValidationError(_("Vous ne tenez pas le conseil de ce village."))
+
+
+@transaction.atomic
+def record_meeting(village, by, *, held_on: date, agenda: str, minutes: str = "") -> Meeting:
+    """A meeting of the village's council (installed with its first meeting). The answers
+    given since the last meeting to the council's opinions are reported at this one."""
+    _require(by, village.pk)
+    if not (agenda or "").strip():
+        raise ValidationError({"agenda": _("Écrivez l'ordre du jour.")})
+    council, _created = Council.objects.select_for_update().get_or_create(
+        establishment=village, defaults={"founded_on": held_on}
+    )
+    if council.meetings.filter(held_on=held_on).exists():
+        raise ValidationError({"held_on": _("Une réunion du conseil est déjà notée ce jour-là.")})
+    meeting = Meeting.objects.create(
+        council=council,
+        held_on=held_on,
+        agenda=agenda.strip(),
+        minutes=(minutes or "").strip(),
+        recorded_by=by,
+    )
+    Opinion.objects.filter(
+        meeting__council=council,
+        answered_on__isnull=False,
+        answered_on__lte=held_on,
+        reported_at__isnull=True,
+        meeting__held_on__lt=held_on,
+    ).update(reported_at=meeting)
+    return meeting
+
+
+@transaction.atomic
+def validate_minutes(meeting: Meeting, by) -> Meeting:
+    """Validate the minutes: they are published to the village's children and families."""
+    _require(by, meeting.council.establishment_id)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_published:
+        raise ValidationError(_("Ce relevé de conclusions est déjà validé."))
+    if not meeting.minutes:
+        raise ValidationError(_("Écrivez d'abord le relevé de conclusions."))
+    if meeting.held_on > timezone.localdate():
+        raise ValidationError(_("Le relevé se valide une fois la réunion tenue."))
+    meeting.minutes_validated_on = timezone.localdate()
+    meeting.save(update_fields=["minutes_validated_on"])
+    return meeting
+
+
+@transaction.atomic
+def add_opinion(meeting: Meeting, by, *, kind: str, text: str) -> Opinion:
+    _require(by, meeting.council.establishment_id)
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Écrivez l'avis ou la proposition du conseil.")})
+    if kind not in Opinion.Kind.values:
+        raise ValidationError({"kind": _("Choisissez avis ou proposition.")})
+    return Opinion.objects.create(meeting=meeting, kind=kind, text=text.strip())
+
+
+@transaction.atomic
+def answer_opinion(opinion: Opinion, by, *, answer: str) -> Opinion:
+    """The establishment's answer: reported at the council's next meeting."""
+    _require(by, opinion.meeting.council.establishment_id)
+    opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    if opinion.answered_on is not None:
+        raise ValidationError(_("Cet avis a déjà reçu sa réponse."))
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Écrivez la réponse de l'établissement.")})
+    opinion.answer = answer.strip()
+    opinion.answered_on = timezone.localdate()
+    opinion.answered_by = by
+    opinion.save(update_fields=["answer", "answered_on", "answered_by"])
+    return opinion
+
+
+def meeting_deadlines(councils, held: dict[int, list[date]], today: date):
+    """For each council, this year's thirds begun since it was installed: due on the third's
+    last day, done on the first meeting held in it (overdue once the third ended without)."""
+    found = []
+    label = _("Réunion du conseil de la vie sociale (au moins %(n)s par an)") % {"n": len(THIRDS)}
+    for council in councils:
+        days = held.get(council.pk, [])
+        for first, last, last_day in THIRDS:
+            start, end = date(today.year, first, 1), date(today.year, last, last_day)
+            if start > today or end < council.founded_on:
+                continue
+            done = min((d for d in days if start <= d <= end), default=None)
+            found.append(
+                EstablishmentDeadline(council.establishment_id, "council_meeting", label, end, done)
+            )
+    return found
+
+
+def council_deadlines(user, establishment_ids) -> list[EstablishmentDeadline]:
+    """The échéancier's source (kernel.deadlines): the councils of these villages the user
+    reaches, two queries."""
+    today = timezone.localdate()
+    councils = list(Council.objects.visible_to(user).filter(establishment_id__in=establishment_ids))
+    held: dict[int, list[date]] = {}
+    for council_id, day in Meeting.objects.filter(
+        council__in=councils, held_on__year=today.year, held_on__lte=today
+    ).values_list("council_id", "held_on"):
+        held.setdefault(council_id, []).append(day)
+    return meeting_deadlines(councils, held, today)
+
+
+def council_villages(user):
+    """The villages whose council the user may read (the home page's links)."""
+    where = reach(user, "council", "view")
+    if not where:
+        return []
+    condition = where.filter(organisation="organisation_id")
+    if where.establishments_worked_in:
+        condition |= Q(pk__in=sorted(where.establishments_worked_in))
+    return list(
+        Establishment.objects.filter(kind=Establishment.Kind.VILLAGE)
+        .filter(condition)
+        .order_by("name")
+    )

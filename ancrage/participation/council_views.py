@@ -1,0 +1,147 @@
+"""The participation council's pages: the village's council, recording a meeting, a meeting
+with its opinions, validating its minutes, answering an opinion."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ancrage.care.queries.deadlines import visible_village
+from ancrage.kernel.access import can, requires
+from ancrage.kernel.flow import act, submit
+from ancrage.participation import council as services
+from ancrage.participation.forms import AnswerForm, MeetingForm, OpinionForm
+from ancrage.participation.models import Council, Meeting, Opinion
+
+
+def _meeting_url(meeting):
+    return reverse("participation:council_meeting", args=[meeting.pk])
+
+
+def _visible_meeting(user, pk):
+    return get_object_or_404(
+        Meeting.objects.filter(council__in=Council.objects.visible_to(user)).select_related(
+            "council__establishment"
+        ),
+        pk=pk,
+    )
+
+
+@requires("council", "view")
+def council(request, pk):
+    village = visible_village(request.user, pk)
+    council = Council.objects.filter(establishment=village).first()
+    meetings = (
+        list(council.meetings.prefetch_related("opinions").order_by("-held_on", "-pk"))
+        if council
+        else []
+    )
+    waiting = [o for m in meetings for o in m.opinions.all() if o.answered_on is None]
+    return render(
+        request,
+        "participation/council.html",
+        {
+            "village": village,
+            "council": council,
+            "meetings": meetings,
+            "waiting": waiting,
+            "can_change": can(request.user, "council", "change"),
+        },
+    )
+
+
+@requires("council", "change")
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, pk):
+    village = visible_village(request.user, pk)
+    return submit(
+        request,
+        MeetingForm(request.POST or None),
+        lambda form: services.record_meeting(village, request.user, **form.cleaned_data),
+        message=_("La réunion du conseil est enregistrée."),
+        success=_meeting_url,
+        template="form_page.html",
+        context={
+            "title": _("Réunion du conseil de la vie sociale · %(v)s") % {"v": village.name},
+            "submit_label": _("Enregistrer la réunion"),
+            "cancel_url": reverse("participation:council", args=[village.pk]),
+            "help": _(
+                "Le conseil se réunit au moins trois fois par an. Le relevé de conclusions peut "
+                "être écrit plus tard ; validé, il est publié aux enfants et aux familles du "
+                "village."
+            ),
+        },
+        refused_status=422,
+    )
+
+
+@requires("council", "view")
+def meeting(request, pk):
+    meeting = _visible_meeting(request.user, pk)
+    return render(
+        request,
+        "participation/council_meeting.html",
+        {
+            "meeting": meeting,
+            "village": meeting.council.establishment,
+            "opinions": list(meeting.opinions.select_related("reported_at", "answered_by")),
+            "reported": list(meeting.reported_answers.select_related("meeting")),
+            "opinion_form": OpinionForm(),
+            "can_change": can(request.user, "council", "change"),
+        },
+    )
+
+
+@requires("council", "change")
+@require_POST
+def opinion_add(request, pk):
+    meeting = _visible_meeting(request.user, pk)
+    form = OpinionForm(request.POST)
+
+    def add():
+        if not form.is_valid():
+            raise ValidationError(_("Choisissez avis ou proposition et écrivez-le."))
+        return services.add_opinion(meeting, request.user, **form.cleaned_data)
+
+    return act(
+        request, add, message=_("L'avis du conseil est noté."), success=_meeting_url(meeting)
+    )
+
+
+@requires("council", "change")
+@require_POST
+def minutes_validate(request, pk):
+    meeting = _visible_meeting(request.user, pk)
+    return act(
+        request,
+        lambda: services.validate_minutes(meeting, request.user),
+        message=_("Le relevé de conclusions est validé et publié aux enfants et aux familles."),
+        success=_meeting_url(meeting),
+    )
+
+
+@requires("council", "change")
+@require_http_methods(["GET", "POST"])
+def opinion_answer(request, pk):
+    opinion = get_object_or_404(
+        Opinion.objects.filter(
+            meeting__council__in=Council.objects.visible_to(request.user)
+        ).select_related("meeting__council__establishment"),
+        pk=pk,
+    )
+    return submit(
+        request,
+        AnswerForm(request.POST or None),
+        lambda form: services.answer_opinion(opinion, request.user, **form.cleaned_data),
+        message=_("La réponse est enregistrée ; elle sera présentée à la prochaine réunion."),
+        success=_meeting_url(opinion.meeting),
+        template="form_page.html",
+        context={
+            "title": _("Réponse de l'établissement"),
+            "help": opinion.text,
+            "submit_label": _("Enregistrer la réponse"),
+            "cancel_url": _meeting_url(opinion.meeting),
+        },
+        refused_status=422,
+    )

@@ -1,0 +1,224 @@
+"""Children's voice: the youth space's setting per establishment (the age from which a young
+person has an account), what a young person writes to her referent, and the concerns she
+raises (each one a safeguarding report)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.kernel.scopes import reach
+from ancrage.people.models import Person
+
+# The age from which a young person has an account, where the establishment sets nothing.
+DEFAULT_YOUTH_ACCOUNT_AGE = 16
+
+
+class YouthSpaceSetting(models.Model):
+    """The age from which the young people of an establishment have their own space."""
+
+    establishment = models.OneToOneField(
+        "organisation.Establishment",
+        on_delete=models.CASCADE,
+        related_name="youth_space_setting",
+        verbose_name=_("établissement"),
+    )
+    youth_account_age = models.PositiveSmallIntegerField(
+        _("âge d'ouverture de l'espace jeune"),
+        default=DEFAULT_YOUTH_ACCOUNT_AGE,
+        validators=[MinValueValidator(11), MaxValueValidator(21)],
+        help_text=_("16 ans par défaut ; entre 11 et 21 ans."),
+    )
+
+    class Meta:
+        verbose_name = _("réglage de l'espace jeune")
+        verbose_name_plural = _("réglages de l'espace jeune")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(youth_account_age__gte=11, youth_account_age__lte=21),
+                name="youth_account_age_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.establishment} · {self.youth_account_age}"
+
+
+class YouthMessageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The messages of the young people this user may see."""
+        return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
+
+
+class YouthMessage(models.Model):
+    """What a young person writes to her referent from her space."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="youth_messages",
+        verbose_name=_("jeune"),
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # her referent when she wrote (the head of service of her village reads it otherwise)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="youth_messages_received",
+        verbose_name=_("destinataire"),
+    )
+    text = models.TextField(_("message"), max_length=4000)
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    objects = YouthMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("message d'un jeune")
+        verbose_name_plural = _("messages des jeunes")
+
+    def __str__(self):
+        return f"{self.person.reference} · {self.sent_at:%d/%m/%Y}"
+
+
+class Concern(models.Model):
+    """A concern a young person raised in her space: the safeguarding report it became, and
+    what she may know of it (received, by whom it is handled), never the investigation."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="youth_concerns",
+        verbose_name=_("jeune"),
+    )
+    about_self = models.BooleanField(_("au sujet de sa propre sécurité"))
+    incident = models.OneToOneField(
+        "safeguarding.Incident",
+        on_delete=models.PROTECT,
+        related_name="youth_concern",
+        verbose_name=_("signalement"),
+    )
+    raised_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("inquiétude d'un jeune")
+        verbose_name_plural = _("inquiétudes des jeunes")
+
+    def __str__(self):
+        return f"{self.person.reference} · {self.raised_at:%d/%m/%Y}"
+
+
+# The participation council (conseil de la vie sociale, CASF L311-6 and D311-3 s., décret
+# 2022-688): meets at least three times a year.
+MEETINGS_A_YEAR = 3
+
+
+class CouncilQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The councils of the villages where the user's role grants `council` view (a house's
+        role counts for its village)."""
+        where = reach(user, "council", "view")
+        condition = where.filter(organisation="establishment__organisation_id")
+        if where.establishments_worked_in:
+            condition |= models.Q(establishment_id__in=sorted(where.establishments_worked_in))
+        return self.filter(condition)
+
+
+class Council(models.Model):
+    """The participation council of one village."""
+
+    establishment = models.OneToOneField(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        related_name="council",
+        verbose_name=_("village"),
+    )
+    founded_on = models.DateField(_("installé le"))
+
+    objects = CouncilQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conseil de la vie sociale")
+        verbose_name_plural = _("conseils de la vie sociale")
+
+    def __str__(self):
+        return f"CVS · {self.establishment}"
+
+
+class Meeting(models.Model):
+    """A meeting of the council: its agenda, its minutes (relevé de conclusions), validated
+    then published to the village's children and families."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("tenue le"))
+    agenda = models.TextField(_("ordre du jour"))
+    minutes = models.TextField(_("relevé de conclusions"), blank=True)
+    minutes_validated_on = models.DateField(_("relevé validé le"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("réunion du conseil")
+        verbose_name_plural = _("réunions du conseil")
+        constraints = [
+            models.UniqueConstraint(fields=["council", "held_on"], name="meeting_one_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.council} · {self.held_on:%d/%m/%Y}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.minutes_validated_on is not None
+
+
+class Opinion(models.Model):
+    """An opinion or a proposal of the council, tracked to the establishment's answer and to
+    the meeting where that answer was reported."""
+
+    class Kind(models.TextChoices):
+        OPINION = "opinion", _("Avis")
+        PROPOSAL = "proposal", _("Proposition")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="opinions")
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind)
+    text = models.TextField(_("avis ou proposition"))
+    answer = models.TextField(_("réponse de l'établissement"), blank=True)
+    answered_on = models.DateField(_("répondu le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_answers",
+        verbose_name=_("réponse présentée à la réunion du"),
+    )
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("avis ou proposition du conseil")
+        verbose_name_plural = _("avis et propositions du conseil")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer="", answered_on__isnull=True)
+                | (~models.Q(answer="") & models.Q(answered_on__isnull=False)),
+                name="opinion_answer_and_date_together",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:60]

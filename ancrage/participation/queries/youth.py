@@ -1,0 +1,226 @@
+"""The young person's own space: her file as the account reaches it, and only what her own pages
+show of others (the first names of the children she lives with, her brothers and sisters and
+where they live), never their files."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from ancrage.accounts.models import Membership
+from ancrage.care.models import PPE
+from ancrage.care.models.agenda import Appointment
+from ancrage.care.queries.autonomy import project_page
+from ancrage.care.queries.ppe import ppe_page
+from ancrage.care.services.ppe import current_version
+from ancrage.kernel import calendar
+from ancrage.kernel.access import Role, role_can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
+from ancrage.participation.models import (
+    DEFAULT_YOUTH_ACCOUNT_AGE,
+    Concern,
+    YouthMessage,
+    YouthSpaceSetting,
+)
+from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
+from ancrage.people.queries import record_person_read
+from ancrage.placements.models import Stay
+from ancrage.placements.queries import current_stays
+from ancrage.safeguarding.models import Incident, IncidentTransition
+
+UPCOMING_SHOWN = 30  # the next appointments listed in the space
+
+
+@dataclass
+class Space:
+    """The young person, where she lives today, and whether her space is open at her age."""
+
+    person: Person
+    stay: Stay | None
+    opening_age: int
+    age: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.age is not None and self.age >= self.opening_age
+
+
+def own_space(user) -> Space:
+    """The account's own file (404 for an account tied to no file it reaches) and whether the
+    space is open: from the age set by the establishment she lives in (16 by default)."""
+    if not user.person_id:
+        raise Http404
+    person = Person.objects.visible_to(user).filter(pk=user.person_id).first()
+    if person is None:
+        raise Http404
+    today = timezone.localdate()
+    stay = (
+        Stay.objects.current(today)
+        .filter(child=person)
+        .select_related("unit__establishment")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    setting = (
+        YouthSpaceSetting.objects.filter(establishment_id=stay.unit.establishment_id).first()
+        if stay
+        else None
+    )
+    opening = setting.youth_account_age if setting else DEFAULT_YOUTH_ACCOUNT_AGE
+    age = calendar.age_on(person.birth_date, today) if person.birth_date else None
+    return Space(person, stay, opening, age)
+
+
+def _siblings(person):
+    """Her brothers and sisters (her sibling group, and those linked as such), each with where
+    they live today: names and places only, read here for her page."""
+    group = SiblingGroupMember.objects.filter(person=person).values("group_id")
+    linked = FamilyLink.objects.filter(person=person, kind__in=FamilyLink.SIBLING_KINDS).values(
+        "relative_id"
+    )
+    return list(
+        Person.objects.filter(Q(sibling_membership__group_id__in=group) | Q(pk__in=linked))
+        .exclude(pk=person.pk)
+        .distinct()
+        .prefetch_related(current_stays())
+        .order_by("birth_date", "first_names")
+    )
+
+
+def my_page(user, space: Space) -> dict:
+    """Who I live with, my brothers and sisters and where they live, my referent, my personne
+    de confiance; the read recorded with every person the page names."""
+    person, stay = space.person, space.stay
+    housemates, team = [], []
+    if stay is not None:
+        housemates = list(
+            Person.objects.filter(
+                pk__in=Stay.objects.current().filter(unit_id=stay.unit_id).values("child_id")
+            )
+            .exclude(pk=person.pk)
+            .order_by("first_names")
+        )
+        team = [
+            m.user
+            for m in Membership.objects.in_force()
+            .filter(unit_id=stay.unit_id)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "pk")
+        ]
+    siblings = _siblings(person)
+    ppe = PPE.objects.filter(child=person).select_related("referent").first()
+    version = current_version(ppe) if ppe else None
+    record_person_read(user, person, "participation.my_page", shown=[*housemates, *siblings])
+    return {
+        "space": space,
+        "person": person,
+        "stay": stay,
+        "housemates": housemates,
+        "team": team,
+        "siblings": siblings,
+        "referent": ppe.referent if ppe else None,
+        "trusted_person": version.trusted_person_name if version else "",
+        "trusted_person_relation": version.trusted_person_relation if version else "",
+    }
+
+
+def my_project(user, space: Space) -> dict:
+    """The validated PPE in force, my words at each review, and my autonomy project (the reads
+    recorded by the care queries, under this page's name)."""
+    person = space.person
+    context = ppe_page(user, person)
+    record_person_read(user, person, "participation.my_project")
+    autonomy = project_page(user, person.reference, audit_as="participation.my_project")
+    return {
+        "space": space,
+        "person": person,
+        "ppe": context["ppe"],
+        "version": context["in_force"],
+        "objectives": context["objectives"] if context["in_force"] else [],
+        "reviews": context["reviews"],
+        "planned_reviews": context["planned_reviews"],
+        "autonomy": autonomy,
+    }
+
+
+def my_appointments(user, space: Space) -> list[Appointment]:
+    """My next appointments (planned, from today), without the staff's notes."""
+    now = timezone.now()
+    appointments = list(
+        Appointment.objects.visible_to(user)
+        .planned()
+        .filter(child=space.person, starts_at__gte=calendar.add_days(now, -1))
+        .select_related("accompanied_by")
+        .order_by("starts_at", "pk")[:UPCOMING_SHOWN]
+    )
+    record_access(user, [space.person.pk], "participation.my_appointments", AccessEvent.Action.VIEW)
+    return appointments
+
+
+# The roles whose members qualify her village's incidents, asked of the table: who handles a
+# concern before someone has taken it up.
+QUALIFYING_ROLES = [role for role in Role if role_can(role, "incident", "qualify")]
+
+
+def speak_page(user, space: Space) -> dict:
+    """What she wrote: her messages, and her concerns with only what she may know of each (when
+    it was received, whether it is taken up, and by whom), never the investigation."""
+    person = space.person
+    messages = list(
+        YouthMessage.objects.filter(person=person, author=user).select_related("recipient")[:50]
+    )
+    concerns = list(
+        Concern.objects.filter(person=person).select_related("incident").order_by("-raised_at")[:50]
+    )
+    takers = {}
+    for transition in (
+        IncidentTransition.objects.filter(
+            incident__in=[c.incident_id for c in concerns],
+            to_status=Incident.Status.QUALIFIED,
+        )
+        .select_related("author")
+        .order_by("at", "pk")
+    ):
+        takers[transition.incident_id] = transition.author
+    handlers = []
+    if space.stay is not None:
+        handlers = [
+            m.user
+            for m in Membership.objects.in_force()
+            .filter(establishment_id=space.stay.unit.establishment_id, role__in=QUALIFYING_ROLES)
+            .select_related("user")
+            .order_by("role", "pk")
+        ]
+    for concern in concerns:
+        concern.taken_by = takers.get(concern.incident_id)
+        concern.taken_up = concern.incident.status != Incident.Status.REPORTED
+    record_access(user, [person.pk], "participation.youth_speak", AccessEvent.Action.VIEW)
+    return {
+        "space": space,
+        "person": person,
+        "messages_sent": messages,
+        "concerns": concerns,
+        "handlers": handlers,
+    }
+
+
+MESSAGES_SHOWN = 100
+
+
+def messages_for_staff(user) -> list[YouthMessage]:
+    """The messages of the young people the user may see, newest first; each young person named
+    is a read (one list display each)."""
+    messages = list(
+        YouthMessage.objects.visible_to(user)
+        .select_related("person", "recipient")
+        .order_by("-sent_at", "-pk")[:MESSAGES_SHOWN]
+    )
+    record_access(
+        user,
+        {m.person_id for m in messages},
+        "participation.youth_messages",
+        AccessEvent.Action.LIST,
+    )
+    return messages

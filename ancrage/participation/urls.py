@@ -1,0 +1,43 @@
+from django.urls import path
+
+from ancrage.participation import council_views, views
+
+app_name = "participation"
+
+urlpatterns = [
+    path("mon-espace/", views.youth_home, name="youth_home"),
+    path("mon-espace/mon-projet/", views.youth_project, name="youth_project"),
+    path("mon-espace/mes-rendez-vous/", views.youth_appointments, name="youth_appointments"),
+    path(
+        "mon-espace/mes-rendez-vous/nouveau-lien/",
+        views.youth_feed_regenerate,
+        name="youth_feed_regenerate",
+    ),
+    path(
+        "mon-espace/mes-rendez-vous/supprimer-le-lien/",
+        views.youth_feed_revoke,
+        name="youth_feed_revoke",
+    ),
+    path("mon-espace/je-parle/", views.youth_speak, name="youth_speak"),
+    path("mon-espace/je-parle/message/", views.youth_message_new, name="youth_message_new"),
+    path("mon-espace/je-parle/inquietude/", views.youth_concern_new, name="youth_concern_new"),
+    path("messages-des-jeunes/", views.youth_messages, name="youth_messages"),
+    path("villages/<int:pk>/conseil/", council_views.council, name="council"),
+    path(
+        "villages/<int:pk>/conseil/reunions/nouvelle/",
+        council_views.meeting_new,
+        name="council_meeting_new",
+    ),
+    path("conseil/reunions/<int:pk>/", council_views.meeting, name="council_meeting"),
+    path("conseil/reunions/<int:pk>/avis/", council_views.opinion_add, name="council_opinion_add"),
+    path(
+        "conseil/reunions/<int:pk>/valider/",
+        council_views.minutes_validate,
+        name="council_minutes_validate",
+    ),
+    path(
+        "conseil/avis/<int:pk>/repondre/",
+        council_views.opinion_answer,
+        name="council_opinion_answer",
+    ),
+]

@@ -1,0 +1,144 @@
+"""The participation council: meetings recorded by the director, three a year flagged on the
+village's échéancier when one is missing, each opinion tracked to the establishment's answer
+and reported at the next meeting, minutes validated and published."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ancrage.kernel.access import Role
+from ancrage.participation import council as services
+from ancrage.participation.models import Council, Meeting, Opinion
+from tests.conftest import login
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def director(world):
+    return world.users[Role.ESTABLISHMENT_DIRECTOR]
+
+
+def test_three_meetings_a_year_flagged():
+    """A third of the year that ended without a meeting is late; one held is done; the third
+    under way is due; the thirds before the council was installed ask nothing."""
+    day = datetime.date(2026, 10, 15)
+    council = Council(pk=1, establishment_id=7, founded_on=datetime.date(2025, 3, 1))
+    held = {1: [datetime.date(2026, 2, 10)]}
+    rows = services.meeting_deadlines([council], held, day)
+    assert [(r.due, r.done_on) for r in rows] == [
+        (datetime.date(2026, 4, 30), datetime.date(2026, 2, 10)),
+        (datetime.date(2026, 8, 31), None),  # missing: late
+        (datetime.date(2026, 12, 31), None),  # under way
+    ]
+    late = Council(pk=2, establishment_id=8, founded_on=datetime.date(2026, 9, 1))
+    assert [r.due for r in services.meeting_deadlines([late], {}, day)] == [
+        datetime.date(2026, 12, 31)
+    ]
+
+
+def test_a_missing_meeting_shows_on_the_directors_echeancier(client, world, director):
+    services.record_meeting(
+        world.village,
+        director,
+        held_on=datetime.date(TODAY.year - 1, 6, 1),
+        agenda="Installation du conseil",
+    )
+    login(client, director)
+    page = client.get(f"/villages/{world.village.pk}/echeancier/").content.decode()
+    assert "Réunion du conseil de la vie sociale" in page
+    if datetime.date(TODAY.year, 4, 30) < TODAY:
+        assert "en retard : aucune réunion" in page
+    # nobody else's village
+    other = client.get(f"/villages/{world.other_village.pk}/echeancier/")
+    assert "Réunion du conseil" not in other.content.decode()
+
+
+def test_opinion_tracked_to_its_answer(client, world, director):
+    first = services.record_meeting(
+        world.village,
+        director,
+        held_on=datetime.date(TODAY.year - 1, 3, 10),
+        agenda="Repas ; sorties",
+    )
+    login(client, director)
+    response = client.post(
+        f"/conseil/reunions/{first.pk}/avis/",
+        {"kind": "proposal", "text": "Des frites le vendredi"},
+    )
+    assert response.status_code == 302
+    opinion = Opinion.objects.get()
+    council_page = client.get(f"/villages/{world.village.pk}/conseil/").content.decode()
+    assert "Des frites le vendredi" in council_page and "Répondre" in council_page
+    response = client.post(
+        f"/conseil/avis/{opinion.pk}/repondre/", {"answer": "Accordé un vendredi sur deux."}
+    )
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.answered_by == director and opinion.reported_at is None
+    response = client.post(
+        f"/villages/{world.village.pk}/conseil/reunions/nouvelle/",
+        {"held_on": TODAY.isoformat(), "agenda": "Réponses ; règlement", "minutes": "Adopté."},
+    )
+    assert response.status_code == 302
+    second = Meeting.objects.get(held_on=TODAY)
+    opinion.refresh_from_db()
+    assert opinion.reported_at == second  # reported at the next meeting
+    page = client.get(f"/conseil/reunions/{second.pk}/").content.decode()
+    assert "Accordé un vendredi sur deux." in page
+    with pytest.raises(ValidationError):
+        services.answer_opinion(opinion, director, answer="Encore")
+
+
+def test_minutes_are_validated_then_published(world, director):
+    meeting = services.record_meeting(
+        world.village, director, held_on=TODAY, agenda="Loisirs", minutes=""
+    )
+    with pytest.raises(ValidationError, match="relevé"):
+        services.validate_minutes(meeting, director)
+    Meeting.objects.filter(pk=meeting.pk).update(minutes="Sortie au lac en juin.")
+    assert services.validate_minutes(meeting, director).is_published
+
+
+def test_only_the_villages_director_and_head_record_meetings(world):
+    for role in (Role.HOUSE_PARENT, Role.CLINICIAN):
+        with pytest.raises(ValidationError):
+            services.record_meeting(
+                world.village, world.users[role], held_on=TODAY, agenda="Ordre du jour"
+            )
+    with pytest.raises(ValidationError):
+        services.record_meeting(
+            world.other_village,
+            world.users[Role.ESTABLISHMENT_DIRECTOR],
+            held_on=TODAY,
+            agenda="Ordre du jour",
+        )
+    assert not Meeting.objects.exists()
+
+
+def test_a_meeting_without_agenda_is_refused_at_the_field(client, world, director):
+    login(client, director)
+    response = client.post(
+        f"/villages/{world.village.pk}/conseil/reunions/nouvelle/",
+        {"held_on": TODAY.isoformat(), "agenda": ""},
+    )
+    assert response.status_code == 422
+    assert "agenda" in response.context["form"].errors
+    assert not Council.objects.exists()
+
+
+def test_council_pages_query_count(client, world, director, django_assert_max_num_queries):
+    for month in (1, 5, 9):
+        meeting = services.record_meeting(
+            world.village,
+            director,
+            held_on=datetime.date(TODAY.year - 1, month, 3),
+            agenda="Vie quotidienne",
+        )
+        services.add_opinion(meeting, director, kind="opinion", text=f"Avis {month}")
+    login(client, director)
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/villages/{world.village.pk}/conseil/").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/conseil/reunions/{meeting.pk}/").status_code == 200

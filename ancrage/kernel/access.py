@@ -111,6 +111,11 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   activity        O2R remobilisation activities and their attendance
 #   o2r_referral    referring a young person (16+) of a village to the O2R service, with consent
 #   o2r_report      the O2R activity report to the préfet (aggregates, small cells suppressed)
+#   staff           the staff register of an establishment (employees and volunteers, their dates
+#                   and role with the children), their attestations d'honorabilité, code of
+#                   conduct signatures and safeguarding training: "change" records them. Only
+#                   the establishment's director, the national director and human resources;
+#                   a staff member reads their own entries on their own page (no right needed)
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -175,6 +180,7 @@ accompaniment        | -            | -           | -                   | -     
 activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
+staff                | -            | -           | -                   | -           | view change            | -              | -           | -       | view change       | -      | -          | -     | -    | view change | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

@@ -30,6 +30,7 @@ from tests.conftest import (
     login,
 )
 from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
+from tests.staff.factories import add_staff
 
 ROLES = list(Role)
 
@@ -50,6 +51,7 @@ def build_matrix_world():
     add_o2r_plans(world)
     add_other_programme(world)
     add_proposed_memberships(world)
+    add_staff(world)
     return world
 
 
@@ -345,6 +347,13 @@ PROPOSED_MEMBERSHIP = Record(
     "proposed_membership", frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR})
 )
 
+# The staff register: the village's entry for its director, the national director and human
+# resources; the other organisation's entry for none of them.
+STAFF_MEMBER = Record(
+    "staff_member",
+    frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.HR}),
+)
+
 
 def child_record(attr, *, child=False):
     """A record of Léa's file (`attr`) and of the outsider's (`other_<attr>`)."""
@@ -510,6 +519,11 @@ URL_TABLE = {
     "safeguarding:transmission_follow_up": get(TRANSMISSION),
     "safeguarding:village_indicators": get(VILLAGE),
     "safeguarding:organisation_indicators": get(),
+    "staff:home": get(),
+    "staff:mine": get(),
+    "staff:register": get(VILLAGE),
+    "staff:member_add": get(VILLAGE),
+    "staff:member": get(STAFF_MEMBER),
     "web:home": get(),
     "web:health": get(),
     "web:health_ready": get(),

@@ -1,0 +1,37 @@
+"""Forms of the staff register."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.kernel.forms import Form
+from ancrage.staff.models import StaffMember
+
+
+class StaffMemberForm(Form):
+    username = forms.CharField(
+        label=_("Identifiant du compte"),
+        max_length=150,
+        required=False,
+        help_text=_("Pour un·e salarié·e ou un·e bénévole qui a un compte Ancrage."),
+    )
+    reference = forms.CharField(
+        label=_("Ou référence dans le registre des personnes"),
+        max_length=20,
+        required=False,
+        help_text=_("Pour une personne sans compte (par exemple un·e bénévole), déjà au registre."),
+    )
+    kind = forms.ChoiceField(label=_("Statut"), choices=StaffMember.Kind.choices)
+    role_with_children = forms.CharField(
+        label=StaffMember._meta.get_field("role_with_children").verbose_name.capitalize(),
+        max_length=200,
+        help_text=StaffMember._meta.get_field("role_with_children").help_text,
+    )
+    start_date = forms.DateField(
+        label=_("Début du contrat ou de l'engagement"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end_date = forms.DateField(
+        label=_("Fin du contrat ou de l'engagement"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

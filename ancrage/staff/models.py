@@ -1,0 +1,134 @@
+"""The staff register of each establishment: the adults who work there, employees and
+volunteers, with their contract or engagement dates and their role with the children.
+
+Every read goes through `StaffMember.objects.visible_to(user)`: the establishment's director, the
+national director and human resources (`staff` in the permission grid); a staff member reads
+their own entry only (`StaffMember.objects.own(user)`)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.kernel.dates import InRange, date_in_window
+from ancrage.kernel.scopes import reach
+
+
+class StaffMemberQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """The entries of the establishments `user` answers for (director: theirs; national
+        director and human resources: every establishment of the organisation)."""
+        return self.filter(
+            reach(user, "staff", action).filter(
+                establishment="establishment_id", organisation="establishment__organisation_id"
+            )
+        )
+
+    def own(self, user):
+        """The user's own entries (as an employee or a volunteer of any establishment)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def present(self, day=None):
+        """Entries whose contract or engagement covers `day` (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class StaffMember(models.Model):
+    """One adult who works in one establishment: a user of Ancrage, or a person of the registry
+    (a volunteer without an account)."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEE = "employee", _("Salarié·e")
+        VOLUNTEER = "volunteer", _("Bénévole")
+
+    establishment = models.ForeignKey(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        related_name="staff_members",
+        verbose_name=_("établissement"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_entries",
+        verbose_name=_("compte"),
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_entries",
+        verbose_name=_("personne du registre"),
+    )
+    kind = models.CharField(_("statut"), max_length=10, choices=Kind, default=Kind.EMPLOYEE)
+    role_with_children = models.CharField(
+        _("rôle auprès des enfants"),
+        max_length=200,
+        help_text=_(
+            "Par exemple : mère SOS de la maison des Tilleuls, psychologue, bénévole du "
+            "soutien scolaire."
+        ),
+    )
+    start_date = models.DateField(
+        _("début du contrat ou de l'engagement"), validators=[InRange("event")]
+    )
+    end_date = models.DateField(
+        _("fin du contrat ou de l'engagement"),
+        null=True,
+        blank=True,
+        validators=[InRange("event")],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("inscrit·e par"),
+    )
+    created_at = models.DateTimeField(_("inscrit·e le"), default=timezone.now)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["establishment_id", "pk"]
+        verbose_name = _("membre du personnel")
+        verbose_name_plural = _("registre du personnel")
+        constraints = [
+            models.CheckConstraint(
+                name="staff_member_user_or_person",
+                condition=Q(user__isnull=False, person__isnull=True)
+                | Q(user__isnull=True, person__isnull=False),
+                violation_error_message=_("Un compte ou une personne du registre, l'un des deux."),
+            ),
+            models.CheckConstraint(
+                name="staff_member_dates_in_order",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            ),
+            models.UniqueConstraint(
+                fields=["establishment", "user"],
+                condition=Q(user__isnull=False),
+                name="staff_member_user_once",
+            ),
+            models.UniqueConstraint(
+                fields=["establishment", "person"],
+                condition=Q(person__isnull=False),
+                name="staff_member_person_once",
+            ),
+            date_in_window("staff_member_start_in_window", "start_date"),
+            date_in_window("staff_member_end_in_window", "end_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.establishment}"
+
+    @property
+    def name(self) -> str:
+        if self.user_id:
+            return self.user.get_full_name() or self.user.username
+        return self.person.full_name

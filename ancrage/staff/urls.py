@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ancrage.staff import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("moi/", views.mine, name="mine"),
+    path("etablissements/<int:pk>/", views.register, name="register"),
+    path("etablissements/<int:pk>/inscrire/", views.member_add, name="member_add"),
+    path("membres/<int:pk>/", views.member, name="member"),
+]

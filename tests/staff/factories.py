@@ -1,0 +1,35 @@
+"""Staff register entries for tests: an account entered in an establishment's register."""
+
+import datetime
+
+from ancrage.kernel.access import Role
+from ancrage.staff.models import StaffMember
+from tests.accounts.factories import UserFactory
+
+
+def enter(user, establishment, *, by=None, start=datetime.date(2024, 1, 1), **fields):
+    """The user entered in the establishment's register (as an employee by default)."""
+    return StaffMember.objects.create(
+        establishment=establishment,
+        user=user,
+        role_with_children=fields.pop("role_with_children", "Équipe du village"),
+        start_date=start,
+        created_by=by or user,
+        **fields,
+    )
+
+
+def add_staff(world):
+    """The house parent entered in the village's register (`staff_member`) and an employee of
+    the other organisation's village (`other_staff_member`)."""
+    world.staff_member = enter(
+        world.users[Role.HOUSE_PARENT],
+        world.village,
+        role_with_children="Parent SOS de la maison des Tilleuls",
+    )
+    world.other_staff_member = enter(
+        UserFactory(first_name="Agent", last_name="Lointain"),
+        world.foreign_village,
+        role_with_children="Aide familiale",
+    )
+    return world

@@ -25,6 +25,7 @@ from ancrage.demo.daily import seed_daily
 from ancrage.demo.o2r import seed_o2r
 from ancrage.demo.ppe import seed_ppe
 from ancrage.demo.safeguarding import seed_incidents
+from ancrage.demo.staff import seed_staff
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import (
@@ -367,6 +368,7 @@ class World:
         seed_o2r(self, o2r, teams, consortium, partner, territories)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
+        seed_staff(self)
         self.note("Validation de la transaction (contrôles des clés étrangères)…")
 
     def propose_newcomer(self, village):

@@ -51,3 +51,40 @@ def child_deadlines(user, child_ids) -> list[ChildDeadline]:
         if can(user, *source.permission):
             found.extend(source.read(user, child_ids))
     return found
+
+
+# Deadlines about an establishment itself rather than a child (the renewal of a staff member's
+# attestation d'honorabilité): an app above registers a source the same way, and the village's
+# échéancier shows them in a table of their own, to the users the source's permission lets read
+# them (the others cost no query and see nothing of it).
+
+
+@dataclass(frozen=True)
+class EstablishmentDeadline:
+    establishment_id: int
+    kind: str
+    label: str  # what is due, in French, for the table
+    due: date
+    url: str = ""  # where to act on it
+
+
+_establishment_sources: dict[str, Source] = {}
+
+
+def register_establishment_deadlines(kind: str, permission: tuple[str, str], read) -> None:
+    """Register (once per kind; registering again replaces) the source of one kind of deadline
+    about establishments: `read(user, establishment_ids, today)` gives its deadlines for those
+    establishments, in the user's scope."""
+    _establishment_sources[kind] = Source(kind, permission, read)
+
+
+def establishment_deadlines(user, establishment_ids, today) -> list[EstablishmentDeadline]:
+    """Every registered deadline of these establishments that the user may read, by due date."""
+    establishment_ids = list(establishment_ids)
+    if user is None or not establishment_ids:
+        return []
+    found: list[EstablishmentDeadline] = []
+    for source in _establishment_sources.values():
+        if can(user, *source.permission):
+            found.extend(source.read(user, establishment_ids, today))
+    return sorted(found, key=lambda d: (d.due, d.label))

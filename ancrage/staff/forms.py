@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form
-from ancrage.staff.models import StaffMember
+from ancrage.staff.models import Attestation, StaffMember
 
 
 class StaffMemberForm(Form):
@@ -34,4 +34,35 @@ class StaffMemberForm(Form):
         label=_("Fin du contrat ou de l'engagement"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class AttestationForm(Form):
+    date_ranges = {"issued_on": "past", "verified_on": "past"}
+
+    outcome = forms.ChoiceField(
+        label=_("Résultat"),
+        choices=Attestation.Outcome.choices,
+        widget=forms.RadioSelect,
+        initial=Attestation.Outcome.DELIVERED,
+    )
+    issued_on = forms.DateField(
+        label=_("Délivrée (ou refusée) le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    verified_on = forms.DateField(
+        label=_("Vérifiée en ligne le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Sur le service de vérification des attestations d'honorabilité."),
+    )
+    reference = forms.CharField(
+        label=_("Référence de vérification"),
+        max_length=64,
+        required=False,
+        help_text=_("La référence seule : rien du contenu du casier ni du FIJAIS."),
+    )
+    director_decision = forms.CharField(
+        label=_("Décision de la direction (attestation non délivrée)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

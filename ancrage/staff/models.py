@@ -132,3 +132,78 @@ class StaffMember(models.Model):
         if self.user_id:
             return self.user.get_full_name() or self.user.username
         return self.person.full_name
+
+
+class Attestation(models.Model):
+    """An attestation d'honorabilité (CASF L133-6, décret 2024-643): the département certifies,
+    after checking the criminal record (bulletin n°2) and the FIJAIS, that nothing forbids the
+    person to work with minors; the employer verifies it online. Only the facts of the
+    verification are kept (date issued, by whom and when it was verified, the verification
+    reference), never the content of a record. A refusal is kept as "non délivrée", with its date
+    and the director's decision."""
+
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", _("délivrée")
+        NOT_DELIVERED = "not_delivered", _("non délivrée")
+
+    staff_member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="attestations",
+        verbose_name=_("membre du personnel"),
+    )
+    outcome = models.CharField(_("résultat"), max_length=15, choices=Outcome)
+    issued_on = models.DateField(_("délivrée (ou refusée) le"), validators=[InRange("past")])
+    verified_on = models.DateField(
+        _("vérifiée en ligne le"), null=True, blank=True, validators=[InRange("past")]
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vérifiée par"),
+    )
+    reference = models.CharField(_("référence de vérification"), max_length=64, blank=True)
+    # Computed from the setting in force when the attestation was recorded
+    # (STAFF_ATTESTATION_RENEWAL_MONTHS): a later change of the setting does not move it.
+    renewal_due = models.DateField(_("à renouveler le"), null=True, blank=True)
+    director_decision = models.TextField(_("décision de la direction"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
+    )
+    recorded_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("attestation d'honorabilité")
+        verbose_name_plural = _("attestations d'honorabilité")
+        constraints = [
+            models.CheckConstraint(
+                name="attestation_delivered_is_verified",
+                condition=Q(outcome="not_delivered")
+                | Q(
+                    verified_on__isnull=False,
+                    verified_by__isnull=False,
+                    renewal_due__isnull=False,
+                )
+                & ~Q(reference=""),
+            ),
+            models.CheckConstraint(
+                name="attestation_refusal_has_decision",
+                condition=Q(outcome="delivered") | ~Q(director_decision=""),
+            ),
+            date_in_window("attestation_issued_in_window", "issued_on"),
+            date_in_window("attestation_verified_in_window", "verified_on"),
+            date_in_window("attestation_renewal_in_window", "renewal_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member} · {self.get_outcome_display()} · {self.issued_on:%d/%m/%Y}"
+
+    def valid_on(self, day) -> bool:
+        return self.outcome == self.Outcome.DELIVERED and self.renewal_due > day

@@ -2,13 +2,76 @@
 entries, one entry, one's own entries. Persons of the registry named on a page are recorded as
 read (kernel.audit)."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_shown
+from ancrage.kernel.calendar import add_days
+from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
-from ancrage.staff.models import StaffMember
+from ancrage.staff.models import Attestation, StaffMember
+
+# What a staff member's latest attestation d'honorabilité says today.
+VALID, RENEW_SOON, LAPSED, NOT_DELIVERED, MISSING = (
+    "valid",
+    "renew_soon",
+    "lapsed",
+    "not_delivered",
+    "missing",
+)
+STATE_LABELS = {
+    VALID: _("valide"),
+    RENEW_SOON: _("à renouveler bientôt"),
+    LAPSED: _("échue"),
+    NOT_DELIVERED: _("non délivrée"),
+    MISSING: _("manquante"),
+}
+# The states that keep a person away from the children.
+BLOCKING = frozenset({LAPSED, NOT_DELIVERED, MISSING})
+
+LATEST_FIRST = Prefetch(
+    "attestations",
+    queryset=Attestation.objects.order_by("-issued_on", "-pk").select_related("verified_by"),
+)
+
+
+@dataclass(frozen=True)
+class AttestationState:
+    code: str
+    attestation: Attestation | None
+
+    @property
+    def label(self):
+        return STATE_LABELS[self.code]
+
+    @property
+    def blocking(self) -> bool:
+        return self.code in BLOCKING
+
+
+def attestation_state(member, today) -> AttestationState:
+    """The state of the member's latest attestation (their attestations prefetched latest
+    first): a renewal within STAFF_ATTESTATION_NOTICE_DAYS is flagged ahead of time."""
+    attestations = list(member.attestations.all())
+    if not attestations:
+        return AttestationState(MISSING, None)
+    latest = attestations[0]
+    if latest.outcome == Attestation.Outcome.NOT_DELIVERED:
+        return AttestationState(NOT_DELIVERED, latest)
+    if latest.renewal_due <= today:
+        return AttestationState(LAPSED, latest)
+    if latest.renewal_due <= add_days(today, settings.STAFF_ATTESTATION_NOTICE_DAYS):
+        return AttestationState(RENEW_SOON, latest)
+    return AttestationState(VALID, latest)
 
 
 def registers(user):
@@ -40,12 +103,16 @@ def _recorded(user, members, what):
 
 def register(user, establishment, what="staff.register"):
     """The entries of the establishment's register, present ones first, by name."""
+    today = timezone.localdate()
     members = list(
         StaffMember.objects.visible_to(user)
         .filter(establishment=establishment)
         .select_related("user", "person")
+        .prefetch_related(LATEST_FIRST)
         .order_by("end_date", "pk")
     )
+    for member in members:
+        member.attestation_state = attestation_state(member, today)
     members.sort(key=lambda m: (m.end_date is not None, m.name.lower()))
     return _recorded(user, members, what)
 
@@ -55,17 +122,95 @@ def staff_member(user, pk, action="view", what="staff.member"):
     member = (
         StaffMember.objects.visible_to(user, action)
         .select_related("user", "person", "establishment")
+        .prefetch_related(LATEST_FIRST)
         .filter(pk=pk)
         .first()
     )
     if member is None:
         raise Http404
+    member.attestation_state = attestation_state(member, timezone.localdate())
     return _recorded(user, [member], what)[0]
 
 
 def own_entries(user):
     """The user's own entries, for their page."""
-    return list(StaffMember.objects.own(user).select_related("establishment").order_by("pk"))
+    entries = list(
+        StaffMember.objects.own(user)
+        .select_related("establishment")
+        .prefetch_related(LATEST_FIRST)
+        .order_by("pk")
+    )
+    today = timezone.localdate()
+    for entry in entries:
+        entry.attestation_state = attestation_state(entry, today)
+    return entries
+
+
+def _present(user, establishment_ids, today):
+    return list(
+        StaffMember.objects.visible_to(user)
+        .present(today)
+        .filter(establishment_id__in=sorted(establishment_ids))
+        .select_related("user", "person")
+        .prefetch_related(LATEST_FIRST)
+        .order_by("pk")
+    )
+
+
+def attestation_renewals(user, establishment_ids, today):
+    """The échéancier's source (kernel.deadlines): the attestations of the present staff of
+    these establishments to renew within STAFF_ATTESTATION_NOTICE_DAYS, or already lapsed."""
+    found = []
+    for member in _present(user, establishment_ids, today):
+        state = attestation_state(member, today)
+        if state.code in (RENEW_SOON, LAPSED):
+            found.append(
+                EstablishmentDeadline(
+                    establishment_id=member.establishment_id,
+                    kind="attestation_renewal",
+                    label=_("Renouveler l'attestation d'honorabilité de %(name)s")
+                    % {"name": member.name},
+                    due=state.attestation.renewal_due,
+                    url=reverse("staff:member", args=[member.pk]),
+                )
+            )
+            if member.person_id:
+                record_shown(user, [member.person_id], "care.village_deadlines")
+    return found
+
+
+@dataclass
+class EstablishmentFlags:
+    establishment: Establishment
+    present: int
+    flagged: list  # the present staff whose attestation keeps them away from the children
+    renew_soon: list
+
+
+def flags(user, today=None):
+    """For the director's home: per establishment whose register `user` keeps, the present staff
+    whose attestation is lapsed, refused or missing (flagged at once) and those to renew soon;
+    None for users who keep no register (no query)."""
+    if not can(user, "staff", "view"):
+        return None
+    today = today or timezone.localdate()
+    establishments = list(registers(user))
+    by_establishment = {e.pk: EstablishmentFlags(e, 0, [], []) for e in establishments}
+    members = _present(user, by_establishment, today)
+    for member in members:
+        row = by_establishment[member.establishment_id]
+        row.present += 1
+        member.attestation_state = attestation_state(member, today)
+        if member.attestation_state.blocking:
+            row.flagged.append(member)
+        elif member.attestation_state.code == RENEW_SOON:
+            row.renew_soon.append(member)
+    _recorded(
+        user,
+        [m for row in by_establishment.values() for m in row.flagged + row.renew_soon],
+        "web.home",
+    )
+    return [row for row in by_establishment.values() if row.present]
 
 
 def registry_person(user, reference: str):

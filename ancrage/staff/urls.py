@@ -9,4 +9,5 @@ urlpatterns = [
     path("etablissements/<int:pk>/", views.register, name="register"),
     path("etablissements/<int:pk>/inscrire/", views.member_add, name="member_add"),
     path("membres/<int:pk>/", views.member, name="member"),
+    path("membres/<int:pk>/attestation/", views.attestation_add, name="attestation_add"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from ancrage.kernel.access import authenticated, can, requires
 from ancrage.kernel.flow import submit
 from ancrage.staff import queries, services
-from ancrage.staff.forms import StaffMemberForm
+from ancrage.staff.forms import AttestationForm, StaffMemberForm
 
 
 @requires("staff", "view")
@@ -74,6 +74,33 @@ def member(request, pk):
         request,
         "staff/member.html",
         {"member": member, "can_change": can(request.user, "staff", "change")},
+    )
+
+
+@requires("staff", "change")
+@require_http_methods(["GET", "POST"])
+def attestation_add(request, pk):
+    member = queries.staff_member(request.user, pk, "change")
+
+    def save(form):
+        return services.record_attestation(member, by=request.user, **form.cleaned_data)
+
+    return submit(
+        request,
+        AttestationForm(request.POST or None),
+        save,
+        template="form_page.html",
+        context={
+            "title": _("Attestation d'honorabilité · %(name)s") % {"name": member.name},
+            "help": _(
+                "Vérifiez l'attestation en ligne avant de l'enregistrer. N'enregistrez que sa "
+                "date, la date et la référence de la vérification : jamais le contenu d'un "
+                "casier judiciaire."
+            ),
+            "cancel_url": reverse("staff:member", args=[member.pk]),
+        },
+        message=_("L'attestation d'honorabilité est enregistrée."),
+        success=reverse("staff:member", args=[member.pk]),
     )
 
 

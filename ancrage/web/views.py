@@ -23,6 +23,7 @@ from ancrage.people.forms import PersonSearchForm
 from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
 from ancrage.placements.queries import occupancy_board
 from ancrage.safeguarding.queries import dashboard
+from ancrage.staff.queries import flags as staff_flags
 from ancrage.web import person, services
 from ancrage.web.forms import BreakGlassForm
 
@@ -39,6 +40,7 @@ def home(request):
             "overdue_deadlines": overdue_counts(request.user),
             "safeguarding": dashboard(request.user),
             "jobs": recent_jobs(request),
+            "staff": staff_flags(request.user),
         },
     )
 

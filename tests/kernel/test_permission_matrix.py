@@ -524,6 +524,7 @@ URL_TABLE = {
     "staff:register": get(VILLAGE),
     "staff:member_add": get(VILLAGE),
     "staff:member": get(STAFF_MEMBER),
+    "staff:attestation_add": get(STAFF_MEMBER),
     "web:home": get(),
     "web:health": get(),
     "web:health_ready": get(),

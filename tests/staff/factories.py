@@ -33,3 +33,31 @@ def add_staff(world):
         role_with_children="Aide familiale",
     )
     return world
+
+
+def attest(member, *, by=None, issued_on=None, today=None):
+    """A delivered attestation of the member, verified online the day it was issued (a month ago
+    by default)."""
+    from django.utils import timezone
+
+    from ancrage.kernel.calendar import add_months
+    from ancrage.staff.services import record_attestation
+
+    today = today or timezone.localdate()
+    issued_on = issued_on or add_months(today, -1)
+    return record_attestation(
+        member,
+        by=by or member.created_by,
+        outcome="delivered",
+        issued_on=issued_on,
+        verified_on=issued_on,
+        reference=f"HON-{member.pk:06d}",
+        today=today,
+    )
+
+
+def attested(user, establishment, **fields):
+    """The user entered in the establishment's register with a valid, verified attestation."""
+    member = enter(user, establishment, **fields)
+    attest(member)
+    return member

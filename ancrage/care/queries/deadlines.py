@@ -24,7 +24,7 @@ from ancrage.care.services.deadlines import (
 )
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
-from ancrage.kernel.deadlines import child_deadlines
+from ancrage.kernel.deadlines import child_deadlines, establishment_deadlines
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
@@ -223,6 +223,7 @@ def village_deadlines(user, pk, today=None):
             responsibles.values(), key=lambda u: u.get_full_name() or u.username
         ),
         "today": today,
+        "establishment_deadlines": establishment_deadlines(user, [village.pk], today),
     }
 
 

@@ -10,6 +10,7 @@ generator); bulk inserts."""
 from __future__ import annotations
 
 import random
+from datetime import date
 
 from django.conf import settings
 from django.db.models import Q
@@ -19,7 +20,7 @@ from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import add_days, add_months
 from ancrage.organisation.models import Establishment, Organisation, Unit
 from ancrage.staff.checks import HOUSE_ROLES, VILLAGE_TEAM_ROLES
-from ancrage.staff.models import Attestation, StaffMember
+from ancrage.staff.models import Attestation, CodeSignature, StaffMember
 
 HR_ACCOUNT = ("rh", "Émilie", "Durand")
 
@@ -131,4 +132,48 @@ def seed_staff(world) -> int:
         director_decision="Recrutement abandonné ; la personne en a été informée.",
         recorded_by=hr,
     )
+    seed_code_of_conduct(world, organisation, hr, members, rng)
     return len(members) + 2
+
+
+def seed_code_of_conduct(world, organisation, hr, members, rng) -> None:
+    """Two versions of the code of conduct: the old one signed by everybody, the new one (in
+    force for a month) by all but a few of the first village, listed on its register."""
+    from ancrage.kernel.documents import render_pdf
+    from ancrage.kernel.uploads import CheckedUpload
+    from ancrage.staff.services import publish_code
+
+    anchor = world.anchor
+    versions = []
+    for version, effective_on in (("2024-1", date(2024, 1, 1)), ("2026-1", add_days(anchor, -30))):
+        content = render_pdf("demo/code_of_conduct.html", {"version": version})
+        versions.append(
+            publish_code(
+                organisation,
+                by=hr,
+                version=version,
+                effective_on=effective_on,
+                uploaded=CheckedUpload(content=content, content_type="application/pdf"),
+            )
+        )
+    old, new = versions
+    signatures = []
+    for n, member in enumerate(members):
+        signatures.append(
+            CodeSignature(
+                code=old,
+                staff_member=member,
+                signed_on=max(member.start_date, old.effective_on),
+                recorded_by=hr,
+            )
+        )
+        if n % 7 != 3:  # a few have not signed the new version yet
+            signatures.append(
+                CodeSignature(
+                    code=new,
+                    staff_member=member,
+                    signed_on=add_days(new.effective_on, rng.randint(0, 25)),
+                    recorded_by_id=member.user_id or hr.pk,
+                )
+            )
+    CodeSignature.objects.bulk_create(signatures, batch_size=2000)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form
+from ancrage.kernel.uploads import DocumentFileField
 from ancrage.staff.models import Attestation, StaffMember
 
 
@@ -65,4 +66,29 @@ class AttestationForm(Form):
         label=_("Décision de la direction (attestation non délivrée)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CodeForm(Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    version = forms.CharField(
+        label=_("Version"), max_length=30, help_text=_("Par exemple : 2026-1.")
+    )
+    effective_on = forms.DateField(
+        label=_("En vigueur le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    file = DocumentFileField(label=_("Document du code de conduite"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class SignatureForm(Form):
+    date_ranges = {"signed_on": "past"}
+
+    signed_on = forms.DateField(
+        label=_("Signé le"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("La date portée sur l'exemplaire signé."),
     )

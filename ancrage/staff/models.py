@@ -207,3 +207,80 @@ class Attestation(models.Model):
 
     def valid_on(self, day) -> bool:
         return self.outcome == self.Outcome.DELIVERED and self.renewal_due > day
+
+
+class CodeOfConduct(models.Model):
+    """A version of the association's code of conduct (the document itself, checked by
+    kernel.uploads). The latest version in force is the one everybody signs: a new version asks
+    every adult to sign again."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="codes_of_conduct",
+        verbose_name=_("organisation"),
+    )
+    version = models.CharField(_("version"), max_length=30)
+    effective_on = models.DateField(_("en vigueur le"), validators=[InRange("event")])
+    file = models.FileField(_("document"), upload_to="staff/code/%Y/")
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("taille"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("publiée par"),
+    )
+    published_at = models.DateTimeField(_("publiée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        verbose_name = _("code de conduite")
+        verbose_name_plural = _("codes de conduite")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="code_of_conduct_version_once"
+            ),
+            date_in_window("code_of_conduct_effective_in_window", "effective_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.version} ({self.effective_on:%d/%m/%Y})"
+
+
+class CodeSignature(models.Model):
+    """One adult's signature of one version of the code of conduct."""
+
+    code = models.ForeignKey(
+        CodeOfConduct,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("code de conduite"),
+    )
+    staff_member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("membre du personnel"),
+    )
+    signed_on = models.DateField(_("signé le"), validators=[InRange("past")])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
+    )
+    recorded_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("signature du code de conduite")
+        verbose_name_plural = _("signatures du code de conduite")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "staff_member"], name="code_signature_once"),
+            date_in_window("code_signature_signed_in_window", "signed_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member} · {self.code} · {self.signed_on:%d/%m/%Y}"

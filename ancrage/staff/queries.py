@@ -18,7 +18,7 @@ from ancrage.kernel.calendar import add_days
 from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
-from ancrage.staff.models import Attestation, StaffMember
+from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
 
 # What a staff member's latest attestation d'honorabilité says today.
 VALID, RENEW_SOON, LAPSED, NOT_DELIVERED, MISSING = (
@@ -42,6 +42,36 @@ LATEST_FIRST = Prefetch(
     "attestations",
     queryset=Attestation.objects.order_by("-issued_on", "-pk").select_related("verified_by"),
 )
+
+
+def current_codes(organisation_ids, today):
+    """The version of the code of conduct in force today, per organisation (one query)."""
+    codes = {}
+    for code in CodeOfConduct.objects.filter(
+        organisation_id__in=sorted(organisation_ids), effective_on__lte=today
+    ).order_by("organisation_id", "-effective_on", "-pk"):
+        codes.setdefault(code.organisation_id, code)
+    return codes
+
+
+def _with_signatures(members, today):
+    """Set on each member `code` (the version in force for their establishment's organisation)
+    and `code_signature` (their signature of it, or None): two queries for any number."""
+    codes = current_codes({m.establishment.organisation_id for m in members}, today)
+    signed = (
+        {
+            (s.code_id, s.staff_member_id): s
+            for s in CodeSignature.objects.filter(
+                code__in=[c.pk for c in codes.values()], staff_member__in=[m.pk for m in members]
+            )
+        }
+        if codes and members
+        else {}
+    )
+    for member in members:
+        member.code = codes.get(member.establishment.organisation_id)
+        member.code_signature = signed.get((member.code.pk, member.pk)) if member.code else None
+    return members
 
 
 @dataclass(frozen=True)
@@ -107,12 +137,16 @@ def register(user, establishment, what="staff.register"):
     members = list(
         StaffMember.objects.visible_to(user)
         .filter(establishment=establishment)
-        .select_related("user", "person")
+        .select_related("user", "person", "establishment")
         .prefetch_related(LATEST_FIRST)
         .order_by("end_date", "pk")
     )
     for member in members:
         member.attestation_state = attestation_state(member, today)
+        member.is_present = member.start_date <= today and (
+            member.end_date is None or member.end_date >= today
+        )
+    _with_signatures(members, today)
     members.sort(key=lambda m: (m.end_date is not None, m.name.lower()))
     return _recorded(user, members, what)
 
@@ -129,6 +163,10 @@ def staff_member(user, pk, action="view", what="staff.member"):
     if member is None:
         raise Http404
     member.attestation_state = attestation_state(member, timezone.localdate())
+    _with_signatures([member], timezone.localdate())
+    member.signature_list = list(
+        member.signatures.select_related("code").order_by("-signed_on", "-pk")
+    )
     return _recorded(user, [member], what)[0]
 
 
@@ -143,7 +181,8 @@ def own_entries(user):
     today = timezone.localdate()
     for entry in entries:
         entry.attestation_state = attestation_state(entry, today)
-    return entries
+        entry.signature_list = list(entry.signatures.select_related("code"))
+    return _with_signatures(entries, today)
 
 
 def _present(user, establishment_ids, today):
@@ -151,7 +190,7 @@ def _present(user, establishment_ids, today):
         StaffMember.objects.visible_to(user)
         .present(today)
         .filter(establishment_id__in=sorted(establishment_ids))
-        .select_related("user", "person")
+        .select_related("user", "person", "establishment")
         .prefetch_related(LATEST_FIRST)
         .order_by("pk")
     )
@@ -185,6 +224,7 @@ class EstablishmentFlags:
     present: int
     flagged: list  # the present staff whose attestation keeps them away from the children
     renew_soon: list
+    unsigned: list  # the present staff who have not signed the code of conduct in force
 
 
 def flags(user, today=None):
@@ -195,8 +235,8 @@ def flags(user, today=None):
         return None
     today = today or timezone.localdate()
     establishments = list(registers(user))
-    by_establishment = {e.pk: EstablishmentFlags(e, 0, [], []) for e in establishments}
-    members = _present(user, by_establishment, today)
+    by_establishment = {e.pk: EstablishmentFlags(e, 0, [], [], []) for e in establishments}
+    members = _with_signatures(_present(user, by_establishment, today), today)
     for member in members:
         row = by_establishment[member.establishment_id]
         row.present += 1
@@ -205,9 +245,15 @@ def flags(user, today=None):
             row.flagged.append(member)
         elif member.attestation_state.code == RENEW_SOON:
             row.renew_soon.append(member)
+        if member.code and member.code_signature is None:
+            row.unsigned.append(member)
     _recorded(
         user,
-        [m for row in by_establishment.values() for m in row.flagged + row.renew_soon],
+        [
+            m
+            for row in by_establishment.values()
+            for m in row.flagged + row.renew_soon + row.unsigned
+        ],
         "web.home",
     )
     return [row for row in by_establishment.values() if row.present]
@@ -230,3 +276,36 @@ def registry_person(user, reference: str):
             {"reference": _("Aucune personne de votre périmètre ne porte cette référence.")}
         )
     return person
+
+
+def codes(user):
+    """The versions of the code of conduct of the organisations whose registers `user` keeps,
+    newest first."""
+    found = reach(user, "staff", "view")
+    organisations = set(found.organisations) | {
+        e.organisation_id for e in found.establishment_places
+    }
+    return list(
+        CodeOfConduct.objects.filter(organisation_id__in=sorted(organisations))
+        .select_related("organisation", "published_by")
+        .order_by("-effective_on", "-pk")
+    )
+
+
+def publishing_organisations(user):
+    """The organisations whose code of conduct `user` publishes: the national director's and
+    human resources' (a director keeps a register, not the association's code)."""
+    from ancrage.organisation.models import Organisation
+
+    return Organisation.objects.filter(pk__in=sorted(reach(user, "staff", "change").organisations))
+
+
+def readable_code(user, pk):
+    """A version of the code the user may read: one of an organisation whose register they keep,
+    or where they are entered themselves; else 404."""
+    organisations = {c.organisation_id for c in codes(user)} | set(
+        StaffMember.objects.own(user).values_list("establishment__organisation_id", flat=True)
+    )
+    return get_object_or_404(
+        CodeOfConduct.objects.filter(organisation_id__in=sorted(organisations)), pk=pk
+    )

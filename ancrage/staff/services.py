@@ -1,15 +1,19 @@
 """Writes of the staff register: an adult entered in an establishment's register, one
 transaction each, refusals as French ValidationErrors at the field that caused them."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.kernel.calendar import add_months
-from ancrage.staff.models import Attestation, StaffMember
+from ancrage.kernel.uploads import check_upload, display_name
+from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
 
 
 def add_staff_member(
@@ -124,3 +128,84 @@ def record_attestation(
             director_decision=director_decision,
             recorded_by=by,
         )
+
+
+def publish_code(organisation, *, by, version: str, effective_on, uploaded) -> CodeOfConduct:
+    """Publish a new version of the association's code of conduct (its document checked by
+    kernel.uploads, stored under a random name): from its date, everybody is asked to sign it."""
+    version = (version or "").strip()
+    if not version:
+        raise ValidationError({"version": _("Indiquez le numéro ou le nom de la version.")})
+    try:
+        checked = uploaded if hasattr(uploaded, "extension") else check_upload(uploaded)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    if CodeOfConduct.objects.filter(organisation=organisation, version=version).exists():
+        raise ValidationError({"version": _("Cette version du code de conduite existe déjà.")})
+    code = CodeOfConduct(
+        organisation=organisation,
+        version=version,
+        effective_on=effective_on,
+        original_name=display_name(
+            _("code de conduite %(v)s") % {"v": version}, effective_on, checked.extension
+        ),
+        content_type=checked.content_type,
+        size=checked.size,
+        published_by=by,
+    )
+    code.file.save(
+        secrets.token_hex(16) + checked.extension, ContentFile(checked.content), save=False
+    )
+    try:
+        with transaction.atomic():
+            code.save()
+    except Exception:
+        code.file.storage.delete(code.file.name)
+        raise
+    return code
+
+
+def current_code(organisation_id, today=None):
+    """The version of the code of conduct in force today for the organisation, or None."""
+    today = today or timezone.localdate()
+    return (
+        CodeOfConduct.objects.filter(organisation_id=organisation_id, effective_on__lte=today)
+        .order_by("-effective_on", "-pk")
+        .first()
+    )
+
+
+def sign_code(member, code, *, by, signed_on=None) -> CodeSignature:
+    """Record that the staff member signed this version of the code (themselves, on their page,
+    or on paper, recorded by the director or human resources)."""
+    signed_on = signed_on or timezone.localdate()
+    if code.organisation_id != member.establishment.organisation_id:
+        raise ValidationError(_("Ce code de conduite n'est pas celui de l'établissement."))
+    if signed_on < timezone.localtime(code.published_at).date():
+        raise ValidationError(
+            {"signed_on": _("La signature ne peut pas précéder la publication de cette version.")}
+        )
+    with transaction.atomic():
+        signature, created = CodeSignature.objects.get_or_create(
+            code=code,
+            staff_member=member,
+            defaults={"signed_on": signed_on, "recorded_by": by},
+        )
+    if not created:
+        raise ValidationError(_("Cette version du code de conduite est déjà signée."))
+    return signature
+
+
+def sign_own(user, today=None) -> list[CodeSignature]:
+    """The user signs, for each of their entries, the code of conduct in force that they have
+    not signed yet."""
+    today = today or timezone.localdate()
+    signatures = []
+    with transaction.atomic():
+        for member in StaffMember.objects.own(user).present(today).select_related("establishment"):
+            code = current_code(member.establishment.organisation_id, today)
+            if code and not code.signatures.filter(staff_member=member).exists():
+                signatures.append(sign_code(member, code, by=user, signed_on=today))
+    if not signatures:
+        raise ValidationError(_("Vous n'avez aucun code de conduite à signer."))
+    return signatures

@@ -32,7 +32,7 @@ from ancrage.placements.models import (
     VisitRight,
 )
 from ancrage.safeguarding.models import Incident
-from ancrage.staff.models import Attestation, StaffMember
+from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
 
 
 def fingerprint():
@@ -143,6 +143,8 @@ def test_seed_is_deterministic(db):
         ProtectionMeasure,
         AdmissionRequest,
         Attestation,
+        CodeSignature,
+        CodeOfConduct,
         StaffMember,
         MembershipEvent,  # kept when a membership goes: deleted first here
         Membership,

@@ -353,6 +353,12 @@ STAFF_MEMBER = Record(
     "staff_member",
     frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.HR}),
 )
+# The code of conduct: the organisation's version, for those who keep its registers (the house
+# parent, entered in the village's register, reads it too, but is walked with the other one).
+CODE_OF_CONDUCT = Record(
+    "code",
+    frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.HR}),
+)
 
 
 def child_record(attr, *, child=False):
@@ -525,6 +531,11 @@ URL_TABLE = {
     "staff:member_add": get(VILLAGE),
     "staff:member": get(STAFF_MEMBER),
     "staff:attestation_add": get(STAFF_MEMBER),
+    "staff:signature_add": get(STAFF_MEMBER),
+    "staff:sign": post(answers=302, to="/personnel/moi/"),
+    "staff:codes": get(),
+    "staff:code_publish": get(),
+    "staff:code_document": get(CODE_OF_CONDUCT),
     "web:home": get(),
     "web:health": get(),
     "web:health_ready": get(),

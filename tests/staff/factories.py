@@ -27,6 +27,8 @@ def add_staff(world):
         world.village,
         role_with_children="Parent SOS de la maison des Tilleuls",
     )
+    world.code = publish(world.organisation, world.users[Role.HR])
+    world.other_code = publish(world.other_organisation, world.users[Role.HR])
     world.other_staff_member = enter(
         UserFactory(first_name="Agent", last_name="Lointain"),
         world.foreign_village,
@@ -61,3 +63,20 @@ def attested(user, establishment, **fields):
     member = enter(user, establishment, **fields)
     attest(member)
     return member
+
+
+def publish(organisation, by, version="2026-1", effective_on=None):
+    """A version of the code of conduct (a one-page PDF) in force from `effective_on` (today)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from ancrage.staff.services import publish_code
+    from tests.placements.factories import tiny_pdf
+
+    return publish_code(
+        organisation,
+        by=by,
+        version=version,
+        effective_on=effective_on or timezone.localdate(),
+        uploaded=SimpleUploadedFile("code.pdf", tiny_pdf(), content_type="application/pdf"),
+    )

@@ -345,3 +345,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Safe staff (ancrage/staff; docs/decisions.md): the attestation d'honorabilité is renewed every
+# 3 years in child-protection establishments, and is presented less than 6 months after it was
+# issued (CASF L133-6, R133-1 ff., décret 2024-643 of 28 June 2024); the director is told this
+# many days ahead of a renewal.
+STAFF_ATTESTATION_RENEWAL_MONTHS = int(os.environ.get("STAFF_ATTESTATION_RENEWAL_MONTHS", "36"))
+STAFF_ATTESTATION_MAX_AGE_MONTHS = int(os.environ.get("STAFF_ATTESTATION_MAX_AGE_MONTHS", "6"))
+STAFF_ATTESTATION_NOTICE_DAYS = int(os.environ.get("STAFF_ATTESTATION_NOTICE_DAYS", "60"))

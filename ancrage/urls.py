@@ -14,5 +14,6 @@ urlpatterns = [
     path("o2r/", include("ancrage.insertion.urls")),
     path("comptabilite/", include("ancrage.accounting.urls")),
     path("", include("ancrage.participation.urls")),
+    path("personnel/", include("ancrage.staff.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,25 @@ def confirm_device(device, token: str) -> None:
 
 # Memberships: granting a role that reaches personal data takes two people.
 
+# What an app above accounts requires before a membership is in force (staff: a valid, verified
+# attestation d'honorabilité for a membership with the children). Each check takes the
+# membership and raises a ValidationError to refuse it; they run when a membership is granted at
+# once or confirmed, not when it is only proposed (a proposal gives no right), and not in
+# Membership.save (fixtures write memberships directly).
+_grant_checks: list = []
+
+
+def register_grant_check(check) -> None:
+    """Register (once) a check run before a membership comes into force."""
+    if check not in _grant_checks:
+        _grant_checks.append(check)
+
+
+def check_grant(membership) -> None:
+    """Run every registered check on a membership about to come into force."""
+    for check in _grant_checks:
+        check(membership)
+
 
 def propose_membership(membership, by) -> None:
     """Record a membership written by the administrator (the admin site): a role that reaches
@@ -48,6 +67,7 @@ def propose_membership(membership, by) -> None:
             membership.status = Membership.Status.PROPOSED
             action = MembershipEvent.Action.PROPOSED
         else:
+            check_grant(membership)
             membership.status = Membership.Status.CONFIRMED
             action = MembershipEvent.Action.GRANTED
         membership.proposed_by = by
@@ -86,6 +106,8 @@ def _decide(membership, by, status, action) -> None:
                     "et celle qui l'a proposée."
                 )
             )
+        if status == Membership.Status.CONFIRMED:
+            check_grant(membership)
         membership.status = status
         membership.save(update_fields=["status"])
         MembershipEvent.objects.create(membership=membership, action=action, by=by)

@@ -26,6 +26,7 @@ from ancrage.demo.o2r import seed_o2r
 from ancrage.demo.participation import seed_participation
 from ancrage.demo.ppe import seed_ppe
 from ancrage.demo.safeguarding import seed_incidents
+from ancrage.demo.staff import seed_staff
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import (
@@ -394,6 +395,7 @@ class World:
         seed_participation(self)  # children's voice (ancrage/demo/participation.py)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
+        seed_staff(self)
         self.note("Validation de la transaction (contrôles des clés étrangères)…")
 
     def propose_newcomer(self, village):

@@ -118,6 +118,11 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   time_sheet      one's own monthly time sheet by section: "change" fills and submits it
 #   time_approval   the time sheets of the people of one's places: "change" approves (which
 #                   locks the month) or sends back; finance reads every sheet of its organisation
+#   staff           the staff register of an establishment (employees and volunteers, their dates
+#                   and role with the children), their attestations d'honorabilité, code of
+#                   conduct signatures and safeguarding training: "change" records them. Only
+#                   the establishment's director, the national director and human resources;
+#                   a staff member reads their own entries on their own page (no right needed)
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -200,6 +205,7 @@ time_approval        | -            | -           | view change         | -     
 youth_space          | -            | -           | -                   | -           | -                      | -              | -           | -           | -                 | -      | -           | view write report | -           | -           | -
 council              | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 youth_message        | view         | -           | view                | -           | view                   | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
+staff                | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | -           | view change | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view        | view              | view   | view        | view              | view        | view        | view
 """  # noqa: E501
 # fmt: on

@@ -53,9 +53,11 @@ def child_deadlines(user, child_ids) -> list[ChildDeadline]:
     return found
 
 
-# Deadlines of an establishment (not of a child), shown on its échéancier: an app registers a
-# source as above; `read(user, establishment_ids)` gives them for the establishments the page
-# shows.
+# Deadlines of an establishment itself rather than of a child (the council's meetings, the
+# renewal of a staff member's attestation d'honorabilité): an app above registers a source the
+# same way; `read(user, establishment_ids, today)` gives its deadlines for those establishments,
+# in the user's scope, and the village's échéancier shows them in a section of their own, to the
+# users the source's permission lets read them (the others cost no query and see nothing of it).
 
 
 @dataclass(frozen=True)
@@ -64,19 +66,21 @@ class EstablishmentDeadline:
     kind: str
     label: str  # what is due, in French, for the échéancier
     due: date
-    done_on: date | None
+    done_on: date | None = None  # when it was done, for a deadline that is done once
+    url: str = ""  # where to act on it
 
 
 _establishment_sources: dict[str, Source] = {}
 
 
 def register_establishment_deadlines(kind: str, permission: tuple[str, str], read) -> None:
-    """Register (once per kind; registering again replaces) the source of one kind of an
-    establishment's deadline."""
+    """Register (once per kind; registering again replaces) the source of one kind of deadline
+    about establishments: `read(user, establishment_ids, today)` gives its deadlines for those
+    establishments, in the user's scope."""
     _establishment_sources[kind] = Source(kind, permission, read)
 
 
-def establishment_deadlines(user, establishment_ids) -> list[EstablishmentDeadline]:
+def establishment_deadlines(user, establishment_ids, today) -> list[EstablishmentDeadline]:
     """Every registered deadline of these establishments that the user may read, by due date."""
     establishment_ids = list(establishment_ids)
     if user is None or not establishment_ids:
@@ -84,5 +88,5 @@ def establishment_deadlines(user, establishment_ids) -> list[EstablishmentDeadli
     found: list[EstablishmentDeadline] = []
     for source in _establishment_sources.values():
         if can(user, *source.permission):
-            found.extend(source.read(user, establishment_ids))
-    return sorted(found, key=lambda d: (d.due, d.kind))
+            found.extend(source.read(user, establishment_ids, today))
+    return sorted(found, key=lambda d: (d.due, d.kind, d.label))

@@ -116,10 +116,9 @@ def meeting_deadlines(councils, held: dict[int, list[date]], today: date):
     return found
 
 
-def council_deadlines(user, establishment_ids) -> list[EstablishmentDeadline]:
+def council_deadlines(user, establishment_ids, today) -> list[EstablishmentDeadline]:
     """The échéancier's source (kernel.deadlines): the councils of these villages the user
     reaches, two queries."""
-    today = timezone.localdate()
     councils = list(Council.objects.visible_to(user).filter(establishment_id__in=establishment_ids))
     held: dict[int, list[date]] = {}
     for council_id, day in Meeting.objects.filter(

@@ -6,3 +6,16 @@ class StaffConfig(AppConfig):
     name = "ancrage.staff"
     label = "staff"
     verbose_name = _("Personnel et recrutement sûr")
+
+    def ready(self):
+        from ancrage.accounts.services import register_grant_check
+        from ancrage.kernel.deadlines import register_establishment_deadlines
+        from ancrage.staff.checks import attestation_required
+        from ancrage.staff.queries import attestation_renewals
+
+        # nobody is placed with the children without a valid, verified attestation
+        register_grant_check(attestation_required)
+        # the renewals of the attestations, on the village's échéancier, ahead of time
+        register_establishment_deadlines(
+            "attestation_renewal", ("staff", "view"), attestation_renewals
+        )

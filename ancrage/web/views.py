@@ -24,6 +24,7 @@ from ancrage.people.forms import PersonSearchForm
 from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
 from ancrage.placements.queries import occupancy_board
 from ancrage.safeguarding.queries import dashboard
+from ancrage.staff.queries import flags as staff_flags
 from ancrage.web import person, services
 from ancrage.web.forms import BreakGlassForm
 
@@ -41,6 +42,7 @@ def home(request):
             "safeguarding": dashboard(request.user),
             "jobs": recent_jobs(request),
             "councils": council_villages(request.user),
+            "staff": staff_flags(request.user),
         },
     )
 

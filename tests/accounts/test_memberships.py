@@ -13,6 +13,7 @@ from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
 from tests.accounts.factories import UserFactory
 from tests.conftest import add_proposed_memberships, login
+from tests.staff.factories import attested
 
 
 def admin_post(user, memberships, **extra):
@@ -130,6 +131,8 @@ def test_director_confirms_a_proposed_membership_in_the_product(client, world):
     proposed = world.proposed_membership
     newcomer = proposed.user
     assert not can(newcomer, "person", "view")
+    # a house parent is placed with the children: their attestation d'honorabilité is verified
+    attested(newcomer, world.village)
     director = world.users[Role.ESTABLISHMENT_DIRECTOR]
     login(client, director)
     page = client.get("/compte/affectations/")

@@ -32,6 +32,7 @@ from ancrage.placements.models import (
     VisitRight,
 )
 from ancrage.safeguarding.models import Incident
+from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
 
 
 def fingerprint():
@@ -141,6 +142,10 @@ def test_seed_is_deterministic(db):
         Stay,
         ProtectionMeasure,
         AdmissionRequest,
+        Attestation,
+        CodeSignature,
+        CodeOfConduct,
+        StaffMember,
         MembershipEvent,  # kept when a membership goes: deleted first here
         Membership,
         SiblingGroupMember,

@@ -31,6 +31,7 @@ from tests.conftest import (
     login,
 )
 from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
+from tests.staff.factories import add_staff
 
 ROLES = list(Role)
 
@@ -52,6 +53,7 @@ def build_matrix_world():
     add_other_programme(world)
     add_proposed_memberships(world)
     add_accounting(world)
+    add_staff(world)
     return world
 
 
@@ -346,6 +348,8 @@ class SectionMonth(Record):
     def fill(self, world, role, in_scope):
         kwargs, in_scope = super().fill(world, role, in_scope)
         return {**kwargs, "year": MONTH.year, "month": MONTH.month}, in_scope
+
+
 @dataclass(frozen=True)
 class CouncilRecord(Record):
     """A meeting of Léa's village's council with an opinion (`meeting`, `opinion`), and one of
@@ -390,6 +394,19 @@ COUNCIL_MEETING = CouncilRecord("meeting", VILLAGE_TEAM | {Role.NATIONAL_DIRECTO
 COUNCIL_OPINION = CouncilRecord("opinion", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
 PROPOSED_MEMBERSHIP = Record(
     "proposed_membership", frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR})
+)
+
+# The staff register: the village's entry for its director, the national director and human
+# resources; the other organisation's entry for none of them.
+STAFF_MEMBER = Record(
+    "staff_member",
+    frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.HR}),
+)
+# The code of conduct: the organisation's version, for those who keep its registers (the house
+# parent, entered in the village's register, reads it too, but is walked with the other one).
+CODE_OF_CONDUCT = Record(
+    "code",
+    frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.HR}),
 )
 
 
@@ -614,6 +631,17 @@ URL_TABLE = {
     "safeguarding:transmission_follow_up": get(TRANSMISSION),
     "safeguarding:village_indicators": get(VILLAGE),
     "safeguarding:organisation_indicators": get(),
+    "staff:home": get(),
+    "staff:mine": get(),
+    "staff:register": get(VILLAGE),
+    "staff:member_add": get(VILLAGE),
+    "staff:member": get(STAFF_MEMBER),
+    "staff:attestation_add": get(STAFF_MEMBER),
+    "staff:signature_add": get(STAFF_MEMBER),
+    "staff:sign": post(answers=302, to="/personnel/moi/"),
+    "staff:codes": get(),
+    "staff:code_publish": get(),
+    "staff:code_document": get(CODE_OF_CONDUCT),
     "web:home": get(),
     "web:health": get(),
     "web:health_ready": get(),

@@ -223,8 +223,9 @@ def village_deadlines(user, pk, today=None):
             responsibles.values(), key=lambda u: u.get_full_name() or u.username
         ),
         "today": today,
-        # the village's own deadlines that apps register (the council's meetings)
-        "village_deadlines": establishment_deadlines(user, [village.pk]),
+        # the village's own deadlines that apps register (the council's meetings, the staff's
+        # attestations)
+        "establishment_deadlines": establishment_deadlines(user, [village.pk], today),
     }
 
 

@@ -1,0 +1,94 @@
+"""Forms of the staff register."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.kernel.forms import Form
+from ancrage.kernel.uploads import DocumentFileField
+from ancrage.staff.models import Attestation, StaffMember
+
+
+class StaffMemberForm(Form):
+    username = forms.CharField(
+        label=_("Identifiant du compte"),
+        max_length=150,
+        required=False,
+        help_text=_("Pour un·e salarié·e ou un·e bénévole qui a un compte Ancrage."),
+    )
+    reference = forms.CharField(
+        label=_("Ou référence dans le registre des personnes"),
+        max_length=20,
+        required=False,
+        help_text=_("Pour une personne sans compte (par exemple un·e bénévole), déjà au registre."),
+    )
+    kind = forms.ChoiceField(label=_("Statut"), choices=StaffMember.Kind.choices)
+    role_with_children = forms.CharField(
+        label=StaffMember._meta.get_field("role_with_children").verbose_name.capitalize(),
+        max_length=200,
+        help_text=StaffMember._meta.get_field("role_with_children").help_text,
+    )
+    start_date = forms.DateField(
+        label=_("Début du contrat ou de l'engagement"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end_date = forms.DateField(
+        label=_("Fin du contrat ou de l'engagement"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class AttestationForm(Form):
+    date_ranges = {"issued_on": "past", "verified_on": "past"}
+
+    outcome = forms.ChoiceField(
+        label=_("Résultat"),
+        choices=Attestation.Outcome.choices,
+        widget=forms.RadioSelect,
+        initial=Attestation.Outcome.DELIVERED,
+    )
+    issued_on = forms.DateField(
+        label=_("Délivrée (ou refusée) le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    verified_on = forms.DateField(
+        label=_("Vérifiée en ligne le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Sur le service de vérification des attestations d'honorabilité."),
+    )
+    reference = forms.CharField(
+        label=_("Référence de vérification"),
+        max_length=64,
+        required=False,
+        help_text=_("La référence seule : rien du contenu du casier ni du FIJAIS."),
+    )
+    director_decision = forms.CharField(
+        label=_("Décision de la direction (attestation non délivrée)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CodeForm(Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    version = forms.CharField(
+        label=_("Version"), max_length=30, help_text=_("Par exemple : 2026-1.")
+    )
+    effective_on = forms.DateField(
+        label=_("En vigueur le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    file = DocumentFileField(label=_("Document du code de conduite"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class SignatureForm(Form):
+    date_ranges = {"signed_on": "past"}
+
+    signed_on = forms.DateField(
+        label=_("Signé le"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("La date portée sur l'exemplaire signé."),
+    )

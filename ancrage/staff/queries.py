@@ -1,0 +1,311 @@
+"""Scoped reads of the staff register: the establishments whose register a user keeps, their
+entries, one entry, one's own entries. Persons of the registry named on a page are recorded as
+read (kernel.audit)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ancrage.kernel.access import can
+from ancrage.kernel.audit import record_shown
+from ancrage.kernel.calendar import add_days
+from ancrage.kernel.deadlines import EstablishmentDeadline
+from ancrage.kernel.scopes import reach
+from ancrage.organisation.models import Establishment
+from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
+
+# What a staff member's latest attestation d'honorabilité says today.
+VALID, RENEW_SOON, LAPSED, NOT_DELIVERED, MISSING = (
+    "valid",
+    "renew_soon",
+    "lapsed",
+    "not_delivered",
+    "missing",
+)
+STATE_LABELS = {
+    VALID: _("valide"),
+    RENEW_SOON: _("à renouveler bientôt"),
+    LAPSED: _("échue"),
+    NOT_DELIVERED: _("non délivrée"),
+    MISSING: _("manquante"),
+}
+# The states that keep a person away from the children.
+BLOCKING = frozenset({LAPSED, NOT_DELIVERED, MISSING})
+
+LATEST_FIRST = Prefetch(
+    "attestations",
+    queryset=Attestation.objects.order_by("-issued_on", "-pk").select_related("verified_by"),
+)
+
+
+def current_codes(organisation_ids, today):
+    """The version of the code of conduct in force today, per organisation (one query)."""
+    codes = {}
+    for code in CodeOfConduct.objects.filter(
+        organisation_id__in=sorted(organisation_ids), effective_on__lte=today
+    ).order_by("organisation_id", "-effective_on", "-pk"):
+        codes.setdefault(code.organisation_id, code)
+    return codes
+
+
+def _with_signatures(members, today):
+    """Set on each member `code` (the version in force for their establishment's organisation)
+    and `code_signature` (their signature of it, or None): two queries for any number."""
+    codes = current_codes({m.establishment.organisation_id for m in members}, today)
+    signed = (
+        {
+            (s.code_id, s.staff_member_id): s
+            for s in CodeSignature.objects.filter(
+                code__in=[c.pk for c in codes.values()], staff_member__in=[m.pk for m in members]
+            )
+        }
+        if codes and members
+        else {}
+    )
+    for member in members:
+        member.code = codes.get(member.establishment.organisation_id)
+        member.code_signature = signed.get((member.code.pk, member.pk)) if member.code else None
+    return members
+
+
+@dataclass(frozen=True)
+class AttestationState:
+    code: str
+    attestation: Attestation | None
+
+    @property
+    def label(self):
+        return STATE_LABELS[self.code]
+
+    @property
+    def blocking(self) -> bool:
+        return self.code in BLOCKING
+
+
+def attestation_state(member, today) -> AttestationState:
+    """The state of the member's latest attestation (their attestations prefetched latest
+    first): a renewal within STAFF_ATTESTATION_NOTICE_DAYS is flagged ahead of time."""
+    attestations = list(member.attestations.all())
+    if not attestations:
+        return AttestationState(MISSING, None)
+    latest = attestations[0]
+    if latest.outcome == Attestation.Outcome.NOT_DELIVERED:
+        return AttestationState(NOT_DELIVERED, latest)
+    if latest.renewal_due <= today:
+        return AttestationState(LAPSED, latest)
+    if latest.renewal_due <= add_days(today, settings.STAFF_ATTESTATION_NOTICE_DAYS):
+        return AttestationState(RENEW_SOON, latest)
+    return AttestationState(VALID, latest)
+
+
+def registers(user):
+    """The establishments whose staff register `user` keeps (director: theirs; national
+    director and human resources: every establishment of the organisation)."""
+    return (
+        Establishment.objects.filter(
+            reach(user, "staff", "view").filter(establishment="pk", organisation="organisation_id")
+        )
+        .select_related("organisation")
+        .order_by("name", "pk")
+    )
+
+
+def register_establishment(user, pk, action="view"):
+    """One establishment whose register `user` keeps, else 404."""
+    return get_object_or_404(
+        Establishment.objects.filter(
+            reach(user, "staff", action).filter(establishment="pk", organisation="organisation_id")
+        ),
+        pk=pk,
+    )
+
+
+def _recorded(user, members, what):
+    record_shown(user, [m.person_id for m in members if m.person_id], what)
+    return members
+
+
+def register(user, establishment, what="staff.register"):
+    """The entries of the establishment's register, present ones first, by name."""
+    today = timezone.localdate()
+    members = list(
+        StaffMember.objects.visible_to(user)
+        .filter(establishment=establishment)
+        .select_related("user", "person", "establishment")
+        .prefetch_related(LATEST_FIRST)
+        .order_by("end_date", "pk")
+    )
+    for member in members:
+        member.attestation_state = attestation_state(member, today)
+        member.is_present = member.start_date <= today and (
+            member.end_date is None or member.end_date >= today
+        )
+    _with_signatures(members, today)
+    members.sort(key=lambda m: (m.end_date is not None, m.name.lower()))
+    return _recorded(user, members, what)
+
+
+def staff_member(user, pk, action="view", what="staff.member"):
+    """One entry of a register `user` keeps, else 404."""
+    member = (
+        StaffMember.objects.visible_to(user, action)
+        .select_related("user", "person", "establishment")
+        .prefetch_related(LATEST_FIRST)
+        .filter(pk=pk)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    member.attestation_state = attestation_state(member, timezone.localdate())
+    _with_signatures([member], timezone.localdate())
+    member.signature_list = list(
+        member.signatures.select_related("code").order_by("-signed_on", "-pk")
+    )
+    return _recorded(user, [member], what)[0]
+
+
+def own_entries(user):
+    """The user's own entries, for their page."""
+    entries = list(
+        StaffMember.objects.own(user)
+        .select_related("establishment")
+        .prefetch_related(LATEST_FIRST)
+        .order_by("pk")
+    )
+    today = timezone.localdate()
+    for entry in entries:
+        entry.attestation_state = attestation_state(entry, today)
+        entry.signature_list = list(entry.signatures.select_related("code"))
+    return _with_signatures(entries, today)
+
+
+def _present(user, establishment_ids, today):
+    return list(
+        StaffMember.objects.visible_to(user)
+        .present(today)
+        .filter(establishment_id__in=sorted(establishment_ids))
+        .select_related("user", "person", "establishment")
+        .prefetch_related(LATEST_FIRST)
+        .order_by("pk")
+    )
+
+
+def attestation_renewals(user, establishment_ids, today):
+    """The échéancier's source (kernel.deadlines): the attestations of the present staff of
+    these establishments to renew within STAFF_ATTESTATION_NOTICE_DAYS, or already lapsed."""
+    found = []
+    for member in _present(user, establishment_ids, today):
+        state = attestation_state(member, today)
+        if state.code in (RENEW_SOON, LAPSED):
+            found.append(
+                EstablishmentDeadline(
+                    establishment_id=member.establishment_id,
+                    kind="attestation_renewal",
+                    label=_("Renouveler l'attestation d'honorabilité de %(name)s")
+                    % {"name": member.name},
+                    due=state.attestation.renewal_due,
+                    url=reverse("staff:member", args=[member.pk]),
+                )
+            )
+            if member.person_id:
+                record_shown(user, [member.person_id], "care.village_deadlines")
+    return found
+
+
+@dataclass
+class EstablishmentFlags:
+    establishment: Establishment
+    present: int
+    flagged: list  # the present staff whose attestation keeps them away from the children
+    renew_soon: list
+    unsigned: list  # the present staff who have not signed the code of conduct in force
+
+
+def flags(user, today=None):
+    """For the director's home: per establishment whose register `user` keeps, the present staff
+    whose attestation is lapsed, refused or missing (flagged at once) and those to renew soon;
+    None for users who keep no register (no query)."""
+    if not can(user, "staff", "view"):
+        return None
+    today = today or timezone.localdate()
+    establishments = list(registers(user))
+    by_establishment = {e.pk: EstablishmentFlags(e, 0, [], [], []) for e in establishments}
+    members = _with_signatures(_present(user, by_establishment, today), today)
+    for member in members:
+        row = by_establishment[member.establishment_id]
+        row.present += 1
+        member.attestation_state = attestation_state(member, today)
+        if member.attestation_state.blocking:
+            row.flagged.append(member)
+        elif member.attestation_state.code == RENEW_SOON:
+            row.renew_soon.append(member)
+        if member.code and member.code_signature is None:
+            row.unsigned.append(member)
+    _recorded(
+        user,
+        [
+            m
+            for row in by_establishment.values()
+            for m in row.flagged + row.renew_soon + row.unsigned
+        ],
+        "web.home",
+    )
+    return [row for row in by_establishment.values() if row.present]
+
+
+def registry_person(user, reference: str):
+    """The person of the registry with this reference, if `user` may see them (else a refusal
+    at the field: an out-of-scope file must not be known to exist)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from ancrage.people.models import Person
+
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    person = Person.objects.visible_to(user).filter(reference=reference).first()
+    if person is None:
+        raise ValidationError(
+            {"reference": _("Aucune personne de votre périmètre ne porte cette référence.")}
+        )
+    return person
+
+
+def codes(user):
+    """The versions of the code of conduct of the organisations whose registers `user` keeps,
+    newest first."""
+    found = reach(user, "staff", "view")
+    organisations = set(found.organisations) | {
+        e.organisation_id for e in found.establishment_places
+    }
+    return list(
+        CodeOfConduct.objects.filter(organisation_id__in=sorted(organisations))
+        .select_related("organisation", "published_by")
+        .order_by("-effective_on", "-pk")
+    )
+
+
+def publishing_organisations(user):
+    """The organisations whose code of conduct `user` publishes: the national director's and
+    human resources' (a director keeps a register, not the association's code)."""
+    from ancrage.organisation.models import Organisation
+
+    return Organisation.objects.filter(pk__in=sorted(reach(user, "staff", "change").organisations))
+
+
+def readable_code(user, pk):
+    """A version of the code the user may read: one of an organisation whose register they keep,
+    or where they are entered themselves; else 404."""
+    organisations = {c.organisation_id for c in codes(user)} | set(
+        StaffMember.objects.own(user).values_list("establishment__organisation_id", flat=True)
+    )
+    return get_object_or_404(
+        CodeOfConduct.objects.filter(organisation_id__in=sorted(organisations)), pk=pk
+    )

@@ -45,7 +45,7 @@ def _period(params):
 def _export(job, progress, extension, content_type):
     start, end = _period(job.params)
     progress(0, 3)
-    figures = report.build(sorted(report_service_ids(job.started_by)), start, end).suppressed()
+    figures = report.build(sorted(report_service_ids(job.started_by)), start, end).published()
     progress(1, 3)
     if extension == "xlsx":
         content = report.to_xlsx(figures)

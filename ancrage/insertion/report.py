@@ -1,6 +1,7 @@
 """The activity report to the préfet: counts per step, by EFOP territory, priority public, age
 bracket and sex, and the delays between steps, for a period and the O2R services in the user's
-scope. Everything that leaves the organisation suppresses cells of 1 to 4 people."""
+scope. Everything that leaves the organisation goes through the disclosure control
+(kernel.disclosure): `Report.published()`."""
 
 from __future__ import annotations
 
@@ -33,24 +34,18 @@ from ancrage.insertion.models import (
     PriorityPublic,
 )
 from ancrage.kernel.calendar import age_on_sql
+from ancrage.kernel.disclosure import FOOTNOTE, MASK, TOTAL, Table, protect
 from ancrage.kernel.documents import render_pdf
 from ancrage.kernel.exports import spreadsheet_row
 
-SMALL_CELL = 5
-SUPPRESSED = "< 5"
 AGE_BRACKETS = [
     ("under_26", gettext_lazy("Moins de 26 ans"), 0, 26),
     ("26_44", gettext_lazy("26 à 44 ans"), 26, 45),
     ("45_54", gettext_lazy("45 à 54 ans"), 45, 55),
     ("55_plus", gettext_lazy("55 ans et plus"), 55, 200),
 ]
-
-
-def suppress(value):
-    """A count of people as it may leave the organisation: 1 to 4 become "< 5"."""
-    if isinstance(value, int) and 0 < value < SMALL_CELL:
-        return SUPPRESSED
-    return value
+# The rows of `Report.steps` that other tables cut again (their indexes).
+STEP_CONTACTS, STEP_BENEFICIARIES, STEP_ACCOMPANIMENTS, STEP_EXITS = 2, 3, 5, 6
 
 
 @dataclass
@@ -63,21 +58,83 @@ class Report:
     priority: list  # (label, count)
     ages: list  # (label, female, male, unknown, total)
     delays: list  # (label, median days, number of people)
+    masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
+    footnote = FOOTNOTE
 
-    def suppressed(self) -> Report:
-        """The same report with small cells suppressed (people counts only, not days)."""
+    def disclosure_tables(self) -> tuple[list[Table], list[list]]:
+        """The report's tables for the disclosure control, and the cells that count the same
+        people in two of them (the same population cut two ways)."""
+        tables = [
+            Table.column("steps", [label for label, _n in self.steps], [n for _l, n in self.steps]),
+            Table.column(
+                "exits",
+                [label for label, _n in self.exits],
+                [n for _l, n in self.exits],
+                total=True,
+            ),
+            Table(
+                "territories",
+                [row[0] for row in self.territories],
+                ["contacts", "beneficiaries", "accompaniments", "exits"],
+                [list(row[1:]) for row in self.territories],
+                row_totals=False,
+            ),
+            Table.column(
+                "priority", [label for label, _n in self.priority], [n for _l, n in self.priority]
+            ),
+            Table(
+                "ages",
+                [row[0] for row in self.ages],
+                ["F", "M", "X"],
+                [list(row[1:4]) for row in self.ages],
+            ),
+            Table.column(
+                "delays", [row[0] for row in self.delays], [row[2] for row in self.delays]
+            ),
+        ]
+        women = [label for label, _n in self.priority].index(PriorityPublic.WOMAN.label)
+        links = [
+            [("steps", STEP_CONTACTS, 0), ("territories", TOTAL, 0)],
+            [("steps", STEP_BENEFICIARIES, 0), ("territories", TOTAL, 1), ("ages", TOTAL, TOTAL)],
+            # the consent-to-start delay covers every accompaniment started
+            [("steps", STEP_ACCOMPANIMENTS, 0), ("territories", TOTAL, 2), ("delays", 1, 0)],
+            [("steps", STEP_EXITS, 0), ("territories", TOTAL, 3), ("exits", TOTAL, 0)],
+            [("priority", women, 0), ("ages", TOTAL, 0)],
+        ]
+        return tables, links
+
+    def published(self) -> Report:
+        """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
+        people masked, and the fewest others so that no masked cell can be recomputed from the
+        totals or the other tables); the territories and ages get their total row."""
+        tables, links = self.disclosure_tables()
+        publication = protect(tables, links)
+        grid = publication.grid
+        delays = [
+            (label, MASK if shown == MASK else days, shown)
+            for (label, days, _n), (shown,) in zip(self.delays, grid("delays"), strict=True)
+        ]
+        territory_names = [row[0] for row in self.territories] + [_("Total")]
+        age_labels = [row[0] for row in self.ages] + [_("Total")]
         return Report(
             start=self.start,
             end=self.end,
-            steps=[(label, suppress(n)) for label, n in self.steps],
-            exits=[(label, suppress(n)) for label, n in self.exits],
-            territories=[(row[0], *map(suppress, row[1:])) for row in self.territories],
-            priority=[(label, suppress(n)) for label, n in self.priority],
-            ages=[(row[0], *map(suppress, row[1:])) for row in self.ages],
-            delays=[
-                (label, days if n >= SMALL_CELL else SUPPRESSED, suppress(n))
-                for label, days, n in self.delays
+            steps=[(label, n) for (label, _), (n,) in zip(self.steps, grid("steps"), strict=True)],
+            exits=[(label, n) for (label, _), (n,) in zip(self.exits, grid("exits"), strict=False)],
+            territories=(
+                [
+                    (name, *row)
+                    for name, row in zip(territory_names, grid("territories"), strict=True)
+                ]
+                if self.territories
+                else []
+            ),
+            priority=[
+                (label, n) for (label, _), (n,) in zip(self.priority, grid("priority"), strict=True)
             ],
+            ages=[(label, *row) for label, row in zip(age_labels, grid("ages"), strict=True)],
+            delays=delays,
+            masked_cells=len(publication.masked),
         )
 
 
@@ -285,7 +342,8 @@ def filename(report: Report, extension: str) -> str:
 
 
 def to_xlsx(report: Report) -> bytes:
-    """The (suppressed) report as a workbook, one sheet per table, dates in ISO."""
+    """The published report as a workbook, one sheet per table, dates in ISO, the masked
+    cells' footnote under each table."""
     # openpyxl is imported on the first export, not when the site starts.
     from openpyxl import Workbook
 
@@ -324,13 +382,15 @@ def to_xlsx(report: Report) -> bytes:
         for row in rows:
             # Numbers stay numbers; a text (a territory's name...) never starts a formula.
             sheet.append(spreadsheet_row(row))
+        sheet.append([])
+        sheet.append(spreadsheet_row([str(FOOTNOTE)]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 def to_pdf(report: Report, *, title: str) -> bytes:
-    """The (suppressed) report as a PDF, rendered from its print template."""
+    """The published report as a PDF, rendered from its print template."""
     return render_pdf(
         "insertion/report_print.html",
         {"report": report, "title": title},
@@ -339,7 +399,7 @@ def to_pdf(report: Report, *, title: str) -> bytes:
 
 
 def bars(rows, width=280):
-    """(label, value, bar width) for a chart: suppressed or empty values get no bar."""
+    """(label, value, bar width) for a chart: masked or empty values get no bar."""
     numbers = [v for _label, v in rows if isinstance(v, int)]
     top = max(numbers, default=0) or 1
     return [(label, v, int(width * v / top) if isinstance(v, int) else 0) for label, v in rows]

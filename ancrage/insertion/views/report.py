@@ -12,13 +12,13 @@ from ancrage.kernel.jobs import remember_job, start_job
 
 
 def _report(request):
-    """The period asked for (the last 12 months by default) and its suppressed report."""
+    """The period asked for (the last 12 months by default) and its published report."""
     start, end = jobs.default_period()
     form = ReportPeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     services_ids = sorted(report_service_ids(request.user))
-    return form, report.build(services_ids, start, end).suppressed()
+    return form, report.build(services_ids, start, end).published()
 
 
 @requires("o2r_report", "view")

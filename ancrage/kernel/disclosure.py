@@ -110,6 +110,7 @@ class Publication:
     primary: set[Ref] = field(default_factory=set)
     secondary: set[Ref] = field(default_factory=set)
     links: Sequence[Sequence[Ref]] = ()
+    sums: Sequence[tuple[Ref, Sequence[Ref]]] = ()
 
     @property
     def masked(self) -> set[Ref]:
@@ -133,12 +134,16 @@ class Publication:
 class _Model:
     """The cells as variables: linked cells share one; equations as coefficient maps."""
 
-    def __init__(self, tables: Sequence[Table], links: Sequence[Sequence[Ref]]):
+    def __init__(self, tables: Sequence[Table], links: Sequence[Sequence[Ref]], sums=()):
         self.values: dict[Ref, int] = {}
         equations = []
         for table in tables:
             self.values.update(table.cells())
             equations += table.equations()
+        for total, parts in sums:
+            if self.values[total] != sum(self.values[part] for part in parts):
+                raise ValueError(f"{total!r} is not the sum of its parts")
+            equations.append((total, list(parts)))
         parent = {ref: ref for ref in self.values}
 
         def find(ref):
@@ -317,10 +322,16 @@ def _unsafe(model, primary, intervals) -> dict[int, int]:
     return out
 
 
-def protect(tables: Sequence[Table], links: Sequence[Sequence[Ref]] = ()) -> Publication:
+def protect(
+    tables: Sequence[Table],
+    links: Sequence[Sequence[Ref]] = (),
+    sums: Sequence[tuple[Ref, Sequence[Ref]]] = (),
+) -> Publication:
     """The tables as they may be published together: primary and secondary suppression over all
-    of them at once (their totals and `links`: groups of cells that are the same count)."""
-    model = _Model(tables, links)
+    of them at once (their totals; `links`: groups of cells that are the same count; `sums`:
+    (cell, cells) where a cell is the sum of cells of other tables, e.g. a programme's count and
+    its members' counts)."""
+    model = _Model(tables, links, sums)
     primary = {i for i, v in enumerate(model.value) if 0 < v < SMALL}
     masked = set(primary)
     if primary:
@@ -340,13 +351,14 @@ def protect(tables: Sequence[Table], links: Sequence[Sequence[Ref]] = ()) -> Pub
         primary={ref for ref, i in model.var.items() if i in primary},
         secondary={ref for ref, i in model.var.items() if i in masked - primary},
         links=[list(group) for group in links],
+        sums=[(total, list(parts)) for total, parts in sums],
     )
 
 
 def intervals(publication: Publication) -> dict[Ref, tuple[float, float]]:
     """For each masked cell, the least and greatest value it may take given what is published
     (the attacker's linear programmes; `math.inf` when nothing bounds it). For audits and tests."""
-    model = _Model(list(publication.tables.values()), publication.links)
+    model = _Model(list(publication.tables.values()), publication.links, publication.sums)
     masked = {model.var[ref] for ref in publication.masked}
     by_var = _intervals(model, masked)
     return {ref: by_var[model.var[ref]] for ref in publication.masked}

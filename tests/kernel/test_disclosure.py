@@ -158,3 +158,36 @@ def test_disclosure_refuses_links_between_different_counts():
 def test_disclosure_refuses_negative_counts():
     with pytest.raises(ValueError):
         Table.column("a", ["x"], [-1])
+
+
+@PROPERTY
+@given(
+    tables("m1", rows=st.just(3), columns=st.just(2)),
+    tables("m2", rows=st.just(3), columns=st.just(2)),
+)
+def test_disclosure_a_programme_and_its_members_are_protected_together(first, second):
+    """A programme's table is the sum of its members' tables, cell by cell (`sums`)."""
+    total = Table(
+        "programme",
+        first.rows,
+        first.columns,
+        [
+            [a + b for a, b in zip(r1, r2, strict=True)]
+            for r1, r2 in zip(first.counts, second.counts, strict=True)
+        ],
+    )
+    sums = [
+        (("programme", r, c), [("m1", r, c), ("m2", r, c)])
+        for r in [*range(3), TOTAL]
+        for c in [*range(2), TOTAL]
+    ]
+    publication = protect([first, second, total], sums=sums)
+    assert_primary_rule(publication)
+    assert_nothing_recomputable(publication)
+
+
+def test_disclosure_refuses_a_sum_that_does_not_add_up():
+    a = Table.column("a", ["x"], [7], total=True)
+    b = Table.column("b", ["y"], [8], total=True)
+    with pytest.raises(ValueError):
+        protect([a, b], sums=[(("a", TOTAL, 0), [("b", TOTAL, 0)])])

@@ -61,55 +61,69 @@ class Report:
     masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
     footnote = FOOTNOTE
 
-    def disclosure_tables(self) -> tuple[list[Table], list[list]]:
+    def disclosure_tables(self, prefix=None) -> tuple[list[Table], list[list]]:
         """The report's tables for the disclosure control, and the cells that count the same
-        people in two of them (the same population cut two ways)."""
+        people in two of them (the same population cut two ways). With a `prefix`, the tables'
+        keys are (prefix, name): several reports protected together."""
+
+        def key(name):
+            return name if prefix is None else (prefix, name)
+
         tables = [
-            Table.column("steps", [label for label, _n in self.steps], [n for _l, n in self.steps]),
+            Table.column(key("steps"), [lb for lb, _n in self.steps], [n for _l, n in self.steps]),
             Table.column(
-                "exits",
-                [label for label, _n in self.exits],
-                [n for _l, n in self.exits],
-                total=True,
+                key("exits"), [lb for lb, _n in self.exits], [n for _l, n in self.exits], total=True
             ),
             Table(
-                "territories",
+                key("territories"),
                 [row[0] for row in self.territories],
                 ["contacts", "beneficiaries", "accompaniments", "exits"],
                 [list(row[1:]) for row in self.territories],
                 row_totals=False,
             ),
             Table.column(
-                "priority", [label for label, _n in self.priority], [n for _l, n in self.priority]
+                key("priority"), [lb for lb, _n in self.priority], [n for _l, n in self.priority]
             ),
             Table(
-                "ages",
+                key("ages"),
                 [row[0] for row in self.ages],
                 ["F", "M", "X"],
                 [list(row[1:4]) for row in self.ages],
             ),
             Table.column(
-                "delays", [row[0] for row in self.delays], [row[2] for row in self.delays]
+                key("delays"), [row[0] for row in self.delays], [row[2] for row in self.delays]
             ),
         ]
         women = [label for label, _n in self.priority].index(PriorityPublic.WOMAN.label)
         links = [
-            [("steps", STEP_CONTACTS, 0), ("territories", TOTAL, 0)],
-            [("steps", STEP_BENEFICIARIES, 0), ("territories", TOTAL, 1), ("ages", TOTAL, TOTAL)],
+            [(key("steps"), STEP_CONTACTS, 0), (key("territories"), TOTAL, 0)],
+            [
+                (key("steps"), STEP_BENEFICIARIES, 0),
+                (key("territories"), TOTAL, 1),
+                (key("ages"), TOTAL, TOTAL),
+            ],
             # the consent-to-start delay covers every accompaniment started
-            [("steps", STEP_ACCOMPANIMENTS, 0), ("territories", TOTAL, 2), ("delays", 1, 0)],
-            [("steps", STEP_EXITS, 0), ("territories", TOTAL, 3), ("exits", TOTAL, 0)],
-            [("priority", women, 0), ("ages", TOTAL, 0)],
+            [
+                (key("steps"), STEP_ACCOMPANIMENTS, 0),
+                (key("territories"), TOTAL, 2),
+                (key("delays"), 1, 0),
+            ],
+            [
+                (key("steps"), STEP_EXITS, 0),
+                (key("territories"), TOTAL, 3),
+                (key("exits"), TOTAL, 0),
+            ],
+            [(key("priority"), women, 0), (key("ages"), TOTAL, 0)],
         ]
         return tables, links
 
-    def published(self) -> Report:
-        """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
-        people masked, and the fewest others so that no masked cell can be recomputed from the
-        totals or the other tables); the territories and ages get their total row."""
-        tables, links = self.disclosure_tables()
-        publication = protect(tables, links)
-        grid = publication.grid
+    def read(self, publication, prefix=None) -> Report:
+        """This report as `publication` lets it out; the territories and ages get their total
+        row."""
+
+        def grid(name):
+            return publication.grid(name if prefix is None else (prefix, name))
+
         delays = [
             (label, MASK if shown == MASK else days, shown)
             for (label, days, _n), (shown,) in zip(self.delays, grid("delays"), strict=True)
@@ -136,6 +150,103 @@ class Report:
             delays=delays,
             masked_cells=len(publication.masked),
         )
+
+    def published(self) -> Report:
+        """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
+        people masked, and the fewest others so that no masked cell can be recomputed from the
+        totals or the other tables)."""
+        tables, links = self.disclosure_tables()
+        return self.read(protect(tables, links))
+
+
+@dataclass
+class Consolidated:
+    """A programme's report with a column per member: the members' reports and the programme's,
+    all published together (each programme cell is the sum of its members')."""
+
+    start: date
+    end: date
+    members: list  # the member organisations' names, lead first
+    reports: list  # their published reports, in the same order
+    programme: Report  # the programme's published report
+    masked_cells: int = 0
+    footnote = FOOTNOTE
+
+    def columns(self) -> dict:
+        """{table: [(label, [each member's count], the programme's)]} for the tables of (label,
+        count) rows (steps, exits, priority) and the delays' counts."""
+        out = {}
+        for table in ("steps", "exits", "priority", "delays"):
+            index = 2 if table == "delays" else 1
+            out[table] = [
+                (row[0], [getattr(r, table)[i][index] for r in self.reports], row[index])
+                for i, row in enumerate(getattr(self.programme, table))
+            ]
+        return out
+
+    def sections(self) -> dict:
+        """{table: [(title, rows)]}: per member then the programme, territories and ages."""
+        titles = [*self.members, _("Programme")]
+        reports = [*self.reports, self.programme]
+        return {
+            table: [(t, getattr(r, table)) for t, r in zip(titles, reports, strict=True)]
+            for table in ("territories", "ages")
+        }
+
+
+def _aligned(report: Report, names: list) -> Report:
+    """The report with a territory row for each of `names` (zeros where it has none)."""
+    rows = {row[0]: row for row in report.territories}
+    report.territories = [rows.get(name, (name, 0, 0, 0, 0)) for name in names]
+    return report
+
+
+def member_reports(members, start: date, end: date) -> tuple[list[Report], Report]:
+    """The figures (not yet published) of each member ((name, service ids)) and of the
+    programme, the members' territories aligned on the programme's."""
+    parts = [build(ids, start, end) for _name, ids in members]
+    whole = build(sorted(i for _name, ids in members for i in ids), start, end)
+    names = [row[0] for row in whole.territories]
+    return [_aligned(part, names) for part in parts], whole
+
+
+def member_sums(tables, members: int) -> list:
+    """(programme cell, its members' cells) for every cell of the "programme" tables that is
+    the sum of its members' (keys (k, name) for member k, ("programme", name))."""
+    values = {}
+    for table in tables:
+        values.update(table.cells())
+    sums = []
+    for ref in values:
+        (prefix, name), row, column = ref
+        if prefix != "programme":
+            continue
+        pieces = [((k, name), row, column) for k in range(members)]
+        # Only where the programme's count is the members' sum (a person attending another
+        # member's activity is remobilised once in the programme, once in each member).
+        if all(p in values for p in pieces) and values[ref] == sum(values[p] for p in pieces):
+            sums.append((ref, pieces))
+    return sums
+
+
+def build_consolidated(members, start: date, end: date) -> Consolidated:
+    """The programme's report for `members` ((name, service ids), lead first): one report per
+    member and the programme's, counts only (never a person), protected together."""
+    parts, whole = member_reports(members, start, end)
+    tables, links = [], []
+    for prefix, report in [*enumerate(parts), ("programme", whole)]:
+        t, lk = report.disclosure_tables(prefix)
+        tables += t
+        links += lk
+    publication = protect(tables, links, member_sums(tables, len(parts)))
+    return Consolidated(
+        start=start,
+        end=end,
+        members=[name for name, _ids in members],
+        reports=[part.read(publication, k) for k, part in enumerate(parts)],
+        programme=whole.read(publication, "programme"),
+        masked_cells=len(publication.masked),
+    )
 
 
 def bracket_of(age) -> str | None:
@@ -337,39 +448,64 @@ def build(service_ids, start: date, end: date) -> Report:
     return Report(start, end, steps, exit_rows, territories, priority, age_rows, delay_rows)
 
 
-def filename(report: Report, extension: str) -> str:
+def filename(report, extension: str) -> str:
     return f"rapport-o2r-{report.start.isoformat()}-{report.end.isoformat()}.{extension}"
 
 
-def to_xlsx(report: Report) -> bytes:
-    """The published report as a workbook, one sheet per table, dates in ISO, the masked
-    cells' footnote under each table."""
+TERRITORY_HEADER = [
+    gettext_lazy("Territoire EFOP"),
+    gettext_lazy("Contacts"),
+    gettext_lazy("Bénéficiaires"),
+    gettext_lazy("Accompagnements"),
+    gettext_lazy("Sorties"),
+]
+AGE_HEADER = [
+    gettext_lazy("Tranche d'âge"),
+    gettext_lazy("Femmes"),
+    gettext_lazy("Hommes"),
+    gettext_lazy("Non renseigné"),
+    gettext_lazy("Total"),
+]
+
+
+def to_xlsx(report) -> bytes:
+    """The published report (a `Report` or a `Consolidated` one) as a workbook, one sheet per
+    table, dates in ISO, the masked cells' footnote under each table."""
+    if isinstance(report, Consolidated):
+        members = [*report.members, _("Programme")]
+        sectioned = [
+            [(title, *([""] * 4)), *rows] for title, rows in report.sections()["territories"]
+        ]
+        aged = [[(title, *([""] * 4)), *rows] for title, rows in report.sections()["ages"]]
+        sheets = [
+            (_("Étapes"), [_("Étape"), *members], _flat(report.columns()["steps"])),
+            (_("Sorties"), [_("Motif de sortie"), *members], _flat(report.columns()["exits"])),
+            (_("Territoires"), TERRITORY_HEADER, [row for rows in sectioned for row in rows]),
+            (
+                _("Publics prioritaires"),
+                [_("Public"), *members],
+                _flat(report.columns()["priority"]),
+            ),
+            (_("Âge et sexe"), AGE_HEADER, [row for rows in aged for row in rows]),
+            (
+                _("Délais"),
+                [_("Délai"), *[_("Personnes : %(m)s") % {"m": m} for m in members]],
+                _flat(report.columns()["delays"]),
+            ),
+        ]
+    else:
+        sheets = [
+            (_("Étapes"), [_("Étape"), _("Nombre")], report.steps),
+            (_("Sorties"), [_("Motif de sortie"), _("Nombre")], report.exits),
+            (_("Territoires"), TERRITORY_HEADER, report.territories),
+            (_("Publics prioritaires"), [_("Public"), _("Bénéficiaires")], report.priority),
+            (_("Âge et sexe"), AGE_HEADER, report.ages),
+            (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
+        ]
     # openpyxl is imported on the first export, not when the site starts.
     from openpyxl import Workbook
 
     book = Workbook()
-    sheets = [
-        (_("Étapes"), [_("Étape"), _("Nombre")], report.steps),
-        (_("Sorties"), [_("Motif de sortie"), _("Nombre")], report.exits),
-        (
-            _("Territoires"),
-            [
-                _("Territoire EFOP"),
-                _("Contacts"),
-                _("Bénéficiaires"),
-                _("Accompagnements"),
-                _("Sorties"),
-            ],
-            report.territories,
-        ),
-        (_("Publics prioritaires"), [_("Public"), _("Bénéficiaires")], report.priority),
-        (
-            _("Âge et sexe"),
-            [_("Tranche d'âge"), _("Femmes"), _("Hommes"), _("Non renseigné"), _("Total")],
-            report.ages,
-        ),
-        (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
-    ]
     first = True
     for title, header, rows in sheets:
         sheet = book.active if first else book.create_sheet()
@@ -378,7 +514,7 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append(
             spreadsheet_row([_("Période"), report.start.isoformat(), report.end.isoformat()])
         )
-        sheet.append(spreadsheet_row(header))
+        sheet.append(spreadsheet_row([str(cell) for cell in header]))
         for row in rows:
             # Numbers stay numbers; a text (a territory's name...) never starts a formula.
             sheet.append(spreadsheet_row(row))
@@ -389,11 +525,22 @@ def to_xlsx(report: Report) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(report: Report, *, title: str) -> bytes:
-    """The published report as a PDF, rendered from its print template."""
+def _flat(rows):
+    return [(label, *members, whole) for label, members, whole in rows]
+
+
+def to_pdf(report, *, title: str, programme=None, period_label=None) -> bytes:
+    """The published report as a PDF, rendered from its print template, with the programme's
+    identity (call, lead and members, period) when given."""
     return render_pdf(
         "insertion/report_print.html",
-        {"report": report, "title": title},
+        {
+            "report": report,
+            "title": title,
+            "programme": programme,
+            "period_label": period_label,
+            "consolidated": isinstance(report, Consolidated),
+        },
         stylesheet=settings.BASE_DIR / "static" / "ancrage" / "o2r-report-print.css",
     )
 

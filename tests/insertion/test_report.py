@@ -180,7 +180,7 @@ def test_disclosure_no_masked_cell_of_the_report_can_be_recomputed(half_year):
 
 def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_assert_num_queries):
     login(client, half_year.users[Role.O2R_LEAD])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         page = client.get(reverse("insertion:report"), PERIOD)
     assert page.status_code == 200
     content = page.content.decode()
@@ -339,11 +339,12 @@ def test_the_exports_through_a_job_are_the_files_the_page_gave(client, half_year
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from ancrage.insertion.queries.programme import report_service_ids
+    from ancrage.insertion import jobs
 
     lead = half_year.users[Role.O2R_LEAD]
     login(client, lead)
-    figures = report.build(sorted(report_service_ids(lead)), START, END).published()
+    choice = jobs.chosen(jobs.report_form(lead, PERIOD))
+    figures = jobs.figures(choice)
 
     def cells(content):
         book = load_workbook(BytesIO(content))
@@ -355,7 +356,12 @@ def test_the_exports_through_a_job_are_the_files_the_page_gave(client, half_year
     _page, xlsx = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)
     assert cells(b"".join(xlsx.streaming_content)) == cells(report.to_xlsx(figures))
     _page, pdf = export_through_job(client, reverse("insertion:report_pdf"), PERIOD)
-    expected = report.to_pdf(figures, title="Rapport d'activité O2R")
+    expected = report.to_pdf(
+        figures,
+        title="Rapport d'activité O2R",
+        programme=choice.scope.programme,
+        period_label=choice.period_label,
+    )
     assert text(b"".join(pdf.streaming_content)) == text(expected)
 
 
@@ -367,7 +373,9 @@ def test_an_export_of_a_period_ending_before_it_starts_fails_with_its_reason(
     page, file = export_through_job(
         client, reverse("insertion:report_xlsx"), {"start": "2026-06-30", "end": "2026-01-01"}
     )
-    assert "Au : La fin de la période doit suivre son début." in page.content.decode()
+    assert (
+        "Au (dates libres) : La fin de la période doit suivre son début." in page.content.decode()
+    )
     assert "Relancer" in page.content.decode()
     assert file.status_code == 404
     assert not (settings.MEDIA_ROOT / "jobs").exists()

@@ -39,9 +39,13 @@ FOOTNOTE = _(
     "autres tableaux. Les zéros sont publiés."
 )
 TOTAL = None  # the row or column index of a total in a cell reference
-# Seconds the integer programme may search for fewer masked cells than the quick protection;
-# a report's tables are solved to optimality well within it, a large linked set may stop early.
-TIME_LIMIT = 0.5
+# The integer programme runs when it is small enough (sensitive cells x non-zero cells, its
+# deviation columns): a report's tables are. Above, a consolidated report's linked set, its root
+# relaxation alone takes seconds, and the quick protection (`_greedy`) is the answer. A size
+# rule and a node limit, never a time limit: the same tables always give the same masks (two
+# different masks of one table, compared, would give cells away), whatever the machine's load.
+EXACT_LIMIT = 4000
+NODE_LIMIT = 200
 
 Ref = tuple[Hashable, int | None, int | None]  # (table key, row or TOTAL, column or TOTAL)
 _TOLERANCE = 1e-6
@@ -192,12 +196,24 @@ def _highs():
 
 
 def _add_rows(h, rows, lower, upper):
+    """Add the rows ({column: coefficient}) in one call (a row at a time costs more than the
+    solve on a consolidated report)."""
     import numpy
 
-    for coefficients, lo, up in zip(rows, lower, upper, strict=True):
-        indices = numpy.array(list(coefficients), dtype=numpy.int32)
-        values = numpy.array(list(coefficients.values()), dtype=numpy.float64)
-        h.addRow(lo, up, len(indices), indices, values)
+    starts, indices, values = [], [], []
+    for coefficients in rows:
+        starts.append(len(indices))
+        indices.extend(coefficients)
+        values.extend(coefficients.values())
+    h.addRows(
+        len(rows),
+        numpy.array(lower, dtype=numpy.float64),
+        numpy.array(upper, dtype=numpy.float64),
+        len(indices),
+        numpy.array(starts, dtype=numpy.int32),
+        numpy.array(indices, dtype=numpy.int32),
+        numpy.array(values, dtype=numpy.float64),
+    )
 
 
 def _intervals(model: _Model, masked: set[int]) -> dict[int, tuple[float, float]]:
@@ -286,10 +302,13 @@ def _greedy(model: _Model, targets: dict[int, int], masked: set[int]) -> set[int
 def _choose(model: _Model, targets: dict[int, int], primary: set[int]) -> set[int]:
     """The integer programme: the fewest masked variables such that each `targets` variable can
     reach its target in a table consistent with what stays published. It starts from the quick
-    protection (`_greedy`) and stops after `TIME_LIMIT` seconds with the best it has found."""
+    protection (`_greedy`) and stops after `NODE_LIMIT` nodes with the best it has found; above
+    `EXACT_LIMIT`, the quick protection is the answer."""
     import numpy
 
     start = _greedy(model, targets, primary)
+    if len(targets) * sum(1 for v in model.value if v > 0) > EXACT_LIMIT:
+        return start
 
     h, highspy = _highs()
     n = model.size
@@ -360,7 +379,7 @@ def _choose(model: _Model, targets: dict[int, int], primary: set[int]) -> set[in
         upper.append(highspy.kHighsInf)
     _add_rows(h, rows, lower, upper)
     h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("time_limit", TIME_LIMIT)
+    h.setOptionValue("mip_max_nodes", NODE_LIMIT)
     h.setSolution(
         len(candidates),
         numpy.arange(len(candidates), dtype=numpy.int32),
@@ -369,7 +388,9 @@ def _choose(model: _Model, targets: dict[int, int], primary: set[int]) -> set[in
     h.run()
     status = h.getModelStatus()
     solved = status == highspy.HighsModelStatus.kOptimal or (
-        status == highspy.HighsModelStatus.kTimeLimit and h.getInfo().primal_solution_status == 2
+        status
+        in (highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kIterationLimit)
+        and h.getInfo().primal_solution_status == 2
     )
     if not solved:
         return start

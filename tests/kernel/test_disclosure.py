@@ -191,3 +191,45 @@ def test_disclosure_refuses_a_sum_that_does_not_add_up():
     b = Table.column("b", ["y"], [8], total=True)
     with pytest.raises(ValueError):
         protect([a, b], sums=[(("a", TOTAL, 0), [("b", TOTAL, 0)])])
+
+
+def test_disclosure_the_quick_protection_alone_leaves_nothing_recomputable(monkeypatch):
+    """Above EXACT_LIMIT (a consolidated report) the quick protection is the answer: the same
+    proof holds for it, on random tables and their members."""
+    import random
+
+    from ancrage.kernel import disclosure
+
+    monkeypatch.setattr(disclosure, "EXACT_LIMIT", 0)
+    rng = random.Random(15)
+    for _ in range(25):
+        rows, columns = rng.randint(1, 4), rng.randint(1, 4)
+
+        def counts():
+            return [
+                [rng.choice([0, 1, 2, 3, 4, 5, 8, 20]) for _c in range(columns)]
+                for _r in range(rows)
+            ]  # noqa: B023
+
+        parts = [counts(), counts()]
+        names = [f"r{r}" for r in range(rows)], [f"c{c}" for c in range(columns)]
+        whole = [[a + b for a, b in zip(*pair, strict=True)] for pair in zip(*parts, strict=True)]
+        tables = [
+            Table(k, *names, table)
+            for k, table in zip(("m0", "m1", "p"), [*parts, whole], strict=True)
+        ]
+        sums = [
+            (("p", r, c), [("m0", r, c), ("m1", r, c)])
+            for r in [*range(rows), TOTAL]
+            for c in [*range(columns), TOTAL]
+        ]
+        publication = protect(tables, sums=sums)
+        assert_primary_rule(publication)
+        assert_nothing_recomputable(publication)
+
+
+def test_disclosure_the_same_tables_always_give_the_same_masks():
+    """Two different masks of one table, compared, would give cells away."""
+    table = Table("t", ["a", "b", "c"], ["x", "y", "z"], [[2, 9, 14], [6, 7, 1], [11, 8, 20]])
+    first = protect([table])
+    assert all(protect([table]).masked == first.masked for _ in range(3))

@@ -5,7 +5,7 @@ scope. Everything that leaves the organisation goes through the disclosure contr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 
@@ -58,12 +58,18 @@ class Report:
     priority: list  # (label, count)
     ages: list  # (label, female, male, unknown, total)
     delays: list  # (label, median days, number of people)
+    # The active file: people who entered before the period, accompanied or leaving during it.
+    active_territories: list = field(default_factory=list)  # (name, people)
+    active_ages: list = field(default_factory=list)  # as `ages`
+    exits_entrants: list = field(default_factory=list)  # (label, count): entered in the period
+    exits_active: list = field(default_factory=list)  # (label, count): the active file's
     masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
     footnote = FOOTNOTE
 
-    def disclosure_tables(self, prefix=None) -> tuple[list[Table], list[list]]:
+    def disclosure_tables(self, prefix=None) -> tuple[list[Table], list[list], list]:
         """The report's tables for the disclosure control, and the cells that count the same
-        people in two of them (the same population cut two ways). With a `prefix`, the tables'
+        people in two of them (the same population cut two ways), and the cells that are the sum of
+        others (the exits: the entrants' and the active file's). With a `prefix`, the tables'
         keys are (prefix, name): several reports protected together."""
 
         def key(name):
@@ -115,7 +121,37 @@ class Report:
             ],
             [(key("priority"), women, 0), (key("ages"), TOTAL, 0)],
         ]
-        return tables, links
+        reasons = [label for label, _n in self.exits]
+        tables += [
+            Table.column(
+                key("active_territories"),
+                [row[0] for row in self.active_territories],
+                [row[1] for row in self.active_territories],
+                total=True,
+            ),
+            Table(
+                key("active_ages"),
+                [row[0] for row in self.active_ages],
+                ["F", "M", "X"],
+                [list(row[1:4]) for row in self.active_ages],
+            ),
+            Table.column(
+                key("exits_entrants"), reasons, [n for _l, n in self.exits_entrants], total=True
+            ),
+            Table.column(
+                key("exits_active"), reasons, [n for _l, n in self.exits_active], total=True
+            ),
+        ]
+        links.append([(key("active_territories"), TOTAL, 0), (key("active_ages"), TOTAL, TOTAL)])
+        # every exit of the period is an entrant's or the active file's
+        sums = [
+            (
+                (key("exits"), row, 0),
+                [(key("exits_entrants"), row, 0), (key("exits_active"), row, 0)],
+            )
+            for row in [*range(len(reasons)), TOTAL]
+        ]
+        return tables, links, sums
 
     def read(self, publication, prefix=None) -> Report:
         """This report as `publication` lets it out; the territories and ages get their total
@@ -148,6 +184,25 @@ class Report:
             ],
             ages=[(label, *row) for label, row in zip(age_labels, grid("ages"), strict=True)],
             delays=delays,
+            active_territories=[
+                (name, n)
+                for name, (n,) in zip(
+                    [row[0] for row in self.active_territories] + [_("Total")],
+                    grid("active_territories"),
+                    strict=True,
+                )
+            ],
+            active_ages=[
+                (label, *row) for label, row in zip(age_labels, grid("active_ages"), strict=True)
+            ],
+            exits_entrants=[
+                (label, n)
+                for (label, _), (n,) in zip(self.exits, grid("exits_entrants"), strict=False)
+            ],
+            exits_active=[
+                (label, n)
+                for (label, _), (n,) in zip(self.exits, grid("exits_active"), strict=False)
+            ],
             masked_cells=len(publication.masked),
         )
 
@@ -155,8 +210,7 @@ class Report:
         """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
         people masked, and the fewest others so that no masked cell can be recomputed from the
         totals or the other tables)."""
-        tables, links = self.disclosure_tables()
-        return self.read(protect(tables, links))
+        return self.read(protect(*self.disclosure_tables()))
 
 
 @dataclass
@@ -176,7 +230,7 @@ class Consolidated:
         """{table: [(label, [each member's count], the programme's)]} for the tables of (label,
         count) rows (steps, exits, priority) and the delays' counts."""
         out = {}
-        for table in ("steps", "exits", "priority", "delays"):
+        for table in ("steps", "exits", "exits_entrants", "exits_active", "priority", "delays"):
             index = 2 if table == "delays" else 1
             out[table] = [
                 (row[0], [getattr(r, table)[i][index] for r in self.reports], row[index])
@@ -190,14 +244,16 @@ class Consolidated:
         reports = [*self.reports, self.programme]
         return {
             table: [(t, getattr(r, table)) for t, r in zip(titles, reports, strict=True)]
-            for table in ("territories", "ages")
+            for table in ("territories", "ages", "active_territories", "active_ages")
         }
 
 
 def _aligned(report: Report, names: list) -> Report:
     """The report with a territory row for each of `names` (zeros where it has none)."""
     rows = {row[0]: row for row in report.territories}
-    report.territories = [rows.get(name, (name, 0, 0, 0, 0)) for name in names]
+    report.territories = [rows.get(name, (name, 0, 0, 0, 0)) for name in names[0]]
+    active = dict(report.active_territories)
+    report.active_territories = [(name, active.get(name, 0)) for name in names[1]]
     return report
 
 
@@ -206,7 +262,7 @@ def member_reports(members, start: date, end: date) -> tuple[list[Report], Repor
     programme, the members' territories aligned on the programme's."""
     parts = [build(ids, start, end) for _name, ids in members]
     whole = build(sorted(i for _name, ids in members for i in ids), start, end)
-    names = [row[0] for row in whole.territories]
+    names = [row[0] for row in whole.territories], [row[0] for row in whole.active_territories]
     return [_aligned(part, names) for part in parts], whole
 
 
@@ -233,12 +289,13 @@ def build_consolidated(members, start: date, end: date) -> Consolidated:
     """The programme's report for `members` ((name, service ids), lead first): one report per
     member and the programme's, counts only (never a person), protected together."""
     parts, whole = member_reports(members, start, end)
-    tables, links = [], []
+    tables, links, sums = [], [], []
     for prefix, report in [*enumerate(parts), ("programme", whole)]:
-        t, lk = report.disclosure_tables(prefix)
+        t, lk, sm = report.disclosure_tables(prefix)
         tables += t
         links += lk
-    publication = protect(tables, links, member_sums(tables, len(parts)))
+        sums += sm
+    publication = protect(tables, links, sums + member_sums(tables, len(parts)))
     return Consolidated(
         start=start,
         end=end,
@@ -445,7 +502,81 @@ def build(service_ids, start: date, end: date) -> Report:
     delay_rows = [
         (label, median_of_counts(counts), sum(counts.values())) for label, counts in delays
     ]
-    return Report(start, end, steps, exit_rows, territories, priority, age_rows, delay_rows)
+    active = _active_file(service_ids, start, end)
+    exits_active = [(label, active["exits"].get(value, 0)) for value, label in Exit.Reason.choices]
+    exits_entrants = [
+        (label, n - m) for (label, n), (_label, m) in zip(exit_rows, exits_active, strict=True)
+    ]
+    return Report(
+        start,
+        end,
+        steps,
+        exit_rows,
+        territories,
+        priority,
+        age_rows,
+        delay_rows,
+        active_territories=active["territories"],
+        active_ages=active["ages"],
+        exits_entrants=exits_entrants,
+        exits_active=exits_active,
+    )
+
+
+def _active_file(service_ids, start: date, end: date) -> dict:
+    """The active file: the people who entered (consent) before the period and were accompanied
+    during it (an accompaniment running on one of its days) or left during it; by territory, by
+    age at entry and sex, and their exits by reason."""
+    running = Exists(
+        Accompaniment.objects.filter(beneficiary=OuterRef("pk"), start_date__lte=end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start)
+        )
+    )
+    people = (
+        Beneficiary.objects.filter(service_id__in=service_ids, consent_on__lt=start)
+        .filter(Q(running) | Q(exit__date__range=(start, end)))
+        .exclude(exit__date__lt=start)
+    )
+    by_territory = {}
+    ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
+    unknown_age = {"F": 0, "M": 0, "X": 0}
+    for row in (
+        people.annotate(age=age_on_sql("person__birth_date", "consent_on"))
+        .values("efop_territory__name", "age", "person__sex")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        name = row["efop_territory__name"]
+        by_territory[name] = by_territory.get(name, 0) + row["n"]
+        age = row["age"]
+        key = bracket_of(None if age is None else int(age))
+        sex = row["person__sex"]
+        (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += row["n"]
+    exits = dict(
+        Exit.objects.filter(
+            beneficiary__service_id__in=service_ids,
+            date__range=(start, end),
+            beneficiary__consent_on__lt=start,
+        )
+        .values_list("reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    age_rows = [
+        (label, ages[key]["F"], ages[key]["M"], ages[key]["X"], sum(ages[key].values()))
+        for key, label, _low, _high in AGE_BRACKETS
+    ]
+    age_rows.append(
+        (
+            _("Âge inconnu"),
+            unknown_age["F"],
+            unknown_age["M"],
+            unknown_age["X"],
+            sum(unknown_age.values()),
+        )
+    )
+    territories = sorted(by_territory.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return {"territories": territories, "ages": age_rows, "exits": exits}
 
 
 def filename(report, extension: str) -> str:
@@ -488,6 +619,34 @@ def to_xlsx(report) -> bytes:
             ),
             (_("Âge et sexe"), AGE_HEADER, [row for rows in aged for row in rows]),
             (
+                _("File active"),
+                [_("Territoire EFOP"), _("Personnes")],
+                [
+                    row
+                    for title, rows in report.sections()["active_territories"]
+                    for row in [(title, ""), *rows]
+                ],
+            ),
+            (
+                _("File active, âge et sexe"),
+                AGE_HEADER,
+                [
+                    row
+                    for title, rows in report.sections()["active_ages"]
+                    for row in [(title, *([""] * 4)), *rows]
+                ],
+            ),
+            (
+                _("Sorties des entrants"),
+                [_("Motif de sortie"), *members],
+                _flat(report.columns()["exits_entrants"]),
+            ),
+            (
+                _("Sorties file active"),
+                [_("Motif de sortie"), *members],
+                _flat(report.columns()["exits_active"]),
+            ),
+            (
                 _("Délais"),
                 [_("Délai"), *[_("Personnes : %(m)s") % {"m": m} for m in members]],
                 _flat(report.columns()["delays"]),
@@ -500,6 +659,10 @@ def to_xlsx(report) -> bytes:
             (_("Territoires"), TERRITORY_HEADER, report.territories),
             (_("Publics prioritaires"), [_("Public"), _("Bénéficiaires")], report.priority),
             (_("Âge et sexe"), AGE_HEADER, report.ages),
+            (_("File active"), [_("Territoire EFOP"), _("Personnes")], report.active_territories),
+            (_("File active, âge et sexe"), AGE_HEADER, report.active_ages),
+            (_("Sorties des entrants"), [_("Motif de sortie"), _("Nombre")], report.exits_entrants),
+            (_("Sorties file active"), [_("Motif de sortie"), _("Nombre")], report.exits_active),
             (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
         ]
     # openpyxl is imported on the first export, not when the site starts.

@@ -41,8 +41,10 @@ def consortium(o2r_files):
     all later). Member A (the lead, the world's team): 4 women born 2003 in 44 Centre and 5 men
     born 1990 in 44 Nord, consent 15 April; the 5 men accompanied from 4 May; 4 people who
     entered on 15 January (44 Centre) leave in May, one for each of the first four reasons.
-    Member B (the partner): 3 women born 1970 in 72 Sud, consent 15 April; 4 people who entered
-    on 15 January (2 in 72 Sud, 2 in 44 Nord) leave in June, one for each of the last four."""
+    The 4 who left are men born 2002. A woman born 1990 (72 Sud) entered on 1 February and is
+    accompanied from 1 March. Member B (the partner): 3 women born 1970 in 72 Sud, consent 15
+    April; 4 women born 1980 who entered on 15 January (2 in 72 Sud, 2 in 44 Nord) leave in June,
+    one for each of the last four reasons; one more entered in January and left on 31 March."""
     w = o2r_files
     centre = w.territory
     nord = EfopTerritory.objects.create(name="44 Nord", departement="44")
@@ -71,8 +73,25 @@ def consortium(o2r_files):
         (w.partner_team, b_user, nord, D(2026, 6, 10)),
     ]
     for reason, (team, by, territory, day) in zip(REASONS, earlier, strict=True):
-        b = new_beneficiary(team, by, territory=territory, consent_on=D(2026, 1, 15))
+        sex, birth = ("M", D(2002, 5, 4)) if team == w.o2r_team else ("F", D(1980, 3, 3))
+        b = new_beneficiary(
+            team, by, territory=territory, consent_on=D(2026, 1, 15), sex=sex, birth_date=birth
+        )
         record_exit(b, by=by, date=day, reason=reason)
+    # entered in February, accompanied from 1 March and still: in A's active file, no exit
+    running = new_beneficiary(
+        w.o2r_team,
+        a_user,
+        territory=sud,
+        consent_on=D(2026, 2, 1),
+        sex="F",
+        birth_date=D(1990, 5, 5),
+    )
+    check_eligibility(running, by=a_user, checked_on=D(2026, 2, 1), registered=False)
+    open_accompaniment(running, by=a_user, start_date=D(2026, 3, 1), referent=a_user)
+    # entered and left before the period: in no table
+    gone = new_beneficiary(w.partner_team, b_user, territory=sud, consent_on=D(2026, 1, 15))
+    record_exit(gone, by=b_user, date=D(2026, 3, 31), reason="moved")
     return w
 
 
@@ -107,6 +126,19 @@ EXPECTED_PRIORITY = {  # the non-zero ones
 }
 # (median days, people): contact to consent (same day), consent to start (15 April → 4 May)
 EXPECTED_DELAYS = ([(0, 9), (19, 5), (None, 0)], [(0, 3), (None, 0), (None, 0)])
+
+
+# The active file (entered before 1 April; accompanied or leaving during the quarter).
+EXPECTED_ACTIVE_TERRITORIES = (
+    [("44 Centre", 4), ("44 Nord", 0), ("72 Sud", 1)],
+    [("44 Centre", 0), ("44 Nord", 2), ("72 Sud", 2)],
+    [("44 Centre", 4), ("44 Nord", 2), ("72 Sud", 3)],
+)
+EXPECTED_ACTIVE_AGES = (
+    [(0, 4, 0, 4), (1, 0, 0, 1), (0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0)],
+    [(0, 0, 0, 0), (0, 0, 0, 0), (4, 0, 0, 4), (0, 0, 0, 0), (0, 0, 0, 0)],
+    [(0, 4, 0, 4), (1, 0, 0, 1), (4, 0, 0, 4), (0, 0, 0, 0), (0, 0, 0, 0)],
+)
 
 
 def members_of(world):
@@ -155,12 +187,13 @@ def test_consolidated_publication_masks_the_4_and_nothing_can_be_recomputed(cons
     assert published.reports[0].territories[0][2] == MASK
     assert published.reports[0].ages[0][1] == MASK
     # the proof on the report itself: every masked cell keeps an interval reaching 5
-    tables, links = [], []
+    tables, links, sums = [], [], []
     for prefix, r in [*enumerate(parts), ("programme", whole)]:
-        t, lk = r.disclosure_tables(prefix)
+        t, lk, sm = r.disclosure_tables(prefix)
         tables += t
         links += lk
-    publication = protect(tables, links, report.member_sums(tables, len(parts)))
+        sums += sm
+    publication = protect(tables, links, sums + report.member_sums(tables, len(parts)))
     for ref, (low, high) in intervals(publication).items():
         assert high - low >= 1 - 1e-6, ref
         if publication.values[ref] < 5:
@@ -174,7 +207,7 @@ def test_consolidated_the_lead_member_reads_the_programme_with_a_column_per_memb
     scope = report_scope(lead, consortium.programme)
     assert scope.consolidated
     login(client, lead)
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(36):
         page = client.get(reverse("insertion:report"), QUARTER)
     assert page.status_code == 200
     assert page.context["consolidated"]
@@ -250,3 +283,38 @@ def test_consolidated_an_export_keeps_the_fixed_period(consortium):
     assert form.is_valid(), form.errors
     choice = jobs.chosen(form)
     assert (choice.view, choice.start, choice.end) == ("programme", START, END)
+
+
+def test_active_file_figures_equal_the_fixture_worked_out_by_hand(consortium):
+    parts, whole = report.member_reports(members_of(consortium), START, END)
+    reports = [*parts, whole]
+    for r, expected in zip(reports, EXPECTED_ACTIVE_TERRITORIES, strict=True):
+        assert r.active_territories == expected
+    for r, expected in zip(reports, EXPECTED_ACTIVE_AGES, strict=True):
+        assert [row[1:] for row in r.active_ages] == expected
+    for r, expected in zip(reports, EXPECTED_EXITS, strict=True):
+        # every exit of the quarter is an earlier entrant's: none of the entrants left
+        assert [n for _label, n in r.exits_active] == expected
+        assert [n for _label, n in r.exits_entrants] == [0] * 8
+
+
+def test_active_file_is_published_with_its_total_and_the_5_shown(consortium):
+    published = report.build_consolidated(members_of(consortium), START, END)
+    a = published.reports[0]
+    # member A's active file: 4 in 44 Centre (masked), 1 in 72 Sud (masked), total 5
+    assert a.active_territories[0][1] == MASK
+    assert a.active_territories[2][1] == MASK
+    assert [n for _label, n in a.exits_active] == [MASK] * 4 + [0] * 4
+
+
+def test_active_file_tables_on_the_page_and_in_the_workbook(client, consortium):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    login(client, consortium.users[Role.O2R_LEAD])
+    page = client.get(reverse("insertion:report"), QUARTER)
+    assert "File active : entrés avant la période" in page.content.decode()
+    figures = page.context["report"]
+    book = load_workbook(BytesIO(report.to_xlsx(figures)))
+    assert "File active" in book.sheetnames and "Sorties file active" in book.sheetnames

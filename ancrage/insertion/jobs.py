@@ -1,36 +1,68 @@
-"""The O2R activity report's exports (XLSX, PDF) as background jobs: the same files as the
-report page's, built by a worker and downloaded from the job page."""
+"""The O2R activity report's choices and figures (shared by the page and its exports), and its
+exports (XLSX, PDF) as background jobs: the same files as the report page's, built by a worker
+and downloaded from the job page."""
+
+from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ancrage.insertion import report
-from ancrage.insertion.forms.report import ReportPeriodForm
-from ancrage.insertion.queries.programme import report_service_ids
-from ancrage.kernel.calendar import add_days, add_years
+from ancrage.insertion.forms.report import PROGRAMME_VIEW, ReportForm
+from ancrage.insertion.queries.report import ReportScope, report_programmes, report_scope
 from ancrage.kernel.jobs import JobFile, JobKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PARAMS = ("programme", "view", "period", "start", "end")
 
 
-def default_period():
-    """The last 12 months, today included (the report page's default too)."""
-    today = timezone.localdate()
-    return add_days(add_years(today, -1), 1), today
+@dataclass
+class Choice:
+    scope: ReportScope
+    view: str
+    start: date
+    end: date
+    period_label: str | None
 
 
-def period_params(data) -> dict:
-    """The period asked for, as the job keeps it (the texts typed; checked when it runs)."""
-    return {"start": str(data.get("start", "")), "end": str(data.get("end", ""))}
+def report_params(data) -> dict:
+    """The choices asked for, as the job keeps them (the texts typed; checked when it runs)."""
+    return {name: str(data.get(name, "")) for name in PARAMS}
 
 
-def _period(params):
-    if not params.get("start") and not params.get("end"):
-        return default_period()
-    form = ReportPeriodForm(params)
+def report_form(user, data) -> ReportForm:
+    return ReportForm(
+        {name: data[name] for name in PARAMS if data.get(name)},
+        programmes=report_programmes(user),
+        scope_of=lambda programme: report_scope(user, programme),
+    )
+
+
+def chosen(form) -> Choice | None:
+    """The valid choice of the form, or its defaults when it is unbound or invalid; None
+    without any programme."""
+    if form.chosen is None:
+        return None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return Choice(form.scope, data["view"], data["start"], data["end"], data["period_label"])
+    return Choice(
+        form.scope, form.initial["view"], form.default.start, form.default.end, form.default.label
+    )
+
+
+def figures(choice: Choice):
+    """The published figures: the programme's with a column per member, or the own service's."""
+    if choice.view == PROGRAMME_VIEW:
+        return report.build_consolidated(choice.scope.members, choice.start, choice.end)
+    return report.build(choice.scope.own_service_ids, choice.start, choice.end).published()
+
+
+def _choice(job) -> Choice:
+    form = report_form(job.started_by, job.params)
     if not form.is_valid():
         raise ValidationError(
             [
@@ -39,20 +71,25 @@ def _period(params):
                 for message in messages
             ]
         )
-    return form.cleaned_data["start"], form.cleaned_data["end"]
+    return chosen(form)
 
 
 def _export(job, progress, extension, content_type):
-    start, end = _period(job.params)
+    choice = _choice(job)
     progress(0, 3)
-    figures = report.build(sorted(report_service_ids(job.started_by)), start, end).suppressed()
+    result = figures(choice)
     progress(1, 3)
     if extension == "xlsx":
-        content = report.to_xlsx(figures)
+        content = report.to_xlsx(result)
     else:
-        content = report.to_pdf(figures, title=_("Rapport d'activité O2R"))
+        content = report.to_pdf(
+            result,
+            title=_("Rapport d'activité O2R"),
+            programme=choice.scope.programme,
+            period_label=choice.period_label,
+        )
     progress(2, 3)
-    return JobFile(content, report.filename(figures, extension), content_type)
+    return JobFile(content, report.filename(result, extension), content_type)
 
 
 def back_to_report(job):

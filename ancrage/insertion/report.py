@@ -1,10 +1,11 @@
 """The activity report to the préfet: counts per step, by EFOP territory, priority public, age
 bracket and sex, and the delays between steps, for a period and the O2R services in the user's
-scope. Everything that leaves the organisation suppresses cells of 1 to 4 people."""
+scope. Everything that leaves the organisation goes through the disclosure control
+(kernel.disclosure): `Report.published()`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 
@@ -33,24 +34,18 @@ from ancrage.insertion.models import (
     PriorityPublic,
 )
 from ancrage.kernel.calendar import age_on_sql
+from ancrage.kernel.disclosure import FOOTNOTE, MASK, TOTAL, Table, protect
 from ancrage.kernel.documents import render_pdf
 from ancrage.kernel.exports import spreadsheet_row
 
-SMALL_CELL = 5
-SUPPRESSED = "< 5"
 AGE_BRACKETS = [
     ("under_26", gettext_lazy("Moins de 26 ans"), 0, 26),
     ("26_44", gettext_lazy("26 à 44 ans"), 26, 45),
     ("45_54", gettext_lazy("45 à 54 ans"), 45, 55),
     ("55_plus", gettext_lazy("55 ans et plus"), 55, 200),
 ]
-
-
-def suppress(value):
-    """A count of people as it may leave the organisation: 1 to 4 become "< 5"."""
-    if isinstance(value, int) and 0 < value < SMALL_CELL:
-        return SUPPRESSED
-    return value
+# The rows of `Report.steps` that other tables cut again (their indexes).
+STEP_CONTACTS, STEP_BENEFICIARIES, STEP_ACCOMPANIMENTS, STEP_EXITS = 2, 3, 5, 6
 
 
 @dataclass
@@ -63,22 +58,252 @@ class Report:
     priority: list  # (label, count)
     ages: list  # (label, female, male, unknown, total)
     delays: list  # (label, median days, number of people)
+    # The active file: people who entered before the period, accompanied or leaving during it.
+    active_territories: list = field(default_factory=list)  # (name, people)
+    active_ages: list = field(default_factory=list)  # as `ages`
+    exits_entrants: list = field(default_factory=list)  # (label, count): entered in the period
+    exits_active: list = field(default_factory=list)  # (label, count): the active file's
+    masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
+    footnote = FOOTNOTE
 
-    def suppressed(self) -> Report:
-        """The same report with small cells suppressed (people counts only, not days)."""
+    def disclosure_tables(self, prefix=None) -> tuple[list[Table], list[list], list]:
+        """The report's tables for the disclosure control, and the cells that count the same
+        people in two of them (the same population cut two ways), and the cells that are the sum of
+        others (the exits: the entrants' and the active file's). With a `prefix`, the tables'
+        keys are (prefix, name): several reports protected together."""
+
+        def key(name):
+            return name if prefix is None else (prefix, name)
+
+        tables = [
+            Table.column(key("steps"), [lb for lb, _n in self.steps], [n for _l, n in self.steps]),
+            Table.column(
+                key("exits"), [lb for lb, _n in self.exits], [n for _l, n in self.exits], total=True
+            ),
+            Table(
+                key("territories"),
+                [row[0] for row in self.territories],
+                ["contacts", "beneficiaries", "accompaniments", "exits"],
+                [list(row[1:]) for row in self.territories],
+                row_totals=False,
+            ),
+            Table.column(
+                key("priority"), [lb for lb, _n in self.priority], [n for _l, n in self.priority]
+            ),
+            Table(
+                key("ages"),
+                [row[0] for row in self.ages],
+                ["F", "M", "X"],
+                [list(row[1:4]) for row in self.ages],
+            ),
+            Table.column(
+                key("delays"), [row[0] for row in self.delays], [row[2] for row in self.delays]
+            ),
+        ]
+        women = [label for label, _n in self.priority].index(PriorityPublic.WOMAN.label)
+        links = [
+            [(key("steps"), STEP_CONTACTS, 0), (key("territories"), TOTAL, 0)],
+            [
+                (key("steps"), STEP_BENEFICIARIES, 0),
+                (key("territories"), TOTAL, 1),
+                (key("ages"), TOTAL, TOTAL),
+            ],
+            # the consent-to-start delay covers every accompaniment started
+            [
+                (key("steps"), STEP_ACCOMPANIMENTS, 0),
+                (key("territories"), TOTAL, 2),
+                (key("delays"), 1, 0),
+            ],
+            [
+                (key("steps"), STEP_EXITS, 0),
+                (key("territories"), TOTAL, 3),
+                (key("exits"), TOTAL, 0),
+            ],
+            [(key("priority"), women, 0), (key("ages"), TOTAL, 0)],
+        ]
+        reasons = [label for label, _n in self.exits]
+        tables += [
+            Table.column(
+                key("active_territories"),
+                [row[0] for row in self.active_territories],
+                [row[1] for row in self.active_territories],
+                total=True,
+            ),
+            Table(
+                key("active_ages"),
+                [row[0] for row in self.active_ages],
+                ["F", "M", "X"],
+                [list(row[1:4]) for row in self.active_ages],
+            ),
+            Table.column(
+                key("exits_entrants"), reasons, [n for _l, n in self.exits_entrants], total=True
+            ),
+            Table.column(
+                key("exits_active"), reasons, [n for _l, n in self.exits_active], total=True
+            ),
+        ]
+        links.append([(key("active_territories"), TOTAL, 0), (key("active_ages"), TOTAL, TOTAL)])
+        # every exit of the period is an entrant's or the active file's
+        sums = [
+            (
+                (key("exits"), row, 0),
+                [(key("exits_entrants"), row, 0), (key("exits_active"), row, 0)],
+            )
+            for row in [*range(len(reasons)), TOTAL]
+        ]
+        return tables, links, sums
+
+    def read(self, publication, prefix=None) -> Report:
+        """This report as `publication` lets it out; the territories and ages get their total
+        row."""
+
+        def grid(name):
+            return publication.grid(name if prefix is None else (prefix, name))
+
+        delays = [
+            (label, MASK if shown == MASK else days, shown)
+            for (label, days, _n), (shown,) in zip(self.delays, grid("delays"), strict=True)
+        ]
+        territory_names = [row[0] for row in self.territories] + [_("Total")]
+        age_labels = [row[0] for row in self.ages] + [_("Total")]
         return Report(
             start=self.start,
             end=self.end,
-            steps=[(label, suppress(n)) for label, n in self.steps],
-            exits=[(label, suppress(n)) for label, n in self.exits],
-            territories=[(row[0], *map(suppress, row[1:])) for row in self.territories],
-            priority=[(label, suppress(n)) for label, n in self.priority],
-            ages=[(row[0], *map(suppress, row[1:])) for row in self.ages],
-            delays=[
-                (label, days if n >= SMALL_CELL else SUPPRESSED, suppress(n))
-                for label, days, n in self.delays
+            steps=[(label, n) for (label, _), (n,) in zip(self.steps, grid("steps"), strict=True)],
+            exits=[(label, n) for (label, _), (n,) in zip(self.exits, grid("exits"), strict=False)],
+            territories=(
+                [
+                    (name, *row)
+                    for name, row in zip(territory_names, grid("territories"), strict=True)
+                ]
+                if self.territories
+                else []
+            ),
+            priority=[
+                (label, n) for (label, _), (n,) in zip(self.priority, grid("priority"), strict=True)
             ],
+            ages=[(label, *row) for label, row in zip(age_labels, grid("ages"), strict=True)],
+            delays=delays,
+            active_territories=[
+                (name, n)
+                for name, (n,) in zip(
+                    [row[0] for row in self.active_territories] + [_("Total")],
+                    grid("active_territories"),
+                    strict=True,
+                )
+            ],
+            active_ages=[
+                (label, *row) for label, row in zip(age_labels, grid("active_ages"), strict=True)
+            ],
+            exits_entrants=[
+                (label, n)
+                for (label, _), (n,) in zip(self.exits, grid("exits_entrants"), strict=False)
+            ],
+            exits_active=[
+                (label, n)
+                for (label, _), (n,) in zip(self.exits, grid("exits_active"), strict=False)
+            ],
+            masked_cells=len(publication.masked),
         )
+
+    def published(self) -> Report:
+        """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
+        people masked, and the fewest others so that no masked cell can be recomputed from the
+        totals or the other tables)."""
+        return self.read(protect(*self.disclosure_tables()))
+
+
+@dataclass
+class Consolidated:
+    """A programme's report with a column per member: the members' reports and the programme's,
+    all published together (each programme cell is the sum of its members')."""
+
+    start: date
+    end: date
+    members: list  # the member organisations' names, lead first
+    reports: list  # their published reports, in the same order
+    programme: Report  # the programme's published report
+    masked_cells: int = 0
+    footnote = FOOTNOTE
+
+    def columns(self) -> dict:
+        """{table: [(label, [each member's count], the programme's)]} for the tables of (label,
+        count) rows (steps, exits, priority) and the delays' counts."""
+        out = {}
+        for table in ("steps", "exits", "exits_entrants", "exits_active", "priority", "delays"):
+            index = 2 if table == "delays" else 1
+            out[table] = [
+                (row[0], [getattr(r, table)[i][index] for r in self.reports], row[index])
+                for i, row in enumerate(getattr(self.programme, table))
+            ]
+        return out
+
+    def sections(self) -> dict:
+        """{table: [(title, rows)]}: per member then the programme, territories and ages."""
+        titles = [*self.members, _("Programme")]
+        reports = [*self.reports, self.programme]
+        return {
+            table: [(t, getattr(r, table)) for t, r in zip(titles, reports, strict=True)]
+            for table in ("territories", "ages", "active_territories", "active_ages")
+        }
+
+
+def _aligned(report: Report, names: list) -> Report:
+    """The report with a territory row for each of `names` (zeros where it has none)."""
+    rows = {row[0]: row for row in report.territories}
+    report.territories = [rows.get(name, (name, 0, 0, 0, 0)) for name in names[0]]
+    active = dict(report.active_territories)
+    report.active_territories = [(name, active.get(name, 0)) for name in names[1]]
+    return report
+
+
+def member_reports(members, start: date, end: date) -> tuple[list[Report], Report]:
+    """The figures (not yet published) of each member ((name, service ids)) and of the
+    programme, the members' territories aligned on the programme's."""
+    parts = [build(ids, start, end) for _name, ids in members]
+    whole = build(sorted(i for _name, ids in members for i in ids), start, end)
+    names = [row[0] for row in whole.territories], [row[0] for row in whole.active_territories]
+    return [_aligned(part, names) for part in parts], whole
+
+
+def member_sums(tables, members: int) -> list:
+    """(programme cell, its members' cells) for every cell of the "programme" tables that is
+    the sum of its members' (keys (k, name) for member k, ("programme", name))."""
+    values = {}
+    for table in tables:
+        values.update(table.cells())
+    sums = []
+    for ref in values:
+        (prefix, name), row, column = ref
+        if prefix != "programme":
+            continue
+        pieces = [((k, name), row, column) for k in range(members)]
+        # Only where the programme's count is the members' sum (a person attending another
+        # member's activity is remobilised once in the programme, once in each member).
+        if all(p in values for p in pieces) and values[ref] == sum(values[p] for p in pieces):
+            sums.append((ref, pieces))
+    return sums
+
+
+def build_consolidated(members, start: date, end: date) -> Consolidated:
+    """The programme's report for `members` ((name, service ids), lead first): one report per
+    member and the programme's, counts only (never a person), protected together."""
+    parts, whole = member_reports(members, start, end)
+    tables, links, sums = [], [], []
+    for prefix, report in [*enumerate(parts), ("programme", whole)]:
+        t, lk, sm = report.disclosure_tables(prefix)
+        tables += t
+        links += lk
+        sums += sm
+    publication = protect(tables, links, sums + member_sums(tables, len(parts)))
+    return Consolidated(
+        start=start,
+        end=end,
+        members=[name for name, _ids in members],
+        reports=[part.read(publication, k) for k, part in enumerate(parts)],
+        programme=whole.read(publication, "programme"),
+        masked_cells=len(publication.masked),
+    )
 
 
 def bracket_of(age) -> str | None:
@@ -277,41 +502,173 @@ def build(service_ids, start: date, end: date) -> Report:
     delay_rows = [
         (label, median_of_counts(counts), sum(counts.values())) for label, counts in delays
     ]
-    return Report(start, end, steps, exit_rows, territories, priority, age_rows, delay_rows)
+    active = _active_file(service_ids, start, end)
+    exits_active = [(label, active["exits"].get(value, 0)) for value, label in Exit.Reason.choices]
+    exits_entrants = [
+        (label, n - m) for (label, n), (_label, m) in zip(exit_rows, exits_active, strict=True)
+    ]
+    return Report(
+        start,
+        end,
+        steps,
+        exit_rows,
+        territories,
+        priority,
+        age_rows,
+        delay_rows,
+        active_territories=active["territories"],
+        active_ages=active["ages"],
+        exits_entrants=exits_entrants,
+        exits_active=exits_active,
+    )
 
 
-def filename(report: Report, extension: str) -> str:
+def _active_file(service_ids, start: date, end: date) -> dict:
+    """The active file: the people who entered (consent) before the period and were accompanied
+    during it (an accompaniment running on one of its days) or left during it; by territory, by
+    age at entry and sex, and their exits by reason."""
+    running = Exists(
+        Accompaniment.objects.filter(beneficiary=OuterRef("pk"), start_date__lte=end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start)
+        )
+    )
+    people = (
+        Beneficiary.objects.filter(service_id__in=service_ids, consent_on__lt=start)
+        .filter(Q(running) | Q(exit__date__range=(start, end)))
+        .exclude(exit__date__lt=start)
+    )
+    by_territory = {}
+    ages = {bracket[0]: {"F": 0, "M": 0, "X": 0} for bracket in AGE_BRACKETS}
+    unknown_age = {"F": 0, "M": 0, "X": 0}
+    for row in (
+        people.annotate(age=age_on_sql("person__birth_date", "consent_on"))
+        .values("efop_territory__name", "age", "person__sex")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        name = row["efop_territory__name"]
+        by_territory[name] = by_territory.get(name, 0) + row["n"]
+        age = row["age"]
+        key = bracket_of(None if age is None else int(age))
+        sex = row["person__sex"]
+        (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += row["n"]
+    exits = dict(
+        Exit.objects.filter(
+            beneficiary__service_id__in=service_ids,
+            date__range=(start, end),
+            beneficiary__consent_on__lt=start,
+        )
+        .values_list("reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    age_rows = [
+        (label, ages[key]["F"], ages[key]["M"], ages[key]["X"], sum(ages[key].values()))
+        for key, label, _low, _high in AGE_BRACKETS
+    ]
+    age_rows.append(
+        (
+            _("Âge inconnu"),
+            unknown_age["F"],
+            unknown_age["M"],
+            unknown_age["X"],
+            sum(unknown_age.values()),
+        )
+    )
+    territories = sorted(by_territory.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return {"territories": territories, "ages": age_rows, "exits": exits}
+
+
+def filename(report, extension: str) -> str:
     return f"rapport-o2r-{report.start.isoformat()}-{report.end.isoformat()}.{extension}"
 
 
-def to_xlsx(report: Report) -> bytes:
-    """The (suppressed) report as a workbook, one sheet per table, dates in ISO."""
+TERRITORY_HEADER = [
+    gettext_lazy("Territoire EFOP"),
+    gettext_lazy("Contacts"),
+    gettext_lazy("Bénéficiaires"),
+    gettext_lazy("Accompagnements"),
+    gettext_lazy("Sorties"),
+]
+AGE_HEADER = [
+    gettext_lazy("Tranche d'âge"),
+    gettext_lazy("Femmes"),
+    gettext_lazy("Hommes"),
+    gettext_lazy("Non renseigné"),
+    gettext_lazy("Total"),
+]
+
+
+def to_xlsx(report) -> bytes:
+    """The published report (a `Report` or a `Consolidated` one) as a workbook, one sheet per
+    table, dates in ISO, the masked cells' footnote under each table."""
+    if isinstance(report, Consolidated):
+        members = [*report.members, _("Programme")]
+        sectioned = [
+            [(title, *([""] * 4)), *rows] for title, rows in report.sections()["territories"]
+        ]
+        aged = [[(title, *([""] * 4)), *rows] for title, rows in report.sections()["ages"]]
+        sheets = [
+            (_("Étapes"), [_("Étape"), *members], _flat(report.columns()["steps"])),
+            (_("Sorties"), [_("Motif de sortie"), *members], _flat(report.columns()["exits"])),
+            (_("Territoires"), TERRITORY_HEADER, [row for rows in sectioned for row in rows]),
+            (
+                _("Publics prioritaires"),
+                [_("Public"), *members],
+                _flat(report.columns()["priority"]),
+            ),
+            (_("Âge et sexe"), AGE_HEADER, [row for rows in aged for row in rows]),
+            (
+                _("File active"),
+                [_("Territoire EFOP"), _("Personnes")],
+                [
+                    row
+                    for title, rows in report.sections()["active_territories"]
+                    for row in [(title, ""), *rows]
+                ],
+            ),
+            (
+                _("File active, âge et sexe"),
+                AGE_HEADER,
+                [
+                    row
+                    for title, rows in report.sections()["active_ages"]
+                    for row in [(title, *([""] * 4)), *rows]
+                ],
+            ),
+            (
+                _("Sorties des entrants"),
+                [_("Motif de sortie"), *members],
+                _flat(report.columns()["exits_entrants"]),
+            ),
+            (
+                _("Sorties file active"),
+                [_("Motif de sortie"), *members],
+                _flat(report.columns()["exits_active"]),
+            ),
+            (
+                _("Délais"),
+                [_("Délai"), *[_("Personnes : %(m)s") % {"m": m} for m in members]],
+                _flat(report.columns()["delays"]),
+            ),
+        ]
+    else:
+        sheets = [
+            (_("Étapes"), [_("Étape"), _("Nombre")], report.steps),
+            (_("Sorties"), [_("Motif de sortie"), _("Nombre")], report.exits),
+            (_("Territoires"), TERRITORY_HEADER, report.territories),
+            (_("Publics prioritaires"), [_("Public"), _("Bénéficiaires")], report.priority),
+            (_("Âge et sexe"), AGE_HEADER, report.ages),
+            (_("File active"), [_("Territoire EFOP"), _("Personnes")], report.active_territories),
+            (_("File active, âge et sexe"), AGE_HEADER, report.active_ages),
+            (_("Sorties des entrants"), [_("Motif de sortie"), _("Nombre")], report.exits_entrants),
+            (_("Sorties file active"), [_("Motif de sortie"), _("Nombre")], report.exits_active),
+            (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
+        ]
     # openpyxl is imported on the first export, not when the site starts.
     from openpyxl import Workbook
 
     book = Workbook()
-    sheets = [
-        (_("Étapes"), [_("Étape"), _("Nombre")], report.steps),
-        (_("Sorties"), [_("Motif de sortie"), _("Nombre")], report.exits),
-        (
-            _("Territoires"),
-            [
-                _("Territoire EFOP"),
-                _("Contacts"),
-                _("Bénéficiaires"),
-                _("Accompagnements"),
-                _("Sorties"),
-            ],
-            report.territories,
-        ),
-        (_("Publics prioritaires"), [_("Public"), _("Bénéficiaires")], report.priority),
-        (
-            _("Âge et sexe"),
-            [_("Tranche d'âge"), _("Femmes"), _("Hommes"), _("Non renseigné"), _("Total")],
-            report.ages,
-        ),
-        (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
-    ]
     first = True
     for title, header, rows in sheets:
         sheet = book.active if first else book.create_sheet()
@@ -320,26 +677,39 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append(
             spreadsheet_row([_("Période"), report.start.isoformat(), report.end.isoformat()])
         )
-        sheet.append(spreadsheet_row(header))
+        sheet.append(spreadsheet_row([str(cell) for cell in header]))
         for row in rows:
             # Numbers stay numbers; a text (a territory's name...) never starts a formula.
             sheet.append(spreadsheet_row(row))
+        sheet.append([])
+        sheet.append(spreadsheet_row([str(FOOTNOTE)]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def to_pdf(report: Report, *, title: str) -> bytes:
-    """The (suppressed) report as a PDF, rendered from its print template."""
+def _flat(rows):
+    return [(label, *members, whole) for label, members, whole in rows]
+
+
+def to_pdf(report, *, title: str, programme=None, period_label=None) -> bytes:
+    """The published report as a PDF, rendered from its print template, with the programme's
+    identity (call, lead and members, period) when given."""
     return render_pdf(
         "insertion/report_print.html",
-        {"report": report, "title": title},
+        {
+            "report": report,
+            "title": title,
+            "programme": programme,
+            "period_label": period_label,
+            "consolidated": isinstance(report, Consolidated),
+        },
         stylesheet=settings.BASE_DIR / "static" / "ancrage" / "o2r-report-print.css",
     )
 
 
 def bars(rows, width=280):
-    """(label, value, bar width) for a chart: suppressed or empty values get no bar."""
+    """(label, value, bar width) for a chart: masked or empty values get no bar."""
     numbers = [v for _label, v in rows if isinstance(v, int)]
     top = max(numbers, default=0) or 1
     return [(label, v, int(width * v / top) if isinstance(v, int) else 0) for label, v in rows]

@@ -24,7 +24,18 @@ from tests.conftest import run_worker
 
 pytestmark = pytest.mark.e2e
 
-SHEETS = ["Étapes", "Sorties", "Territoires", "Publics prioritaires", "Âge et sexe", "Délais"]
+SHEETS = [
+    "Étapes",
+    "Sorties",
+    "Territoires",
+    "Publics prioritaires",
+    "Âge et sexe",
+    "File active",
+    "File active, âge et sexe",
+    "Sorties des entrants",
+    "Sorties file active",
+    "Délais",
+]
 
 
 def test_o2r_lead_exports_the_report_as_a_job_and_downloads_the_workbook(

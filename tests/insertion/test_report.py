@@ -1,5 +1,5 @@
 """The activity report to the préfet, computed on a fixed fixture and compared with figures
-worked out by hand; small cells (1 to 4 people) suppressed in the page and both exports."""
+worked out by hand; published through the disclosure control in the page and both exports."""
 
 import datetime
 from io import BytesIO
@@ -16,6 +16,7 @@ from ancrage.insertion.services.beneficiary import check_eligibility, convert_co
 from ancrage.insertion.services.outreach import log_outreach_action, record_contact
 from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import age_on_sql
+from ancrage.kernel.disclosure import FOOTNOTE
 from ancrage.organisation.models import EfopTerritory
 from tests.conftest import export_through_job, login
 from tests.people.factories import PersonFactory
@@ -139,33 +140,55 @@ def test_an_exit_without_accompaniment_counts_but_has_no_delay(half_year):
     assert r.delays[2][1:] == (91, 2)
 
 
-def test_small_cells_of_1_to_4_people_are_suppressed(half_year):
-    r = figures(half_year).suppressed()
-    assert [n for _label, n in r.steps] == ["< 5", 17, 7, 6, 5, 5, "< 5", 0]
-    assert r.territories == [("44 Centre", 6, 6, 5, "< 5"), ("72 Sud", "< 5", 0, 0, 0)]
+def test_disclosure_the_report_masks_small_cells_and_every_cell_that_reveals_them(half_year):
+    """Cells of 1 to 4 masked, and with them what would give them back: the 6 new beneficiaries
+    (6 = women + men of 26-44 + men of 55+, each at least 1, would pin the 3 women under 5), the
+    44 Centre contacts (7 - the 1 in 72 Sud), the exits' total (the step "Sorties")."""
+    r = figures(half_year).published()
+    assert [n for _label, n in r.steps] == ["s", 17, 7, "s", 5, 5, "s", 0]
+    assert dict(r.exits)["Formation"] == "s"
+    assert r.territories == [
+        ("44 Centre", "s", "s", 5, "s"),
+        ("72 Sud", "s", 0, 0, 0),
+        ("Total", 7, "s", 5, "s"),
+    ]
     assert dict(r.priority)["Résident d'un QPV"] == 5
-    assert dict(r.priority)["Moins de 26 ans en rupture"] == "< 5"
-    assert r.ages[0][1:] == ("< 5", 0, 0, "< 5")
-    # a delay over fewer than 5 people is suppressed too, days and count
-    assert [(days, n) for _label, days, n in r.delays] == [(10, 6), (9, 5), ("< 5", "< 5")]
+    assert dict(r.priority)["Moins de 26 ans en rupture"] == "s"
+    assert dict(r.priority)["Femme"] == "s"
+    assert [row[1:] for row in r.ages] == [
+        ("s", 0, 0, "s"),
+        (0, "s", 0, "s"),
+        (0, 0, 0, 0),
+        (0, "s", 0, "s"),
+        (0, 0, 0, 0),
+        ("s", "s", 0, "s"),
+    ]
+    # a delay over fewer than 5 people is masked, days and count
+    assert [(days, n) for _label, days, n in r.delays] == [(10, 6), (9, 5), ("s", "s")]
 
 
-def test_suppression_keeps_zero_and_five():
-    assert [report.suppress(n) for n in (0, 1, 4, 5, 12)] == [0, "< 5", "< 5", 5, 12]
+def test_disclosure_no_masked_cell_of_the_report_can_be_recomputed(half_year):
+    from ancrage.kernel.disclosure import intervals, protect
+
+    publication = protect(*figures(half_year).disclosure_tables())
+    for ref, (low, high) in intervals(publication).items():
+        assert high - low >= 1 - 1e-6, ref
+        if publication.values[ref] < 5:
+            assert high >= 5 - 1e-6, ref
 
 
 def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_assert_num_queries):
     login(client, half_year.users[Role.O2R_LEAD])
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(18):
         page = client.get(reverse("insertion:report"), PERIOD)
     assert page.status_code == 200
     content = page.content.decode()
     assert content.count("<svg") == 3
-    assert "&lt; 5" in content
+    assert "secret statistique" in content
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
+def test_the_xlsx_export_holds_the_published_figures(client, half_year):
     from openpyxl import load_workbook
 
     login(client, half_year.users[Role.O2R_LEAD])
@@ -177,14 +200,20 @@ def test_the_xlsx_export_holds_the_suppressed_figures(client, half_year):
     )
     book = load_workbook(BytesIO(b"".join(response.streaming_content)))
     steps = [row[:2] for row in book["Étapes"].iter_rows(min_row=3, values_only=True)]
-    assert steps[0] == ("Actions de repérage", "< 5")
+    assert steps[0] == ("Actions de repérage", "s")
     assert steps[1] == ("Personnes rencontrées", 17)
     territories = [row[:5] for row in book["Territoires"].iter_rows(min_row=3, values_only=True)]
-    assert territories == [("44 Centre", 6, 6, 5, "< 5"), ("72 Sud", "< 5", 0, 0, 0)]
+    assert territories == [
+        ("44 Centre", "s", "s", 5, "s"),
+        ("72 Sud", "s", 0, 0, 0),
+        ("Total", 7, "s", 5, "s"),
+        (None, None, None, None, None),
+        (str(FOOTNOTE), None, None, None, None),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_pdf_export_holds_the_suppressed_figures(client, half_year):
+def test_the_pdf_export_holds_the_published_figures(client, half_year):
     from pypdf import PdfReader
 
     login(client, half_year.users[Role.O2R_LEAD])
@@ -197,7 +226,7 @@ def test_the_pdf_export_holds_the_suppressed_figures(client, half_year):
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Rapport d'activité O2R" in text or "Rapport d’activité O2R" in text
     assert "Période du 01/01/2026 au 30/06/2026" in text
-    assert "< 5" in text
+    assert "secret statistique" in text
 
 
 def test_a_period_ending_before_it_starts_is_refused_at_the_field(client, half_year):
@@ -294,12 +323,12 @@ def test_export_neutralises_formula_cells(client, half_year):
     login(client, half_year.users[Role.O2R_LEAD])
     _page, xlsx = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)
     book = load_workbook(BytesIO(b"".join(xlsx.streaming_content)))
-    rows = list(book["Territoires"].iter_rows(min_row=3))
+    rows = list(book["Territoires"].iter_rows(min_row=3, max_row=4))
     names = sorted((row[0].value, row[0].data_type) for row in rows)
     assert names == [("'-44 Centre", "s"), ('\'=HYPERLINK("http://x.test","72")', "s")]
     for row in rows:
         assert all(cell.data_type != "f" for cell in row)
-    assert any(cell.data_type == "n" and cell.value == 6 for row in rows for cell in row)
+    assert any(cell.data_type == "n" and cell.value == 5 for row in rows for cell in row)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -309,11 +338,12 @@ def test_the_exports_through_a_job_are_the_files_the_page_gave(client, half_year
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from ancrage.insertion.queries.programme import report_service_ids
+    from ancrage.insertion import jobs
 
     lead = half_year.users[Role.O2R_LEAD]
     login(client, lead)
-    figures = report.build(sorted(report_service_ids(lead)), START, END).suppressed()
+    choice = jobs.chosen(jobs.report_form(lead, PERIOD))
+    figures = jobs.figures(choice)
 
     def cells(content):
         book = load_workbook(BytesIO(content))
@@ -325,7 +355,12 @@ def test_the_exports_through_a_job_are_the_files_the_page_gave(client, half_year
     _page, xlsx = export_through_job(client, reverse("insertion:report_xlsx"), PERIOD)
     assert cells(b"".join(xlsx.streaming_content)) == cells(report.to_xlsx(figures))
     _page, pdf = export_through_job(client, reverse("insertion:report_pdf"), PERIOD)
-    expected = report.to_pdf(figures, title="Rapport d'activité O2R")
+    expected = report.to_pdf(
+        figures,
+        title="Rapport d'activité O2R",
+        programme=choice.scope.programme,
+        period_label=choice.period_label,
+    )
     assert text(b"".join(pdf.streaming_content)) == text(expected)
 
 
@@ -337,7 +372,9 @@ def test_an_export_of_a_period_ending_before_it_starts_fails_with_its_reason(
     page, file = export_through_job(
         client, reverse("insertion:report_xlsx"), {"start": "2026-06-30", "end": "2026-01-01"}
     )
-    assert "Au : La fin de la période doit suivre son début." in page.content.decode()
+    assert (
+        "Au (dates libres) : La fin de la période doit suivre son début." in page.content.decode()
+    )
     assert "Relancer" in page.content.decode()
     assert file.status_code == 404
     assert not (settings.MEDIA_ROOT / "jobs").exists()

@@ -45,26 +45,6 @@ def user_service_ids(user) -> set[int]:
     return set(reach(user, "o2r_programme").establishments_worked_in)
 
 
-def report_service_ids(user) -> set[int]:
-    """The O2R services the user's activity report covers: their own service (O2R roles), or,
-    for a funder attached to an organisation, every service of the programmes that organisation
-    carries alone or within a consortium (as lead or member)."""
-    ids = user_service_ids(user)
-    organisation_ids = sorted(reach(user, "o2r_report").organisations)
-    if organisation_ids:
-        programmes = Programme.objects.filter(
-            Q(organisation_id__in=organisation_ids)
-            | Q(consortium__lead_id__in=organisation_ids)
-            | Q(consortium__members__in=organisation_ids)
-        )
-        ids |= set(
-            Programme.services.through.objects.filter(programme__in=programmes).values_list(
-                "establishment_id", flat=True
-            )
-        )
-    return ids
-
-
 def teams_in_scope(user):
     ids = user_service_ids(user)
     return Unit.objects.filter(establishment_id__in=ids, kind=Unit.Kind.O2R_TEAM).order_by("name")

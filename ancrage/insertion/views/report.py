@@ -1,29 +1,23 @@
-"""The activity report to the préfet: the page with its charts; its XLSX and PDF exports start a
-background job and lead to its page (ancrage/insertion/jobs.py)."""
+"""The activity report to the préfet: the page with its charts, for a programme and a period
+(the programme-wide report with a column per member for the chef de file and the funder; the
+reader's own service for the operator's staff, who alone may choose free dates); its XLSX and PDF
+exports start a background job and lead to its page (ancrage/insertion/jobs.py)."""
 
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ancrage.insertion import jobs, report
-from ancrage.insertion.forms.report import ReportPeriodForm
-from ancrage.insertion.queries.programme import report_service_ids
 from ancrage.kernel.access import requires
 from ancrage.kernel.jobs import remember_job, start_job
 
 
-def _report(request):
-    """The period asked for (the last 12 months by default) and its suppressed report."""
-    start, end = jobs.default_period()
-    form = ReportPeriodForm(request.GET or None, initial={"start": start, "end": end})
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    services_ids = sorted(report_service_ids(request.user))
-    return form, report.build(services_ids, start, end).suppressed()
-
-
 @requires("o2r_report", "view")
 def activity_report(request):
-    form, figures = _report(request)
+    form = jobs.report_form(request.user, request.GET)
+    choice = jobs.chosen(form)
+    figures = jobs.figures(choice) if choice else None
+    consolidated = isinstance(figures, report.Consolidated)
+    rows = figures.programme if consolidated else figures
     status = 422 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
@@ -31,16 +25,18 @@ def activity_report(request):
         {
             "form": form,
             "report": figures,
-            "step_bars": report.bars(figures.steps),
-            "exit_bars": report.bars(figures.exits),
-            "priority_bars": report.bars(figures.priority),
+            "choice": choice,
+            "consolidated": consolidated,
+            "step_bars": report.bars(rows.steps) if rows else [],
+            "exit_bars": report.bars(rows.exits) if rows else [],
+            "priority_bars": report.bars(rows.priority) if rows else [],
         },
         status=status,
     )
 
 
 def _export(request, kind):
-    job = start_job(request.user, kind, jobs.period_params(request.POST))
+    job = start_job(request.user, kind, jobs.report_params(request.POST))
     remember_job(request, job)
     return redirect("web:job", job.pk)
 

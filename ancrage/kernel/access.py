@@ -111,6 +111,12 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   activity        O2R remobilisation activities and their attendance
 #   o2r_referral    referring a young person (16+) of a village to the O2R service, with consent
 #   o2r_report      the O2R activity report to the préfet (aggregates, small cells suppressed)
+#   family_case     a family of the family-strengthening programme: the referral (who referred it,
+#                   why), the household (parents and children), the parents' consent, the
+#                   decision to support it and the worker assigned (FamilyCase.visible_to: the
+#                   family worker's team, the programme head's service; village staff only the
+#                   families one of whose children is placed with them, and of its persons only
+#                   those their role already sees); "change" refers a family and decides
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -140,9 +146,9 @@ ACTIONS = frozenset(
 PERMISSION_GRID = """
 kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance | national_director | funder | tech_admin | youth | dpo  | hr   | family_worker
 ---------------------+--------------+-------------+---------------------+-------------+------------------------+----------------+-------------+---------+-------------------+--------+------------+-------+------+------+--------------
-person               | view search  | view search | view search change  | view search | view search change     | view search    | view search | -       | view              | -      | -          | view  | -    | -    | -
-person_contact       | view         | -           | view                | view        | view                   | view           | view        | -       | view              | -      | -          | -     | -    | -    | -
-family               | view         | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
+person               | view search  | view search | view search change  | view search | view search change     | view search    | view search | -       | view              | -      | -          | view  | -    | -    | view search
+person_contact       | view         | -           | view                | view        | view                   | view           | view        | -       | view              | -      | -          | -     | -    | -    | view
+family               | view         | view        | view change         | view        | view change            | -              | -           | -       | view              | -      | -          | view  | -    | -    | view
 stay                 | view         | view        | view                | view        | view                   | -              | -           | -       | view              | -      | -          | view  | -    | -    | -
 access_log           | -            | -           | view                | -           | view                   | -              | -           | -       | view              | -      | -          | -     | -    | -    | -
 break_glass          | -            | -           | -                   | -           | -                      | -              | -           | -       | use               | -      | -          | -     | -    | -    | -
@@ -175,6 +181,7 @@ accompaniment        | -            | -           | -                   | -     
 activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
+family_case          | view         | view        | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -     | -    | -    | view change
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

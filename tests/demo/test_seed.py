@@ -18,6 +18,7 @@ from ancrage.care.models.autonomy import AutonomyProject
 from ancrage.care.models.journal import JournalEntry
 from ancrage.demo.o2r import clear_o2r
 from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
+from ancrage.families.models import FamilyCase
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
@@ -127,6 +128,7 @@ def test_seed_is_deterministic(db):
     first = fingerprint()
     clear_o2r()
     for model in (
+        FamilyCase,  # its household goes with it
         Review,
         PPE,
         SituationReport,
@@ -173,8 +175,9 @@ def test_seed_command_prints_the_demo_accounts_and_refuses_a_full_database(db, c
     out = StringIO()
     call_command("seed", "--scale", "demo", "--if-empty", stdout=out)
     assert "rien à charger" in out.getvalue()
-    # two villages, the O2R service and the consortium partner's O2R service
-    assert Establishment.objects.annotate(n=Count("units")).count() == 4
+    # two villages, the O2R service, the consortium partner's O2R service and the
+    # family-strengthening service
+    assert Establishment.objects.annotate(n=Count("units")).count() == 5
 
 
 def test_seed_command_shows_its_steps_with_progress_bars_and_timings(db, capsys):

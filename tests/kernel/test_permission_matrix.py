@@ -29,6 +29,7 @@ from tests.conftest import (
     build_world,
     login,
 )
+from tests.families.factories import add_families
 from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
 
 ROLES = list(Role)
@@ -40,7 +41,8 @@ ROLES = list(Role)
 # writes (a break-the-glass, a session, a login) never reaches the next one.
 def build_matrix_world():
     """The world every URL is walked in: two organisations, their villages, case files,
-    incidents, care records, daily records, O2R files and plans, proposed memberships."""
+    incidents, care records, daily records, O2R files and plans, proposed memberships, the
+    families of the family-strengthening programme."""
     world = build_world()
     add_case_files(world)
     add_incidents(world)
@@ -50,6 +52,7 @@ def build_matrix_world():
     add_o2r_plans(world)
     add_other_programme(world)
     add_proposed_memberships(world)
+    add_families(world)
     return world
 
 
@@ -117,7 +120,7 @@ IN_SCOPE = {
     Role.TECH_ADMIN: None,
     Role.DPO: None,
     Role.HR: None,
-    Role.FAMILY_WORKER: None,
+    Role.FAMILY_WORKER: "family_parent",  # a parent of a family of their team
 }
 OUT_OF_SCOPE = {
     Role.HOUSE_PARENT: "former_child",  # left the house: no longer the house's business
@@ -339,6 +342,9 @@ HOUSE = Record("house", VILLAGE_TEAM)
 INCIDENT = Record("incident", SEES_INCIDENT)
 DECLARED_INCIDENT = SeriousIncident("incident", SEES_INCIDENT)
 TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
+# A family of the family worker's team, and one of the other team of the service: no child of
+# either is placed in a village, so village staff reach neither.
+FAMILY_CASE = Record("family_case", frozenset({Role.FAMILY_WORKER}))
 # A membership proposed in Léa's house: its village's director and the national director confirm
 # it; nobody here reaches the one proposed in another organisation's village.
 PROPOSED_MEMBERSHIP = Record(
@@ -436,6 +442,11 @@ URL_TABLE = {
     "care:feed_revoke": post(answers=302),
     "care:ics_feed": get(SECRET),
     # O2R: an empty form on a file is refused at its fields
+    # family strengthening: the families, the referral, a family and the decision
+    "families:list": get(),
+    "families:refer": get(),
+    "families:case": get(FAMILY_CASE),
+    "families:decide": get(FAMILY_CASE),
     "insertion:home": get(),
     "insertion:programme_add": get(),
     "insertion:programme_edit": get(o2r_record("programme")),

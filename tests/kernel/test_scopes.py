@@ -167,6 +167,7 @@ def test_a_well_formed_grid_keeps_only_the_cells_that_grant_something():
 PREVIOUS_TABLE = {
     Role.HOUSE_PARENT: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "family_case": {"view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"update", "view"},
         "deadline": {"view"},
         "journal": {"view", "write"},
@@ -187,6 +188,7 @@ PREVIOUS_TABLE = {
     },
     Role.FAMILY_AIDE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "family_case": {"view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"view"},
         "journal": {"view", "write"},
         "journal_safeguarding": {"write"},
@@ -203,6 +205,7 @@ PREVIOUS_TABLE = {
     },
     Role.HEAD_OF_SERVICE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -232,6 +235,7 @@ PREVIOUS_TABLE = {
     },
     Role.CLINICIAN: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "family_case": {"view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"view"},
         "situation_report": {"view"},
         "deadline": {"view"},
@@ -255,6 +259,7 @@ PREVIOUS_TABLE = {
     },
     Role.ESTABLISHMENT_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -350,6 +355,17 @@ PREVIOUS_TABLE = {
         "person": {"view"},
         "family": {"view"},
         "stay": {"view"},
+    },
+    # the roles added on 2026-12-05
+    Role.DPO: {"job": {"view"}},
+    Role.HR: {"job": {"view"}, "establishment": {"view"}},
+    Role.FAMILY_WORKER: {
+        "job": {"view"},
+        "establishment": {"view"},
+        "person": {"search", "view"},
+        "person_contact": {"view"},
+        "family": {"view"},
+        "family_case": {"change", "view"},
     },
 }
 

@@ -1,0 +1,176 @@
+"""Deterministic demo data of the family-strengthening programme: one service with its team,
+a worker's and the head's accounts, and fifteen families referred over the last year (most
+supported, two not retained with their reason, one waiting for the decision), one of them with
+a child already placed in a village (the village's staff see that family's file)."""
+
+from __future__ import annotations
+
+from ancrage.families.models import FamilyCase
+from ancrage.families.services import decide_support, refer_family
+from ancrage.kernel import calendar
+from ancrage.kernel.access import Role
+from ancrage.organisation.models import Establishment, Unit
+from ancrage.people.models import FamilyLink, Person, new_reference
+from ancrage.placements.models import Stay
+
+FAMILIES = 15
+REASONS = [
+    "Difficultés à poser un cadre éducatif ; fatigue de la mère seule avec trois enfants.",
+    "Absentéisme scolaire répété de l'aîné ; parents débordés.",
+    "Logement suroccupé, budget très tendu, isolement social.",
+    "Naissance récente, mère isolée, suivi PMI qui s'inquiète des soins au nourrisson.",
+    "Conflits familiaux importants après la séparation des parents.",
+]
+REFERRER_DETAILS = {
+    "ase": "ASE de Loire-Atlantique, antenne de Nantes Est",
+    "pmi": "PMI de Rezé",
+    "school": "École élémentaire Jules-Verne",
+    "social_worker": "Service social de secteur",
+    "family": "",
+    "judge_aed": "AED décidée par le département",
+    "judge_aemo": "Juge des enfants de Nantes",
+}
+DECLINE_REASONS = [
+    "La famille habite hors du secteur d'intervention ; orientée vers le service voisin.",
+    "Les parents n'ont pas souhaité s'engager dans l'accompagnement.",
+]
+
+
+def seed_families(world, organisation):
+    rng, fake, anchor = world.rng, world.fake, world.anchor
+    service = Establishment.objects.create(
+        organisation=organisation,
+        kind=Establishment.Kind.FAMILY_STRENGTHENING,
+        name="Service de renforcement familial de Nantes",
+        address="3 rue des Olivettes",
+        postcode="44000",
+        commune="Nantes",
+        departement="44",
+    )
+    team = Unit.objects.create(establishment=service, kind=Unit.Kind.TEAM, name="Équipe Nantes Est")
+    worker = world.user("intervenant.familles", "Lucie", "Moreau", Role.FAMILY_WORKER, unit=team)
+    head = world.user(
+        "chef.familles", "Olivier", "Dumas", Role.HEAD_OF_SERVICE, establishment=service
+    )
+    world.accounts.append(("intervenant.familles", str(Role.FAMILY_WORKER.label), str(team)))
+    world.accounts.append(("chef.familles", str(Role.HEAD_OF_SERVICE.label), str(service)))
+
+    referrers = list(FamilyCase.Referrer.values)
+    referrers.remove("other")
+    cases = []
+    for n in range(FAMILIES):
+        name = fake.last_name()
+        referred_on = calendar.add_days(anchor, -rng.randint(20, 380))
+        referrer = referrers[n % len(referrers)]
+        mother_birth = calendar.add_years(anchor, -rng.randint(24, 42))
+        parents = [
+            {
+                "reference": new_reference(rng),
+                "first_names": fake.first_name_female(),
+                "last_name": name,
+                "sex": Person.Sex.FEMALE,
+                "birth_date": mother_birth,
+            }
+        ]
+        if rng.random() < 0.6:
+            parents.append(
+                {
+                    "reference": new_reference(rng),
+                    "first_names": fake.first_name_male(),
+                    "last_name": name,
+                    "sex": Person.Sex.MALE,
+                    "birth_date": calendar.add_years(mother_birth, -rng.randint(0, 5)),
+                }
+            )
+        children = []
+        for _c in range(rng.randint(1, 3)):
+            female = rng.random() < 0.5
+            children.append(
+                {
+                    "reference": new_reference(rng),
+                    "first_names": fake.first_name_female() if female else fake.first_name_male(),
+                    "last_name": name,
+                    "sex": Person.Sex.FEMALE if female else Person.Sex.MALE,
+                    "birth_date": calendar.add_days(anchor, -rng.randint(200, 16 * 365)),
+                }
+            )
+        cases.append(
+            refer_family(
+                team=team,
+                by=worker,
+                name=name,
+                referrer=referrer,
+                referrer_detail=REFERRER_DETAILS.get(referrer, ""),
+                referred_on=referred_on,
+                reasons=rng.choice(REASONS),
+                commune=rng.choice(["Nantes", "Rezé", "Saint-Herblain", "Orvault"]),
+                parents=parents,
+                children=children,
+            )
+        )
+    # A family whose eldest is already placed in a village: her brother stayed home with their
+    # mother; the village's staff see this family's file.
+    placed = _placed_child_with_mother(anchor)
+    if placed is not None:
+        child, mother = placed
+        cases.append(
+            refer_family(
+                team=team,
+                by=worker,
+                name=child.last_name,
+                referrer="ase",
+                referrer_detail=REFERRER_DETAILS["ase"],
+                referred_on=calendar.add_days(anchor, -60),
+                reasons="Soutenir la mère auprès du cadet resté au domicile, préparer les "
+                "week-ends de l'aînée.",
+                parents=[mother],
+                children=[
+                    child,
+                    {
+                        "reference": new_reference(rng),
+                        "first_names": fake.first_name_male(),
+                        "last_name": child.last_name,
+                        "sex": Person.Sex.MALE,
+                        "birth_date": calendar.add_years(anchor, -4),
+                    },
+                ],
+            )
+        )
+    for n, case in enumerate(cases):
+        decided_on = calendar.add_days(case.referred_on, rng.randint(5, 15))
+        decided_on = min(decided_on, anchor)
+        if n == 0:
+            continue  # waiting for the decision
+        if n in (1, 2):
+            decide_support(
+                case,
+                by=head,
+                support=False,
+                decided_on=decided_on,
+                reason=DECLINE_REASONS[n - 1],
+            )
+            continue
+        decide_support(
+            case,
+            by=head,
+            support=True,
+            decided_on=decided_on,
+            parents_consent=True,
+            consent_on=decided_on,
+            worker=worker,
+        )
+    return service, team, cases
+
+
+def _placed_child_with_mother(anchor):
+    """A child living in a village today whose mother is known."""
+    link = (
+        FamilyLink.objects.filter(
+            kind=FamilyLink.Kind.MOTHER,
+            person_id__in=Stay.objects.current(anchor).values("child_id"),
+        )
+        .select_related("person", "relative")
+        .order_by("person_id")
+        .first()
+    )
+    return (link.person, link.relative) if link else None

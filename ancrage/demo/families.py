@@ -6,7 +6,14 @@ a child already placed in a village (the village's staff see that family's file)
 from __future__ import annotations
 
 from ancrage.families.models import FamilyCase
-from ancrage.families.services import decide_support, refer_family
+from ancrage.families.services import (
+    add_goal,
+    decide_support,
+    record_plan_review,
+    refer_family,
+    set_goal_progress,
+    validate_plan,
+)
 from ancrage.kernel import calendar
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Establishment, Unit
@@ -30,6 +37,19 @@ REFERRER_DETAILS = {
     "judge_aed": "AED décidée par le département",
     "judge_aemo": "Juge des enfants de Nantes",
 }
+GOALS = [
+    (
+        "parenting",
+        "Des repères stables pour le coucher et les repas",
+        "Instaurer un rituel du soir",
+    ),
+    ("schooling", "Une présence régulière à l'école", "Rencontrer l'enseignante avec la mère"),
+    ("budget", "Un budget qui tient jusqu'à la fin du mois", "Dossier CAF à jour"),
+    ("housing", "Un logement adapté à la taille de la famille", "Demande de logement social"),
+    ("health", "Le suivi médical des enfants à jour", "Rendez-vous chez le médecin traitant"),
+    ("social_ties", "Rompre l'isolement de la mère", "Découvrir le centre social du quartier"),
+    ("safety", "Un environnement sûr pour le nourrisson", "Sécuriser l'escalier et les produits"),
+]
 DECLINE_REASONS = [
     "La famille habite hors du secteur d'intervention ; orientée vers le service voisin.",
     "Les parents n'ont pas souhaité s'engager dans l'accompagnement.",
@@ -62,7 +82,10 @@ def seed_families(world, organisation):
         name = fake.last_name()
         referred_on = calendar.add_days(anchor, -rng.randint(20, 380))
         referrer = referrers[n % len(referrers)]
-        mother_birth = calendar.add_years(anchor, -rng.randint(24, 42))
+        mother_age = rng.randint(24, 42)
+        mother_birth = calendar.add_years(anchor, -mother_age)
+        # the eldest born when the mother was 18 at least
+        eldest_days = min(16, mother_age - 18) * 365
         parents = [
             {
                 "reference": new_reference(rng),
@@ -91,7 +114,7 @@ def seed_families(world, organisation):
                     "first_names": fake.first_name_female() if female else fake.first_name_male(),
                     "last_name": name,
                     "sex": Person.Sex.FEMALE if female else Person.Sex.MALE,
-                    "birth_date": calendar.add_days(anchor, -rng.randint(200, 16 * 365)),
+                    "birth_date": calendar.add_days(anchor, -rng.randint(200, eldest_days)),
                 }
             )
         cases.append(
@@ -159,7 +182,42 @@ def seed_families(world, organisation):
             consent_on=decided_on,
             worker=worker,
         )
+        _plan(case, worker, rng, anchor, n)
     return service, team, cases
+
+
+def _plan(case, worker, rng, anchor, n):
+    """A validated plan of two or three goals (the parents acting first), some progress, and
+    for the older supports a review with the family's words."""
+    case.refresh_from_db()
+    start = case.decided_on
+    for k in range(2 + n % 2):
+        domain, title, action = GOALS[(n + k) % len(GOALS)]
+        add_goal(
+            case,
+            worker,
+            domain=domain,
+            title=title,
+            action={
+                "description": action,
+                "actor": "parents",
+                "due_date": calendar.add_days(start, rng.randint(30, 150)),
+            },
+        )
+    version = validate_plan(case, worker, on=start)
+    first = version.goals.order_by("pk").first()
+    set_goal_progress(first, progress="in_progress", note="Des progrès visibles à domicile.")
+    review_on = calendar.add_months(start, 3)
+    if review_on <= anchor:
+        record_plan_review(
+            case,
+            worker,
+            held_on=review_on,
+            participants="Les parents, les enfants, l'intervenante",
+            parents_views="Nous nous sentons moins seuls ; les soirées sont plus calmes.",
+            children_views="C'est mieux à la maison.",
+            decisions="Poursuivre les objectifs en cours.",
+        )
 
 
 def _placed_child_with_mother(anchor):

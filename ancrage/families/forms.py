@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.families.models import FamilyCase
+from ancrage.families.models import FamilyCase, Goal, GoalAction, PlanReview, Progress
 from ancrage.kernel.forms import Form
 from ancrage.kernel.versions import VersionedMixin
 from ancrage.people.models import Person
@@ -128,3 +128,64 @@ class DecisionForm(VersionedMixin, Form):
         self.fields["worker"].label_from_instance = lambda user: (
             user.get_full_name() or user.username
         )
+
+
+class GoalForm(Form):
+    domain = forms.ChoiceField(label=_("Domaine"), choices=Goal.Domain.choices)
+    title = forms.CharField(label=_("Objectif"), max_length=200)
+    description = forms.CharField(
+        label=_("Précisions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    action_description = forms.CharField(label=_("Première action"), max_length=300, required=False)
+    action_actor = forms.ChoiceField(
+        label=_("Qui agit"), choices=GoalAction.Actor.choices, initial=GoalAction.Actor.PARENTS
+    )
+    action_due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
+
+    def goal(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "domain": data["domain"],
+            "title": data["title"],
+            "description": data["description"],
+            "action": {
+                "description": data["action_description"],
+                "actor": data["action_actor"],
+                "due_date": data["action_due_date"],
+            },
+        }
+
+
+class ActionForm(Form):
+    description = forms.CharField(label=_("Action"), max_length=300)
+    actor = forms.ChoiceField(
+        label=_("Qui agit"), choices=GoalAction.Actor.choices, initial=GoalAction.Actor.PARENTS
+    )
+    due_date = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
+
+
+class ProgressForm(VersionedMixin, Form):
+    progress = forms.ChoiceField(label=_("Avancement"), choices=Progress.choices)
+    progress_note = forms.CharField(label=_("Où en est-on"), max_length=300, required=False)
+
+
+class PlanReviewForm(Form):
+    date_ranges = {"held_on": "past"}
+    held_on = forms.DateField(label=_("Tenue le"), widget=DATE)
+    participants = forms.CharField(
+        label=PlanReview._meta.get_field("participants").verbose_name.capitalize(),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    parents_views = forms.CharField(
+        label=_("Ce que disent les parents (leurs mots)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    children_views = forms.CharField(
+        label=_("Ce que disent les enfants (leurs mots)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    children_declined_to_speak = forms.BooleanField(
+        label=_("Les enfants n'ont pas souhaité s'exprimer (ou sont trop jeunes)"), required=False
+    )
+    decisions = forms.CharField(label=_("Décisions"), widget=forms.Textarea(attrs={"rows": 3}))

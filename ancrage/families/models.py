@@ -40,10 +40,10 @@ class FamilyCaseQuerySet(models.QuerySet):
             )
         return self.filter(condition)
 
-    def of_programme(self, user, action: str = "view"):
+    def of_programme(self, user, action: str = "view", kind: str = "family_case"):
         """The families of the user's team or service only (not those seen through a child
-        placed in a village): the programme's own work."""
-        where = reach(user, "family_case", action)
+        placed in a village): the programme's own work, as `kind` grants `action` on it."""
+        where = reach(user, kind, action)
         if not where:
             return self.none()
         return self.filter(where.filter(unit="team_id", establishment="service_id"))
@@ -179,3 +179,187 @@ class FamilyMember(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_role_display()}"
+
+
+class SupportPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The plans of the families of the user's team or service (`family_plan`)."""
+        where = reach(user, "family_plan")
+        if not where:
+            return self.none()
+        return self.filter(where.filter(unit="case__team_id", establishment="case__service_id"))
+
+
+class SupportPlan(models.Model):
+    """The family's support plan: its versions, its reviews and their rhythm."""
+
+    case = models.OneToOneField(FamilyCase, on_delete=models.CASCADE, related_name="plan")
+    review_every_months = models.PositiveSmallIntegerField(
+        _("rythme des révisions (mois)"), default=3
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SupportPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan d'accompagnement de la famille")
+        verbose_name_plural = _("plans d'accompagnement des familles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_every_months__gte=1, review_every_months__lte=12),
+                name="support_plan_review_rhythm_1_to_12_months",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Plan d'accompagnement · %(family)s") % {"family": self.case}
+
+
+class PlanVersion(Versioned, models.Model):
+    """One version of the plan; a validated version never changes again (the progress of the
+    goals and actions of the version in force excepted)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        VALIDATED = "validated", _("Validée")
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.DRAFT)
+    validated_on = models.DateField(
+        _("validée le"), null=True, blank=True, validators=[InRange("past")]
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("version du plan")
+        verbose_name_plural = _("versions du plan")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(status="draft"), name="plan_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", validated_on__isnull=True)
+                | Q(status="validated", validated_on__isnull=False),
+                name="plan_validated_has_date",
+            ),
+            date_in_window("plan_version_validated_on_in_window", "validated_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · v{self.number}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.VALIDATED
+
+
+class Progress(models.TextChoices):
+    PLANNED = "planned", _("À engager")
+    IN_PROGRESS = "in_progress", _("En cours")
+    REACHED = "reached", _("Atteint")
+    ABANDONED = "abandoned", _("Abandonné")
+
+
+class Goal(Versioned, models.Model):
+    """A goal of one version of the plan, in one of the programme's domains."""
+
+    class Domain(models.TextChoices):
+        PARENTING = "parenting", _("Parentalité et soins du quotidien")
+        HEALTH = "health", _("Santé")
+        SCHOOLING = "schooling", _("Scolarité")
+        HOUSING = "housing", _("Logement")
+        BUDGET = "budget", _("Budget et démarches administratives")
+        SOCIAL_TIES = "social_ties", _("Liens sociaux")
+        SAFETY = "safety", _("Sécurité de l'enfant")
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="goals")
+    domain = models.CharField(_("domaine"), max_length=20, choices=Domain)
+    title = models.CharField(_("objectif"), max_length=200)
+    description = models.TextField(_("précisions"), blank=True)
+    progress = models.CharField(
+        _("avancement"), max_length=15, choices=Progress, default=Progress.PLANNED
+    )
+    progress_note = models.CharField(_("où en est-on"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["version", "domain", "pk"]
+        verbose_name = _("objectif du plan")
+        verbose_name_plural = _("objectifs du plan")
+
+    def __str__(self):
+        return self.title
+
+
+class GoalAction(Versioned, models.Model):
+    """Who does what for a goal, by when: the parents first."""
+
+    class Actor(models.TextChoices):
+        PARENTS = "parents", _("Les parents")
+        CHILD = "child", _("L'enfant")
+        WORKER = "worker", _("L'intervenant·e")
+        PARTNER = "partner", _("Un partenaire (PMI, école, CCAS…)")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(_("action"), max_length=300)
+    actor = models.CharField(_("qui agit"), max_length=20, choices=Actor, default=Actor.PARENTS)
+    due_date = models.DateField(_("échéance"), null=True, blank=True, validators=[InRange("event")])
+    progress = models.CharField(
+        _("avancement"), max_length=15, choices=Progress, default=Progress.PLANNED
+    )
+
+    class Meta:
+        ordering = ["goal", models.F("due_date").asc(nulls_last=True), "pk"]
+        verbose_name = _("action du plan")
+        verbose_name_plural = _("actions du plan")
+        constraints = [date_in_window("goal_action_due_date_in_window", "due_date")]
+
+    def __str__(self):
+        return self.description
+
+
+class PlanReview(models.Model):
+    """A review of the plan with the family: who took part, what the parents and the children
+    said (their words), what was decided; it gives the next validated version."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField(_("tenue le"), validators=[InRange("past")])
+    participants = models.TextField(_("participants"))
+    parents_views = models.TextField(_("ce que disent les parents (leurs mots)"))
+    children_views = models.TextField(_("ce que disent les enfants (leurs mots)"), blank=True)
+    children_declined_to_speak = models.BooleanField(
+        _("les enfants n'ont pas souhaité s'exprimer (ou sont trop jeunes)"), default=False
+    )
+    decisions = models.TextField(_("décisions"))
+    # RESTRICT: a version that a review produced is never deleted alone, but goes with its
+    # family's plan
+    resulting_version = models.OneToOneField(
+        PlanVersion, on_delete=models.RESTRICT, related_name="review"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("révision du plan")
+        verbose_name_plural = _("révisions du plan")
+        constraints = [
+            date_in_window("plan_review_held_on_in_window", "held_on"),
+            models.CheckConstraint(
+                condition=Q(children_declined_to_speak=True, children_views="")
+                | (Q(children_declined_to_speak=False) & ~Q(children_views="")),
+                name="plan_review_children_words_or_declined",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.held_on:%d/%m/%Y}"

@@ -3,8 +3,17 @@ user may refer a family to; every person named is recorded."""
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from ancrage.families.models import FamilyCase, FamilyMember
+from ancrage.families.models import (
+    FamilyCase,
+    FamilyMember,
+    Goal,
+    GoalAction,
+    PlanVersion,
+    SupportPlan,
+)
+from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
@@ -92,3 +101,78 @@ def case_to_change(user, pk) -> FamilyCase:
     """A family of the user's own team or service (404 otherwise), for a write: village staff
     who see a family through a placed child never change it."""
     return get_object_or_404(FamilyCase.objects.of_programme(user, "change"), pk=pk)
+
+
+def plan_case(user, pk, action: str = "view") -> FamilyCase:
+    """A family of the user's team or service whose plan the user may read or write (404
+    otherwise)."""
+    return get_object_or_404(
+        FamilyCase.objects.of_programme(user, action, "family_plan").select_related("team"),
+        pk=pk,
+    )
+
+
+def next_review_due(plan: SupportPlan, versions, reviews):
+    """The day the next review is due: the rhythm counted from the last review, or from the
+    first validation when none was held yet (None before any validation)."""
+    if reviews:
+        start = reviews[0].held_on
+    else:
+        validated = [v.validated_on for v in versions if v.validated_on]
+        if not validated:
+            return None
+        start = min(validated)
+    return calendar.add_months(start, plan.review_every_months)
+
+
+def plan_page(user, pk) -> dict:
+    """The family's plan: the version in force and the draft with their goals and actions, the
+    earlier versions, the reviews and when the next one is due; the household's read recorded."""
+    case = get_object_or_404(
+        FamilyCase.objects.of_programme(user, "view", "family_plan")
+        .select_related("team", "worker")
+        .prefetch_related(_members()),
+        pk=pk,
+    )
+    record_access(user, [m.person_id for m in case.members.all()], "families.plan")
+    plan = SupportPlan.objects.filter(case=case).first()
+    versions, reviews = [], []
+    if plan is not None:
+        versions = list(
+            plan.versions.select_related("validated_by").prefetch_related(
+                Prefetch(
+                    "goals",
+                    queryset=Goal.objects.prefetch_related(
+                        Prefetch("actions", queryset=GoalAction.objects.all())
+                    ),
+                )
+            )
+        )
+        reviews = list(plan.reviews.select_related("recorded_by", "resulting_version"))
+    draft = next((v for v in versions if v.status == PlanVersion.Status.DRAFT), None)
+    current = next((v for v in versions if v.status == PlanVersion.Status.VALIDATED), None)
+    due = next_review_due(plan, versions, reviews) if plan else None
+    today = timezone.localdate()
+    return {
+        "case": case,
+        "plan": plan,
+        "draft": draft,
+        "current": current,
+        "earlier": [v for v in versions if v not in (draft, current)],
+        "reviews": reviews,
+        "next_review_due": due,
+        "review_late": due is not None and due < today,
+        "today": today,
+        "can_change": can(user, "family_plan", "change")
+        and case.status == FamilyCase.Status.SUPPORTED,
+        "can_update": can(user, "family_plan", "update"),
+    }
+
+
+def plan_goal(user, pk) -> Goal:
+    """A goal of the plan of a family the user's plan rights reach (404 otherwise)."""
+    cases = FamilyCase.objects.of_programme(user, "view", "family_plan")
+    return get_object_or_404(
+        Goal.objects.filter(version__plan__case__in=cases).select_related("version__plan__case"),
+        pk=pk,
+    )

@@ -5,12 +5,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.families import queries, services
-from ancrage.families.forms import DecisionForm, ReferralForm
+from ancrage.families.forms import (
+    ActionForm,
+    DecisionForm,
+    GoalForm,
+    PlanReviewForm,
+    ProgressForm,
+    ReferralForm,
+)
 from ancrage.kernel.access import requires
-from ancrage.kernel.flow import submit
+from ancrage.kernel.flow import act, submit
 from ancrage.kernel.versions import expected_version, record_data
 
 
@@ -80,4 +87,106 @@ def decide(request, pk):
         success=case_url,
         message=_("La décision est enregistrée."),
         refused_status=422,
+    )
+
+
+@requires("family_plan", "view")
+def plan(request, pk):
+    return render(request, "families/plan.html", queries.plan_page(request.user, pk))
+
+
+def _plan_form(request, record, form, save, title, submit_label, message):
+    plan_url = reverse("families:plan", args=[record.pk])
+    return submit(
+        request,
+        form,
+        save,
+        template="form_page.html",
+        context={
+            "title": title % {"family": record},
+            "submit_label": submit_label,
+            "cancel_url": plan_url,
+        },
+        success=plan_url,
+        message=message,
+        refused_status=422,
+    )
+
+
+@requires("family_plan", "change")
+@require_http_methods(["GET", "POST"])
+def goal_add(request, pk):
+    record = queries.plan_case(request.user, pk, "change")
+    return _plan_form(
+        request,
+        record,
+        GoalForm(request.POST or None),
+        lambda form: services.add_goal(record, request.user, **form.goal()),
+        _("Nouvel objectif du plan · %(family)s"),
+        _("Ajouter l'objectif"),
+        _("L'objectif est ajouté au brouillon du plan."),
+    )
+
+
+@requires("family_plan", "change")
+@require_http_methods(["GET", "POST"])
+def action_add(request, pk):
+    goal = queries.plan_goal(request.user, pk)
+    record = goal.version.plan.case
+    return _plan_form(
+        request,
+        record,
+        ActionForm(request.POST or None),
+        lambda form: services.add_action(goal, **form.cleaned_data),
+        _("Nouvelle action du plan · %(family)s"),
+        _("Ajouter l'action"),
+        _("L'action est ajoutée."),
+    )
+
+
+@requires("family_plan", "change")
+@require_POST
+def plan_validate(request, pk):
+    record = queries.plan_case(request.user, pk, "change")
+    return act(
+        request,
+        lambda: services.validate_plan(record, request.user),
+        success=reverse("families:plan", args=[record.pk]),
+        message=_("Le plan est validé : cette version ne changera plus."),
+    )
+
+
+@requires("family_plan", "update")
+@require_http_methods(["GET", "POST"])
+def goal_progress(request, pk):
+    goal = queries.plan_goal(request.user, pk)
+    record = goal.version.plan.case
+    return _plan_form(
+        request,
+        record,
+        ProgressForm(request.POST or None, record=goal),
+        lambda form: services.set_goal_progress(
+            goal,
+            progress=form.cleaned_data["progress"],
+            note=form.cleaned_data["progress_note"],
+            expected_version=expected_version(form),
+        ),
+        _("Avancement de l'objectif · %(family)s"),
+        _("Enregistrer l'avancement"),
+        _("L'avancement de l'objectif est enregistré."),
+    )
+
+
+@requires("family_plan", "change")
+@require_http_methods(["GET", "POST"])
+def plan_review(request, pk):
+    record = queries.plan_case(request.user, pk, "change")
+    return _plan_form(
+        request,
+        record,
+        PlanReviewForm(request.POST or None, initial={"held_on": timezone.localdate()}),
+        lambda form: services.record_plan_review(record, request.user, **form.cleaned_data),
+        _("Révision du plan avec la famille · %(family)s"),
+        _("Enregistrer la révision"),
+        _("La révision est enregistrée ; elle donne la nouvelle version du plan."),
     )

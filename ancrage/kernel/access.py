@@ -117,6 +117,10 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   family worker's team, the programme head's service; village staff only the
 #                   families one of whose children is placed with them, and of its persons only
 #                   those their role already sees); "change" refers a family and decides
+#   family_plan     the family's support plan (goals by domain, actions, versions, reviews with
+#                   the parents' and children's words), for the programme's team and service
+#                   only: "change" edits the draft, validates it and records reviews; "update"
+#                   sets the progress of a goal of the version in force
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -182,6 +186,7 @@ activity             | -            | -           | -                   | -     
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
 family_case          | view         | view        | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -     | -    | -    | view change
+family_plan          | -            | -           | view change update  | -           | view change update     | -              | -           | -       | -                 | -      | -          | -     | -    | -    | view change update
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

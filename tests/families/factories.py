@@ -68,3 +68,41 @@ def add_families(world):
     world.family_parent = world.family_case.members.get(role="parent").person
     world.other_family_case = new_family(world.other_family_team, head, "Garnier")
     return world
+
+
+def support(case, head, worker):
+    from ancrage.families.services import decide_support
+
+    return decide_support(
+        case,
+        by=head,
+        support=True,
+        decided_on=REFERRED_ON,
+        parents_consent=True,
+        consent_on=REFERRED_ON,
+        worker=worker,
+    )
+
+
+def add_family_plans(world):
+    """Both families supported, each with a validated plan of one goal (`family_goal`,
+    `other_family_goal`)."""
+    from ancrage.families.services import add_goal, validate_plan
+
+    worker, head = world.users[Role.FAMILY_WORKER], world.family_head
+    for attr, case, by in (
+        ("family_goal", world.family_case, worker),
+        ("other_family_goal", world.other_family_case, head),
+    ):
+        support(case, head, by)
+        case.refresh_from_db()
+        goal = add_goal(
+            case,
+            by,
+            domain="parenting",
+            title="Des repères pour le coucher",
+            action={"description": "Rituel du soir", "actor": "parents", "due_date": None},
+        )
+        validate_plan(case, by, on=REFERRED_ON)
+        setattr(world, attr, goal)
+    return world

@@ -29,7 +29,7 @@ from tests.conftest import (
     build_world,
     login,
 )
-from tests.families.factories import add_families
+from tests.families.factories import add_families, add_family_plans
 from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
 
 ROLES = list(Role)
@@ -53,6 +53,7 @@ def build_matrix_world():
     add_other_programme(world)
     add_proposed_memberships(world)
     add_families(world)
+    add_family_plans(world)
     return world
 
 
@@ -345,6 +346,7 @@ TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
 # A family of the family worker's team, and one of the other team of the service: no child of
 # either is placed in a village, so village staff reach neither.
 FAMILY_CASE = Record("family_case", frozenset({Role.FAMILY_WORKER}))
+FAMILY_GOAL = Record("family_goal", frozenset({Role.FAMILY_WORKER}))
 # A membership proposed in Léa's house: its village's director and the national director confirm
 # it; nobody here reaches the one proposed in another organisation's village.
 PROPOSED_MEMBERSHIP = Record(
@@ -446,7 +448,15 @@ URL_TABLE = {
     "families:list": get(),
     "families:refer": get(),
     "families:case": get(FAMILY_CASE),
+    # the decision is taken (the families are supported): an empty decision is refused
     "families:decide": get(FAMILY_CASE),
+    # the support plan: validating a plan without a draft leads back to it with a message
+    "families:plan": get(FAMILY_CASE),
+    "families:goal_add": get(FAMILY_CASE),
+    "families:plan_validate": post(FAMILY_CASE, answers=302),
+    "families:plan_review": get(FAMILY_CASE),
+    "families:action_add": get(FAMILY_GOAL),
+    "families:goal_progress": get(FAMILY_GOAL),
     "insertion:home": get(),
     "insertion:programme_add": get(),
     "insertion:programme_edit": get(o2r_record("programme")),

@@ -206,6 +206,7 @@ PREVIOUS_TABLE = {
     Role.HEAD_OF_SERVICE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
+        "family_plan": {"change", "update", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -260,6 +261,7 @@ PREVIOUS_TABLE = {
     Role.ESTABLISHMENT_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
+        "family_plan": {"change", "update", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -366,6 +368,7 @@ PREVIOUS_TABLE = {
         "person_contact": {"view"},
         "family": {"view"},
         "family_case": {"change", "view"},
+        "family_plan": {"change", "update", "view"},
     },
 }
 

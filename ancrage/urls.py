@@ -15,5 +15,6 @@ urlpatterns = [
     path("comptabilite/", include("ancrage.accounting.urls")),
     path("", include("ancrage.participation.urls")),
     path("personnel/", include("ancrage.staff.urls")),
+    path("familles/", include("ancrage.families.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from tqdm import tqdm
 from ancrage.accounts.models import Membership, User
 from ancrage.accounts.services import propose_membership
 from ancrage.demo.daily import seed_daily
+from ancrage.demo.families import seed_families
 from ancrage.demo.o2r import seed_o2r
 from ancrage.demo.participation import seed_participation
 from ancrage.demo.ppe import seed_ppe
@@ -393,6 +394,7 @@ class World:
             seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
         seed_participation(self)  # children's voice (ancrage/demo/participation.py)
+        seed_families(self, organisation)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
         seed_staff(self)

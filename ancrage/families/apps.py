@@ -6,3 +6,9 @@ class FamiliesConfig(AppConfig):
     name = "ancrage.families"
     label = "families"
     verbose_name = _("Renforcement des familles")
+
+    def ready(self):
+        from ancrage.families import scopes as family_scopes
+        from ancrage.people import scopes
+
+        scopes.register_persons(family_scopes.household_persons)

@@ -123,6 +123,16 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   conduct signatures and safeguarding training: "change" records them. Only
 #                   the establishment's director, the national director and human resources;
 #                   a staff member reads their own entries on their own page (no right needed)
+#   family_case     a family of the family-strengthening programme: the referral (who referred it,
+#                   why), the household (parents and children), the parents' consent, the
+#                   decision to support it and the worker assigned (FamilyCase.visible_to: the
+#                   family worker's team, the programme head's service; village staff only the
+#                   families one of whose children is placed with them, and of its persons only
+#                   those their role already sees); "change" refers a family and decides
+#   family_plan     the family's support plan (goals by domain, actions, versions, reviews with
+#                   the parents' and children's words), for the programme's team and service
+#                   only: "change" edits the draft, validates it and records reviews; "update"
+#                   sets the progress of a goal of the version in force
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -162,10 +172,10 @@ ACTIONS = frozenset(
 # fmt: off
 PERMISSION_GRID = """
 kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance     | national_director | funder | tech_admin  | youth             | dpo         | hr          | family_worker
----------------------+--------------+-------------+---------------------+-------------+------------------------+----------------+-------------+-------------+-------------------+--------+-------------+-------------------+-------------+-------------+--------------
-person               | view search  | view search | view search change  | view search | view search change     | view search    | view search | -           | view              | -      | -           | view              | -           | -           | -
-person_contact       | view         | -           | view                | view        | view                   | view           | view        | -           | view              | -      | -           | -                 | -           | -           | -
-family               | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | view              | -           | -           | -
+---------------------+--------------+-------------+---------------------+-------------+------------------------+----------------+-------------+-------------+-------------------+--------+-------------+-------------------+-------------+-------------+-------------------
+person               | view search  | view search | view search change  | view search | view search change     | view search    | view search | -           | view              | -      | -           | view              | -           | -           | view search
+person_contact       | view         | -           | view                | view        | view                   | view           | view        | -           | view              | -      | -           | -                 | -           | -           | view
+family               | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | view              | -           | -           | view
 stay                 | view         | view        | view                | view        | view                   | -              | -           | -           | view              | -      | -           | view              | -           | -           | -
 access_log           | -            | -           | view                | -           | view                   | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 break_glass          | -            | -           | -                   | -           | -                      | -              | -           | -           | use               | -      | -           | -                 | -           | -           | -
@@ -206,6 +216,8 @@ youth_space          | -            | -           | -                   | -     
 council              | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 youth_message        | view         | -           | view                | -           | view                   | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
 staff                | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | -           | view change | -
+family_case          | view         | view        | view change         | view        | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change
+family_plan          | -            | -           | view change update  | -           | view change update     | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change update
 job                  | view         | view        | view                | view        | view                   | view           | view        | view        | view              | view   | view        | view              | view        | view        | view
 """  # noqa: E501
 # fmt: on

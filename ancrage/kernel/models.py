@@ -141,6 +141,9 @@ class AccessEvent(models.Model):
         "insertion.contacts": _("Liste des contacts O2R"),
         "insertion.activity_form": _("Saisie d'une activité de remobilisation"),
         "insertion.refer": _("Orientation vers l'O2R"),
+        "families.list": _("Liste des familles accompagnées"),
+        "families.case": _("Dossier d'une famille accompagnée"),
+        "families.plan": _("Plan d'accompagnement d'une famille"),
         # The names these pages had before the pages composing several apps moved to `web`
         # (2026-12-01): the events recorded under them keep their label.
         "people.detail": _("Fiche de la personne"),

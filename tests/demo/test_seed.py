@@ -18,6 +18,7 @@ from ancrage.care.models.autonomy import AutonomyProject
 from ancrage.care.models.journal import JournalEntry
 from ancrage.demo.o2r import clear_o2r
 from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
+from ancrage.families.models import FamilyCase
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
@@ -128,6 +129,7 @@ def test_seed_is_deterministic(db):
     first = fingerprint()
     clear_o2r()
     for model in (
+        FamilyCase,  # its household goes with it
         Review,
         PPE,
         SituationReport,

@@ -30,6 +30,7 @@ from tests.conftest import (
     build_world,
     login,
 )
+from tests.families.factories import add_families, add_family_plans
 from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
 from tests.staff.factories import add_staff
 
@@ -42,7 +43,8 @@ ROLES = list(Role)
 # writes (a break-the-glass, a session, a login) never reaches the next one.
 def build_matrix_world():
     """The world every URL is walked in: two organisations, their villages, case files,
-    incidents, care records, daily records, O2R files and plans, proposed memberships."""
+    incidents, care records, daily records, O2R files and plans, proposed memberships, the
+    families of the family-strengthening programme."""
     world = build_world()
     add_case_files(world)
     add_incidents(world)
@@ -54,6 +56,8 @@ def build_matrix_world():
     add_proposed_memberships(world)
     add_accounting(world)
     add_staff(world)
+    add_families(world)
+    add_family_plans(world)
     return world
 
 
@@ -121,7 +125,7 @@ IN_SCOPE = {
     Role.TECH_ADMIN: None,
     Role.DPO: None,
     Role.HR: None,
-    Role.FAMILY_WORKER: None,
+    Role.FAMILY_WORKER: "family_parent",  # a parent of a family of their team
 }
 OUT_OF_SCOPE = {
     Role.HOUSE_PARENT: "former_child",  # left the house: no longer the house's business
@@ -388,6 +392,10 @@ HOUSE = Record("house", VILLAGE_TEAM)
 INCIDENT = Record("incident", SEES_INCIDENT)
 DECLARED_INCIDENT = SeriousIncident("incident", SEES_INCIDENT)
 TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
+# A family of the family worker's team, and one of the other team of the service: no child of
+# either is placed in a village, so village staff reach neither.
+FAMILY_CASE = Record("family_case", frozenset({Role.FAMILY_WORKER}))
+FAMILY_GOAL = Record("family_goal", frozenset({Role.FAMILY_WORKER}))
 # A membership proposed in Léa's house: its village's director and the national director confirm
 # it; nobody here reaches the one proposed in another organisation's village.
 COUNCIL_MEETING = CouncilRecord("meeting", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
@@ -557,6 +565,19 @@ URL_TABLE = {
     "care:feed_revoke": post(answers=302),
     "care:ics_feed": get(SECRET),
     # O2R: an empty form on a file is refused at its fields
+    # family strengthening: the families, the referral, a family and the decision
+    "families:list": get(),
+    "families:refer": get(),
+    "families:case": get(FAMILY_CASE),
+    # the decision is taken (the families are supported): an empty decision is refused
+    "families:decide": get(FAMILY_CASE),
+    # the support plan: validating a plan without a draft leads back to it with a message
+    "families:plan": get(FAMILY_CASE),
+    "families:goal_add": get(FAMILY_CASE),
+    "families:plan_validate": post(FAMILY_CASE, answers=302),
+    "families:plan_review": get(FAMILY_CASE),
+    "families:action_add": get(FAMILY_GOAL),
+    "families:goal_progress": get(FAMILY_GOAL),
     "insertion:home": get(),
     "insertion:programme_add": get(),
     "insertion:programme_edit": get(o2r_record("programme")),

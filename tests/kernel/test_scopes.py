@@ -169,6 +169,7 @@ PREVIOUS_TABLE = {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "council": {"view"},  # the participation council (issue 20)
         "youth_message": {"view"},  # young people's messages (issue 20)
+        "family_case": {"view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"update", "view"},
         "deadline": {"view"},
         "journal": {"view", "write"},
@@ -190,6 +191,7 @@ PREVIOUS_TABLE = {
     Role.FAMILY_AIDE: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "council": {"view"},  # the participation council (issue 20)
+        "family_case": {"view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"view"},
         "journal": {"view", "write"},
         "journal_safeguarding": {"write"},
@@ -208,6 +210,8 @@ PREVIOUS_TABLE = {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "council": {"change", "view"},  # the participation council (issue 20)
         "youth_message": {"view"},  # young people's messages (issue 20)
+        "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
+        "family_plan": {"change", "update", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -238,6 +242,7 @@ PREVIOUS_TABLE = {
     Role.CLINICIAN: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "council": {"view"},  # the participation council (issue 20)
+        "family_case": {"view"},  # the families of the programme (added 2026-12-05)
         "ppe": {"view"},
         "situation_report": {"view"},
         "deadline": {"view"},
@@ -263,6 +268,8 @@ PREVIOUS_TABLE = {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "council": {"change", "view"},  # the participation council (issue 20)
         "youth_message": {"view"},  # young people's messages (issue 20)
+        "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
+        "family_plan": {"change", "update", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -363,10 +370,18 @@ PREVIOUS_TABLE = {
         "family": {"view"},
         "stay": {"view"},
     },
-    # the roles added 2026-12-05, before their apps gave them their rights
+    # the roles added on 2026-12-05
     Role.DPO: {"job": {"view"}},
     Role.HR: {"job": {"view"}, "establishment": {"view"}},
-    Role.FAMILY_WORKER: {"job": {"view"}, "establishment": {"view"}},
+    Role.FAMILY_WORKER: {
+        "job": {"view"},
+        "establishment": {"view"},
+        "person": {"search", "view"},
+        "person_contact": {"view"},
+        "family": {"view"},
+        "family_case": {"change", "view"},
+        "family_plan": {"change", "update", "view"},
+    },
 }
 
 

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from ancrage.families import views
+
+app_name = "families"
+urlpatterns = [
+    path("", views.families, name="list"),
+    path("orienter/", views.refer, name="refer"),
+    path("<int:pk>/", views.case, name="case"),
+    path("<int:pk>/decision/", views.decide, name="decide"),
+    path("<int:pk>/plan/", views.plan, name="plan"),
+    path("<int:pk>/plan/objectifs/ajouter/", views.goal_add, name="goal_add"),
+    path("<int:pk>/plan/valider/", views.plan_validate, name="plan_validate"),
+    path("<int:pk>/plan/revision/", views.plan_review, name="plan_review"),
+    path("plan/objectifs/<int:pk>/actions/ajouter/", views.action_add, name="action_add"),
+    path("plan/objectifs/<int:pk>/avancement/", views.goal_progress, name="goal_progress"),
+]

@@ -1,0 +1,192 @@
+"""Pages of the family-strengthening programme: the families, the referral, a family's file and
+the decision to support it."""
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ancrage.families import queries, services
+from ancrage.families.forms import (
+    ActionForm,
+    DecisionForm,
+    GoalForm,
+    PlanReviewForm,
+    ProgressForm,
+    ReferralForm,
+)
+from ancrage.kernel.access import requires
+from ancrage.kernel.flow import act, submit
+from ancrage.kernel.versions import expected_version, record_data
+
+
+@requires("family_case", "view")
+def families(request):
+    context = queries.family_list(request.user, request.GET.get("etat", ""))
+    return render(request, "families/families.html", context)
+
+
+@requires("family_case", "change")
+@require_http_methods(["GET", "POST"])
+def refer(request):
+    teams = queries.teams_for_referral(request.user)
+    form = ReferralForm(
+        request.POST or None,
+        teams=teams,
+        initial={"referred_on": timezone.localdate(), "team": teams.first()},
+    )
+    return submit(
+        request,
+        form,
+        lambda form: services.refer_family(by=request.user, **form.referral()),
+        template="form_page.html",
+        context={
+            "title": _("Orienter une famille vers le programme"),
+            "help": _(
+                "Les parents et les enfants sont enregistrés comme personnes, liés entre eux ; "
+                "un frère ou une sœur déjà connu rejoint la même fratrie."
+            ),
+            "submit_label": _("Enregistrer l'orientation"),
+            "cancel_url": reverse("families:list"),
+        },
+        success=lambda case: reverse("families:case", args=[case.pk]),
+        message=_("L'orientation de la famille est enregistrée."),
+        refused_status=422,
+    )
+
+
+@requires("family_case", "view")
+def case(request, pk):
+    return render(request, "families/case.html", queries.family_file(request.user, pk))
+
+
+@requires("family_case", "change")
+@require_http_methods(["GET", "POST"])
+def decide(request, pk):
+    record = queries.case_to_change(request.user, pk)
+    form = DecisionForm(
+        request.POST or None,
+        workers=services.workers_of(record.team),
+        initial={"decided_on": timezone.localdate()},
+        record=record,
+    )
+    case_url = reverse("families:case", args=[record.pk])
+    return submit(
+        request,
+        form,
+        lambda form: services.decide_support(
+            record, by=request.user, expected_version=expected_version(form), **record_data(form)
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Décision d'accompagnement · %(family)s") % {"family": record},
+            "submit_label": _("Enregistrer la décision"),
+            "cancel_url": case_url,
+        },
+        success=case_url,
+        message=_("La décision est enregistrée."),
+        refused_status=422,
+    )
+
+
+@requires("family_plan", "view")
+def plan(request, pk):
+    return render(request, "families/plan.html", queries.plan_page(request.user, pk))
+
+
+def _plan_form(request, record, form, save, title, submit_label, message):
+    plan_url = reverse("families:plan", args=[record.pk])
+    return submit(
+        request,
+        form,
+        save,
+        template="form_page.html",
+        context={
+            "title": title % {"family": record},
+            "submit_label": submit_label,
+            "cancel_url": plan_url,
+        },
+        success=plan_url,
+        message=message,
+        refused_status=422,
+    )
+
+
+@requires("family_plan", "change")
+@require_http_methods(["GET", "POST"])
+def goal_add(request, pk):
+    record = queries.plan_case(request.user, pk, "change")
+    return _plan_form(
+        request,
+        record,
+        GoalForm(request.POST or None),
+        lambda form: services.add_goal(record, request.user, **form.goal()),
+        _("Nouvel objectif du plan · %(family)s"),
+        _("Ajouter l'objectif"),
+        _("L'objectif est ajouté au brouillon du plan."),
+    )
+
+
+@requires("family_plan", "change")
+@require_http_methods(["GET", "POST"])
+def action_add(request, pk):
+    goal = queries.plan_goal(request.user, pk)
+    record = goal.version.plan.case
+    return _plan_form(
+        request,
+        record,
+        ActionForm(request.POST or None),
+        lambda form: services.add_action(goal, **form.cleaned_data),
+        _("Nouvelle action du plan · %(family)s"),
+        _("Ajouter l'action"),
+        _("L'action est ajoutée."),
+    )
+
+
+@requires("family_plan", "change")
+@require_POST
+def plan_validate(request, pk):
+    record = queries.plan_case(request.user, pk, "change")
+    return act(
+        request,
+        lambda: services.validate_plan(record, request.user),
+        success=reverse("families:plan", args=[record.pk]),
+        message=_("Le plan est validé : cette version ne changera plus."),
+    )
+
+
+@requires("family_plan", "update")
+@require_http_methods(["GET", "POST"])
+def goal_progress(request, pk):
+    goal = queries.plan_goal(request.user, pk)
+    record = goal.version.plan.case
+    return _plan_form(
+        request,
+        record,
+        ProgressForm(request.POST or None, record=goal),
+        lambda form: services.set_goal_progress(
+            goal,
+            progress=form.cleaned_data["progress"],
+            note=form.cleaned_data["progress_note"],
+            expected_version=expected_version(form),
+        ),
+        _("Avancement de l'objectif · %(family)s"),
+        _("Enregistrer l'avancement"),
+        _("L'avancement de l'objectif est enregistré."),
+    )
+
+
+@requires("family_plan", "change")
+@require_http_methods(["GET", "POST"])
+def plan_review(request, pk):
+    record = queries.plan_case(request.user, pk, "change")
+    return _plan_form(
+        request,
+        record,
+        PlanReviewForm(request.POST or None, initial={"held_on": timezone.localdate()}),
+        lambda form: services.record_plan_review(record, request.user, **form.cleaned_data),
+        _("Révision du plan avec la famille · %(family)s"),
+        _("Enregistrer la révision"),
+        _("La révision est enregistrée ; elle donne la nouvelle version du plan."),
+    )

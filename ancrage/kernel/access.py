@@ -111,6 +111,12 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   activity        O2R remobilisation activities and their attendance
 #   o2r_referral    referring a young person (16+) of a village to the O2R service, with consent
 #   o2r_report      the O2R activity report to the préfet (aggregates, small cells suppressed)
+#   retention_rule  the retention rules (active period, what starts it, archive or anonymise,
+#                   legal basis): no person in them
+#   retention_hold  the holds an establishment puts on a file so the retention run leaves it
+#                   (references only, no names): "change" places and lifts them
+#   retention_run   the retention runs: "change" starts a dry run (counts, references, what will
+#                   happen to each file) and approves it, which starts the run
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -175,6 +181,9 @@ accompaniment        | -            | -           | -                   | -     
 activity             | -            | -           | -                   | -           | -                      | view change    | view        | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_referral         | -            | -           | change              | -           | change                 | -              | -           | -       | -                 | -      | -          | -     | -    | -    | -
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
+retention_rule       | -            | -           | -                   | -           | view                   | -              | -           | -       | view              | -      | -          | -     | view | -    | -
+retention_hold       | -            | -           | -                   | -           | view change            | -              | -           | -       | view              | -      | -          | -     | view | -    | -
+retention_run        | -            | -           | -                   | -           | view change            | -              | -           | -       | view change       | -      | -          | -     | view change | -    | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on
@@ -230,6 +239,7 @@ NON_PERSONAL_KINDS = frozenset(
         "incident_stats",
         "o2r_programme",
         "o2r_report",
+        "retention_rule",
         # A job reaches only its starter, and its file only what the kind's own right allows.
         "job",
     }

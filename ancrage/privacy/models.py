@@ -1,0 +1,209 @@
+"""Retention of personal data: the rules (as data, with their legal basis), the holds an
+establishment puts on a file, where each file stands (archived, anonymised) and the retention
+runs (a dry run, its approval, the run)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ancrage.kernel import personal_data
+from ancrage.kernel.scopes import reach
+
+
+class Framework(models.TextChoices):
+    CHILD_PROTECTION = personal_data.CHILD_PROTECTION, _("Protection de l'enfance")
+    O2R = personal_data.O2R, _("Repérage et remobilisation (O2R)")
+    FAMILY_PROGRAMME = personal_data.FAMILY_PROGRAMME, _("Renforcement familial")
+    STAFF = personal_data.STAFF, _("Personnel")
+    TRACES = "traces", _("Traces (journal des consultations, historique des modifications)")
+
+
+class Outcome(models.TextChoices):
+    ARCHIVE = "archive", _("Archivage intermédiaire")
+    ANONYMISE = "anonymise", _("Anonymisation")
+    PURGE = "purge", _("Suppression")
+
+
+class RetentionRule(models.Model):
+    """One rule: for the files of a framework (or a kind of trace), the active period and what
+    starts it, then what happens (archive, then anonymise after `archive_months`; or anonymise;
+    or delete, for traces), and the legal basis shown beside it. Seeded by migration 0002 and
+    edited only by a migration: a rule changes with the association's register, not by a click."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    framework = models.CharField(_("cadre"), max_length=20, choices=Framework)
+    label = models.CharField(_("règle"), max_length=200)
+    starts_after = models.CharField(_("point de départ"), max_length=300)
+    active_months = models.PositiveSmallIntegerField(_("durée en base active (mois)"))
+    outcome = models.CharField(_("au terme"), max_length=10, choices=Outcome)
+    archive_months = models.PositiveSmallIntegerField(
+        _("durée d'archivage intermédiaire (mois)"), null=True, blank=True
+    )
+    legal_basis = models.TextField(_("fondement"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("règle de conservation")
+        verbose_name_plural = _("règles de conservation")
+        constraints = [
+            # An archive ends (in an anonymisation) after a stated time; nothing else has one.
+            models.CheckConstraint(
+                condition=Q(outcome="archive", archive_months__isnull=False)
+                | (~Q(outcome="archive") & Q(archive_months__isnull=True)),
+                name="retention_rule_archive_has_duration",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class HoldQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+    def visible_to(self, user):
+        where = reach(user, "retention_hold", "view")
+        if not where:
+            return self.none()
+        return self.filter(
+            where.filter(
+                establishment="establishment_id", organisation="establishment__organisation_id"
+            )
+        )
+
+
+class Hold(models.Model):
+    """An establishment keeps a file out of the retention run (litigation, a judge's request)
+    until the hold is lifted."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
+    )
+    establishment = models.ForeignKey(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("établissement"),
+    )
+    reason = models.TextField(_("motif"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(_("posé le"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    lifted_at = models.DateTimeField(_("levé le"), null=True, blank=True)
+    lift_reason = models.TextField(_("motif de la levée"), blank=True)
+
+    objects = HoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "pk"]
+        verbose_name = _("gel de conservation")
+        verbose_name_plural = _("gels de conservation")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="hold_has_reason"),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True, lift_reason="")
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False) & ~Q(lift_reason=""),
+                name="hold_lifted_with_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "establishment"],
+                condition=Q(lifted_at__isnull=True),
+                name="hold_once_per_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.reference} · {self.establishment}"
+
+
+class FileStatus(models.Model):
+    """Where a person's file stands once a run touched it: archived (readable only by a
+    director with a written reason) or anonymised (for good)."""
+
+    class State(models.TextChoices):
+        ARCHIVED = "archived", _("Archivé")
+        ANONYMISED = "anonymised", _("Anonymisé")
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    state = models.CharField(_("état"), max_length=12, choices=State)
+    archived_at = models.DateTimeField(_("archivé le"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    run = models.ForeignKey(
+        "RetentionRun", on_delete=models.PROTECT, related_name="files", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("état d'un dossier")
+        verbose_name_plural = _("états des dossiers")
+
+    def __str__(self):
+        return f"{self.person_id} · {self.get_state_display()}"
+
+
+class RetentionRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not reach(user, "retention_run", "view"):
+            return self.none()
+        return self.all()
+
+
+class RetentionRun(models.Model):
+    """A retention run: its dry run (what would happen, counted per kind and establishment,
+    with the references), the approval of a director or the DPO, then the run, which computes
+    again what is due and acts only on files both due then and listed in the approved dry run."""
+
+    class State(models.TextChoices):
+        DRY_RUN = "dry_run", _("Simulation en cours")
+        PROPOSED = "proposed", _("Simulation prête, à approuver")
+        APPROVED = "approved", _("Approuvé, exécution en cours")
+        DONE = "done", _("Exécuté")
+        CANCELLED = "cancelled", _("Abandonné")
+
+    state = models.CharField(_("état"), max_length=10, choices=State, default=State.DRY_RUN)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("lancé le"), default=timezone.now)
+    computed_on = models.DateField(_("calculé au"), null=True, blank=True)
+    # The dry run's lines: [{"person": id, "reference", "establishment", "frameworks",
+    # "last_contact", "outcome", "protected_by"}], and the run's own results.
+    plan = models.JSONField(_("simulation"), default=list, blank=True)
+    results = models.JSONField(_("résultats"), default=dict, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField(_("approuvé le"), null=True, blank=True)
+    dry_run_job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    run_job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    objects = RetentionRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("passage de conservation")
+        verbose_name_plural = _("passages de conservation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True, approved_by__isnull=True)
+                | Q(approved_at__isnull=False, approved_by__isnull=False),
+                name="retention_run_approval_whole",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.started_at:%d/%m/%Y} · {self.get_state_display()}"

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("ancrage.safeguarding.urls")),
     path("", include("ancrage.care.urls")),
     path("o2r/", include("ancrage.insertion.urls")),
+    path("protection-des-donnees/", include("ancrage.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

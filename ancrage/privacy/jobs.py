@@ -49,7 +49,7 @@ def run_dry_run(job, progress) -> JobFile:
         raise ValidationError(_("Cette simulation a déjà été faite."))
     progress(0, 2)
     today = timezone.localdate()
-    lines = [file.as_line() for file in due_files(today)]
+    lines = [file.as_line() for file in due_files(today, run.organisation_id)]
     progress(1, 2)
     with transaction.atomic():
         updated = RetentionRun.objects.filter(pk=run.pk, state=RetentionRun.State.DRY_RUN).update(
@@ -87,7 +87,9 @@ def run_retention(job, progress) -> JobFile:
         raise ValidationError(_("Ce passage n'est pas approuvé."))
     today = timezone.localdate()
     approved = {line["person"] for line in run.plan if not line["protected_by"]}
-    files = [f for f in due_files(today) if f.acted_upon and f.person_id in approved]
+    files = [
+        f for f in due_files(today, run.organisation_id) if f.acted_upon and f.person_id in approved
+    ]
     done = dict(run.results.get("files", {}))
     total = len(files) + 1
     progress(0, total)
@@ -139,9 +141,10 @@ RUN = JobKind(
 )
 
 
-def start_dry_run(user) -> RetentionRun:
-    """Record a run and start its dry run (outside a transaction: see `start_job`)."""
-    run = RetentionRun.objects.create(started_by=user)
+def start_dry_run(user, organisation_id: int) -> RetentionRun:
+    """Record a run of the organisation and start its dry run (outside a transaction: see
+    `start_job`)."""
+    run = RetentionRun.objects.create(started_by=user, organisation_id=organisation_id)
     job = start_job(user, DRY_RUN.name, {"run": run.pk})
     RetentionRun.objects.filter(pk=run.pk).update(dry_run_job=job)
     run.dry_run_job = job
@@ -156,12 +159,4 @@ def approve_and_run(user, run: RetentionRun) -> RetentionRun:
     return run
 
 
-def lines_for(user_reach, run: RetentionRun) -> list[dict]:
-    """The dry run's lines a user may see: every line for the organisation's roles, those of
-    their establishments for a director."""
-    if user_reach.organisations:
-        return list(run.plan)
-    return [line for line in run.plan if line["establishment_id"] in user_reach.establishments]
-
-
-__all__ = ["DRY_RUN", "RUN", "approve_and_run", "lines_for", "start_dry_run", "summary"]
+__all__ = ["DRY_RUN", "RUN", "approve_and_run", "start_dry_run", "summary"]

@@ -151,10 +151,15 @@ class FileStatus(models.Model):
 
 
 class RetentionRunQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not reach(user, "retention_run", "view"):
+    def visible_to(self, user, action: str = "view"):
+        """The runs of the user's organisation (a director's: those of their village's)."""
+        where = reach(user, "retention_run", action)
+        if not where:
             return self.none()
-        return self.all()
+        return self.filter(
+            where.filter(organisation="organisation_id")
+            | Q(organisation__establishments__in=sorted(where.establishments))
+        ).distinct()
 
 
 class RetentionRun(models.Model):
@@ -169,6 +174,9 @@ class RetentionRun(models.Model):
         DONE = "done", _("Exécuté")
         CANCELLED = "cancelled", _("Abandonné")
 
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     state = models.CharField(_("état"), max_length=10, choices=State, default=State.DRY_RUN)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

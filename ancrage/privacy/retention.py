@@ -57,14 +57,15 @@ def _rules() -> dict[str, RetentionRule]:
     return rules
 
 
-def due_files(today: date | None = None) -> list[DueFile]:
+def due_files(today: date | None = None, organisation_id: int | None = None) -> list[DueFile]:
     """The files whose active period (or archive period) is over on `today`, each with what
     will happen to it and, when something protects it, why it stays as it is.
 
     A person held in several frameworks (a village child later followed by O2R) is due only when
     every framework's period is over (and nothing of any is still running); the file is
     anonymised only when every rule says so, archived otherwise. An archived file is due for
-    anonymisation once its rule's archive period, counted from its archiving, is over."""
+    anonymisation once its rule's archive period, counted from its archiving, is over. With
+    `organisation_id`, only the files whose establishment belongs to that organisation."""
     today = today or timezone.localdate()
     rules = _rules()
     latest: dict[int, dict[str, tuple[date, int | None]]] = {}
@@ -112,20 +113,27 @@ def due_files(today: date | None = None) -> list[DueFile]:
             due_on=due_on,
             outcome=str(outcome),
         )
+    places = {
+        pk: (organisation, name)
+        for pk, organisation, name in Establishment.objects.filter(
+            pk__in={f.establishment_id for f in due.values() if f.establishment_id}
+        ).values_list("pk", "organisation_id", "name")
+    }
+    if organisation_id is not None:
+        due = {
+            pk: file
+            for pk, file in due.items()
+            if places.get(file.establishment_id, (None, ""))[0] == organisation_id
+        }
     if not due:
         return []
     for protection in personal_data.protections():
         for person_id in set(protection.persons(today)) & set(due):
             due[person_id].protected_by.append(str(protection.label))
     references = dict(Person.objects.filter(pk__in=list(due)).values_list("pk", "reference"))
-    names = dict(
-        Establishment.objects.filter(
-            pk__in={f.establishment_id for f in due.values() if f.establishment_id}
-        ).values_list("pk", "name")
-    )
     for file in due.values():
         file.reference = references.get(file.person_id, "")
-        file.establishment = names.get(file.establishment_id, "")
+        file.establishment = places.get(file.establishment_id, (None, ""))[1]
     return sorted(due.values(), key=lambda f: (f.establishment, f.reference))
 
 

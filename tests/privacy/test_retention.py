@@ -182,7 +182,10 @@ def test_o2r_file_two_years_after_the_exit_or_the_last_contact(world, o2r_files)
 
     beneficiary = world.beneficiary
     person = beneficiary.person
+    from ancrage.insertion.models import Contact
+
     Beneficiary.objects.filter(pk=beneficiary.pk).update(consent_on=datetime.date(2022, 1, 3))
+    Contact.objects.filter(beneficiary=beneficiary).update(met_on=datetime.date(2022, 1, 3))
     assert person.pk not in due()  # not exited: the file runs
     exit_day = add_months(TODAY, -24)
     Exit.objects.update_or_create(

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ancrage.privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("regles/", views.rules, name="rules"),
+    path("gels/", views.holds, name="holds"),
+    path("gels/nouveau/", views.hold_add, name="hold_add"),
+    path("gels/<int:pk>/lever/", views.hold_lift, name="hold_lift"),
+    path("passages/", views.runs, name="runs"),
+    path("passages/simulation/", views.run_start, name="run_start"),
+    path("passages/<int:pk>/", views.run, name="run"),
+    path("passages/<int:pk>/approuver/", views.run_approve, name="run_approve"),
+]

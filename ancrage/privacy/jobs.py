@@ -43,20 +43,25 @@ def _run_of(job) -> RetentionRun:
     return run
 
 
-def run_dry_run(job, progress) -> JobFile:
-    run = _run_of(job)
-    if run.state != RetentionRun.State.DRY_RUN:
-        raise ValidationError(_("Cette simulation a déjà été faite."))
-    progress(0, 2)
-    today = timezone.localdate()
+def compute_dry_run(run: RetentionRun, today=None) -> list[dict] | None:
+    """Compute the run's dry run and propose it for approval; None when it was done already."""
+    today = today or timezone.localdate()
     lines = [file.as_line() for file in due_files(today, run.organisation_id)]
-    progress(1, 2)
     with transaction.atomic():
         updated = RetentionRun.objects.filter(pk=run.pk, state=RetentionRun.State.DRY_RUN).update(
             plan=lines, computed_on=today, state=RetentionRun.State.PROPOSED
         )
-    if not updated:
+    return lines if updated else None
+
+
+def run_dry_run(job, progress) -> JobFile:
+    run = _run_of(job)
+    progress(0, 2)
+    today = timezone.localdate()
+    lines = compute_dry_run(run, today)
+    if lines is None:
         raise ValidationError(_("Cette simulation a déjà été faite."))
+    progress(1, 2)
     header = [
         _("Référence"),
         _("Établissement"),

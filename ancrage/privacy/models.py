@@ -178,8 +178,9 @@ class RetentionRun(models.Model):
         "organisation.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     state = models.CharField(_("état"), max_length=10, choices=State, default=State.DRY_RUN)
+    # Empty for the dry runs the scheduled task proposes (privacy/tasks.py).
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     started_at = models.DateTimeField(_("lancé le"), default=timezone.now)
     computed_on = models.DateField(_("calculé au"), null=True, blank=True)

@@ -313,3 +313,26 @@ def test_access_log_period_outside_6_to_12_months_refused_at_startup():
             "ACCESS_LOG_RETENTION_MONTHS must be a number of months from 6 to 12" in result.stderr
         )
     assert add_days(TODAY, 0) == TODAY
+
+
+def test_nightly_pass_purges_the_log_and_proposes_one_dry_run_per_organisation(world):
+    from django.core.management import call_command
+
+    gone = left_long_ago(world)
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    AccessEvent.objects.create(
+        user=director,
+        person=world.child,
+        action="view",
+        what="web.person",
+        at=timezone.now() - datetime.timedelta(days=400),
+    )
+    call_command("retention", verbosity=0)
+    assert not AccessEvent.objects.filter(at__lt=timezone.now() - datetime.timedelta(days=380))
+    run = RetentionRun.objects.get(organisation=world.organisation)
+    assert run.state == RetentionRun.State.PROPOSED and run.started_by is None
+    assert gone.pk in {line["person"] for line in run.plan}
+    assert RetentionRun.objects.filter(organisation=world.other_organisation).exists()
+    # The next night proposes nothing more while a dry run waits for approval.
+    call_command("retention", verbosity=0)
+    assert RetentionRun.objects.filter(organisation=world.organisation).count() == 1

@@ -98,6 +98,7 @@ DEMO_ACCOUNTS = [
     ("financeur", "Paul", "Vidal", Role.FUNDER),
     ("admin.tech", "Thomas", "Renaud", Role.TECH_ADMIN),
     ("jeune", "", "", Role.YOUTH),
+    ("dpo", "Camille", "Perrin", Role.DPO),
 ]
 # An account whose membership is proposed, not yet confirmed: no right until "directrice"
 # confirms it.
@@ -787,6 +788,7 @@ class World:
             Role.FUNDER: {"organisation": organisation},
             Role.TECH_ADMIN: {"organisation": organisation},
             Role.YOUTH: {"person": youth},
+            Role.DPO: {"organisation": organisation},
         }
         for username, first, last, role in DEMO_ACCOUNTS:
             if role == Role.YOUTH:

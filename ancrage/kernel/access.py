@@ -117,6 +117,8 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   (references only, no names): "change" places and lifts them
 #   retention_run   the retention runs: "change" starts a dry run (counts, references, what will
 #                   happen to each file) and approves it, which starts the run
+#   archive         an archived file (out of every scope), opened for a written reason and a
+#                   limited time by its establishment's director or the national director
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -184,6 +186,7 @@ o2r_report           | -            | -           | -                   | -     
 retention_rule       | -            | -           | -                   | -           | view                   | -              | -           | -       | view              | -      | -          | -     | view | -    | -
 retention_hold       | -            | -           | -                   | -           | view change            | -              | -           | -       | view              | -      | -          | -     | view | -    | -
 retention_run        | -            | -           | -                   | -           | view change            | -              | -           | -       | view change       | -      | -          | -     | view change | -    | -
+archive              | -            | -           | -                   | -           | use                    | -              | -           | -       | use               | -      | -          | -     | -    | -    | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

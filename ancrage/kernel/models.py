@@ -134,6 +134,7 @@ class AccessEvent(models.Model):
         "care.autonomy_support": _("Saisie d'un accompagnement jeune majeur"),
         "care.appointment_create": _("Saisie d'un rendez-vous"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
+        "privacy.archive_open": _("Ouverture d'un dossier archivé"),
         "insertion.home": _("Alertes du service O2R"),
         "insertion.beneficiaries": _("Liste des bénéficiaires O2R"),
         "insertion.beneficiary": _("Dossier du bénéficiaire O2R"),

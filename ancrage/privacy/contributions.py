@@ -51,6 +51,7 @@ from ancrage.kernel.personal_data import (
     ContactSource,
     Protection,
 )
+from ancrage.people import scopes
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember, new_reference
 from ancrage.placements.models import (
     MeasureDocument,
@@ -60,7 +61,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
-from ancrage.privacy.models import FileStatus, Hold
+from ancrage.privacy.models import ArchiveAccess, FileStatus, Hold
 from ancrage.safeguarding.models import (
     Declaration,
     Incident,
@@ -343,8 +344,23 @@ def anonymise_insertion(person_id: int):
     return []
 
 
+def hidden_files(user):
+    """Archived files the user has not opened with a reason, and anonymised files."""
+    opened = ArchiveAccess.objects.active().filter(user=user).values("person_id")
+    return FileStatus.objects.exclude(state=FileStatus.State.ARCHIVED, person_id__in=opened).values(
+        "person_id"
+    )
+
+
+def opened_archives(user, where):
+    """The archived files the user opened (for the national director, outside any stay)."""
+    return ArchiveAccess.objects.active().filter(user=user).values("person_id")
+
+
 def register() -> None:
     """Called by `PrivacyConfig.ready()`."""
+    scopes.register_hidden_persons(hidden_files)
+    scopes.register_persons(opened_archives)
     for name, framework, read, running in (
         (
             "stays",

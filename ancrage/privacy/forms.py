@@ -36,3 +36,13 @@ class LiftHoldForm(Form):
     lift_reason = forms.CharField(
         label=_("Motif de la levée"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class ArchiveOpenForm(Form):
+    reference = forms.CharField(label=_("Référence du dossier archivé"), max_length=12)
+    reason = forms.CharField(
+        label=_("Motif de la consultation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Le motif est enregistré dans le journal des consultations du dossier."),
+    )

@@ -141,6 +141,14 @@ class FileStatus(models.Model):
     run = models.ForeignKey(
         "RetentionRun", on_delete=models.PROTECT, related_name="files", null=True, blank=True
     )
+    # The establishment of the file when it was archived: whose director may open it.
+    establishment = models.ForeignKey(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("état d'un dossier")
@@ -216,3 +224,38 @@ class RetentionRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%d/%m/%Y} · {self.get_state_display()}"
+
+
+class ArchiveAccessQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class ArchiveAccess(models.Model):
+    """A director (of the file's establishment) or the national director opened an archived
+    file, for a written reason, for a limited time (BREAK_GLASS_MINUTES)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
+    )
+    reason = models.TextField(_("motif"))
+    granted_at = models.DateTimeField(_("ouvert le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+
+    objects = ArchiveAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "pk"]
+        verbose_name = _("consultation d'un dossier archivé")
+        verbose_name_plural = _("consultations de dossiers archivés")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")),
+                name="archive_access_expires_after_grant",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="archive_access_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.person.reference} ({self.granted_at:%d/%m/%Y %H:%M})"

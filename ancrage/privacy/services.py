@@ -3,7 +3,7 @@ archived or anonymised in one transaction, the traces purged by their own rules.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -14,11 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.kernel import personal_data
+from ancrage.kernel.audit import record_access
 from ancrage.kernel.calendar import add_months
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
-from ancrage.privacy.models import FileStatus, Hold, Outcome, RetentionRule, RetentionRun
+from ancrage.privacy.models import (
+    ArchiveAccess,
+    FileStatus,
+    Hold,
+    Outcome,
+    RetentionRule,
+    RetentionRun,
+)
 from ancrage.privacy.retention import DueFile
 
 
@@ -97,7 +105,11 @@ def apply_to_file(run: RetentionRun | None, file: DueFile) -> str:
             if status:
                 return ""
             FileStatus.objects.create(
-                person_id=file.person_id, state=FileStatus.State.ARCHIVED, archived_at=now, run=run
+                person_id=file.person_id,
+                state=FileStatus.State.ARCHIVED,
+                archived_at=now,
+                run=run,
+                establishment_id=file.establishment_id,
             )
             return Outcome.ARCHIVE
         for anonymiser in personal_data.anonymisers():
@@ -126,3 +138,48 @@ def purge_traces(today=None) -> dict[str, int]:
         changes_from = _midnight(add_months(today, -rule.active_months))
         changes, _details = LogEntry.objects.filter(timestamp__lt=changes_from).delete()
     return {"access_events": access, "changes": changes}
+
+
+MINIMUM_REASON_LENGTH = 20
+
+
+def open_archive(user, reference: str, reason: str) -> ArchiveAccess:
+    """Open an archived file for a written reason and a limited time: its establishment's
+    director or the national director of its organisation. The opening is an access event."""
+    reason = (reason or "").strip()
+    if len(reason) < MINIMUM_REASON_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Expliquez le motif en %(n)d caractères au moins.")
+                % {"n": MINIMUM_REASON_LENGTH}
+            }
+        )
+    where = reach(user, "archive", "use")
+    status = (
+        FileStatus.objects.filter(
+            where.filter(
+                establishment="establishment_id", organisation="establishment__organisation_id"
+            ),
+            state=FileStatus.State.ARCHIVED,
+            person__reference=(reference or "").strip().upper(),
+        )
+        .select_related("person")
+        .first()
+    )
+    if status is None:
+        raise ValidationError(
+            {"reference": _("Aucun dossier archivé de votre périmètre ne porte cette référence.")}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        access = ArchiveAccess.objects.create(
+            user=user,
+            person=status.person,
+            reason=reason,
+            granted_at=now,
+            expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+        )
+        record_access(
+            user, [status.person], "privacy.archive_open", AccessEvent.Action.BREAK_GLASS, reason
+        )
+    return access

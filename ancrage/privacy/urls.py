@@ -12,4 +12,5 @@ urlpatterns = [
     path("passages/simulation/", views.run_start, name="run_start"),
     path("passages/<int:pk>/", views.run, name="run"),
     path("passages/<int:pk>/approuver/", views.run_approve, name="run_approve"),
+    path("archives/ouvrir/", views.archive_open, name="archive_open"),
 ]

@@ -13,7 +13,7 @@ from ancrage.kernel.jobs import remember_job
 from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
 from ancrage.privacy import jobs, queries, services
-from ancrage.privacy.forms import HoldForm, LiftHoldForm
+from ancrage.privacy.forms import ArchiveOpenForm, HoldForm, LiftHoldForm
 from ancrage.privacy.models import RetentionRun
 from ancrage.privacy.retention import summary
 
@@ -157,3 +157,28 @@ def run_approve(request, pk):
     if "run" in result:
         return redirect("web:job", result["run"].run_job.pk)
     return response
+
+
+@requires("archive", "use")
+def archive_open(request):
+    form = ArchiveOpenForm(request.POST or None)
+    return submit(
+        request,
+        form,
+        lambda form: services.open_archive(
+            request.user, form.cleaned_data["reference"], form.cleaned_data["reason"]
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Consulter un dossier archivé"),
+            "help": _(
+                "Un dossier archivé n'est plus visible de personne. Son directeur "
+                "d'établissement ou la direction nationale peut l'ouvrir pour un motif écrit, "
+                "pour une durée limitée ; l'ouverture est enregistrée."
+            ),
+            "submit_label": _("Ouvrir le dossier"),
+            "cancel_url": reverse("privacy:runs"),
+        },
+        success=lambda access: reverse("web:person", args=[access.person.reference]),
+        message=_("Le dossier archivé est ouvert pour une durée limitée."),
+    )

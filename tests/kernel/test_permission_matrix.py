@@ -555,6 +555,7 @@ URL_TABLE = {
     "privacy:rules": get(),
     "privacy:holds": get(),
     "privacy:hold_add": get(),
+    "privacy:archive_open": get(),
     "privacy:hold_lift": get(HoldOf()),
     "privacy:runs": get(),
     "privacy:run_start": post(answers=302, to="/taches/"),

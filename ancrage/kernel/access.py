@@ -119,6 +119,9 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   happen to each file) and approves it, which starts the run
 #   archive         an archived file (out of every scope), opened for a written reason and a
 #                   limited time by its establishment's director or the national director
+#   subject_request a person's request about their data (access, rectification, objection):
+#                   "change" records it, extends its deadline and starts the export; the review
+#                   before release is the director's of the establishment that received it
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -187,6 +190,7 @@ retention_rule       | -            | -           | -                   | -     
 retention_hold       | -            | -           | -                   | -           | view change            | -              | -           | -       | view              | -      | -          | -     | view | -    | -
 retention_run        | -            | -           | -                   | -           | view change            | -              | -           | -       | view change       | -      | -          | -     | view change | -    | -
 archive              | -            | -           | -                   | -           | use                    | -              | -           | -       | use               | -      | -          | -     | -    | -    | -
+subject_request      | -            | -           | -                   | -           | view change            | -              | -           | -       | view              | -      | -          | -     | view change | -    | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

@@ -135,6 +135,8 @@ class AccessEvent(models.Model):
         "care.appointment_create": _("Saisie d'un rendez-vous"),
         "break_glass": _("Ouverture d'un accès exceptionnel"),
         "privacy.archive_open": _("Ouverture d'un dossier archivé"),
+        "privacy.subject_export": _("Export d'une demande d'accès (RGPD art. 15)"),
+        "privacy.request": _("Demande d'exercice de droits"),
         "insertion.home": _("Alertes du service O2R"),
         "insertion.beneficiaries": _("Liste des bénéficiaires O2R"),
         "insertion.beneficiary": _("Dossier du bénéficiaire O2R"),

@@ -58,9 +58,21 @@ class Anonymiser:
     anonymise: Callable[[int], Iterable[str]]
 
 
+@dataclass(frozen=True)
+class Exporter:
+    """One section of a subject-access export (RGPD art. 15): `export(person_id)` returns the
+    section's records as JSON-ready dicts (dates as ISO texts), third parties' names already
+    redacted; `label` titles the section in French."""
+
+    name: str
+    label: str
+    export: Callable[[int], list[dict]]
+
+
 _contacts: dict[str, ContactSource] = {}
 _protections: dict[str, Protection] = {}
 _anonymisers: dict[str, Anonymiser] = {}
+_exporters: dict[str, Exporter] = {}
 
 
 def register_contact_source(source: ContactSource) -> None:
@@ -85,3 +97,11 @@ def protections() -> list[Protection]:
 
 def anonymisers() -> list[Anonymiser]:
     return list(_anonymisers.values())
+
+
+def register_exporter(exporter: Exporter) -> None:
+    _exporters[exporter.name] = exporter
+
+
+def exporters() -> list[Exporter]:
+    return list(_exporters.values())

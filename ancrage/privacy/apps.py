@@ -13,12 +13,14 @@ class PrivacyConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from ancrage.kernel.jobs import register_job_kind
-        from ancrage.privacy import contributions, jobs
-        from ancrage.privacy.models import FileStatus, Hold, RetentionRun
+        from ancrage.privacy import contributions, jobs, requests
+        from ancrage.privacy.models import FileStatus, Hold, RetentionRun, SubjectRequest
 
         contributions.register()
         register_job_kind(jobs.DRY_RUN)
         register_job_kind(jobs.RUN)
+        register_job_kind(requests.EXPORT)
+        auditlog.register(SubjectRequest)
         # Who placed or lifted a hold, approved a run, archived or anonymised a file.
         auditlog.register(Hold)
         auditlog.register(FileStatus)

@@ -44,11 +44,13 @@ from ancrage.insertion.models import (
 )
 from ancrage.insertion.models import Objective as O2RObjective
 from ancrage.kernel import personal_data
+from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.personal_data import (
     CHILD_PROTECTION,
     O2R,
     Anonymiser,
     ContactSource,
+    Exporter,
     Protection,
 )
 from ancrage.people import scopes
@@ -357,8 +359,163 @@ def opened_archives(user, where):
     return ArchiveAccess.objects.active().filter(user=user).values("person_id")
 
 
+# --- Exporters (subject-access request) -------------------------------------------------------
+
+# Internal columns that say nothing about the person.
+INTERNAL = {"search_text", "last_name_key", "birth_name_key", "first_names_key", "lock_version"}
+THIRD_PARTY = "[tiers]"
+
+
+def _value(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, int | float | bool | str) or value is None:
+        return value
+    return str(value)
+
+
+def _rows(queryset, exclude=()) -> list[dict]:
+    rows = []
+    for record in queryset:
+        row = {}
+        for field in record._meta.concrete_fields:
+            if field.name in INTERNAL or field.name in exclude:
+                continue
+            if field.is_relation:
+                related = getattr(record, field.name)
+                row[field.name] = str(related) if related is not None else None
+                continue
+            value = getattr(record, field.attname)
+            if field.choices:
+                value = getattr(record, f"get_{field.name}_display")()
+            row[field.name] = _value(value)
+        rows.append(row)
+    return rows
+
+
+def export_identity(person_id):
+    return _rows(Person.objects.filter(pk=person_id))
+
+
+def export_family(person_id):
+    return [
+        {"lien": link.get_kind_display(), "proche": link.relative.full_name}
+        for link in FamilyLink.objects.filter(person_id=person_id).select_related("relative")
+    ]
+
+
+def export_stays(person_id):
+    return _rows(Stay.objects.filter(child_id=person_id).select_related("unit", "measure"))
+
+
+def export_measures(person_id):
+    return _rows(ProtectionMeasure.objects.filter(child_id=person_id))
+
+
+def export_ppe(person_id):
+    rows = []
+    for version in PPEVersion.objects.filter(ppe__child_id=person_id).order_by("ppe", "number"):
+        row = _rows([version])[0]
+        row["objectifs"] = [
+            {**_rows([objective])[0], "actions": _rows(objective.actions.all())}
+            for objective in Objective.objects.filter(version=version).prefetch_related("actions")
+        ]
+        rows.append(row)
+    return rows
+
+
+def export_reports(person_id):
+    return _rows(SituationReport.objects.filter(child_id=person_id))
+
+
+def export_journal(person_id):
+    return _rows(JournalEntry.objects.filter(child_id=person_id).select_related("house", "author"))
+
+
+def export_appointments(person_id):
+    return _rows(Appointment.objects.filter(child_id=person_id))
+
+
+def export_o2r(person_id):
+    rows = []
+    for beneficiary in Beneficiary.objects.filter(person_id=person_id):
+        row = _rows([beneficiary])[0]
+        row["sortie"] = _rows(Exit.objects.filter(beneficiary=beneficiary))
+        row["contacts"] = _rows(Contact.objects.filter(beneficiary=beneficiary))
+        row["accompagnement"] = _rows(Accompaniment.objects.filter(beneficiary=beneficiary))
+        rows.append(row)
+    return rows
+
+
+def _redact(text: str, names: set[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            text = text.replace(name, THIRD_PARTY)
+    return text
+
+
+def export_incidents(person_id):
+    """The incidents where the person is involved; the other persons involved are third
+    parties: their names are replaced by "[tiers]" everywhere, the adults involved too."""
+    rows = []
+    incidents = Incident.objects.filter(involved__person_id=person_id).prefetch_related(
+        "involved__person"
+    )
+    for incident in incidents:
+        others = [i for i in incident.involved.all() if i.person_id != person_id]
+        names = set()
+        for other in others:
+            names |= {other.person.full_name, other.person.first_names, other.person.last_name}
+        own = next(i for i in incident.involved.all() if i.person_id == person_id)
+        rows.append(
+            {
+                "date": _value(incident.occurred_at),
+                "lieu": _redact(incident.place, names),
+                "rôle": own.get_role_display(),
+                "ce qui s'est passé": _redact(incident.narrative, names),
+                "mesures immédiates": _redact(incident.immediate_measures, names),
+                "adultes impliqués": THIRD_PARTY if incident.adults_involved else "",
+                "autres personnes impliquées": [
+                    {"rôle": other.get_role_display(), "nom": THIRD_PARTY} for other in others
+                ],
+                "état": incident.get_status_display(),
+            }
+        )
+    return rows
+
+
+def export_access_log(person_id):
+    return [
+        {
+            "le": _value(event.at),
+            "par": event.user.get_full_name() or event.user.username,
+            "action": event.get_action_display(),
+            "objet": str(event.what_label),
+            "motif": event.reason,
+        }
+        for event in AccessEvent.objects.filter(person_id=person_id).select_related("user")
+    ]
+
+
+EXPORTERS = (
+    ("identity", _("Identité"), export_identity),
+    ("family", _("Liens familiaux"), export_family),
+    ("stays", _("Séjours"), export_stays),
+    ("measures", _("Mesures de protection"), export_measures),
+    ("ppe", _("Projet pour l'enfant (versions)"), export_ppe),
+    ("situation_reports", _("Rapports de situation"), export_reports),
+    ("journal", _("Observations du journal"), export_journal),
+    ("appointments", _("Rendez-vous"), export_appointments),
+    ("o2r", _("Dossier O2R"), export_o2r),
+    ("incidents", _("Signalements"), export_incidents),
+    ("access_log", _("Journal des consultations du dossier"), export_access_log),
+)
+
+
 def register() -> None:
     """Called by `PrivacyConfig.ready()`."""
+    for name, label, export in EXPORTERS:
+        personal_data.register_exporter(Exporter(name, label, export))
     scopes.register_hidden_persons(hidden_files)
     scopes.register_persons(opened_archives)
     for name, framework, read, running in (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel import personal_data
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.scopes import reach
 
 
@@ -259,3 +260,86 @@ class ArchiveAccess(models.Model):
 
     def __str__(self):
         return f"{self.person.reference} ({self.granted_at:%d/%m/%Y %H:%M})"
+
+
+class SubjectRequestQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """The requests received by the user's establishment (the organisation's for the DPO
+        and the national director)."""
+        where = reach(user, "subject_request", action)
+        if not where:
+            return self.none()
+        return self.filter(
+            where.filter(
+                establishment="establishment_id", organisation="establishment__organisation_id"
+            )
+        )
+
+
+class SubjectRequest(models.Model):
+    """A request of a person about their data (RGPD art. 15 access, 16 rectification, 21
+    objection): who asks, for whom, whose identity check, when it came; due within one month,
+    extended to three with a reason (art. 12.3); the director's review before anything leaves;
+    for an access request, the export (a job)."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Accès (art. 15)")
+        RECTIFICATION = "rectification", _("Rectification (art. 16)")
+        OBJECTION = "objection", _("Opposition (art. 21)")
+
+    class Quality(models.TextChoices):
+        SELF = "self", _("La personne elle-même")
+        PARENT = "parent", _("Titulaire de l'autorité parentale")
+        REPRESENTATIVE = "representative", _("Représentant légal ou mandataire")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Reçue, à examiner")
+        APPROVED = "approved", _("Examinée par la direction, réponse autorisée")
+        ANSWERED = "answered", _("Répondue")
+
+    kind = models.CharField(_("demande"), max_length=15, choices=Kind, default=Kind.ACCESS)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("personne")
+    )
+    establishment = models.ForeignKey(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("établissement"),
+    )
+    requester_name = models.CharField(_("demandeur"), max_length=200)
+    requester_quality = models.CharField(_("qualité"), max_length=20, choices=Quality)
+    received_on = models.DateField(_("reçue le"), validators=[InRange("past")])
+    identity_check = models.CharField(_("pièce d'identité vérifiée"), max_length=200)
+    identity_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    details = models.TextField(_("précisions"), blank=True)
+    due_on = models.DateField(_("réponse due le"))
+    extension_reason = models.TextField(_("motif de la prolongation"), blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State, default=State.RECEIVED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(_("examinée le"), null=True, blank=True)
+    export_job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+
+    objects = SubjectRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("demande d'exercice de droits")
+        verbose_name_plural = _("demandes d'exercice de droits")
+        constraints = [
+            date_in_window("subject_request_received_on_in_window", "received_on"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("received_on")),
+                name="subject_request_due_after_receipt",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.person.reference}"

@@ -3,8 +3,9 @@ establishments, the runs of their organisation and the dry-run lines they may se
 
 from django.shortcuts import get_object_or_404
 
+from ancrage.kernel.audit import record_access
 from ancrage.kernel.scopes import reach
-from ancrage.privacy.models import Hold, RetentionRule, RetentionRun
+from ancrage.privacy.models import Hold, RetentionRule, RetentionRun, SubjectRequest
 
 
 def rules():
@@ -58,3 +59,17 @@ def lines_for(user, run: RetentionRun) -> list[dict]:
     if where.organisations:
         return list(run.plan)
     return [line for line in run.plan if line["establishment_id"] in where.establishments]
+
+
+def subject_request(user, pk, action="view", *, record=False) -> SubjectRequest:
+    """A request in the user's scope (404 otherwise); with `record`, the read of the person's
+    request is written to their file's access log."""
+    found = get_object_or_404(
+        SubjectRequest.objects.visible_to(user, action).select_related(
+            "person", "establishment", "identity_checked_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    if record:
+        record_access(user, [found.person_id], "privacy.request")
+    return found

@@ -1,6 +1,7 @@
 """The retention pages: the rules (read), the holds of one's establishments (place, lift), the
 runs (start a dry run, read it, approve it; the progress on the job page)."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,10 +12,18 @@ from ancrage.kernel.access import can, requires
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job
 from ancrage.kernel.scopes import reach
+from ancrage.organisation.models import Establishment
 from ancrage.people.models import Person
 from ancrage.privacy import jobs, queries, services
-from ancrage.privacy.forms import ArchiveOpenForm, HoldForm, LiftHoldForm
-from ancrage.privacy.models import RetentionRun
+from ancrage.privacy import requests as subject_requests
+from ancrage.privacy.forms import (
+    ArchiveOpenForm,
+    ExtendRequestForm,
+    HoldForm,
+    LiftHoldForm,
+    SubjectRequestForm,
+)
+from ancrage.privacy.models import RetentionRun, SubjectRequest
 from ancrage.privacy.retention import summary
 
 
@@ -182,3 +191,111 @@ def archive_open(request):
         success=lambda access: reverse("web:person", args=[access.person.reference]),
         message=_("Le dossier archivé est ouvert pour une durée limitée."),
     )
+
+
+def _request(request, pk, action="view") -> SubjectRequest:
+    return queries.subject_request(request.user, pk, action)
+
+
+@requires("subject_request", "view")
+@require_GET
+def requests_list(request):
+    return render(
+        request,
+        "privacy/requests.html",
+        {
+            "requests": list(
+                SubjectRequest.objects.visible_to(request.user).select_related(
+                    "person", "establishment"
+                )[:200]
+            )
+        },
+    )
+
+
+@requires("subject_request", "change")
+def request_add(request):
+    where = reach(request.user, "subject_request", "change")
+    establishments = list(where.establishment_places) or list(
+        Establishment.objects.filter(organisation_id__in=sorted(where.organisations)).order_by(
+            "name", "pk"
+        )
+    )
+    form = SubjectRequestForm(request.POST or None, establishments=establishments)
+
+    def save(form):
+        data = dict(form.cleaned_data)
+        reference = data.pop("reference")
+        data["establishment"] = next(e for e in establishments if e.pk == data["establishment"])
+        return subject_requests.record_request(request.user, reference=reference, **data)
+
+    return submit(
+        request,
+        form,
+        save,
+        template="form_page.html",
+        context={
+            "title": _("Enregistrer une demande d'exercice de droits"),
+            "help": _(
+                "La réponse est due dans le mois de la réception ; le délai peut être porté à "
+                "trois mois, avec un motif."
+            ),
+            "cancel_url": reverse("privacy:requests"),
+        },
+        success=lambda saved: reverse("privacy:request", args=[saved.pk]),
+        message=_("La demande est enregistrée."),
+    )
+
+
+@requires("subject_request", "view")
+@require_GET
+def request_detail(request, pk):
+    subject_request = queries.subject_request(request.user, pk, record=True)
+    return render(
+        request,
+        "privacy/request.html",
+        {
+            "subject_request": subject_request,
+            "extend_form": ExtendRequestForm(),
+            "can_change": can(request.user, "subject_request", "change"),
+        },
+    )
+
+
+@requires("subject_request", "change")
+@require_POST
+def request_extend(request, pk):
+    subject_request = _request(request, pk, "change")
+    form = ExtendRequestForm(request.POST)
+    reason = form.data.get("extension_reason", "")
+    return act(
+        request,
+        lambda: subject_requests.extend_request(request.user, subject_request, reason),
+        success=reverse("privacy:request", args=[pk]),
+        message=_("Le délai de réponse est porté à trois mois."),
+    )
+
+
+@requires("subject_request", "change")
+@require_POST
+def request_review(request, pk):
+    subject_request = _request(request, pk, "change")
+    return act(
+        request,
+        lambda: subject_requests.review_request(request.user, subject_request),
+        success=reverse("privacy:request", args=[pk]),
+        message=_("La demande est examinée : la réponse peut être préparée."),
+    )
+
+
+@requires("subject_request", "change")
+@require_POST
+def request_export(request, pk):
+    subject_request = _request(request, pk, "change")
+    try:
+        job = subject_requests.start_export(request.user, subject_request)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("privacy:request", pk)
+    remember_job(request, job)
+    return redirect("web:job", job.pk)

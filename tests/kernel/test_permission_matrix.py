@@ -368,6 +368,32 @@ class HoldOf(Names):
         return {"pk": hold.pk}, in_scope
 
 
+class SubjectRequestOf(Names):
+    """<pk>: an access request received by Léa's village about her (its director, the national
+    director and the DPO reach it), or one of the other organisation's village."""
+
+    def fill(self, world, role, in_scope):
+        import datetime
+
+        from ancrage.privacy.models import SubjectRequest
+
+        in_scope = in_scope and role in RETENTION_ROLES
+        village, person = (
+            (world.village, world.child) if in_scope else (world.foreign_village, world.stranger)
+        )
+        request = SubjectRequest.objects.create(
+            person=person,
+            establishment=village,
+            requester_name="Demandeur",
+            requester_quality="self",
+            received_on=datetime.date(2026, 1, 5),
+            due_on=datetime.date(2026, 2, 5),
+            identity_check="Carte d'identité",
+            identity_checked_by=world.users[Role.DPO],
+        )
+        return {"pk": request.pk}, in_scope
+
+
 NOTHING = Nothing()
 PERSON = PersonFile()
 SIBLING_GROUP = SiblingGroup()
@@ -556,6 +582,12 @@ URL_TABLE = {
     "privacy:holds": get(),
     "privacy:hold_add": get(),
     "privacy:archive_open": get(),
+    "privacy:requests": get(),
+    "privacy:request_add": get(),
+    "privacy:request": get(SubjectRequestOf()),
+    "privacy:request_extend": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
+    "privacy:request_review": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
+    "privacy:request_export": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
     "privacy:hold_lift": get(HoldOf()),
     "privacy:runs": get(),
     "privacy:run_start": post(answers=302, to="/taches/"),

@@ -10,7 +10,7 @@ from ancrage.kernel.calendar import add_months
 from ancrage.kernel.jobs import run_job
 from ancrage.kernel.models import Job
 from ancrage.placements.models import Stay
-from ancrage.privacy.models import FileStatus, Hold, RetentionRun
+from ancrage.privacy.models import FileStatus, Hold, RetentionRun, SubjectRequest
 from tests.conftest import login
 from tests.people.factories import PersonFactory, StayFactory
 
@@ -138,3 +138,76 @@ def test_director_sees_only_the_lines_of_their_village(client, world):
     login(client, world.users[Role.DPO])
     page = client.get(reverse("privacy:run", args=[run.pk])).content.decode()
     assert "P-MINEMINE" in page and "P-NOTMINE1" in page
+
+
+def test_access_request_recorded_reviewed_and_exported_through_the_pages(
+    client, world, case_files, django_assert_max_num_queries
+):
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    login(client, world.users[Role.DPO])
+    response = client.post(
+        reverse("privacy:request_add"),
+        {
+            "kind": "access",
+            "reference": world.child.reference,
+            "establishment": world.village.pk,
+            "requester_name": "Sandrine Martin",
+            "requester_quality": "parent",
+            "received_on": "2026-01-31",
+            "identity_check": "Carte nationale d'identité",
+        },
+    )
+    subject_request = SubjectRequest.objects.get()
+    assert response["Location"] == reverse("privacy:request", args=[subject_request.pk])
+    assert subject_request.due_on == datetime.date(2026, 2, 28)
+    with django_assert_max_num_queries(12):
+        page = client.get(response["Location"]).content.decode()
+    assert world.child.reference in page and "Léa" not in page
+    with django_assert_max_num_queries(12):
+        client.get(reverse("privacy:requests"))
+    client.post(
+        reverse("privacy:request_extend", args=[subject_request.pk]),
+        {"extension_reason": "Dossier volumineux."},
+    )
+    subject_request.refresh_from_db()
+    assert subject_request.due_on == datetime.date(2026, 4, 30)
+    login(client, director)
+    client.post(reverse("privacy:request_review", args=[subject_request.pk]))
+    response = client.post(reverse("privacy:request_export", args=[subject_request.pk]))
+    job = Job.objects.get(kind="subject_access_export")
+    assert response["Location"] == reverse("web:job", args=[job.pk])
+    run_job.call(str(job.pk))
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE
+    response = client.get(reverse("web:job_file", args=[job.pk]))
+    assert response["Content-Type"] == "application/zip"
+
+
+def test_request_for_a_person_out_of_scope_answers_404(client, world):
+    from ancrage.privacy.models import SubjectRequest as Request
+
+    other = Request.objects.create(
+        person=world.stranger,
+        establishment=world.foreign_village,
+        requester_name="Demandeur",
+        requester_quality="self",
+        received_on=datetime.date(2026, 1, 5),
+        due_on=datetime.date(2026, 2, 5),
+        identity_check="Passeport",
+        identity_checked_by=world.users[Role.DPO],
+    )
+    login(client, world.users[Role.ESTABLISHMENT_DIRECTOR])
+    assert client.get(reverse("privacy:request", args=[other.pk])).status_code == 404
+    response = client.post(
+        reverse("privacy:request_add"),
+        {
+            "kind": "access",
+            "reference": world.stranger.reference,
+            "establishment": world.village.pk,
+            "requester_name": "X",
+            "requester_quality": "self",
+            "received_on": "2026-01-31",
+            "identity_check": "Passeport",
+        },
+    )
+    assert "Aucun dossier de votre périmètre ne porte cette référence." in response.content.decode()

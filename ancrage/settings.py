@@ -237,6 +237,16 @@ CONTENT_SECURITY_POLICY = {
 # Break-the-glass: how long a national director's justified access to a file lasts.
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", "60"))
 
+# How long the access log (who read which file) is kept: 6 to 12 months (CNIL recommendation on
+# logging, délibération 2021-122); the retention run deletes what is older.
+ACCESS_LOG_RETENTION_MONTHS = os.environ.get("ACCESS_LOG_RETENTION_MONTHS", "12").strip()
+if not ACCESS_LOG_RETENTION_MONTHS.isdigit() or not 6 <= int(ACCESS_LOG_RETENTION_MONTHS) <= 12:
+    raise ImproperlyConfigured(
+        "ACCESS_LOG_RETENTION_MONTHS must be a number of months from 6 to 12 (the CNIL keeps the "
+        f"access log between six months and one year); found {ACCESS_LOG_RETENTION_MONTHS!r}."
+    )
+ACCESS_LOG_RETENTION_MONTHS = int(ACCESS_LOG_RETENTION_MONTHS)
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("ancrage.participation.urls")),
     path("personnel/", include("ancrage.staff.urls")),
     path("familles/", include("ancrage.families.urls")),
+    path("protection-des-donnees/", include("ancrage.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

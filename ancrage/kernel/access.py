@@ -133,6 +133,17 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   the parents' and children's words), for the programme's team and service
 #                   only: "change" edits the draft, validates it and records reviews; "update"
 #                   sets the progress of a goal of the version in force
+#   retention_rule  the retention rules (active period, what starts it, archive or anonymise,
+#                   legal basis): no person in them
+#   retention_hold  the holds an establishment puts on a file so the retention run leaves it
+#                   (references only, no names): "change" places and lifts them
+#   retention_run   the retention runs: "change" starts a dry run (counts, references, what will
+#                   happen to each file) and approves it, which starts the run
+#   archive         an archived file (out of every scope), opened for a written reason and a
+#                   limited time by its establishment's director or the national director
+#   subject_request a person's request about their data (access, rectification, objection):
+#                   "change" records it, extends its deadline and starts the export; the review
+#                   before release is the director's of the establishment that received it
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -218,6 +229,11 @@ youth_message        | view         | -           | view                | -     
 staff                | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | -           | view change | -
 family_case          | view         | view        | view change         | view        | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change
 family_plan          | -            | -           | view change update  | -           | view change update     | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change update
+retention_rule       | -            | -           | -                   | -           | view                   | -              | -           | -           | view              | -      | -           | -                 | view        | -           | -
+retention_hold       | -            | -           | -                   | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | view        | -           | -
+retention_run        | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | view change | -           | -
+archive              | -            | -           | -                   | -           | use                    | -              | -           | -           | use               | -      | -           | -                 | -           | -           | -
+subject_request      | -            | -           | -                   | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | view change | -           | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view        | view              | view   | view        | view              | view        | view        | view
 """  # noqa: E501
 # fmt: on
@@ -278,6 +294,7 @@ NON_PERSONAL_KINDS = frozenset(
         "contract",
         "time_sheet",
         "time_approval",
+        "retention_rule",
         # A job reaches only its starter, and its file only what the kind's own right allows.
         "job",
     }

@@ -76,7 +76,8 @@ class PersonQuerySet(models.QuerySet):
         - O2R counsellors and leads: the beneficiaries of their team or service (insertion);
         - a young person: their own file;
         - the national director: only files opened by a break-the-glass still running;
-        - finance, funders, technical administrators: nobody.
+        - finance, funders, technical administrators: nobody;
+        and never a file `privacy` hides (archived and not opened with a reason, anonymised).
         """
         where = reach(user, "person", "view")
         if not where:
@@ -98,6 +99,8 @@ class PersonQuerySet(models.QuerySet):
             condition |= Q(pk__in=ids)
         if reach(user, "break_glass", "use"):
             condition |= Q(pk__in=BreakGlass.objects.active().filter(user=user).values("person_id"))
+        for ids in scopes.hidden_persons(user):
+            condition &= ~Q(pk__in=ids)
         return self.filter(condition)
 
     def search(self, text: str = "", birth_date: date | None = None):

@@ -8,6 +8,10 @@ of person ids (`.values(...)` of one column), or None when it adds nobody:
 - `register_followed_children`: children followed by the user; their relatives (family links)
   and their brothers and sisters (sibling groups) enter the scope with them;
 - `register_persons`: persons who enter alone (no relative comes with them).
+
+`register_hidden_persons(provider)` works the other way: `provider(user)` returns the ids of
+persons kept out of the user's scope whatever brought them in (`privacy`: archived files, unless
+the user opened one with a written reason; anonymised files).
 """
 
 from collections.abc import Callable
@@ -16,6 +20,7 @@ Provider = Callable[..., object]
 
 _followed_children: list[Provider] = []
 _persons: list[Provider] = []
+_hidden: list[Provider] = []
 
 
 def register_followed_children(provider: Provider) -> Provider:
@@ -36,3 +41,13 @@ def followed_children(user, reach) -> list:
 
 def persons(user, reach) -> list:
     return [ids for p in _persons if (ids := p(user, reach)) is not None]
+
+
+def register_hidden_persons(provider: Provider) -> Provider:
+    if provider not in _hidden:
+        _hidden.append(provider)
+    return provider
+
+
+def hidden_persons(user) -> list:
+    return [ids for p in _hidden if (ids := p(user)) is not None]

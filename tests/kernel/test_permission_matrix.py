@@ -383,6 +383,70 @@ class CouncilRecord(Record):
             )
 
 
+RETENTION_ROLES = frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.DPO})
+
+
+class RetentionRunOf(Names):
+    """<pk>: a retention run of the world's organisation (its director, national director and
+    DPO reach it), or one of the other organisation."""
+
+    def fill(self, world, role, in_scope):
+        from ancrage.privacy.models import RetentionRun
+
+        in_scope = in_scope and role in RETENTION_ROLES
+        organisation = world.organisation if in_scope else world.other_organisation
+        run = RetentionRun.objects.create(
+            organisation=organisation, started_by=world.users[Role.DPO]
+        )
+        return {"pk": run.pk}, in_scope
+
+
+class HoldOf(Names):
+    """<pk>: a hold Léa's village placed on her file (its director, the national director and
+    the DPO reach it), or one of the other organisation's village."""
+
+    def fill(self, world, role, in_scope):
+        from ancrage.privacy.models import Hold
+
+        in_scope = in_scope and role in RETENTION_ROLES
+        village, person = (
+            (world.village, world.child) if in_scope else (world.foreign_village, world.stranger)
+        )
+        hold = Hold.objects.create(
+            person=person,
+            establishment=village,
+            reason="Demande du juge.",
+            placed_by=world.users[Role.ESTABLISHMENT_DIRECTOR],
+        )
+        return {"pk": hold.pk}, in_scope
+
+
+class SubjectRequestOf(Names):
+    """<pk>: an access request received by Léa's village about her (its director, the national
+    director and the DPO reach it), or one of the other organisation's village."""
+
+    def fill(self, world, role, in_scope):
+        import datetime
+
+        from ancrage.privacy.models import SubjectRequest
+
+        in_scope = in_scope and role in RETENTION_ROLES
+        village, person = (
+            (world.village, world.child) if in_scope else (world.foreign_village, world.stranger)
+        )
+        request = SubjectRequest.objects.create(
+            person=person,
+            establishment=village,
+            requester_name="Demandeur",
+            requester_quality="self",
+            received_on=datetime.date(2026, 1, 5),
+            due_on=datetime.date(2026, 2, 5),
+            identity_check="Carte d'identité",
+            identity_checked_by=world.users[Role.DPO],
+        )
+        return {"pk": request.pk}, in_scope
+
+
 NOTHING = Nothing()
 PERSON = PersonFile()
 SIBLING_GROUP = SiblingGroup()
@@ -667,6 +731,21 @@ URL_TABLE = {
     "web:health": get(),
     "web:health_ready": get(),
     # a background job: its page, its file and "relancer" (back to its page, with a message)
+    "privacy:rules": get(),
+    "privacy:holds": get(),
+    "privacy:hold_add": get(),
+    "privacy:archive_open": get(),
+    "privacy:requests": get(),
+    "privacy:request_add": get(),
+    "privacy:request": get(SubjectRequestOf()),
+    "privacy:request_extend": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
+    "privacy:request_review": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
+    "privacy:request_export": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
+    "privacy:hold_lift": get(HoldOf()),
+    "privacy:runs": get(),
+    "privacy:run_start": post(answers=302, to="/taches/"),
+    "privacy:run": get(RetentionRunOf()),
+    "privacy:run_approve": post(RetentionRunOf(), answers=302, to="/protection-des-donnees/"),
     "web:job": get(OwnJob()),
     "web:job_file": get(OwnJob()),
     "web:job_relaunch": post(OwnJob("failed"), answers=302, to="/taches/"),

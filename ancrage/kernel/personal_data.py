@@ -1,0 +1,107 @@
+"""What each app knows about the life of a person's file, for the retention run: when the
+person was last in contact with the association (per framework), what still protects the file,
+and how the app erases its share of a file being anonymised.
+
+The kernel never imports the apps above it: an app registers here from its
+`AppConfig.ready()` (`privacy` registers the contributions of the apps below it, from
+`privacy/contributions.py`; a new app such as `families` or `staff` registers its own from its
+own `ready()`), and `privacy.retention` asks every registration. Each callable is given plain
+person ids, so the kernel needs no model of the apps above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+# The frameworks a retention rule is written for (the rows seeded by privacy's migration).
+CHILD_PROTECTION = "child_protection"
+O2R = "o2r"
+FAMILY_PROGRAMME = "family_programme"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class ContactSource:
+    """Where the last contacts of one framework's files are found. `read(today)` yields
+    `(person_id, establishment_id or None, day)` rows (several per person allowed: the latest
+    counts, and its establishment is the file's); `running(today)` yields the ids of persons
+    whose file is still running (a stay or a measure in force, an O2R file not exited), never
+    due whatever their last contact."""
+
+    name: str
+    framework: str
+    read: Callable[[date], Iterable[tuple[int, int | None, date]]]
+    running: Callable[[date], Iterable[int]] = lambda today: ()
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Something another rule still needs (a sibling's running measure, an open incident, a
+    hold): `persons(today)` yields the ids of the persons it protects now; `label` says why, in
+    French, in the dry run."""
+
+    name: str
+    label: str
+    persons: Callable[[date], Iterable[int]]
+
+
+@dataclass(frozen=True)
+class Anonymiser:
+    """How an app erases its share of one person's file: `anonymise(person_id)` runs inside the
+    file's one transaction (the run rolls everything back if any app fails), writes with
+    `QuerySet.update` or `delete` (so the change audit keeps no copy of what it erased) and
+    returns the files (storage names) to delete once the transaction is committed."""
+
+    name: str
+    anonymise: Callable[[int], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One section of a subject-access export (RGPD art. 15): `export(person_id)` returns the
+    section's records as JSON-ready dicts (dates as ISO texts), third parties' names already
+    redacted; `label` titles the section in French."""
+
+    name: str
+    label: str
+    export: Callable[[int], list[dict]]
+
+
+_contacts: dict[str, ContactSource] = {}
+_protections: dict[str, Protection] = {}
+_anonymisers: dict[str, Anonymiser] = {}
+_exporters: dict[str, Exporter] = {}
+
+
+def register_contact_source(source: ContactSource) -> None:
+    _contacts[source.name] = source
+
+
+def register_protection(protection: Protection) -> None:
+    _protections[protection.name] = protection
+
+
+def register_anonymiser(anonymiser: Anonymiser) -> None:
+    _anonymisers[anonymiser.name] = anonymiser
+
+
+def contact_sources() -> list[ContactSource]:
+    return list(_contacts.values())
+
+
+def protections() -> list[Protection]:
+    return list(_protections.values())
+
+
+def anonymisers() -> list[Anonymiser]:
+    return list(_anonymisers.values())
+
+
+def register_exporter(exporter: Exporter) -> None:
+    _exporters[exporter.name] = exporter
+
+
+def exporters() -> list[Exporter]:
+    return list(_exporters.values())

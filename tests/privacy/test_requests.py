@@ -1,0 +1,115 @@
+"""Requests about one's data: recorded with the identity check, due within a month (three with
+a reason), reviewed by the director, then exported as a ZIP with every section."""
+
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+
+from ancrage.care.models.journal import JournalEntry
+from ancrage.kernel import personal_data
+from ancrage.kernel.access import Role
+from ancrage.kernel.jobs import run_job
+from ancrage.kernel.models import AccessEvent, Job
+from ancrage.privacy import requests
+from ancrage.privacy.models import SubjectRequest
+
+
+def record(world, user=None, reference=None, **fields):
+    return requests.record_request(
+        user or world.users[Role.ESTABLISHMENT_DIRECTOR],
+        reference=reference or world.child.reference,
+        establishment=fields.pop("establishment", world.village),
+        kind=fields.pop("kind", "access"),
+        requester_name="Sandrine Martin",
+        requester_quality="parent",
+        received_on=fields.pop("received_on", datetime.date(2026, 1, 31)),
+        identity_check="Carte nationale d'identité",
+        **fields,
+    )
+
+
+def test_answer_due_within_one_month_of_receipt(world):
+    request = record(world)
+    assert request.due_on == datetime.date(2026, 2, 28)  # end-of-month rule
+
+
+def test_extended_to_three_months_with_a_reason(world):
+    request = record(world)
+    with pytest.raises(ValidationError):
+        requests.extend_request(world.users[Role.DPO], request, "")
+    request = requests.extend_request(world.users[Role.DPO], request, "Dossier volumineux.")
+    assert request.due_on == datetime.date(2026, 4, 30)
+    with pytest.raises(ValidationError):
+        requests.extend_request(world.users[Role.DPO], request, "Encore.")
+
+
+def test_request_for_a_person_out_of_scope_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        record(world, reference=world.stranger.reference)
+    assert "reference" in refused.value.message_dict
+
+
+def test_dpo_records_a_request_for_a_file_of_the_organisation(world):
+    request = record(world, user=world.users[Role.DPO])
+    assert request.identity_checked_by == world.users[Role.DPO]
+
+
+def test_only_the_director_of_the_establishment_reviews(world):
+    request = record(world, user=world.users[Role.DPO])
+    with pytest.raises(ValidationError):
+        requests.review_request(world.users[Role.DPO], request)
+    with pytest.raises(ValidationError):
+        requests.start_export(world.users[Role.DPO], request)
+    request = requests.review_request(world.users[Role.ESTABLISHMENT_DIRECTOR], request)
+    assert request.state == SubjectRequest.State.APPROVED
+
+
+def test_export_contains_each_section(world, case_files, incidents):
+    JournalEntry.objects.create(
+        house=world.house,
+        child=world.child,
+        text="Léa a dessiné toute la soirée.",
+        author=world.users[Role.HOUSE_PARENT],
+    )
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    request = requests.review_request(director, record(world))
+    job = requests.start_export(director, request)
+    run_job.call(str(job.pk))
+    job = Job.objects.get(pk=job.pk)
+    assert job.state == Job.State.DONE, job.failure
+    archive = zipfile.ZipFile(io.BytesIO(default_storage.open(job.file).read()))
+    assert sorted(archive.namelist()) == ["donnees.json", "synthese.pdf"]
+    assert archive.read("synthese.pdf").startswith(b"%PDF")
+    data = json.loads(archive.read("donnees.json"))
+    sections = data["sections"]
+    assert set(sections) == {exporter.name for exporter in personal_data.exporters()}
+    assert {
+        "identity",
+        "family",
+        "stays",
+        "measures",
+        "ppe",
+        "situation_reports",
+        "journal",
+        "appointments",
+        "o2r",
+        "incidents",
+        "access_log",
+    } <= set(sections)
+    assert sections["identity"]["records"][0]["last_name"] == "Martin"
+    assert sections["stays"]["records"]
+    assert sections["measures"]["records"]
+    assert sections["journal"]["records"][0]["text"] == "Léa a dessiné toute la soirée."
+    [incident] = sections["incidents"]["records"]
+    assert incident["autres personnes impliquées"] == [{"rôle": "Témoin", "nom": "[tiers]"}]
+    # The brother involved in the incident is a third party there: his name is not in it.
+    assert "Hugo" not in json.dumps(sections["incidents"], ensure_ascii=False)
+    assert AccessEvent.objects.filter(
+        person=world.child, what="privacy.subject_export", user=director
+    ).exists()
+    assert SubjectRequest.objects.get(pk=request.pk).state == SubjectRequest.State.ANSWERED

@@ -140,6 +140,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, which also runs SQLite's `PRAGMA optimize` (kernel/sqlite/base.py).
     DATABASES["default"]["ENGINE"] = "ancrage.kernel.sqlite"
+    # The tests' database stays in memory, as Django does for its own SQLite backend: say so, or
+    # pytest-django (which recognises SQLite by Django's engine name) would derive a file name
+    # for each xdist worker from the file's path.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     # WAL and a busy timeout let the demo server and a seed run side by side.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}

@@ -24,6 +24,7 @@ from ancrage.accounts.services import propose_membership
 from ancrage.demo.daily import seed_daily
 from ancrage.demo.o2r import seed_o2r
 from ancrage.demo.ppe import seed_ppe
+from ancrage.demo.privacy import seed_privacy
 from ancrage.demo.safeguarding import seed_incidents
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
@@ -366,6 +367,7 @@ class World:
         with self.step("Signalements"):
             seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
+        seed_privacy(self)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
         self.note("Validation de la transaction (contrôles des clés étrangères)…")

@@ -31,6 +31,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
+from ancrage.privacy.models import Hold, SubjectRequest
 from ancrage.safeguarding.models import Incident
 
 
@@ -127,6 +128,8 @@ def test_seed_is_deterministic(db):
     first = fingerprint()
     clear_o2r()
     for model in (
+        Hold,  # the demo's data-protection records (ancrage/demo/privacy.py)
+        SubjectRequest,
         Review,
         PPE,
         SituationReport,

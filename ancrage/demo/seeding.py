@@ -26,6 +26,7 @@ from ancrage.demo.families import seed_families
 from ancrage.demo.o2r import seed_o2r
 from ancrage.demo.participation import seed_participation
 from ancrage.demo.ppe import seed_ppe
+from ancrage.demo.privacy import seed_privacy
 from ancrage.demo.safeguarding import seed_incidents
 from ancrage.demo.staff import seed_staff
 from ancrage.kernel.access import Role
@@ -395,6 +396,7 @@ class World:
         seed_o2r(self, o2r, teams, consortium, partner, territories)
         seed_participation(self)  # children's voice (ancrage/demo/participation.py)
         seed_families(self, organisation)
+        seed_privacy(self)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
         seed_staff(self)

@@ -32,6 +32,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
+from ancrage.privacy.models import Hold, SubjectRequest
 from ancrage.safeguarding.models import Incident
 from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
 
@@ -130,6 +131,8 @@ def test_seed_is_deterministic(db):
     clear_o2r()
     for model in (
         FamilyCase,  # its household goes with it
+        Hold,  # the demo's data-protection records (ancrage/demo/privacy.py)
+        SubjectRequest,
         Review,
         PPE,
         SituationReport,

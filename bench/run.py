@@ -31,6 +31,7 @@ START_MARK = "<!-- bench:start (written by bench/run.py) -->"
 END_MARK = "<!-- bench:end -->"
 USERNAME = "chef.service"  # the demo head of service: one village, every child who stayed there
 O2R_USERNAME = "chef.file.o2r"  # the demo O2R lead: the beneficiaries and the report of a service
+NATIONAL_USERNAME = "direction.nationale"  # the organisation-wide safeguarding indicators
 # The O2R report's budget (benchmark issue): at most 2 s, at least 50× faster than the naive loop.
 REPORT_BUDGET_S = 2.0
 REPORT_SPEEDUP = 50.0
@@ -134,6 +135,8 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
     o2r_user = User.objects.get(username=O2R_USERNAME)
     o2r_client = Client()
     login(o2r_client, o2r_user)
+    national_client = Client()
+    login(national_client, User.objects.get(username=NATIONAL_USERNAME))
     pages = [
         ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}", client),
         (
@@ -148,6 +151,21 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
         ("incidents", "Signalements du village", f"/villages/{village_id}/signalements/", client),
         ("o2r_beneficiaries", "O2R : bénéficiaires", "/o2r/beneficiaires/", o2r_client),
         ("o2r_report", "O2R : rapport d'activité (12 mois)", "/o2r/rapport/", o2r_client),
+        # Lists and aggregates that grew with the data (issue 19).
+        (
+            "child_journal",
+            f"Journal d'un enfant ({child.reference})",
+            f"/personnes/{child.reference}/journal/",
+            client,
+        ),
+        ("o2r_home", "O2R : accueil (alertes)", "/o2r/", o2r_client),
+        ("o2r_contacts", "O2R : contacts", "/o2r/contacts/", o2r_client),
+        (
+            "organisation_indicators",
+            "Indicateurs de bientraitance (tous les villages)",
+            "/signalements/indicateurs/",
+            national_client,
+        ),
     ]
     results = {
         "scale": scale,
@@ -428,7 +446,7 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
                 f"| {run['scale']} | {s['variant']} | {s['kind']} `{s['text']}` | "
                 f"{s['matches']:,} | {s['median']:.1f} | {s['p95']:.1f} | {s['n']} | {ok} |"
             )
-    last = large or demo
+    last = large or demo or list(runs.values())[-1]
     if last.get("explain"):
         lines += [
             "",

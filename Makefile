@@ -50,6 +50,9 @@ test: install-test e2e-browser e2e-axe
 ## are created, migrated and seeded once.
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ancrage_bench)
 BENCH_ENV := ANCRAGE_DEMO=1
+# The scales seeded by bench-db; with the growth line (three times the data):
+# make bench BENCH_SCALES="demo large triple" BENCH_ARGS="--scales demo large triple"
+BENCH_SCALES ?= demo large
 bench: bench-db
 	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
 	$(BIN)/python bench/jobs.py --database-url "$(BENCH_DATABASE_URL)_demo" $(BENCH_JOBS_ARGS)
@@ -58,7 +61,7 @@ bench: bench-db
 bench-db: $(VENV)/.installed-bench
 	@case "$(BENCH_DATABASE_URL)" in postgres://*|postgresql://*) ;; \
 	  *) echo "make bench demande PostgreSQL : DATABASE_URL=postgres://…/ancrage_bench"; exit 1;; esac
-	@for scale in demo large; do \
+	@for scale in $(BENCH_SCALES); do \
 	  url="$(BENCH_DATABASE_URL)_$$scale"; \
 	  psql "$$url" -Atqc "select 1" >/dev/null 2>&1 || \
 	    createdb --maintenance-db="$(dir $(BENCH_DATABASE_URL))postgres" "$(notdir $(BENCH_DATABASE_URL))_$$scale" || exit 1; \

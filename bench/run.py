@@ -31,6 +31,9 @@ START_MARK = "<!-- bench:start (written by bench/run.py) -->"
 END_MARK = "<!-- bench:end -->"
 USERNAME = "chef.service"  # the demo head of service: one village, every child who stayed there
 O2R_USERNAME = "chef.file.o2r"  # the demo O2R lead: the beneficiaries and the report of a service
+# A page's median at three times the data over its median at the large scale (issue 19).
+GROWTH_BUDGET = 1.5
+NATIONAL_USERNAME = "direction.nationale"  # the organisation-wide safeguarding indicators
 # The O2R report's budget (benchmark issue): at most 2 s, at least 50× faster than the naive loop.
 REPORT_BUDGET_S = 2.0
 REPORT_SPEEDUP = 50.0
@@ -134,6 +137,8 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
     o2r_user = User.objects.get(username=O2R_USERNAME)
     o2r_client = Client()
     login(o2r_client, o2r_user)
+    national_client = Client()
+    login(national_client, User.objects.get(username=NATIONAL_USERNAME))
     pages = [
         ("search", f"Recherche « {surname} »", f"/personnes/?q={quote(surname)}", client),
         (
@@ -148,6 +153,21 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
         ("incidents", "Signalements du village", f"/villages/{village_id}/signalements/", client),
         ("o2r_beneficiaries", "O2R : bénéficiaires", "/o2r/beneficiaires/", o2r_client),
         ("o2r_report", "O2R : rapport d'activité (12 mois)", "/o2r/rapport/", o2r_client),
+        # Lists and aggregates that grew with the data (issue 19).
+        (
+            "child_journal",
+            f"Journal d'un enfant ({child.reference})",
+            f"/personnes/{child.reference}/journal/",
+            client,
+        ),
+        ("o2r_home", "O2R : accueil (alertes)", "/o2r/", o2r_client),
+        ("o2r_contacts", "O2R : contacts", "/o2r/contacts/", o2r_client),
+        (
+            "organisation_indicators",
+            "Indicateurs de bientraitance (tous les villages)",
+            "/signalements/indicateurs/",
+            national_client,
+        ),
     ]
     results = {
         "scale": scale,
@@ -335,6 +355,33 @@ def ratio(large, demo) -> str:
     return f"{large / demo:.1f}×" if demo else "—"
 
 
+def growth_table(large: dict | None, triple: dict | None) -> list[str]:
+    """The growth line: each page's median at three times the data (`--scales ... triple`,
+    `ancrage seed --scale triple`) over its median at the large scale, "budget exceeded" above
+    GROWTH_BUDGET (issue 19: a page costs what it shows, not what the database holds)."""
+    if not (large and triple):
+        return []
+    lines = [
+        "",
+        "### Growth: three times the data",
+        "",
+        f"Median at the `triple` scale ÷ median at the `large` scale; budget ≤ {GROWTH_BUDGET}.",
+        "",
+    ]
+    header = "| page | large median (ms) | triple median (ms) | triple ÷ large | budget |"
+    lines += [header, _rule(header)]
+    for p in large["pages"]:
+        t = next((t for t in triple["pages"] if t["key"] == p["key"]), None)
+        if t is None:
+            continue
+        growth = t["median"] / p["median"] if p["median"] else 0.0
+        verdict = "**budget exceeded**" if growth > GROWTH_BUDGET else "within"
+        lines.append(
+            f"| {p['label']} | {p['median']:.1f} | {t['median']:.1f} | {growth:.2f}× | {verdict} |"
+        )
+    return lines
+
+
 def report(runs: dict, started: datetime, command: str, repeat: int, host: str) -> str:
     demo, large = runs.get("demo"), runs.get("large")
     databases = ", ".join(f"`{run['database']}`" for run in runs.values())
@@ -372,6 +419,7 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
                     else " | |"
                 )
             lines.append(row)
+    lines += growth_table(large, runs.get("triple"))
     lines += [
         "",
         "### O2R activity report: aggregates in SQL against the naive per-object loop",
@@ -428,7 +476,7 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
                 f"| {run['scale']} | {s['variant']} | {s['kind']} `{s['text']}` | "
                 f"{s['matches']:,} | {s['median']:.1f} | {s['p95']:.1f} | {s['n']} | {ok} |"
             )
-    last = large or demo
+    last = large or demo or list(runs.values())[-1]
     if last.get("explain"):
         lines += [
             "",

@@ -64,7 +64,15 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
     large = world.scale.villages >= 50
     rng, fake, anchor = world.rng, world.fake, world.anchor
     counts = (
-        {"actions": 10_000, "anonymous": 50_000, "beneficiaries": 100_000, "activities": 230_000}
+        {
+            key: n * world.scale.volume
+            for key, n in {
+                "actions": 10_000,
+                "anonymous": 50_000,
+                "beneficiaries": 100_000,
+                "activities": 230_000,
+            }.items()
+        }
         if large
         else {"actions": 60, "anonymous": 40, "beneficiaries": 90, "activities": 40}
     )

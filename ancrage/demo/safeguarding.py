@@ -121,7 +121,8 @@ def seed_incidents(world) -> int:
     # midnight of the anchor day: never in the future when the anchor is today
     now = timezone.make_aware(datetime.combine(world.anchor, time(0, 0)))
     villages = list(Establishment.objects.filter(kind=Establishment.Kind.VILLAGE).order_by("pk"))
-    per_village = DEMO_PER_VILLAGE if len(villages) <= 10 else max(1, LARGE_TOTAL // len(villages))
+    total = LARGE_TOTAL * world.scale.volume
+    per_village = DEMO_PER_VILLAGE if len(villages) <= 10 else max(1, total // len(villages))
     memberships = Membership.objects.filter(
         role__in=[Role.HOUSE_PARENT, Role.HEAD_OF_SERVICE, Role.ESTABLISHMENT_DIRECTOR]
     ).order_by("pk")

@@ -121,6 +121,9 @@ class Scale:
     # Aunts and uncles recorded in each former child's family (at least, at most): they make
     # the persons table as large as a national one (300,000 persons at large scale).
     extended_relatives: tuple[int, int] = (0, 0)
+    # The association-wide totals of the large scale (incidents, O2R files) multiplied by this:
+    # the other volumes already grow with the villages, houses and children.
+    volume: int = 1
 
 
 SCALES = {
@@ -141,6 +144,16 @@ SCALES = {
         former_children_per_village=450,
         o2r_teams=20,
         extended_relatives=(2, 3),
+    ),
+    # Three times the large scale (villages, children, relatives, journals, incidents, O2R
+    # files): the growth line of the bench (3× ÷ large, bench/run.py).
+    "triple": Scale(
+        villages=300,
+        houses_per_village=10,
+        former_children_per_village=450,
+        o2r_teams=60,
+        extended_relatives=(2, 3),
+        volume=3,
     ),
 }
 

@@ -363,3 +363,77 @@ class PlanReview(models.Model):
 
     def __str__(self):
         return f"{self.plan} · {self.held_on:%d/%m/%Y}"
+
+
+class HomeVisitQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """The visits to the families of the user's team or service (`home_visit`)."""
+        where = reach(user, "home_visit", action)
+        if not where:
+            return self.none()
+        return self.filter(where.filter(unit="case__team_id", establishment="case__service_id"))
+
+
+class HomeVisit(Versioned, models.Model):
+    """A visit at the family's home: planned, then held (who was there, how long, what was
+    observed) or cancelled (by whom)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévue")
+        HELD = "held", _("Réalisée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    class CancelledBy(models.TextChoices):
+        FAMILY = "family", _("La famille")
+        WORKER = "worker", _("L'intervenant·e ou le service")
+        OTHER = "other", _("Autre (intempéries, imprévu…)")
+
+    case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="visits")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="home_visits",
+        verbose_name=_("intervenant·e"),
+    )
+    starts_at = models.DateTimeField(_("le"), validators=[InRange("event")])
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=60)
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.PLANNED)
+    cancelled_by = models.CharField(
+        _("annulée par"), max_length=10, choices=CancelledBy, blank=True
+    )
+    present = models.CharField(_("personnes présentes"), max_length=300, blank=True)
+    observations = models.TextField(_("observations"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HomeVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("visite à domicile")
+        verbose_name_plural = _("visites à domicile")
+        indexes = [models.Index(fields=["worker", "starts_at"], name="home_visit_worker_idx")]
+        constraints = [
+            date_in_window("home_visit_starts_at_in_window", "starts_at", is_datetime=True),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_by__gt="")
+                | (~Q(status="cancelled") & Q(cancelled_by="")),
+                name="home_visit_cancelled_says_by_whom",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=600),
+                name="home_visit_duration_5_to_600_minutes",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Visite à domicile · %(family)s") % {"family": self.case}

@@ -6,6 +6,7 @@ app_name = "families"
 urlpatterns = [
     path("", views.families, name="list"),
     path("orienter/", views.refer, name="refer"),
+    path("suivi/", views.caseload, name="caseload"),
     path("<int:pk>/", views.case, name="case"),
     path("<int:pk>/decision/", views.decide, name="decide"),
     path("<int:pk>/plan/", views.plan, name="plan"),
@@ -14,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/plan/revision/", views.plan_review, name="plan_review"),
     path("plan/objectifs/<int:pk>/actions/ajouter/", views.action_add, name="action_add"),
     path("plan/objectifs/<int:pk>/avancement/", views.goal_progress, name="goal_progress"),
+    path("<int:pk>/visites/planifier/", views.visit_plan, name="visit_plan"),
+    path("visites/<int:pk>/compte-rendu/", views.visit_report, name="visit_report"),
 ]

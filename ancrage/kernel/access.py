@@ -121,6 +121,9 @@ ROLE_SCOPE: dict[str, Scope] = {
 #                   the parents' and children's words), for the programme's team and service
 #                   only: "change" edits the draft, validates it and records reviews; "update"
 #                   sets the progress of a goal of the version in force
+#   home_visit      visits at a family's home (planned, held, cancelled; who was present, the
+#                   observations) and the caseload of the programme's workers; "change" plans
+#                   them and records what became of them
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -187,6 +190,7 @@ o2r_referral         | -            | -           | change              | -     
 o2r_report           | -            | -           | -                   | -           | -                      | -              | view        | -       | -                 | view   | -          | -     | -    | -    | -
 family_case          | view         | view        | view change         | view        | view change            | -              | -           | -       | -                 | -      | -          | -     | -    | -    | view change
 family_plan          | -            | -           | view change update  | -           | view change update     | -              | -           | -       | -                 | -      | -          | -     | -    | -    | view change update
+home_visit           | -            | -           | view change         | -           | view change            | -              | -           | -       | -                 | -      | -          | -     | -    | -    | view change
 job                  | view         | view        | view                | view        | view                   | view           | view        | view    | view              | view   | view       | view  | view | view | view
 """  # noqa: E501
 # fmt: on

@@ -347,6 +347,7 @@ TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
 # either is placed in a village, so village staff reach neither.
 FAMILY_CASE = Record("family_case", frozenset({Role.FAMILY_WORKER}))
 FAMILY_GOAL = Record("family_goal", frozenset({Role.FAMILY_WORKER}))
+HOME_VISIT = Record("home_visit", frozenset({Role.FAMILY_WORKER}))
 # A membership proposed in Léa's house: its village's director and the national director confirm
 # it; nobody here reaches the one proposed in another organisation's village.
 PROPOSED_MEMBERSHIP = Record(
@@ -457,6 +458,10 @@ URL_TABLE = {
     "families:plan_review": get(FAMILY_CASE),
     "families:action_add": get(FAMILY_GOAL),
     "families:goal_progress": get(FAMILY_GOAL),
+    # home visits and the caseload
+    "families:caseload": get(),
+    "families:visit_plan": get(FAMILY_CASE),
+    "families:visit_report": get(HOME_VISIT),
     "insertion:home": get(),
     "insertion:programme_add": get(),
     "insertion:programme_edit": get(o2r_record("programme")),

@@ -207,6 +207,7 @@ PREVIOUS_TABLE = {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
         "family_plan": {"change", "update", "view"},
+        "home_visit": {"change", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -262,6 +263,7 @@ PREVIOUS_TABLE = {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
         "family_plan": {"change", "update", "view"},
+        "home_visit": {"change", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -369,6 +371,7 @@ PREVIOUS_TABLE = {
         "family": {"view"},
         "family_case": {"change", "view"},
         "family_plan": {"change", "update", "view"},
+        "home_visit": {"change", "view"},
     },
 }
 

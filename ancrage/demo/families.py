@@ -13,6 +13,7 @@ from ancrage.families.models import FamilyCase
 from ancrage.families.services import (
     add_goal,
     decide_support,
+    end_support,
     plan_home_visit,
     record_home_visit,
     record_plan_review,
@@ -190,7 +191,23 @@ def seed_families(world, organisation):
         )
         _plan(case, worker, rng, anchor, n)
         _visits(case, worker, rng, anchor, n)
+        if n == 3:
+            _end(case, worker, anchor)
     return service, team, cases
+
+
+def _end(case, worker, anchor):
+    """One support ended today, its goals reached; its next visit called off."""
+    for visit in case.visits.filter(status="planned").order_by("pk"):
+        record_home_visit(visit, worker, status="cancelled", cancelled_by="worker")
+    case.refresh_from_db()
+    end_support(
+        case,
+        by=worker,
+        ended_on=anchor,
+        end_reason="goals_reached",
+        outcome="Les parents ont retrouvé des repères ; la famille s'appuie sur le centre social.",
+    )
 
 
 def _visits(case, worker, rng, anchor, n):

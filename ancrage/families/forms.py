@@ -234,3 +234,26 @@ class VisitReportForm(VersionedMixin, Form):
     observations = forms.CharField(
         label=_("Observations"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+
+
+class EndForm(VersionedMixin, Form):
+    date_ranges = {"ended_on": "past"}
+    ended_on = forms.DateField(label=_("Fin de l'accompagnement le"), widget=DATE)
+    end_reason = forms.ChoiceField(label=_("Motif de fin"), choices=FamilyCase.EndReason.choices)
+    outcome = forms.CharField(
+        label=_("Bilan établi avec la famille"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    admission = forms.ModelChoiceField(
+        label=_("Demande d'admission dans un village"),
+        queryset=None,
+        required=False,
+        help_text=_("Quand un enfant du foyer est accueilli dans un village."),
+    )
+
+    def __init__(self, *args, admissions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["admission"].queryset = admissions
+        self.fields["admission"].label_from_instance = lambda a: (
+            _("%(village)s, demande reçue le %(day)s")
+            % {"village": a.establishment.name, "day": a.received_on.strftime("%d/%m/%Y")}
+        )

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel import calendar
 from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.scopes import reach
 from ancrage.kernel.versions import Versioned
@@ -67,6 +68,14 @@ class FamilyCase(Versioned, models.Model):
         REFERRED = "referred", _("Orientée, décision à prendre")
         SUPPORTED = "supported", _("Accompagnée")
         DECLINED = "declined", _("Non retenue")
+        ENDED = "ended", _("Accompagnement terminé")
+
+    class EndReason(models.TextChoices):
+        GOALS_REACHED = "goals_reached", _("Objectifs atteints")
+        MOVED = "moved", _("La famille a déménagé")
+        WITHDREW = "withdrew", _("La famille a mis fin à l'accompagnement")
+        CHILD_PLACED = "child_placed", _("Un enfant a été placé")
+        OTHER = "other", _("Autre")
 
     service = models.ForeignKey(
         "organisation.Establishment",
@@ -113,6 +122,21 @@ class FamilyCase(Versioned, models.Model):
         related_name="family_cases",
         verbose_name=_("intervenant·e référent·e"),
     )
+    ended_on = models.DateField(
+        _("fin de l'accompagnement le"), null=True, blank=True, validators=[InRange("past")]
+    )
+    end_reason = models.CharField(_("motif de fin"), max_length=20, choices=EndReason, blank=True)
+    outcome = models.TextField(_("bilan établi avec la famille"), blank=True)
+    admission = models.ForeignKey(
+        "placements.AdmissionRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demande d'admission dans un village"),
+    )
+    # Six months after the end (kernel.calendar.add_months), kept by save() for SQL filters.
+    follow_up_due = models.DateField(_("suivi à 6 mois le"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -149,10 +173,29 @@ class FamilyCase(Versioned, models.Model):
                 condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("referred_on")),
                 name="family_case_decided_after_referral",
             ),
+            # The support ends with its day, its reason and the outcome assessed with the
+            # family, and only then.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="ended", ended_on__isnull=False)
+                    & ~Q(end_reason="")
+                    & ~Q(outcome="")
+                    & Q(ended_on__gte=models.F("decided_on"))
+                )
+                | (~Q(status="ended") & Q(ended_on__isnull=True, end_reason="", outcome="")),
+                name="family_case_ended_has_reason_and_outcome",
+            ),
+            date_in_window("family_case_ended_on_in_window", "ended_on"),
         ]
 
     def __str__(self):
         return _("Famille %(name)s") % {"name": self.name}
+
+    def save(self, *args, **kwargs):
+        self.follow_up_due = calendar.add_months(self.ended_on, 6) if self.ended_on else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "follow_up_due"}
+        super().save(*args, **kwargs)
 
 
 class FamilyMember(models.Model):

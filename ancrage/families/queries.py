@@ -23,6 +23,7 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.people.models import Person
+from ancrage.placements.models import AdmissionRequest
 
 
 def teams_for_referral(user):
@@ -71,7 +72,9 @@ def family_file(user, pk) -> dict:
     user's role sees them (`Person.visible_to`), the read of each name recorded."""
     case = get_object_or_404(
         FamilyCase.objects.visible_to(user)
-        .select_related("team", "service", "worker", "decided_by", "created_by")
+        .select_related(
+            "team", "service", "worker", "decided_by", "created_by", "admission__establishment"
+        )
         .prefetch_related(_members()),
         pk=pk,
     )
@@ -291,3 +294,14 @@ def caseload(user) -> dict:
         "late_count": sum(case.is_late for case in cases),
         "today": today,
     }
+
+
+def household_admissions(case):
+    """The admission requests to a village naming a child of the household."""
+    from_household = case.members.filter(role=FamilyMember.Role.CHILD).values("person_id")
+    return (
+        AdmissionRequest.objects.filter(children__in=from_household)
+        .select_related("establishment")
+        .distinct()
+        .order_by("-received_on", "pk")
+    )

@@ -451,3 +451,46 @@ def record_home_visit(
     visit.full_clean()
     visit.save()
     return visit
+
+
+@transaction.atomic
+def end_support(
+    case: FamilyCase,
+    *,
+    by,
+    ended_on,
+    end_reason,
+    outcome,
+    admission=None,
+    expected_version=None,
+) -> FamilyCase:
+    """End the support: its day (not before the decision, not in the future), its reason and
+    the outcome assessed with the family; a child's placement may name the admission request
+    to the village (one of the household's children must be in it). The history stays; the
+    follow-up is due six months later."""
+    case = locked(case, expected_version)
+    if case.status != FamilyCase.Status.SUPPORTED:
+        raise ValidationError(_("Seul un accompagnement en cours peut prendre fin."))
+    errors = {}
+    if end_reason not in FamilyCase.EndReason.values:
+        errors["end_reason"] = _("Choisissez le motif de fin.")
+    if not (outcome or "").strip():
+        errors["outcome"] = _("Notez le bilan établi avec la famille.")
+    if ended_on and ended_on < case.decided_on:
+        errors["ended_on"] = _("La fin ne peut pas précéder la décision d'accompagnement.")
+    if ended_on and ended_on > timezone.localdate():
+        errors["ended_on"] = _("La fin ne peut pas être dans le futur.")
+    if admission is not None:
+        children = case.members.filter(role=FamilyMember.Role.CHILD).values("person_id")
+        if not admission.children.filter(pk__in=children).exists():
+            errors["admission"] = _("Cette demande d'admission ne concerne aucun enfant du foyer.")
+    if errors:
+        raise ValidationError(errors)
+    case.status = FamilyCase.Status.ENDED
+    case.ended_on = ended_on
+    case.end_reason = end_reason
+    case.outcome = outcome
+    case.admission = admission
+    case.full_clean()
+    case.save()
+    return case

@@ -11,6 +11,7 @@ from ancrage.families import queries, services
 from ancrage.families.forms import (
     ActionForm,
     DecisionForm,
+    EndForm,
     GoalForm,
     PlanReviewForm,
     ProgressForm,
@@ -251,3 +252,32 @@ def visit_report(request, pk):
 @requires("home_visit", "view")
 def caseload(request):
     return render(request, "families/caseload.html", queries.caseload(request.user))
+
+
+@requires("family_case", "change")
+@require_http_methods(["GET", "POST"])
+def end(request, pk):
+    record = queries.case_to_change(request.user, pk)
+    case_url = reverse("families:case", args=[record.pk])
+    form = EndForm(
+        request.POST or None,
+        admissions=queries.household_admissions(record),
+        initial={"ended_on": timezone.localdate()},
+        record=record,
+    )
+    return submit(
+        request,
+        form,
+        lambda form: services.end_support(
+            record, by=request.user, expected_version=expected_version(form), **record_data(form)
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Fin de l'accompagnement · %(family)s") % {"family": record},
+            "submit_label": _("Clore l'accompagnement"),
+            "cancel_url": case_url,
+        },
+        success=case_url,
+        message=_("L'accompagnement est clos ; le suivi à 6 mois est programmé."),
+        refused_status=422,
+    )

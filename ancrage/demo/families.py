@@ -5,11 +5,18 @@ a child already placed in a village (the village's staff see that family's file)
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
+from django.utils import timezone
+
 from ancrage.accounts.models import User
 from ancrage.families.models import FamilyCase
 from ancrage.families.services import (
     add_goal,
     decide_support,
+    end_support,
+    plan_home_visit,
+    record_home_visit,
     record_plan_review,
     refer_family,
     set_goal_progress,
@@ -179,7 +186,53 @@ def seed_families(world, organisation):
             worker=worker,
         )
         _plan(case, worker, rng, anchor, n)
+        _visits(case, worker, rng, anchor, n)
+        if n == 3:
+            _end(case, worker, anchor)
     return service, team, cases
+
+
+def _end(case, worker, anchor):
+    """One support ended today, its goals reached; its next visit called off."""
+    for visit in case.visits.filter(status="planned").order_by("pk"):
+        record_home_visit(visit, worker, status="cancelled", cancelled_by="worker")
+    case.refresh_from_db()
+    end_support(
+        case,
+        by=worker,
+        ended_on=anchor,
+        end_reason="goals_reached",
+        outcome="Les parents ont retrouvé des repères ; la famille s'appuie sur le centre social.",
+    )
+
+
+def _visits(case, worker, rng, anchor, n):
+    """Visits every two or three weeks since the decision: held (some cancelled by the
+    family), the one of last week still without its report for a few families, and the next one
+    planned."""
+    paris = timezone.get_default_timezone()
+    day = calendar.add_days(case.decided_on, 7)
+    while day < anchor:
+        at = datetime.combine(day, time(rng.choice([9, 10, 14, 16])), tzinfo=paris)
+        visit = plan_home_visit(case, worker, starts_at=at, duration_minutes=rng.choice([60, 90]))
+        last_week = calendar.add_days(day, 7) >= anchor
+        if last_week and n % 4 == 0:
+            pass  # the report is still to write: late on the caseload
+        elif rng.random() < 0.12:
+            record_home_visit(visit, worker, status="cancelled", cancelled_by="family")
+        else:
+            record_home_visit(
+                visit,
+                worker,
+                status="held",
+                present="La mère et les enfants",
+                observations="Échanges autour des repas et du coucher ; enfants détendus.",
+            )
+        day = calendar.add_days(day, rng.choice([14, 21]))
+    next_at = datetime.combine(
+        calendar.add_days(anchor, rng.randint(1, 10)), time(10), tzinfo=paris
+    )
+    plan_home_visit(case, worker, starts_at=next_at)
 
 
 def _plan(case, worker, rng, anchor, n):

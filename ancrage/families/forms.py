@@ -3,7 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.families.models import FamilyCase, Goal, GoalAction, PlanReview, Progress
+from ancrage.families.models import (
+    FamilyCase,
+    Goal,
+    GoalAction,
+    HomeVisit,
+    PlanReview,
+    Progress,
+)
 from ancrage.kernel.forms import Form
 from ancrage.kernel.versions import VersionedMixin
 from ancrage.people.models import Person
@@ -189,3 +196,64 @@ class PlanReviewForm(Form):
         label=_("Les enfants n'ont pas souhaité s'exprimer (ou sont trop jeunes)"), required=False
     )
     decisions = forms.CharField(label=_("Décisions"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class VisitPlanForm(Form):
+    starts_at = forms.DateTimeField(label=_("Le (date et heure)"), widget=DATETIME)
+    duration_minutes = forms.IntegerField(
+        label=_("Durée prévue (minutes)"), min_value=5, max_value=600, initial=60
+    )
+
+
+class VisitReportForm(VersionedMixin, Form):
+    status = forms.ChoiceField(
+        label=_("La visite"),
+        choices=[
+            (HomeVisit.Status.HELD, _("a eu lieu")),
+            (HomeVisit.Status.CANCELLED, _("a été annulée")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    cancelled_by = forms.ChoiceField(
+        label=_("Annulée par"),
+        choices=[("", "—"), *HomeVisit.CancelledBy.choices],
+        required=False,
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Durée (minutes)"), min_value=5, max_value=600, required=False
+    )
+    present = forms.CharField(
+        label=_("Personnes présentes"),
+        max_length=300,
+        required=False,
+        help_text=_("Par exemple : la mère, les deux enfants, la grand-mère."),
+    )
+    observations = forms.CharField(
+        label=_("Observations"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class EndForm(VersionedMixin, Form):
+    date_ranges = {"ended_on": "past"}
+    ended_on = forms.DateField(label=_("Fin de l'accompagnement le"), widget=DATE)
+    end_reason = forms.ChoiceField(label=_("Motif de fin"), choices=FamilyCase.EndReason.choices)
+    outcome = forms.CharField(
+        label=_("Bilan établi avec la famille"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    admission = forms.ModelChoiceField(
+        label=_("Demande d'admission dans un village"),
+        queryset=None,
+        required=False,
+        help_text=_("Quand un enfant du foyer est accueilli dans un village."),
+    )
+
+    def __init__(self, *args, admissions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["admission"].queryset = admissions
+        self.fields["admission"].label_from_instance = lambda a: (
+            _("%(village)s, demande reçue le %(day)s")
+            % {"village": a.establishment.name, "day": a.received_on.strftime("%d/%m/%Y")}
+        )

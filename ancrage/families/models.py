@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel import calendar
 from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.scopes import reach
 from ancrage.kernel.versions import Versioned
@@ -67,6 +68,14 @@ class FamilyCase(Versioned, models.Model):
         REFERRED = "referred", _("Orientée, décision à prendre")
         SUPPORTED = "supported", _("Accompagnée")
         DECLINED = "declined", _("Non retenue")
+        ENDED = "ended", _("Accompagnement terminé")
+
+    class EndReason(models.TextChoices):
+        GOALS_REACHED = "goals_reached", _("Objectifs atteints")
+        MOVED = "moved", _("La famille a déménagé")
+        WITHDREW = "withdrew", _("La famille a mis fin à l'accompagnement")
+        CHILD_PLACED = "child_placed", _("Un enfant a été placé")
+        OTHER = "other", _("Autre")
 
     service = models.ForeignKey(
         "organisation.Establishment",
@@ -113,6 +122,21 @@ class FamilyCase(Versioned, models.Model):
         related_name="family_cases",
         verbose_name=_("intervenant·e référent·e"),
     )
+    ended_on = models.DateField(
+        _("fin de l'accompagnement le"), null=True, blank=True, validators=[InRange("past")]
+    )
+    end_reason = models.CharField(_("motif de fin"), max_length=20, choices=EndReason, blank=True)
+    outcome = models.TextField(_("bilan établi avec la famille"), blank=True)
+    admission = models.ForeignKey(
+        "placements.AdmissionRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demande d'admission dans un village"),
+    )
+    # Six months after the end (kernel.calendar.add_months), kept by save() for SQL filters.
+    follow_up_due = models.DateField(_("suivi à 6 mois le"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -149,10 +173,29 @@ class FamilyCase(Versioned, models.Model):
                 condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("referred_on")),
                 name="family_case_decided_after_referral",
             ),
+            # The support ends with its day, its reason and the outcome assessed with the
+            # family, and only then.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="ended", ended_on__isnull=False)
+                    & ~Q(end_reason="")
+                    & ~Q(outcome="")
+                    & Q(ended_on__gte=models.F("decided_on"))
+                )
+                | (~Q(status="ended") & Q(ended_on__isnull=True, end_reason="", outcome="")),
+                name="family_case_ended_has_reason_and_outcome",
+            ),
+            date_in_window("family_case_ended_on_in_window", "ended_on"),
         ]
 
     def __str__(self):
         return _("Famille %(name)s") % {"name": self.name}
+
+    def save(self, *args, **kwargs):
+        self.follow_up_due = calendar.add_months(self.ended_on, 6) if self.ended_on else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "follow_up_due"}
+        super().save(*args, **kwargs)
 
 
 class FamilyMember(models.Model):
@@ -363,3 +406,77 @@ class PlanReview(models.Model):
 
     def __str__(self):
         return f"{self.plan} · {self.held_on:%d/%m/%Y}"
+
+
+class HomeVisitQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """The visits to the families of the user's team or service (`home_visit`)."""
+        where = reach(user, "home_visit", action)
+        if not where:
+            return self.none()
+        return self.filter(where.filter(unit="case__team_id", establishment="case__service_id"))
+
+
+class HomeVisit(Versioned, models.Model):
+    """A visit at the family's home: planned, then held (who was there, how long, what was
+    observed) or cancelled (by whom)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévue")
+        HELD = "held", _("Réalisée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    class CancelledBy(models.TextChoices):
+        FAMILY = "family", _("La famille")
+        WORKER = "worker", _("L'intervenant·e ou le service")
+        OTHER = "other", _("Autre (intempéries, imprévu…)")
+
+    case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="visits")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="home_visits",
+        verbose_name=_("intervenant·e"),
+    )
+    starts_at = models.DateTimeField(_("le"), validators=[InRange("event")])
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=60)
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.PLANNED)
+    cancelled_by = models.CharField(
+        _("annulée par"), max_length=10, choices=CancelledBy, blank=True
+    )
+    present = models.CharField(_("personnes présentes"), max_length=300, blank=True)
+    observations = models.TextField(_("observations"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HomeVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("visite à domicile")
+        verbose_name_plural = _("visites à domicile")
+        indexes = [models.Index(fields=["worker", "starts_at"], name="home_visit_worker_idx")]
+        constraints = [
+            date_in_window("home_visit_starts_at_in_window", "starts_at", is_datetime=True),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_by__gt="")
+                | (~Q(status="cancelled") & Q(cancelled_by="")),
+                name="home_visit_cancelled_says_by_whom",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=600),
+                name="home_visit_duration_5_to_600_minutes",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Visite à domicile · %(family)s") % {"family": self.case}

@@ -1,7 +1,7 @@
 """Scoped reads of the families of the programme: the list, the family's file and the teams a
 user may refer a family to; every person named is recorded."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -10,7 +10,10 @@ from ancrage.families.models import (
     FamilyMember,
     Goal,
     GoalAction,
+    HomeVisit,
+    PlanReview,
     PlanVersion,
+    Progress,
     SupportPlan,
 )
 from ancrage.kernel import calendar
@@ -20,6 +23,7 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.people.models import Person
+from ancrage.placements.models import AdmissionRequest
 
 
 def teams_for_referral(user):
@@ -68,7 +72,9 @@ def family_file(user, pk) -> dict:
     user's role sees them (`Person.visible_to`), the read of each name recorded."""
     case = get_object_or_404(
         FamilyCase.objects.visible_to(user)
-        .select_related("team", "service", "worker", "decided_by", "created_by")
+        .select_related(
+            "team", "service", "worker", "decided_by", "created_by", "admission__establishment"
+        )
         .prefetch_related(_members()),
         pk=pk,
     )
@@ -80,7 +86,19 @@ def family_file(user, pk) -> dict:
     )
     record_access(user, [m.person_id for m in members if m.person_id in seen], "families.case")
     in_programme = in_programme_of(user, case)
+    visits = []
+    sees_visits = in_programme and can(user, "home_visit", "view")
+    if sees_visits:
+        visits = list(
+            HomeVisit.objects.filter(case=case).select_related("worker").order_by("-starts_at")
+        )
     return {
+        "visits": visits,
+        "sees_visits": sees_visits,
+        "can_plan_visit": sees_visits
+        and case.status == FamilyCase.Status.SUPPORTED
+        and can(user, "home_visit", "change"),
+        "now": timezone.now(),
         "case": case,
         "members": [(m, m.person_id in seen) for m in members],
         "in_programme": in_programme,
@@ -175,4 +193,115 @@ def plan_goal(user, pk) -> Goal:
     return get_object_or_404(
         Goal.objects.filter(version__plan__case__in=cases).select_related("version__plan__case"),
         pk=pk,
+    )
+
+
+def home_visit(user, pk) -> HomeVisit:
+    """A visit to a family of the user's team or service (404 otherwise), for its report."""
+    return get_object_or_404(
+        HomeVisit.objects.visible_to(user, "change").select_related("case"), pk=pk
+    )
+
+
+def visit_case(user, pk) -> FamilyCase:
+    """A family of the user's team or service to which the user may plan a visit."""
+    return get_object_or_404(
+        FamilyCase.objects.of_programme(user, "change", "home_visit").select_related("worker"),
+        pk=pk,
+    )
+
+
+OPEN_PROGRESS = (Progress.PLANNED, Progress.IN_PROGRESS)
+
+
+def caseload(user) -> dict:
+    """The supported families of the user's team or service, by worker, with what is late: a
+    visit past without its report, actions of the plan in force past their due date, the plan's
+    review past its rhythm; a constant number of queries, the household's persons recorded as a
+    list display."""
+    now = timezone.now()
+    today = timezone.localdate()
+    cases = list(
+        FamilyCase.objects.of_programme(user, "view", "home_visit")
+        .filter(status=FamilyCase.Status.SUPPORTED)
+        .select_related("worker", "team")
+        .order_by("worker__last_name", "worker__first_name", "worker_id", "name", "pk")
+    )
+    ids = [case.pk for case in cases]
+    visits = {
+        row["case_id"]: row
+        for row in HomeVisit.objects.filter(case_id__in=ids)
+        .values("case_id")
+        .annotate(
+            last_held=Max("starts_at", filter=Q(status=HomeVisit.Status.HELD)),
+            next_planned=Min(
+                "starts_at", filter=Q(status=HomeVisit.Status.PLANNED, starts_at__gte=now)
+            ),
+            reports_late=Count("pk", filter=Q(status=HomeVisit.Status.PLANNED, starts_at__lt=now)),
+        )
+        .order_by("case_id")
+    }
+    current, first_validated, rhythm = {}, {}, {}
+    for row in (
+        PlanVersion.objects.filter(plan__case_id__in=ids, status=PlanVersion.Status.VALIDATED)
+        .values("pk", "number", "validated_on", "plan__case_id", "plan__review_every_months")
+        .order_by("plan__case_id", "number")
+    ):
+        case_id = row["plan__case_id"]
+        current[case_id] = row["pk"]  # the last by number: the version in force
+        first_validated.setdefault(case_id, row["validated_on"])
+        rhythm[case_id] = row["plan__review_every_months"]
+    late_actions = dict(
+        GoalAction.objects.filter(
+            goal__version_id__in=sorted(current.values()),
+            due_date__lt=today,
+            progress__in=OPEN_PROGRESS,
+        )
+        .values("goal__version__plan__case_id")
+        .annotate(n=Count("pk"))
+        .order_by("goal__version__plan__case_id")
+        .values_list("goal__version__plan__case_id", "n")
+    )
+    last_review = dict(
+        PlanReview.objects.filter(plan__case_id__in=ids)
+        .values("plan__case_id")
+        .annotate(last=Max("held_on"))
+        .order_by("plan__case_id")
+        .values_list("plan__case_id", "last")
+    )
+    members = FamilyMember.objects.filter(case_id__in=ids).values_list("person_id", flat=True)
+    record_access(
+        user,
+        dict.fromkeys(members.order_by("person_id")),
+        "families.caseload",
+        AccessEvent.Action.LIST,
+    )
+    groups: dict = {}
+    for case in cases:
+        row = visits.get(case.pk, {})
+        start = last_review.get(case.pk) or first_validated.get(case.pk)
+        review_due = calendar.add_months(start, rhythm[case.pk]) if start else None
+        case.last_held = row.get("last_held")
+        case.next_planned = row.get("next_planned")
+        case.reports_late = row.get("reports_late", 0)
+        case.actions_late = late_actions.get(case.pk, 0)
+        case.review_due = review_due
+        case.review_late = review_due is not None and review_due < today
+        case.is_late = bool(case.reports_late or case.actions_late or case.review_late)
+        groups.setdefault(case.worker, []).append(case)
+    return {
+        "groups": list(groups.items()),
+        "late_count": sum(case.is_late for case in cases),
+        "today": today,
+    }
+
+
+def household_admissions(case):
+    """The admission requests to a village naming a child of the household."""
+    from_household = case.members.filter(role=FamilyMember.Role.CHILD).values("person_id")
+    return (
+        AdmissionRequest.objects.filter(children__in=from_household)
+        .select_related("establishment")
+        .distinct()
+        .order_by("-received_on", "pk")
     )

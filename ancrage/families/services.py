@@ -16,11 +16,13 @@ from ancrage.families.models import (
     FamilyMember,
     Goal,
     GoalAction,
+    HomeVisit,
     PlanReview,
     PlanVersion,
     Progress,
     SupportPlan,
 )
+from ancrage.kernel.dates import as_day
 from ancrage.kernel.versions import locked
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.people.models import FamilyLink, Person
@@ -379,3 +381,116 @@ def record_plan_review(
     review.full_clean()
     review.save()
     return review
+
+
+@transaction.atomic
+def plan_home_visit(case: FamilyCase, by, *, starts_at, duration_minutes=60, worker=None):
+    """Plan a visit at the family's home (the worker: the family's, unless another of the team
+    is named). A visit never precedes the family's referral; only a supported family is
+    visited."""
+    errors = {}
+    if case.status != FamilyCase.Status.SUPPORTED:
+        raise ValidationError(_("Seule une famille accompagnée reçoit des visites à domicile."))
+    if starts_at and as_day(starts_at) < case.referred_on:
+        errors["starts_at"] = _(
+            "Une visite ne peut pas précéder l'orientation de la famille (le %(day)s)."
+        ) % {"day": case.referred_on.strftime("%d/%m/%Y")}
+    worker = worker or case.worker or by
+    if not workers_of(case.team).filter(pk=worker.pk).exists():
+        errors["worker"] = _("Cette personne ne travaille pas dans l'équipe de la famille.")
+    if errors:
+        raise ValidationError(errors)
+    visit = HomeVisit(
+        case=case,
+        worker=worker,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        created_by=by,
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def record_home_visit(
+    visit: HomeVisit,
+    by,
+    *,
+    status,
+    cancelled_by="",
+    duration_minutes=None,
+    present="",
+    observations="",
+    expected_version=None,
+) -> HomeVisit:
+    """What became of a planned visit: held (never in the future; who was present, how long,
+    what was observed) or cancelled (saying by whom)."""
+    visit = locked(visit, expected_version)
+    errors = {}
+    if status == HomeVisit.Status.HELD:
+        if visit.starts_at > timezone.now():
+            errors["status"] = _("Une visite à venir ne peut pas être notée comme réalisée.")
+        if not (present or "").strip():
+            errors["present"] = _("Indiquez qui était présent.")
+        cancelled_by = ""
+    elif status == HomeVisit.Status.CANCELLED:
+        if cancelled_by not in HomeVisit.CancelledBy.values:
+            errors["cancelled_by"] = _("Indiquez qui a annulé la visite.")
+    else:
+        errors["status"] = _("Indiquez si la visite a eu lieu ou a été annulée.")
+    if errors:
+        raise ValidationError(errors)
+    visit.status = status
+    visit.cancelled_by = cancelled_by
+    if duration_minutes:
+        visit.duration_minutes = duration_minutes
+    visit.present = present
+    visit.observations = observations
+    visit.recorded_by = by
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def end_support(
+    case: FamilyCase,
+    *,
+    by,
+    ended_on,
+    end_reason,
+    outcome,
+    admission=None,
+    expected_version=None,
+) -> FamilyCase:
+    """End the support: its day (not before the decision, not in the future), its reason and
+    the outcome assessed with the family; a child's placement may name the admission request
+    to the village (one of the household's children must be in it). The history stays; the
+    follow-up is due six months later."""
+    case = locked(case, expected_version)
+    if case.status != FamilyCase.Status.SUPPORTED:
+        raise ValidationError(_("Seul un accompagnement en cours peut prendre fin."))
+    errors = {}
+    if end_reason not in FamilyCase.EndReason.values:
+        errors["end_reason"] = _("Choisissez le motif de fin.")
+    if not (outcome or "").strip():
+        errors["outcome"] = _("Notez le bilan établi avec la famille.")
+    if ended_on and ended_on < case.decided_on:
+        errors["ended_on"] = _("La fin ne peut pas précéder la décision d'accompagnement.")
+    if ended_on and ended_on > timezone.localdate():
+        errors["ended_on"] = _("La fin ne peut pas être dans le futur.")
+    if admission is not None:
+        children = case.members.filter(role=FamilyMember.Role.CHILD).values("person_id")
+        if not admission.children.filter(pk__in=children).exists():
+            errors["admission"] = _("Cette demande d'admission ne concerne aucun enfant du foyer.")
+    if errors:
+        raise ValidationError(errors)
+    case.status = FamilyCase.Status.ENDED
+    case.ended_on = ended_on
+    case.end_reason = end_reason
+    case.outcome = outcome
+    case.admission = admission
+    case.full_clean()
+    case.save()
+    return case

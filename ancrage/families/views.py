@@ -11,11 +11,15 @@ from ancrage.families import queries, services
 from ancrage.families.forms import (
     ActionForm,
     DecisionForm,
+    EndForm,
     GoalForm,
     PlanReviewForm,
     ProgressForm,
     ReferralForm,
+    VisitPlanForm,
+    VisitReportForm,
 )
+from ancrage.families.models import HomeVisit
 from ancrage.kernel.access import requires
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.versions import expected_version, record_data
@@ -189,4 +193,91 @@ def plan_review(request, pk):
         _("Révision du plan avec la famille · %(family)s"),
         _("Enregistrer la révision"),
         _("La révision est enregistrée ; elle donne la nouvelle version du plan."),
+    )
+
+
+@requires("home_visit", "change")
+@require_http_methods(["GET", "POST"])
+def visit_plan(request, pk):
+    record = queries.visit_case(request.user, pk)
+    case_url = reverse("families:case", args=[record.pk])
+    return submit(
+        request,
+        VisitPlanForm(request.POST or None),
+        lambda form: services.plan_home_visit(record, request.user, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "title": _("Planifier une visite à domicile · %(family)s") % {"family": record},
+            "submit_label": _("Planifier la visite"),
+            "cancel_url": case_url,
+        },
+        success=case_url,
+        message=_("La visite à domicile est planifiée."),
+        refused_status=422,
+    )
+
+
+@requires("home_visit", "change")
+@require_http_methods(["GET", "POST"])
+def visit_report(request, pk):
+    visit = queries.home_visit(request.user, pk)
+    case_url = reverse("families:case", args=[visit.case_id])
+    form = VisitReportForm(
+        request.POST or None,
+        record=visit,
+        initial={"duration_minutes": visit.duration_minutes, "status": HomeVisit.Status.HELD},
+    )
+    return submit(
+        request,
+        form,
+        lambda form: services.record_home_visit(
+            visit, request.user, expected_version=expected_version(form), **record_data(form)
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Compte rendu de la visite du %(day)s · %(family)s")
+            % {
+                "day": timezone.localtime(visit.starts_at).strftime("%d/%m/%Y %H:%M"),
+                "family": visit.case,
+            },
+            "submit_label": _("Enregistrer le compte rendu"),
+            "cancel_url": case_url,
+        },
+        success=case_url,
+        message=_("Le compte rendu de la visite est enregistré."),
+        refused_status=422,
+    )
+
+
+@requires("home_visit", "view")
+def caseload(request):
+    return render(request, "families/caseload.html", queries.caseload(request.user))
+
+
+@requires("family_case", "change")
+@require_http_methods(["GET", "POST"])
+def end(request, pk):
+    record = queries.case_to_change(request.user, pk)
+    case_url = reverse("families:case", args=[record.pk])
+    form = EndForm(
+        request.POST or None,
+        admissions=queries.household_admissions(record),
+        initial={"ended_on": timezone.localdate()},
+        record=record,
+    )
+    return submit(
+        request,
+        form,
+        lambda form: services.end_support(
+            record, by=request.user, expected_version=expected_version(form), **record_data(form)
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Fin de l'accompagnement · %(family)s") % {"family": record},
+            "submit_label": _("Clore l'accompagnement"),
+            "cancel_url": case_url,
+        },
+        success=case_url,
+        message=_("L'accompagnement est clos ; le suivi à 6 mois est programmé."),
+        refused_status=422,
     )

@@ -144,6 +144,9 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   subject_request a person's request about their data (access, rectification, objection):
 #                   "change" records it, extends its deadline and starts the export; the review
 #                   before release is the director's of the establishment that received it
+#   home_visit      visits at a family's home (planned, held, cancelled; who was present, the
+#                   observations) and the caseload of the programme's workers; "change" plans
+#                   them and records what became of them
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -234,6 +237,7 @@ retention_hold       | -            | -           | -                   | -     
 retention_run        | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | view change | -           | -
 archive              | -            | -           | -                   | -           | use                    | -              | -           | -           | use               | -      | -           | -                 | -           | -           | -
 subject_request      | -            | -           | -                   | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | view change | -           | -
+home_visit           | -            | -           | view change         | -           | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change
 job                  | view         | view        | view                | view        | view                   | view           | view        | view        | view              | view   | view        | view              | view        | view        | view
 """  # noqa: E501
 # fmt: on

@@ -147,6 +147,7 @@ class AccessEvent(models.Model):
         "families.list": _("Liste des familles accompagnées"),
         "families.case": _("Dossier d'une famille accompagnée"),
         "families.plan": _("Plan d'accompagnement d'une famille"),
+        "families.caseload": _("Suivi des familles d'un·e intervenant·e"),
         # The names these pages had before the pages composing several apps moved to `web`
         # (2026-12-01): the events recorded under them keep their label.
         "people.detail": _("Fiche de la personne"),

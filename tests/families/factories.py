@@ -3,8 +3,17 @@ the programme, a family of each team."""
 
 import datetime
 
+from django.utils import timezone
+
 from ancrage.accounts.models import User
-from ancrage.families.services import refer_family
+from ancrage.families.services import (
+    add_goal,
+    decide_support,
+    plan_home_visit,
+    refer_family,
+    validate_plan,
+)
+from ancrage.kernel import calendar
 from ancrage.kernel.access import Role
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.organisation.factories import FamilyTeamFactory
@@ -71,8 +80,6 @@ def add_families(world):
 
 
 def support(case, head, worker):
-    from ancrage.families.services import decide_support
-
     return decide_support(
         case,
         by=head,
@@ -87,8 +94,6 @@ def support(case, head, worker):
 def add_family_plans(world):
     """Both families supported, each with a validated plan of one goal (`family_goal`,
     `other_family_goal`)."""
-    from ancrage.families.services import add_goal, validate_plan
-
     worker, head = world.users[Role.FAMILY_WORKER], world.family_head
     for attr, case, by in (
         ("family_goal", world.family_case, worker),
@@ -105,4 +110,17 @@ def add_family_plans(world):
         )
         validate_plan(case, by, on=REFERRED_ON)
         setattr(world, attr, goal)
+    return add_home_visits(world)
+
+
+def add_home_visits(world):
+    """A visit planned at each supported family's home, three days ahead (`home_visit`,
+    `other_home_visit`)."""
+    when = calendar.add_hours(timezone.now(), 72)
+    world.home_visit = plan_home_visit(
+        world.family_case, world.users[Role.FAMILY_WORKER], starts_at=when
+    )
+    world.other_home_visit = plan_home_visit(
+        world.other_family_case, world.family_head, starts_at=when
+    )
     return world

@@ -20,7 +20,7 @@ def test_demo_has_a_family_service_with_about_fifteen_families():
     assert 14 <= cases.count() <= 17
     assert set(cases) == set(FamilyCase.objects.visible_to(head))
     statuses = set(cases.values_list("status", flat=True))
-    assert statuses == {"referred", "supported", "declined"}
+    assert statuses == {"referred", "supported", "declined", "ended"}
     assert all(case.members.filter(role="child").exists() for case in cases)
     # the village's head of service sees the family whose child lives in the village
     village_head = User.objects.get(username="chef.service")

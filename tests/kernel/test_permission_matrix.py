@@ -460,6 +460,7 @@ TRANSMISSION = IncidentTransmission("transmission", SEES_INCIDENT)
 # either is placed in a village, so village staff reach neither.
 FAMILY_CASE = Record("family_case", frozenset({Role.FAMILY_WORKER}))
 FAMILY_GOAL = Record("family_goal", frozenset({Role.FAMILY_WORKER}))
+HOME_VISIT = Record("home_visit", frozenset({Role.FAMILY_WORKER}))
 # A membership proposed in Léa's house: its village's director and the national director confirm
 # it; nobody here reaches the one proposed in another organisation's village.
 COUNCIL_MEETING = CouncilRecord("meeting", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
@@ -635,6 +636,7 @@ URL_TABLE = {
     "families:case": get(FAMILY_CASE),
     # the decision is taken (the families are supported): an empty decision is refused
     "families:decide": get(FAMILY_CASE),
+    "families:end": get(FAMILY_CASE),
     # the support plan: validating a plan without a draft leads back to it with a message
     "families:plan": get(FAMILY_CASE),
     "families:goal_add": get(FAMILY_CASE),
@@ -642,6 +644,10 @@ URL_TABLE = {
     "families:plan_review": get(FAMILY_CASE),
     "families:action_add": get(FAMILY_GOAL),
     "families:goal_progress": get(FAMILY_GOAL),
+    # home visits and the caseload
+    "families:caseload": get(),
+    "families:visit_plan": get(FAMILY_CASE),
+    "families:visit_report": get(HOME_VISIT),
     "insertion:home": get(),
     "insertion:programme_add": get(),
     "insertion:programme_edit": get(o2r_record("programme")),

@@ -212,6 +212,7 @@ PREVIOUS_TABLE = {
         "youth_message": {"view"},  # young people's messages (issue 20)
         "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
         "family_plan": {"change", "update", "view"},
+        "home_visit": {"change", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -270,6 +271,7 @@ PREVIOUS_TABLE = {
         "youth_message": {"view"},  # young people's messages (issue 20)
         "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
         "family_plan": {"change", "update", "view"},
+        "home_visit": {"change", "view"},
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -381,6 +383,7 @@ PREVIOUS_TABLE = {
         "family": {"view"},
         "family_case": {"change", "view"},
         "family_plan": {"change", "update", "view"},
+        "home_visit": {"change", "view"},
     },
 }
 

@@ -32,7 +32,14 @@ from ancrage.placements.models import (
     VisitRight,
 )
 from ancrage.safeguarding.models import Incident
-from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
+from ancrage.staff.models import (
+    Attestation,
+    CodeOfConduct,
+    CodeSignature,
+    Course,
+    StaffMember,
+    Training,
+)
 
 
 def fingerprint():
@@ -143,6 +150,8 @@ def test_seed_is_deterministic(db):
         ProtectionMeasure,
         AdmissionRequest,
         Attestation,
+        Training,
+        Course,
         CodeSignature,
         CodeOfConduct,
         StaffMember,

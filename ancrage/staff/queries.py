@@ -328,7 +328,13 @@ def flags(user, today=None):
     if not can(user, "staff", "view"):
         return None
     today = today or timezone.localdate()
-    establishments = list(registers(user))
+    found = reach(user, "staff", "view")
+    # A director's establishments came with their memberships: no query for them.
+    establishments = (
+        list(registers(user))
+        if found.organisations
+        else sorted(found.establishment_places, key=lambda e: (e.name, e.pk))
+    )
     by_establishment = {e.pk: EstablishmentFlags(e, 0, [], [], []) for e in establishments}
     members = _with_signatures(_present(user, by_establishment, today, TRAININGS), today)
     for member in members:

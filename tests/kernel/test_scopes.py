@@ -255,6 +255,7 @@ PREVIOUS_TABLE = {
     },
     Role.ESTABLISHMENT_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "staff": {"change", "view"},  # the staff register (added 2026-12-05, issue 23)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -312,6 +313,7 @@ PREVIOUS_TABLE = {
     },
     Role.NATIONAL_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
+        "staff": {"change", "view"},  # the staff register (added 2026-12-05, issue 23)
         "ppe": {"view"},
         "journal": {"view"},
         "journal_clinical": {"view"},

@@ -367,3 +367,7 @@ LOGGING = {
 STAFF_ATTESTATION_RENEWAL_MONTHS = int(os.environ.get("STAFF_ATTESTATION_RENEWAL_MONTHS", "36"))
 STAFF_ATTESTATION_MAX_AGE_MONTHS = int(os.environ.get("STAFF_ATTESTATION_MAX_AGE_MONTHS", "6"))
 STAFF_ATTESTATION_NOTICE_DAYS = int(os.environ.get("STAFF_ATTESTATION_NOTICE_DAYS", "60"))
+# Safeguarding training (ancrage/staff; docs/decisions.md): the induction within this many days of
+# arriving, a refresher every this many months.
+STAFF_INDUCTION_DAYS = int(os.environ.get("STAFF_INDUCTION_DAYS", "30"))
+STAFF_REFRESHER_MONTHS = int(os.environ.get("STAFF_REFRESHER_MONTHS", "24"))

@@ -20,7 +20,7 @@ from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import add_days, add_months
 from ancrage.organisation.models import Establishment, Organisation, Unit
 from ancrage.staff.checks import HOUSE_ROLES, VILLAGE_TEAM_ROLES
-from ancrage.staff.models import Attestation, CodeSignature, StaffMember
+from ancrage.staff.models import Attestation, CodeSignature, Course, StaffMember, Training
 
 HR_ACCOUNT = ("rh", "Émilie", "Durand")
 
@@ -133,7 +133,55 @@ def seed_staff(world) -> int:
         recorded_by=hr,
     )
     seed_code_of_conduct(world, organisation, hr, members, rng)
+    seed_training(world, organisation, hr, members, rng)
     return len(members) + 2
+
+
+def seed_training(world, organisation, hr, members, rng) -> None:
+    """The catalogue (an induction, a refresher, a course on speaking up) and the courses each
+    adult attended: the induction after arriving, a refresher since for most; a few late."""
+    induction, refresher, _other = Course.objects.bulk_create(
+        [
+            Course(
+                organisation=organisation,
+                kind=Course.Kind.INDUCTION,
+                name="Accueil : bientraitance et code de conduite",
+            ),
+            Course(
+                organisation=organisation,
+                kind=Course.Kind.REFRESHER,
+                name="Recyclage : prévenir et repérer les maltraitances",
+            ),
+            Course(
+                organisation=organisation,
+                kind=Course.Kind.OTHER,
+                name="Recueillir la parole de l'enfant",
+            ),
+        ]
+    )
+    anchor = world.anchor
+    trainings = []
+    for n, member in enumerate(members):
+        if n % 11 == 5:  # a few never took the induction: late
+            continue
+        trainings.append(
+            Training(
+                staff_member=member,
+                course=induction,
+                attended_on=add_days(member.start_date, rng.randint(2, 25)),
+                recorded_by=hr,
+            )
+        )
+        if n % 11 != 7:  # most took a refresher in the last year
+            trainings.append(
+                Training(
+                    staff_member=member,
+                    course=refresher,
+                    attended_on=add_days(anchor, -rng.randint(10, 360)),
+                    recorded_by=hr,
+                )
+            )
+    Training.objects.bulk_create(trainings, batch_size=2000)
 
 
 def seed_code_of_conduct(world, organisation, hr, members, rng) -> None:

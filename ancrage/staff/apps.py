@@ -8,10 +8,17 @@ class StaffConfig(AppConfig):
     verbose_name = _("Personnel et recrutement sûr")
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from ancrage.accounts.services import register_grant_check
         from ancrage.kernel.deadlines import register_establishment_deadlines
         from ancrage.staff.checks import attestation_required
+        from ancrage.staff.models import Attestation, CodeSignature, StaffMember, Training
         from ancrage.staff.queries import attestation_renewals
+
+        # every write of the register kept with its before and after
+        for model in (StaffMember, Attestation, CodeSignature, Training):
+            auditlog.register(model)
 
         # nobody is placed with the children without a valid, verified attestation
         register_grant_check(attestation_required)

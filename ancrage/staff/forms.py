@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form
 from ancrage.kernel.uploads import DocumentFileField
-from ancrage.staff.models import Attestation, StaffMember
+from ancrage.staff.models import Attestation, Course, StaffMember
 
 
 class StaffMemberForm(Form):
@@ -92,3 +92,26 @@ class SignatureForm(Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("La date portée sur l'exemplaire signé."),
     )
+
+
+class CourseForm(Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    name = forms.CharField(label=_("Intitulé"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=Course.Kind.choices)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class TrainingForm(Form):
+    date_ranges = {"attended_on": "past"}
+
+    course = forms.ModelChoiceField(label=_("Formation"), queryset=None)
+    attended_on = forms.DateField(
+        label=_("Suivie le"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses

@@ -284,3 +284,65 @@ class CodeSignature(models.Model):
 
     def __str__(self):
         return f"{self.staff_member} · {self.code} · {self.signed_on:%d/%m/%Y}"
+
+
+class Course(models.Model):
+    """A safeguarding course of the association's catalogue: the induction every newcomer takes
+    within STAFF_INDUCTION_DAYS of arriving, a refresher taken every STAFF_REFRESHER_MONTHS, or
+    another course (counted as safeguarding training too)."""
+
+    class Kind(models.TextChoices):
+        INDUCTION = "induction", _("Formation d'accueil")
+        REFRESHER = "refresher", _("Recyclage")
+        OTHER = "other", _("Autre formation à la bientraitance")
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("type"), max_length=15, choices=Kind)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("formation")
+        verbose_name_plural = _("catalogue des formations")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="course_name_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Training(models.Model):
+    """A course a staff member attended, and when."""
+
+    staff_member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="trainings",
+        verbose_name=_("membre du personnel"),
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("formation")
+    )
+    attended_on = models.DateField(_("suivie le"), validators=[InRange("past")])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
+    )
+    recorded_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-attended_on", "-pk"]
+        verbose_name = _("formation suivie")
+        verbose_name_plural = _("formations suivies")
+        constraints = [date_in_window("training_attended_in_window", "attended_on")]
+
+    def __str__(self):
+        return f"{self.staff_member} · {self.course} · {self.attended_on:%d/%m/%Y}"

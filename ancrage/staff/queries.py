@@ -14,11 +14,18 @@ from django.utils.translation import gettext as _
 
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_shown
-from ancrage.kernel.calendar import add_days
+from ancrage.kernel.calendar import add_days, add_months
 from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
-from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
+from ancrage.staff.models import (
+    Attestation,
+    CodeOfConduct,
+    CodeSignature,
+    Course,
+    StaffMember,
+    Training,
+)
 
 # What a staff member's latest attestation d'honorabilité says today.
 VALID, RENEW_SOON, LAPSED, NOT_DELIVERED, MISSING = (
@@ -42,6 +49,89 @@ LATEST_FIRST = Prefetch(
     "attestations",
     queryset=Attestation.objects.order_by("-issued_on", "-pk").select_related("verified_by"),
 )
+
+
+TRAININGS = Prefetch(
+    "trainings",
+    queryset=Training.objects.select_related("course").order_by("-attended_on", "-pk"),
+)
+# What a staff member's safeguarding training says today.
+ON_TIME, INDUCTION_DUE, INDUCTION_LATE, REFRESHER_LATE = (
+    "on_time",
+    "induction_due",
+    "induction_late",
+    "refresher_late",
+)
+TRAINING_LABELS = {
+    ON_TIME: _("à jour"),
+    INDUCTION_DUE: _("formation d'accueil à suivre"),
+    INDUCTION_LATE: _("formation d'accueil en retard"),
+    REFRESHER_LATE: _("recyclage en retard"),
+}
+
+
+@dataclass(frozen=True)
+class TrainingState:
+    code: str
+    due: object  # the day the next course is due
+    last: object  # the day of the last course, or None
+
+    @property
+    def label(self):
+        return TRAINING_LABELS[self.code]
+
+    @property
+    def late(self) -> bool:
+        return self.code in (INDUCTION_LATE, REFRESHER_LATE)
+
+
+def training_state(member, today) -> TrainingState:
+    """The induction is due STAFF_INDUCTION_DAYS after the start of the contract or engagement;
+    once taken, a refresher is due STAFF_REFRESHER_MONTHS after the last safeguarding course
+    (trainings prefetched latest first)."""
+    trainings = list(member.trainings.all())
+    if not any(t.course.kind == Course.Kind.INDUCTION for t in trainings):
+        due = add_days(member.start_date, settings.STAFF_INDUCTION_DAYS)
+        last = trainings[0].attended_on if trainings else None
+        return TrainingState(INDUCTION_LATE if today > due else INDUCTION_DUE, due, last)
+    last = trainings[0].attended_on
+    due = add_months(last, settings.STAFF_REFRESHER_MONTHS)
+    return TrainingState(REFRESHER_LATE if today > due else ON_TIME, due, last)
+
+
+def reasons(member) -> list[str]:
+    """Why a present staff member is not in order (empty: in order): their attestation, the code
+    of conduct, their training (states set on the member beforehand)."""
+    found = []
+    if member.attestation_state.blocking:
+        found.append(
+            _("attestation d'honorabilité %(state)s") % {"state": member.attestation_state.label}
+        )
+    if member.code and member.code_signature is None:
+        found.append(_("code de conduite à signer"))
+    if member.training_state.late:
+        found.append(member.training_state.label)
+    return found
+
+
+@dataclass
+class Compliance:
+    """The share of the present staff in order on the three counts (attestation, code of
+    conduct, training), as one figure, and the list of the others with their reasons."""
+
+    in_order: int
+    present: int
+    not_in_order: list  # (member, reasons)
+
+    @property
+    def percent(self) -> int | None:
+        return None if not self.present else round(100 * self.in_order / self.present)
+
+
+def compliance(members) -> Compliance:
+    """The compliance of these present members (their states set beforehand)."""
+    others = [(m, r) for m in members if (r := reasons(m))]
+    return Compliance(len(members) - len(others), len(members), others)
 
 
 def current_codes(organisation_ids, today):
@@ -138,11 +228,12 @@ def register(user, establishment, what="staff.register"):
         StaffMember.objects.visible_to(user)
         .filter(establishment=establishment)
         .select_related("user", "person", "establishment")
-        .prefetch_related(LATEST_FIRST)
+        .prefetch_related(LATEST_FIRST, TRAININGS)
         .order_by("end_date", "pk")
     )
     for member in members:
         member.attestation_state = attestation_state(member, today)
+        member.training_state = training_state(member, today)
         member.is_present = member.start_date <= today and (
             member.end_date is None or member.end_date >= today
         )
@@ -156,13 +247,14 @@ def staff_member(user, pk, action="view", what="staff.member"):
     member = (
         StaffMember.objects.visible_to(user, action)
         .select_related("user", "person", "establishment")
-        .prefetch_related(LATEST_FIRST)
+        .prefetch_related(LATEST_FIRST, TRAININGS)
         .filter(pk=pk)
         .first()
     )
     if member is None:
         raise Http404
     member.attestation_state = attestation_state(member, timezone.localdate())
+    member.training_state = training_state(member, timezone.localdate())
     _with_signatures([member], timezone.localdate())
     member.signature_list = list(
         member.signatures.select_related("code").order_by("-signed_on", "-pk")
@@ -175,23 +267,24 @@ def own_entries(user):
     entries = list(
         StaffMember.objects.own(user)
         .select_related("establishment")
-        .prefetch_related(LATEST_FIRST)
+        .prefetch_related(LATEST_FIRST, TRAININGS)
         .order_by("pk")
     )
     today = timezone.localdate()
     for entry in entries:
         entry.attestation_state = attestation_state(entry, today)
+        entry.training_state = training_state(entry, today)
         entry.signature_list = list(entry.signatures.select_related("code"))
     return _with_signatures(entries, today)
 
 
-def _present(user, establishment_ids, today):
+def _present(user, establishment_ids, today, *more):
     return list(
         StaffMember.objects.visible_to(user)
         .present(today)
         .filter(establishment_id__in=sorted(establishment_ids))
         .select_related("user", "person", "establishment")
-        .prefetch_related(LATEST_FIRST)
+        .prefetch_related(LATEST_FIRST, *more)
         .order_by("pk")
     )
 
@@ -225,6 +318,7 @@ class EstablishmentFlags:
     flagged: list  # the present staff whose attestation keeps them away from the children
     renew_soon: list
     unsigned: list  # the present staff who have not signed the code of conduct in force
+    compliance: Compliance | None = None
 
 
 def flags(user, today=None):
@@ -234,13 +328,20 @@ def flags(user, today=None):
     if not can(user, "staff", "view"):
         return None
     today = today or timezone.localdate()
-    establishments = list(registers(user))
+    found = reach(user, "staff", "view")
+    # A director's establishments came with their memberships: no query for them.
+    establishments = (
+        list(registers(user))
+        if found.organisations
+        else sorted(found.establishment_places, key=lambda e: (e.name, e.pk))
+    )
     by_establishment = {e.pk: EstablishmentFlags(e, 0, [], [], []) for e in establishments}
-    members = _with_signatures(_present(user, by_establishment, today), today)
+    members = _with_signatures(_present(user, by_establishment, today, TRAININGS), today)
     for member in members:
         row = by_establishment[member.establishment_id]
         row.present += 1
         member.attestation_state = attestation_state(member, today)
+        member.training_state = training_state(member, today)
         if member.attestation_state.blocking:
             row.flagged.append(member)
         elif member.attestation_state.code == RENEW_SOON:
@@ -256,6 +357,10 @@ def flags(user, today=None):
         ],
         "web.home",
     )
+    for row in by_establishment.values():
+        row.compliance = compliance(
+            [m for m in members if m.establishment_id == row.establishment.pk]
+        )
     return [row for row in by_establishment.values() if row.present]
 
 
@@ -308,4 +413,17 @@ def readable_code(user, pk):
     )
     return get_object_or_404(
         CodeOfConduct.objects.filter(organisation_id__in=sorted(organisations)), pk=pk
+    )
+
+
+def catalogue(user):
+    """The courses of the organisations whose registers `user` keeps."""
+    found = reach(user, "staff", "view")
+    organisations = set(found.organisations) | {
+        e.organisation_id for e in found.establishment_places
+    }
+    return list(
+        Course.objects.filter(organisation_id__in=sorted(organisations))
+        .select_related("organisation")
+        .order_by("organisation__name", "kind", "name")
     )

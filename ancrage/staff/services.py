@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from ancrage.kernel.calendar import add_months
 from ancrage.kernel.uploads import check_upload, display_name
-from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
+from ancrage.staff.models import (
+    Attestation,
+    CodeOfConduct,
+    CodeSignature,
+    Course,
+    StaffMember,
+    Training,
+)
 
 
 def add_staff_member(
@@ -209,3 +216,26 @@ def sign_own(user, today=None) -> list[CodeSignature]:
     if not signatures:
         raise ValidationError(_("Vous n'avez aucun code de conduite à signer."))
     return signatures
+
+
+def add_course(organisation, *, name: str, kind: str) -> Course:
+    """Add a safeguarding course to the association's catalogue."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Indiquez l'intitulé de la formation.")})
+    if Course.objects.filter(organisation=organisation, name=name).exists():
+        raise ValidationError({"name": _("Cette formation est déjà au catalogue.")})
+    with transaction.atomic():
+        return Course.objects.create(organisation=organisation, name=name, kind=kind)
+
+
+def record_training(member, *, by, course, attended_on) -> Training:
+    """Record a course the staff member attended."""
+    if course.organisation_id != member.establishment.organisation_id:
+        raise ValidationError(
+            {"course": _("Cette formation n'est pas au catalogue de l'établissement.")}
+        )
+    with transaction.atomic():
+        return Training.objects.create(
+            staff_member=member, course=course, attended_on=attended_on, recorded_by=by
+        )

@@ -15,4 +15,7 @@ urlpatterns = [
     path("membres/<int:pk>/", views.member, name="member"),
     path("membres/<int:pk>/attestation/", views.attestation_add, name="attestation_add"),
     path("membres/<int:pk>/signature/", views.signature_add, name="signature_add"),
+    path("membres/<int:pk>/formation/", views.training_add, name="training_add"),
+    path("formations/", views.courses, name="courses"),
+    path("formations/ajouter/", views.course_add, name="course_add"),
 ]

@@ -1,6 +1,7 @@
 """Pages of the staff register: the registers one keeps, one establishment's register, one
 entry, a new entry; one's own entries."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
@@ -12,7 +13,15 @@ from ancrage.kernel.access import authenticated, can, requires
 from ancrage.kernel.documents import download
 from ancrage.kernel.flow import act, submit
 from ancrage.staff import queries, services
-from ancrage.staff.forms import AttestationForm, CodeForm, SignatureForm, StaffMemberForm
+from ancrage.staff.forms import (
+    AttestationForm,
+    CodeForm,
+    CourseForm,
+    SignatureForm,
+    StaffMemberForm,
+    TrainingForm,
+)
+from ancrage.staff.models import Course
 
 
 @requires("staff", "view")
@@ -33,6 +42,7 @@ def register(request, pk):
             "establishment": establishment,
             "members": members,
             "unsigned": [m for m in members if m.is_present and m.code and not m.code_signature],
+            "compliance": queries.compliance([m for m in members if m.is_present]),
             "can_change": can(request.user, "staff", "change"),
         },
     )
@@ -206,6 +216,62 @@ def sign(request):
         lambda: services.sign_own(request.user),
         success="staff:mine",
         message=_("Merci : votre signature du code de conduite est enregistrée."),
+    )
+
+
+@requires("staff", "view")
+@require_http_methods(["GET"])
+def courses(request):
+    return render(
+        request,
+        "staff/courses.html",
+        {
+            "courses": queries.catalogue(request.user),
+            "can_add": queries.publishing_organisations(request.user).exists(),
+            "induction_days": settings.STAFF_INDUCTION_DAYS,
+            "refresher_months": settings.STAFF_REFRESHER_MONTHS,
+        },
+    )
+
+
+@requires("staff", "change")
+@require_http_methods(["GET", "POST"])
+def course_add(request):
+    organisations = queries.publishing_organisations(request.user)
+    return submit(
+        request,
+        CourseForm(request.POST or None, organisations=organisations),
+        lambda form: services.add_course(
+            form.cleaned_data["organisation"],
+            name=form.cleaned_data["name"],
+            kind=form.cleaned_data["kind"],
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Ajouter une formation au catalogue"),
+            "cancel_url": reverse("staff:courses"),
+        },
+        message=_("La formation est ajoutée au catalogue."),
+        success="staff:courses",
+    )
+
+
+@requires("staff", "change")
+@require_http_methods(["GET", "POST"])
+def training_add(request, pk):
+    member = queries.staff_member(request.user, pk, "change")
+    courses = Course.objects.filter(organisation_id=member.establishment.organisation_id)
+    return submit(
+        request,
+        TrainingForm(request.POST or None, courses=courses),
+        lambda form: services.record_training(member, by=request.user, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "title": _("Formation suivie · %(name)s") % {"name": member.name},
+            "cancel_url": reverse("staff:member", args=[member.pk]),
+        },
+        message=_("La formation suivie est enregistrée."),
+        success=reverse("staff:member", args=[member.pk]),
     )
 
 

@@ -34,7 +34,14 @@ from ancrage.placements.models import (
 )
 from ancrage.privacy.models import Hold, SubjectRequest
 from ancrage.safeguarding.models import Incident
-from ancrage.staff.models import Attestation, CodeOfConduct, CodeSignature, StaffMember
+from ancrage.staff.models import (
+    Attestation,
+    CodeOfConduct,
+    CodeSignature,
+    Course,
+    StaffMember,
+    Training,
+)
 
 
 def fingerprint():
@@ -148,6 +155,8 @@ def test_seed_is_deterministic(db):
         ProtectionMeasure,
         AdmissionRequest,
         Attestation,
+        Training,
+        Course,
         CodeSignature,
         CodeOfConduct,
         StaffMember,

@@ -272,6 +272,7 @@ PREVIOUS_TABLE = {
         "family_case": {"change", "view"},  # the families of the programme (added 2026-12-05)
         "family_plan": {"change", "update", "view"},
         "home_visit": {"change", "view"},
+        "staff": {"change", "view"},  # the staff register (added 2026-12-05, issue 23)
         "ppe": {"change", "update", "view"},
         "situation_report": {"change", "view"},
         "deadline": {"view"},
@@ -330,6 +331,7 @@ PREVIOUS_TABLE = {
     Role.NATIONAL_DIRECTOR: {
         "job": {"view"},  # one's own background jobs (added 2026-12-05)
         "council": {"view"},  # the participation council (issue 20)
+        "staff": {"change", "view"},  # the staff register (added 2026-12-05, issue 23)
         "ppe": {"view"},
         "journal": {"view"},
         "journal_clinical": {"view"},

@@ -121,7 +121,8 @@ PAGES = {
     # 27: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
     # 25: the safeguarding chart reads its monthly counts only (one query, not five), and the
     # villages of its indicator links are read by id (one query)
-    "home": (lambda w: "/", 25),
+    # 26: the present staff of the director's village, for the safe-staff flags (one query)
+    "home": (lambda w: "/", 26),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     # 12: the candidates of the select are read once more and their reads recorded (one insert)
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 12),

@@ -186,7 +186,9 @@ PAGES = {
     # 25: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
     # 26 to 23: the chart reads its monthly counts only (one query, not five), and the villages
     # of the indicator links are read by id from the user's reach (one query)
-    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 23),
+    # 24: the present staff of the director's village, for the safe-staff flags (one query; none
+    # more while its register is empty)
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 24),
 }
 
 

@@ -80,3 +80,19 @@ def publish(organisation, by, version="2026-1", effective_on=None):
         effective_on=effective_on or timezone.localdate(),
         uploaded=SimpleUploadedFile("code.pdf", tiny_pdf(), content_type="application/pdf"),
     )
+
+
+def course(organisation, kind="induction", name=None):
+    from ancrage.staff.models import Course
+
+    return Course.objects.create(
+        organisation=organisation, kind=kind, name=name or f"Bientraitance · {kind}"
+    )
+
+
+def train(member, course, attended_on, by=None):
+    from ancrage.staff.services import record_training
+
+    return record_training(
+        member, by=by or member.created_by, course=course, attended_on=attended_on
+    )

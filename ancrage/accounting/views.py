@@ -26,6 +26,11 @@ from ancrage.kernel.jobs import remember_job, start_job
 from ancrage.kernel.versions import expected_version
 
 
+def _posted(request):
+    """The submitted data, even when empty (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
+
+
 @requires("analytic", "view")
 def home(request):
     return render(
@@ -52,7 +57,7 @@ def _section_page(request, section=None):
         initial = {name: getattr(section, name) for name in SECTION_FIELDS}
         initial["agreements"] = list(section.agreements.values_list("pk", flat=True))
     form = SectionForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         record=section,
         **queries.section_choices(request.user),
@@ -101,7 +106,7 @@ def _agreement_page(request, agreement=None):
     if agreement is not None:
         initial = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
     form = AgreementForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         record=agreement,
         **queries.agreement_choices(request.user),
@@ -173,7 +178,7 @@ def _contract_page(request, contract=None):
     if contract is not None:
         initial = {name: getattr(contract, name) for name in CONTRACT_FIELDS}
     form = ContractForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         record=contract,
         **queries.contract_choices(request.user),
@@ -233,7 +238,7 @@ def time_sheet(request, year, month):
     sheet = page["sheet"]
     editable = sheet is None or sheet.status == sheet.Status.DRAFT
     form = TimeSheetForm(
-        request.POST or None,
+        _posted(request),
         sections=page["sections"],
         initial_hours={pk: formats.number_format(h, 2) for pk, h in page["hours"].items()},
         disabled=not editable,
@@ -365,7 +370,7 @@ def categories_default(request):
 def category_edit(request, pk):
     category = queries.category(request.user, pk)
     form = IneligibilityForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "programmes": list(category.ineligible_programmes.values_list("pk", flat=True)),
             "agreements": list(category.ineligible_agreements.values_list("pk", flat=True)),
@@ -440,7 +445,10 @@ def allocate(request):
         run,
         success=f"{reverse('accounting:figures')}?annee={year}",
         message=lambda counts: (
-            _("Répartition %(year)s recalculée : %(done)s lignes réparties, %(left)s sans règle.")
+            _(
+                "Répartition %(year)s recalculée : %(done)s lignes réparties, "
+                "%(left)s non réparties."
+            )
             % {"year": year, "done": counts[0], "left": counts[1]}
         ),
     )

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from ancrage.accounts.models import Membership, User
 from ancrage.accounts.services import propose_membership
+from ancrage.demo.accounting import seed_accounting
 from ancrage.demo.daily import seed_daily
 from ancrage.demo.o2r import seed_o2r
 from ancrage.demo.ppe import seed_ppe
@@ -365,6 +366,7 @@ class World:
         with self.step("Signalements"):
             seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
+        seed_accounting(self)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
         self.note("Validation de la transaction (contrôles des clés étrangères)…")

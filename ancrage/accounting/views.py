@@ -1,11 +1,15 @@
 """The pages of analytic accounting: sections and agreements, contracts (finance), one's time
 sheets (every employee), the sheets to approve (managers)."""
 
+import csv
+import io
+
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +25,7 @@ from ancrage.accounting.forms import (
 )
 from ancrage.accounting.periods import first_of_month, month_from
 from ancrage.kernel.access import can, requires
+from ancrage.kernel.exports import spreadsheet_row
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job, start_job
 from ancrage.kernel.versions import expected_version
@@ -452,3 +457,24 @@ def allocate(request):
             % {"year": year, "done": counts[0], "left": counts[1]}
         ),
     )
+
+
+@requires("analytic", "view")
+def export_csv(request):
+    """The allocated analytic lines of a year as CSV (semicolons, decimal points, UTF-8 with
+    BOM so that a spreadsheet reads the accents)."""
+    year = _year(request.GET)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(queries.EXPORT_HEADER)
+    for row in queries.allocated_rows(request.user, year):
+        writer.writerow(spreadsheet_row(row))
+    # A whole response rather than kernel.documents.download's stream: the CSV is built in
+    # memory anyway; the same headers (attachment, nosniff, no-store).
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="repartition-analytique-{year}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, no_store=True, private=True)
+    return response

@@ -141,6 +141,9 @@ class FecUploadForm(Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        choices = list(organisations[:2])
+        if len(choices) == 1:
+            self.fields["organisation"].initial = choices[0].pk
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

@@ -297,3 +297,48 @@ def trace(user, section_pk: int, year: int, month: int) -> dict:
         ),
         "time_entries": sheets,
     }
+
+
+EXPORT_HEADER = (
+    "JournalCode",
+    "EcritureNum",
+    "EcritureDate",
+    "PieceRef",
+    "CompteNum",
+    "EcritureLib",
+    "Fichier",
+    "LigneFichier",
+    "Section",
+    "Mois",
+    "Montant",
+    "Repartition",
+    "Cle",
+)
+
+
+def allocated_rows(user, year: int):
+    """The allocated analytic lines of the year, for the accounting software: the entry's
+    references, the section's code, the share and how it came."""
+    shares = (
+        AllocatedAmount.objects.visible_to(user)
+        .filter(month__year=year)
+        .select_related("line", "line__fec_import", "section", "key")
+        .order_by("line__entry_date", "line__journal_code", "line__entry_number", "line_id", "pk")
+    )
+    for share in shares.iterator(chunk_size=2000):
+        line = share.line
+        yield (
+            line.journal_code,
+            line.entry_number,
+            line.entry_date.isoformat(),
+            line.piece_reference,
+            line.account_number,
+            line.label,
+            line.fec_import.filename,
+            line.line_number,
+            share.section.code,
+            share.month.strftime("%Y-%m"),
+            share.amount,
+            share.method,
+            share.key.code if share.key else "",
+        )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("categories/<int:pk>/eligibilite/", views.category_edit, name="category_edit"),
     path("repartition/", views.figures, name="figures"),
     path("repartition/calculer/", views.allocate, name="allocate"),
+    path("repartition/export.csv", views.export_csv, name="export_csv"),
     path("repartition/<int:pk>/<int:year>/<int:month>/", views.trace, name="trace"),
     path("temps/", views.my_time, name="my_time"),
     path("temps/<int:year>/<int:month>/", views.time_sheet, name="time_sheet"),

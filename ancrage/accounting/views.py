@@ -1,11 +1,15 @@
 """The pages of analytic accounting: sections and agreements, contracts (finance), one's time
 sheets (every employee), the sheets to approve (managers)."""
 
+import csv
+import io
+
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,9 +25,15 @@ from ancrage.accounting.forms import (
 )
 from ancrage.accounting.periods import first_of_month, month_from
 from ancrage.kernel.access import can, requires
+from ancrage.kernel.exports import spreadsheet_row
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job, start_job
 from ancrage.kernel.versions import expected_version
+
+
+def _posted(request):
+    """The submitted data, even when empty (an empty POST still binds the form)."""
+    return request.POST if request.method == "POST" else None
 
 
 @requires("analytic", "view")
@@ -52,7 +62,7 @@ def _section_page(request, section=None):
         initial = {name: getattr(section, name) for name in SECTION_FIELDS}
         initial["agreements"] = list(section.agreements.values_list("pk", flat=True))
     form = SectionForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         record=section,
         **queries.section_choices(request.user),
@@ -101,7 +111,7 @@ def _agreement_page(request, agreement=None):
     if agreement is not None:
         initial = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
     form = AgreementForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         record=agreement,
         **queries.agreement_choices(request.user),
@@ -173,7 +183,7 @@ def _contract_page(request, contract=None):
     if contract is not None:
         initial = {name: getattr(contract, name) for name in CONTRACT_FIELDS}
     form = ContractForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         record=contract,
         **queries.contract_choices(request.user),
@@ -233,7 +243,7 @@ def time_sheet(request, year, month):
     sheet = page["sheet"]
     editable = sheet is None or sheet.status == sheet.Status.DRAFT
     form = TimeSheetForm(
-        request.POST or None,
+        _posted(request),
         sections=page["sections"],
         initial_hours={pk: formats.number_format(h, 2) for pk, h in page["hours"].items()},
         disabled=not editable,
@@ -365,7 +375,7 @@ def categories_default(request):
 def category_edit(request, pk):
     category = queries.category(request.user, pk)
     form = IneligibilityForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "programmes": list(category.ineligible_programmes.values_list("pk", flat=True)),
             "agreements": list(category.ineligible_agreements.values_list("pk", flat=True)),
@@ -440,7 +450,31 @@ def allocate(request):
         run,
         success=f"{reverse('accounting:figures')}?annee={year}",
         message=lambda counts: (
-            _("Répartition %(year)s recalculée : %(done)s lignes réparties, %(left)s sans règle.")
+            _(
+                "Répartition %(year)s recalculée : %(done)s lignes réparties, "
+                "%(left)s non réparties."
+            )
             % {"year": year, "done": counts[0], "left": counts[1]}
         ),
     )
+
+
+@requires("analytic", "view")
+def export_csv(request):
+    """The allocated analytic lines of a year as CSV (semicolons, decimal points, UTF-8 with
+    BOM so that a spreadsheet reads the accents)."""
+    year = _year(request.GET)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(queries.EXPORT_HEADER)
+    for row in queries.allocated_rows(request.user, year):
+        writer.writerow(spreadsheet_row(row))
+    # A whole response rather than kernel.documents.download's stream: the CSV is built in
+    # memory anyway; the same headers (attachment, nosniff, no-store).
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="repartition-analytique-{year}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, no_store=True, private=True)
+    return response

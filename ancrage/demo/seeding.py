@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from ancrage.accounts.models import Membership, User
 from ancrage.accounts.services import propose_membership
+from ancrage.demo.accounting import seed_accounting
 from ancrage.demo.daily import seed_daily
 from ancrage.demo.families import seed_families
 from ancrage.demo.o2r import seed_o2r
@@ -410,6 +411,7 @@ class World:
         seed_participation(self)  # children's voice (ancrage/demo/participation.py)
         seed_families(self, organisation)
         seed_privacy(self)
+        seed_accounting(self)
         # Last, so that no seeder above takes the newcomer for a member of the team.
         self.propose_newcomer(villages[0])
         seed_staff(self)

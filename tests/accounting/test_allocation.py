@@ -146,3 +146,26 @@ def test_finance_follows_a_figure_to_its_lines_on_the_pages(
 
 FIGURES_QUERIES = 10
 TRACE_QUERIES = 10
+
+
+def test_allocated_lines_export_as_csv_with_entry_references_and_section_codes(client, allocated):
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    login(client, allocated.users[Role.FINANCE])
+    response = client.get(reverse("accounting:export_csv"), {"annee": 2026})
+    assert response["Content-Disposition"].startswith("attachment")
+    text = response.content.decode("utf-8-sig")
+    rows = [line.split(";") for line in text.splitlines()]
+    assert rows[0][:4] == ["JournalCode", "EcritureNum", "EcritureDate", "PieceRef"]
+    rent = [r for r in rows[1:] if r[4] == "613200"]
+    assert {(r[8], r[10], r[11], r[12]) for r in rent} == {
+        ("O2R-44", "250.00", "key", "LOYER"),
+        ("VIL-COT", "750.00", "key", "LOYER"),
+    }
+    # a director's export holds their sections only
+    login(client, allocated.users[Role.ESTABLISHMENT_DIRECTOR])
+    response = client.get(reverse("accounting:export_csv"), {"annee": 2026})
+    text = response.content.decode("utf-8-sig")
+    assert {line.split(";")[8] for line in text.splitlines()[1:]} == {"VIL-COT"}

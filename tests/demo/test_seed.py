@@ -16,6 +16,7 @@ from ancrage.care.models import PPE, Review, SituationReport
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.autonomy import AutonomyProject
 from ancrage.care.models.journal import JournalEntry
+from ancrage.demo.accounting import clear_accounting
 from ancrage.demo.o2r import clear_o2r
 from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.families.models import FamilyCase
@@ -135,6 +136,7 @@ def test_seed_is_deterministic(db):
     anchor = datetime.date(2026, 9, 1)
     seed("demo", quiet=True, anchor=anchor)
     first = fingerprint()
+    clear_accounting()
     clear_o2r()
     for model in (
         FamilyCase,  # its household goes with it

@@ -552,6 +552,7 @@ URL_TABLE = {
     "accounting:contract_add": get(),
     "accounting:contract_edit": get(Record("contract", FINANCE_RECORD)),
     "accounting:figures": get(),
+    "accounting:export_csv": get(),
     "accounting:allocate": post(answers=302, to="/comptabilite/repartition/"),
     "accounting:trace": get(
         SectionMonth(

@@ -16,6 +16,7 @@ from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
 from ancrage.participation.models import Council, Meeting, Opinion
+from ancrage.safeguarding.services import record_information
 
 # The thirds of a year (first month, last month, last day): a meeting is due in each, so that
 # the council meets at least three times a year.
@@ -28,10 +29,21 @@ def _require(user, establishment_id) -> None:
 
 
 @transaction.atomic
-def record_meeting(village, by, *, held_on: date, agenda: str, minutes: str = "") -> Meeting:
+def record_meeting(
+    village, by, *, held_on: date, agenda: str, minutes: str = "", informed_of=()
+) -> Meeting:
     """A meeting of the village's council (installed with its first meeting). The answers
-    given since the last meeting to the council's opinions are reported at this one."""
+    given since the last meeting to the council's opinions are reported at this one. The
+    declarations to the authority presented to it (`informed_of`, the village's) record on
+    each declaration that the council was informed, on the meeting's day."""
     _require(by, village.pk)
+    informed_of = list(informed_of)
+    if any(d.incident.establishment_id != village.pk for d in informed_of):
+        raise ValidationError({"informed_of": _("Choisissez des déclarations de ce village.")})
+    if informed_of and held_on > timezone.localdate():
+        raise ValidationError(
+            {"informed_of": _("Le conseil est informé à une réunion tenue, pas à venir.")}
+        )
     if not (agenda or "").strip():
         raise ValidationError({"agenda": _("Écrivez l'ordre du jour.")})
     council, _created = Council.objects.select_for_update().get_or_create(
@@ -46,6 +58,19 @@ def record_meeting(village, by, *, held_on: date, agenda: str, minutes: str = ""
         minutes=(minutes or "").strip(),
         recorded_by=by,
     )
+    meeting.informed_of.set(informed_of)
+    for declaration in informed_of:
+        if declaration.cvs_informed_on is None:
+            incident = declaration.incident
+            try:
+                record_information(
+                    incident,
+                    expected_version=incident.version,
+                    cvs_informed_on=held_on,
+                    by=by,
+                )
+            except ValidationError as error:
+                raise ValidationError({"informed_of": error.messages}) from error
     Opinion.objects.filter(
         meeting__council=council,
         answered_on__isnull=False,

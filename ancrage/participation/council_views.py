@@ -13,6 +13,7 @@ from ancrage.kernel.flow import act, submit
 from ancrage.participation import council as services
 from ancrage.participation.forms import AnswerForm, MeetingForm, OpinionForm
 from ancrage.participation.models import Council, Meeting, Opinion
+from ancrage.safeguarding.models import Declaration
 
 
 def _meeting_url(meeting):
@@ -55,9 +56,16 @@ def council(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_new(request, pk):
     village = visible_village(request.user, pk)
+    # the village's declarations the user reads whose authority was alerted
+    declarations = (
+        Declaration.objects.visible_to(request.user)
+        .filter(incident__establishment=village, alerted_at__isnull=False)
+        .select_related("incident")
+        .order_by("-alerted_at", "-pk")
+    )
     return submit(
         request,
-        MeetingForm(request.POST or None),
+        MeetingForm(request.POST or None, declarations=declarations),
         lambda form: services.record_meeting(village, request.user, **form.cleaned_data),
         message=_("La réunion du conseil est enregistrée."),
         success=_meeting_url,
@@ -86,6 +94,7 @@ def meeting(request, pk):
             "meeting": meeting,
             "village": meeting.council.establishment,
             "opinions": list(meeting.opinions.select_related("reported_at", "answered_by")),
+            "declarations": list(meeting.informed_of.order_by("alerted_at", "pk")),
             "reported": list(meeting.reported_answers.select_related("meeting")),
             "opinion_form": OpinionForm(),
             "can_change": can(request.user, "council", "change"),

@@ -32,6 +32,14 @@ class ConcernForm(Form):
 
 
 class MeetingForm(ModelForm):
+    informed_of = forms.ModelMultipleChoiceField(
+        label=_("Déclarations à l'autorité présentées au conseil"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Le conseil est informé des événements graves déclarés à l'autorité."),
+    )
+
     class Meta:
         model = Meeting
         fields = ["held_on", "agenda", "minutes"]
@@ -40,6 +48,14 @@ class MeetingForm(ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 4}),
             "minutes": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, declarations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["informed_of"].queryset = declarations
+        self.fields["informed_of"].label_from_instance = lambda d: (
+            _("Signalement n°%(n)s, autorité alertée le %(d)s")
+            % {"n": d.incident_id, "d": f"{d.alerted_at:%d/%m/%Y}"}
+        )
 
     def _post_clean(self):
         # The service checks the meeting (its village's council, one a day).

@@ -158,6 +158,13 @@ class Meeting(models.Model):
     agenda = models.TextField(_("ordre du jour"))
     minutes = models.TextField(_("relevé de conclusions"), blank=True)
     minutes_validated_on = models.DateField(_("relevé validé le"), null=True, blank=True)
+    # the serious events declared to the authority of which the council was informed here
+    informed_of = models.ManyToManyField(
+        "safeguarding.Declaration",
+        blank=True,
+        related_name="council_meetings",
+        verbose_name=_("déclarations présentées au conseil"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

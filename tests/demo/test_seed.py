@@ -20,6 +20,7 @@ from ancrage.demo.o2r import clear_o2r
 from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
+from ancrage.participation.models import Concern, Council, Meeting, YouthMessage
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import inverse_kind
 from ancrage.placements.models import (
@@ -127,6 +128,10 @@ def test_seed_is_deterministic(db):
     first = fingerprint()
     clear_o2r()
     for model in (
+        Concern,  # a young person's concern keeps its incident
+        YouthMessage,
+        Meeting,  # its opinions go with it
+        Council,
         Review,
         PPE,
         SituationReport,

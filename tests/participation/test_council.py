@@ -142,3 +142,41 @@ def test_council_pages_query_count(client, world, director, django_assert_max_nu
         assert client.get(f"/villages/{world.village.pk}/conseil/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/conseil/reunions/{meeting.pk}/").status_code == 200
+
+
+def test_a_meeting_shows_the_council_was_informed_of_a_declaration(
+    client, world, director, incidents
+):
+    from django.utils import timezone
+
+    from ancrage.safeguarding.models import Declaration, Incident
+
+    Incident.objects.filter(pk=world.incident.pk).update(
+        status="qualified", category="other", severity="serious"
+    )
+    declaration = Declaration.objects.create(
+        incident=world.incident,
+        discovered_at=world.incident.occurred_at,
+        facts="Faits",
+        measures_taken="Mesures",
+        alerted_at=timezone.now(),
+        alerted_by=director,
+        prepared_by=director,
+    )
+    login(client, director)
+    form = client.get(f"/villages/{world.village.pk}/conseil/reunions/nouvelle/")
+    assert f"Signalement n°{world.incident.pk}" in form.content.decode()
+    response = client.post(
+        f"/villages/{world.village.pk}/conseil/reunions/nouvelle/",
+        {
+            "held_on": TODAY.isoformat(),
+            "agenda": "Information sur un événement grave",
+            "informed_of": [declaration.pk],
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    declaration.refresh_from_db()
+    assert declaration.cvs_informed_on == TODAY and declaration.cvs_informed_by == director
+    page = client.get(f"/conseil/reunions/{meeting.pk}/").content.decode()
+    assert f"/signalements/{world.incident.pk}/declaration/" in page

@@ -44,6 +44,6 @@ def test_a_director_records_a_council_meeting(
     expect(page.locator(".messages")).to_contain_text("publié aux enfants et aux familles")
     screenshot(page, "council-meeting.png")
 
-    meeting = Meeting.objects.get(council__establishment=village)
+    meeting = Meeting.objects.get(council__establishment=village, held_on=datetime.date.today())
     assert meeting.is_published
     assert Opinion.objects.get(meeting=meeting).answered_by == director

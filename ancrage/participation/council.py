@@ -168,13 +168,20 @@ def council_villages(user):
     where = reach(user, "council", "view")
     if not where:
         return []
-    condition = where.filter(organisation="organisation_id")
-    if where.establishments_worked_in:
-        condition |= Q(pk__in=sorted(where.establishments_worked_in))
-    return list(
-        Establishment.objects.filter(kind=Establishment.Kind.VILLAGE)
-        .filter(condition)
-        .order_by("name")
+    if where.organisations:
+        condition = where.filter(organisation="organisation_id")
+        if where.establishments_worked_in:
+            condition |= Q(pk__in=sorted(where.establishments_worked_in))
+        return list(
+            Establishment.objects.filter(kind=Establishment.Kind.VILLAGE)
+            .filter(condition)
+            .order_by("name")
+        )
+    # a village or a house: the places the memberships loaded, without a query
+    places = {e.pk: e for e in where.establishment_places}
+    places.update({u.establishment_id: u.establishment for u in where.unit_places})
+    return sorted(
+        (e for e in places.values() if e.kind == Establishment.Kind.VILLAGE), key=lambda e: e.name
     )
 
 

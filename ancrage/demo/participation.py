@@ -4,8 +4,6 @@ words (when the PPE seeder left her none) who has written to her referent once."
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from ancrage.accounts.models import Membership, User
 from ancrage.care.models import PPE
 from ancrage.care.services import ppe as ppe_services
@@ -25,7 +23,7 @@ OBJECTIVES = [
 def seed_participation(world) -> None:
     director = User.objects.filter(username="directrice").first()
     if director is not None and director.active_memberships:
-        seed_council(director.active_memberships[0].establishment, director)
+        seed_council(world, director.active_memberships[0].establishment, director)
     youth = User.objects.filter(username="jeune").first()
     if youth is None or youth.person_id is None:
         return
@@ -51,6 +49,7 @@ def seed_participation(world) -> None:
         ppe_services.validate_draft(
             space.person,
             head.user,
+            day=world.anchor,
             child_views="Je veux faire un CAP cuisine. Je voudrais voir ma mère plus souvent.",
         )
     if space.is_open:
@@ -59,10 +58,10 @@ def seed_participation(world) -> None:
         )
 
 
-def seed_council(village, director) -> None:
+def seed_council(world, village, director) -> None:
     """The village's council: installed a year ago with validated minutes and a proposal
     answered, met again nine months ago; a missing meeting shows on the échéancier."""
-    today = timezone.localdate()
+    today = world.anchor
     first = council.record_meeting(
         village,
         director,

@@ -12,10 +12,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.kernel import calendar
 from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
-from ancrage.participation.models import Council, Meeting, Opinion
+from ancrage.participation.models import (
+    MINIMUM_MEMBERS,
+    College,
+    Council,
+    CouncilMember,
+    Election,
+    Meeting,
+    Opinion,
+)
+from ancrage.safeguarding.services import record_information
 
 # The thirds of a year (first month, last month, last day): a meeting is due in each, so that
 # the council meets at least three times a year.
@@ -28,10 +38,21 @@ def _require(user, establishment_id) -> None:
 
 
 @transaction.atomic
-def record_meeting(village, by, *, held_on: date, agenda: str, minutes: str = "") -> Meeting:
+def record_meeting(
+    village, by, *, held_on: date, agenda: str, minutes: str = "", informed_of=()
+) -> Meeting:
     """A meeting of the village's council (installed with its first meeting). The answers
-    given since the last meeting to the council's opinions are reported at this one."""
+    given since the last meeting to the council's opinions are reported at this one. The
+    declarations to the authority presented to it (`informed_of`, the village's) record on
+    each declaration that the council was informed, on the meeting's day."""
     _require(by, village.pk)
+    informed_of = list(informed_of)
+    if any(d.incident.establishment_id != village.pk for d in informed_of):
+        raise ValidationError({"informed_of": _("Choisissez des déclarations de ce village.")})
+    if informed_of and held_on > timezone.localdate():
+        raise ValidationError(
+            {"informed_of": _("Le conseil est informé à une réunion tenue, pas à venir.")}
+        )
     if not (agenda or "").strip():
         raise ValidationError({"agenda": _("Écrivez l'ordre du jour.")})
     council, _created = Council.objects.select_for_update().get_or_create(
@@ -46,6 +67,19 @@ def record_meeting(village, by, *, held_on: date, agenda: str, minutes: str = ""
         minutes=(minutes or "").strip(),
         recorded_by=by,
     )
+    meeting.informed_of.set(informed_of)
+    for declaration in informed_of:
+        if declaration.cvs_informed_on is None:
+            incident = declaration.incident
+            try:
+                record_information(
+                    incident,
+                    expected_version=incident.version,
+                    cvs_informed_on=held_on,
+                    by=by,
+                )
+            except ValidationError as error:
+                raise ValidationError({"informed_of": error.messages}) from error
     Opinion.objects.filter(
         meeting__council=council,
         answered_on__isnull=False,
@@ -133,11 +167,98 @@ def council_villages(user):
     where = reach(user, "council", "view")
     if not where:
         return []
-    condition = where.filter(organisation="organisation_id")
-    if where.establishments_worked_in:
-        condition |= Q(pk__in=sorted(where.establishments_worked_in))
-    return list(
-        Establishment.objects.filter(kind=Establishment.Kind.VILLAGE)
-        .filter(condition)
-        .order_by("name")
+    if where.organisations:
+        condition = where.filter(organisation="organisation_id")
+        if where.establishments_worked_in:
+            condition |= Q(pk__in=sorted(where.establishments_worked_in))
+        return list(
+            Establishment.objects.filter(kind=Establishment.Kind.VILLAGE)
+            .filter(condition)
+            .order_by("name")
+        )
+    # a village or a house: the places the memberships loaded, without a query
+    places = {e.pk: e for e in where.establishment_places}
+    places.update({u.establishment_id: u.establishment for u in where.unit_places})
+    return sorted(
+        (e for e in places.values() if e.kind == Establishment.Kind.VILLAGE), key=lambda e: e.name
     )
+
+
+def _parse_results(text: str) -> list[tuple[str, int]]:
+    """One candidate a line, "Name ; votes"."""
+    results = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        name, sep, votes = line.rpartition(";")
+        if not sep or not name.strip() or not votes.strip().isdigit():
+            raise ValidationError(
+                {"results": _("Une ligne par candidat : « Nom ; nombre de voix ».")}
+            )
+        results.append((name.strip(), int(votes)))
+    if not results:
+        raise ValidationError({"results": _("Écrivez les résultats, un candidat par ligne.")})
+    return results
+
+
+@transaction.atomic
+def record_election(
+    village, by, *, college, held_on: date, seats: int, ballots: int, results: str, term_years
+) -> Election:
+    """A college's election, recorded as its results only: the candidates with the most votes
+    take the seats (a tie for the last seat is refused: decide it first) for `term_years`."""
+    _require(by, village.pk)
+    council = Council.objects.filter(establishment=village).first()
+    if council is None:
+        raise ValidationError(
+            _("Le conseil est installé à sa première réunion : notez-la d'abord.")
+        )
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Une élection se note une fois tenue.")})
+    if seats < 1:
+        raise ValidationError({"seats": _("Au moins un siège.")})
+    candidates = sorted(_parse_results(results), key=lambda c: -c[1])
+    if sum(votes for _name, votes in candidates) > ballots * seats:
+        raise ValidationError({"results": _("Plus de voix que de votants pour ces sièges.")})
+    if len(candidates) > seats and candidates[seats - 1][1] == candidates[seats][1]:
+        raise ValidationError({"results": _("Égalité pour le dernier siège : départagez d'abord.")})
+    election = Election.objects.create(
+        council=council,
+        college=college,
+        held_on=held_on,
+        seats=seats,
+        ballots=ballots,
+        recorded_by=by,
+    )
+    end = calendar.add_years(held_on, term_years)
+    CouncilMember.objects.bulk_create(
+        CouncilMember(
+            council=council,
+            college=college,
+            name=name,
+            votes=votes,
+            elected=rank < seats,
+            election=election,
+            term_start=held_on,
+            term_end=end,
+        )
+        for rank, (name, votes) in enumerate(candidates)
+    )
+    return election
+
+
+def composition(council, today: date) -> dict:
+    """The members in office by college, and the colleges short of their minimum."""
+    in_office = council.members.filter(elected=True, term_start__lte=today, term_end__gt=today)
+    by_college = {value: [] for value in College.values}
+    for member in in_office:
+        by_college[member.college].append(member)
+    missing = [
+        (College(college).label, minimum - len(by_college[college]))
+        for college, minimum in MINIMUM_MEMBERS.items()
+        if len(by_college[college]) < minimum
+    ]
+    return {
+        "colleges": [(College(c).label, by_college[c]) for c in College.values if by_college[c]],
+        "missing": missing,
+    }

@@ -4,6 +4,7 @@ with its opinions, validating its minutes, answering an opinion."""
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -11,8 +12,9 @@ from ancrage.care.queries.deadlines import visible_village
 from ancrage.kernel.access import can, requires
 from ancrage.kernel.flow import act, submit
 from ancrage.participation import council as services
-from ancrage.participation.forms import AnswerForm, MeetingForm, OpinionForm
+from ancrage.participation.forms import AnswerForm, ElectionForm, MeetingForm, OpinionForm
 from ancrage.participation.models import Council, Meeting, Opinion
+from ancrage.safeguarding.models import Declaration
 
 
 def _meeting_url(meeting):
@@ -46,6 +48,10 @@ def council(request, pk):
             "council": council,
             "meetings": meetings,
             "waiting": waiting,
+            "composition": services.composition(council, timezone.localdate()) if council else None,
+            "elections": list(council.elections.order_by("-held_on", "-pk")[:10])
+            if council
+            else [],
             "can_change": can(request.user, "council", "change"),
         },
     )
@@ -55,9 +61,16 @@ def council(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_new(request, pk):
     village = visible_village(request.user, pk)
+    # the village's declarations the user reads whose authority was alerted
+    declarations = (
+        Declaration.objects.visible_to(request.user)
+        .filter(incident__establishment=village, alerted_at__isnull=False)
+        .select_related("incident")
+        .order_by("-alerted_at", "-pk")
+    )
     return submit(
         request,
-        MeetingForm(request.POST or None),
+        MeetingForm(request.POST or None, declarations=declarations),
         lambda form: services.record_meeting(village, request.user, **form.cleaned_data),
         message=_("La réunion du conseil est enregistrée."),
         success=_meeting_url,
@@ -86,6 +99,7 @@ def meeting(request, pk):
             "meeting": meeting,
             "village": meeting.council.establishment,
             "opinions": list(meeting.opinions.select_related("reported_at", "answered_by")),
+            "declarations": list(meeting.informed_of.order_by("alerted_at", "pk")),
             "reported": list(meeting.reported_answers.select_related("meeting")),
             "opinion_form": OpinionForm(),
             "can_change": can(request.user, "council", "change"),
@@ -142,6 +156,27 @@ def opinion_answer(request, pk):
             "help": opinion.text,
             "submit_label": _("Enregistrer la réponse"),
             "cancel_url": _meeting_url(opinion.meeting),
+        },
+        refused_status=422,
+    )
+
+
+@requires("council", "change")
+@require_http_methods(["GET", "POST"])
+def election_new(request, pk):
+    village = visible_village(request.user, pk)
+    council_url = reverse("participation:council", args=[village.pk])
+    return submit(
+        request,
+        ElectionForm(request.POST or None),
+        lambda form: services.record_election(village, request.user, **form.cleaned_data),
+        message=_("Les résultats de l'élection sont enregistrés ; les élus sont membres."),
+        success=council_url,
+        template="form_page.html",
+        context={
+            "title": _("Élection au conseil de la vie sociale · %(v)s") % {"v": village.name},
+            "submit_label": _("Enregistrer les résultats"),
+            "cancel_url": council_url,
         },
         refused_status=422,
     )

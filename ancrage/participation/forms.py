@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form, ModelForm
-from ancrage.participation.models import Meeting, Opinion
+from ancrage.participation.models import College, Meeting, Opinion
 
 
 class MessageForm(Form):
@@ -32,6 +32,14 @@ class ConcernForm(Form):
 
 
 class MeetingForm(ModelForm):
+    informed_of = forms.ModelMultipleChoiceField(
+        label=_("Déclarations à l'autorité présentées au conseil"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Le conseil est informé des événements graves déclarés à l'autorité."),
+    )
+
     class Meta:
         model = Meeting
         fields = ["held_on", "agenda", "minutes"]
@@ -40,6 +48,14 @@ class MeetingForm(ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 4}),
             "minutes": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, declarations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["informed_of"].queryset = declarations
+        self.fields["informed_of"].label_from_instance = lambda d: (
+            _("Signalement n°%(n)s, autorité alertée le %(d)s")
+            % {"n": d.incident_id, "d": f"{d.alerted_at:%d/%m/%Y}"}
+        )
 
     def _post_clean(self):
         # The service checks the meeting (its village's council, one a day).
@@ -56,4 +72,28 @@ class OpinionForm(Form):
 class AnswerForm(Form):
     answer = forms.CharField(
         label=_("Réponse de l'établissement"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ElectionForm(Form):
+    college = forms.ChoiceField(label=_("Collège"), choices=College.choices)
+    held_on = forms.DateField(
+        label=_("Élection du"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    seats = forms.IntegerField(label=_("Sièges à pourvoir"), min_value=1, max_value=20)
+    ballots = forms.IntegerField(label=_("Votants"), min_value=1, max_value=2000)
+    results = forms.CharField(
+        label=_("Résultats"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Un candidat par ligne : « Nom ; nombre de voix ». Le vote est secret : seuls les "
+            "résultats sont notés."
+        ),
+    )
+    term_years = forms.TypedChoiceField(
+        label=_("Durée du mandat"),
+        choices=[(1, _("1 an")), (2, _("2 ans")), (3, _("3 ans"))],
+        coerce=int,
+        initial=3,
     )

@@ -158,6 +158,13 @@ class Meeting(models.Model):
     agenda = models.TextField(_("ordre du jour"))
     minutes = models.TextField(_("relevé de conclusions"), blank=True)
     minutes_validated_on = models.DateField(_("relevé validé le"), null=True, blank=True)
+    # the serious events declared to the authority of which the council was informed here
+    informed_of = models.ManyToManyField(
+        "safeguarding.Declaration",
+        blank=True,
+        related_name="council_meetings",
+        verbose_name=_("déclarations présentées au conseil"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -222,3 +229,70 @@ class Opinion(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class College(models.TextChoices):
+    """The colleges of the council (CASF D311-5): at least two representatives of the children
+    and young people, an elected staff representative, one of the organisation; the families'
+    representatives where present."""
+
+    CHILDREN = "children", _("Enfants et jeunes accueillis")
+    FAMILIES = "families", _("Familles")
+    STAFF = "staff", _("Salariés")
+    ORGANISATION = "organisation", _("Organisme gestionnaire")
+
+
+# The fewest members of each college the council needs (the families' college is optional).
+MINIMUM_MEMBERS = {College.CHILDREN: 2, College.STAFF: 1, College.ORGANISATION: 1}
+
+
+class Election(models.Model):
+    """An election of a college: a secret ballot, recorded as its results only (the votes of
+    each candidate), never who voted for whom."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="elections")
+    college = models.CharField(_("collège"), max_length=15, choices=College)
+    held_on = models.DateField(_("élection du"))
+    seats = models.PositiveSmallIntegerField(_("sièges à pourvoir"))
+    ballots = models.PositiveIntegerField(_("votants"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("élection au conseil")
+        verbose_name_plural = _("élections au conseil")
+
+    def __str__(self):
+        return f"{self.council} · {self.get_college_display()} · {self.held_on:%d/%m/%Y}"
+
+
+class CouncilMember(models.Model):
+    """A member of the council, in a college, for a term (elected at an election, or named for
+    the organisation)."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="members")
+    college = models.CharField(_("collège"), max_length=15, choices=College)
+    name = models.CharField(_("nom"), max_length=150)
+    votes = models.PositiveIntegerField(_("voix"), null=True, blank=True)
+    elected = models.BooleanField(_("élu·e"), default=True)
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, null=True, blank=True, related_name="candidates"
+    )
+    term_start = models.DateField(_("début du mandat"))
+    term_end = models.DateField(_("fin du mandat"))
+
+    class Meta:
+        ordering = ["college", "-elected", "name", "pk"]
+        verbose_name = _("membre du conseil")
+        verbose_name_plural = _("membres du conseil")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_end__gt=models.F("term_start")),
+                name="council_member_term_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.get_college_display()}"

@@ -28,6 +28,11 @@ urlpatterns = [
         council_views.meeting_new,
         name="council_meeting_new",
     ),
+    path(
+        "villages/<int:pk>/conseil/elections/nouvelle/",
+        council_views.election_new,
+        name="council_election_new",
+    ),
     path("conseil/reunions/<int:pk>/", council_views.meeting, name="council_meeting"),
     path("conseil/reunions/<int:pk>/avis/", council_views.opinion_add, name="council_opinion_add"),
     path(

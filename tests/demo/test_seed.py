@@ -22,6 +22,7 @@ from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.families.models import FamilyCase
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
+from ancrage.participation.models import Concern, Council, Meeting, YouthMessage
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import inverse_kind
 from ancrage.placements.models import (
@@ -142,6 +143,10 @@ def test_seed_is_deterministic(db):
         FamilyCase,  # its household goes with it
         Hold,  # the demo's data-protection records (ancrage/demo/privacy.py)
         SubjectRequest,
+        Concern,  # a young person's concern keeps its incident
+        YouthMessage,
+        Meeting,  # its opinions go with it
+        Council,
         Review,
         PPE,
         SituationReport,

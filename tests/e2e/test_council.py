@@ -23,7 +23,8 @@ def test_a_director_records_a_council_meeting(
     page = browser_page
 
     log_in(page, "directrice")
-    page.get_by_role("link", name=village.name).last.click()
+    councils = page.get_by_role("region", name="Conseils de la vie sociale")
+    councils.get_by_role("link", name=village.name).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Conseil de la vie sociale")
     page.get_by_role("link", name="Enregistrer une réunion").click()
     page.get_by_label("Tenue le").fill(datetime.date.today().isoformat())
@@ -43,6 +44,6 @@ def test_a_director_records_a_council_meeting(
     expect(page.locator(".messages")).to_contain_text("publié aux enfants et aux familles")
     screenshot(page, "council-meeting.png")
 
-    meeting = Meeting.objects.get(council__establishment=village)
+    meeting = Meeting.objects.get(council__establishment=village, held_on=datetime.date.today())
     assert meeting.is_published
     assert Opinion.objects.get(meeting=meeting).answered_by == director

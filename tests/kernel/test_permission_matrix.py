@@ -622,6 +622,7 @@ URL_TABLE = {
     # validated (none written: refused) lead back to the meeting
     "participation:council": get(VILLAGE),
     "participation:council_meeting_new": get(VILLAGE),
+    "participation:council_election_new": get(VILLAGE),
     "participation:council_meeting": get(COUNCIL_MEETING),
     "participation:council_opinion_add": post(COUNCIL_MEETING, answers=302),
     "participation:council_minutes_validate": post(COUNCIL_MEETING, answers=302),

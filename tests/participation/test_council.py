@@ -142,3 +142,85 @@ def test_council_pages_query_count(client, world, director, django_assert_max_nu
         assert client.get(f"/villages/{world.village.pk}/conseil/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/conseil/reunions/{meeting.pk}/").status_code == 200
+
+
+def test_a_meeting_shows_the_council_was_informed_of_a_declaration(
+    client, world, director, incidents
+):
+    from django.utils import timezone
+
+    from ancrage.safeguarding.models import Declaration, Incident
+
+    Incident.objects.filter(pk=world.incident.pk).update(
+        status="qualified", category="other", severity="serious"
+    )
+    declaration = Declaration.objects.create(
+        incident=world.incident,
+        discovered_at=world.incident.occurred_at,
+        facts="Faits",
+        measures_taken="Mesures",
+        alerted_at=timezone.now(),
+        alerted_by=director,
+        prepared_by=director,
+    )
+    login(client, director)
+    form = client.get(f"/villages/{world.village.pk}/conseil/reunions/nouvelle/")
+    assert f"Signalement n°{world.incident.pk}" in form.content.decode()
+    response = client.post(
+        f"/villages/{world.village.pk}/conseil/reunions/nouvelle/",
+        {
+            "held_on": TODAY.isoformat(),
+            "agenda": "Information sur un événement grave",
+            "informed_of": [declaration.pk],
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    declaration.refresh_from_db()
+    assert declaration.cvs_informed_on == TODAY and declaration.cvs_informed_by == director
+    page = client.get(f"/conseil/reunions/{meeting.pk}/").content.decode()
+    assert f"/signalements/{world.incident.pk}/declaration/" in page
+
+
+def test_an_election_is_recorded_as_results_and_its_elected_become_members(client, world, director):
+    services.record_meeting(world.village, director, held_on=TODAY, agenda="Installation")
+    login(client, director)
+    response = client.post(
+        f"/villages/{world.village.pk}/conseil/elections/nouvelle/",
+        {
+            "college": "children",
+            "held_on": TODAY.isoformat(),
+            "seats": 2,
+            "ballots": 20,
+            "results": "Léa ; 9\nNoah ; 7\nInès ; 4",
+            "term_years": 2,
+        },
+    )
+    assert response.status_code == 302
+    council = Council.objects.get()
+    assert set(council.members.filter(elected=True).values_list("name", flat=True)) == {
+        "Léa",
+        "Noah",
+    }
+    page = client.get(f"/villages/{world.village.pk}/conseil/").content.decode()
+    assert (
+        "Léa" in page and "Inès" not in page.split("Membres en fonction")[1].split("Élections")[0]
+    )
+    assert "Salariés" in page  # a college short of its minimum is flagged
+
+
+def test_an_election_with_a_tie_for_the_last_seat_is_refused_at_the_field(world, director):
+    services.record_meeting(world.village, director, held_on=TODAY, agenda="Installation")
+    with pytest.raises(ValidationError) as error:
+        services.record_election(
+            world.village,
+            director,
+            college="staff",
+            held_on=TODAY,
+            seats=1,
+            ballots=10,
+            results="Mme A ; 5\nM. B ; 5",
+            term_years=3,
+        )
+    assert "results" in error.value.message_dict
+    assert not Council.objects.get().members.exists()

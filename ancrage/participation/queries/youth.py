@@ -21,6 +21,7 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.participation.models import (
     DEFAULT_YOUTH_ACCOUNT_AGE,
     Concern,
+    Meeting,
     YouthMessage,
     YouthSpaceSetting,
 )
@@ -110,6 +111,17 @@ def my_page(user, space: Space) -> dict:
             .order_by("user__first_name", "user__last_name", "pk")
         ]
     siblings = _siblings(person)
+    # the minutes of her village's council, once validated (published to its children)
+    council_minutes = (
+        list(
+            Meeting.objects.filter(
+                council__establishment_id=stay.unit.establishment_id,
+                minutes_validated_on__isnull=False,
+            ).order_by("-held_on", "-pk")[:3]
+        )
+        if stay is not None
+        else []
+    )
     ppe = PPE.objects.filter(child=person).select_related("referent").first()
     version = current_version(ppe) if ppe else None
     record_person_read(user, person, "participation.my_page", shown=[*housemates, *siblings])
@@ -120,6 +132,7 @@ def my_page(user, space: Space) -> dict:
         "housemates": housemates,
         "team": team,
         "siblings": siblings,
+        "council_minutes": council_minutes,
         "referent": ppe.referent if ppe else None,
         "trusted_person": version.trusted_person_name if version else "",
         "trusted_person_relation": version.trusted_person_relation if version else "",

@@ -22,8 +22,6 @@ from ancrage.organisation.models import Establishment, Organisation, Unit
 from ancrage.staff.checks import HOUSE_ROLES, VILLAGE_TEAM_ROLES
 from ancrage.staff.models import Attestation, CodeSignature, Course, StaffMember, Training
 
-HR_ACCOUNT = ("rh", "Émilie", "Durand")
-
 ROLE_WITH_CHILDREN = {
     Role.HOUSE_PARENT: "Parent SOS de la maison %(place)s",
     Role.FAMILY_AIDE: "Aide familial·e de la maison %(place)s",
@@ -37,10 +35,9 @@ def seed_staff(world) -> int:
     """Create the registers and attestations; returns how many staff entries."""
     rng = random.Random(23)  # its own draws: the core data stay the same
     anchor = world.anchor
+    # the human resources account "rh" is one of the named demo accounts (seeding.py)
+    hr = User.objects.get(username="rh")
     organisation = Organisation.objects.order_by("pk").first()
-    username, first, last = HR_ACCOUNT
-    hr = world.user(username, first, last, Role.HR, organisation=organisation)
-    world.accounts.append((username, str(Role.HR.label), str(organisation)))
     seen, members = set(), []
     rows = (
         Membership.objects.filter(

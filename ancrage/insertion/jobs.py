@@ -63,7 +63,9 @@ def figures(choice: Choice):
 
 def _choice(job) -> Choice:
     form = report_form(job.started_by, job.params)
-    if not form.is_valid():
+    if form.chosen is None:
+        raise ValidationError(_("Aucun programme O2R ne correspond à ce rapport."))
+    if form.errors:
         raise ValidationError(
             [
                 f"{form.fields[field].label if field in form.fields else _('Période')} : {message}"
@@ -71,6 +73,7 @@ def _choice(job) -> Choice:
                 for message in messages
             ]
         )
+    # nothing chosen (an export from the page as it first opened): the page's defaults
     return chosen(form)
 
 

@@ -39,6 +39,7 @@ QUEUE_DOWN = gettext_lazy(
     "La file d'attente des tâches ne répond pas : la tâche n'a pas pu être lancée. "
     "Réessayez dans quelques minutes ; si cela dure, prévenez l'administrateur technique."
 )
+REFUSED = gettext_lazy("La tâche a été refusée : ses paramètres ne conviennent plus.")
 UNEXPECTED = gettext_lazy(
     "La tâche s'est arrêtée sur une erreur inattendue ; rien n'a été produit. "
     "L'erreur est enregistrée pour l'administrateur technique."
@@ -192,7 +193,9 @@ def run_job(job_id: str) -> str:
             raise ValidationError(_("Vous n'avez plus le droit de lancer cette tâche."))
         produced = job_kind.run(job, progress)
     except ValidationError as error:
-        _finish(job, state=Job.State.FAILED, failure=" ".join(error.messages))
+        # a refusal always says why (the job page shows it; the database requires a reason)
+        reason = " ".join(message for message in error.messages if message) or str(REFUSED)
+        _finish(job, state=Job.State.FAILED, failure=reason)
         return "failed"
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)

@@ -107,6 +107,7 @@ class AccessEvent(models.Model):
         "care.person_deadlines": _("Échéancier de l'enfant"),
         "care.ppe": _("Projet pour l'enfant (PPE)"),
         "care.ppe_edit": _("Modification du PPE"),
+        "care.ppe_validate": _("Validation du PPE (les mots de l'enfant)"),
         "care.objective_add": _("Ajout d'un objectif au PPE"),
         "care.review_add": _("Saisie d'une révision du PPE"),
         "care.review_plan": _("Planification d'une révision du PPE"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,11 @@ from ancrage.privacy.models import SubjectRequest
 
 ANSWER_MONTHS = 1
 EXTENDED_MONTHS = 3
+
+
+EXPORT_STYLESHEET = (
+    Path(__file__).resolve().parent / "templates" / "privacy" / "subject_export_pdf.css"
+)
 
 
 def persons_reachable(user):
@@ -138,6 +144,7 @@ def run_export(job, progress) -> JobFile:
     pdf = render_pdf(
         "privacy/subject_export.pdf.html",
         {"request": request, "sections": sections, "today": today},
+        stylesheet=EXPORT_STYLESHEET,
     )
     progress(2, 3)
     out = io.BytesIO()

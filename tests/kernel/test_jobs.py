@@ -296,3 +296,23 @@ def test_the_housekeeping_schedules_its_next_run(lead, settings):
     assert scheduled.args_kwargs["kwargs"] == {"reschedule": True}
     assert before + datetime.timedelta(seconds=300) <= scheduled.run_after
     assert scheduled.run_after <= timezone.now() + datetime.timedelta(seconds=300)
+
+
+def test_a_refusal_without_words_still_fails_with_a_french_reason(lead):
+    """A kind that refuses its input without saying why (an empty ValidationError) fails the
+    job with a French reason, never a job stuck running on the database's constraint."""
+
+    def refuse(job, progress):
+        raise ValidationError([])
+
+    jobs.register_job_kind(
+        jobs.JobKind(name="test_mute", label="Muet", permission=("o2r_report", "view"), run=refuse)
+    )
+    try:
+        job = jobs.start_job(lead, "test_mute", {})
+        run_worker()
+        job.refresh_from_db()
+        assert job.state == Job.State.FAILED
+        assert job.failure == str(jobs.REFUSED)
+    finally:
+        del jobs.JOB_KINDS["test_mute"]

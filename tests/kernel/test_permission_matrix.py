@@ -365,22 +365,20 @@ class CouncilRecord(Record):
 
         director = world.users[Role.ESTABLISHMENT_DIRECTOR]
         for prefix, village in (("", world.village), ("other_", world.foreign_village)):
-            council = Council.objects.create(
-                establishment=village, founded_on=datetime.date.today()
+            # once per test: a walk of several pages prepares it for each of them
+            council, _created = Council.objects.get_or_create(
+                establishment=village, defaults={"founded_on": datetime.date.today()}
             )
-            meeting = Meeting.objects.create(
+            meeting, _created = Meeting.objects.get_or_create(
                 council=council,
                 held_on=datetime.date.today(),
-                agenda="Repas",
-                minutes="",
-                recorded_by=director,
+                defaults={"agenda": "Repas", "minutes": "", "recorded_by": director},
+            )
+            opinion, _created = Opinion.objects.get_or_create(
+                meeting=meeting, kind="opinion", defaults={"text": "Plus de sorties"}
             )
             setattr(world, f"{prefix}meeting", meeting)
-            setattr(
-                world,
-                f"{prefix}opinion",
-                Opinion.objects.create(meeting=meeting, kind="opinion", text="Plus de sorties"),
-            )
+            setattr(world, f"{prefix}opinion", opinion)
 
 
 RETENTION_ROLES = frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.DPO})

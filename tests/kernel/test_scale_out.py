@@ -2,7 +2,8 @@
 RQ workers, separate processes sharing nothing but PostgreSQL, Redis and the files' folder. A
 burst of 200 exports started on both instances is spread over both workers, every job finishes
 once; a worker killed (by its PID) in the middle of a job leaves it to the other, which finishes
-it. Marked `postgres`: it runs in the PostgreSQL pass, where `.ci/run` has started Redis."""
+it; sessions and the login rate limit hold across both instances. Marked `postgres`: it runs in
+the PostgreSQL pass, where `.ci/run` has started Redis."""
 
 import os
 import signal
@@ -52,8 +53,10 @@ def redis_queue():
 
 
 def test_two_instances_and_two_workers_share_the_work_and_survive_a_killed_worker(
-    world, tmp_path, redis_queue
+    o2r_files, tmp_path, redis_queue
 ):
+    # the funder reads the report of the O2R programme the world's organisation carries
+    world = o2r_files
     funder = world.users[Role.FUNDER]
     funder.set_password(PASSWORD)
     funder.save()
@@ -129,5 +132,21 @@ def test_two_instances_and_two_workers_share_the_work_and_survive_a_killed_worke
         assert killed_job.worker.endswith(f":{survivor.pid}")
         status, _headers, _body = browser.request(first + f"/taches/{killed_job.pk}/fichier/")
         assert status == 200
+
+        # The rate limit is shared too: the failed logins counted on one instance lock the
+        # account on the other (django-axes keeps its attempts in the database).
+        intruder = Browser()
+        intruder.request(first + "/compte/connexion/")
+        for _ in range(5):
+            intruder.request(
+                first + "/compte/connexion/", {"username": funder.username, "password": "faux"}
+            )
+        someone = Browser()
+        someone.request(second + "/compte/connexion/")
+        status, _headers, body = someone.request(
+            second + "/compte/connexion/", {"username": funder.username, "password": PASSWORD}
+        )
+        assert status != 302
+        assert "Compte temporairement bloqué" in body
     finally:
         processes.stop()

@@ -49,7 +49,7 @@ def test_a_missing_meeting_shows_on_the_directors_echeancier(client, world, dire
     page = client.get(f"/villages/{world.village.pk}/echeancier/").content.decode()
     assert "Réunion du conseil de la vie sociale" in page
     if datetime.date(TODAY.year, 4, 30) < TODAY:
-        assert "en retard : aucune réunion" in page
+        assert "en retard" in page
     # nobody else's village
     other = client.get(f"/villages/{world.other_village.pk}/echeancier/")
     assert "Réunion du conseil" not in other.content.decode()

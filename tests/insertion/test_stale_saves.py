@@ -103,3 +103,75 @@ def test_an_extension_without_its_version_is_refused_and_saves_nothing(o2r_files
     assert "modifié entre-temps" in refused.content.decode()
     accompaniment.refresh_from_db()
     assert accompaniment.extended_on is None
+
+
+def test_stale_save_is_detected_on_a_barrier(o2r_files):
+    """Two counsellors open the file; the first records the housing barrier's new situation,
+    the second's update of the same barrier from the same page is refused with what the first
+    one wrote, nothing of it saved; from the page that now shows it, saving again works."""
+    world = add_o2r_plans(o2r_files)
+    beneficiary = world.planned_beneficiary
+    accompaniment = Accompaniment.objects.get(beneficiary=beneficiary)
+    a, b = two_counsellors(world)
+    file_url = reverse("insertion:beneficiary", args=[beneficiary.pk])
+    url = reverse("insertion:barrier", args=[beneficiary.pk])
+    today = timezone.localdate().isoformat()
+    first = {"barrier-kind": "housing", "barrier-on": today, "barrier-status": "identified"}
+    # the barrier exists; both open the file afterwards
+    opened = a.get(file_url)
+    assert (
+        a.post(
+            url,
+            file_form_data(
+                opened, "barrier", **first, **{"barrier-situation": "Hébergée chez sa sœur"}
+            ),
+        ).status_code
+        == 302
+    )
+    page_a, page_b = a.get(file_url), b.get(file_url)
+    saved = a.post(
+        url,
+        file_form_data(
+            page_a,
+            "barrier",
+            **{**first, "barrier-status": "resolved"},
+            **{"barrier-situation": "Logement social obtenu"},
+        ),
+    )
+    assert saved.status_code == 302
+    refused = b.post(
+        url,
+        file_form_data(
+            page_b,
+            "barrier",
+            **first,
+            **{"barrier-situation": "Toujours hébergée"},
+        ),
+    )
+    assert refused.status_code == 422
+    content = refused.content.decode()
+    assert "mis à jour entre-temps" in content and "Logement social obtenu" in content
+    barrier = accompaniment.barriers.get(kind="housing")
+    assert (barrier.status, barrier.situation) == ("resolved", "Logement social obtenu")
+    assert barrier.updates.count() == 2
+    # what B typed is kept; submitting again from the page that shows the update saves it
+    assert refused.context["forms"]["barrier"]["situation"].value() == "Toujours hébergée"
+    again = b.post(url, file_form_data(refused, "barrier"))
+    assert again.status_code == 302
+    barrier.refresh_from_db()
+    assert barrier.situation == "Toujours hébergée"
+    # another barrier is not held up by this one's update
+    other = b.post(
+        url,
+        file_form_data(
+            page_b,
+            "barrier",
+            **{
+                "barrier-kind": "mobility",
+                "barrier-on": today,
+                "barrier-status": "identified",
+                "barrier-situation": "Sans permis",
+            },
+        ),
+    )
+    assert other.status_code == 302

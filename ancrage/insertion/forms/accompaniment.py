@@ -52,6 +52,9 @@ class BarrierForm(Form):
     status = forms.ChoiceField(label=_("État"), choices=Barrier.Status.choices)
     on = forms.DateField(label=_("Date"), widget=DATE)
     situation = forms.CharField(label=_("Situation"), widget=forms.Textarea(attrs={"rows": 2}))
+    # the latest update of the file's barriers when the page was built: an update of the same
+    # barrier written since by someone else is not overwritten unread (services.record_barrier)
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class ObjectiveForm(Form):

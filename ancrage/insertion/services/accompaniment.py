@@ -139,20 +139,48 @@ def limit_alert(accompaniment: Accompaniment, today: date | None = None) -> str 
 
 @transaction.atomic
 def record_barrier(
-    accompaniment, *, by, kind, situation, status=Barrier.Status.IDENTIFIED, on=None
+    accompaniment, *, by, kind, situation, status=Barrier.Status.IDENTIFIED, on=None, seen=None
 ) -> Barrier:
-    """Open a barrier or record its new situation; each change stays in its history."""
+    """Open a barrier or record its new situation; each change stays in its history. `seen`:
+    the latest update of the file's barriers the writer's page showed; an update of this barrier
+    written since then (by someone else, or in another tab) refuses the save, with what it says,
+    rather than replace the barrier's state unread."""
     on = on or timezone.localdate()
     if not (situation or "").strip():
         raise ValidationError({"situation": _("Décrivez la situation.")})
     if on < accompaniment.start_date:
         raise ValidationError({"on": _("La date précède l'accompagnement.")})
     refuse_past_the_limit(accompaniment, on, "on")
-    barrier, created = Barrier.objects.get_or_create(
-        accompaniment=accompaniment,
-        kind=kind,
-        defaults={"status": status, "situation": situation, "updated_on": on},
+    barrier = (
+        Barrier.objects.select_for_update().filter(accompaniment=accompaniment, kind=kind).first()
     )
+    created = barrier is None
+    if created:
+        barrier, created = Barrier.objects.get_or_create(
+            accompaniment=accompaniment,
+            kind=kind,
+            defaults={"status": status, "situation": situation, "updated_on": on},
+        )
+    newer = (
+        barrier.updates.filter(pk__gt=seen).select_related("by").order_by("-pk").first()
+        if seen is not None and not created
+        else None
+    )
+    if newer is not None:
+        raise ValidationError(
+            {
+                "situation": _(
+                    "Ce frein a été mis à jour entre-temps, le %(day)s par %(by)s (%(status)s : "
+                    "« %(text)s »). Relisez-le, puis enregistrez de nouveau si besoin."
+                )
+                % {
+                    "day": newer.date.strftime("%d/%m/%Y"),
+                    "by": newer.by.get_full_name() if newer.by else _("un agent"),
+                    "status": newer.get_status_display().lower(),
+                    "text": newer.situation,
+                }
+            }
+        )
     if not created:
         if on < barrier.updated_on:
             raise ValidationError({"on": _("Une mise à jour plus récente existe déjà.")})

@@ -47,9 +47,18 @@ def file_context(request, pk, bound=None) -> dict:
     accompaniment = context["accompaniment"]
     if context["can_change"]:
         today = timezone.localdate()
+        # the latest barrier update shown (prefetched with the file: no query more)
+        seen = max(
+            (
+                update.pk
+                for barrier in (accompaniment.barriers.all() if accompaniment else ())
+                for update in barrier.updates.all()
+            ),
+            default=0,
+        )
         forms = {
             "extend": ExtendForm(prefix="extend", record=accompaniment),
-            "barrier": BarrierForm(prefix="barrier", initial={"on": today}),
+            "barrier": BarrierForm(prefix="barrier", initial={"on": today, "seen": seen}),
             "objective": ObjectiveForm(prefix="objective"),
             "action": ActionForm(prefix="action", objectives=open_objectives(pk)),
             "action_done": ActionDoneForm(prefix="done", initial={"on": today}),
@@ -60,6 +69,10 @@ def file_context(request, pk, bound=None) -> dict:
             "follow_up": FollowUpForm(initial={"recorded_on": today}),
         }
         forms.update(bound or {})
+        if bound and "barrier" in bound:
+            # sent back (refused): saving again works from what the page now shows
+            bound["barrier"].data = bound["barrier"].data.copy()
+            bound["barrier"].data["barrier-seen"] = str(seen)
     context["forms"] = forms
     context["alert"] = limit_alert(accompaniment) if accompaniment else None
     return context

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.kernel.forms import Form
+from ancrage.kernel.forms import Form, ModelForm
 from ancrage.kernel.uploads import DocumentFileField
+from ancrage.kernel.versions import VersionedMixin
 from ancrage.staff.models import Attestation, Course, StaffMember
 
 
@@ -36,6 +37,28 @@ class StaffMemberForm(Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class StaffMemberChangeForm(VersionedMixin, ModelForm):
+    """An entry of the register corrected, or closed by its end date (the person left)."""
+
+    date_ranges = {"start_date": "period", "end_date": "period"}
+
+    class Meta:
+        model = StaffMember
+        fields = ["kind", "role_with_children", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            # at its field (the database's constraint would say it for the whole form)
+            self.add_error("end_date", _("La fin ne peut pas précéder le début."))
+        return data
 
 
 class AttestationForm(Form):

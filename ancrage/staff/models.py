@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.versions import Versioned
 
 
 class StaffMemberQuerySet(models.QuerySet):
@@ -37,7 +38,7 @@ class StaffMemberQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-class StaffMember(models.Model):
+class StaffMember(Versioned, models.Model):
     """One adult who works in one establishment: a user of Ancrage, or a person of the registry
     (a volunteer without an account)."""
 

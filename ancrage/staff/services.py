@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ancrage.kernel.calendar import add_months
 from ancrage.kernel.uploads import check_upload, display_name
+from ancrage.kernel.versions import locked
 from ancrage.staff.models import (
     Attestation,
     CodeOfConduct,
@@ -72,6 +73,32 @@ def add_staff_member(
         raise ValidationError(
             {field: _("Cette personne est déjà inscrite au registre de cet établissement.")}
         ) from None
+    return member
+
+
+MEMBER_FIELDS = ("kind", "role_with_children", "start_date", "end_date")
+
+
+@transaction.atomic
+def change_staff_member(member, changes: dict, *, by, expected_version=None) -> StaffMember:
+    """Correct an entry of the register, or close it with its end date (the person left): the
+    entry and its attestations, signatures and trainings stay, as the history of who worked with
+    the children. A form built from an older version than the row's is refused (`StaleEdit`)."""
+    unknown = set(changes) - set(MEMBER_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    member = locked(member, expected_version)
+    start = changes.get("start_date", member.start_date)
+    end = changes.get("end_date", member.end_date)
+    if end is not None and start is not None and end < start:
+        raise ValidationError({"end_date": _("La fin ne peut pas précéder le début.")})
+    changed = [name for name, value in changes.items() if getattr(member, name) != value]
+    for name in changed:
+        setattr(member, name, changes[name])
+    if changed:
+        member.save(update_fields=changed)
     return member
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("etablissements/<int:pk>/", views.register, name="register"),
     path("etablissements/<int:pk>/inscrire/", views.member_add, name="member_add"),
     path("membres/<int:pk>/", views.member, name="member"),
+    path("membres/<int:pk>/modifier/", views.member_change, name="member_change"),
     path("membres/<int:pk>/attestation/", views.attestation_add, name="attestation_add"),
     path("membres/<int:pk>/signature/", views.signature_add, name="signature_add"),
     path("membres/<int:pk>/formation/", views.training_add, name="training_add"),

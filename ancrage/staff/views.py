@@ -13,7 +13,9 @@ from ancrage.kernel.access import authenticated, can, requires
 from ancrage.kernel.documents import download
 from ancrage.kernel.flow import act, submit
 from ancrage.staff import queries, services
+from ancrage.kernel.versions import expected_version
 from ancrage.staff.forms import (
+    StaffMemberChangeForm,
     AttestationForm,
     CodeForm,
     CourseForm,
@@ -89,6 +91,36 @@ def member(request, pk):
         request,
         "staff/member.html",
         {"member": member, "can_change": can(request.user, "staff", "change")},
+    )
+
+
+@requires("staff", "change")
+@require_http_methods(["GET", "POST"])
+def member_change(request, pk):
+    """Correct an entry of the register, or close it when the person leaves."""
+    member = queries.staff_member(request.user, pk, "change", what="staff.member_change")
+    member_url = reverse("staff:member", args=[member.pk])
+    form = StaffMemberChangeForm(request.POST or None, instance=member)
+    return submit(
+        request,
+        form,
+        lambda form: services.change_staff_member(
+            member,
+            {name: form.cleaned_data[name] for name in services.MEMBER_FIELDS},
+            by=request.user,
+            expected_version=expected_version(form),
+        ),
+        message=_("L'inscription au registre est mise à jour."),
+        success=member_url,
+        template="form_page.html",
+        context={
+            "title": _("Modifier l'inscription · %(name)s") % {"name": member.name},
+            "help": _(
+                "Pour une personne qui quitte l'établissement, indiquez la date de fin : son "
+                "inscription, ses attestations, signatures et formations restent au registre."
+            ),
+            "cancel_url": member_url,
+        },
     )
 
 

@@ -727,6 +727,7 @@ URL_TABLE = {
     "staff:register": get(VILLAGE),
     "staff:member_add": get(VILLAGE),
     "staff:member": get(STAFF_MEMBER),
+    "staff:member_change": get(STAFF_MEMBER),
     "staff:attestation_add": get(STAFF_MEMBER),
     "staff:signature_add": get(STAFF_MEMBER),
     "staff:training_add": get(STAFF_MEMBER),

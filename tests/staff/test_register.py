@@ -133,3 +133,40 @@ def test_register_query_count_is_pinned(client, world, django_assert_num_queries
     # and its signatures, one query each; 13: the courses attended, in one query
     with django_assert_num_queries(13):
         assert client.get(f"/personnel/etablissements/{world.village.pk}/").status_code == 200
+
+
+def test_a_person_who_leaves_is_closed_by_an_end_date_and_kept_in_the_register(client, world):
+    member = enter(world.users[Role.HOUSE_PARENT], world.village)
+    login(client, world.users[Role.ESTABLISHMENT_DIRECTOR])
+    url = f"/personnel/membres/{member.pk}/modifier/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "kind": "employee",
+        "role_with_children": "Parent SOS de la maison des Tilleuls",
+        "start_date": "2024-01-01",
+        "lock_version": page.context["form"]["lock_version"].value(),
+        "seen": page.context["form"]["seen"].value(),
+    }
+    # an end before the start is refused at its field, nothing written
+    refused = client.post(url, {**data, "end_date": "2023-12-31"})
+    assert "précéder" in str(refused.context["form"].errors["end_date"])
+    member.refresh_from_db()
+    assert member.end_date is None
+    response = client.post(url, {**data, "end_date": "2026-11-30"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.end_date == datetime.date(2026, 11, 30)
+    assert StaffMember.objects.present(datetime.date(2026, 12, 1)).filter(pk=member.pk).count() == 0
+    # a second person working from the page as it was before is told, and overwrites nothing
+    stale = client.post(url, {**data, "end_date": "2026-10-31"})
+    assert "modifié entre-temps" in stale.content.decode()
+    member.refresh_from_db()
+    assert member.end_date == datetime.date(2026, 11, 30)
+
+
+def test_an_entry_of_another_establishment_cannot_be_changed(client, world):
+    add_staff(world)
+    login(client, world.users[Role.ESTABLISHMENT_DIRECTOR])
+    url = f"/personnel/membres/{world.other_staff_member.pk}/modifier/"
+    assert client.get(url).status_code == 404

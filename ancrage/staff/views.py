@@ -12,14 +12,14 @@ from django.views.decorators.http import require_http_methods
 from ancrage.kernel.access import authenticated, can, requires
 from ancrage.kernel.documents import download
 from ancrage.kernel.flow import act, submit
-from ancrage.staff import queries, services
 from ancrage.kernel.versions import expected_version
+from ancrage.staff import queries, services
 from ancrage.staff.forms import (
-    StaffMemberChangeForm,
     AttestationForm,
     CodeForm,
     CourseForm,
     SignatureForm,
+    StaffMemberChangeForm,
     StaffMemberForm,
     TrainingForm,
 )

@@ -56,7 +56,7 @@ def test_head_of_service_admits_a_sibling_group_of_three(
     )
     page = browser_page
     log_in(page, "chef.service")
-    page.get_by_role("link", name=village.name).click()
+    page.get_by_role("link", name=village.name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(village.name)
     page.get_by_role("link", name="Liste d'attente des admissions").click()
     page.get_by_role("link", name="Nouvelle demande d'admission").click()

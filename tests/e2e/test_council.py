@@ -24,7 +24,7 @@ def test_a_director_records_a_council_meeting(
 
     log_in(page, "directrice")
     councils = page.get_by_role("region", name="Conseils de la vie sociale")
-    councils.get_by_role("link", name=village.name).click()
+    councils.get_by_role("link", name=f"Conseil de la vie sociale · {village.name}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Conseil de la vie sociale")
     page.get_by_role("link", name="Enregistrer une réunion").click()
     page.get_by_label("Tenue le").fill(datetime.date.today().isoformat())

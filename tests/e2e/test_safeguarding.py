@@ -96,7 +96,7 @@ def test_a_house_parent_reports_and_the_director_declares(
     # 5. The dashboard: the demo's declaration awaiting its confirmation, and the chart.
     page.goto("/")
     expect(page.get_by_role("heading", name="Bientraitance")).to_be_visible()
-    expect(page.locator(".flash.warning")).to_contain_text(
+    expect(page.locator(".flash.warning").filter(has_text="Déclarations")).to_contain_text(
         "Confirmation écrite manquante après 48 h"
     )
     expect(

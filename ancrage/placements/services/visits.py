@@ -138,7 +138,9 @@ def record_visit_outcome(
     visit: Visit, status: str, cancelled_by: str = "", observations: str = "", *, by
 ) -> Visit:
     """What happened: the visit was held (not in the future) or cancelled (by whom)."""
-    visit = Visit.objects.select_for_update().select_related("recorded_by").get(pk=visit.pk)
+    visit = (
+        Visit.objects.select_for_update(of=("self",)).select_related("recorded_by").get(pk=visit.pk)
+    )
     if visit.status != Visit.Status.PLANNED:
         # Two people writing the same visit's outcome: the second one never overwrites the
         # first one's observations without having read them.

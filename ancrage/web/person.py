@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 
 from ancrage.care.queries.autonomy import daily_care_of
 from ancrage.kernel.access import can
+from ancrage.participation.queries.youth import siblings_of
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
 from ancrage.people.queries import record_person_read, search_people, visible_person
 from ancrage.placements.queries import current_stays, placement_file
@@ -27,7 +28,10 @@ def person_page(user, reference: str) -> dict:
         "access_log": can(user, "access_log", "view"),
         "judge_notice_change": can(user, "judge_notice", "change"),
     }
-    context = {"person": person, "sections": sections}
+    # A young person on her own file: her brothers and sisters are named as her own space names
+    # them (first names and where they live, never their files), not counted as out of scope.
+    own_file = user.person_id == person.pk and can(user, "youth_space", "view")
+    context = {"person": person, "sections": sections, "own_file": own_file}
     if sections["family"]:
         # Relatives and siblings are persons too: only those the user may see are named (under
         # a break-the-glass, the opened file alone; for a young person, her own file), the
@@ -76,6 +80,9 @@ def person_page(user, reference: str) -> dict:
         }
         context["siblings"] = siblings
         context["hidden_siblings"] = len(hidden)
+        if own_file:
+            context["own_siblings"] = siblings_of(person)
+            context["siblings"], context["hidden_siblings"] = [], 0
     if sections["stay"]:
         context["stays"] = list(
             person.stays.select_related("unit__establishment").order_by("-start_date")
@@ -90,6 +97,7 @@ def person_page(user, reference: str) -> dict:
     # and visits): one list display each, in one insert.
     named = [link.relative_id for link in context.get("relatives", ())]
     named += [sibling.pk for sibling in context.get("siblings", ())]
+    named += [sibling.pk for sibling in context.get("own_siblings", ())]
     named += [r.relative_id for r in context.get("visit_rights", ()) if r.relative_named]
     named += [v.right.relative_id for v in context.get("upcoming_visits", ()) if v.relative_named]
     record_person_read(user, person, "web.person", shown=named)

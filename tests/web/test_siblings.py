@@ -1,6 +1,6 @@
-"""The person page counts the brothers and sisters it may not name: a young person's own page
-(her scope is her own file) and a file opened by a break-the-glass say how many there are, never
-"no brother or sister" when some are known (as the README promises)."""
+"""The person page counts the brothers and sisters it may not name: a file opened by a
+break-the-glass says how many there are, never "no brother or sister" when some are known (as
+the README promises). A young person's own page names hers as her space does."""
 
 import datetime
 
@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from ancrage.kernel.access import Role
-from ancrage.kernel.models import BreakGlass
+from ancrage.kernel.models import AccessEvent, BreakGlass
 from ancrage.people.models import FamilyLink, SiblingGroupMember
 from ancrage.people.services import link_relatives
 from tests.conftest import login
@@ -32,17 +32,28 @@ def big_family(world):
     return world
 
 
-def test_siblings_are_counted_on_the_young_persons_own_page(client, big_family):
+def test_a_young_person_sees_her_siblings_named_on_her_own_page(client, big_family):
+    """Her own person page names her brothers and sisters as her space does (first names and
+    where they live), never "out of your scope", and links none of their files."""
     group = SiblingGroupMember.objects.get(person=big_family.child).group
     assert group.members.count() == 5  # the four siblings share Léa's group
     login(client, big_family.users[Role.YOUTH])
     response = client.get(f"/personnes/{big_family.child.reference}/")
     page = response.content.decode()
-    assert response.context["hidden_siblings"] == 4
-    assert "4 frères et sœurs, hors de votre périmètre d'accès" in page
-    assert NONE_KNOWN not in page
+    assert response.context["hidden_siblings"] == 0
+    assert "périmètre" not in page and NONE_KNOWN not in page
     for sibling in [*big_family.sisters, big_family.sibling]:
-        assert sibling.first_names not in page
+        assert sibling.first_names in page
+        assert f"/personnes/{sibling.reference}/" not in page
+        assert sibling.last_name not in page.replace(big_family.child.last_name, "")
+    assert "Maison des Cèdres" in page  # where Hugo lives
+    assert "/mon-espace/" in page
+    for sibling in [*big_family.sisters, big_family.sibling]:
+        assert client.get(f"/personnes/{sibling.reference}/").status_code == 404
+    shown = AccessEvent.objects.filter(what="web.person", action=AccessEvent.Action.LIST)
+    assert set(shown.values_list("person_id", flat=True)) == {
+        s.pk for s in [*big_family.sisters, big_family.sibling]
+    }
 
 
 def test_siblings_are_counted_under_break_the_glass(client, world):
@@ -70,10 +81,23 @@ def test_siblings_in_scope_are_named_and_none_is_counted(client, big_family):
 
 def test_a_sibling_linked_outside_the_group_is_counted_too(client, world):
     SiblingGroupMember.objects.filter(person=world.sibling).delete()
-    login(client, world.users[Role.YOUTH])
+    BreakGlass.objects.create(
+        user=world.users[Role.NATIONAL_DIRECTOR],
+        person=world.child,
+        reason="Signalement grave transmis par le département",
+        expires_at=timezone.now() + datetime.timedelta(minutes=30),
+    )
+    login(client, world.users[Role.NATIONAL_DIRECTOR])
     response = client.get(f"/personnes/{world.child.reference}/")
     assert response.context["hidden_siblings"] == 1
     assert NONE_KNOWN not in response.content.decode()
+
+
+def test_a_young_person_sees_a_sibling_linked_outside_the_group(client, world):
+    SiblingGroupMember.objects.filter(person=world.sibling).delete()
+    login(client, world.users[Role.YOUTH])
+    page = client.get(f"/personnes/{world.child.reference}/").content.decode()
+    assert world.sibling.first_names in page and NONE_KNOWN not in page
 
 
 def test_a_child_without_siblings_has_none_known(client, world):

@@ -74,9 +74,10 @@ def own_space(user) -> Space:
     return Space(person, stay, opening, age)
 
 
-def _siblings(person):
+def siblings_of(person):
     """Her brothers and sisters (her sibling group, and those linked as such), each with where
-    they live today: names and places only, read here for her page."""
+    they live today: names and places only, read for her own pages (her space, her own person
+    page), never their files."""
     group = SiblingGroupMember.objects.filter(person=person).values("group_id")
     linked = FamilyLink.objects.filter(person=person, kind__in=FamilyLink.SIBLING_KINDS).values(
         "relative_id"
@@ -110,7 +111,7 @@ def my_page(user, space: Space) -> dict:
             .select_related("user")
             .order_by("user__first_name", "user__last_name", "pk")
         ]
-    siblings = _siblings(person)
+    siblings = siblings_of(person)
     # the minutes of her village's council, once validated (published to its children)
     council_minutes = (
         list(

@@ -4,9 +4,11 @@ year (one in each third of the year, registered with kernel.deadlines)."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,16 +17,20 @@ from django.utils.translation import gettext as _
 from ancrage.kernel import calendar
 from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.uploads import check_upload, display_name
 from ancrage.organisation.models import Establishment
 from ancrage.participation.models import (
     MINIMUM_MEMBERS,
     College,
     Council,
+    CouncilDocument,
     CouncilMember,
     Election,
     Meeting,
     Opinion,
 )
+from ancrage.people.models import Person
+from ancrage.placements.models import Stay
 from ancrage.safeguarding.services import record_information
 
 # The thirds of a year (first month, last month, last day): a meeting is due in each, so that
@@ -208,11 +214,7 @@ def record_election(
     """A college's election, recorded as its results only: the candidates with the most votes
     take the seats (a tie for the last seat is refused: decide it first) for `term_years`."""
     _require(by, village.pk)
-    council = Council.objects.filter(establishment=village).first()
-    if council is None:
-        raise ValidationError(
-            _("Le conseil est installé à sa première réunion : notez-la d'abord.")
-        )
+    council = _installed(village)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("Une élection se note une fois tenue.")})
     if seats < 1:
@@ -262,3 +264,115 @@ def composition(council, today: date) -> dict:
         "colleges": [(College(c).label, by_college[c]) for c in College.values if by_college[c]],
         "missing": missing,
     }
+
+
+def _installed(village) -> Council:
+    council = Council.objects.filter(establishment=village).first()
+    if council is None:
+        raise ValidationError(
+            _("Le conseil est installé à sa première réunion : notez-la d'abord.")
+        )
+    return council
+
+
+def add_document(village, by, *, kind, title, effective_on, uploaded) -> CouncilDocument:
+    """A document of the council (founding act, internal rules, another), its file checked by
+    kernel.uploads and stored under a random name; a document already there gets a new version
+    from `effective_on` (the earlier versions are kept)."""
+    _require(by, village.pk)
+    council = _installed(village)
+    title = (title or "").strip()
+    if kind not in CouncilDocument.Kind.values:
+        raise ValidationError({"kind": _("Choisissez le document.")})
+    if kind == CouncilDocument.Kind.OTHER and not title:
+        raise ValidationError({"title": _("Donnez un titre à ce document.")})
+    if kind != CouncilDocument.Kind.OTHER:
+        title = ""
+    try:
+        checked = uploaded if hasattr(uploaded, "extension") else check_upload(uploaded)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    if CouncilDocument.objects.filter(
+        council=council, kind=kind, title=title, effective_on=effective_on
+    ).exists():
+        raise ValidationError(
+            {"effective_on": _("Une version de ce document est déjà en vigueur à cette date.")}
+        )
+    label = title or CouncilDocument.Kind(kind).label
+    document = CouncilDocument(
+        council=council,
+        kind=kind,
+        title=title,
+        effective_on=effective_on,
+        original_name=display_name(label, effective_on, checked.extension),
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=by,
+    )
+    document.file.save(
+        secrets.token_hex(16) + checked.extension, ContentFile(checked.content), save=False
+    )
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+def documents(council, today: date) -> list[CouncilDocument]:
+    """The council's documents in force today, each with its earlier versions (`earlier`) and
+    the versions to come (`upcoming`)."""
+    current: dict[tuple[str, str], CouncilDocument] = {}
+    upcoming: dict[tuple[str, str], list] = {}
+    earlier: dict[tuple[str, str], list] = {}
+    for document in council.documents.order_by("kind", "title", "-effective_on", "-pk"):
+        key = (document.kind, document.title)
+        if document.effective_on > today:
+            upcoming.setdefault(key, []).append(document)
+        elif key not in current:
+            current[key] = document
+        else:
+            earlier.setdefault(key, []).append(document)
+    found = []
+    for key in sorted(set(current) | set(upcoming)):
+        head = current.get(key) or upcoming[key].pop()
+        head.earlier = earlier.get(key, [])
+        head.upcoming = upcoming.get(key, [])
+        head.in_force = head.effective_on <= today
+        found.append(head)
+    return found
+
+
+@transaction.atomic
+def link_member(member: CouncilMember, by, *, person: Person) -> CouncilMember:
+    """A representative of the children tied to her own file (a child living in the village,
+    whom the user reaches): her space then shows her the council's documents."""
+    _require(by, member.council.establishment_id)
+    member = CouncilMember.objects.select_for_update().get(pk=member.pk)
+    if member.college != College.CHILDREN:
+        raise ValidationError(
+            {"person": _("Seuls les représentants des enfants et des jeunes ont un dossier ici.")}
+        )
+    lives_there = Stay.objects.current().filter(
+        child=person, unit__establishment_id=member.council.establishment_id
+    )
+    if not (Person.objects.visible_to(by).filter(pk=person.pk).exists() and lives_there.exists()):
+        raise ValidationError({"person": _("Choisissez un enfant qui vit dans ce village.")})
+    member.person = person
+    member.save(update_fields=["person"])
+    return member
+
+
+def village_children(user, village):
+    """The children living in the village today whom the user reaches (a member's file)."""
+    return (
+        Person.objects.visible_to(user)
+        .filter(
+            pk__in=Stay.objects.current()
+            .filter(unit__establishment_id=village.pk)
+            .values("child_id")
+        )
+        .order_by("first_names", "last_name", "pk")
+    )

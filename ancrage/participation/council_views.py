@@ -2,6 +2,7 @@
 with its opinions, validating its minutes, answering an opinion."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,10 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.care.queries.deadlines import visible_village
 from ancrage.kernel.access import can, requires
+from ancrage.kernel.documents import download
 from ancrage.kernel.flow import act, submit
 from ancrage.participation import council as services
-from ancrage.participation.forms import AnswerForm, ElectionForm, MeetingForm, OpinionForm
-from ancrage.participation.models import Council, Meeting, Opinion
+from ancrage.participation.forms import (
+    AnswerForm,
+    CouncilDocumentForm,
+    ElectionForm,
+    MeetingForm,
+    MemberFileForm,
+    OpinionForm,
+)
+from ancrage.participation.models import Council, CouncilDocument, CouncilMember, Meeting, Opinion
 from ancrage.safeguarding.models import Declaration
 
 
@@ -52,6 +61,7 @@ def council(request, pk):
             "elections": list(council.elections.order_by("-held_on", "-pk")[:10])
             if council
             else [],
+            "documents": services.documents(council, timezone.localdate()) if council else [],
             "can_change": can(request.user, "council", "change"),
         },
     )
@@ -176,6 +186,83 @@ def election_new(request, pk):
         context={
             "title": _("Élection au conseil de la vie sociale · %(v)s") % {"v": village.name},
             "submit_label": _("Enregistrer les résultats"),
+            "cancel_url": council_url,
+        },
+        refused_status=422,
+    )
+
+
+@requires("council", "change")
+@require_http_methods(["GET", "POST"])
+def document_new(request, pk):
+    village = visible_village(request.user, pk)
+    council_url = reverse("participation:council", args=[village.pk])
+
+    def save(form):
+        data = dict(form.cleaned_data)
+        return services.add_document(village, request.user, uploaded=data.pop("file"), **data)
+
+    return submit(
+        request,
+        CouncilDocumentForm(request.POST or None, request.FILES or None),
+        save,
+        message=_("Le document du conseil est déposé."),
+        success=f"{council_url}#documents",
+        template="form_page.html",
+        context={
+            "title": _("Document du conseil de la vie sociale · %(v)s") % {"v": village.name},
+            "help": _(
+                "L'acte d'institution, le règlement intérieur ou un autre document du conseil. "
+                "Les membres du conseil qui sont des jeunes le voient dans leur espace."
+            ),
+            "submit_label": _("Déposer le document"),
+            "cancel_url": council_url,
+            "multipart": True,
+        },
+        refused_status=422,
+    )
+
+
+@requires("council", "view")
+def document(request, pk):
+    document = get_object_or_404(
+        CouncilDocument.objects.filter(council__in=Council.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return download(handle, document.original_name, document.content_type)
+
+
+@requires("council", "change")
+@require_http_methods(["GET", "POST"])
+def member_file(request, pk):
+    member = get_object_or_404(
+        CouncilMember.objects.filter(
+            council__in=Council.objects.visible_to(request.user)
+        ).select_related("council__establishment"),
+        pk=pk,
+    )
+    village = member.council.establishment
+    council_url = reverse("participation:council", args=[village.pk])
+    return submit(
+        request,
+        MemberFileForm(
+            request.POST or None, children=services.village_children(request.user, village)
+        ),
+        lambda form: services.link_member(member, request.user, **form.cleaned_data),
+        message=_("Le représentant des jeunes est relié à son dossier."),
+        success=council_url,
+        template="form_page.html",
+        context={
+            "title": _("Dossier de %(name)s, représentant des jeunes") % {"name": member.name},
+            "help": _(
+                "Relié à son dossier, ce membre voit les documents du conseil dans son espace "
+                "jeune (jamais le dossier d'un autre enfant)."
+            ),
+            "submit_label": _("Relier à ce dossier"),
             "cancel_url": council_url,
         },
         refused_status=422,

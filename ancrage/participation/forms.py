@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form, ModelForm
-from ancrage.participation.models import College, Meeting, Opinion
+from ancrage.kernel.uploads import DocumentFileField
+from ancrage.participation.models import College, CouncilDocument, Meeting, Opinion
 
 
 class MessageForm(Form):
@@ -97,3 +98,28 @@ class ElectionForm(Form):
         coerce=int,
         initial=3,
     )
+
+
+class CouncilDocumentForm(Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=CouncilDocument.Kind.choices)
+    title = forms.CharField(
+        label=_("Titre"),
+        max_length=150,
+        required=False,
+        help_text=_("Pour un autre document seulement (par exemple : charte des sorties)."),
+    )
+    effective_on = forms.DateField(
+        label=_("En vigueur le"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Une nouvelle version d'un document remplace la précédente à cette date."),
+    )
+    file = DocumentFileField(label=_("Fichier (PDF, PNG ou JPEG)"))
+
+
+class MemberFileForm(Form):
+    person = forms.ModelChoiceField(label=_("Son dossier"), queryset=None)
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = children
+        self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.reference})"

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
 
@@ -282,6 +283,16 @@ class CouncilMember(models.Model):
     )
     term_start = models.DateField(_("début du mandat"))
     term_end = models.DateField(_("fin du mandat"))
+    # a representative of the children and young people: her own file, so that her space shows
+    # her the council's documents (never another child's file)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="council_seats",
+        verbose_name=_("dossier du jeune"),
+    )
 
     class Meta:
         ordering = ["college", "-elected", "name", "pk"]
@@ -291,8 +302,55 @@ class CouncilMember(models.Model):
             models.CheckConstraint(
                 condition=models.Q(term_end__gt=models.F("term_start")),
                 name="council_member_term_in_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) | models.Q(college="children"),
+                name="council_member_file_only_for_children",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} · {self.get_college_display()}"
+
+
+class CouncilDocument(models.Model):
+    """A document of the council (its founding act, its internal rules, another document), as
+    uploaded (checked by kernel.uploads, stored under a random name). A new upload of the same
+    document is a new version from its date; the earlier ones are kept."""
+
+    class Kind(models.TextChoices):
+        FOUNDING_ACT = "founding_act", _("Acte d'institution")
+        INTERNAL_RULES = "internal_rules", _("Règlement intérieur")
+        OTHER = "other", _("Autre document")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("document"), max_length=20, choices=Kind)
+    title = models.CharField(_("titre"), max_length=150, blank=True)
+    effective_on = models.DateField(_("en vigueur le"), validators=[InRange("event")])
+    file = models.FileField(_("fichier"), upload_to="council/%Y/")
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("taille"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "title", "-effective_on", "-pk"]
+        verbose_name = _("document du conseil")
+        verbose_name_plural = _("documents du conseil")
+        constraints = [
+            date_in_window("council_document_effective_in_window", "effective_on"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="other") | ~models.Q(title=""),
+                name="council_document_other_has_a_title",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.effective_on:%d/%m/%Y})"
+
+    @property
+    def name(self) -> str:
+        return self.title or self.get_kind_display()

@@ -33,6 +33,21 @@ urlpatterns = [
         council_views.election_new,
         name="council_election_new",
     ),
+    path(
+        "villages/<int:pk>/conseil/documents/nouveau/",
+        council_views.document_new,
+        name="council_document_new",
+    ),
+    path("conseil/documents/<int:pk>/", council_views.document, name="council_document"),
+    path(
+        "conseil/membres/<int:pk>/dossier/", council_views.member_file, name="council_member_file"
+    ),
+    path("mon-espace/conseil/", views.youth_council, name="youth_council"),
+    path(
+        "mon-espace/conseil/documents/<int:pk>/",
+        views.youth_council_document,
+        name="youth_council_document",
+    ),
     path("conseil/reunions/<int:pk>/", council_views.meeting, name="council_meeting"),
     path("conseil/reunions/<int:pk>/avis/", council_views.opinion_add, name="council_opinion_add"),
     path(

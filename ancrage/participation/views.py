@@ -2,6 +2,7 @@
 starts from the account's own file; a space not yet open at her age says when it opens."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ancrage.care.queries.agenda import my_feed
 from ancrage.care.services import agenda as agenda_services
 from ancrage.kernel.access import requires
+from ancrage.kernel.documents import download
 from ancrage.kernel.flow import act, submit
 from ancrage.participation import services
 from ancrage.participation.forms import ConcernForm, MessageForm
@@ -83,6 +85,27 @@ def youth_feed_revoke(request):
         message=lambda revoked: _("Ton lien est supprimé.") if revoked else "",
         success="participation:youth_appointments",
     )
+
+
+@requires("youth_space", "view")
+def youth_council(request):
+    space, closed = _space_or_closed(request)
+    if closed:
+        return closed
+    return render(
+        request, "participation/youth_council.html", youth.my_council(request.user, space)
+    )
+
+
+@requires("youth_space", "view")
+def youth_council_document(request, pk):
+    """A document of the council she sits on (a representative of the children)."""
+    document = youth.my_council_document(youth.own_space(request.user), pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return download(handle, document.original_name, document.content_type)
 
 
 # Speak up ------------------------------------------------------------------------------------

@@ -379,6 +379,31 @@ class CouncilRecord(Record):
             )
             setattr(world, f"{prefix}meeting", meeting)
             setattr(world, f"{prefix}opinion", opinion)
+            # its internal rules, and Léa (or the outsider) a representative of the children
+            document = council.documents.first()
+            if document is None:
+                from django.core.files.base import ContentFile
+
+                document = council.documents.create(
+                    kind="internal_rules",
+                    effective_on=datetime.date.today(),
+                    original_name="reglement.pdf",
+                    content_type="application/pdf",
+                    size=9,
+                    uploaded_by=director,
+                    file=ContentFile(b"%PDF-1.4\n", name="reglement.pdf"),
+                )
+            member, _created = council.members.get_or_create(
+                college="children",
+                name="Représentant",
+                defaults={
+                    "person": world.child if not prefix else world.outsider,
+                    "term_start": datetime.date.today() - datetime.timedelta(days=1),
+                    "term_end": datetime.date.today() + datetime.timedelta(days=365),
+                },
+            )
+            setattr(world, f"{prefix}council_document", document)
+            setattr(world, f"{prefix}council_member", member)
 
 
 RETENTION_ROLES = frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR, Role.DPO})
@@ -463,6 +488,11 @@ HOME_VISIT = Record("home_visit", frozenset({Role.FAMILY_WORKER}))
 # it; nobody here reaches the one proposed in another organisation's village.
 COUNCIL_MEETING = CouncilRecord("meeting", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
 COUNCIL_OPINION = CouncilRecord("opinion", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
+COUNCIL_DOCUMENT = CouncilRecord("council_document", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
+COUNCIL_MEMBER = CouncilRecord("council_member", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
+# Léa sits on her village's council: she reads its documents from her space (the other
+# village's never)
+SEAT_DOCUMENT = CouncilRecord("council_document", frozenset({Role.YOUTH}))
 PROPOSED_MEMBERSHIP = Record(
     "proposed_membership", frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR})
 )
@@ -625,6 +655,11 @@ URL_TABLE = {
     "participation:council_opinion_add": post(COUNCIL_MEETING, answers=302),
     "participation:council_minutes_validate": post(COUNCIL_MEETING, answers=302),
     "participation:council_opinion_answer": get(COUNCIL_OPINION),
+    "participation:council_document_new": get(VILLAGE),
+    "participation:council_document": get(COUNCIL_DOCUMENT),
+    "participation:council_member_file": get(COUNCIL_MEMBER),
+    "participation:youth_council": get(),
+    "participation:youth_council_document": get(SEAT_DOCUMENT),
     "care:my_calendar": get(),
     "care:feed_regenerate": post(),
     "care:feed_revoke": post(answers=302),

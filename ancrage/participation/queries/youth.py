@@ -18,9 +18,13 @@ from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, role_can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
+from ancrage.participation.council import documents as council_documents
 from ancrage.participation.models import (
     DEFAULT_YOUTH_ACCOUNT_AGE,
     Concern,
+    Council,
+    CouncilDocument,
+    CouncilMember,
     Meeting,
     YouthMessage,
     YouthSpaceSetting,
@@ -238,3 +242,54 @@ def messages_for_staff(user) -> list[YouthMessage]:
         AccessEvent.Action.LIST,
     )
     return messages
+
+
+def _seats(person, today):
+    """Her seats on a council in office today (a representative of the children)."""
+    return CouncilMember.objects.filter(
+        person=person, elected=True, term_start__lte=today, term_end__gt=today
+    )
+
+
+def my_council(user, space: Space) -> dict:
+    """Her village's council: the minutes published to its children (every young person of the
+    village), and, for a representative of the children in office, the council's documents in
+    force (never another child's file)."""
+    today = timezone.localdate()
+    council = (
+        Council.objects.filter(establishment_id=space.stay.unit.establishment_id).first()
+        if space.stay is not None
+        else None
+    )
+    minutes, seat, documents = [], None, []
+    if council is not None:
+        minutes = list(
+            council.meetings.filter(minutes_validated_on__isnull=False)
+            .prefetch_related("opinions")
+            .order_by("-held_on", "-pk")[:12]
+        )
+        seat = _seats(space.person, today).filter(council=council).first()
+        if seat is not None:
+            documents = [d for d in council_documents(council, today) if d.in_force]
+    record_access(user, [space.person.pk], "participation.youth_council", AccessEvent.Action.VIEW)
+    return {
+        "space": space,
+        "council": council,
+        "minutes": minutes,
+        "seat": seat,
+        "documents": documents,
+    }
+
+
+def my_council_document(space: Space, pk: int) -> CouncilDocument:
+    """A document of a council she sits on today, else 404."""
+    document = (
+        CouncilDocument.objects.filter(
+            council__in=_seats(space.person, timezone.localdate()).values("council_id"), pk=pk
+        )
+        .select_related("council")
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document

@@ -4,12 +4,14 @@ words (when the PPE seeder left her none) who has written to her referent once."
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from ancrage.accounts.models import Membership, User
 from ancrage.care.models import PPE
 from ancrage.care.services import ppe as ppe_services
 from ancrage.kernel import calendar
 from ancrage.kernel.access import Role
-from ancrage.participation import council
+from ancrage.participation import consultation, council
 from ancrage.participation.queries.youth import own_space
 from ancrage.participation.services import write_to_referent
 
@@ -52,6 +54,7 @@ def seed_participation(world) -> None:
             day=world.anchor,
             child_views="Je veux faire un CAP cuisine. Je voudrais voir ma mère plus souvent.",
         )
+    seed_youth_council(world, youth, space)
     if space.is_open:
         write_to_referent(
             space, youth, text="Est-ce que je peux aller au match de foot samedi prochain ?"
@@ -80,4 +83,61 @@ def seed_council(world, village, director) -> None:
         director,
         held_on=calendar.add_months(today, -9),
         agenda="Réponses de l'établissement ; loisirs",
+    )
+
+
+def seed_youth_council(world, youth, space) -> None:
+    """The council's internal rules, the demo young person elected for the children (tied to
+    her file: she reads them in her space), and a consultation open to the village's young
+    people."""
+    from ancrage.kernel.documents import render_pdf
+    from ancrage.kernel.uploads import CheckedUpload
+
+    village = space.stay.unit.establishment
+    director = (
+        Membership.objects.in_force()
+        .filter(role=Role.ESTABLISHMENT_DIRECTOR, establishment=village)
+        .select_related("user")
+        .first()
+    )
+    if director is None or not hasattr(village, "council"):
+        return
+    director = director.user
+    today = world.anchor
+    council.add_document(
+        village,
+        director,
+        kind="internal_rules",
+        title="",
+        effective_on=calendar.add_years(today, -1),
+        uploaded=CheckedUpload(
+            content=render_pdf("demo/council_rules.html", {}), content_type="application/pdf"
+        ),
+    )
+    council.record_election(
+        village,
+        director,
+        college="children",
+        held_on=calendar.add_months(today, -11),
+        seats=2,
+        ballots=14,
+        results=f"{space.person.first_names} {space.person.last_name} ; 8\nNoah ; 6\nSami ; 3",
+        term_years=2,
+    )
+    member = village.council.members.get(
+        name=f"{space.person.first_names} {space.person.last_name}"
+    )
+    council.link_member(member, director, person=space.person)
+    if calendar.add_days(today, 14) < timezone.localdate():
+        return  # a demo anchored in the past: no consultation open today
+    consultation.create_consultation(
+        village,
+        director,
+        title="Les repas du week-end",
+        introduction="Dis-nous ce que tu penses des repas du samedi et du dimanche.",
+        from_age=11,
+        opens_on=today,
+        closes_on=calendar.add_days(today, 14),
+        questions="Les repas du week-end sont bons ? | Oui | Un peu | Non\n"
+        "Tu veux choisir un repas par mois ? | Oui | Non | Je ne sais pas",
     )

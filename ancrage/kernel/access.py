@@ -183,6 +183,13 @@ ACTIONS = frozenset(
 #                      minutes, opinions and the establishment's answers (no child's file)
 #   youth_message      what young people write to their referent, read by the staff who follow
 #                      them
+#   consultation       the consultations of a village's children and young people (questions,
+#                      who is consulted, dates): "change" creates them and publishes the
+#                      establishment's answer; the results are counts, masked by kernel.disclosure
+#                      (a young person answers from her space, youth_space write, anonymously)
+#   participation_stats  the participation indicators (meetings held, opinions answered in time,
+#                      consultations and participation rate, PPE with the child's words): counts
+#                      of the user's villages ("organisation": every village of it), masked
 # fmt: off
 PERMISSION_GRID = """
 kind                 | house_parent | family_aide | head_of_service     | clinician   | establishment_director | o2r_counsellor | o2r_lead    | finance     | national_director | funder | tech_admin  | youth             | dpo         | hr          | family_worker
@@ -229,6 +236,8 @@ time_approval        | -            | -           | view change         | -     
 youth_space          | -            | -           | -                   | -           | -                      | -              | -           | -           | -                 | -      | -           | view write report | -           | -           | -
 council              | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 youth_message        | view         | -           | view                | -           | view                   | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
+consultation         | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
+participation_stats  | -            | -           | -                   | -           | view                   | -              | -           | -           | view organisation | -      | -           | -                 | -           | -           | -
 staff                | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | -           | view change | -
 family_case          | view         | view        | view change         | view        | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change
 family_plan          | -            | -           | view change update  | -           | view change update     | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change update
@@ -291,6 +300,7 @@ NON_PERSONAL_KINDS = frozenset(
         "administration",
         "membership",
         "incident_stats",
+        "participation_stats",
         "o2r_programme",
         "o2r_report",
         # The staff's own records, like their memberships: no person followed.

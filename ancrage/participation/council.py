@@ -170,7 +170,13 @@ def council_deadlines(user, establishment_ids, today) -> list[EstablishmentDeadl
 
 def council_villages(user):
     """The villages whose council the user may read (the home page's links)."""
-    where = reach(user, "council", "view")
+    return villages_reached(user, "council")
+
+
+def villages_reached(user, kind: str):
+    """The villages where the user's role grants `kind` view (a house's role counts for its
+    village)."""
+    where = reach(user, kind, "view")
     if not where:
         return []
     if where.organisations:

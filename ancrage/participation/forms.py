@@ -123,3 +123,87 @@ class MemberFileForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = children
         self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.reference})"
+
+
+class ConsultationForm(Form):
+    title = forms.CharField(label=_("Titre"), max_length=150)
+    introduction = forms.CharField(
+        label=_("Ce qu'on demande, en mots simples"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Les jeunes le lisent avant de répondre. Phrases courtes, mots simples."),
+    )
+    from_age = forms.IntegerField(
+        label=_("Jeunes consultés à partir de"),
+        min_value=6,
+        max_value=21,
+        initial=16,
+        help_text=_("En années. Les jeunes du village de cet âge répondent depuis leur espace."),
+    )
+    opens_on = forms.DateField(
+        label=_("Ouverte le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closes_on = forms.DateField(
+        label=_("Fermée après le"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    questions = forms.CharField(
+        label=_("Questions"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Une question par ligne : « Question ? | réponse | réponse » (de 2 à 6 réponses). "
+            "Les réponses sont anonymes : seuls les totaux sont gardés."
+        ),
+    )
+
+
+class ConsultationAnswerForm(Form):
+    """One choice per question of the consultation."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=question.text,
+                choices=list(enumerate(question.choice_list)),
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+
+    def choices(self) -> dict[int, int]:
+        return {int(name[1:]): value for name, value in self.cleaned_data.items()}
+
+
+class ConsultationPublishForm(Form):
+    answer = forms.CharField(
+        label=_("Réponse de l'établissement"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Publiée aux jeunes du village avec les résultats. En mots simples."),
+    )
+    presented_at = forms.ModelChoiceField(
+        label=_("Résultats présentés au conseil le"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presented_at"].queryset = meetings
+        self.fields["presented_at"].label_from_instance = lambda m: f"{m.held_on:%d/%m/%Y}"
+
+
+class CodesForm(Form):
+    count = forms.IntegerField(
+        label=_("Nombre de codes"),
+        min_value=1,
+        max_value=60,
+        initial=10,
+        help_text=_("Un code par jeune présent : il répond sur la tablette, sans compte."),
+    )
+
+
+class TabletCodeForm(Form):
+    code = forms.CharField(
+        label=_("Ton code"),
+        max_length=12,
+        help_text=_("Le code écrit sur ton papier, par exemple ABCD-2345."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

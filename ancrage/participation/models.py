@@ -354,3 +354,149 @@ class CouncilDocument(models.Model):
     @property
     def name(self) -> str:
         return self.title or self.get_kind_display()
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The consultations of the villages where the user's role grants `consultation` view."""
+        where = reach(user, "consultation", "view")
+        condition = where.filter(organisation="establishment__organisation_id")
+        if where.establishments_worked_in:
+            condition |= models.Q(establishment_id__in=sorted(where.establishments_worked_in))
+        return self.filter(condition)
+
+
+class Consultation(models.Model):
+    """A short questionnaire to the children and young people of a village (daily life, meals,
+    rules, leisure), answered anonymously in the youth space between two dates; its results are
+    published in aggregate (kernel.disclosure), with the establishment's answer, and presented
+    to the council."""
+
+    establishment = models.ForeignKey(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("village"),
+    )
+    title = models.CharField(_("titre"), max_length=150)
+    introduction = models.TextField(_("ce qu'on demande, en mots simples"), blank=True)
+    from_age = models.PositiveSmallIntegerField(
+        _("à partir de quel âge"),
+        default=DEFAULT_YOUTH_ACCOUNT_AGE,
+        validators=[MinValueValidator(6), MaxValueValidator(21)],
+    )
+    opens_on = models.DateField(_("ouverte le"), validators=[InRange("event")])
+    closes_on = models.DateField(_("fermée après le"), validators=[InRange("event")])
+    answer = models.TextField(_("réponse de l'établissement"), blank=True)
+    answered_on = models.DateField(_("répondu le"), null=True, blank=True)
+    presented_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consultations_presented",
+        verbose_name=_("résultats présentés au conseil le"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+        verbose_name = _("consultation des jeunes")
+        verbose_name_plural = _("consultations des jeunes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="consultation_dates_in_order",
+            ),
+            date_in_window("consultation_opens_in_window", "opens_on"),
+            date_in_window("consultation_closes_in_window", "closes_on"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, today) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class ConsultationQuestion(models.Model):
+    """A question of a consultation and its choices (one a line)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(_("question"), max_length=300)
+    choices = models.TextField(_("réponses possibles"))
+
+    class Meta:
+        ordering = ["consultation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "position"], name="consultation_question_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class ConsultationTally(models.Model):
+    """How many chose one answer to a question: the answers are counted, never stored with who
+    gave them (no person, no time)."""
+
+    question = models.ForeignKey(
+        ConsultationQuestion, on_delete=models.CASCADE, related_name="tallies"
+    )
+    choice = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "choice"], name="consultation_tally_once")
+        ]
+
+    def __str__(self):
+        return f"{self.question_id} · {self.choice} · {self.count}"
+
+
+class ConsultationParticipant(models.Model):
+    """That a young person answered a consultation (once), not what she answered."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="participants"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="consultations_answered"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "person"], name="consultation_answered_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.consultation_id} · {self.person_id}"
+
+
+class ConsultationCode(models.Model):
+    """A one-time code to answer a consultation without an account (on a shared tablet at a
+    meeting): only its hash is kept, and whether it was used, never by whom."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    def __str__(self):
+        return f"{self.consultation_id} · {'utilisé' if self.used else 'libre'}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ancrage.participation import council_views, views
+from ancrage.participation import consultation_views, council_views, views
 
 app_name = "participation"
 
@@ -47,6 +47,34 @@ urlpatterns = [
         "mon-espace/conseil/documents/<int:pk>/",
         views.youth_council_document,
         name="youth_council_document",
+    ),
+    path(
+        "villages/<int:pk>/consultations/",
+        consultation_views.consultations,
+        name="consultations",
+    ),
+    path(
+        "villages/<int:pk>/consultations/nouvelle/",
+        consultation_views.consultation_new,
+        name="consultation_new",
+    ),
+    path("consultations/<int:pk>/", consultation_views.consultation, name="consultation"),
+    path("participation/indicateurs/", consultation_views.indicators, name="indicators"),
+    path(
+        "consultations/<int:pk>/codes/",
+        consultation_views.consultation_codes,
+        name="consultation_codes",
+    ),
+    path("consultation/", consultation_views.tablet, name="tablet"),
+    path(
+        "consultations/<int:pk>/reponse/",
+        consultation_views.consultation_publish,
+        name="consultation_publish",
+    ),
+    path(
+        "mon-espace/consultations/<int:pk>/",
+        consultation_views.youth_consultation,
+        name="youth_consultation",
     ),
     path("conseil/reunions/<int:pk>/", council_views.meeting, name="council_meeting"),
     path("conseil/reunions/<int:pk>/avis/", council_views.opinion_add, name="council_opinion_add"),

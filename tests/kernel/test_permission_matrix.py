@@ -402,6 +402,20 @@ class CouncilRecord(Record):
                     "term_end": datetime.date.today() + datetime.timedelta(days=365),
                 },
             )
+            consultation = village.consultations.first()
+            if consultation is None:
+                from ancrage.participation.models import Consultation
+
+                consultation = Consultation.objects.create(
+                    establishment=village,
+                    title="Les repas",
+                    opens_on=datetime.date.today(),
+                    closes_on=datetime.date.today() + datetime.timedelta(days=7),
+                    from_age=11,
+                    created_by=director,
+                )
+                consultation.questions.create(position=1, text="Bon ?", choices="Oui\nNon")
+            setattr(world, f"{prefix}consultation", consultation)
             setattr(world, f"{prefix}council_document", document)
             setattr(world, f"{prefix}council_member", member)
 
@@ -493,6 +507,9 @@ COUNCIL_MEMBER = CouncilRecord("council_member", VILLAGE_TEAM | {Role.NATIONAL_D
 # Léa sits on her village's council: she reads its documents from her space (the other
 # village's never)
 SEAT_DOCUMENT = CouncilRecord("council_document", frozenset({Role.YOUTH}))
+CONSULTATION = CouncilRecord("consultation", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
+# a consultation of Léa's village: she answers it from her space
+OWN_CONSULTATION = CouncilRecord("consultation", frozenset({Role.YOUTH}))
 PROPOSED_MEMBERSHIP = Record(
     "proposed_membership", frozenset({Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR})
 )
@@ -660,6 +677,15 @@ URL_TABLE = {
     "participation:council_member_file": get(COUNCIL_MEMBER),
     "participation:youth_council": get(),
     "participation:youth_council_document": get(SEAT_DOCUMENT),
+    "participation:consultations": get(VILLAGE),
+    "participation:consultation_new": get(VILLAGE),
+    "participation:consultation": get(CONSULTATION),
+    "participation:consultation_publish": get(CONSULTATION),
+    "participation:youth_consultation": get(OWN_CONSULTATION),
+    "participation:indicators": get(),
+    "participation:consultation_codes": get(CONSULTATION),
+    # a consultation answered on a shared tablet with a one-time code: no account needed
+    "participation:tablet": get(),
     "care:my_calendar": get(),
     "care:feed_regenerate": post(),
     "care:feed_revoke": post(answers=302),

@@ -164,5 +164,5 @@ def test_council_pages_query_count(client, world, director, council, django_asse
     world.child.birth_date = calendar.add_years(TODAY, -16)
     world.child.save(update_fields=["birth_date"])
     login(client, world.users[Role.YOUTH])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get("/mon-espace/conseil/").status_code == 200

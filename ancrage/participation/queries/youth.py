@@ -18,6 +18,7 @@ from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, role_can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
+from ancrage.participation.consultation import for_young_person
 from ancrage.participation.council import documents as council_documents
 from ancrage.participation.models import (
     DEFAULT_YOUTH_ACCOUNT_AGE,
@@ -271,8 +272,11 @@ def my_council(user, space: Space) -> dict:
         seat = _seats(space.person, today).filter(council=council).first()
         if seat is not None:
             documents = [d for d in council_documents(council, today) if d.in_force]
+    open_consultations, published_consultations = for_young_person(space, today)
     record_access(user, [space.person.pk], "participation.youth_council", AccessEvent.Action.VIEW)
     return {
+        "open_consultations": open_consultations,
+        "published_consultations": published_consultations,
         "space": space,
         "council": council,
         "minutes": minutes,

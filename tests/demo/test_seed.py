@@ -22,7 +22,16 @@ from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.families.models import FamilyCase
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
-from ancrage.participation.models import Concern, Council, Meeting, YouthMessage
+from ancrage.participation.models import (
+    Concern,
+    Consultation,
+    Council,
+    CouncilDocument,
+    CouncilMember,
+    Election,
+    Meeting,
+    YouthMessage,
+)
 from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import inverse_kind
 from ancrage.placements.models import (
@@ -145,6 +154,10 @@ def test_seed_is_deterministic(db):
         SubjectRequest,
         Concern,  # a young person's concern keeps its incident
         YouthMessage,
+        Consultation,  # its questions, counts, codes and who answered go with it
+        CouncilDocument,
+        CouncilMember,
+        Election,
         Meeting,  # its opinions go with it
         Council,
         Review,

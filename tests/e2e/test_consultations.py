@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from ancrage.accounts.models import User
 from ancrage.participation.models import ConsultationParticipant, ConsultationTally
+from ancrage.placements.models import Stay
 
 pytestmark = pytest.mark.e2e
 
@@ -85,7 +86,7 @@ def test_a_young_person_answers_a_consultation_and_reads_the_council_documents(
 
     page.get_by_role("button", name="Se déconnecter").click()
     log_in(page, "directrice")
-    village = youth.person.stays.get(end_date__isnull=True).unit.establishment
+    village = Stay.objects.current().filter(child=youth.person).first().unit.establishment
     page.goto(f"/villages/{village.pk}/consultations/")
     page.get_by_role("link", name="Les repas du week-end").click()
     expect(page.get_by_text("secret statistique", exact=False)).to_be_visible()

@@ -1,6 +1,7 @@
 """The forms of analytic accounting (the rules are the services')."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.accounting.models import Agreement, Contract, Section
@@ -147,7 +148,7 @@ class FecUploadForm(Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        self.content = check_text_upload(uploaded)
+        self.content = check_text_upload(uploaded, max_bytes=settings.FEC_MAX_BYTES)
         return uploaded
 
 

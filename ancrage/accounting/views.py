@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.accounting import allocation, books, jobs, queries, reports, services
+from ancrage.accounting import books, jobs, queries, reports, services
 from ancrage.accounting import budgets as budgeting
 from ancrage.accounting.forms import (
     AgreementForm,
@@ -32,6 +32,7 @@ from ancrage.kernel.documents import download
 from ancrage.kernel.exports import spreadsheet_row
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job, start_job
+from ancrage.kernel.middleware import large_body
 from ancrage.kernel.versions import expected_version
 
 
@@ -314,6 +315,7 @@ def imports(request):
     return render(request, "accounting/imports.html", {**_import_context(request), "form": form})
 
 
+@large_body("FEC_MAX_BYTES")
 @requires("analytic", "change")
 @require_POST
 def import_start(request):
@@ -442,25 +444,17 @@ def trace(request, pk, year, month):
 @requires("analytic", "change")
 @require_POST
 def allocate(request):
+    """Start the year's allocation in the background (a large year is hundreds of thousands of
+    lines) and lead to the job's page."""
     year = _year(request.POST)
     organisations = queries.upload_choices(request.user)["organisations"]
-
-    def run():
-        results = [allocation.allocate_year(organisation, year) for organisation in organisations]
-        return sum(r.allocated for r in results), sum(len(r.unallocated) for r in results)
-
-    return act(
-        request,
-        run,
-        success=f"{reverse('accounting:figures')}?annee={year}",
-        message=lambda counts: (
-            _(
-                "Répartition %(year)s recalculée : %(done)s lignes réparties, "
-                "%(left)s non réparties."
-            )
-            % {"year": year, "done": counts[0], "left": counts[1]}
-        ),
+    job = start_job(
+        request.user,
+        jobs.ALLOCATION.name,
+        {"year": year, "organisations": [o.pk for o in organisations]},
     )
+    remember_job(request, job)
+    return redirect("web:job", job.pk)
 
 
 @requires("analytic", "view")

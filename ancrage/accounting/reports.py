@@ -111,6 +111,11 @@ class FinancialReport:
     def cumulated(self) -> YearCheck:
         return self.checks[-1]
 
+    @property
+    def over_compensated(self) -> bool:
+        """Whether any year, or the agreement as a whole, is over-compensated."""
+        return any(check.over_compensated for check in self.checks)
+
 
 def _members(programme) -> list[tuple[int, str]]:
     """(organisation id, name) of the programme's sections, the lead (or sole carrier) first."""
@@ -238,8 +243,16 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
             uncategorised[nature][column] += row["total"]
         else:
             by_code[(category.nature, category.code)][column] += row["total"]
+    planned = defaultdict(Decimal)
+    for line in BudgetLine.objects.filter(
+        budget__section__programme=programme, budget__year=year.year
+    ).select_related("category"):
+        planned[(line.category.nature, line.category.code)] += line.amount
+    planned_keys = dict(planned)
     ineligible_codes = {categories[pk].code for pk in ineligible if pk in categories}
     for (nature, code), amounts in sorted(by_code.items()):
+        if not any(amounts) and not planned_keys.get((nature, code)):
+            continue  # neither achieved nor budgeted: no line
         line = Row(
             labels[(nature, code)], amounts, nature, code in ineligible_codes, (nature, code)
         )
@@ -296,11 +309,6 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
         ],
     )
     # the forecast budget against what was achieved, category by category (consolidated)
-    planned = defaultdict(Decimal)
-    for line in BudgetLine.objects.filter(
-        budget__section__programme=programme, budget__year=year.year
-    ).select_related("category"):
-        planned[(line.category.nature, line.category.code)] += line.amount
     for row in [*report.charges, *report.income]:
         budget = planned.get(row.key, ZERO)
         done = row.total

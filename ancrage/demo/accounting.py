@@ -130,7 +130,8 @@ def seed_accounting(world):
                 code="SUPPORT",
                 name="Fonctions support (siège)",
                 kind=Section.Kind.SUPPORT,
-            ),        ]
+            ),
+        ]
         family_service = Establishment.objects.filter(
             organisation=organisation, kind=Establishment.Kind.FAMILY_STRENGTHENING
         ).first()

@@ -257,6 +257,10 @@ def test_budget_pages_read_a_fixed_number_of_queries(client, books, django_asser
     client.get(url)
     with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
+    url = reverse("accounting:budget", args=[books.sections["o2r"].pk, books.year1.year])
+    client.get(url)
+    with django_assert_num_queries(14):
+        assert client.get(url).status_code == 200
     url = reverse("accounting:financial_report", args=[books.programme.pk, 1])
     client.get(url)
     with django_assert_num_queries(21):

@@ -46,7 +46,8 @@ test: install-test e2e-browser e2e-axe
 
 ## make bench: pages and search timed at demo and large scale on PostgreSQL (not part of CI),
 ## background jobs on RQ (jobs per minute with 1 and 2 workers, enqueue to start; needs Redis),
-## then the load run (make bench-load). DATABASE_URL names the base: <name>_demo and <name>_large
+## the FEC import (lines/s) and a year's allocation on generated books (bench/accounting.py, rolled
+## back), then the load run (make bench-load). DATABASE_URL names the base: <name>_demo and <name>_large
 ## are created, migrated and seeded once.
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ancrage_bench)
 BENCH_ENV := ANCRAGE_DEMO=1
@@ -56,6 +57,7 @@ BENCH_SCALES ?= demo large
 bench: bench-db
 	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
 	$(BIN)/python bench/jobs.py --database-url "$(BENCH_DATABASE_URL)_demo" $(BENCH_JOBS_ARGS)
+	$(BIN)/python bench/accounting.py --database-url "$(BENCH_DATABASE_URL)_demo" $(BENCH_ACCOUNTING_ARGS)
 	BENCH_COMMAND="make bench" $(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
 
 bench-db: $(VENV)/.installed-bench

@@ -286,6 +286,10 @@ DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 10
 REQUEST_BODY_MAX_BYTES = int(
     os.environ.get("REQUEST_BODY_MAX_BYTES", str(DOCUMENT_MAX_BYTES + 1024 * 1024))
 )
+# The largest FEC (the books of a year, 500 000 lines and more) the import page accepts: that
+# one view takes a body above REQUEST_BODY_MAX_BYTES (kernel.middleware.large_body); give the
+# reverse proxy the same exception for /comptabilite/ecritures/importer/.
+FEC_MAX_BYTES = int(os.environ.get("FEC_MAX_BYTES", str(256 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Stored documents are readable by the application's user (and its group, for backups) only.

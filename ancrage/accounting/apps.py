@@ -12,3 +12,4 @@ class AccountingConfig(AppConfig):
         from ancrage.kernel.jobs import register_job_kind
 
         register_job_kind(jobs.FEC_IMPORT)
+        register_job_kind(jobs.ALLOCATION)

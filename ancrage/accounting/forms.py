@@ -1,6 +1,7 @@
 """The forms of analytic accounting (the rules are the services')."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.accounting.models import Agreement, Contract, Section
@@ -147,7 +148,7 @@ class FecUploadForm(Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        self.content = check_text_upload(uploaded)
+        self.content = check_text_upload(uploaded, max_bytes=settings.FEC_MAX_BYTES)
         return uploaded
 
 
@@ -169,3 +170,31 @@ class IneligibilityForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["programmes"].queryset = programmes
         self.fields["agreements"].queryset = agreements
+
+
+class BudgetForm(VersionedMixin, Form):
+    """One amount per category of the section's organisation (`category_<id>`): charges, then
+    income; empty is zero. The service refuses an ineligible category at its field."""
+
+    def __init__(self, *args, categories, amounts, ineligible=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = categories
+        for category in categories:
+            help_text = (
+                _("Inéligible au programme O2R de cette section.")
+                if category.pk in ineligible
+                else ""
+            )
+            self.fields[f"category_{category.pk}"] = forms.DecimalField(
+                label=f"{category.get_nature_display().capitalize()} · {category.name}",
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=amounts.get(category.pk),
+                help_text=help_text,
+                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            )
+
+    def amounts(self) -> dict:
+        return {c: self.cleaned_data.get(f"category_{c.pk}") for c in self.categories}

@@ -1,5 +1,6 @@
-"""The FEC import as a background job: the checked file waits under MEDIA_ROOT/imports/, the
-worker reads it, takes it whole or refuses it with the row-by-row report, then deletes it."""
+"""The background jobs of analytic accounting: the FEC import (the checked file waits under
+MEDIA_ROOT/imports/, the worker reads it, takes it whole or refuses it with the row-by-row report,
+then deletes it) and a year's allocation (large years: hundreds of thousands of lines)."""
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -9,7 +10,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ancrage.accounting import books
+from ancrage.accounting import allocation, books
 from ancrage.kernel.jobs import JobFile, JobKind
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Organisation
@@ -65,4 +66,57 @@ FEC_IMPORT = JobKind(
     run=_run_import,
     relaunch=False,
     back=back_to_imports,
+)
+
+
+def _run_allocation(job, progress):
+    """Recompute a year's allocation of the organisations the starter still reaches, one
+    transaction each; the report says how many lines were allocated and which were not."""
+    params = job.params
+    try:
+        year = int(params.get("year"))
+    except (TypeError, ValueError):
+        raise ValidationError(_("L'année à répartir n'est pas valable.")) from None
+    reached = reach(job.started_by, "analytic", "change").organisations
+    wanted = [pk for pk in params.get("organisations", []) if pk in reached]
+    if not wanted:
+        raise ValidationError(_("Vous ne pouvez répartir les écritures d'aucune organisation."))
+    lines = []
+    for done, organisation in enumerate(Organisation.objects.filter(pk__in=wanted).order_by("pk")):
+        result = allocation.allocate_year(organisation, year)
+        lines.append(
+            _("%(organisation)s : %(done)s lignes réparties, %(left)s non réparties.")
+            % {
+                "organisation": organisation.name,
+                "done": result.allocated,
+                "left": len(result.unallocated),
+            }
+        )
+        for line, why in result.unallocated[:200]:
+            lines.append(
+                _("  non répartie : %(journal)s %(entry)s, compte %(account)s (%(why)s)")
+                % {
+                    "journal": line.journal_code,
+                    "entry": line.entry_number,
+                    "account": line.account_number,
+                    "why": why,
+                }
+            )
+        progress(done + 1, len(wanted))
+    report = _("Répartition %(year)s recalculée.") % {"year": year}
+    text = "\n".join([report, *lines]) + "\n"
+    return JobFile(text.encode("utf-8"), f"repartition-{year}.txt", "text/plain")
+
+
+def back_to_figures(job):
+    return f"{reverse('accounting:figures')}?annee={job.params.get('year', '')}"
+
+
+ALLOCATION = JobKind(
+    name="accounting_allocation",
+    label=gettext_lazy("Répartition analytique d'une année"),
+    permission=("analytic", "change"),
+    run=_run_allocation,
+    relaunch=True,
+    back=back_to_figures,
 )

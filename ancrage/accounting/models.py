@@ -701,3 +701,72 @@ class AllocatedAmount(models.Model):
 
     def __str__(self):
         return f"{self.line_id} → {self.section_id}: {self.amount}"
+
+
+class BudgetQuerySet(models.QuerySet):
+    def visible_to(self, user, action="view"):
+        return self.filter(section__in=Section.objects.visible_to(user, action))
+
+
+class Budget(Versioned):
+    """The forecast budget of one section for one year, by category: the calendar year for a
+    village, the family programme or the support functions; for an O2R section, the agreement
+    year that starts in that calendar year (the programme's start day and month). Finance
+    arrests the O2R programme's budgets together once they reach the call's floor
+    (`arrested_at`); changing one afterwards sets them back to draft."""
+
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("section")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("année"), help_text=_("Pour une section O2R : l'année de convention qui y commence.")
+    )
+    arrested_at = models.DateTimeField(_("arrêté le"), null=True, blank=True)
+    arrested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("arrêté par"),
+    )
+
+    objects = BudgetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section__code", "year", "pk"]
+        verbose_name = _("budget prévisionnel")
+        verbose_name_plural = _("budgets prévisionnels")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "year"], name="budget_once_a_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="budget_year_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.section_id} · {self.year}"
+
+
+class BudgetLine(models.Model):
+    """The forecast amount of one category (a charge or an income) in a budget."""
+
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="lines", verbose_name=_("budget")
+    )
+    category = models.ForeignKey(
+        CostCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("catégorie")
+    )
+    amount = models.DecimalField(_("montant prévu (€)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["category__nature", "category__code", "pk"]
+        verbose_name = _("ligne de budget")
+        verbose_name_plural = _("lignes de budget")
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "category"], name="budget_line_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.category_id}: {self.amount}"

@@ -4,15 +4,19 @@ a manager approves. No person followed is named here: only staff."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Prefetch, Q, Sum, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ancrage.accounting.models import (
     Agreement,
     AllocatedAmount,
+    Budget,
+    BudgetLine,
     Contract,
     CostCategory,
     FecImport,
@@ -342,3 +346,156 @@ def allocated_rows(user, year: int):
             share.method,
             share.key.code if share.key else "",
         )
+
+
+# Budgets
+
+
+def budget_sections(user, action="view") -> list[Section]:
+    return list(
+        Section.objects.visible_to(user, action)
+        .filter(active=True)
+        .select_related("organisation", "programme")
+        .order_by("code", "pk")
+    )
+
+
+def budgets_page(user, year: int) -> dict:
+    """Each section the user reaches with its budget of the year (charges and income planned)
+    against what was achieved; each O2R programme's forecast over its agreement against the
+    call's floor. A fixed number of queries whatever the number of sections."""
+    from ancrage.accounting import budgets as budgeting
+
+    visible = budget_sections(user)
+    ids = [s.pk for s in visible]
+    planned = {
+        (row["budget__section_id"], row["category__nature"]): row["total"]
+        for row in BudgetLine.objects.filter(budget__section_id__in=ids, budget__year=year)
+        .values("budget__section_id", "category__nature")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    arrested = dict(
+        Budget.objects.filter(section_id__in=ids, year=year).values_list(
+            "section_id", "arrested_at"
+        )
+    )
+    periods = {s.pk: budgeting.period(s, year) for s in visible}
+    bounds = [b for b in periods.values() if b]
+    done = defaultdict(Decimal)
+    if bounds:
+        for row in (
+            AllocatedAmount.objects.filter(
+                section_id__in=ids,
+                month__gte=min(b[0] for b in bounds).replace(day=1),
+                month__lte=max(b[1] for b in bounds),
+            )
+            .values("section_id", "month", "line__category__nature")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        ):
+            period = periods.get(row["section_id"])
+            if period and period[0].replace(day=1) <= row["month"] <= period[1]:
+                done[(row["section_id"], row["line__category__nature"])] += row["total"]
+    rows = []
+    for section in visible:
+        charges = planned.get((section.pk, "charge"), Decimal(0))
+        achieved_charges = done[(section.pk, "charge")]
+        rows.append(
+            {
+                "section": section,
+                "period": periods[section.pk],
+                "has_budget": section.pk in arrested,
+                "arrested_at": arrested.get(section.pk),
+                "charges": charges,
+                "income": planned.get((section.pk, "income"), Decimal(0)),
+                "achieved_charges": achieved_charges,
+                "achieved_income": done[(section.pk, "income")],
+                "variance": achieved_charges - charges,
+            }
+        )
+    programmes = {s.programme_id: s.programme for s in visible if s.programme_id}
+    totals = defaultdict(Decimal)
+    states = defaultdict(set)
+    for row in (
+        BudgetLine.objects.filter(
+            budget__section__programme__in=list(programmes),
+            category__nature=CostCategory.Nature.CHARGE,
+        )
+        .values("budget__section__programme_id", "budget__year", "budget__arrested_at")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        programme = programmes[row["budget__section__programme_id"]]
+        if row["budget__year"] in {y.year for y in budgeting.agreement_years(programme)}:
+            totals[programme.pk] += row["total"]
+        states[programme.pk].add(row["budget__arrested_at"] is not None)
+    floors = [
+        {
+            "programme": programme,
+            "years": budgeting.agreement_years(programme),
+            "total": totals[programme.pk],
+            "floor": budgeting.PROJECT_FLOOR,
+            "under": totals[programme.pk] < budgeting.PROJECT_FLOOR,
+            "arrested": states[programme.pk] == {True},
+        }
+        for programme in programmes.values()
+    ]
+    return {
+        "year": year,
+        "rows": rows,
+        "floors": floors,
+        "can_change": can(user, "analytic", "change"),
+    }
+
+
+def budget_section(user, pk, action="view") -> Section:
+    return get_object_or_404(
+        Section.objects.visible_to(user, action).select_related("programme", "organisation"),
+        pk=pk,
+    )
+
+
+def budget_of(section: Section, year: int) -> Budget | None:
+    return (
+        Budget.objects.filter(section=section, year=year)
+        .select_related("arrested_by")
+        .prefetch_related("lines")
+        .first()
+    )
+
+
+def section_categories(section: Section) -> list[CostCategory]:
+    return list(CostCategory.objects.filter(organisation_id=section.organisation_id))
+
+
+def budget_programme(user, pk) -> Programme:
+    """An O2R programme one of whose sections the user may change."""
+    ids = Section.objects.visible_to(user, "change").values("programme_id")
+    return get_object_or_404(Programme.objects.filter(pk__in=ids), pk=pk)
+
+
+# The financial report
+
+
+def report_programmes(user) -> list[Programme]:
+    """The O2R programmes whose financial report the user reads: those the organisations of its
+    role (finance, the national director, the funder) carry alone or within a consortium."""
+    ids = sorted(reach(user, "financial_report").organisations)
+    if not ids:
+        return []
+    found = Programme.objects.filter(
+        Q(organisation_id__in=ids) | Q(consortium__lead_id__in=ids) | Q(consortium__members__in=ids)
+    ).values("pk")
+    return list(
+        Programme.objects.filter(pk__in=found)
+        .select_related("consortium", "organisation")
+        .order_by("-start_date", "name")
+    )
+
+
+def report_programme(user, pk) -> Programme:
+    for programme in report_programmes(user):
+        if programme.pk == pk:
+            return programme
+    raise Http404

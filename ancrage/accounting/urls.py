@@ -27,3 +27,21 @@ urlpatterns = [
     path("temps/<int:pk>/approuver/", views.approve, name="approve"),
     path("temps/<int:pk>/renvoyer/", views.send_back, name="send_back"),
 ]
+urlpatterns += [
+    path("budgets/", views.budgets, name="budgets"),
+    path("budgets/<int:pk>/<int:year>/", views.budget, name="budget"),
+    path("budgets/<int:pk>/<int:year>/modifier/", views.budget_edit, name="budget_edit"),
+    path("budgets/programme/<int:pk>/arreter/", views.budget_arrest, name="budget_arrest"),
+    path("compte-rendu/", views.financial_reports, name="financial_reports"),
+    path("compte-rendu/<int:pk>/<int:number>/", views.financial_report, name="financial_report"),
+    path(
+        "compte-rendu/<int:pk>/<int:number>/compte-rendu.xlsx",
+        views.financial_report_xlsx,
+        name="financial_report_xlsx",
+    ),
+    path(
+        "compte-rendu/<int:pk>/<int:number>/compte-rendu.pdf",
+        views.financial_report_pdf,
+        name="financial_report_pdf",
+    ),
+]

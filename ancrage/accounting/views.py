@@ -13,9 +13,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.accounting import allocation, books, jobs, queries, services
+from ancrage.accounting import books, jobs, queries, reports, services
+from ancrage.accounting import budgets as budgeting
 from ancrage.accounting.forms import (
     AgreementForm,
+    BudgetForm,
     ContractForm,
     FecUploadForm,
     IneligibilityForm,
@@ -25,9 +27,12 @@ from ancrage.accounting.forms import (
 )
 from ancrage.accounting.periods import first_of_month, month_from
 from ancrage.kernel.access import can, requires
+from ancrage.kernel.disclosure import FOOTNOTE as disclosure_footnote_text
+from ancrage.kernel.documents import download
 from ancrage.kernel.exports import spreadsheet_row
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job, start_job
+from ancrage.kernel.middleware import large_body
 from ancrage.kernel.versions import expected_version
 
 
@@ -310,6 +315,7 @@ def imports(request):
     return render(request, "accounting/imports.html", {**_import_context(request), "form": form})
 
 
+@large_body("FEC_MAX_BYTES")
 @requires("analytic", "change")
 @require_POST
 def import_start(request):
@@ -438,25 +444,17 @@ def trace(request, pk, year, month):
 @requires("analytic", "change")
 @require_POST
 def allocate(request):
+    """Start the year's allocation in the background (a large year is hundreds of thousands of
+    lines) and lead to the job's page."""
     year = _year(request.POST)
     organisations = queries.upload_choices(request.user)["organisations"]
-
-    def run():
-        results = [allocation.allocate_year(organisation, year) for organisation in organisations]
-        return sum(r.allocated for r in results), sum(len(r.unallocated) for r in results)
-
-    return act(
-        request,
-        run,
-        success=f"{reverse('accounting:figures')}?annee={year}",
-        message=lambda counts: (
-            _(
-                "Répartition %(year)s recalculée : %(done)s lignes réparties, "
-                "%(left)s non réparties."
-            )
-            % {"year": year, "done": counts[0], "left": counts[1]}
-        ),
+    job = start_job(
+        request.user,
+        jobs.ALLOCATION.name,
+        {"year": year, "organisations": [o.pk for o in organisations]},
     )
+    remember_job(request, job)
+    return redirect("web:job", job.pk)
 
 
 @requires("analytic", "view")
@@ -478,3 +476,149 @@ def export_csv(request):
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, no_store=True, private=True)
     return response
+
+
+# Budgets
+
+
+@requires("analytic", "view")
+def budgets(request):
+    return render(
+        request, "accounting/budgets.html", queries.budgets_page(request.user, _year(request.GET))
+    )
+
+
+def _budget_year(section, year):
+    if not 2000 <= year <= 2100 or budgeting.period(section, year) is None:
+        raise Http404
+    return year
+
+
+@requires("analytic", "view")
+def budget(request, pk, year):
+    section = queries.budget_section(request.user, pk)
+    _budget_year(section, year)
+    record = queries.budget_of(section, year)
+    categories = queries.section_categories(section)
+    return render(
+        request,
+        "accounting/budget.html",
+        {
+            "section": section,
+            "year": year,
+            "period": budgeting.period(section, year),
+            "budget": record,
+            "lines": budgeting.comparison(record, categories) if record else [],
+            "can_change": can(request.user, "analytic", "change"),
+        },
+    )
+
+
+@requires("analytic", "change")
+@require_http_methods(["GET", "POST"])
+def budget_edit(request, pk, year):
+    section = queries.budget_section(request.user, pk, "change")
+    _budget_year(section, year)
+    record = queries.budget_of(section, year)
+    categories = queries.section_categories(section)
+    amounts = {line.category_id: line.amount for line in record.lines.all()} if record else {}
+    form = BudgetForm(
+        _posted(request),
+        categories=categories,
+        amounts=amounts,
+        ineligible=budgeting.ineligible_category_ids(section),
+        record=record,
+    )
+    start, end = budgeting.period(section, year)
+    return submit(
+        request,
+        form,
+        lambda form: budgeting.save_budget(
+            section,
+            year,
+            form.amounts(),
+            expected_version=expected_version(form) if record else None,
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Budget prévisionnel %(code)s, du %(start)s au %(end)s")
+            % {
+                "code": section.code,
+                "start": formats.date_format(start, "d/m/Y"),
+                "end": formats.date_format(end, "d/m/Y"),
+            },
+            "help": _(
+                "Montants prévus en euros par catégorie ; une case vide vaut zéro. Les "
+                "dépenses de formation ne sont pas éligibles au programme O2R."
+            ),
+            "cancel_url": reverse("accounting:budget", args=[section.pk, year]),
+        },
+        success=reverse("accounting:budget", args=[section.pk, year]),
+        message=_("Le budget prévisionnel est enregistré."),
+        refused_status=422,
+    )
+
+
+@requires("analytic", "change")
+@require_POST
+def budget_arrest(request, pk):
+    programme = queries.budget_programme(request.user, pk)
+    return act(
+        request,
+        lambda: budgeting.arrest_programme_budget(programme, request.user),
+        success=f"{reverse('accounting:budgets')}?annee={_year(request.POST)}",
+        message=_(
+            "Le budget prévisionnel du programme est arrêté : il atteint le minimum de l'appel."
+        ),
+    )
+
+
+# The financial report
+
+
+@requires("financial_report", "view")
+def financial_reports(request):
+    programmes = queries.report_programmes(request.user)
+    return render(
+        request,
+        "accounting/financial_reports.html",
+        {"programmes": [(p, budgeting.agreement_years(p)) for p in programmes]},
+    )
+
+
+def _financial_report(request, pk, number):
+    programme = queries.report_programme(request.user, pk)
+    years = budgeting.agreement_years(programme)
+    if not 1 <= number <= len(years):
+        raise Http404
+    return reports.financial_report(programme, years[number - 1])
+
+
+@requires("financial_report", "view")
+def financial_report(request, pk, number):
+    report = _financial_report(request, pk, number)
+    return render(
+        request,
+        "accounting/financial_report.html",
+        {"report": report, "footnote": disclosure_footnote_text},
+    )
+
+
+def _report_filename(report, extension):
+    return f"compte-rendu-financier-{report.programme.pk}-annee-{report.year.number}.{extension}"
+
+
+@requires("financial_report", "view")
+def financial_report_xlsx(request, pk, number):
+    report = _financial_report(request, pk, number)
+    return download(
+        reports.to_xlsx(report),
+        _report_filename(report, "xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@requires("financial_report", "view")
+def financial_report_pdf(request, pk, number):
+    report = _financial_report(request, pk, number)
+    return download(reports.to_pdf(report), _report_filename(report, "pdf"), "application/pdf")

@@ -132,6 +132,19 @@ def seed_accounting(world):
                 kind=Section.Kind.SUPPORT,
             ),
         ]
+        family_service = Establishment.objects.filter(
+            organisation=organisation, kind=Establishment.Kind.FAMILY_STRENGTHENING
+        ).first()
+        if family_service is not None:
+            sections.append(
+                Section(
+                    organisation=organisation,
+                    establishment=family_service,
+                    code="FAM-44",
+                    name="Renforcement familial : service de Nantes",
+                    kind=Section.Kind.FAMILY,
+                )
+            )
         Section.objects.bulk_create(sections)
         by_code = {s.code: s for s in Section.objects.filter(organisation=organisation)}
         ase = Agreement.objects.create(
@@ -145,6 +158,17 @@ def seed_accounting(world):
         for section in by_code.values():
             if section.kind == Section.Kind.VILLAGE:
                 section.agreements.add(ase)
+        if "FAM-44" in by_code:
+            by_code["FAM-44"].agreements.add(
+                Agreement.objects.create(
+                    organisation=organisation,
+                    funder="Caisse d'allocations familiales de Loire-Atlantique",
+                    name="Soutien à la parentalité : renforcement familial",
+                    start_date=date(world.anchor.year - 1, 1, 1),
+                    end_date=date(world.anchor.year + 1, 12, 31),
+                    amount=Decimal(360_000),
+                )
+            )
         create_default_categories(organisation, programmes=[programme])
         create_default_categories(partner_service.organisation)
         memberships = list(
@@ -292,6 +316,24 @@ def seed_accounting(world):
                     ("512000", "Banque"),
                     code="O2R-44",
                 )
+            if "FAM-44" in by_code:
+                books.entry(
+                    "BQ",
+                    month.replace(day=14),
+                    "Prestation de service de la CAF (soutien à la parentalité)",
+                    [("748000", "Autres subventions d'exploitation", Decimal(10_000), "FAM-44")],
+                    ("512000", "Banque"),
+                    code="FAM-44",
+                )
+            if month.month in (2, 5, 8, 11):
+                books.entry(
+                    "OD",
+                    month.replace(day=27),
+                    "Bénévolat valorisé : ateliers de remobilisation (trimestre)",
+                    [("875000", "Bénévolat", Decimal(2_400), "O2R-44")],
+                    ("864000", "Personnel bénévole"),
+                    code="O2R-44",
+                )
             for n in range(len(villages)):
                 books.entry(
                     "BQ",
@@ -315,7 +357,8 @@ def seed_accounting(world):
                 "EFFECTIFS",
                 AllocationKey.Basis.HEADCOUNT,
                 "Équivalents temps plein par activité au 1er janvier (registre du personnel).",
-                {s.code: 10 for s in by_code.values() if s.kind == "village"} | {"O2R-44": 4},
+                {s.code: 10 for s in by_code.values() if s.kind == "village"}
+                | {"O2R-44": 4, "FAM-44": 3},
             ),
         ):
             key = AllocationKey.objects.create(
@@ -345,11 +388,61 @@ def seed_accounting(world):
         )
         for year in sorted({m.year for m in months}):
             allocate_year(organisation, year)
+    with world.step("Comptabilité analytique : budgets prévisionnels"):
+        seed_budgets(programme, by_code, finance, months)
+
+
+def seed_budgets(programme, by_code, finance, months):
+    """The O2R programme's forecast budgets for each agreement year (the association's part and
+    the partner's, above the call's floor over 3 years, arrested), and the family programme's
+    budget for the year of the books."""
+    from ancrage.accounting.budgets import agreement_years, arrest_programme_budget, save_budget
+    from ancrage.accounting.models import CostCategory
+
+    def amounts(section, plan):
+        categories = {
+            c.code: c for c in CostCategory.objects.filter(organisation=section.organisation_id)
+        }
+        return {categories[code]: Decimal(amount) for code, amount in plan.items()}
+
+    partner = Section.objects.get(code="O2R-44-PART")
+    for year in agreement_years(programme):
+        save_budget(
+            by_code["O2R-44"],
+            year.year,
+            amounts(
+                by_code["O2R-44"],
+                {
+                    "PERSONNEL": 95_000,
+                    "SERV-EXT": 12_000,
+                    "ACHATS": 4_000,
+                    "SUB-ETAT": 75_000,
+                    "SUB-AUTRES": 6_000,
+                },
+            ),
+        )
+        save_budget(
+            partner,
+            year.year,
+            amounts(partner, {"PERSONNEL": 42_000, "SERV-EXT": 5_000, "SUB-ETAT": 75_000}),
+        )
+    arrest_programme_budget(programme, finance)
+    if "FAM-44" in by_code:
+        save_budget(
+            by_code["FAM-44"],
+            months[-1].year,
+            amounts(
+                by_code["FAM-44"],
+                {"PERSONNEL": 210_000, "SERV-EXT": 18_000, "ACHATS": 9_000, "SUB-AUTRES": 120_000},
+            ),
+        )
 
 
 def clear_accounting():
     """Delete every accounting record, dependants first (tests that reload the demo)."""
     for model in (
+        models.BudgetLine,
+        models.Budget,
         models.AllocatedAmount,
         models.TimeBasis,
         models.LedgerLine,

@@ -118,6 +118,10 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   time_sheet      one's own monthly time sheet by section: "change" fills and submits it
 #   time_approval   the time sheets of the people of one's places: "change" approves (which
 #                   locks the month) or sends back; finance reads every sheet of its organisation
+#   financial_report  the annual financial report of an O2R programme (charges and income by
+#                   nature, funding, budget against achieved, over-compensation check, cost per
+#                   person with small counts suppressed): categories and sums, never a salary or
+#                   a name; finance, the national director and the funder of the programme
 #   staff           the staff register of an establishment (employees and volunteers, their dates
 #                   and role with the children), their attestations d'honorabilité, code of
 #                   conduct signatures and safeguarding training: "change" records them. Only
@@ -168,8 +172,8 @@ ACTIONS = frozenset(
 # Read down a column for what one role may do; along a row for who may touch a kind of record.
 #   national_director  nominative files only through the break-the-glass: the scope holds nothing
 #                      else (see scopes.reach)
-#   funder             the O2R report only: aggregates with small cells suppressed, nothing
-#                      nominative
+#   funder             the O2R report and the financial report of the programmes it funds:
+#                      aggregates with small cells suppressed, nothing nominative, no salary
 #   youth              their own file: their PPE (not the reports to the judge, not the
 #                      échéancier), their project for autonomy, family and stays, their own
 #                      appointments (not the staff's notes)
@@ -233,6 +237,7 @@ analytic             | -            | -           | -                   | -     
 contract             | -            | -           | -                   | -           | -                      | -              | -           | view change | -                 | -      | -           | -                 | -           | -           | -
 time_sheet           | view change  | view change | view change         | view change | view change            | view change    | view change | view change | view change       | -      | view change | -                 | view change | view change | view change
 time_approval        | -            | -           | view change         | -           | view change            | -              | view change | view        | -                 | -      | -           | -                 | -           | -           | -
+financial_report     | -            | -           | -                   | -           | -                      | -              | -           | view        | view              | view   | -           | -                 | -           | -           | -
 youth_space          | -            | -           | -                   | -           | -                      | -              | -           | -           | -                 | -      | -           | view write report | -           | -           | -
 council              | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 youth_message        | view         | -           | view                | -           | view                   | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
@@ -308,6 +313,7 @@ NON_PERSONAL_KINDS = frozenset(
         "contract",
         "time_sheet",
         "time_approval",
+        "financial_report",
         "retention_rule",
         # A job reaches only its starter, and its file only what the kind's own right allows.
         "job",

@@ -355,6 +355,24 @@ class SectionMonth(Record):
 
 
 @dataclass(frozen=True)
+class SectionYear(Record):
+    """<pk>/<year>: an analytic section's budget for a year."""
+
+    def fill(self, world, role, in_scope):
+        kwargs, in_scope = super().fill(world, role, in_scope)
+        return {**kwargs, "year": MONTH.year}, in_scope
+
+
+@dataclass(frozen=True)
+class ProgrammeYear(Record):
+    """<pk>/<number>: the first agreement year of an O2R programme."""
+
+    def fill(self, world, role, in_scope):
+        kwargs, in_scope = super().fill(world, role, in_scope)
+        return {**kwargs, "number": 1}, in_scope
+
+
+@dataclass(frozen=True)
 class CouncilRecord(Record):
     """A meeting of Léa's village's council with an opinion (`meeting`, `opinion`), and one of
     the other organisation's village (`other_meeting`, `other_opinion`): nobody here reaches
@@ -598,7 +616,7 @@ URL_TABLE = {
     "accounting:contract_edit": get(Record("contract", FINANCE_RECORD)),
     "accounting:figures": get(),
     "accounting:export_csv": get(),
-    "accounting:allocate": post(answers=302, to="/comptabilite/repartition/"),
+    "accounting:allocate": post(answers=302),  # to the allocation job's page
     "accounting:trace": get(
         SectionMonth(
             "section",
@@ -618,6 +636,31 @@ URL_TABLE = {
     ),
     "accounting:send_back": post(
         Record("time_sheet", VILLAGE_MANAGERS), answers=302, to="/comptabilite/temps/"
+    ),
+    # budgets: the village's for those who read its figures; the consortium's programme is the
+    # finance's of the lead, the partner's own programme nobody's here
+    "accounting:budgets": get(),
+    "accounting:budget": get(
+        SectionYear(
+            "section",
+            frozenset({Role.FINANCE, Role.ESTABLISHMENT_DIRECTOR, Role.NATIONAL_DIRECTOR}),
+        )
+    ),
+    "accounting:budget_edit": get(SectionYear("section", FINANCE_RECORD)),
+    "accounting:budget_arrest": post(
+        Record("programme", FINANCE_RECORD), answers=302, to="/comptabilite/budgets/"
+    ),
+    # the financial report: the programme the world's organisation leads, for its finance, its
+    # national director and its funder
+    "accounting:financial_reports": get(),
+    "accounting:financial_report": get(
+        ProgrammeYear("programme", frozenset({Role.FINANCE, Role.NATIONAL_DIRECTOR, Role.FUNDER}))
+    ),
+    "accounting:financial_report_xlsx": get(
+        ProgrammeYear("programme", frozenset({Role.FINANCE, Role.NATIONAL_DIRECTOR, Role.FUNDER}))
+    ),
+    "accounting:financial_report_pdf": get(
+        ProgrammeYear("programme", frozenset({Role.FINANCE, Role.NATIONAL_DIRECTOR, Role.FUNDER}))
     ),
     "care:ppe": get(PERSON),
     "care:ppe_edit": get(PERSON),

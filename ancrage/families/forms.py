@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.families import concerns
 from ancrage.families.models import (
     FamilyCase,
     Goal,
@@ -14,6 +15,7 @@ from ancrage.families.models import (
 from ancrage.kernel.forms import Form
 from ancrage.kernel.versions import VersionedMixin
 from ancrage.people.models import Person
+from ancrage.safeguarding.forms import ReportForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SEXES = [("", "—"), *Person.Sex.choices]
@@ -257,3 +259,15 @@ class EndForm(VersionedMixin, Form):
             _("%(village)s, demande reçue le %(day)s")
             % {"village": a.establishment.name, "day": a.received_on.strftime("%d/%m/%Y")}
         )
+
+
+class ConcernForm(ReportForm):
+    """A concern about a child's safety: the safeguarding report's fields, the household's
+    children, and the route the author proposes."""
+
+    route = forms.ChoiceField(
+        label=_("Suite proposée"), choices=concerns.ROUTES, widget=forms.RadioSelect
+    )
+
+    def report_fields(self):
+        return [self["route"], *super().report_fields()]

@@ -480,3 +480,24 @@ class HomeVisit(Versioned, models.Model):
 
     def __str__(self):
         return _("Visite à domicile · %(family)s") % {"family": self.case}
+
+
+class FamilyConcern(models.Model):
+    """An observation about a child's safety, from the family's file: a safeguarding incident of
+    the family's service (`safeguarding.Incident`, the existing workflow: qualified and handled
+    by the service's head), optionally with an information préoccupante to the département's
+    CRIP proposed by its author. Who reads it is the incident's scope, not the family's."""
+
+    case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="concerns")
+    incident = models.OneToOneField(
+        "safeguarding.Incident", on_delete=models.CASCADE, related_name="family_concern"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "-created_at", "-pk"]
+        verbose_name = _("préoccupation pour un enfant de la famille")
+        verbose_name_plural = _("préoccupations pour les enfants de la famille")
+
+    def __str__(self):
+        return _("Préoccupation · %(family)s") % {"family": self.case}

@@ -5,6 +5,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ancrage.families.concerns import concerns_of
 from ancrage.families.models import (
     FamilyCase,
     FamilyMember,
@@ -93,6 +94,12 @@ def family_file(user, pk) -> dict:
             HomeVisit.objects.filter(case=case).select_related("worker").order_by("-starts_at")
         )
     return {
+        # the concerns are the incidents' scope: only their readers see them, here too
+        "concerns": concerns_of(user, case) if in_programme else None,
+        "sees_crip": can(user, "transmission", "view"),
+        "can_raise_concern": in_programme
+        and case.status != FamilyCase.Status.DECLINED
+        and can(user, "incident", "report"),
         "visits": visits,
         "sees_visits": sees_visits,
         "can_plan_visit": sees_visits
@@ -119,6 +126,12 @@ def case_to_change(user, pk) -> FamilyCase:
     """A family of the user's own team or service (404 otherwise), for a write: village staff
     who see a family through a placed child never change it."""
     return get_object_or_404(FamilyCase.objects.of_programme(user, "change"), pk=pk)
+
+
+def case_for_concern(user, pk) -> FamilyCase:
+    """A family of the user's team or service (404 otherwise), to report a concern from: village
+    staff report about a child placed with them from the village."""
+    return get_object_or_404(FamilyCase.objects.of_programme(user).select_related("service"), pk=pk)
 
 
 def plan_case(user, pk, action: str = "view") -> FamilyCase:

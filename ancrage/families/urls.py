@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.case, name="case"),
     path("<int:pk>/decision/", views.decide, name="decide"),
     path("<int:pk>/fin/", views.end, name="end"),
+    path("<int:pk>/preoccupation/", views.concern, name="concern"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/objectifs/ajouter/", views.goal_add, name="goal_add"),
     path("<int:pk>/plan/valider/", views.plan_validate, name="plan_validate"),

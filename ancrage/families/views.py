@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.families import queries, services
+from ancrage.families import concerns, queries, services
 from ancrage.families.forms import (
     ActionForm,
+    ConcernForm,
     DecisionForm,
     EndForm,
     GoalForm,
@@ -21,6 +22,7 @@ from ancrage.families.forms import (
 )
 from ancrage.families.models import HomeVisit
 from ancrage.kernel.access import requires
+from ancrage.kernel.audit import record_shown
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.versions import expected_version, record_data
 
@@ -279,5 +281,60 @@ def end(request, pk):
         },
         success=case_url,
         message=_("L'accompagnement est clos ; le suivi à 6 mois est programmé."),
+        refused_status=422,
+    )
+
+
+@requires("incident", "report")
+@require_http_methods(["GET", "POST"])
+def concern(request, pk):
+    """An observation about a child's safety, from the family's file: a safeguarding report of
+    the family's service, or an information préoccupante proposed for the CRIP."""
+    record = queries.case_for_concern(request.user, pk)
+    children = concerns.household_children(request.user, record)
+    form = ConcernForm(
+        request.POST or None,
+        children=children,
+        initial={
+            "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+            "place": _("Au domicile de la famille"),
+            "route": concerns.REPORT,
+        },
+    )
+    return submit(
+        request,
+        form,
+        lambda form: concerns.raise_concern(
+            record,
+            by=request.user,
+            route=form.cleaned_data["route"],
+            occurred_at=form.cleaned_data["occurred_at"],
+            place=form.cleaned_data["place"],
+            narrative=form.cleaned_data["narrative"],
+            adults_involved=form.cleaned_data["adults_involved"],
+            immediate_measures=form.cleaned_data["immediate_measures"],
+            children=form.involved(),
+            allowed_children=children,
+        ),
+        template="families/concern_form.html",
+        context=lambda: {
+            # the form names the household's children it offers: recorded when it is shown
+            "shown": record_shown(request.user, children, "families.concern"),
+            "case": record,
+            "title": _("Préoccupation pour la sécurité d'un enfant · %(family)s")
+            % {"family": record},
+            "help": _(
+                "Décrivez ce que vous avez observé ou ce qui vous a été confié. Le chef de "
+                "service le qualifie et le traite ; s'il y a lieu, il transmet une information "
+                "préoccupante à la CRIP du département (en cas de danger grave et immédiat, un "
+                "signalement au procureur)."
+            ),
+            "submit_label": _("Enregistrer la préoccupation"),
+            "cancel_url": reverse("families:case", args=[record.pk]),
+        },
+        success=lambda concern: reverse("safeguarding:incident", args=[concern.incident_id]),
+        message=_(
+            "La préoccupation est enregistrée comme signalement ; le chef de service la voit."
+        ),
         refused_status=422,
     )

@@ -148,6 +148,6 @@ def test_visit_pages(client, families, django_assert_num_queries):
             client.get(reverse("families:visit_report", args=[families.home_visit.pk])).status_code
             == 200
         )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         page = client.get(reverse("families:case", args=[families.family_case.pk]))
     assert "Compte rendu de la visite du" in page.content.decode()

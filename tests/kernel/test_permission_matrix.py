@@ -637,6 +637,7 @@ URL_TABLE = {
     # the decision is taken (the families are supported): an empty decision is refused
     "families:decide": get(FAMILY_CASE),
     "families:end": get(FAMILY_CASE),
+    "families:concern": get(FAMILY_CASE),
     # the support plan: validating a plan without a draft leads back to it with a message
     "families:plan": get(FAMILY_CASE),
     "families:goal_add": get(FAMILY_CASE),

@@ -8,7 +8,11 @@ class FamiliesConfig(AppConfig):
     verbose_name = _("Renforcement des familles")
 
     def ready(self):
+        from ancrage.families import queries
         from ancrage.families import scopes as family_scopes
+        from ancrage.kernel.calendar_feed import register_feed_events
         from ancrage.people import scopes
 
         scopes.register_persons(family_scopes.household_persons)
+        # the worker's home visits in their calendar and personal ICS feed
+        register_feed_events("home_visit", ("home_visit", "view"), queries.home_visit_events)

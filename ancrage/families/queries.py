@@ -1,9 +1,13 @@
 """Scoped reads of the families of the programme: the list, the family's file and the teams a
 user may refer a family to; every person named is recorded."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ancrage.families.concerns import concerns_of
 from ancrage.families.models import (
@@ -20,6 +24,7 @@ from ancrage.families.models import (
 from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
+from ancrage.kernel.calendar_feed import FeedEvent
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment, Unit
@@ -318,3 +323,27 @@ def household_admissions(case):
         .distinct()
         .order_by("-received_on", "pk")
     )
+
+
+def home_visit_events(user, start, end):
+    """The user's own home visits still planned, starting between `start` and `end`, for their
+    calendar and ICS feed (kernel.calendar_feed): the family's number, never its name (one
+    query)."""
+    visits = (
+        HomeVisit.objects.visible_to(user)
+        .filter(
+            worker=user, status=HomeVisit.Status.PLANNED, starts_at__gte=start, starts_at__lt=end
+        )
+        .values_list("pk", "case_id", "starts_at", "duration_minutes")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        FeedEvent(
+            uid=f"home-visit-{pk}@ancrage",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes),
+            summary=_("Visite à domicile — famille n° %(n)s") % {"n": case_id},
+            url=reverse("families:case", args=[case_id]),
+        )
+        for pk, case_id, starts_at, minutes in visits
+    ]

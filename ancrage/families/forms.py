@@ -261,6 +261,19 @@ class EndForm(VersionedMixin, Form):
         )
 
 
+class FollowUpForm(VersionedMixin, Form):
+    date_ranges = {"followed_up_on": "past"}
+    followed_up_on = forms.DateField(label=_("Suivi fait le"), widget=DATE)
+    follow_up_notes = forms.CharField(
+        label=_("Ce que devient la famille"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Avec la famille : la situation des enfants (à la maison, accueillis ailleurs), ce "
+            "qui tient, ce qui a changé depuis la fin de l'accompagnement."
+        ),
+    )
+
+
 class ConcernForm(ReportForm):
     """A concern about a child's safety: the safeguarding report's fields, the household's
     children, and the route the author proposes."""

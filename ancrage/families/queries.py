@@ -25,9 +25,11 @@ from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.calendar_feed import FeedEvent
+from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment, Unit
+from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import AdmissionRequest
 
@@ -111,6 +113,7 @@ def family_file(user, pk) -> dict:
         and case.status == FamilyCase.Status.SUPPORTED
         and can(user, "home_visit", "change"),
         "now": timezone.now(),
+        "today": timezone.localdate(),
         "case": case,
         "members": [(m, m.person_id in seen) for m in members],
         "in_programme": in_programme,
@@ -308,6 +311,8 @@ def caseload(user) -> dict:
         case.is_late = bool(case.reports_late or case.actions_late or case.review_late)
         groups.setdefault(case.worker, []).append(case)
     return {
+        # their échéanciers: the follow-ups six months after the end
+        "services": family_services(user),
         "groups": list(groups.items()),
         "late_count": sum(case.is_late for case in cases),
         "today": today,
@@ -347,3 +352,39 @@ def home_visit_events(user, start, end):
         )
         for pk, case_id, starts_at, minutes in visits
     ]
+
+
+def follow_up_deadlines(user, establishment_ids, today):
+    """The follow-ups six months after the end of the supports of the user's team or service in
+    these establishments, for the service's échéancier (kernel.deadlines): due on
+    `follow_up_due`, done when recorded; the family's number, never its name (one query)."""
+    rows = (
+        FamilyCase.objects.of_programme(user)
+        .filter(
+            service_id__in=list(establishment_ids),
+            status=FamilyCase.Status.ENDED,
+            follow_up_due__isnull=False,
+        )
+        .values_list("pk", "service_id", "follow_up_due", "followed_up_on")
+        .order_by("follow_up_due", "pk")
+    )
+    return [
+        EstablishmentDeadline(
+            establishment_id=service_id,
+            kind="family_follow_up",
+            label=_("Suivi à 6 mois de la famille n° %(n)s") % {"n": pk},
+            due=due,
+            done_on=done_on,
+            url=reverse("families:follow_up", args=[pk]),
+        )
+        for pk, service_id, due, done_on in rows
+    ]
+
+
+def family_services(user):
+    """The family-strengthening services the user works in or oversees (their échéanciers)."""
+    return list(
+        establishments_for(user)
+        .filter(kind=Establishment.Kind.FAMILY_STRENGTHENING)
+        .order_by("name", "pk")
+    )

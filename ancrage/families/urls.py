@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/decision/", views.decide, name="decide"),
     path("<int:pk>/fin/", views.end, name="end"),
     path("<int:pk>/preoccupation/", views.concern, name="concern"),
+    path("<int:pk>/suivi-6-mois/", views.follow_up, name="follow_up"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/objectifs/ajouter/", views.goal_add, name="goal_add"),
     path("<int:pk>/plan/valider/", views.plan_validate, name="plan_validate"),

@@ -13,6 +13,7 @@ from ancrage.families.forms import (
     ConcernForm,
     DecisionForm,
     EndForm,
+    FollowUpForm,
     GoalForm,
     PlanReviewForm,
     ProgressForm,
@@ -336,5 +337,36 @@ def concern(request, pk):
         message=_(
             "La préoccupation est enregistrée comme signalement ; le chef de service la voit."
         ),
+        refused_status=422,
+    )
+
+
+@requires("family_case", "change")
+@require_http_methods(["GET", "POST"])
+def follow_up(request, pk):
+    """The follow-up six months after the end of the support, met on the service's échéancier."""
+    record = queries.case_to_change(request.user, pk)
+    case_url = reverse("families:case", args=[record.pk])
+    initial = {"followed_up_on": record.followed_up_on or timezone.localdate()}
+    if record.follow_up_notes:
+        initial["follow_up_notes"] = record.follow_up_notes
+    return submit(
+        request,
+        FollowUpForm(request.POST or None, initial=initial, record=record),
+        lambda form: services.record_follow_up(
+            record, by=request.user, expected_version=expected_version(form), **record_data(form)
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Suivi à 6 mois · %(family)s") % {"family": record},
+            "help": _("Suivi attendu le %(day)s, six mois après la fin de l'accompagnement.")
+            % {"day": record.follow_up_due.strftime("%d/%m/%Y")}
+            if record.follow_up_due
+            else _("L'accompagnement n'est pas terminé : le suivi à 6 mois viendra après."),
+            "submit_label": _("Enregistrer le suivi"),
+            "cancel_url": case_url,
+        },
+        success=case_url,
+        message=_("Le suivi à 6 mois est enregistré."),
         refused_status=422,
     )

@@ -638,6 +638,8 @@ URL_TABLE = {
     "families:decide": get(FAMILY_CASE),
     "families:end": get(FAMILY_CASE),
     "families:concern": get(FAMILY_CASE),
+    # the support has not ended: the form is shown (its save is refused)
+    "families:follow_up": get(FAMILY_CASE),
     # the support plan: validating a plan without a draft leads back to it with a message
     "families:plan": get(FAMILY_CASE),
     "families:goal_add": get(FAMILY_CASE),

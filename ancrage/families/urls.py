@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.families, name="list"),
     path("orienter/", views.refer, name="refer"),
     path("suivi/", views.caseload, name="caseload"),
+    path("indicateurs/", views.family_indicators, name="indicators"),
     path("<int:pk>/", views.case, name="case"),
     path("<int:pk>/decision/", views.decide, name="decide"),
     path("<int:pk>/fin/", views.end, name="end"),

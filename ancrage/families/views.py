@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.families import concerns, queries, services
+from ancrage.families import concerns, indicators, queries, services
 from ancrage.families.forms import (
     ActionForm,
     ConcernForm,
@@ -369,4 +369,14 @@ def follow_up(request, pk):
         success=case_url,
         message=_("Le suivi à 6 mois est enregistré."),
         refused_status=422,
+    )
+
+
+@requires("family_stats", "view")
+def family_indicators(request):
+    """The programme's indicators for a calendar year, small counts masked."""
+    return render(
+        request,
+        "families/indicators.html",
+        indicators.family_indicators(request.user, request.GET.get("annee")),
     )

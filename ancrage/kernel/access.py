@@ -147,6 +147,9 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   home_visit      visits at a family's home (planned, held, cancelled; who was present, the
 #                   observations) and the caseload of the programme's workers; "change" plans
 #                   them and records what became of them
+#   family_stats    the family programme's indicators for a year (aggregates, small counts
+#                   masked by kernel.disclosure): the services one heads or directs, the
+#                   organisation's for the national director
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -238,6 +241,7 @@ retention_run        | -            | -           | -                   | -     
 archive              | -            | -           | -                   | -           | use                    | -              | -           | -           | use               | -      | -           | -                 | -           | -           | -
 subject_request      | -            | -           | -                   | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | view change | -           | -
 home_visit           | -            | -           | view change         | -           | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change
+family_stats         | -            | -           | view                | -           | view                   | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 job                  | view         | view        | view                | view        | view                   | view           | view        | view        | view              | view   | view        | view              | view        | view        | view
 """  # noqa: E501
 # fmt: on
@@ -291,6 +295,7 @@ NON_PERSONAL_KINDS = frozenset(
         "administration",
         "membership",
         "incident_stats",
+        "family_stats",
         "o2r_programme",
         "o2r_report",
         # The staff's own records, like their memberships: no person followed.

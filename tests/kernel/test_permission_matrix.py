@@ -649,6 +649,7 @@ URL_TABLE = {
     "families:goal_progress": get(FAMILY_GOAL),
     # home visits and the caseload
     "families:caseload": get(),
+    "families:indicators": get(),
     "families:visit_plan": get(FAMILY_CASE),
     "families:visit_report": get(HOME_VISIT),
     "insertion:home": get(),

@@ -26,6 +26,7 @@ from ancrage.kernel.access import requires
 from ancrage.kernel.audit import record_shown
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.versions import expected_version, record_data
+from ancrage.people.queries import search_people
 
 
 @requires("family_case", "view")
@@ -41,14 +42,19 @@ def refer(request):
     form = ReferralForm(
         request.POST or None,
         teams=teams,
+        user=request.user,
         initial={"referred_on": timezone.localdate(), "team": teams.first()},
     )
+    wanted = (request.GET.get("chercher") or "").strip()[:100]
     return submit(
         request,
         form,
         lambda form: services.refer_family(by=request.user, **form.referral()),
-        template="form_page.html",
-        context={
+        template="families/referral_form.html",
+        context=lambda: {
+            # a person already known, among those the user may see (each one shown recorded)
+            "wanted": wanted,
+            "found": search_people(request.user, wanted, limit=10) if wanted else None,
             "title": _("Orienter une famille vers le programme"),
             "help": _(
                 "Les parents et les enfants sont enregistrés comme personnes, liés entre eux ; "

@@ -31,8 +31,10 @@ def event_uid(appointment: Appointment) -> str:
     return f"appointment-{appointment.pk}@ancrage"
 
 
-def build_calendar(appointments, *, link_for, now=None) -> bytes:
-    """The feed: one VEVENT per appointment, times in Europe/Paris with its VTIMEZONE."""
+def build_calendar(appointments, *, link_for, now=None, events=(), absolute=str) -> bytes:
+    """The feed: one VEVENT per appointment, and one per event the apps above care registered
+    (`events`, kernel.calendar_feed, their paths made absolute by `absolute`), times in
+    Europe/Paris with its VTIMEZONE."""
     calendar = Calendar()
     calendar.add("prodid", "-//Ancrage//Agenda personnel//FR")
     calendar.add("version", "2.0")
@@ -48,6 +50,16 @@ def build_calendar(appointments, *, link_for, now=None) -> bytes:
         event.add("dtend", appointment.ends_at.astimezone(PARIS))
         event.add("summary", event_summary(appointment))
         event.add("description", f"Détails dans Ancrage : {link_for(appointment)}")
+        event.add("class", "PRIVATE")
+        calendar.add_component(event)
+    for other in events:
+        event = Event()
+        event.add("uid", other.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", other.starts_at.astimezone(PARIS))
+        event.add("dtend", other.ends_at.astimezone(PARIS))
+        event.add("summary", other.summary)
+        event.add("description", f"Détails dans Ancrage : {absolute(other.url)}")
         event.add("class", "PRIVATE")
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -10,6 +10,7 @@ from datetime import datetime, time
 from django.utils import timezone
 
 from ancrage.accounts.models import User
+from ancrage.families.concerns import INFORMATION_PREOCCUPANTE, raise_concern
 from ancrage.families.models import FamilyCase
 from ancrage.families.services import (
     add_goal,
@@ -189,7 +190,26 @@ def seed_families(world, organisation):
         _visits(case, worker, rng, anchor, n)
         if n == 3:
             _end(case, worker, anchor)
+        if n == 4:
+            _concern(case, worker, anchor)
     return service, team, cases
+
+
+def _concern(case, worker, anchor):
+    """A concern the worker observed at the family's home two days ago: a report of the service
+    with an information préoccupante proposed for the CRIP, waiting for the head of service."""
+    child = case.members.filter(role="child").order_by("person_id").first().person
+    raise_concern(
+        case,
+        by=worker,
+        route=INFORMATION_PREOCCUPANTE,
+        occurred_at=timezone.make_aware(datetime.combine(calendar.add_days(anchor, -2), time(17))),
+        place="Au domicile de la famille",
+        narrative="L'enfant avait des marques au bras et a dit avoir peur quand son père crie ; "
+        "la mère minimise.",
+        children=[(child, "victim")],
+        immediate_measures="Échange avec la mère ; visite rapprochée prévue.",
+    )
 
 
 def _end(case, worker, anchor):

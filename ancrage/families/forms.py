@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.families import concerns
 from ancrage.families.models import (
     FamilyCase,
     Goal,
@@ -12,8 +13,10 @@ from ancrage.families.models import (
     Progress,
 )
 from ancrage.kernel.forms import Form
+from ancrage.kernel.text import search_key
 from ancrage.kernel.versions import VersionedMixin
 from ancrage.people.models import Person
+from ancrage.safeguarding.forms import ReportForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SEXES = [("", "—"), *Person.Sex.choices]
@@ -40,19 +43,30 @@ class ReferralForm(Form):
     )
     commune = forms.CharField(label=_("Commune"), max_length=100, required=False)
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, teams, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.known = {}  # slot prefix -> the Person of the registry its reference names
         self.fields["team"].queryset = teams
         for who, slots, label in (
             ("parent", PARENT_SLOTS, _("Parent %(n)s")),
             ("child", CHILD_SLOTS, _("Enfant %(n)s")),
         ):
             for n in range(1, slots + 1):
-                first = n == 1
                 title = label % {"n": n}
                 prefix = f"{who}{n}_"
+                self.fields[prefix + "reference"] = forms.CharField(
+                    label=_("%(who)s : personne déjà connue (référence)") % {"who": title},
+                    max_length=20,
+                    required=False,
+                    help_text=_(
+                        "Cherchez-la ci-dessus ; sinon, saisissez son identité ci-dessous."
+                    ),
+                )
                 self.fields[prefix + "first_names"] = forms.CharField(
-                    label=_("%(who)s : prénoms") % {"who": title}, max_length=150, required=first
+                    label=_("%(who)s : prénoms") % {"who": title},
+                    max_length=150,
+                    required=False,
                 )
                 self.fields[prefix + "last_name"] = forms.CharField(
                     label=_("%(who)s : nom") % {"who": title},
@@ -69,12 +83,77 @@ class ReferralForm(Form):
                     label=_("%(who)s : sexe") % {"who": title}, choices=SEXES, required=False
                 )
 
-    def persons(self, who: str, slots: int) -> list[dict]:
-        """The identities typed for the parents or the children (empty slots left out)."""
+    def clean(self):
+        """Each slot is a person already known, named by the reference the user may see, or a
+        new identity; a new identity that the user's registry already holds (same names, same
+        birth date) is refused: its reference is asked for, so that nobody is created twice."""
+        data = super().clean()
+        visible = Person.objects.visible_to(self.user)
+        for who, slots, missing in (
+            (
+                "parent",
+                PARENT_SLOTS,
+                _("Indiquez au moins un parent : sa référence ou son identité."),
+            ),
+            (
+                "child",
+                CHILD_SLOTS,
+                _("Indiquez au moins un enfant : sa référence ou son identité."),
+            ),
+        ):
+            if not any(
+                (data.get(f"{who}{n}_{name}") or "").strip()
+                for n in range(1, slots + 1)
+                for name in ("reference", "first_names")
+            ):
+                self.add_error(f"{who}1_first_names", missing)
+            for n in range(1, slots + 1):
+                prefix = f"{who}{n}_"
+                reference = (data.get(prefix + "reference") or "").strip()
+                first = (data.get(prefix + "first_names") or "").strip()
+                if reference:
+                    if first:
+                        self.add_error(
+                            prefix + "reference",
+                            _("Indiquez la référence ou l'identité, pas les deux."),
+                        )
+                        continue
+                    person = visible.filter(reference=reference).first()
+                    if person is None:
+                        self.add_error(
+                            prefix + "reference",
+                            _("Aucune personne de votre périmètre n'a cette référence."),
+                        )
+                    else:
+                        self.known[prefix] = person
+                elif first and data.get(prefix + "birth_date"):
+                    last = (data.get(prefix + "last_name") or "").strip() or data.get("name", "")
+                    twin = (
+                        visible.search(f"{first} {last}", data[prefix + "birth_date"])
+                        .filter(first_names_key=search_key(first), last_name_key=search_key(last))
+                        .first()
+                    )
+                    if twin is not None:
+                        self.add_error(
+                            prefix + "first_names",
+                            _(
+                                "Cette personne est déjà connue (référence %(ref)s) : "
+                                "indiquez sa référence plutôt que son identité."
+                            )
+                            % {"ref": twin.reference},
+                        )
+        return data
+
+    def persons(self, who: str, slots: int) -> list:
+        """The persons of the parents or the children: a known `Person`, or the identity typed
+        (empty slots left out)."""
         data = self.cleaned_data
         found = []
         for n in range(1, slots + 1):
             prefix = f"{who}{n}_"
+            if prefix in self.known:
+                found.append(self.known[prefix])
+                continue
             first = (data.get(prefix + "first_names") or "").strip()
             if not first:
                 continue
@@ -257,3 +336,28 @@ class EndForm(VersionedMixin, Form):
             _("%(village)s, demande reçue le %(day)s")
             % {"village": a.establishment.name, "day": a.received_on.strftime("%d/%m/%Y")}
         )
+
+
+class FollowUpForm(VersionedMixin, Form):
+    date_ranges = {"followed_up_on": "past"}
+    followed_up_on = forms.DateField(label=_("Suivi fait le"), widget=DATE)
+    follow_up_notes = forms.CharField(
+        label=_("Ce que devient la famille"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Avec la famille : la situation des enfants (à la maison, accueillis ailleurs), ce "
+            "qui tient, ce qui a changé depuis la fin de l'accompagnement."
+        ),
+    )
+
+
+class ConcernForm(ReportForm):
+    """A concern about a child's safety: the safeguarding report's fields, the household's
+    children, and the route the author proposes."""
+
+    route = forms.ChoiceField(
+        label=_("Suite proposée"), choices=concerns.ROUTES, widget=forms.RadioSelect
+    )
+
+    def report_fields(self):
+        return [self["route"], *super().report_fields()]

@@ -137,6 +137,18 @@ class FamilyCase(Versioned, models.Model):
     )
     # Six months after the end (kernel.calendar.add_months), kept by save() for SQL filters.
     follow_up_due = models.DateField(_("suivi à 6 mois le"), null=True, blank=True, editable=False)
+    followed_up_on = models.DateField(
+        _("suivi à 6 mois fait le"), null=True, blank=True, validators=[InRange("past")]
+    )
+    follow_up_notes = models.TextField(_("ce que devient la famille"), blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suivi fait par"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -186,6 +198,16 @@ class FamilyCase(Versioned, models.Model):
                 name="family_case_ended_has_reason_and_outcome",
             ),
             date_in_window("family_case_ended_on_in_window", "ended_on"),
+            date_in_window("family_case_followed_up_on_in_window", "followed_up_on"),
+            # The follow-up comes after the end, with what the family has become.
+            models.CheckConstraint(
+                condition=Q(followed_up_on__isnull=True, follow_up_notes="")
+                | (
+                    Q(status="ended", followed_up_on__gte=models.F("ended_on"))
+                    & ~Q(follow_up_notes="")
+                ),
+                name="family_case_follow_up_after_end_with_notes",
+            ),
         ]
 
     def __str__(self):
@@ -480,3 +502,24 @@ class HomeVisit(Versioned, models.Model):
 
     def __str__(self):
         return _("Visite à domicile · %(family)s") % {"family": self.case}
+
+
+class FamilyConcern(models.Model):
+    """An observation about a child's safety, from the family's file: a safeguarding incident of
+    the family's service (`safeguarding.Incident`, the existing workflow: qualified and handled
+    by the service's head), optionally with an information préoccupante to the département's
+    CRIP proposed by its author. Who reads it is the incident's scope, not the family's."""
+
+    case = models.ForeignKey(FamilyCase, on_delete=models.CASCADE, related_name="concerns")
+    incident = models.OneToOneField(
+        "safeguarding.Incident", on_delete=models.CASCADE, related_name="family_concern"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "-created_at", "-pk"]
+        verbose_name = _("préoccupation pour un enfant de la famille")
+        verbose_name_plural = _("préoccupations pour les enfants de la famille")
+
+    def __str__(self):
+        return _("Préoccupation · %(family)s") % {"family": self.case}

@@ -1,10 +1,15 @@
 """Scoped reads of the families of the programme: the list, the family's file and the teams a
 user may refer a family to; every person named is recorded."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ancrage.families.concerns import concerns_of
 from ancrage.families.models import (
     FamilyCase,
     FamilyMember,
@@ -19,9 +24,12 @@ from ancrage.families.models import (
 from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
+from ancrage.kernel.calendar_feed import FeedEvent
+from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment, Unit
+from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import AdmissionRequest
 
@@ -93,12 +101,19 @@ def family_file(user, pk) -> dict:
             HomeVisit.objects.filter(case=case).select_related("worker").order_by("-starts_at")
         )
     return {
+        # the concerns are the incidents' scope: only their readers see them, here too
+        "concerns": concerns_of(user, case) if in_programme else None,
+        "sees_crip": can(user, "transmission", "view"),
+        "can_raise_concern": in_programme
+        and case.status != FamilyCase.Status.DECLINED
+        and can(user, "incident", "report"),
         "visits": visits,
         "sees_visits": sees_visits,
         "can_plan_visit": sees_visits
         and case.status == FamilyCase.Status.SUPPORTED
         and can(user, "home_visit", "change"),
         "now": timezone.now(),
+        "today": timezone.localdate(),
         "case": case,
         "members": [(m, m.person_id in seen) for m in members],
         "in_programme": in_programme,
@@ -119,6 +134,12 @@ def case_to_change(user, pk) -> FamilyCase:
     """A family of the user's own team or service (404 otherwise), for a write: village staff
     who see a family through a placed child never change it."""
     return get_object_or_404(FamilyCase.objects.of_programme(user, "change"), pk=pk)
+
+
+def case_for_concern(user, pk) -> FamilyCase:
+    """A family of the user's team or service (404 otherwise), to report a concern from: village
+    staff report about a child placed with them from the village."""
+    return get_object_or_404(FamilyCase.objects.of_programme(user).select_related("service"), pk=pk)
 
 
 def plan_case(user, pk, action: str = "view") -> FamilyCase:
@@ -290,6 +311,8 @@ def caseload(user) -> dict:
         case.is_late = bool(case.reports_late or case.actions_late or case.review_late)
         groups.setdefault(case.worker, []).append(case)
     return {
+        # their échéanciers: the follow-ups six months after the end
+        "services": family_services(user),
         "groups": list(groups.items()),
         "late_count": sum(case.is_late for case in cases),
         "today": today,
@@ -304,4 +327,64 @@ def household_admissions(case):
         .select_related("establishment")
         .distinct()
         .order_by("-received_on", "pk")
+    )
+
+
+def home_visit_events(user, start, end):
+    """The user's own home visits still planned, starting between `start` and `end`, for their
+    calendar and ICS feed (kernel.calendar_feed): the family's number, never its name (one
+    query)."""
+    visits = (
+        HomeVisit.objects.visible_to(user)
+        .filter(
+            worker=user, status=HomeVisit.Status.PLANNED, starts_at__gte=start, starts_at__lt=end
+        )
+        .values_list("pk", "case_id", "starts_at", "duration_minutes")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        FeedEvent(
+            uid=f"home-visit-{pk}@ancrage",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes),
+            summary=_("Visite à domicile — famille n° %(n)s") % {"n": case_id},
+            url=reverse("families:case", args=[case_id]),
+        )
+        for pk, case_id, starts_at, minutes in visits
+    ]
+
+
+def follow_up_deadlines(user, establishment_ids, today):
+    """The follow-ups six months after the end of the supports of the user's team or service in
+    these establishments, for the service's échéancier (kernel.deadlines): due on
+    `follow_up_due`, done when recorded; the family's number, never its name (one query)."""
+    rows = (
+        FamilyCase.objects.of_programme(user)
+        .filter(
+            service_id__in=list(establishment_ids),
+            status=FamilyCase.Status.ENDED,
+            follow_up_due__isnull=False,
+        )
+        .values_list("pk", "service_id", "follow_up_due", "followed_up_on")
+        .order_by("follow_up_due", "pk")
+    )
+    return [
+        EstablishmentDeadline(
+            establishment_id=service_id,
+            kind="family_follow_up",
+            label=_("Suivi à 6 mois de la famille n° %(n)s") % {"n": pk},
+            due=due,
+            done_on=done_on,
+            url=reverse("families:follow_up", args=[pk]),
+        )
+        for pk, service_id, due, done_on in rows
+    ]
+
+
+def family_services(user):
+    """The family-strengthening services the user works in or oversees (their échéanciers)."""
+    return list(
+        establishments_for(user)
+        .filter(kind=Establishment.Kind.FAMILY_STRENGTHENING)
+        .order_by("name", "pk")
     )

@@ -494,3 +494,32 @@ def end_support(
     case.full_clean()
     case.save()
     return case
+
+
+@transaction.atomic
+def record_follow_up(
+    case: FamilyCase, *, by, followed_up_on, follow_up_notes, expected_version=None
+) -> FamilyCase:
+    """The follow-up six months after the end: when it took place (not before the end, not in
+    the future) and what the family has become; it is done once (the échéancier's deadline is
+    then met), and may be corrected by its writers without overwriting another's save."""
+    case = locked(case, expected_version)
+    if case.status != FamilyCase.Status.ENDED:
+        raise ValidationError(_("Le suivi à 6 mois suit la fin de l'accompagnement."))
+    errors = {}
+    if followed_up_on is None:
+        errors["followed_up_on"] = _("Indiquez quand le suivi a eu lieu.")
+    elif followed_up_on < case.ended_on:
+        errors["followed_up_on"] = _("Le suivi ne peut pas précéder la fin de l'accompagnement.")
+    elif followed_up_on > timezone.localdate():
+        errors["followed_up_on"] = _("Le suivi ne peut pas être dans le futur.")
+    if not (follow_up_notes or "").strip():
+        errors["follow_up_notes"] = _("Notez ce que devient la famille.")
+    if errors:
+        raise ValidationError(errors)
+    case.followed_up_on = followed_up_on
+    case.follow_up_notes = follow_up_notes.strip()
+    case.followed_up_by = by
+    case.full_clean()
+    case.save()
+    return case

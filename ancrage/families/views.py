@@ -7,11 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.families import queries, services
+from ancrage.families import concerns, indicators, queries, services
 from ancrage.families.forms import (
     ActionForm,
+    ConcernForm,
     DecisionForm,
     EndForm,
+    FollowUpForm,
     GoalForm,
     PlanReviewForm,
     ProgressForm,
@@ -21,8 +23,10 @@ from ancrage.families.forms import (
 )
 from ancrage.families.models import HomeVisit
 from ancrage.kernel.access import requires
+from ancrage.kernel.audit import record_shown
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.versions import expected_version, record_data
+from ancrage.people.queries import search_people
 
 
 @requires("family_case", "view")
@@ -38,14 +42,19 @@ def refer(request):
     form = ReferralForm(
         request.POST or None,
         teams=teams,
+        user=request.user,
         initial={"referred_on": timezone.localdate(), "team": teams.first()},
     )
+    wanted = (request.GET.get("chercher") or "").strip()[:100]
     return submit(
         request,
         form,
         lambda form: services.refer_family(by=request.user, **form.referral()),
-        template="form_page.html",
-        context={
+        template="families/referral_form.html",
+        context=lambda: {
+            # a person already known, among those the user may see (each one shown recorded)
+            "wanted": wanted,
+            "found": search_people(request.user, wanted, limit=10) if wanted else None,
             "title": _("Orienter une famille vers le programme"),
             "help": _(
                 "Les parents et les enfants sont enregistrés comme personnes, liés entre eux ; "
@@ -280,4 +289,100 @@ def end(request, pk):
         success=case_url,
         message=_("L'accompagnement est clos ; le suivi à 6 mois est programmé."),
         refused_status=422,
+    )
+
+
+@requires("incident", "report")
+@require_http_methods(["GET", "POST"])
+def concern(request, pk):
+    """An observation about a child's safety, from the family's file: a safeguarding report of
+    the family's service, or an information préoccupante proposed for the CRIP."""
+    record = queries.case_for_concern(request.user, pk)
+    children = concerns.household_children(request.user, record)
+    form = ConcernForm(
+        request.POST or None,
+        children=children,
+        initial={
+            "occurred_at": timezone.localtime().replace(second=0, microsecond=0),
+            "place": _("Au domicile de la famille"),
+            "route": concerns.REPORT,
+        },
+    )
+    return submit(
+        request,
+        form,
+        lambda form: concerns.raise_concern(
+            record,
+            by=request.user,
+            route=form.cleaned_data["route"],
+            occurred_at=form.cleaned_data["occurred_at"],
+            place=form.cleaned_data["place"],
+            narrative=form.cleaned_data["narrative"],
+            adults_involved=form.cleaned_data["adults_involved"],
+            immediate_measures=form.cleaned_data["immediate_measures"],
+            children=form.involved(),
+            allowed_children=children,
+        ),
+        template="families/concern_form.html",
+        context=lambda: {
+            # the form names the household's children it offers: recorded when it is shown
+            "shown": record_shown(request.user, children, "families.concern"),
+            "case": record,
+            "title": _("Préoccupation pour la sécurité d'un enfant · %(family)s")
+            % {"family": record},
+            "help": _(
+                "Décrivez ce que vous avez observé ou ce qui vous a été confié. Le chef de "
+                "service le qualifie et le traite ; s'il y a lieu, il transmet une information "
+                "préoccupante à la CRIP du département (en cas de danger grave et immédiat, un "
+                "signalement au procureur)."
+            ),
+            "submit_label": _("Enregistrer la préoccupation"),
+            "cancel_url": reverse("families:case", args=[record.pk]),
+        },
+        success=lambda concern: reverse("safeguarding:incident", args=[concern.incident_id]),
+        message=_(
+            "La préoccupation est enregistrée comme signalement ; le chef de service la voit."
+        ),
+        refused_status=422,
+    )
+
+
+@requires("family_case", "change")
+@require_http_methods(["GET", "POST"])
+def follow_up(request, pk):
+    """The follow-up six months after the end of the support, met on the service's échéancier."""
+    record = queries.case_to_change(request.user, pk)
+    case_url = reverse("families:case", args=[record.pk])
+    initial = {"followed_up_on": record.followed_up_on or timezone.localdate()}
+    if record.follow_up_notes:
+        initial["follow_up_notes"] = record.follow_up_notes
+    return submit(
+        request,
+        FollowUpForm(request.POST or None, initial=initial, record=record),
+        lambda form: services.record_follow_up(
+            record, by=request.user, expected_version=expected_version(form), **record_data(form)
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Suivi à 6 mois · %(family)s") % {"family": record},
+            "help": _("Suivi attendu le %(day)s, six mois après la fin de l'accompagnement.")
+            % {"day": record.follow_up_due.strftime("%d/%m/%Y")}
+            if record.follow_up_due
+            else _("L'accompagnement n'est pas terminé : le suivi à 6 mois viendra après."),
+            "submit_label": _("Enregistrer le suivi"),
+            "cancel_url": case_url,
+        },
+        success=case_url,
+        message=_("Le suivi à 6 mois est enregistré."),
+        refused_status=422,
+    )
+
+
+@requires("family_stats", "view")
+def family_indicators(request):
+    """The programme's indicators for a calendar year, small counts masked."""
+    return render(
+        request,
+        "families/indicators.html",
+        indicators.family_indicators(request.user, request.GET.get("annee")),
     )

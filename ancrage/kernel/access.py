@@ -151,6 +151,9 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   home_visit      visits at a family's home (planned, held, cancelled; who was present, the
 #                   observations) and the caseload of the programme's workers; "change" plans
 #                   them and records what became of them
+#   family_stats    the family programme's indicators for a year (aggregates, small counts
+#                   masked by kernel.disclosure): the services one heads or directs, the
+#                   organisation's for the national director
 #   job             one's own background jobs (exports): their page, progress, file and
 #                   relaunch; a job is seen by the person who started it only (Job.visible_to),
 #                   and starting or relaunching one also needs the right its kind names
@@ -209,7 +212,7 @@ placement            | -            | -           | change              | -     
 admission            | -            | -           | view change         | view        | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
 judge_notice         | view         | -           | view change         | view        | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
 visit                | view change  | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
-incident             | view report  | view report | view report qualify | view report | view report qualify    | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
+incident             | view report  | view report | view report qualify | view report | view report qualify    | -              | -           | -           | view              | -      | -           | -                 | -           | -           | view report
 declaration          | -            | -           | view change         | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 transmission         | -            | -           | view change         | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 incident_stats       | -            | -           | view                | -           | view                   | -              | -           | -           | view organisation | -      | -           | -                 | -           | -           | -
@@ -218,13 +221,13 @@ administration       | -            | -           | -                   | -     
 membership           | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | -           | -           | -
 ppe                  | view update  | view        | view change update  | view        | view change update     | -              | -           | -           | view              | -      | -           | view              | -           | -           | -
 situation_report     | -            | -           | view change         | view        | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
-deadline             | view         | -           | view                | view        | view                   | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
+deadline             | view         | -           | view                | view        | view                   | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view
 journal              | view write   | view write  | view write          | view write  | view write             | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 journal_clinical     | -            | -           | view write          | view write  | view                   | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 journal_safeguarding | write        | write       | view write          | write       | view write             | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 appointment          | view change  | view change | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | view              | -           | -           | -
 appointment_notes    | view         | view        | view                | view        | view                   | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
-calendar_feed        | use          | use         | use                 | use         | use                    | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | -
+calendar_feed        | use          | use         | use                 | use         | use                    | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | use
 autonomy             | view change  | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | view              | -           | -           | -
 o2r_programme        | -            | -           | -                   | -           | -                      | view           | view change | -           | -                 | -      | -           | -                 | -           | -           | -
 outreach             | -            | -           | -                   | -           | -                      | view change    | view        | -           | -                 | -      | -           | -                 | -           | -           | -
@@ -253,6 +256,7 @@ archive              | -            | -           | -                   | -     
 subject_request      | -            | -           | -                   | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | view change | -           | -
 home_visit           | -            | -           | view change         | -           | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change
 job                  | view         | view        | view                | view        | view                   | view           | view        | view        | view              | view   | view        | view              | view        | view        | view
+family_stats         | -            | -           | view                | -           | view                   | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
 """  # noqa: E501
 # fmt: on
 
@@ -306,6 +310,7 @@ NON_PERSONAL_KINDS = frozenset(
         "membership",
         "incident_stats",
         "participation_stats",
+        "family_stats",
         "o2r_programme",
         "o2r_report",
         # The staff's own records, like their memberships: no person followed.

@@ -79,7 +79,9 @@ class Incident(models.Model):
         "organisation.Establishment",
         on_delete=models.PROTECT,
         related_name="incidents",
-        verbose_name=_("village"),
+        # a village, or another establishment of the organisation (a family-strengthening
+        # service: a concern about a child supported at home)
+        verbose_name=_("établissement"),
     )
     occurred_at = models.DateTimeField(_("date et heure des faits"), validators=[InRange("past")])
     place = models.CharField(_("lieu"), max_length=200)
@@ -111,6 +113,11 @@ class Incident(models.Model):
         _("dysfonctionnement grave à déclarer à l'autorité"), default=False
     )
     outcome = models.TextField(_("issue"), blank=True)
+    # The reporter asks for an information préoccupante to the département's CRIP (a family
+    # worker's concern about a child at home): those who handle the incident transmit it.
+    information_preoccupante_proposed = models.BooleanField(
+        _("information préoccupante à la CRIP proposée par l'auteur"), default=False
+    )
     # Kept by the services for the follow-up indicators (SQL aggregation, no join on the
     # history): the first qualification, and the current closing (cleared on reopening).
     qualified_at = models.DateTimeField(_("qualifié le"), null=True, blank=True)

@@ -63,12 +63,12 @@ def incident_page(user, pk) -> dict:
     record_access(user, [c.person_id for c in involved], "safeguarding.incident")
     handles = works_in(user, incident.establishment_id, "qualify")
     sees_transmissions = can(user, "transmission", "view")
+    transmissions = (
+        list(incident.transmissions.select_related("transmitted_by")) if sees_transmissions else []
+    )
     return {
-        "transmissions": (
-            list(incident.transmissions.select_related("transmitted_by"))
-            if sees_transmissions
-            else []
-        ),
+        "transmissions": transmissions,
+        "ip_sent": any(t.kind == Transmission.Kind.INFORMATION_PREOCCUPANTE for t in transmissions),
         "sees_transmissions": sees_transmissions,
         "perms_transmission": can(user, "transmission", "change"),
         "today": timezone.localdate(),
@@ -84,6 +84,16 @@ def incident_page(user, pk) -> dict:
 
 PAGE_SIZE = 50
 
+# The establishments whose staff report incidents: the villages, and the family-strengthening
+# services (a concern about a child supported at home).
+REPORTING_KINDS = (Establishment.Kind.VILLAGE, Establishment.Kind.FAMILY_STRENGTHENING)
+
+
+def visible_establishment(user, pk) -> Establishment:
+    """A village or family-strengthening service the user works in or oversees (404
+    otherwise): the places whose incident list the user may open."""
+    return get_object_or_404(establishments_for(user).filter(kind__in=REPORTING_KINDS), pk=pk)
+
 
 def village_incidents(user, village_pk, data=None, page=1) -> dict:
     """The village's incidents the user may read (every one for those who qualify them and the
@@ -91,7 +101,7 @@ def village_incidents(user, village_pk, data=None, page=1) -> dict:
     string), newest first, a page at a time, with the filters' form: the page reads the same
     number of queries whatever the village's history, and only the children of the incidents
     shown are recorded as read."""
-    village = visible_village(user, village_pk)
+    village = visible_establishment(user, village_pk)
     filters = IncidentFilter(
         data, queryset=Incident.objects.visible_to(user).filter(establishment=village)
     )
@@ -104,6 +114,11 @@ def village_incidents(user, village_pk, data=None, page=1) -> dict:
             to_alert=Exists(Incident.objects.alert_missing().filter(pk=OuterRef("pk"))),
             evaluation_overdue=Exists(
                 Transmission.objects.evaluation_overdue().filter(incident=OuterRef("pk"))
+            ),
+            information_preoccupante_sent=Exists(
+                Transmission.objects.filter(
+                    incident=OuterRef("pk"), kind=Transmission.Kind.INFORMATION_PREOCCUPANTE
+                )
             ),
         )
         .select_related("reporter")
@@ -123,8 +138,12 @@ def village_incidents(user, village_pk, data=None, page=1) -> dict:
         "village": village,
         "page": page_obj,
         "incidents": incidents,
-        "can_report": works_in(user, village.pk, "report"),
-        "sees_indicators": can(user, "incident_stats", "view"),
+        # a family service's concerns are reported from the family's file, and its indicators
+        # are the programme's
+        "can_report": village.kind == Establishment.Kind.VILLAGE
+        and works_in(user, village.pk, "report"),
+        "sees_indicators": village.kind == Establishment.Kind.VILLAGE
+        and can(user, "incident_stats", "view"),
     }
 
 

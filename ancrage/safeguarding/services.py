@@ -94,10 +94,13 @@ def report_incident(
     immediate_measures: str = "",
     by,
     allowed_children=None,
+    propose_information_preoccupante: bool = False,
 ) -> Incident:
-    """Any staff member of the village records what happened. `children` is a list of
-    (person, role); `allowed_children` (the persons the reporter may name in this village) is
-    checked when given."""
+    """Any staff member of the village (or of another establishment: a family-strengthening
+    service) records what happened. `children` is a list of (person, role);
+    `allowed_children` (the persons the reporter may name there) is checked when given; with
+    `propose_information_preoccupante`, the reporter asks those who handle the incident to
+    send an information préoccupante to the département's CRIP."""
     _require(by, establishment.pk, "report")
     errors = {}
     if occurred_at is None:
@@ -122,6 +125,7 @@ def report_incident(
         narrative=narrative.strip(),
         immediate_measures=(immediate_measures or "").strip(),
         adults_involved=(adults_involved or "").strip(),
+        information_preoccupante_proposed=bool(propose_information_preoccupante),
         reporter=by,
     )
     IncidentChild.objects.bulk_create(

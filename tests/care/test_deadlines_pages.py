@@ -182,7 +182,8 @@ def test_village_echeancier_query_count_is_pinned(
     # followed are read before the visibility check (followed_stays); 20: the CRIP's evaluations
     # of the informations préoccupantes, for the roles that read the transmissions (2026-12-05);
     # 21: the village's own deadlines, its participation council's (no council: no meetings read)
-    with django_assert_num_queries(21):
+    # 22: the family programme's follow-ups, for the roles that read family plans (2026-12-05)
+    with django_assert_num_queries(22):
         response = client.get(village_url(world, "?period=365"))
     assert response.status_code == 200
 

@@ -66,3 +66,111 @@ def test_worker_records_a_home_visit_and_updates_a_goal(
     assert Goal.objects.filter(
         version__plan__case=case, progress="reached", progress_note__startswith="Objectif atteint"
     ).exists()
+
+
+def check_page(page, problems, name):
+    """No sideways scroll at the page's width and no serious or critical axe violation."""
+    from tests.e2e.test_every_page_on_a_phone import AXE, AXE_TAGS, OVERFLOW
+
+    overflow = page.evaluate(OVERFLOW)
+    if overflow:
+        problems.append(f"{name} scrolls sideways ({overflow})")
+    page.add_script_tag(path=str(AXE))
+    problems += [
+        f"{name} axe {v}"
+        for v in page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+            ".then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.nodes[0].target.join(' ')))",
+            AXE_TAGS,
+        )
+    ]
+
+
+def test_worker_raises_a_concern_the_head_transmits_and_reads_the_indicators(
+    chromium_browser, live_server, demo_data, log_in, settings, screenshot
+):
+    """The worker reports a concern from a family's file, proposing an information
+    préoccupante; the service's head finds it flagged on the incident; the ended family's
+    follow-up is recorded from the service's échéancier; the programme's indicators are read.
+    Each new page on a desktop and on a phone (390 px), checked with axe-core."""
+    from ancrage.families.models import FamilyConcern
+
+    settings.RELAX_TWO_FACTOR = True
+    problems = []
+    case = (
+        FamilyCase.objects.filter(status="supported", worker__username="intervenante.familles")
+        .exclude(concerns__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    ended = FamilyCase.objects.get(status="ended", followed_up_on__isnull=True)
+    for width, suffix in ((1280, ""), (390, "-390")):
+        context = chromium_browser.new_context(
+            base_url=live_server.url,
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport={"width": width, "height": 844},
+            is_mobile=width < 400,
+            bypass_csp=True,  # axe-core is injected as an inline script
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            log_in(page, "intervenante.familles")
+            page.goto(f"/familles/{case.pk}/")
+            page.get_by_role("link", name="Signaler une préoccupation").click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                "Préoccupation pour la sécurité d'un enfant"
+            )
+            check_page(page, problems, f"concern form {width}")
+            screenshot(page, f"families-concern{suffix}.png")
+            if not suffix:
+                page.get_by_label(re.compile("Information préoccupante à transmettre")).check()
+                page.get_by_label("Ce qui s'est passé").fill(
+                    "Des pleurs et des cris entendus pendant la visite ; l'enfant se cache."
+                )
+                page.locator("select[name^='child_']").first.select_option(label="Victime")
+                page.get_by_role("button", name="Enregistrer la préoccupation").click()
+                expect(
+                    page.get_by_text("La préoccupation est enregistrée comme signalement")
+                ).to_be_visible()
+            page.goto("/mon-agenda/")
+            expect(page.get_by_role("heading", name="Vos autres rendez-vous")).to_be_visible()
+            check_page(page, problems, f"my calendar {width}")
+
+            context.clear_cookies()
+            log_in(page, "chef.familles")
+            incident = FamilyConcern.objects.filter(case=case).get().incident
+            page.goto(f"/signalements/{incident.pk}/")
+            expect(
+                page.get_by_text("Information préoccupante à transmettre à la CRIP").first
+            ).to_be_visible()
+            check_page(page, problems, f"incident {width}")
+            page.goto("/familles/suivi/")
+            page.get_by_role("link", name=re.compile("Échéancier \\(suivis à 6 mois\\)")).click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text("Échéancier")
+            check_page(page, problems, f"service échéancier {width}")
+            page.get_by_role("link", name=f"Suivi à 6 mois de la famille n° {ended.pk}").click()
+            check_page(page, problems, f"follow-up form {width}")
+            screenshot(page, f"families-follow-up{suffix}.png")
+            if not suffix:
+                page.get_by_label("Ce que devient la famille").fill(
+                    "Les enfants vont à l'école ; la mère fréquente le centre social."
+                )
+                page.get_by_role("button", name="Enregistrer le suivi").click()
+                expect(page.get_by_text("Le suivi à 6 mois est enregistré.")).to_be_visible()
+            page.goto("/familles/indicateurs/")
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                "Indicateurs du renforcement familial"
+            )
+            check_page(page, problems, f"indicators {width}")
+            screenshot(page, f"families-indicators{suffix}.png")
+            page.goto("/familles/orienter/?chercher=a")
+            check_page(page, problems, f"referral search {width}")
+        finally:
+            context.close()
+    ended.refresh_from_db()
+    assert ended.followed_up_on is not None
+    assert FamilyConcern.objects.get(case=case).incident.information_preoccupante_proposed
+    assert not problems, "\n".join(problems)

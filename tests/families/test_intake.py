@@ -210,8 +210,8 @@ def test_family_pages_query_counts(client, families, django_assert_num_queries, 
     login(client, worker)
     with django_assert_num_queries(10):
         assert client.get(reverse("families:list")).status_code == 200
-    # the household, the decision and the visits
-    with django_assert_num_queries(12):
+    # the household, the decision, the concerns and the visits
+    with django_assert_num_queries(13):
         assert (
             client.get(reverse("families:case", args=[families.family_case.pk])).status_code == 200
         )

@@ -101,7 +101,8 @@ def test_caseload_shows_what_is_late(client, families, django_assert_num_queries
     services.add_goal(case, worker, domain="health", title="Vaccins à jour")  # a draft: not late
     GoalAction.objects.filter(goal=goal).update(due_date=datetime.date(2026, 10, 1))
     login(client, worker)
-    with django_assert_num_queries(14):
+    # the services' échéanciers linked
+    with django_assert_num_queries(15):
         response = client.get(reverse("families:caseload"))
     [(shown_worker, cases)] = response.context["groups"]
     [row] = cases
@@ -130,7 +131,8 @@ def test_caseload_query_count(client, families, django_assert_num_queries, more)
         case.refresh_from_db()
         services.plan_home_visit(case, worker, starts_at=at(datetime.date(2026, 10, 5)))
     login(client, head)
-    with django_assert_num_queries(14):
+    # the services' échéanciers linked
+    with django_assert_num_queries(15):
         response = client.get(reverse("families:caseload"))
     assert sum(len(cases) for _w, cases in response.context["groups"]) == 2 + more
 
@@ -148,6 +150,6 @@ def test_visit_pages(client, families, django_assert_num_queries):
             client.get(reverse("families:visit_report", args=[families.home_visit.pk])).status_code
             == 200
         )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         page = client.get(reverse("families:case", args=[families.family_case.pk]))
     assert "Compte rendu de la visite du" in page.content.decode()

@@ -741,6 +741,9 @@ URL_TABLE = {
     # the decision is taken (the families are supported): an empty decision is refused
     "families:decide": get(FAMILY_CASE),
     "families:end": get(FAMILY_CASE),
+    "families:concern": get(FAMILY_CASE),
+    # the support has not ended: the form is shown (its save is refused)
+    "families:follow_up": get(FAMILY_CASE),
     # the support plan: validating a plan without a draft leads back to it with a message
     "families:plan": get(FAMILY_CASE),
     "families:goal_add": get(FAMILY_CASE),
@@ -750,6 +753,7 @@ URL_TABLE = {
     "families:goal_progress": get(FAMILY_GOAL),
     # home visits and the caseload
     "families:caseload": get(),
+    "families:indicators": get(),
     "families:visit_plan": get(FAMILY_CASE),
     "families:visit_report": get(HOME_VISIT),
     "insertion:home": get(),

@@ -13,6 +13,7 @@ from ancrage.care.queries.journal import visible_house
 from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
+from ancrage.kernel.calendar_feed import feed_events
 from ancrage.kernel.dates import day_param
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
@@ -126,10 +127,22 @@ def feed_appointments(user, now=None):
         Appointment.objects.visible_to(user)
         .planned()
         .filter(Q(child__in=living) | Q(accompanied_by=user) | own)
-        .between(calendar.add_days(now, -FEED_PAST_DAYS), calendar.add_days(now, FEED_FUTURE_DAYS))
+        .between(*feed_window(now))
         .select_related("child")
         .order_by("starts_at", "pk")
     )
+
+
+def feed_window(now=None):
+    """The feed's window: from a month ago to six months ahead."""
+    now = now or timezone.now()
+    return calendar.add_days(now, -FEED_PAST_DAYS), calendar.add_days(now, FEED_FUTURE_DAYS)
+
+
+def other_feed_events(user, now=None):
+    """The events the apps above care add to the user's calendar (kernel.calendar_feed: the
+    family worker's home visits), in the feed's window."""
+    return feed_events(user, *feed_window(now))
 
 
 def my_feed(user):

@@ -201,10 +201,14 @@ def person_url_template():
     return {"before": before, "after": after}
 
 
+# The establishments with an échéancier: the villages (their children's legal deadlines and
+# their own), and the family-strengthening services (their own deadlines only: the follow-ups
+# six months after the end of a support, registered by families in kernel.deadlines).
+DEADLINE_KINDS = (Establishment.Kind.VILLAGE, Establishment.Kind.FAMILY_STRENGTHENING)
+
+
 def visible_village(user, pk):
-    return get_object_or_404(
-        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE), pk=pk
-    )
+    return get_object_or_404(establishments_for(user).filter(kind__in=DEADLINE_KINDS), pk=pk)
 
 
 def village_deadlines(user, pk, today=None):

@@ -139,11 +139,12 @@ def _feed_url(request, token):
 @requires("calendar_feed", "use")
 def my_calendar(request, token=None):
     appointments = queries.feed_appointments(request.user)[:MY_CALENDAR_SHOWN]
+    others = queries.other_feed_events(request.user)[:MY_CALENDAR_SHOWN]
     # Each child whose appointment is shown (a link to their file, the kind of appointment) is a
     # read, as in the ICS feed: one list display each, in one insert.
     record_access(
         request.user,
-        {a.child_id for a in appointments},
+        {a.child_id for a in appointments} | {p for e in others for p in e.person_ids},
         "care.my_calendar",
         AccessEvent.Action.LIST,
     )
@@ -154,6 +155,7 @@ def my_calendar(request, token=None):
             "feed": queries.my_feed(request.user),
             "feed_url": _feed_url(request, token) if token else None,
             "appointments": appointments,
+            "others": others,
             "houses": queries.my_houses(request.user),
         },
     )
@@ -194,18 +196,24 @@ def ics_feed(request, token):
         raise Http404
     user = feed.user
     appointments = queries.feed_appointments(user)
+    others = queries.other_feed_events(user)
     body = build_calendar(
         appointments,
         link_for=lambda a: request.build_absolute_uri(
             reverse("care:child_calendar", args=[a.child.reference])
         ),
+        events=others,
+        absolute=request.build_absolute_uri,
     )
     try:
         # In a savepoint: a failed write is logged, and the phone still gets its calendar.
         with transaction.atomic():
-            services.record_fetch(feed, len(appointments))
+            services.record_fetch(feed, len(appointments) + len(others))
             record_access(
-                user, {a.child_id for a in appointments}, "care.ics_feed", AccessEvent.Action.LIST
+                user,
+                {a.child_id for a in appointments} | {p for e in others for p in e.person_ids},
+                "care.ics_feed",
+                AccessEvent.Action.LIST,
             )
     except DatabaseError:
         logger.exception("ICS feed fetch of user %s not recorded", user.pk)

@@ -12,3 +12,8 @@ class AccountingConfig(AppConfig):
         from ancrage.kernel.jobs import register_job_kind
 
         register_job_kind(jobs.FEC_IMPORT)
+
+        from ancrage.accounting import personal_data
+
+        # its share of the retention run and of a subject-access export
+        personal_data.register()

@@ -12,3 +12,8 @@ class FamiliesConfig(AppConfig):
         from ancrage.people import scopes
 
         scopes.register_persons(family_scopes.household_persons)
+
+        from ancrage.families import personal_data
+
+        # its share of the retention run and of a subject-access export
+        personal_data.register()

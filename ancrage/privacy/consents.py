@@ -163,7 +163,7 @@ def image_rights_of(person: Person) -> dict:
     )
     for consent in consents:
         consent.state_label = consent.state(today)
-        consent.is_in_force = consent.state_label == _("En vigueur")
+        consent.is_in_force = consent.in_force_on(today)
     in_force = {consent.use for consent in consents if consent.is_in_force}
     media = PersonMedia.objects.filter(person=person)
     hidden = dict(

@@ -90,6 +90,9 @@ def test_staff_entry_exported_and_anonymised(world):
         staff_member=entry,
         outcome=Attestation.Outcome.DELIVERED,
         issued_on=datetime.date(2020, 8, 20),
+        verified_on=datetime.date(2020, 8, 25),
+        verified_by=world.users[Role.HR],
+        renewal_due=datetime.date(2025, 8, 20),
         reference="VERIF-123",
         recorded_by=world.users[Role.HR],
     )

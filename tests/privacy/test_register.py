@@ -18,7 +18,7 @@ def test_every_retention_framework_has_its_processing_in_the_register(db):
 def test_register_retention_is_read_from_the_rules(client, world, django_assert_num_queries):
     RetentionRule.objects.filter(code="o2r_file").update(active_months=30)
     login(client, world.users[Role.DPO])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         page = client.get(reverse("privacy:register")).content.decode()
     assert "Repérage et remobilisation des jeunes (O2R)" in page
     assert "Dossier du bénéficiaire O2R : 30 mois en base active" in page
@@ -42,7 +42,7 @@ def test_register_pdf_for_the_dpo(client, world):
 
 def test_dpia_page_says_which_processings_need_one(client, world, django_assert_num_queries):
     login(client, world.users[Role.DPO])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         page = client.get(reverse("privacy:dpia")).content.decode()
     assert "Requise" in page and "Non requise" in page
     assert "Avis du délégué à la protection des données" in page

@@ -65,7 +65,10 @@ def anonymise(person_id: int):
     entries.update(role_with_children="-")
     attestations = Attestation.objects.filter(staff_member__in=entries)
     forget_changes(Attestation, attestations.values_list("pk", flat=True))
-    attestations.update(reference="", director_decision="")
+    # A delivered attestation keeps a reference and a refusal its decision (their
+    # constraints): the placeholder stands in for the words.
+    attestations.exclude(reference="").update(reference="-")
+    attestations.exclude(director_decision="").update(director_decision="-")
     return []
 
 

@@ -293,7 +293,7 @@ def dpia_needed(processing: Processing) -> bool:
 DPIA_PARTS = (
     (
         _("Description du traitement et de ses finalités"),
-        _("Le registre ci-dessus : finalités, données, personnes, destinataires."),
+        _("Le registre des traitements : finalités, données, personnes, destinataires."),
         "privacy:register",
     ),
     (

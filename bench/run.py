@@ -216,6 +216,19 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
                 lambda: services.village_co_placement(village_id),
             )
         )
+    # Data protection (issue 17): the retention dry run's computation over the whole database
+    # (every file's last contact, rules, protections) and the sections of an access export.
+    from ancrage.privacy.requests import export_sections
+    from ancrage.privacy.retention import due_files
+
+    indicators += [
+        ("retention_dry_run", "Conservation : simulation (toute la base)", lambda: due_files()),
+        (
+            "subject_export",
+            f"Demande d'accès : sections de l'export ({child.reference})",
+            lambda: export_sections(child.pk),
+        ),
+    ]
     for key, label, call in indicators:
         call()
         counts = []

@@ -13,3 +13,8 @@ class AccountingConfig(AppConfig):
 
         register_job_kind(jobs.FEC_IMPORT)
         register_job_kind(jobs.ALLOCATION)
+
+        from ancrage.accounting import personal_data
+
+        # its share of the retention run and of a subject-access export
+        personal_data.register()

@@ -21,3 +21,8 @@ class FamiliesConfig(AppConfig):
         register_establishment_deadlines(
             "family_follow_up", ("family_plan", "view"), queries.follow_up_deadlines
         )
+
+        from ancrage.families import personal_data
+
+        # its share of the retention run and of a subject-access export
+        personal_data.register()

@@ -148,6 +148,13 @@ ROLE_SCOPE: dict[str, Scope] = {
 #   subject_request a person's request about their data (access, rectification, objection):
 #                   "change" records it, extends its deadline and starts the export; the review
 #                   before release is the director's of the establishment that received it
+#   image_consent   a person's image rights: the consents per use (internal, the association's
+#                   publications, the press), who gave them, the child's opinion, their dates and
+#                   withdrawal; "change" records and withdraws them
+#   child_media     the photos of a person's file, each kept for one use and shown only while a
+#                   consent is in force for it; "change" adds one (under a consent in force)
+#   processing_register  the register of processing activities (RGPD art. 30) and its PDF, and
+#                   what a DPIA will need: the processings, no person in them
 #   home_visit      visits at a family's home (planned, held, cancelled; who was present, the
 #                   observations) and the caseload of the programme's workers; "change" plans
 #                   them and records what became of them
@@ -254,6 +261,9 @@ retention_hold       | -            | -           | -                   | -     
 retention_run        | -            | -           | -                   | -           | view change            | -              | -           | -           | view change       | -      | -           | -                 | view change | -           | -
 archive              | -            | -           | -                   | -           | use                    | -              | -           | -           | use               | -      | -           | -                 | -           | -           | -
 subject_request      | -            | -           | -                   | -           | view change            | -              | -           | -           | view              | -      | -           | -                 | view change | -           | -
+image_consent        | view         | view        | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
+child_media          | view change  | view change | view change         | view        | view change            | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
+processing_register  | -            | -           | -                   | -           | view                   | -              | -           | -           | view              | -      | -           | -                 | view        | -           | -
 home_visit           | -            | -           | view change         | -           | view change            | -              | -           | -           | -                 | -      | -           | -                 | -           | -           | view change
 job                  | view         | view        | view                | view        | view                   | view           | view        | view        | view              | view   | view        | view              | view        | view        | view
 family_stats         | -            | -           | view                | -           | view                   | -              | -           | -           | view              | -      | -           | -                 | -           | -           | -
@@ -320,6 +330,7 @@ NON_PERSONAL_KINDS = frozenset(
         "time_approval",
         "financial_report",
         "retention_rule",
+        "processing_register",
         # A job reaches only its starter, and its file only what the kind's own right allows.
         "job",
     }

@@ -99,9 +99,73 @@ def anonymisers() -> list[Anonymiser]:
     return list(_anonymisers.values())
 
 
+_anonymised: list[Callable[[], Iterable[int]]] = []
+
+
+def register_anonymised(persons: Callable[[], Iterable[int]]) -> None:
+    """The app that keeps where each file stands (`privacy`) says which persons are anonymised
+    (a queryset of ids, so that callers can filter on it in SQL)."""
+    _anonymised[:] = [persons]
+
+
+def anonymised_persons():
+    """The ids of the persons anonymised already (an empty list before any registration)."""
+    return _anonymised[0]() if _anonymised else []
+
+
 def register_exporter(exporter: Exporter) -> None:
     _exporters[exporter.name] = exporter
 
 
 def exporters() -> list[Exporter]:
     return list(_exporters.values())
+
+
+# --- Helpers for the registrations ------------------------------------------------------------
+
+# Internal columns that say nothing about the person.
+INTERNAL_FIELDS = frozenset(
+    {"search_text", "last_name_key", "birth_name_key", "first_names_key", "lock_version"}
+)
+
+
+def json_value(value):
+    """A value of a record as JSON holds it (dates and times as ISO texts)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, int | float | bool | str) or value is None:
+        return value
+    return str(value)
+
+
+def as_records(queryset, exclude=()) -> list[dict]:
+    """Each record as a dict of its fields (a choice as its label, a relation as its text),
+    internal columns and `exclude` left out: what an exporter returns."""
+    rows = []
+    for record in queryset:
+        row = {}
+        for field in record._meta.concrete_fields:
+            if field.name in INTERNAL_FIELDS or field.name in exclude:
+                continue
+            if field.is_relation:
+                related = getattr(record, field.name)
+                row[field.name] = str(related) if related is not None else None
+                continue
+            value = getattr(record, field.attname)
+            if field.choices:
+                value = getattr(record, f"get_{field.name}_display")()
+            row[field.name] = json_value(value)
+        rows.append(row)
+    return rows
+
+
+def forget_changes(model, ids) -> None:
+    """Delete the change audit's before/after values of these rows: they would keep what an
+    anonymisation erased."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = [str(pk) for pk in ids]
+    if ids:
+        content_type = ContentType.objects.get_for_model(model)
+        LogEntry.objects.filter(content_type=content_type, object_pk__in=ids).delete()

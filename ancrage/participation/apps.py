@@ -13,3 +13,8 @@ class ParticipationConfig(AppConfig):
 
         # the council's three meetings a year, on the village's échéancier (care)
         register_establishment_deadlines("council_meeting", ("council", "view"), council_deadlines)
+
+        from ancrage.participation import personal_data
+
+        # its share of the retention run and of a subject-access export
+        personal_data.register()

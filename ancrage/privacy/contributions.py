@@ -18,8 +18,6 @@ from __future__ import annotations
 from datetime import date
 
 from auditlog.context import disable_auditlog
-from auditlog.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -52,6 +50,9 @@ from ancrage.kernel.personal_data import (
     ContactSource,
     Exporter,
     Protection,
+    as_records,
+    forget_changes,
+    json_value,
 )
 from ancrage.people import scopes
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember, new_reference
@@ -63,7 +64,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
-from ancrage.privacy.models import ArchiveAccess, FileStatus, Hold
+from ancrage.privacy.models import ArchiveAccess, FileStatus, Hold, ImageConsent, PersonMedia
 from ancrage.safeguarding.models import (
     Declaration,
     Incident,
@@ -74,15 +75,6 @@ from ancrage.safeguarding.models import (
 
 # What an anonymised person's names become (the interface shows "Personne anonymisée").
 ANONYMOUS_NAME = "Anonyme"
-
-
-def forget_changes(model, ids) -> None:
-    """Delete the change audit's before/after values of these rows: they would keep what the
-    anonymisation erased."""
-    ids = [str(pk) for pk in ids]
-    if ids:
-        content_type = ContentType.objects.get_for_model(model)
-        LogEntry.objects.filter(content_type=content_type, object_pk__in=ids).delete()
 
 
 def _dated(rows):
@@ -294,7 +286,7 @@ def anonymise_care(person_id: int):
 def anonymise_safeguarding(person_id: int):
     """An incident's texts are emptied once no involved person's file still needs them: every
     other child involved is anonymised already."""
-    anonymised = FileStatus.objects.filter(state=FileStatus.State.ANONYMISED).values("person_id")
+    anonymised = personal_data.anonymised_persons()
     incidents = Incident.objects.filter(involved__person_id=person_id).exclude(
         involved__in=IncidentChild.objects.exclude(person_id=person_id).exclude(
             person_id__in=anonymised
@@ -346,6 +338,19 @@ def anonymise_insertion(person_id: int):
     return []
 
 
+def anonymise_image_rights(person_id: int):
+    """The photos go with their files; the consents keep their use and dates (what was allowed
+    when), not who signed nor the child's words."""
+    media = PersonMedia.objects.filter(person_id=person_id)
+    files = [name for name in media.values_list("file", flat=True) if name]
+    with disable_auditlog():
+        media.delete()
+    consents = ImageConsent.objects.filter(person_id=person_id)
+    forget_changes(ImageConsent, consents.values_list("pk", flat=True))
+    consents.update(signatories="-", child_words="", withdrawal_note="")
+    return files
+
+
 def hidden_files(user):
     """Archived files the user has not opened with a reason, and anonymised files."""
     opened = ArchiveAccess.objects.active().filter(user=user).values("person_id")
@@ -361,40 +366,11 @@ def opened_archives(user, where):
 
 # --- Exporters (subject-access request) -------------------------------------------------------
 
-# Internal columns that say nothing about the person.
-INTERNAL = {"search_text", "last_name_key", "birth_name_key", "first_names_key", "lock_version"}
 THIRD_PARTY = "[tiers]"
 
 
-def _value(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, int | float | bool | str) or value is None:
-        return value
-    return str(value)
-
-
-def _rows(queryset, exclude=()) -> list[dict]:
-    rows = []
-    for record in queryset:
-        row = {}
-        for field in record._meta.concrete_fields:
-            if field.name in INTERNAL or field.name in exclude:
-                continue
-            if field.is_relation:
-                related = getattr(record, field.name)
-                row[field.name] = str(related) if related is not None else None
-                continue
-            value = getattr(record, field.attname)
-            if field.choices:
-                value = getattr(record, f"get_{field.name}_display")()
-            row[field.name] = _value(value)
-        rows.append(row)
-    return rows
-
-
 def export_identity(person_id):
-    return _rows(Person.objects.filter(pk=person_id))
+    return as_records(Person.objects.filter(pk=person_id))
 
 
 def export_family(person_id):
@@ -405,19 +381,19 @@ def export_family(person_id):
 
 
 def export_stays(person_id):
-    return _rows(Stay.objects.filter(child_id=person_id).select_related("unit", "measure"))
+    return as_records(Stay.objects.filter(child_id=person_id).select_related("unit", "measure"))
 
 
 def export_measures(person_id):
-    return _rows(ProtectionMeasure.objects.filter(child_id=person_id))
+    return as_records(ProtectionMeasure.objects.filter(child_id=person_id))
 
 
 def export_ppe(person_id):
     rows = []
     for version in PPEVersion.objects.filter(ppe__child_id=person_id).order_by("ppe", "number"):
-        row = _rows([version])[0]
+        row = as_records([version])[0]
         row["objectifs"] = [
-            {**_rows([objective])[0], "actions": _rows(objective.actions.all())}
+            {**as_records([objective])[0], "actions": as_records(objective.actions.all())}
             for objective in Objective.objects.filter(version=version).prefetch_related("actions")
         ]
         rows.append(row)
@@ -425,24 +401,26 @@ def export_ppe(person_id):
 
 
 def export_reports(person_id):
-    return _rows(SituationReport.objects.filter(child_id=person_id))
+    return as_records(SituationReport.objects.filter(child_id=person_id))
 
 
 def export_journal(person_id):
-    return _rows(JournalEntry.objects.filter(child_id=person_id).select_related("house", "author"))
+    return as_records(
+        JournalEntry.objects.filter(child_id=person_id).select_related("house", "author")
+    )
 
 
 def export_appointments(person_id):
-    return _rows(Appointment.objects.filter(child_id=person_id))
+    return as_records(Appointment.objects.filter(child_id=person_id))
 
 
 def export_o2r(person_id):
     rows = []
     for beneficiary in Beneficiary.objects.filter(person_id=person_id):
-        row = _rows([beneficiary])[0]
-        row["sortie"] = _rows(Exit.objects.filter(beneficiary=beneficiary))
-        row["contacts"] = _rows(Contact.objects.filter(beneficiary=beneficiary))
-        row["accompagnement"] = _rows(Accompaniment.objects.filter(beneficiary=beneficiary))
+        row = as_records([beneficiary])[0]
+        row["sortie"] = as_records(Exit.objects.filter(beneficiary=beneficiary))
+        row["contacts"] = as_records(Contact.objects.filter(beneficiary=beneficiary))
+        row["accompagnement"] = as_records(Accompaniment.objects.filter(beneficiary=beneficiary))
         rows.append(row)
     return rows
 
@@ -469,7 +447,7 @@ def export_incidents(person_id):
         own = next(i for i in incident.involved.all() if i.person_id == person_id)
         rows.append(
             {
-                "date": _value(incident.occurred_at),
+                "date": json_value(incident.occurred_at),
                 "lieu": _redact(incident.place, names),
                 "rôle": own.get_role_display(),
                 "ce qui s'est passé": _redact(incident.narrative, names),
@@ -487,13 +465,37 @@ def export_incidents(person_id):
 def export_access_log(person_id):
     return [
         {
-            "le": _value(event.at),
+            "le": json_value(event.at),
             "par": event.user.get_full_name() or event.user.username,
             "action": event.get_action_display(),
             "objet": str(event.what_label),
             "motif": event.reason,
         }
         for event in AccessEvent.objects.filter(person_id=person_id).select_related("user")
+    ]
+
+
+def export_image_rights(person_id):
+    return [
+        {
+            "usage": consent.get_use_display(),
+            "donné par": consent.get_given_by_display(),
+            "signataires": consent.signatories,
+            "avis de l'enfant": consent.get_child_opinion_display(),
+            "ses mots": consent.child_words,
+            "donné le": json_value(consent.given_on),
+            "valable jusqu'au": json_value(consent.expires_on),
+            "retiré le": json_value(consent.withdrawn_on),
+        }
+        for consent in ImageConsent.objects.filter(person_id=person_id)
+    ] + [
+        {
+            "photo": media.caption,
+            "usage": media.get_use_display(),
+            "prise le": json_value(media.taken_on),
+            "fichier": media.original_name,
+        }
+        for media in PersonMedia.objects.filter(person_id=person_id)
     ]
 
 
@@ -509,6 +511,7 @@ EXPORTERS = (
     ("o2r", _("Dossier O2R"), export_o2r),
     ("incidents", _("Signalements"), export_incidents),
     ("access_log", _("Journal des consultations du dossier"), export_access_log),
+    ("image_rights", _("Droit à l'image : consentements et photos"), export_image_rights),
 )
 
 
@@ -516,6 +519,9 @@ def register() -> None:
     """Called by `PrivacyConfig.ready()`."""
     for name, label, export in EXPORTERS:
         personal_data.register_exporter(Exporter(name, label, export))
+    personal_data.register_anonymised(
+        lambda: FileStatus.objects.filter(state=FileStatus.State.ANONYMISED).values("person_id")
+    )
     scopes.register_hidden_persons(hidden_files)
     scopes.register_persons(opened_archives)
     for name, framework, read, running in (
@@ -553,5 +559,6 @@ def register() -> None:
         ("care", anonymise_care),
         ("safeguarding", anonymise_safeguarding),
         ("insertion", anonymise_insertion),
+        ("image_rights", anonymise_image_rights),
     ):
         personal_data.register_anonymiser(Anonymiser(name, anonymise))

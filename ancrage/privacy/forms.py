@@ -1,11 +1,13 @@
-"""The forms of the retention pages: a hold placed on a file, a hold lifted."""
+"""The forms of the data-protection pages: holds, archives, requests about one's data, image
+consents and photos."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form
+from ancrage.kernel.uploads import DocumentFileField
 from ancrage.placements.forms import DATE
-from ancrage.privacy.models import SubjectRequest
+from ancrage.privacy.models import Decision, ImageConsent, ImageUse, SubjectRequest
 
 
 class HoldForm(Form):
@@ -78,4 +80,63 @@ class SubjectRequestForm(Form):
 class ExtendRequestForm(Form):
     extension_reason = forms.CharField(
         label=_("Motif de la prolongation"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ImageConsentForm(Form):
+    date_ranges = {"given_on": "past", "expires_on": "event"}
+
+    use = forms.ChoiceField(label=_("Usage"), choices=ImageUse.choices)
+    given_by = forms.ChoiceField(label=_("Donné par"), choices=ImageConsent.GivenBy.choices)
+    signatories = forms.CharField(
+        label=_("Signataires"),
+        max_length=300,
+        help_text=_("Les noms de ceux qui ont signé (les deux parents s'ils l'exercent ensemble)."),
+    )
+    child_opinion = forms.ChoiceField(
+        label=_("Avis de l'enfant"), choices=ImageConsent.Opinion.choices
+    )
+    child_words = forms.CharField(
+        label=_("Ses mots"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ce que l'enfant en a dit, avec ses mots."),
+    )
+    given_on = forms.DateField(label=_("Donné le"), widget=DATE)
+    expires_on = forms.DateField(
+        label=_("Valable jusqu'au"),
+        widget=DATE,
+        help_text=_("Pour un mineur, sa majorité au plus tard."),
+    )
+
+
+class WithdrawConsentForm(Form):
+    withdrawal_note = forms.CharField(
+        label=_("Qui retire le consentement, et comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class MediaForm(Form):
+    date_ranges = {"taken_on": "past"}
+
+    use = forms.ChoiceField(label=_("Usage"), choices=ImageUse.choices)
+    caption = forms.CharField(label=_("Légende"), max_length=200)
+    taken_on = forms.DateField(label=_("Prise le"), widget=DATE)
+    file = DocumentFileField(
+        label=_("Photo"), help_text=_("PNG ou JPEG ; ses métadonnées (position…) sont retirées.")
+    )
+
+
+class DecisionForm(Form):
+    decision = forms.ChoiceField(label=_("Décision"), choices=Decision.choices)
+    decision_reason = forms.CharField(
+        label=_("Ce qui a été fait, ou le motif du refus"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_(
+            "Rectification : les données corrigées. Opposition : les traitements arrêtés. Un "
+            "refus dit pourquoi ; la réponse rappelle le droit de saisir la CNIL."
+        ),
     )

@@ -27,7 +27,7 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
 from ancrage.placements.scopes import files_of_organisation
-from ancrage.privacy.models import SubjectRequest
+from ancrage.privacy.models import Decision, SubjectRequest
 
 ANSWER_MONTHS = 1
 EXTENDED_MONTHS = 3
@@ -101,6 +101,41 @@ def review_request(user, request: SubjectRequest) -> SubjectRequest:
         timezone.now(),
     )
     request.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    return request
+
+
+@transaction.atomic
+def decide_request(user, request: SubjectRequest, decision: str, reason: str) -> SubjectRequest:
+    """The answer to a rectification (art. 16) or an objection (art. 21), after the director's
+    review: granted (what was corrected, what stops), partly or refused, always with its reason
+    (art. 12.4: a refusal says why and that the person may complain to the CNIL). The decision
+    is written to the person's access log and to the change audit."""
+    reason = (reason or "").strip()
+    if decision not in Decision.values:
+        raise ValidationError({"decision": _("Choisissez la décision.")})
+    if not reason:
+        raise ValidationError(
+            {"decision_reason": _("Dites ce qui a été fait, ou pourquoi la demande est refusée.")}
+        )
+    request = SubjectRequest.objects.select_for_update().get(pk=request.pk)
+    if request.kind == SubjectRequest.Kind.ACCESS:
+        raise ValidationError(_("Une demande d'accès est répondue par son export."))
+    if request.state == SubjectRequest.State.RECEIVED:
+        raise ValidationError(_("La décision suit l'examen de la demande par la direction."))
+    if request.state == SubjectRequest.State.ANSWERED:
+        raise ValidationError(_("Cette demande a déjà reçu sa réponse."))
+    request.decision, request.decision_reason = decision, reason
+    request.decided_by, request.decided_at = user, timezone.now()
+    request.state = SubjectRequest.State.ANSWERED
+    request.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at", "state"])
+    record_access(
+        user,
+        [request.person_id],
+        "privacy.request_decide",
+        AccessEvent.Action.VIEW,
+        _("%(kind)s : %(decision)s")
+        % {"kind": request.get_kind_display(), "decision": request.get_decision_display()},
+    )
     return request
 
 

@@ -20,3 +20,20 @@ urlpatterns = [
     path("demandes/<int:pk>/examiner/", views.request_review, name="request_review"),
     path("demandes/<int:pk>/exporter/", views.request_export, name="request_export"),
 ]
+urlpatterns += [
+    path("demandes/<int:pk>/repondre/", views.request_decide, name="request_decide"),
+]
+urlpatterns += [
+    path("personnes/<str:reference>/droit-a-l-image/", views.image_rights, name="image_rights"),
+    path(
+        "personnes/<str:reference>/droit-a-l-image/consentement/",
+        views.consent_add,
+        name="consent_add",
+    ),
+    path("consentements/<int:pk>/retirer/", views.consent_withdraw, name="consent_withdraw"),
+    path("personnes/<str:reference>/photos/ajouter/", views.media_add, name="media_add"),
+    path("photos/<int:pk>/", views.media_download, name="media_download"),
+    path("registre/", views.processing_register, name="register"),
+    path("registre/pdf/", views.processing_register_pdf, name="register_pdf"),
+    path("aipd/", views.dpia, name="dpia"),
+]

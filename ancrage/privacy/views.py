@@ -1,27 +1,36 @@
-"""The retention pages: the rules (read), the holds of one's establishments (place, lift), the
-runs (start a dry run, read it, approve it; the progress on the job page)."""
+"""The data-protection pages: the rules (read), the holds of one's establishments (place, lift),
+the runs (start a dry run, read it, approve it; the progress on the job page), the requests
+about one's data, and a person's image rights (consents per use, photos)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ancrage.kernel.access import can, requires
+from ancrage.kernel.documents import download, render_pdf
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
 from ancrage.people.models import Person
-from ancrage.privacy import jobs, queries, services
+from ancrage.people.queries import record_person_read, visible_person
+from ancrage.privacy import consents, jobs, queries, register, services
 from ancrage.privacy import requests as subject_requests
 from ancrage.privacy.forms import (
     ArchiveOpenForm,
+    DecisionForm,
     ExtendRequestForm,
     HoldForm,
+    ImageConsentForm,
     LiftHoldForm,
+    MediaForm,
     SubjectRequestForm,
+    WithdrawConsentForm,
 )
 from ancrage.privacy.models import RetentionRun, SubjectRequest
 from ancrage.privacy.retention import summary
@@ -289,6 +298,36 @@ def request_review(request, pk):
 
 
 @requires("subject_request", "change")
+@require_http_methods(["GET", "POST"])
+def request_decide(request, pk):
+    subject_request = _request(request, pk, "change")
+    back = reverse("privacy:request", args=[pk])
+    return submit(
+        request,
+        DecisionForm(request.POST or None),
+        lambda form: subject_requests.decide_request(
+            request.user,
+            subject_request,
+            form.cleaned_data["decision"],
+            form.cleaned_data["decision_reason"],
+        ),
+        template="form_page.html",
+        context={
+            "title": _("Répondre : %(kind)s · %(reference)s")
+            % {
+                "kind": subject_request.get_kind_display(),
+                "reference": subject_request.person.reference,
+            },
+            "help": _("Réponse due le %(d)s.") % {"d": subject_request.due_on.strftime("%d/%m/%Y")},
+            "submit_label": _("Enregistrer la décision"),
+            "cancel_url": back,
+        },
+        success=back,
+        message=_("La décision est enregistrée ; la demande est répondue."),
+    )
+
+
+@requires("subject_request", "change")
 @require_POST
 def request_export(request, pk):
     subject_request = _request(request, pk, "change")
@@ -299,3 +338,173 @@ def request_export(request, pk):
         return redirect("privacy:request", pk)
     remember_job(request, job)
     return redirect("web:job", job.pk)
+
+
+# --- Image rights -----------------------------------------------------------------------------
+
+
+@requires("image_consent", "view")
+@require_GET
+def image_rights(request, reference):
+    person = visible_person(request.user, reference, audit_as="privacy.image_rights")
+    return render(
+        request,
+        "privacy/image_rights.html",
+        {
+            "person": person,
+            **consents.image_rights_of(person),
+            "can_change": can(request.user, "image_consent", "change"),
+            "can_see_media": can(request.user, "child_media", "view"),
+        },
+    )
+
+
+@requires("image_consent", "change")
+@require_http_methods(["GET", "POST"])
+def consent_add(request, reference):
+    person = visible_person(request.user, reference, audit_as="privacy.consent_add")
+    back = reverse("privacy:image_rights", args=[person.reference])
+    form = ImageConsentForm(
+        request.POST or None,
+        initial={
+            "child_opinion": "" if consents.is_minor(person, timezone.localdate()) else "adult"
+        },
+    )
+    return submit(
+        request,
+        form,
+        lambda form: consents.record_consent(request.user, person, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "person": person,
+            "title": _("Consentement au droit à l'image"),
+            "help": _(
+                "Un consentement par usage. Pour un mineur : les titulaires de l'autorité "
+                "parentale consentent, l'avis de l'enfant est recueilli selon son âge et, s'il "
+                "s'y oppose, aucune image n'est utilisée."
+            ),
+            "submit_label": _("Enregistrer le consentement"),
+            "cancel_url": back,
+        },
+        success=back,
+        message=_("Le consentement est enregistré."),
+    )
+
+
+@requires("image_consent", "change")
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, pk):
+    consent = consents.visible_consent(request.user, pk)
+    person = consent.person
+    record_person_read(request.user, person, "privacy.consent_withdraw")
+    back = reverse("privacy:image_rights", args=[person.reference])
+    return submit(
+        request,
+        WithdrawConsentForm(request.POST or None),
+        lambda form: consents.withdraw_consent(
+            request.user, consent, form.cleaned_data["withdrawal_note"]
+        ),
+        template="form_page.html",
+        context={
+            "person": person,
+            "title": _("Retirer le consentement : %(use)s") % {"use": consent.get_use_display()},
+            "help": _(
+                "Le retrait vaut dès aujourd'hui : les photos conservées pour cet usage sont "
+                "masquées aussitôt."
+            ),
+            "submit_label": _("Retirer le consentement"),
+            "cancel_url": back,
+        },
+        success=back,
+        message=_("Le consentement est retiré ; les photos de cet usage sont masquées."),
+    )
+
+
+@requires("child_media", "change")
+@require_http_methods(["GET", "POST"])
+def media_add(request, reference):
+    person = visible_person(request.user, reference, audit_as="privacy.media_add")
+    back = reverse("privacy:image_rights", args=[person.reference])
+    return submit(
+        request,
+        MediaForm(request.POST or None, request.FILES or None),
+        lambda form: consents.attach_media(request.user, person, **form.cleaned_data),
+        template="form_page.html",
+        context={
+            "person": person,
+            "title": _("Ajouter une photo"),
+            "help": _(
+                "Une photo n'est jointe au dossier que si un consentement est en vigueur pour "
+                "son usage ; elle est masquée dès qu'il est retiré ou expiré."
+            ),
+            "submit_label": _("Ajouter la photo"),
+            "cancel_url": back,
+            "multipart": True,
+        },
+        success=back,
+        message=_("La photo est ajoutée au dossier."),
+    )
+
+
+@requires("child_media", "view")
+@require_GET
+def media_download(request, pk):
+    media = consents.visible_media(request.user, pk)
+    record_person_read(request.user, media.person, "privacy.media")
+    try:
+        handle = media.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return download(handle, media.original_name, media.content_type)
+
+
+# --- The register of processing activities (art. 30) and the DPIA ------------------------------
+
+
+def _register_context():
+    return {
+        "processings": register.processings(),
+        "measures": register.security_measures(),
+        "criteria": register.CRITERIA,
+        "today": timezone.localdate(),
+    }
+
+
+@requires("processing_register", "view")
+@require_GET
+def processing_register(request):
+    return render(request, "privacy/register.html", _register_context())
+
+
+@requires("processing_register", "view")
+@require_GET
+def processing_register_pdf(request):
+    pdf = render_pdf(
+        "privacy/register.pdf.html",
+        _register_context(),
+        stylesheet=subject_requests.EXPORT_STYLESHEET,
+    )
+    return download(
+        pdf, f"registre-des-traitements-{timezone.localdate().isoformat()}.pdf", "application/pdf"
+    )
+
+
+@requires("processing_register", "view")
+@require_GET
+def dpia(request):
+    processings = register.processings()
+    return render(
+        request,
+        "privacy/dpia.html",
+        {
+            "processings": [
+                {
+                    "processing": p,
+                    "criteria": [register.CRITERIA[c] for c in p.criteria],
+                    "needed": register.dpia_needed(p),
+                }
+                for p in processings
+            ],
+            "parts": register.DPIA_PARTS,
+        },
+    )

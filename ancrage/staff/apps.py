@@ -26,3 +26,8 @@ class StaffConfig(AppConfig):
         register_establishment_deadlines(
             "attestation_renewal", ("staff", "view"), attestation_renewals
         )
+
+        from ancrage.staff import personal_data
+
+        # its share of the retention run and of a subject-access export
+        personal_data.register()

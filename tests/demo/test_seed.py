@@ -43,7 +43,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
-from ancrage.privacy.models import Hold, SubjectRequest
+from ancrage.privacy.models import Hold, ImageConsent, SubjectRequest
 from ancrage.safeguarding.models import Incident
 from ancrage.staff.models import (
     Attestation,
@@ -152,6 +152,7 @@ def test_seed_is_deterministic(db):
         FamilyCase,  # its household goes with it
         Hold,  # the demo's data-protection records (ancrage/demo/privacy.py)
         SubjectRequest,
+        ImageConsent,
         Concern,  # a young person's concern keeps its incident
         YouthMessage,
         Consultation,  # its questions, counts, codes and who answered go with it

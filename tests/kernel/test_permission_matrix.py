@@ -32,6 +32,7 @@ from tests.conftest import (
 )
 from tests.families.factories import add_families, add_family_plans
 from tests.insertion.factories import add_o2r_plans, add_other_programme, build_o2r
+from tests.privacy.factories import add_image_rights
 from tests.staff.factories import add_staff
 
 ROLES = list(Role)
@@ -58,6 +59,7 @@ def build_matrix_world():
     add_staff(world)
     add_families(world)
     add_family_plans(world)
+    add_image_rights(world)
     return world
 
 
@@ -859,11 +861,21 @@ URL_TABLE = {
     "privacy:request_extend": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
     "privacy:request_review": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
     "privacy:request_export": post(SubjectRequestOf(), answers=302, to="/protection-des-donnees/"),
+    "privacy:request_decide": get(SubjectRequestOf()),
     "privacy:hold_lift": get(HoldOf()),
     "privacy:runs": get(),
     "privacy:run_start": post(answers=302, to="/taches/"),
     "privacy:run": get(RetentionRunOf()),
     "privacy:run_approve": post(RetentionRunOf(), answers=302, to="/protection-des-donnees/"),
+    # image rights: a consent and a photo on Léa's file and on the outsider's
+    "privacy:image_rights": get(PERSON),
+    "privacy:consent_add": get(PERSON),
+    "privacy:consent_withdraw": get(child_record("image_consent")),
+    "privacy:media_add": get(PERSON),
+    "privacy:media_download": get(child_record("child_media")),
+    "privacy:register": get(),
+    "privacy:register_pdf": get(),
+    "privacy:dpia": get(),
     "web:job": get(OwnJob()),
     "web:job_file": get(OwnJob()),
     "web:job_relaunch": post(OwnJob("failed"), answers=302, to="/taches/"),

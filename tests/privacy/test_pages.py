@@ -211,3 +211,31 @@ def test_request_for_a_person_out_of_scope_answers_404(client, world):
         },
     )
     assert "Aucun dossier de votre périmètre ne porte cette référence." in response.content.decode()
+
+
+def test_rectification_answered_through_the_pages(client, world, django_assert_num_queries):
+    from ancrage.privacy import requests
+
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    subject_request = requests.record_request(
+        director,
+        reference=world.child.reference,
+        establishment=world.village,
+        kind="rectification",
+        requester_name="Sandrine Martin",
+        requester_quality="parent",
+        received_on=datetime.date.today(),
+        identity_check="Passeport",
+    )
+    requests.review_request(director, subject_request)
+    login(client, director)
+    url = reverse("privacy:request_decide", args=[subject_request.pk])
+    page = client.post(url, {"decision": "granted", "decision_reason": ""}).content.decode()
+    assert "Ce champ est obligatoire" in page
+    response = client.post(url, {"decision": "partly", "decision_reason": "Adresse corrigée."})
+    assert response.status_code == 302
+    with django_assert_num_queries(9):
+        page = client.get(reverse("privacy:request", args=[subject_request.pk])).content.decode()
+    assert "Accordée en partie" in page and "Adresse corrigée." in page
+    subject_request.refresh_from_db()
+    assert subject_request.state == SubjectRequest.State.ANSWERED

@@ -113,3 +113,49 @@ def test_export_contains_each_section(world, case_files, incidents):
         person=world.child, what="privacy.subject_export", user=director
     ).exists()
     assert SubjectRequest.objects.get(pk=request.pk).state == SubjectRequest.State.ANSWERED
+
+
+def test_rectification_decided_after_review_with_its_reason(world):
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    request = record(world, kind="rectification", details="Son nom s'écrit Martyn.")
+    with pytest.raises(ValidationError):
+        requests.decide_request(director, request, "granted", "Nom corrigé.")  # not reviewed
+    request = requests.review_request(director, request)
+    with pytest.raises(ValidationError) as refused:
+        requests.decide_request(director, request, "granted", "  ")
+    assert "decision_reason" in refused.value.message_dict
+    request = requests.decide_request(director, request, "granted", "Nom corrigé en Martyn.")
+    assert request.state == SubjectRequest.State.ANSWERED
+    assert (request.decision, request.decided_by) == ("granted", director)
+    assert AccessEvent.objects.filter(person=world.child, what="privacy.request_decide").exists()
+    with pytest.raises(ValidationError):
+        requests.decide_request(director, request, "refused", "Changement d'avis.")
+
+
+def test_objection_refused_says_why(world):
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    request = requests.review_request(director, record(world, kind="objection"))
+    request = requests.decide_request(
+        director,
+        request,
+        "refused",
+        "Traitement nécessaire à l'exécution de la mesure confiée par le juge (art. 21.1).",
+    )
+    assert request.get_decision_display() == "Refusée"
+
+
+def test_an_access_request_is_answered_by_its_export_not_a_decision(world):
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    request = requests.review_request(director, record(world))
+    with pytest.raises(ValidationError):
+        requests.decide_request(director, request, "granted", "Envoyé.")
+
+
+def test_request_answered_after_its_due_date_is_late(world):
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    request = requests.review_request(
+        director, record(world, kind="objection", received_on=datetime.date(2026, 1, 31))
+    )
+    assert request.late  # due 28 February 2026, unanswered since
+    request = requests.decide_request(director, request, "granted", "Plus de photos.")
+    assert request.late  # answered today, after the due date

@@ -755,7 +755,8 @@ URL_TABLE = {
     "privacy:runs": get(),
     "privacy:run_start": post(answers=302, to="/taches/"),
     "privacy:run": get(RetentionRunOf()),
-    "privacy:run_approve": post(RetentionRunOf(), answers=302, to="/protection-des-donnees/"),
+    # approving anonymises: the button first leads to the confirmation page
+    "privacy:run_approve": post(RetentionRunOf()),
     "web:job": get(OwnJob()),
     "web:job_file": get(OwnJob()),
     "web:job_relaunch": post(OwnJob("failed"), answers=302, to="/taches/"),

@@ -49,7 +49,7 @@ def forms_of(username: str) -> list[tuple[str, str, str | None]]:
         village = house.establishment
         return [
             (f"/maisons/{house.pk}/journal/", "Enregistrer l'observation", None),
-            (f"/personnes/{child.reference}/agenda/nouveau/", "Enregistrer", None),
+            (f"/personnes/{child.reference}/agenda/nouveau/", "Enregistrer le rendez-vous", None),
             (f"/villages/{village.pk}/signalements/nouveau/", "Enregistrer le signalement", None),
         ]
     if username == "chef.service":

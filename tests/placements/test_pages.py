@@ -50,7 +50,8 @@ PAGES = {
     # and stores the association's figure (3 queries more: FIRST_BOARD_VIEW).
     "board": (lambda w: f"/villages/{w.village.pk}/", 15),
     "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 12),
-    "admission": (lambda w: f"/admissions/{w.admission.pk}/", 12),
+    # admission: the beds are counted on the arrival date from the stays (one query more)
+    "admission": (lambda w: f"/admissions/{w.admission.pk}/", 13),
 }
 
 

@@ -1,7 +1,7 @@
 """The waiting list and the admission requests: a new request, its acceptance or refusal."""
 
 from contextlib import suppress
-from functools import cache, partial
+from functools import cache
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -72,20 +72,21 @@ def _arrival_day(request, admission):
 def _detail(admission, houses, day) -> dict:
     """The request's page: its two forms (the flow puts the refused one in its place when it
     answers a POST) and the beds free in the village's houses on the arrival date."""
-    beds = cache(lambda: {row["house"].pk: row["free"] for row in house_beds(houses, day)})
+    rows = cache(lambda: house_beds(houses, day))
     return {
         "admission": admission,
         "accept": AcceptAdmissionForm(
             admission=admission,
             houses=houses,
-            beds=beds,
+            beds=lambda: {row["house"].pk: row["free"] for row in rows()},
             day=day,
             initial={"start_date": day},
         ),
         "decline": DeclineAdmissionForm(),
         "beds_day": day,
-        # Called by the template: counted only when the page is shown (not after a success).
-        "board": partial(house_beds, houses, day),
+        # Called by the template: counted only when the page is shown (not after a success);
+        # the house choices read the same count.
+        "board": rows,
     }
 
 

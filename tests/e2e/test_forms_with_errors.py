@@ -105,7 +105,7 @@ def test_main_forms_with_errors_and_a_confirmation_fit_a_phone_and_pass_axe(
                 expect(page.locator("ul.errorlist").first).to_be_visible()
                 problems += problems_of(page, f"{username} {address} (errors)")
                 checked += 1
-                if "journal" in address:
+                if "agenda" in address:
                     screenshot(page, "form-with-errors-phone.png")
             if username == "chef.service":
                 # the confirmation an irreversible action asks for

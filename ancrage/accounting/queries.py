@@ -30,6 +30,7 @@ from ancrage.accounts.models import Membership, User
 from ancrage.insertion.models import Programme
 from ancrage.kernel.access import can
 from ancrage.kernel.scopes import memberships_in_force, reach
+from ancrage.kernel.text import by_name
 from ancrage.organisation.models import Establishment, Organisation
 
 
@@ -90,7 +91,9 @@ def contract_choices(user) -> dict:
     staff = Membership.objects.within(where).exclude(role="youth").values("user_id")
     return {
         "organisations": Organisation.objects.filter(pk__in=sorted(where.organisations)),
-        "employees": User.objects.filter(pk__in=staff).order_by("last_name", "first_name", "pk"),
+        "employees": User.objects.filter(pk__in=staff).order_by(
+            *by_name("last_name", "first_name"), "pk"
+        ),
     }
 
 

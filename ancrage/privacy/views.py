@@ -171,6 +171,20 @@ def run_approve(request, pk):
         do,
         success=reverse("privacy:run", args=[retention_run.pk]),
         message=_("Le passage est approuvé ; il s'exécute."),
+        confirm={
+            "title": _("Approuver et exécuter le passage de conservation ?"),
+            "consequences": [
+                _(
+                    "Le passage calcule à nouveau ce qui est dû, puis archive ou anonymise les "
+                    "dossiers listés qui le sont encore."
+                ),
+                _(
+                    "Un dossier anonymisé perd ses noms, dates de naissance et coordonnées : "
+                    "personne ne pourra plus les retrouver."
+                ),
+            ],
+            "label": _("Approuver et exécuter"),
+        },
     )
     if "run" in result:
         return redirect("web:job", result["run"].run_job.pk)

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ancrage.kernel.documents import render_pdf
 from ancrage.safeguarding.models import Declaration, Incident, IncidentChild, Transmission
@@ -67,7 +68,9 @@ def victims(involved: list[IncidentChild], on) -> list[str]:
         age = child.person.age(on)
         sex = child.person.get_sex_display()
         rows.append(
-            _("%(age)s ans, %(sex)s") % {"age": age, "sex": sex} if age is not None else str(sex)
+            ngettext("%(age)s an, %(sex)s", "%(age)s ans, %(sex)s", age) % {"age": age, "sex": sex}
+            if age is not None
+            else str(sex)
         )
     return rows
 

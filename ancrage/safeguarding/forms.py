@@ -13,6 +13,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+# "Not involved", in the child's gender; the inclusive form only when the sex is unknown.
+NOT_INVOLVED = {"F": _("Non concernée"), "M": _("Non concerné"), "X": _("Non concerné·e")}
+
+
 class ReportForm(Form):
     date_ranges = {"occurred_at": "past"}
     occurred_at = forms.DateTimeField(label=_("Quand"), widget=DATE_TIME)
@@ -34,14 +38,25 @@ class ReportForm(Form):
     def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.children = list(children)
-        choices = [("", _("Non concerné·e"))] + IncidentChild.Role.choices
         for child in self.children:
             self.fields[f"child_{child.pk}"] = forms.ChoiceField(
-                label=child.full_name, choices=choices, required=False
+                label=child.full_name,
+                choices=[("", NOT_INVOLVED.get(child.sex, NOT_INVOLVED["X"]))]
+                + IncidentChild.Role.choices,
+                required=False,
             )
 
     def child_fields(self):
         return [self[f"child_{child.pk}"] for child in self.children]
+
+    def child_groups(self):
+        """The children's fields by house (in the order the children come: see
+        `children_for_report`): [(house name, [fields], whether one is filled)]."""
+        groups: dict[str, list] = {}
+        for child in self.children:
+            house = getattr(child, "house_name", "") or ""
+            groups.setdefault(house, []).append(self[f"child_{child.pk}"])
+        return [(house, fields, any(f.value() for f in fields)) for house, fields in groups.items()]
 
     def involved(self):
         return [

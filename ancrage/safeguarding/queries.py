@@ -4,7 +4,7 @@ log, whether or not the page names them."""
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.text import by_name
 from ancrage.organisation.models import Establishment
 from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
@@ -41,7 +42,7 @@ def _involved(user):
         "involved",
         queryset=IncidentChild.objects.select_related("person")
         .annotate(named=Exists(Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))))
-        .order_by("person__last_name", "person__first_names"),
+        .order_by(*by_name("person__last_name", "person__first_names")),
     )
 
 
@@ -149,12 +150,20 @@ def village_incidents(user, village_pk, data=None, page=1) -> dict:
 
 def children_for_report(user, village):
     """The children living in the village today whom the reporter may see (for the report
-    form)."""
-    living = Stay.objects.current().filter(unit__establishment=village).values("child_id")
+    form), grouped by house: the reporter's own house first, then the others in French
+    order; each child carries `house_name`."""
+    living = Stay.objects.current().filter(unit__establishment=village)
+    house = living.filter(child=OuterRef("pk")).order_by("-start_date")
+    own = [m.unit_id for m in user.active_memberships if m.unit_id]
     return list(
         Person.objects.visible_to(user)
-        .filter(pk__in=living)
-        .order_by("last_name", "first_names", "pk")
+        .filter(pk__in=living.values("child_id"))
+        .annotate(
+            house_id=Subquery(house.values("unit_id")[:1]),
+            house_name=Subquery(house.values("unit__name")[:1]),
+            own_house=Case(When(house_id__in=own, then=0), default=1),
+        )
+        .order_by("own_house", *by_name("house_name", "first_names", "last_name"), "pk")
     )
 
 
@@ -259,7 +268,7 @@ def organisation_indicators(user) -> dict:
     today = timezone.localdate()
     incidents = Incident.objects.visible_to(user)
     villages = list(
-        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by(*by_name("name"))
     )
     since = indicators.first_month(today)
     by_month, by_village = indicators.compute_months_and_villages(incidents, since=since)
@@ -290,7 +299,7 @@ def dashboard(user) -> dict | None:
     attached = reach(user, "incident_stats", "view").establishments
     villages = Establishment.objects.filter(
         pk__in=sorted(attached), kind=Establishment.Kind.VILLAGE
-    ).order_by("name")
+    ).order_by(*by_name("name"))
     return {
         "rows": rows,
         "chart": indicators.chart(rows),

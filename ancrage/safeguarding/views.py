@@ -137,9 +137,10 @@ def _versioned(incident, perform):
     return save
 
 
-def _write(request, pk, name, form_class, perform, message):
+def _write(request, pk, name, form_class, perform, message, confirm=None):
     """One of the incident page's forms: the service, then the page; or the page again with the
-    refusal at the form's fields (or at its top)."""
+    refusal at the form's fields (or at its top). `confirm(incident, form)`: what the action
+    does, asked first (kernel/flow.py)."""
     context = queries.incident_page(request.user, pk)
     incident = context["incident"]
     extra = {"owners": queries.village_staff(incident.establishment)} if name == "action" else {}
@@ -153,6 +154,7 @@ def _write(request, pk, name, form_class, perform, message):
         template="safeguarding/incident_detail.html",
         context=_incident_forms(context, {name: form}),
         refused_status=422,
+        confirm=(lambda form: confirm(incident, form)) if confirm else None,
     )
 
 
@@ -233,8 +235,25 @@ def close(request, pk):
         lambda incident, version, data: services.close_incident(
             incident, expected_version=version, by=request.user, **data
         ),
-        _("Le signalement est clos."),
+        lambda incident: _("Le signalement n° %(n)s est clos.") % {"n": incident.pk},
+        confirm=_closing_consequences,
     )
+
+
+def _closing_consequences(incident, form) -> dict:
+    """What closing the incident does, said before it is done."""
+    return {
+        "title": _("Clore le signalement n° %(n)s ?") % {"n": incident.pk},
+        "consequences": [
+            _("Le signalement est clos avec cette issue : « %(o)s ».")
+            % {"o": form.cleaned_data["outcome"].strip()},
+            _(
+                "Il quitte les signalements à traiter du village ; le rouvrir demandera un motif, "
+                "gardé dans son historique."
+            ),
+        ],
+        "label": _("Clore le signalement"),
+    }
 
 
 @requires("incident", "qualify")

@@ -17,6 +17,7 @@ from ancrage.kernel.audit import record_shown
 from ancrage.kernel.calendar import add_days, add_months
 from ancrage.kernel.deadlines import EstablishmentDeadline
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.text import by_name
 from ancrage.organisation.models import Establishment
 from ancrage.staff.models import (
     Attestation,
@@ -202,7 +203,7 @@ def registers(user):
             reach(user, "staff", "view").filter(establishment="pk", organisation="organisation_id")
         )
         .select_related("organisation")
-        .order_by("name", "pk")
+        .order_by(*by_name("name"), "pk")
     )
 
 

@@ -184,3 +184,22 @@ def test_the_house_calendar_query_count_does_not_grow(client, world, django_asse
         AppointmentFactory(child=world.child, starts_at=at(0, 1), ends_at=at(0, 2))
     with django_assert_num_queries(11):
         client.get(url)
+
+
+def test_an_appointment_without_an_end_lasts_an_hour_and_its_week_opens(client, world):
+    login(client, world.users[Role.HOUSE_PARENT])
+    start = at(9)
+    response = client.post(
+        f"/personnes/{world.child.reference}/agenda/nouveau/",
+        {"kind": "health", "starts_at": start.strftime("%Y-%m-%dT%H:%M")},
+    )
+    appointment = Appointment.objects.get()
+    assert appointment.ends_at - appointment.starts_at == datetime.timedelta(hours=1)
+    # back on the child's agenda at the week that holds it, on the appointment
+    assert response["Location"] == (
+        f"/personnes/{world.child.reference}/agenda/"
+        f"?du={timezone.localtime(start).date().isoformat()}#rdv-{appointment.pk}"
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="rdv-{appointment.pk}"' in page
+    assert "est enregistré, le" in page

@@ -48,7 +48,16 @@ def test_head_of_service_builds_and_validates_a_ppe(client, world, head):
     response = client.post(url(world, "valider/"))
     assert response.status_code == 422  # the child's words first
     assert not PPEVersion.objects.get(ppe__child=world.child).is_frozen
+    # Validation cannot be undone: the page first says what will happen, nothing is saved.
     response = client.post(url(world, "valider/"), {"child_views": "Je veux lire des BD."})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ne pourra plus être modifiée" in page and "Je veux lire des BD." in page
+    assert '<input type="hidden" name="child_views" value="Je veux lire des BD.">' in page
+    assert not PPEVersion.objects.get(ppe__child=world.child).is_frozen
+    response = client.post(
+        url(world, "valider/"), {"child_views": "Je veux lire des BD.", "confirmed": "1"}
+    )
     assert response.status_code == 302
     version = PPEVersion.objects.get(ppe__child=world.child)
     assert version.child_views == "Je veux lire des BD."
@@ -67,7 +76,7 @@ def test_validation_without_the_childs_words_is_refused_at_the_field(client, wor
     assert "choisissez pourquoi ses mots" in page
     assert 'aria-describedby="id_child_views_error' in page or "id_child_views_error" in page
     assert not PPEVersion.objects.get(ppe__child=world.child).is_frozen
-    response = client.post(url(world, "valider/"), {"child_views_missing": "age"})
+    response = client.post(url(world, "valider/"), {"child_views_missing": "age", "confirmed": "1"})
     assert response.status_code == 302
     version = PPEVersion.objects.get(ppe__child=world.child)
     assert version.is_frozen and version.child_views_missing == "age"

@@ -270,10 +270,25 @@ def test_open_extend_and_exit_from_the_file(client, o2r, counsellor):
     )
     assert refused.status_code == 422
     assert "motif" in refused.context["forms"]["extend"].errors["reason"][0]
+    # No outcome chosen in advance, no date assumed, the form closed until opened.
+    file_page = client.get(reverse("insertion:beneficiary", args=[b.pk])).content.decode()
+    assert '<option value="" selected>Choisir le motif</option>' in file_page
+    assert '<input type="date" name="exit-date" required id="id_exit-date">' in file_page
+    assert '<details class="exit-form">' in file_page
+    exit_data = {"exit-date": TODAY().isoformat(), "exit-reason": "sustainable_job"}
+    # An exit cannot be undone: the page first says what will happen, nothing is saved.
+    response = client.post(reverse("insertion:exit", args=[b.pk]), exit_data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "les suivis à 3 et 6 mois sont programmés" in page and "Emploi durable" in page
+    b.refresh_from_db()
+    assert b.status != Beneficiary.Status.EXITED
+    # "Back to the form": the file again, the exit form open with what was typed.
     response = client.post(
-        reverse("insertion:exit", args=[b.pk]),
-        {"exit-date": TODAY().isoformat(), "exit-reason": "sustainable_job"},
+        reverse("insertion:exit", args=[b.pk]), {**exit_data, "back_to_form": "1"}
     )
+    assert response.context["forms"]["exit"]["reason"].value() == "sustainable_job"
+    response = client.post(reverse("insertion:exit", args=[b.pk]), {**exit_data, "confirmed": "1"})
     assert response.status_code == 302
     b.refresh_from_db()
     assert b.status == Beneficiary.Status.EXITED

@@ -165,3 +165,56 @@ def test_without_htmx_a_button_with_a_partial_still_goes_back():
     response = act(req, lambda: 3, success="/personne/", message="Fait.", partial="x.html")
     assert response.status_code == 302 and response["Location"] == "/personne/"
     assert [str(m) for m in get_messages(req)] == ["Fait."]
+
+
+def test_with_htmx_the_message_goes_to_the_live_region_not_to_the_next_page():
+    req = request(data={"name": "Léa"}, htmx=True)
+    response = answer(
+        req,
+        lambda form: form.cleaned_data["name"],
+        success="/fin/",
+        partial="includes/form_errors.html",
+        message=lambda name: f"{name} est enregistrée.",
+    )
+    content = response.content.decode()
+    assert '<div id="live-messages" hx-swap-oob="innerHTML">' in content
+    assert '<li class="success">Léa est enregistrée.</li>' in content
+    assert list(get_messages(req)) == []
+
+
+def test_an_irreversible_action_is_saved_only_once_confirmed():
+    saved = []
+    confirm = {"title": "Valider ?", "consequences": ["Plus rien ne pourra changer."]}
+    response = answer(request(data={"name": "Léa"}), saved.append, success="/fin/", confirm=confirm)
+    content = response.content.decode()
+    assert response.status_code == 200 and saved == []
+    assert "Plus rien ne pourra changer." in content
+    assert '<input type="hidden" name="name" value="Léa">' in content
+    assert 'name="confirmed" value="1"' in content
+    back = answer(request(data={"name": "Léa", "back_to_form": "1"}), saved.append, confirm=confirm)
+    assert saved == [] and 'value="Léa"' in back.content.decode()
+    done = answer(
+        request(data={"name": "Léa", "confirmed": "1"}),
+        saved.append,
+        success="/fin/",
+        confirm=confirm,
+    )
+    assert done.status_code == 302 and len(saved) == 1
+
+
+def test_an_invalid_irreversible_action_shows_its_errors_not_the_confirmation():
+    response = answer(request(data={"name": ""}), list, confirm={"title": "Valider ?"})
+    content = response.content.decode()
+    assert "Ce qui va se passer" not in content and "errorlist" in content
+
+
+def test_an_irreversible_button_asks_first_then_acts_once_confirmed():
+    done = []
+    confirm = {"title": "Anonymiser ?", "consequences": ["Irréversible."]}
+    asked = act(request(), lambda: done.append(1), success="/run/", confirm=confirm)
+    assert asked.status_code == 200 and done == []
+    assert 'href="/run/"' in asked.content.decode()
+    acted = act(
+        request(data={"confirmed": "1"}), lambda: done.append(1), success="/run/", confirm=confirm
+    )
+    assert acted.status_code == 302 and done == [1]

@@ -866,7 +866,8 @@ URL_TABLE = {
     "privacy:runs": get(),
     "privacy:run_start": post(answers=302, to="/taches/"),
     "privacy:run": get(RetentionRunOf()),
-    "privacy:run_approve": post(RetentionRunOf(), answers=302, to="/protection-des-donnees/"),
+    # approving anonymises: the button first leads to the confirmation page
+    "privacy:run_approve": post(RetentionRunOf()),
     # image rights: a consent and a photo on Léa's file and on the outsider's
     "privacy:image_rights": get(PERSON),
     "privacy:consent_add": get(PERSON),

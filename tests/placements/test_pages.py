@@ -50,7 +50,8 @@ PAGES = {
     # and stores the association's figure (3 queries more: FIRST_BOARD_VIEW).
     "board": (lambda w: f"/villages/{w.village.pk}/", 15),
     "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 12),
-    "admission": (lambda w: f"/admissions/{w.admission.pk}/", 12),
+    # admission: the beds are counted on the arrival date from the stays (one query more)
+    "admission": (lambda w: f"/admissions/{w.admission.pk}/", 13),
 }
 
 
@@ -366,3 +367,27 @@ def test_board_links_only_to_pages_the_role_opens(client, world):
     login(client, world.users[Role.HEAD_OF_SERVICE])
     page = client.get(f"/villages/{world.village.pk}/").content.decode()
     assert "Liste d'attente des admissions" in page
+
+
+def test_the_house_choices_show_the_beds_free_on_the_arrival_date(client, world):
+    # full today, a bed free from next week: its child leaves before the arrival
+    house = HouseFactory(establishment=world.village, capacity=1, name="Maison Les Érables")
+    arrival = TODAY + datetime.timedelta(days=7)
+    Stay.objects.create(
+        child=PersonFactory(),
+        unit=house,
+        start_date=TODAY - datetime.timedelta(days=30),
+        end_date=arrival,
+    )
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    # the request wishes no date: the beds are counted today
+    today_page = client.get(f"/admissions/{world.admission.pk}/").content.decode()
+    assert f"Maison Les Érables · complète le {TODAY:%d/%m/%Y}" in today_page
+    # the arrival date typed (the form refused for want of a house): counted on that day
+    response = client.post(
+        f"/admissions/{world.admission.pk}/accepter/", {"start_date": arrival.isoformat()}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"Maison Les Érables · 1 place libre le {arrival:%d/%m/%Y}" in page
+    assert f"Places libres le {arrival:%d/%m/%Y}" in page

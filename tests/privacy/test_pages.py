@@ -91,7 +91,13 @@ def test_dry_run_started_read_and_approved_through_the_pages(
     assert gone.reference in page and "Garnier" not in page
     assert "Approuver et exécuter" in page
     login(client, world.users[Role.DPO])
+    # Anonymising cannot be undone: the button first says what will happen.
     response = client.post(reverse("privacy:run_approve", args=[run.pk]))
+    assert response.status_code == 200
+    assert "personne ne pourra plus les retrouver" in response.content.decode()
+    run.refresh_from_db()
+    assert run.state == RetentionRun.State.PROPOSED
+    response = client.post(reverse("privacy:run_approve", args=[run.pk]), {"confirmed": "1"})
     run.refresh_from_db()
     assert response["Location"] == reverse("web:job", args=[run.run_job_id])
     run_job.call(str(run.run_job_id))

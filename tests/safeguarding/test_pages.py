@@ -131,7 +131,14 @@ def test_the_incident_page_walks_the_whole_workflow(client, incidents):
         client.post(base + "actions/faite/", {"version": 4, "action": action.pk}).status_code == 302
     )
     assert client.post(base + "clore/", {"version": 5, "outcome": ""}).status_code == 422
-    assert client.post(base + "clore/", {"version": 5, "outcome": "Réglé"}).status_code == 302
+    # Closing asks first, saying what will happen; only the confirmation closes.
+    asked = client.post(base + "clore/", {"version": 5, "outcome": "Réglé"})
+    assert asked.status_code == 200 and "Le signalement est clos avec cette issue" in (
+        asked.content.decode()
+    )
+    assert Incident.objects.get(pk=incidents.incident.pk).status != "closed"
+    closing = {"version": 5, "outcome": "Réglé", "confirmed": "1"}
+    assert client.post(base + "clore/", closing).status_code == 302
     response = client.post(base + "rouvrir/", {"version": 6, "reason": ""})
     assert response.status_code == 422
     assert response.context["forms"]["reopen"].errors["reason"]

@@ -2,9 +2,11 @@
 progress, a review."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.care.models import Action, Objective, PlannedReview, PPEVersion, Review
+from ancrage.care.services.ppe import check_child_words
 from ancrage.kernel.forms import Form, ModelForm
 from ancrage.kernel.versions import VersionedMixin
 
@@ -59,8 +61,21 @@ class ValidateForm(ModelForm):
             "child_views_missing": _("Seulement si ses mots n'ont pas pu être recueillis."),
         }
 
+    def clean(self):
+        # The words or the reason, checked before validation is asked for (the service checks
+        # them again, and the draft).
+        data = super().clean()
+        try:
+            check_child_words(
+                (data.get("child_views") or "").strip(),
+                data.get("child_views_missing") or "",
+                (data.get("child_views_missing_detail") or "").strip(),
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
     def _post_clean(self):
-        # The service checks the words or the reason (and the draft).
         pass
 
 
@@ -72,7 +87,10 @@ class ObjectiveForm(Form):
     )
     action = forms.CharField(label=_("Première action"), max_length=300, required=False)
     actor = forms.ChoiceField(
-        label=_("Qui agit"), choices=[("", "—"), *Action.Actor.choices], required=False
+        label=_("Qui agit"),
+        choices=[("", "—"), *Action.Actor.choices],
+        required=False,
+        help_text=_("Obligatoire dès qu'une première action est notée."),
     )
     due_date = forms.DateField(label=_("Échéance de l'action"), required=False, widget=DATE)
 

@@ -61,6 +61,25 @@ def _form_context(person, appointment=None, **context):
     }
 
 
+def _when(appointment) -> str:
+    return timezone.localtime(appointment.starts_at).strftime("%d/%m/%Y %H:%M")
+
+
+def _appointment_message(appointment) -> str:
+    return _("Le rendez-vous de %(name)s (%(kind)s) est enregistré, le %(when)s.") % {
+        "kind": appointment.get_kind_display().lower(),
+        "name": appointment.child.first_names,
+        "when": _when(appointment),
+    }
+
+
+def _week_of(appointment) -> str:
+    """The child's calendar at the week of the appointment (the one just planned or moved)."""
+    day = timezone.localtime(appointment.starts_at).date()
+    url = reverse("care:child_calendar", args=[appointment.child.reference])
+    return f"{url}?du={day.isoformat()}#rdv-{appointment.pk}"
+
+
 @requires("appointment", "change")
 @require_http_methods(["GET", "POST"])
 def appointment_create(request, reference):
@@ -70,8 +89,8 @@ def appointment_create(request, reference):
         request,
         AppointmentForm(request.POST or None, staff=staff),
         lambda form: services.plan_appointment(child=person, by=request.user, **form.cleaned_data),
-        message=_("Le rendez-vous est enregistré."),
-        success=reverse("care:child_calendar", args=[reference]),
+        message=_appointment_message,
+        success=lambda appointment: _week_of(appointment),
         template="care/appointment_form.html",
         context=_form_context(person),
         refused_status=422,
@@ -96,8 +115,10 @@ def appointment_edit(request, pk):
             expected_version=expected_version(form),
             **record_data(form),
         ),
-        message=_("Le rendez-vous est modifié."),
-        success=reverse("care:child_calendar", args=[person.reference]),
+        message=lambda appointment: (
+            _("Le rendez-vous du %(when)s est modifié.") % {"when": _when(appointment)}
+        ),
+        success=lambda appointment: _week_of(appointment),
         template="care/appointment_form.html",
         context=_form_context(person, appointment, cancel_form=CancelForm()),
         refused_status=422,

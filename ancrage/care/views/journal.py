@@ -4,13 +4,23 @@ the correction (24 h) or annotation of an entry in place."""
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ancrage.care.forms.journal import AnnotationForm, EditForm, EntryForm
+from ancrage.care.forms.journal import LEVEL_READERS, AnnotationForm, EditForm, EntryForm
 from ancrage.care.queries import journal as queries
 from ancrage.care.services import journal as services
 from ancrage.kernel.access import requires
 from ancrage.kernel.flow import submit
+
+
+def _entry_message(entry) -> str:
+    """What saving an entry did: where it is written and who reads it."""
+    about = entry.child.first_names if entry.child_id else entry.house.name
+    return _("Observation enregistrée (%(about)s). Elle est lue par %(readers)s.") % {
+        "about": about,
+        "readers": LEVEL_READERS[entry.level],
+    }
 
 
 def _journal(request, context, *, children, url, child=None):
@@ -37,6 +47,7 @@ def _journal(request, context, *, children, url, child=None):
         EntryForm(request.POST or None, levels=context["levels"], children=children),
         write,
         success=url,
+        message=_entry_message,
         template="care/_journal_posted.html" if htmx_post else "care/journal.html",
         partial="care/_journal_posted.html",
         context={

@@ -47,6 +47,33 @@ def _objective_help(objective):
     return _("Objectif : %(t)s") % {"t": objective.title}
 
 
+def _validation_consequences(person, form) -> dict:
+    """What validating the draft does, said before it is done."""
+    data = form.cleaned_data
+    words = (data.get("child_views") or "").strip()
+    if words:
+        said = _("Ses mots sont joints à la version : « %(w)s ». Il les lira dans son espace.") % {
+            "w": words
+        }
+    else:
+        said = _("Ses mots n'ont pas pu être recueillis : %(r)s.") % {
+            "r": dict(form.fields["child_views_missing"].choices).get(
+                data.get("child_views_missing"), ""
+            )
+        }
+    return {
+        "title": _("Valider le PPE de %(name)s ?") % {"name": person.full_name},
+        "consequences": [
+            _(
+                "Le brouillon devient la version en vigueur du projet pour l'enfant : elle ne "
+                "pourra plus être modifiée (un changement passera par un nouveau brouillon)."
+            ),
+            said,
+        ],
+        "label": _("Valider la version"),
+    }
+
+
 @requires("ppe", "view")
 def ppe_detail(request, reference):
     person = visible_person(request.user, reference, audit_as="care.ppe")
@@ -154,6 +181,7 @@ def ppe_validate(request, reference):
             % {"n": version.number}
         ),
         success=_ppe_url(person),
+        confirm=lambda form: _validation_consequences(person, form),
         template="form_page.html",
         context=_form_context(
             person,

@@ -43,8 +43,12 @@ class EligibilityForm(VersionedMixin, Form):
 
 
 class ExitForm(Form):
+    date_ranges = {"date": "past"}
     date = forms.DateField(label=_("Date de sortie"), widget=DATE)
-    reason = forms.ChoiceField(label=_("Motif de sortie"), choices=Exit.Reason.choices)
+    # No outcome chosen in advance: a stray click never records a positive exit.
+    reason = forms.ChoiceField(
+        label=_("Motif de sortie"), choices=[("", _("Choisir le motif")), *Exit.Reason.choices]
+    )
     note = forms.CharField(
         label=_("Précisions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

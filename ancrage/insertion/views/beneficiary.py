@@ -24,6 +24,7 @@ from ancrage.insertion.queries.accompaniment import open_objectives
 from ancrage.insertion.services import beneficiary as services
 from ancrage.insertion.services.accompaniment import limit_alert
 from ancrage.kernel.access import requires
+from ancrage.kernel.calendar import add_months
 from ancrage.kernel.flow import submit
 from ancrage.kernel.versions import expected_version, record_data
 
@@ -65,7 +66,8 @@ def file_context(request, pk, bound=None) -> dict:
             "objective_close": ObjectiveCloseForm(prefix="close", initial={"on": today}),
             "partner": PartnerReferralForm(prefix="partner", initial={"date": today}),
             "remuneration": RemunerationForm(prefix="remuneration"),
-            "exit": ExitForm(prefix="exit", initial={"date": today}),
+            # the exit's date is the day it happened, often past: typed, never assumed
+            "exit": ExitForm(prefix="exit"),
             "follow_up": FollowUpForm(initial={"recorded_on": today}),
         }
         forms.update(bound or {})
@@ -78,9 +80,10 @@ def file_context(request, pk, bound=None) -> dict:
     return context
 
 
-def file_form(request, beneficiary_pk, name, form, save, message):
+def file_form(request, beneficiary_pk, name, form, save, message, confirm=None):
     """One of the file's inline forms: saved, back to the file with the message; refused, the
-    file again (422) with this form and its errors in place (the file is read only then)."""
+    file again (422) with this form and its errors in place (the file is read only then).
+    `confirm`: the action cannot be undone, it is confirmed first (kernel/flow.py)."""
     return submit(
         request,
         form,
@@ -90,6 +93,7 @@ def file_form(request, beneficiary_pk, name, form, save, message):
         success=reverse("insertion:beneficiary", args=[beneficiary_pk]),
         message=message,
         refused_status=422,
+        confirm=confirm,
     )
 
 
@@ -143,8 +147,43 @@ def exit_(request, pk):
         "exit",
         ExitForm(request.POST, prefix="exit"),
         lambda form: services.record_exit(beneficiary, by=request.user, **form.cleaned_data),
-        _("La sortie est enregistrée ; les suivis à 3 et 6 mois sont programmés."),
+        lambda exit_: (
+            _(
+                "La sortie de %(name)s est enregistrée ; les suivis à 3 et 6 mois sont programmés "
+                "(le %(first)s et le %(second)s)."
+            )
+            % {
+                "name": beneficiary.person.full_name,
+                **_follow_up_days(exit_.date),
+            }
+        ),
+        confirm=lambda form: _exit_consequences(beneficiary, form),
     )
+
+
+def _follow_up_days(day) -> dict:
+    first, second = (add_months(day, months) for months in services.FOLLOW_UP_MONTHS)
+    return {"first": first.strftime("%d/%m/%Y"), "second": second.strftime("%d/%m/%Y")}
+
+
+def _exit_consequences(beneficiary, form) -> dict:
+    """What recording the exit does, said before it is done."""
+    data = form.cleaned_data
+    reason = dict(form.fields["reason"].choices)[data["reason"]]
+    return {
+        "title": _("Enregistrer la sortie de %(name)s ?") % {"name": beneficiary.person.full_name},
+        "consequences": [
+            _("Sortie le %(day)s : %(reason)s.")
+            % {"day": data["date"].strftime("%d/%m/%Y"), "reason": reason},
+            _(
+                "L'accompagnement se termine ; les suivis à 3 et 6 mois sont programmés (le "
+                "%(first)s et le %(second)s)."
+            )
+            % _follow_up_days(data["date"]),
+            _("Le motif compte dans les sorties du rapport d'activité."),
+        ],
+        "label": _("Enregistrer la sortie"),
+    }
 
 
 @requires("beneficiary", "change")

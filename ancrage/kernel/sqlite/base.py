@@ -9,6 +9,8 @@ import contextlib
 
 from django.db.backends.sqlite3 import base
 
+from ancrage.kernel.text import FRENCH_COLLATION, french_compare
+
 # Rows examined per index by an ANALYZE that PRAGMA optimize runs: an approximate analysis,
 # which keeps the optimisation short on a large file (SQLite's recommended range).
 ANALYSIS_LIMIT = 1000
@@ -18,6 +20,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
         connection.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+        # the French order of names, as PostgreSQL's ICU collation gives it (kernel/text.py)
+        connection.create_collation(FRENCH_COLLATION, french_compare)
         if self.settings_dict.get("CONN_MAX_AGE"):
             connection.execute("PRAGMA optimize=0x10002")
         return connection

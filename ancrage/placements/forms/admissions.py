@@ -52,13 +52,15 @@ ChildFormSet = forms.formset_factory(
 class AcceptAdmissionForm(SeparationFields):
     start_date = forms.DateField(label=_("Date d'arrivée"), widget=DATE)
 
-    def __init__(self, *args, admission, houses, **kwargs):
+    def __init__(self, *args, admission, houses, beds=None, day=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.children = admission.ordered_children
         for child in self.children:
             field = HouseChoiceField(
                 label=_("Maison pour %(name)s") % {"name": child.full_name}, queryset=houses
             )
+            # each house with its beds free on the arrival date
+            field.beds, field.day = beds, day
             self.fields[f"house_{child.pk}"] = field
         self.order_fields(["start_date", *[f"house_{c.pk}" for c in self.children]])
 

@@ -3,6 +3,7 @@ sibling rule asks for when brothers and sisters would live apart."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ancrage.kernel.forms import Form
 from ancrage.placements.models import SiblingSeparation
@@ -13,7 +14,21 @@ DATE_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 
 
 class HouseChoiceField(forms.ModelChoiceField):
+    """A house, with the beds it has free on the day that matters when `beds` (a function
+    giving {house pk: free beds}) and `day` are given."""
+
+    beds = None
+    day = None
+
     def label_from_instance(self, house):
+        if self.beds is not None:
+            free = self.beds().get(house.pk, 0)
+            places = ngettext(
+                "%(n)d place libre le %(day)s", "%(n)d places libres le %(day)s", free
+            ) % {"n": free, "day": self.day.strftime("%d/%m/%Y")}
+            if free == 0:
+                places = _("complète le %(day)s") % {"day": self.day.strftime("%d/%m/%Y")}
+            return f"{house.name} · {places}"
         return f"{house.name} · {house.establishment.name}"
 
 

@@ -8,7 +8,7 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.organisation.models import Establishment
 from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
-from ancrage.placements.models import AdmissionRequest
+from ancrage.placements.models import AdmissionRequest, JudgeNotification
 from ancrage.placements.queries.stays import visible_village
 
 
@@ -47,3 +47,8 @@ def visible_admission(user, pk) -> AdmissionRequest:
     record_access(user, children, "placements.admission", AccessEvent.Action.VIEW)
     admission.ordered_children = children
     return admission
+
+
+def judge_notices_of(stays) -> list[JudgeNotification]:
+    """The judge's notices an admission's stays gave rise to (a separation: within 48 h)."""
+    return list(JudgeNotification.objects.filter(stay__in=stays).order_by("due_date", "pk"))

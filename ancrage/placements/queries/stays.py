@@ -12,7 +12,7 @@ from ancrage.kernel import calendar
 from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
-from ancrage.kernel.text import search_key
+from ancrage.kernel.text import by_name, search_key
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
@@ -24,7 +24,9 @@ UPCOMING_DAYS = 60
 
 def villages_of(user):
     """The villages the user works in, by name."""
-    return establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
+    return (
+        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by(*by_name("name"))
+    )
 
 
 def houses_of(user):
@@ -33,7 +35,7 @@ def houses_of(user):
         Unit.objects.houses()
         .filter(active=True, establishment__in=villages_of(user))
         .select_related("establishment")
-        .order_by("establishment__name", "name")
+        .order_by(*by_name("establishment__name", "name"))
     )
 
 
@@ -115,16 +117,28 @@ def village_board(user, pk) -> dict:
     }
 
 
-def house_beds(houses):
-    """Houses with their beds taken today, for choosing where children go (one query)."""
-    today = timezone.localdate()
-    current = Q(stays__start_date__lte=today) & (
-        Q(stays__end_date__isnull=True) | Q(stays__end_date__gt=today)
-    )
-    return [
-        {"house": house, "taken": house.taken, "free": max(house.capacity - house.taken, 0)}
-        for house in houses.annotate(taken=Count("stays", filter=current))
-    ]
+def house_beds(houses, day=None):
+    """Houses with the beds free for a child arriving on `day` (today when not given) and
+    staying: the capacity less the most children the house holds on one day from then on (the
+    rule the capacity check applies). Two queries."""
+    day = day or timezone.localdate()
+    houses = list(houses)
+    spans = defaultdict(list)
+    for unit_id, start, end in (
+        Stay.objects.filter(unit__in=[h.pk for h in houses])
+        .overlapping(day)
+        .values_list("unit_id", "start_date", "end_date")
+    ):
+        spans[unit_id].append((start, end))
+    rows = []
+    for house in houses:
+        stays = spans[house.pk]
+        days = {day} | {start for start, _end in stays if start > day}
+        taken = max(
+            sum(1 for start, end in stays if start <= d and (end is None or end > d)) for d in days
+        )
+        rows.append({"house": house, "taken": taken, "free": max(house.capacity - taken, 0)})
+    return rows
 
 
 def occupancy_board(user):

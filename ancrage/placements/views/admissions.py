@@ -1,10 +1,12 @@
 """The waiting list and the admission requests: a new request, its acceptance or refusal."""
 
-from functools import partial
+from contextlib import suppress
+from functools import cache
 
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,27 +59,64 @@ def admission_create(request, pk):
     )
 
 
-def _detail(admission, houses) -> dict:
+def _arrival_day(request, admission):
+    """The arrival date the beds are counted on: the one typed (after a refusal), else the
+    date the request wishes, else today."""
+    typed = None
+    if request.method == "POST":
+        with suppress(ValueError):
+            typed = parse_date(request.POST.get("start_date") or "")
+    return typed or admission.wished_start_date or timezone.localdate()
+
+
+def _detail(admission, houses, day) -> dict:
     """The request's page: its two forms (the flow puts the refused one in its place when it
-    answers a POST) and the beds free in the village's houses."""
+    answers a POST) and the beds free in the village's houses on the arrival date."""
+    rows = cache(lambda: house_beds(houses, day))
     return {
         "admission": admission,
         "accept": AcceptAdmissionForm(
             admission=admission,
             houses=houses,
-            initial={"start_date": admission.wished_start_date or timezone.localdate()},
+            beds=lambda: {row["house"].pk: row["free"] for row in rows()},
+            day=day,
+            initial={"start_date": day},
         ),
         "decline": DeclineAdmissionForm(),
-        # Called by the template: counted only when the page is shown (not after a success).
-        "board": partial(house_beds, houses),
+        "beds_day": day,
+        # Called by the template: counted only when the page is shown (not after a success);
+        # the house choices read the same count.
+        "board": rows,
     }
+
+
+def _admission_message(stays) -> str:
+    """What accepting did: who arrives where and when, and the judge's notice it calls for."""
+    arrivals = ", ".join(
+        _("%(name)s à la %(house)s") % {"name": s.child.first_names, "house": s.unit.name}
+        for s in stays
+    )
+    text = _("Admission enregistrée : %(who)s, arrivée prévue le %(day)s.") % {
+        "who": arrivals,
+        "day": stays[0].start_date.strftime("%d/%m/%Y") if stays else "",
+    }
+    for notice in queries.judge_notices_of(stays):
+        text += " " + _(
+            "À faire : informer le juge de %(name)s (%(kind)s) au plus tard le %(due)s ; la "
+            "tâche est dans l'échéancier du village."
+        ) % {
+            "name": notice.child.first_names,
+            "kind": notice.get_kind_display().lower(),
+            "due": notice.due_date.strftime("%d/%m/%Y"),
+        }
+    return text
 
 
 @requires("admission", "view")
 def admission_detail(request, pk):
     admission = queries.visible_admission(request.user, pk)
     houses = houses_of(request.user).filter(establishment=admission.establishment)
-    return render(request, DETAIL, _detail(admission, houses))
+    return render(request, DETAIL, _detail(admission, houses, _arrival_day(request, admission)))
 
 
 @requires("admission", "change")
@@ -85,7 +124,9 @@ def admission_detail(request, pk):
 def admission_accept(request, pk):
     admission = queries.visible_admission(request.user, pk)
     houses = houses_of(request.user).filter(establishment=admission.establishment)
-    form = AcceptAdmissionForm(request.POST, admission=admission, houses=houses)
+    day = _arrival_day(request, admission)
+    beds = cache(lambda: {row["house"].pk: row["free"] for row in house_beds(houses, day)})
+    form = AcceptAdmissionForm(request.POST, admission=admission, houses=houses, beds=beds, day=day)
     return submit(
         request,
         form,
@@ -96,10 +137,10 @@ def admission_accept(request, pk):
             by=request.user,
             justification=form.justification(),
         ),
-        message=_("Admission enregistrée : les enfants sont attendus dans leur maison."),
+        message=_admission_message,
         success=reverse("placements:village_board", args=[admission.establishment_id]),
         template=DETAIL,
-        context=_detail(admission, houses),
+        context=lambda: _detail(admission, houses, _arrival_day(request, admission)),
         form_name="accept",
         refused_status=422,
     )
@@ -119,7 +160,7 @@ def admission_decline(request, pk):
         message=_("La demande est refusée ; le motif est enregistré."),
         success=reverse("placements:waiting_list", args=[admission.establishment_id]),
         template=DETAIL,
-        context=_detail(admission, houses),
+        context=lambda: _detail(admission, houses, _arrival_day(request, admission)),
         form_name="decline",
         refused_status=422,
     )

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from ancrage.care.services.reminders import send_deadline_reminders
 from ancrage.care.tasks import daily_deadline_reminders, next_run
@@ -36,4 +37,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Rappels planifiés chaque jour, à partir du {at:%d/%m/%Y %H:%M}.")
         else:
             sent = send_deadline_reminders(timezone.localdate(), days)
-            self.stdout.write(f"{sent} rappel(s) envoyé(s).")
+            self.stdout.write(ngettext("%d rappel envoyé.", "%d rappels envoyés.", sent) % sent)

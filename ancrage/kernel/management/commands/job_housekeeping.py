@@ -2,6 +2,7 @@
 lost, delete the files whose time is up; now, through a worker, or every few minutes."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from ancrage.kernel.jobs import housekeeping, job_housekeeping, next_housekeeping
 
@@ -34,8 +35,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Entretien des tâches planifié à partir de {at:%H:%M:%S}.")
         else:
             done = housekeeping()
+            n = done["stalled"], done["lost"], done["purged"]
             self.stdout.write(
-                f"{done['stalled']} tâche(s) reprise(s) après l'arrêt d'un worker, "
-                f"{done['lost']} tâche(s) remise(s) en file, "
-                f"{done['purged']} fichier(s) expiré(s) supprimé(s)."
+                ngettext(
+                    "%d tâche reprise après l'arrêt d'un worker",
+                    "%d tâches reprises après l'arrêt d'un worker",
+                    n[0],
+                )
+                % n[0]
+                + ", "
+                + ngettext("%d tâche remise en file", "%d tâches remises en file", n[1]) % n[1]
+                + ", "
+                + ngettext("%d fichier expiré supprimé.", "%d fichiers expirés supprimés.", n[2])
+                % n[2]
             )

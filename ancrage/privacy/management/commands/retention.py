@@ -2,6 +2,7 @@
 run to each organisation (approved on the runs page)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from ancrage.privacy.tasks import next_run, nightly_retention, retention_pass
 
@@ -33,7 +34,18 @@ class Command(BaseCommand):
             self.stdout.write(f"Passage planifié chaque nuit, à partir du {at:%d/%m/%Y %H:%M}.")
         else:
             result = retention_pass()
+            events, changes, proposed = (
+                result["access_events"],
+                result["changes"],
+                result["proposed"],
+            )
             self.stdout.write(
-                f"{result['access_events']} consultation(s) et {result['changes']} "
-                f"modification(s) supprimée(s) ; {result['proposed']} simulation(s) proposée(s)."
+                ngettext("%d consultation supprimée", "%d consultations supprimées", events)
+                % events
+                + ", "
+                + ngettext("%d modification supprimée", "%d modifications supprimées", changes)
+                % changes
+                + " ; "
+                + ngettext("%d simulation proposée.", "%d simulations proposées.", proposed)
+                % proposed
             )

@@ -2,6 +2,7 @@
 salt of SALT_KEY (rotation), now or through a worker."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from ancrage.safeguarding.rotation import reencrypt
 from ancrage.safeguarding.tasks import reencrypt_encrypted_columns
@@ -29,8 +30,13 @@ class Command(BaseCommand):
             self.stdout.write("Rechiffrement confié au worker.")
             return
         counts = reencrypt(batch)
+        incidents = counts["safeguarding.incident"]
+        declarations = counts["safeguarding.declaration"]
+        drafts = counts["safeguarding.incidentdraft"]
         self.stdout.write(
-            f"{counts['safeguarding.incident']} signalement(s), "
-            f"{counts['safeguarding.declaration']} déclaration(s), "
-            f"{counts['safeguarding.incidentdraft']} brouillon(s) rechiffré(s)."
+            ngettext("%d signalement", "%d signalements", incidents) % incidents
+            + ", "
+            + ngettext("%d déclaration", "%d déclarations", declarations) % declarations
+            + ", "
+            + ngettext("%d brouillon rechiffré.", "%d brouillons rechiffrés.", drafts) % drafts
         )

@@ -77,6 +77,8 @@ HOME_OF = {
     Role.YOUTH: "youth",
     Role.TECH_ADMIN: "admin",
 }
+# How the names a home shows are recorded (kernel.models.AccessEvent.WHAT_LABELS).
+HOME_READ = "web.home_block"
 # What a house parent sees coming: this week's appointments, the PPE actions due within two weeks.
 WEEK_DAYS = 7
 ACTION_DAYS = 14
@@ -169,7 +171,7 @@ def house_home(user, today) -> dict:
                 else None,
             }
         )
-    record_access(user, shown, "web.home", AccessEvent.Action.LIST)
+    record_access(user, shown, HOME_READ, AccessEvent.Action.LIST)
     return {"houses": houses, "today": today}
 
 
@@ -215,7 +217,7 @@ def village_home(user, today, overdue_deadlines) -> dict:
             .select_related("child")
             .order_by("due_date", "pk")
         )
-        record_access(user, {n.child_id for n in notices}, "web.home", AccessEvent.Action.LIST)
+        record_access(user, {n.child_id for n in notices}, HOME_READ, AccessEvent.Action.LIST)
     late = {row["village"].pk: row["overdue"] for row in overdue_deadlines}
     rows = []
     for village in villages:
@@ -328,7 +330,7 @@ def national_home(user, today, board, overdue_deadlines) -> dict:
                 "free": max(row["capacity"] - row["occupied"], 0),
                 "houses": sum(1 for u in row["units"] if u.kind == "house"),
                 "waiting": waiting.get(pk, 0),
-                "late_deadlines": late.get(pk, 0),
+                "late_deadlines": late.get(pk, 0) if can(user, "deadline", "view") else None,
                 "incidents": incidents.get(pk, 0) if can(user, "incident_stats", "view") else None,
             }
         )
@@ -371,9 +373,7 @@ def families_home(user) -> dict:
 def dpo_home(user) -> dict:
     """The data protection officer's morning: the requests to answer (the nearest due first),
     the retention runs awaiting approval, the holds in force."""
-    requests = SubjectRequest.objects.visible_to(user).exclude(
-        state=SubjectRequest.State.ANSWERED
-    )
+    requests = SubjectRequest.objects.visible_to(user).exclude(state=SubjectRequest.State.ANSWERED)
     return {
         "requests": requests.count(),
         "next_due": requests.order_by("due_on", "pk").values_list("due_on", flat=True).first(),

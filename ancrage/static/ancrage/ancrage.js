@@ -16,3 +16,25 @@
   window.addEventListener("resize", function () { focusableScrollers(document); });
   document.addEventListener("htmx:afterSettle", function (event) { focusableScrollers(event.target); });
 })();
+
+/* The header's menu, on a phone: the "Menu" button shows and hides it (aria-expanded), Escape
+   closes it and gives the focus back to the button. Without script the menu stays open. */
+(function () {
+  "use strict";
+  var narrow = window.matchMedia("(max-width: 48rem)");
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector("header.site .nav-toggle");
+    if (!button) return;
+    var menu = document.getElementById(button.getAttribute("aria-controls"));
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-expanded", button.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && narrow.matches) {
+        button.setAttribute("aria-expanded", "false");
+        button.focus();
+      }
+    });
+  });
+})();

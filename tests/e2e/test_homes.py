@@ -105,7 +105,9 @@ def test_the_house_parent_writes_in_her_house_journal_from_her_home(
     settings.RELAX_TWO_FACTOR = True
     page = browser_page
     log_in(page, "parent.sos")
-    page.get_by_label("Observation").fill("Goûter pris dans le jardin, tout le monde présent.")
+    page.get_by_role("textbox", name="Observation").fill(
+        "Goûter pris dans le jardin, tout le monde présent."
+    )
     page.get_by_role("button", name="Enregistrer l'observation").click()
     expect(page.get_by_text("Goûter pris dans le jardin, tout le monde présent.")).to_be_visible()
     entry = JournalEntry.objects.get(text="Goûter pris dans le jardin, tout le monde présent.")

@@ -109,7 +109,11 @@ def test_the_house_parent_writes_in_her_house_journal_from_her_home(
         "Goûter pris dans le jardin, tout le monde présent."
     )
     page.get_by_role("button", name="Enregistrer l'observation").click()
-    expect(page.get_by_text("Goûter pris dans le jardin, tout le monde présent.")).to_be_visible()
+    # the house's journal, the new entry at the top
+    expect(page).to_have_url(re.compile(r"/maisons/\d+/journal/$"))
+    expect(
+        page.get_by_text("Goûter pris dans le jardin, tout le monde présent.").first
+    ).to_be_visible()
     entry = JournalEntry.objects.get(text="Goûter pris dans le jardin, tout le monde présent.")
     assert entry.author.username == "parent.sos"
     assert entry.house.name == "Maison Les Tilleuls"

@@ -19,6 +19,7 @@ from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.autonomy import AutonomyArea, AutonomyProject, YoungAdultSupport
 from ancrage.care.models.journal import JournalAnnotation, JournalEntry, JournalLevel
 from ancrage.kernel.access import Role
+from ancrage.kernel.calendar import age_on
 from ancrage.organisation.models import Unit
 from ancrage.placements.models import Stay
 
@@ -35,15 +36,28 @@ HOUSE_NOTES = [
     "Sortie au parc l'après-midi, bonne ambiance.",
     "Courses de la semaine faites avec les deux aînés.",
 ]
+# (youngest age the note fits, for a boy, for a girl): a note fits the child it is about.
 CHILD_NOTES = [
-    "A bien dormi, petit-déjeuner pris avec appétit.",
-    "Devoirs faits seul·e, fier·e de sa note en mathématiques.",
-    "Un peu triste au retour de l'école ; a parlé de sa mère au coucher.",
-    "Dispute avec sa sœur pour la télévision, apaisée après discussion.",
-    "Entraînement de football, rentré·e fatigué·e mais content·e.",
-    "Rendez-vous chez l'orthophoniste : exercices à refaire à la maison.",
-    "A appelé son père au téléphone, échange court mais serein.",
-    "Cauchemar dans la nuit, rassuré·e puis rendormi·e.",
+    (0, "A bien dormi, petit-déjeuner pris avec appétit.", None),
+    (
+        7,
+        "Devoirs faits seul, fier de sa note en mathématiques.",
+        "Devoirs faits seule, fière de sa note en mathématiques.",
+    ),
+    (4, "Un peu triste au retour de l'école ; a parlé de sa mère au coucher.", None),
+    (3, "Dispute pour la télévision, apaisée après discussion.", None),
+    (
+        6,
+        "Entraînement de football, rentré fatigué mais content.",
+        "Entraînement de football, rentrée fatiguée mais contente.",
+    ),
+    (3, "Rendez-vous chez l'orthophoniste : exercices à refaire à la maison.", None),
+    (5, "A appelé son père au téléphone, échange court mais serein.", None),
+    (
+        2,
+        "Cauchemar dans la nuit, rassuré puis rendormi.",
+        "Cauchemar dans la nuit, rassurée puis rendormie.",
+    ),
 ]
 CLINICAL_NOTES = [
     "Entretien psychologique : évoque des angoisses avant les visites.",
@@ -51,7 +65,7 @@ CLINICAL_NOTES = [
 ]
 SAFEGUARDING_NOTES = [
     "Propos rapportés par l'enfant au coucher à transmettre au chef de service.",
-    "Marque au bras constatée au retour de visite ; l'enfant dit être tombé·e.",
+    "Marque au bras constatée au retour de visite ; l'enfant dit s'être cogné au toboggan.",
 ]
 ANNOTATIONS = [
     "Vu en réunion d'équipe, à reprendre avec l'enfant.",
@@ -74,6 +88,13 @@ AREA_STEPS = {
     AutonomyArea.Area.HEALTH: "Demande de carte Vitale personnelle",
     AutonomyArea.Area.ADMINISTRATION: "Renouveler la carte d'identité",
 }
+
+
+def child_note(rng, age: int, sex: str) -> str:
+    """A journal note that fits the child: their age, their sex (one draw, as before)."""
+    fitting = [note for note in CHILD_NOTES if note[0] <= age] or CHILD_NOTES[:1]
+    _youngest, boy, girl = rng.choice(fitting)
+    return girl if girl and sex == "F" else boy
 
 
 def _batched(model, rows, progress, batch=BATCH):
@@ -103,11 +124,14 @@ def seed_daily(world) -> None:
         role__in=[Role.HOUSE_PARENT, Role.FAMILY_AIDE, Role.HEAD_OF_SERVICE, Role.CLINICIAN]
     ).order_by("pk"):
         staff.setdefault((m.unit_id or m.establishment_id, m.role), m.user_id)
-    living = {}
-    for child_id, unit_id in (
-        Stay.objects.current(anchor).order_by("child_id").values_list("child_id", "unit_id")
+    living, about = {}, {}
+    for child_id, unit_id, birth_date, sex in (
+        Stay.objects.current(anchor)
+        .order_by("child_id")
+        .values_list("child_id", "unit_id", "child__birth_date", "child__sex")
     ):
         living.setdefault(unit_id, []).append(child_id)
+        about[child_id] = (age_on(birth_date, anchor) if birth_date else 0, sex)
 
     def entries():
         for house in houses:
@@ -129,8 +153,10 @@ def seed_daily(world) -> None:
                 elif child and draw > 0.87:
                     level, text = JournalLevel.CLINICAL, rng.choice(CLINICAL_NOTES)
                     author = staff[(village, Role.CLINICIAN)]
-                if text is None:
-                    text = rng.choice(CHILD_NOTES if child else HOUSE_NOTES)
+                if text is None and child:
+                    text = child_note(rng, *about[child])
+                elif text is None:
+                    text = rng.choice(HOUSE_NOTES)
                 yield JournalEntry(
                     house_id=house.pk,
                     child_id=child,

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
+from ancrage.kernel import calendar
 from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import add_days
 from ancrage.organisation.models import Establishment
@@ -97,6 +98,16 @@ KINDS = [
         "Soins, radiographie, information des parents.",
     ),
 ]
+# Who a story can be about (youngest age, oldest age, sex or None): the narratives above speak
+# of an adolescent girl, of school and middle school, of a young person threatened.
+FITS = {
+    C.VIOLENCE_BETWEEN_CHILDREN: (6, 21, None),
+    C.DISAPPEARANCE: (11, 21, None),
+    C.MALTREATMENT: (4, 21, None),
+    C.SUICIDE_ATTEMPT: (13, 21, "F"),
+    C.MALICIOUS_ACT: (12, 21, None),
+    C.OTHER: (3, 21, None),
+}
 SEVERITY = [
     (Incident.Severity.MINOR, 60),
     (Incident.Severity.SERIOUS, 32),
@@ -109,6 +120,12 @@ ACTIONS = [
     "Information du juge des enfants",
     "Rappel des consignes de surveillance",
 ]
+
+
+def fits(category, age, sex) -> bool:
+    """Whether a child of this age and sex fits the category's story."""
+    low, high, only = FITS.get(category, (0, 21, None))
+    return age is not None and low <= age <= high and (only is None or sex == only)
 
 
 def _pick(rng, weighted):
@@ -135,12 +152,15 @@ def seed_incidents(world) -> int:
         else:
             directors.setdefault(m["establishment_id"], m["user_id"])
     children = {}
-    for child_id, unit_id, village_id in (
+    for child_id, unit_id, village_id, birth_date, sex in (
         Stay.objects.filter(end_date__isnull=True)
         .order_by("child_id")
-        .values_list("child_id", "unit_id", "unit__establishment_id")
+        .values_list(
+            "child_id", "unit_id", "unit__establishment_id", "child__birth_date", "child__sex"
+        )
     ):
-        children.setdefault(village_id, []).append((child_id, unit_id))
+        age = calendar.age_on(birth_date, world.anchor) if birth_date else None
+        children.setdefault(village_id, []).append((child_id, unit_id, age, sex))
     created = 0
     pending: list[tuple[Incident, dict]] = []
     for village in villages:
@@ -166,14 +186,15 @@ def _incident(rng, village, kids, parents, head, now, index):
     days_ago = rng.uniform(0.1, 20) if index < 8 else rng.uniform(0, MONTHS * 30.4)
     reported_at = now - timedelta(days=days_ago)
     occurred_at = reported_at - timedelta(minutes=rng.randint(10, 36 * 60))
-    victim, unit = rng.choice(kids)
+    fitting = [k for k in kids if fits(category, k[2], k[3])] or kids
+    victim, unit, _age, _sex = rng.choice(fitting)
     involved = [(victim, IncidentChild.Role.VICTIM)]
     if category == C.VIOLENCE_BETWEEN_CHILDREN and len(kids) > 1:
-        other = rng.choice(kids)[0]
+        other = rng.choice(fitting)[0]
         if other != victim:
             involved.append((other, IncidentChild.Role.ALLEGED_AUTHOR))
     if rng.random() < 0.3 and len(kids) > 2:
-        witness = rng.choice(kids)[0]
+        witness = rng.choice([k for k in kids if k[2] is None or k[2] >= 6] or kids)[0]
         if witness not in {c for c, _r in involved}:
             involved.append((witness, IncidentChild.Role.WITNESS))
     reporter = parents.get(unit, head)

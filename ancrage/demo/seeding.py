@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import sys
 import time as time_module
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -83,6 +84,57 @@ VILLAGE_SITES = [
     ("Saint-Nazaire", "44600", "44", "44 Sud"),
 ]
 
+# Real French communes (postcode, name), for birthplaces and addresses: most around the demo's
+# villages (Loire-Atlantique, Sarthe, Maine-et-Loire, Mayenne, Vendée), a few further away.
+COMMUNES = [
+    ("44000", "Nantes"),
+    ("44800", "Saint-Herblain"),
+    ("44400", "Rezé"),
+    ("44600", "Saint-Nazaire"),
+    ("44700", "Orvault"),
+    ("44120", "Vertou"),
+    ("44470", "Carquefou"),
+    ("44240", "La Chapelle-sur-Erdre"),
+    ("44340", "Bouguenais"),
+    ("44220", "Couëron"),
+    ("44110", "Châteaubriant"),
+    ("44150", "Ancenis-Saint-Géréon"),
+    ("44190", "Clisson"),
+    ("44210", "Pornic"),
+    ("44350", "Guérande"),
+    ("44260", "Savenay"),
+    ("72000", "Le Mans"),
+    ("72560", "Changé"),
+    ("72700", "Allonnes"),
+    ("72300", "Sablé-sur-Sarthe"),
+    ("72200", "La Flèche"),
+    ("72190", "Coulaines"),
+    ("49000", "Angers"),
+    ("49300", "Cholet"),
+    ("49400", "Saumur"),
+    ("53000", "Laval"),
+    ("53100", "Mayenne"),
+    ("85000", "La Roche-sur-Yon"),
+    ("85300", "Challans"),
+    ("35000", "Rennes"),
+    ("56000", "Vannes"),
+    ("37000", "Tours"),
+    ("86000", "Poitiers"),
+    ("75011", "Paris"),
+    ("69003", "Lyon"),
+    ("59000", "Lille"),
+    ("33000", "Bordeaux"),
+    ("13013", "Marseille"),
+]
+
+
+def real_place(drawn: str) -> tuple[str, str]:
+    """A real commune (postcode, name) standing for a place the generator made up (its invented
+    towns, such as "Sainte René", read false): the same drawn text gives the same commune, so
+    the data stay deterministic and the generator's other draws are unchanged."""
+    return COMMUNES[zlib.crc32(drawn.encode()) % len(COMMUNES)]
+
+
 SEPARATION_EXPLANATION = (
     "Aucune maison ne pouvait accueillir toute la fratrie à son arrivée ; "
     "les enfants se retrouvent chaque jour à la maison commune."
@@ -125,10 +177,19 @@ class Scale:
     # The association-wide totals of the large scale (incidents, O2R files) multiplied by this:
     # the other volumes already grow with the villages, houses and children.
     volume: int = 1
+    # The demo's second village is not the first one's twin: smaller (`second_village_houses`),
+    # full but for one bed, and with a longer waiting list (0: every village alike).
+    second_village_houses: int = 0
 
 
 SCALES = {
-    "demo": Scale(villages=2, houses_per_village=10, former_children_per_village=12, o2r_teams=2),
+    "demo": Scale(
+        villages=2,
+        houses_per_village=10,
+        former_children_per_village=12,
+        o2r_teams=2,
+        second_village_houses=7,
+    ),
     # Between the two, for plans and query counts on a database seeded in minutes (the volumes
     # per house, per village and per child of the large scale, over 12 villages; the O2R data
     # of the demo).
@@ -204,7 +265,7 @@ class World:
             birth_name=birth_name,
             birth_date=birth_date,
             sex=sex,
-            birthplace=self.fake.city(),
+            birthplace=real_place(self.fake.city())[1],
             nationality="française"
             if self.rng.random() < 0.85
             else self.rng.choice(
@@ -247,7 +308,7 @@ class World:
             sex=Person.Sex.FEMALE,
             birth_date=born_before(eldest_birth, 18, 36),
             phone=self.fake.phone_number(),
-            address=self.fake.address().replace("\n", ", "),
+            address=self.address(),
         )
         fathers = [
             self.person(
@@ -255,7 +316,7 @@ class World:
                 sex=Person.Sex.MALE,
                 birth_date=born_before(eldest_birth, 19, 40),
                 phone=self.fake.phone_number(),
-                address=self.fake.address().replace("\n", ", "),
+                address=self.address(),
             )
         ]
         half_siblings = size >= 3 and self.rng.random() < 0.3
@@ -275,7 +336,7 @@ class World:
                 sex=Person.Sex.FEMALE,
                 birth_date=born_before(mother.birth_date, 18, 32),
                 phone=self.fake.phone_number(),
-                address=self.fake.address().replace("\n", ", "),
+                address=self.address(),
             )
             adults.append(grandparent)
         kin = []
@@ -316,6 +377,25 @@ class World:
                 links.append((a, children[j], K.SIBLING if same_father else K.HALF_SIBLING))
         return children, adults, links
 
+    def houses_in(self, index: int) -> int:
+        """The houses of the village at `index`."""
+        if index == 1 and self.scale.second_village_houses:
+            return self.scale.second_village_houses
+        return self.scale.houses_per_village
+
+    def full(self, village_index: int, house_index: int) -> int:
+        """The beds the placement leaves free in a house: one in every third house, but in the
+        demo's second village, full but for its first house's bed."""
+        if village_index == 1 and self.scale.second_village_houses:
+            return 1 if house_index == 0 else 0
+        return 1 if house_index % 3 == 0 else 0
+
+    def address(self) -> str:
+        """A street drawn by the generator, in a real commune."""
+        street, _invented = self.fake.address().split("\n", 1)
+        postcode, commune = real_place(_invented)
+        return f"{street}, {postcode} {commune}"
+
     # Build -------------------------------------------------------------------------------
     @transaction.atomic
     def build(self):
@@ -346,8 +426,8 @@ class World:
                 )
             )
         Establishment.objects.bulk_create(villages)
-        for village in villages:
-            for h in range(self.scale.houses_per_village):
+        for v, village in enumerate(villages):
+            for h in range(self.houses_in(v)):
                 capacity = 4 if h % 5 == 4 else 5
                 houses.append(
                     Unit(
@@ -475,10 +555,10 @@ class World:
         persons, links, stays, groups = [], [], [], []
         youth = None
         occupied = {house.pk: 0 for house in houses}
-        for village in villages:
+        for v, village in enumerate(villages):
             village_houses = by_village[village.pk]
             for index, house in enumerate(village_houses):
-                free = house.capacity - (1 if index % 3 == 0 else 0) - occupied[house.pk]
+                free = house.capacity - self.full(v, index) - occupied[house.pk]
                 while free > 0:
                     size = min(free, self.rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5]))
                     # One group in four has one more child, living in the next house.
@@ -687,10 +767,13 @@ class World:
         by_village = {}
         for house in houses:
             by_village.setdefault(house.establishment_id, []).append(house)
-        for village in villages:
+        for v, village in enumerate(villages):
             head = heads[village.pk]
             requests = []
-            for urgency, size, days_ago in ((1, 3, 2), (2, 2, 20), (3, 4, 45), (3, 1, 10)):
+            waiting = [(1, 3, 2), (2, 2, 20), (3, 4, 45)]
+            if v == 1 and self.scale.second_village_houses:
+                waiting += [(2, 1, 60), (3, 2, 90)]  # the full village's longer waiting list
+            for urgency, size, days_ago in [*waiting, (3, 1, 10)]:
                 children, _adults, _links = self.family(size)
                 requests.append(
                     register_admission_request(

@@ -123,6 +123,7 @@ class AccessEvent(models.Model):
             "Transmission d'un signalement (information préoccupante, procureur)"
         ),
         "web.home": _("Dossiers récents du tableau de bord"),
+        "web.home_block": _("Tableau de bord : enfants et tâches nommés"),
         "care.house_journal": _("Journal de la maison"),
         "care.child_journal": _("Journal de l'enfant"),
         "care.journal_entry": _("Observation du journal"),

@@ -4,7 +4,7 @@ import sys
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -25,20 +25,32 @@ from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
 from ancrage.placements.queries import occupancy_board
 from ancrage.safeguarding.queries import dashboard
 from ancrage.staff.queries import flags as staff_flags
-from ancrage.web import person, services
+from ancrage.web import homes, person, services
 from ancrage.web.forms import BreakGlassForm
 
 
 @authenticated
 def home(request):
+    """The home of the user's main role (web/homes.py) above the blocks every home shares; a
+    young person's home is their own space."""
+    memberships = memberships_in_force(request.user)
+    kind = homes.home_kind(memberships)
+    if kind == "youth":
+        return redirect("participation:youth_home")
+    board = occupancy_board(request.user)
+    overdue_deadlines = overdue_counts(request.user)
     return render(
         request,
         "web/home.html",
         {
-            "board": occupancy_board(request.user),
-            "memberships": memberships_in_force(request.user),
+            "kind": kind,
+            "home": homes.home_block(
+                kind, request.user, board=board, overdue_deadlines=overdue_deadlines
+            ),
+            "board": board,
+            "memberships": memberships,
             "recent_people": recently_consulted(request.user),
-            "overdue_deadlines": overdue_counts(request.user),
+            "overdue_deadlines": overdue_deadlines,
             "safeguarding": dashboard(request.user),
             "jobs": recent_jobs(request),
             "councils": council_villages(request.user),

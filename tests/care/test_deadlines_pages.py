@@ -2,6 +2,7 @@
 daily reminders: what they show, to whom, in a fixed number of queries."""
 
 import datetime
+import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -211,7 +212,12 @@ def test_dashboard_shows_overdue_counts_to_head_of_service_and_director(
         response = client.get("/")
         counts = {row["village"]: row["overdue"] for row in response.context["overdue_deadlines"]}
         assert counts[world.village] >= 1
-        assert "Échéances légales en retard" in response.content.decode()
+        # in what waits for them, a link to the village's overdue deadlines
+        assert re.search(
+            rf'href="/villages/{world.village.pk}/echeancier/\?status=overdue">\d+ échéances? '
+            "légales? en retard",
+            response.content.decode(),
+        )
     login(client, world.users[Role.HOUSE_PARENT])
     assert client.get("/").context["overdue_deadlines"] == []
 

@@ -18,7 +18,8 @@ from ancrage.care.models.autonomy import AutonomyProject
 from ancrage.care.models.journal import JournalEntry
 from ancrage.demo.accounting import clear_accounting
 from ancrage.demo.o2r import clear_o2r
-from ancrage.demo.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
+from ancrage.demo.safeguarding import FITS
+from ancrage.demo.seeding import COMMUNES, DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.families.models import FamilyCase
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
@@ -70,11 +71,10 @@ def demo(db):
     return seed("demo", quiet=True)
 
 
-def test_demo_has_two_villages_of_ten_houses_and_an_o2r_service_with_two_teams(demo):
-    villages = Establishment.objects.filter(kind=Establishment.Kind.VILLAGE)
+def test_demo_has_two_villages_of_ten_and_seven_houses_and_an_o2r_service_with_two_teams(demo):
+    villages = Establishment.objects.filter(kind=Establishment.Kind.VILLAGE).order_by("pk")
     assert villages.count() == SCALES["demo"].villages == 2
-    for village in villages:
-        assert village.units.filter(kind=Unit.Kind.HOUSE).count() == 10
+    assert [v.units.filter(kind=Unit.Kind.HOUSE).count() for v in villages] == [10, 7]
     o2r = Establishment.objects.get(name="Service O2R Loire-Atlantique")
     assert o2r.units.filter(kind=Unit.Kind.O2R_TEAM).count() == 2
 
@@ -241,9 +241,10 @@ def test_demo_shows_a_realistic_village_board(demo):
     assert SiblingSeparation.objects.count() >= 1
     assert JudgeNotification.objects.filter(kind="separation").count() == len(demo.splits)
     assert JudgeNotification.objects.pending().exists()
-    for village in Establishment.objects.filter(kind=Establishment.Kind.VILLAGE):
+    villages = Establishment.objects.filter(kind=Establishment.Kind.VILLAGE).order_by("pk")
+    for village, on_the_list in zip(villages, (3, 5), strict=True):
         waiting = AdmissionRequest.objects.filter(establishment=village, status="waiting")
-        assert waiting.count() == 3
+        assert waiting.count() == on_the_list
         assert waiting.first().urgency == AdmissionRequest.Urgency.EMERGENCY
         assert Stay.objects.filter(unit__establishment=village, start_date__gt=demo.anchor).exists()
         assert (
@@ -287,3 +288,60 @@ def test_the_seed_leaves_the_planner_statistics_of_every_table(demo):
                 "SELECT count(*) FROM pg_class WHERE relname = 'people_person' AND reltuples > 0"
             )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_demo_villages_differ_in_size_occupancy_and_waiting_list(demo):
+    first, second = Establishment.objects.filter(kind=Establishment.Kind.VILLAGE).order_by("pk")
+
+    def free_beds(village):
+        houses = Unit.objects.houses().filter(establishment=village)
+        capacity = sum(h.capacity for h in houses)
+        return capacity - Stay.objects.current(demo.anchor).filter(unit__in=houses).count()
+
+    # the first leaves a bed free in every third house, the second is full but for one bed
+    assert free_beds(first) >= 3
+    assert free_beds(second) <= 1
+    assert (
+        AdmissionRequest.objects.filter(establishment=second, status="waiting").count()
+        > AdmissionRequest.objects.filter(establishment=first, status="waiting").count()
+    )
+
+
+def test_demo_places_are_real_communes(demo):
+    """No invented town ("Sainte DavidVille"): birthplaces and the postcode and commune of each
+    address come from the list of real communes."""
+    communes = {name for _postcode, name in COMMUNES}
+    lines = {f"{postcode} {name}" for postcode, name in COMMUNES}
+    people = Person.objects.exclude(birthplace="")
+    assert people.exists()
+    assert set(people.values_list("birthplace", flat=True)) <= communes
+    addresses = Person.objects.exclude(address="").values_list("address", flat=True)
+    assert addresses
+    for address in addresses:
+        assert address.rsplit(", ", 1)[1] in lines, address
+
+
+def test_demo_incident_stories_fit_the_children_they_name(demo):
+    """An adolescent girl's story names an adolescent girl; a runaway from middle school is old
+    enough for it; a fight on the way back from school names no toddler."""
+    for category, (low, high, sex) in FITS.items():
+        for incident in Incident.objects.filter(category=category).prefetch_related(
+            "involved__person"
+        ):
+            victims = [c.person for c in incident.involved.all() if c.role == "victim"]
+            for person in victims:
+                # ages on the day the demo is laid out around (the seeder's rule)
+                age = person.age(demo.anchor)
+                assert low <= age <= high, (category, age)
+                assert sex is None or person.sex == sex, (category, person.sex)
+
+
+def test_demo_journal_notes_fit_the_child_they_are_about(demo):
+    for entry in JournalEntry.objects.filter(
+        child__isnull=False, level="house_team"
+    ).select_related("child"):
+        if entry.child.sex == "M":
+            assert "seule" not in entry.text and "rentrée" not in entry.text, entry.text
+        if entry.child.sex == "F":
+            assert "rentré fatigué" not in entry.text, entry.text
+        assert "·" not in entry.text, entry.text

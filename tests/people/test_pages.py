@@ -122,7 +122,7 @@ PAGES = {
     # 25: the safeguarding chart reads its monthly counts only (one query, not five), and the
     # villages of its indicator links are read by id (one query)
     # 26: the present staff of the director's village, for the safe-staff flags (one query)
-    "home": (lambda w: "/", 26),
+    "home": (lambda w: "/", 31),  # 31: what waits for the director (web/homes.py)
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
     # 12: the candidates of the select are read once more and their reads recorded (one insert)
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 12),

@@ -1,0 +1,411 @@
+"""The home page of each role: what its user does first thing in the morning, on top of the
+blocks every home shares (memberships, recent files, background jobs). `main_role` picks the role
+a home is built for; `home_block` reads, for that role only, what waits for the user, each item a
+link to the page where it is done. Every read is scoped by the apps' own `visible_to` querysets
+and queries, and the names shown are recorded as one list read."""
+
+from collections import Counter
+from datetime import datetime, time
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ancrage.accounting import queries as accounting
+from ancrage.care.forms.journal import EntryForm
+from ancrage.care.models.agenda import Appointment
+from ancrage.care.models.journal import JournalEntry
+from ancrage.care.models.ppe import Action, PPEVersion
+from ancrage.care.queries.agenda import my_houses
+from ancrage.care.queries.journal import children_of
+from ancrage.care.services.journal import writable_levels
+from ancrage.families import queries as families
+from ancrage.families.models import FamilyCase
+from ancrage.insertion.models import (
+    ALERT_DAYS_BEFORE_LIMIT,
+    AccompanimentAction,
+    Beneficiary,
+    Contact,
+    FollowUp,
+)
+from ancrage.insertion.queries.accompaniment import alerts
+from ancrage.insertion.queries.report import report_programmes
+from ancrage.kernel import calendar
+from ancrage.kernel.access import Role, can
+from ancrage.kernel.audit import record_access
+from ancrage.kernel.models import AccessEvent
+from ancrage.kernel.text import search_key
+from ancrage.organisation.models import Establishment
+from ancrage.people.models import Person
+from ancrage.placements.models import AdmissionRequest, JudgeNotification
+from ancrage.placements.queries.stays import villages_of
+from ancrage.privacy.models import Hold, RetentionRun, SubjectRequest
+from ancrage.safeguarding.models import Incident
+
+# The role a home is built for, when a user holds several: the one closest to the children.
+ROLE_ORDER = (
+    Role.HOUSE_PARENT,
+    Role.FAMILY_AIDE,
+    Role.HEAD_OF_SERVICE,
+    Role.ESTABLISHMENT_DIRECTOR,
+    Role.CLINICIAN,
+    Role.O2R_COUNSELLOR,
+    Role.O2R_LEAD,
+    Role.FAMILY_WORKER,
+    Role.NATIONAL_DIRECTOR,
+    Role.FINANCE,
+    Role.FUNDER,
+    Role.HR,
+    Role.DPO,
+    Role.YOUTH,
+    Role.TECH_ADMIN,
+)
+# The kind of home each role opens on.
+HOME_OF = {
+    Role.HOUSE_PARENT: "house",
+    Role.FAMILY_AIDE: "house",
+    Role.HEAD_OF_SERVICE: "village",
+    Role.ESTABLISHMENT_DIRECTOR: "village",
+    Role.CLINICIAN: "village",
+    Role.O2R_COUNSELLOR: "counsellor",
+    Role.O2R_LEAD: "o2r_lead",
+    Role.FAMILY_WORKER: "families",
+    Role.NATIONAL_DIRECTOR: "national",
+    Role.FINANCE: "finance",
+    Role.FUNDER: "funder",
+    Role.HR: "hr",
+    Role.DPO: "dpo",
+    Role.YOUTH: "youth",
+    Role.TECH_ADMIN: "admin",
+}
+# How the names a home shows are recorded (kernel.models.AccessEvent.WHAT_LABELS).
+HOME_READ = "web.home_block"
+# What a house parent sees coming: this week's appointments, the PPE actions due within two weeks.
+WEEK_DAYS = 7
+ACTION_DAYS = 14
+LAST_ENTRIES = 5
+OPEN_ACTIONS = (Action.Status.PLANNED, Action.Status.IN_PROGRESS)
+
+
+def main_role(memberships) -> str | None:
+    """The role the home is built for among the memberships in force (None without any)."""
+    held = {m.role for m in memberships}
+    return next((role for role in ROLE_ORDER if role in held), None)
+
+
+def home_kind(memberships) -> str | None:
+    """The kind of home: a head of service of a family strengthening service opens on the
+    families' home, not a village's."""
+    role = main_role(memberships)
+    if role == Role.HEAD_OF_SERVICE:
+        places = [m.establishment for m in memberships if m.role == role and m.establishment_id]
+        if places and all(p.kind == Establishment.Kind.FAMILY_STRENGTHENING for p in places):
+            return "families"
+    return HOME_OF.get(role)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# House parent and family aide ------------------------------------------------------------------
+
+
+def house_home(user, today) -> dict:
+    """ "Ma maison": for each house the user works in, its children today (first names, ages),
+    today's and this week's planned appointments, the PPE actions due within two weeks or late,
+    the last journal entries and the box to write one."""
+    houses = []
+    shown = set()
+    for house in my_houses(user):
+        children = children_of(user, house)
+        ids = [c.pk for c in children]
+        shown.update(ids)
+        appointments = list(
+            Appointment.objects.visible_to(user)
+            .planned()
+            .filter(child__in=ids)
+            .between(_day_start(today), _day_start(calendar.add_days(today, WEEK_DAYS)))
+            .select_related("child")
+            .order_by("starts_at", "pk")
+        )
+        actions = []
+        if can(user, "ppe", "view"):
+            in_force = {}
+            for version_pk, ppe_pk in (
+                PPEVersion.objects.filter(ppe__child__in=ids, status=PPEVersion.Status.VALIDATED)
+                .order_by("ppe_id", "-number")
+                .values_list("pk", "ppe_id")
+            ):
+                in_force.setdefault(ppe_pk, version_pk)
+            actions = list(
+                Action.objects.filter(
+                    objective__version__in=sorted(in_force.values()),
+                    status__in=OPEN_ACTIONS,
+                    due_date__lte=calendar.add_days(today, ACTION_DAYS),
+                )
+                .select_related("objective__version__ppe__child")
+                .order_by("due_date", "pk")
+            )
+        entries = []
+        levels = []
+        if can(user, "journal", "view"):
+            entries = list(
+                JournalEntry.objects.visible_to(user)
+                .filter(house=house)
+                .select_related("author", "child")
+                .order_by("-written_at", "-pk")[:LAST_ENTRIES]
+            )
+            shown.update(e.child_id for e in entries if e.child_id)
+            levels = writable_levels(user, house)
+        today_items = [a for a in appointments if timezone.localdate(a.starts_at) == today]
+        houses.append(
+            {
+                "house": house,
+                "children": children,
+                "today_appointments": today_items,
+                "week_appointments": [a for a in appointments if a not in today_items],
+                "actions": actions,
+                "entries": entries,
+                "form": EntryForm(levels=levels, children=children, auto_id="journal-%s")
+                if levels
+                else None,
+            }
+        )
+    record_access(user, shown, HOME_READ, AccessEvent.Action.LIST)
+    return {"houses": houses, "today": today}
+
+
+# Head of service, director, clinician -----------------------------------------------------------
+
+
+def village_home(user, today, overdue_deadlines) -> dict:
+    """What waits for the village's management, per village: the admissions waiting, the legal
+    deadlines late, the incidents to qualify and those being handled, the judge's notices to
+    send (named: they lead to the child's file where they are marked as done)."""
+    villages = list(villages_of(user))
+    ids = [v.pk for v in villages]
+    waiting = Counter(
+        dict(
+            AdmissionRequest.objects.filter(
+                establishment__in=ids, status=AdmissionRequest.Status.WAITING
+            )
+            .values("establishment")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("establishment", "n")
+        )
+    )
+    incidents = {}
+    if can(user, "incident", "view"):
+        for row in (
+            Incident.objects.visible_to(user)
+            .filter(establishment__in=ids)
+            .exclude(status=Incident.Status.CLOSED)
+            .values("establishment")
+            .annotate(
+                reported=Count("pk", filter=Q(status=Incident.Status.REPORTED)),
+                open=Count("pk"),
+            )
+            .order_by()
+        ):
+            incidents[row["establishment"]] = row
+    notices = []
+    if can(user, "judge_notice", "view"):
+        notices = list(
+            JudgeNotification.objects.pending()
+            .filter(establishment__in=ids, child__in=_visible_people(user))
+            .select_related("child")
+            .order_by("due_date", "pk")
+        )
+        record_access(user, {n.child_id for n in notices}, HOME_READ, AccessEvent.Action.LIST)
+    late = {row["village"].pk: row["overdue"] for row in overdue_deadlines}
+    rows = []
+    for village in villages:
+        counts = incidents.get(village.pk, {})
+        rows.append(
+            {
+                "village": village,
+                "waiting": waiting.get(village.pk, 0),
+                "late_deadlines": late.get(village.pk, 0),
+                "to_qualify": counts.get("reported", 0),
+                "open_incidents": counts.get("open", 0),
+                "notices": [n for n in notices if n.establishment_id == village.pk],
+            }
+        )
+    return {"villages": rows, "today": today}
+
+
+def _visible_people(user):
+    return Person.objects.visible_to(user).values("pk")
+
+
+# O2R ---------------------------------------------------------------------------------------------
+
+
+def counsellor_home(user, today) -> dict:
+    """The caseload and its alerts, in counts (the O2R home names them): accompaniments past or
+    near their limit, follow-ups due, actions late."""
+    beneficiaries = Beneficiary.objects.visible_to(user)
+    by_status = dict(beneficiaries.values_list("status").annotate(n=Count("pk")).order_by())
+    near, over = alerts(user, today)
+    return {
+        "by_status": [
+            (label, by_status.get(value, 0)) for value, label in Beneficiary.Status.choices
+        ],
+        "caseload": sum(by_status.values()),
+        "near": near.count(),
+        "over": over.count(),
+        "follow_ups": FollowUp.objects.filter(
+            exit__beneficiary__in=beneficiaries,
+            recorded_on__isnull=True,
+            due_date__lte=calendar.add_days(today, ALERT_DAYS_BEFORE_LIMIT),
+        ).count(),
+        "actions_late": AccompanimentAction.objects.filter(
+            accompaniment__beneficiary__in=beneficiaries,
+            accompaniment__end_date__isnull=True,
+            status=AccompanimentAction.Status.PLANNED,
+            due_date__lt=today,
+        ).count(),
+    }
+
+
+def funnel(user) -> list:
+    """The programme's funnel in the user's scope, as (label, value, percent of the widest): the
+    contacts met, then the beneficiaries in remobilisation, in accompaniment, exited. No target
+    is recorded for a programme yet: the funnel is shown without one."""
+    by_status = dict(
+        Beneficiary.objects.visible_to(user)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    steps = [("contacts", Contact.objects.visible_to(user).count())]
+    steps += [(value, by_status.get(value, 0)) for value in Beneficiary.Status.values]
+    labels = {"contacts": "contacts"} | dict(Beneficiary.Status.choices)
+    top = max((n for _key, n in steps), default=0) or 1
+    return [
+        {"key": key, "label": labels[key], "value": n, "percent": round(100 * n / top)}
+        for key, n in steps
+    ]
+
+
+# Organisation-wide roles ------------------------------------------------------------------------
+
+
+def national_home(user, today, board, overdue_deadlines) -> dict:
+    """One line per village: beds, children, free beds, admissions waiting, legal deadlines late,
+    incidents over the last twelve months (figures only)."""
+    villages = [row for row in board if row["establishment"].kind == Establishment.Kind.VILLAGE]
+    ids = [row["establishment"].pk for row in villages]
+    waiting = dict(
+        AdmissionRequest.objects.filter(
+            establishment__in=ids, status=AdmissionRequest.Status.WAITING
+        )
+        .values("establishment")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("establishment", "n")
+    )
+    incidents = {}
+    if can(user, "incident_stats", "view"):
+        incidents = dict(
+            Incident.objects.visible_to(user)
+            .filter(
+                establishment__in=ids, occurred_at__gte=_day_start(calendar.add_years(today, -1))
+            )
+            .values("establishment")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("establishment", "n")
+        )
+    late = {row["village"].pk: row["overdue"] for row in overdue_deadlines}
+    lines = []
+    for row in villages:
+        pk = row["establishment"].pk
+        lines.append(
+            {
+                "village": row["establishment"],
+                "capacity": row["capacity"],
+                "occupied": row["occupied"],
+                "free": max(row["capacity"] - row["occupied"], 0),
+                "houses": sum(1 for u in row["units"] if u.kind == "house"),
+                "waiting": waiting.get(pk, 0),
+                "late_deadlines": late.get(pk, 0) if can(user, "deadline", "view") else None,
+                "incidents": incidents.get(pk, 0) if can(user, "incident_stats", "view") else None,
+            }
+        )
+    others = [row for row in board if row["establishment"].kind != Establishment.Kind.VILLAGE]
+    return {"lines": lines, "others": others}
+
+
+def finance_home(user, today) -> dict:
+    """The analytic sections and the months to close: the previous month and the current one
+    (their figures page), the time sheets awaiting approval."""
+    previous = calendar.add_months(today.replace(day=1), -1)
+    return {
+        "sections": list(accounting.sections(user)),
+        "months": [previous, today.replace(day=1)],
+        "sheets": accounting.sheets_to_approve(user)
+        if can(user, "time_approval", "view")
+        else None,
+    }
+
+
+def funder_home(user) -> dict:
+    return {"programmes": sorted(report_programmes(user), key=lambda p: search_key(p.name))}
+
+
+def families_home(user) -> dict:
+    """The families of the team or service: referrals to decide, supported families and those
+    with something late (a visit without its report, an action, a review)."""
+    load = families.caseload(user)
+    referred = FamilyCase.objects.of_programme(user, "view", "home_visit").filter(
+        status=FamilyCase.Status.REFERRED
+    )
+    cases = [case for _worker, group in load["groups"] for case in group]
+    return {
+        "referred": referred.count(),
+        "supported": len(cases),
+        "late": [case for case in cases if case.is_late],
+    }
+
+
+def dpo_home(user) -> dict:
+    """The data protection officer's morning: the requests to answer (the nearest due first),
+    the retention runs awaiting approval, the holds in force."""
+    requests = SubjectRequest.objects.visible_to(user).exclude(state=SubjectRequest.State.ANSWERED)
+    return {
+        "requests": requests.count(),
+        "next_due": requests.order_by("due_on", "pk").values_list("due_on", flat=True).first(),
+        "runs_to_approve": RetentionRun.objects.visible_to(user)
+        .filter(state=RetentionRun.State.PROPOSED)
+        .count(),
+        "holds": Hold.objects.visible_to(user).active().count(),
+    }
+
+
+def home_block(kind, user, *, board, overdue_deadlines) -> dict:
+    today = timezone.localdate()
+    if kind == "house":
+        return house_home(user, today)
+    if kind == "village":
+        return village_home(user, today, overdue_deadlines)
+    if kind == "counsellor":
+        return counsellor_home(user, today)
+    if kind == "o2r_lead":
+        return {"funnel": funnel(user)}
+    if kind == "national":
+        return national_home(user, today, board, overdue_deadlines)
+    if kind == "finance":
+        return finance_home(user, today) | {
+            "national": national_home(user, today, board, overdue_deadlines)
+        }
+    if kind == "admin":
+        return national_home(user, today, board, overdue_deadlines)
+    if kind == "funder":
+        return funder_home(user)
+    if kind == "families":
+        return families_home(user)
+    if kind == "dpo":
+        return dpo_home(user)
+    return {}

@@ -1,0 +1,231 @@
+"""The home of each role (ancrage/web/homes.py): what each user does first thing in the morning,
+scoped, every name shown recorded, a fixed number of queries per role."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from ancrage.care.services import ppe as ppe_services
+from ancrage.care.services.journal import write_entry
+from ancrage.insertion.models import Beneficiary
+from ancrage.kernel.access import Role
+from ancrage.kernel.models import AccessEvent
+from ancrage.web.homes import HOME_READ, main_role
+from tests.accounts.factories import MembershipFactory
+from tests.care.factories_daily import AppointmentFactory
+from tests.conftest import login
+from tests.people.factories import PersonFactory, StayFactory
+
+# The queries of each role's home (second request of the session), whatever the number of
+# children, appointments, entries, notices or villages.
+HOME_QUERIES = {
+    Role.HOUSE_PARENT: 17,
+    Role.FAMILY_AIDE: 17,
+    Role.HEAD_OF_SERVICE: 28,
+    Role.CLINICIAN: 15,
+    Role.ESTABLISHMENT_DIRECTOR: 29,
+    Role.O2R_COUNSELLOR: 15,
+    Role.O2R_LEAD: 12,
+    Role.FINANCE: 14,
+    Role.NATIONAL_DIRECTOR: 17,
+    Role.FUNDER: 9,
+    Role.TECH_ADMIN: 11,
+    Role.DPO: 12,
+    Role.HR: 12,
+    Role.FAMILY_WORKER: 12,
+}
+
+
+def _home(client, user):
+    login(client, user)
+    client.get("/")  # the session's first request writes it
+    return client.get("/")
+
+
+@pytest.fixture
+def house_day(world, case_files, incidents):
+    """Léa's house today: an appointment today and one in three days, a PPE action due in five
+    days, two journal entries (one about Léa, one about the house)."""
+    parent = world.users[Role.HOUSE_PARENT]
+    now = timezone.localtime().replace(microsecond=0)
+    today_at = now.replace(hour=23, minute=0) if now.hour < 23 else now
+    AppointmentFactory(
+        child=world.child,
+        created_by=parent,
+        starts_at=today_at,
+        ends_at=today_at + datetime.timedelta(minutes=30),
+        place="Cabinet de l'orthophoniste",
+    )
+    AppointmentFactory(
+        child=world.child,
+        created_by=parent,
+        starts_at=now + datetime.timedelta(days=3),
+        ends_at=now + datetime.timedelta(days=3, hours=1),
+        place="Collège Jules-Verne",
+    )
+    head = world.users[Role.HEAD_OF_SERVICE]
+    ppe_services.add_objective(
+        world.child,
+        head,
+        domain="schooling",
+        title="Reprendre confiance en classe",
+        action={
+            "description": "Rencontrer la professeure principale",
+            "actor": "house_staff",
+            "due_date": timezone.localdate() + datetime.timedelta(days=5),
+        },
+    )
+    ppe_services.validate_draft(world.child, head, child_views="Je veux bien.")
+    write_entry(
+        house=world.house, child=world.child, level="house_team", text="Bonne nuit.", by=parent
+    )
+    write_entry(house=world.house, child=None, level="house_team", text="Chaudière.", by=parent)
+    return world
+
+
+@pytest.mark.parametrize("role", list(HOME_QUERIES), ids=str)
+def test_each_role_home_reads_a_fixed_number_of_queries(
+    client, house_day, o2r_files, role, django_assert_num_queries
+):
+    user = house_day.users[role]
+    login(client, user)
+    client.get("/")
+    with django_assert_num_queries(HOME_QUERIES[role]):
+        assert client.get("/").status_code == 200
+
+
+def test_the_house_home_reads_the_same_queries_with_more_children_and_entries(
+    client, house_day, django_assert_num_queries
+):
+    parent = house_day.users[Role.HOUSE_PARENT]
+    for n in range(3):
+        child = PersonFactory(first_names=f"Enfant{n}")
+        StayFactory(child=child, unit=house_day.house)
+        AppointmentFactory(child=child, created_by=parent)
+        write_entry(house=house_day.house, child=child, level="house_team", text="Ok.", by=parent)
+    login(client, parent)
+    client.get("/")
+    with django_assert_num_queries(HOME_QUERIES[Role.HOUSE_PARENT]):
+        client.get("/")
+
+
+def test_the_house_parent_home_is_her_house_with_first_names_and_ages(client, house_day):
+    page = _home(client, house_day.users[Role.HOUSE_PARENT]).content.decode()
+    assert "Ma maison · Maison des Tilleuls" in page
+    age = house_day.child.age()
+    assert f">Léa</a>, {age} an" in page
+    # her brother lives in the other house of the village; the former child left last year
+    assert "Hugo" not in page.split("Mes affectations")[0].split("Occupation du village")[0]
+    assert "Inès" not in page
+
+
+def test_the_house_parent_home_shows_today_this_week_ppe_actions_and_the_journal(client, house_day):
+    page = _home(client, house_day.users[Role.HOUSE_PARENT]).content.decode()
+    today_block = page.split("Rendez-vous aujourd'hui")[1].split("Dans les sept jours")[0]
+    assert "Cabinet de l&#x27;orthophoniste" in today_block  # a value: escaped
+    week_block = page.split("Dans les sept jours")[1]
+    assert "Collège Jules-Verne" in week_block
+    assert "Rencontrer la professeure principale" in page
+    assert "Bonne nuit." in page and "Chaudière." in page
+    # the box to write an entry posts to the house's journal
+    assert f'action="/maisons/{house_day.house.pk}/journal/"' in page
+    # and the link to report an incident in her village
+    assert f"/villages/{house_day.village.pk}/signalements/nouveau/" in page
+
+
+def test_the_house_home_records_a_read_of_each_child_it_names(client, house_day):
+    parent = house_day.users[Role.HOUSE_PARENT]
+    _home(client, parent)
+    read = set(
+        AccessEvent.objects.filter(user=parent, what=HOME_READ).values_list("person", flat=True)
+    )
+    assert read == {house_day.child.pk}
+
+
+def test_the_house_parent_home_puts_the_village_occupancy_behind_a_disclosure(client, house_day):
+    page = _home(client, house_day.users[Role.HOUSE_PARENT]).content.decode()
+    assert page.index("Ma maison") < page.index('<details class="board-more">')
+
+
+def test_the_head_of_service_home_links_what_waits_to_its_action(client, house_day):
+    head = house_day.users[Role.HEAD_OF_SERVICE]
+    page = _home(client, head).content.decode()
+    todo = page.split('id="todo-title"')[1].split("</section>")[0]
+    village = house_day.village.pk
+    assert f'href="/villages/{village}/admissions/">1 demande d\'admission en attente' in todo
+    assert f'href="/villages/{village}/signalements/?state=open">1 signalement à qualifier' in todo
+    assert "Informer le juge : Léa Martin" in todo
+    # the other village's admission and notice are not theirs
+    assert "Zoé" not in todo
+    assert set(
+        AccessEvent.objects.filter(user=head, what=HOME_READ).values_list("person", flat=True)
+    ) == {house_day.child.pk}
+
+
+def test_the_counsellor_home_is_the_caseload_with_its_alerts(client, o2r_files):
+    counsellor = o2r_files.users[Role.O2R_COUNSELLOR]
+    page = _home(client, counsellor).content.decode()
+    caseload = Beneficiary.objects.visible_to(counsellor).count()
+    assert caseload >= 1
+    assert f"Mon portefeuille : {caseload} bénéficiaire" in page
+    assert "après sortie à faire" in page
+    # no occupancy table of the O2R team
+    assert "Occupation" not in page
+
+
+def test_the_o2r_lead_home_shows_the_funnel_and_says_no_target_is_recorded(client, o2r_files):
+    page = _home(client, o2r_files.users[Role.O2R_LEAD]).content.decode()
+    assert "Le parcours du programme" in page
+    assert "Aucun objectif chiffré" in page
+    assert page.count('class="funnel-bar"') == 4
+
+
+def test_the_funder_home_lists_its_reports(client, o2r_files):
+    page = _home(client, o2r_files.users[Role.FUNDER]).content.decode()
+    assert f"/o2r/rapport/?programme={o2r_files.programme.pk}" in page
+    assert o2r_files.programme.name in page
+
+
+def test_the_national_director_home_has_one_line_per_village_not_per_house(client, house_day):
+    page = _home(client, house_day.users[Role.NATIONAL_DIRECTOR]).content.decode()
+    assert "Village des Coteaux" in page and "Village du Lac" in page
+    assert "Maison des Tilleuls" not in page
+    assert "Village lointain" not in page
+
+
+def test_the_finance_home_shows_its_sections_and_the_months_to_close(client, world):
+    page = _home(client, world.users[Role.FINANCE]).content.decode()
+    assert "Mois à arrêter" in page
+    assert "Maison des Tilleuls" not in page
+
+
+def test_the_dpo_home_counts_requests_runs_and_holds(client, world):
+    page = _home(client, world.users[Role.DPO]).content.decode()
+    assert re.search(r"0 demandes? d'accès en cours", page)
+    assert re.search(r"0 passages? de conservation à approuver", page)
+
+
+def test_a_young_person_home_is_her_space(client, world):
+    login(client, world.users[Role.YOUTH])
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/mon-espace/"
+
+
+def test_the_home_is_built_for_the_role_closest_to_the_children(world):
+    user = world.users[Role.HEAD_OF_SERVICE]
+    MembershipFactory(
+        user=user, role=Role.HOUSE_PARENT, unit=world.house, start_date=datetime.date(2024, 1, 1)
+    )
+    assert main_role(user.memberships.all()) == Role.HOUSE_PARENT
+    assert main_role([]) is None
+
+
+def test_a_head_of_a_family_service_opens_on_the_families(client, world):
+    user = world.users[Role.HEAD_OF_SERVICE]
+    user.memberships.update(establishment=world.family_team.establishment)
+    page = _home(client, user).content.decode()
+    assert "Les familles" in page
+    assert "Ce qui vous attend" not in page

@@ -57,8 +57,12 @@ def chosen(form) -> Choice | None:
 def figures(choice: Choice):
     """The published figures: the programme's with a column per member, or the own service's."""
     if choice.view == PROGRAMME_VIEW:
-        return report.build_consolidated(choice.scope.members, choice.start, choice.end)
-    return report.build(choice.scope.own_service_ids, choice.start, choice.end).published()
+        return report.build_consolidated(
+            choice.scope.members, choice.start, choice.end, programme=choice.scope.programme
+        )
+    return report.build(
+        choice.scope.own_service_ids, choice.start, choice.end, programme=choice.scope.programme
+    ).published()
 
 
 def _choice(job) -> Choice:

@@ -257,11 +257,15 @@ def _aligned(report: Report, names: list) -> Report:
     return report
 
 
-def member_reports(members, start: date, end: date) -> tuple[list[Report], Report]:
+def member_reports(
+    members, start: date, end: date, programme=None
+) -> tuple[list[Report], Report]:
     """The figures (not yet published) of each member ((name, service ids)) and of the
     programme, the members' territories aligned on the programme's."""
-    parts = [build(ids, start, end) for _name, ids in members]
-    whole = build(sorted(i for _name, ids in members for i in ids), start, end)
+    parts = [build(ids, start, end, programme=programme) for _name, ids in members]
+    whole = build(
+        sorted(i for _name, ids in members for i in ids), start, end, programme=programme
+    )
     names = [row[0] for row in whole.territories], [row[0] for row in whole.active_territories]
     return [_aligned(part, names) for part in parts], whole
 
@@ -285,10 +289,10 @@ def member_sums(tables, members: int) -> list:
     return sums
 
 
-def build_consolidated(members, start: date, end: date) -> Consolidated:
+def build_consolidated(members, start: date, end: date, programme=None) -> Consolidated:
     """The programme's report for `members` ((name, service ids), lead first): one report per
     member and the programme's, counts only (never a person), protected together."""
-    parts, whole = member_reports(members, start, end)
+    parts, whole = member_reports(members, start, end, programme=programme)
     tables, links, sums = [], [], []
     for prefix, report in [*enumerate(parts), ("programme", whole)]:
         t, lk, sm = report.disclosure_tables(prefix)
@@ -338,13 +342,19 @@ def _days(later: str, earlier: str):
     return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
 
 
-def build(service_ids, start: date, end: date) -> Report:
-    """The figures for the services, between start and end (both included).
+def build(service_ids, start: date, end: date, programme=None) -> Report:
+    """The figures for the services, between start and end (both included), and for one
+    programme when given (a service running two programmes reports on each apart: every record
+    carries its programme).
 
     One grouped query per table: each returns its rows per territory (and age and sex, or
     reason, or delay in days: a few hundred rows whatever the number of people), and every
     table of the report is summed from them here."""
     in_period = {"service_id__in": service_ids}
+    # The records of the programme: each carries it (its own, or its beneficiary's).
+    mine = {} if programme is None else {"programme": programme}
+    theirs = {} if programme is None else {"beneficiary__programme": programme}
+    in_period.update(mine)
     outreach = OutreachAction.objects.filter(**in_period, date__range=(start, end)).aggregate(
         actions=Count("pk"), met=Sum("people_met")
     )
@@ -404,6 +414,7 @@ def build(service_ids, start: date, end: date) -> Report:
             beneficiary=OuterRef("pk"),
             activity__service_id__in=service_ids,
             activity__date__range=(start, end),
+            **({} if programme is None else {"activity__programme": programme}),
             activity__date__gte=OuterRef("consent_on"),
         )
     )
@@ -413,9 +424,10 @@ def build(service_ids, start: date, end: date) -> Report:
             beneficiary=OuterRef("pk"),
             beneficiary__service_id__in=service_ids,
             limit_date__lt=end,
+            **theirs,
         )
     )
-    people = Beneficiary.objects.aggregate(
+    people = Beneficiary.objects.filter(**mine).aggregate(
         remobilised=Count("pk", filter=Q(attended)), overruns=Count("pk", filter=Q(overran))
     )
     remobilised, overruns = people["remobilised"], people["overruns"]
@@ -423,7 +435,7 @@ def build(service_ids, start: date, end: date) -> Report:
     accompaniment_count, consent_to_start = 0, {}
     for name, delay, n in (
         Accompaniment.objects.filter(
-            beneficiary__service_id__in=service_ids, start_date__range=(start, end)
+            beneficiary__service_id__in=service_ids, start_date__range=(start, end), **theirs
         )
         .annotate(delay=_days("start_date", "beneficiary__consent_on"))
         .values_list("beneficiary__efop_territory__name", "delay")
@@ -436,7 +448,9 @@ def build(service_ids, start: date, end: date) -> Report:
 
     exit_counts, start_to_exit = {}, {}
     for reason, name, delay, n in (
-        Exit.objects.filter(beneficiary__service_id__in=service_ids, date__range=(start, end))
+        Exit.objects.filter(
+            beneficiary__service_id__in=service_ids, date__range=(start, end), **theirs
+        )
         # No delay (NULL) for an exit without accompaniment: counted, not in the median.
         .annotate(delay=_days("date", "beneficiary__accompaniment__start_date"))
         .values_list("reason", "beneficiary__efop_territory__name", "delay")
@@ -502,7 +516,7 @@ def build(service_ids, start: date, end: date) -> Report:
     delay_rows = [
         (label, median_of_counts(counts), sum(counts.values())) for label, counts in delays
     ]
-    active = _active_file(service_ids, start, end)
+    active = _active_file(service_ids, start, end, programme)
     exits_active = [(label, active["exits"].get(value, 0)) for value, label in Exit.Reason.choices]
     exits_entrants = [
         (label, n - m) for (label, n), (_label, m) in zip(exit_rows, exits_active, strict=True)
@@ -523,7 +537,7 @@ def build(service_ids, start: date, end: date) -> Report:
     )
 
 
-def _active_file(service_ids, start: date, end: date) -> dict:
+def _active_file(service_ids, start: date, end: date, programme=None) -> dict:
     """The active file: the people who entered (consent) before the period and were accompanied
     during it (an accompaniment running on one of its days) or left during it; by territory, by
     age at entry and sex, and their exits by reason."""
@@ -532,8 +546,10 @@ def _active_file(service_ids, start: date, end: date) -> dict:
             Q(end_date__isnull=True) | Q(end_date__gte=start)
         )
     )
+    mine = {} if programme is None else {"programme": programme}
+    theirs = {} if programme is None else {"beneficiary__programme": programme}
     people = (
-        Beneficiary.objects.filter(service_id__in=service_ids, consent_on__lt=start)
+        Beneficiary.objects.filter(service_id__in=service_ids, consent_on__lt=start, **mine)
         .filter(Q(running) | Q(exit__date__range=(start, end)))
         .exclude(exit__date__lt=start)
     )
@@ -557,6 +573,7 @@ def _active_file(service_ids, start: date, end: date) -> dict:
             beneficiary__service_id__in=service_ids,
             date__range=(start, end),
             beneficiary__consent_on__lt=start,
+            **theirs,
         )
         .values_list("reason")
         .annotate(n=Count("pk"))

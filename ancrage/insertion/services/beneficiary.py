@@ -19,6 +19,7 @@ from ancrage.insertion.models import (
     Exit,
     FollowUp,
     PriorityPublic,
+    Programme,
 )
 from ancrage.insertion.services.programme import programme_for
 from ancrage.kernel.calendar import add_months, age_on
@@ -71,7 +72,16 @@ def convert_contact(
             birth_date=birth_date,
             sex=sex or contact.sex,
         )
-    programme = programme_for(contact.team, consent_on)
+    # The contact's programme when it still runs on the consent date, else the one that does.
+    programme = (
+        Programme.objects.filter(
+            pk=contact.programme_id,
+            services=contact.service_id,
+            start_date__lte=consent_on,
+            end_date__gte=consent_on,
+        ).first()
+        or programme_for(contact.team, consent_on)
+    )
     if Beneficiary.objects.filter(programme=programme, person=person).exists():
         raise ValidationError(_("Cette personne est déjà bénéficiaire du programme."))
     beneficiary = Beneficiary.objects.create(

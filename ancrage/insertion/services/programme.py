@@ -189,16 +189,21 @@ def update_programme(
     return programme
 
 
-def programme_for(team: Unit, on: date | None = None) -> Programme:
-    """The programme the team's service runs on that day."""
+def programme_for(team: Unit, on: date | None = None, programme=None) -> Programme:
+    """The programme the team's service runs on that day: `programme` when given (refused unless
+    the service runs it that day), else the newest one running."""
     on = on or timezone.localdate()
-    programme = (
-        Programme.objects.filter(
-            services=team.establishment_id, start_date__lte=on, end_date__gte=on
-        )
-        .order_by("-start_date")
-        .first()
+    running = Programme.objects.filter(
+        services=team.establishment_id, start_date__lte=on, end_date__gte=on
     )
+    if programme is not None:
+        if not running.filter(pk=programme.pk).exists():
+            raise ValidationError(
+                _("Le programme %(name)s ne court pas pour ce service à cette date.")
+                % {"name": programme.name}
+            )
+        return programme
+    programme = running.order_by("-start_date").first()
     if programme is None:
         raise ValidationError(_("Aucun programme O2R en cours pour ce service à cette date."))
     return programme

@@ -257,15 +257,11 @@ def _aligned(report: Report, names: list) -> Report:
     return report
 
 
-def member_reports(
-    members, start: date, end: date, programme=None
-) -> tuple[list[Report], Report]:
+def member_reports(members, start: date, end: date, programme=None) -> tuple[list[Report], Report]:
     """The figures (not yet published) of each member ((name, service ids)) and of the
     programme, the members' territories aligned on the programme's."""
     parts = [build(ids, start, end, programme=programme) for _name, ids in members]
-    whole = build(
-        sorted(i for _name, ids in members for i in ids), start, end, programme=programme
-    )
+    whole = build(sorted(i for _name, ids in members for i in ids), start, end, programme=programme)
     names = [row[0] for row in whole.territories], [row[0] for row in whole.active_territories]
     return [_aligned(part, names) for part in parts], whole
 

@@ -2,7 +2,6 @@
 from."""
 
 from django import forms
-
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models import Programme

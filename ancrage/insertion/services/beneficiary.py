@@ -73,15 +73,12 @@ def convert_contact(
             sex=sex or contact.sex,
         )
     # The contact's programme when it still runs on the consent date, else the one that does.
-    programme = (
-        Programme.objects.filter(
-            pk=contact.programme_id,
-            services=contact.service_id,
-            start_date__lte=consent_on,
-            end_date__gte=consent_on,
-        ).first()
-        or programme_for(contact.team, consent_on)
-    )
+    programme = Programme.objects.filter(
+        pk=contact.programme_id,
+        services=contact.service_id,
+        start_date__lte=consent_on,
+        end_date__gte=consent_on,
+    ).first() or programme_for(contact.team, consent_on)
     if Beneficiary.objects.filter(programme=programme, person=person).exists():
         raise ValidationError(_("Cette personne est déjà bénéficiaire du programme."))
     beneficiary = Beneficiary.objects.create(

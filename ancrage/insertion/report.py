@@ -32,6 +32,7 @@ from ancrage.insertion.models import (
     Exit,
     OutreachAction,
     PriorityPublic,
+    Target,
 )
 from ancrage.kernel.calendar import age_on_sql
 from ancrage.kernel.disclosure import FOOTNOTE, MASK, TOTAL, Table, protect
@@ -46,6 +47,18 @@ AGE_BRACKETS = [
 ]
 # The rows of `Report.steps` that other tables cut again (their indexes).
 STEP_CONTACTS, STEP_BENEFICIARIES, STEP_ACCOMPANIMENTS, STEP_EXITS = 2, 3, 5, 6
+STEP_REMOBILISED = 4
+# A positive exit: a job (lasting or short), a training, or the ordinary network for employment.
+POSITIVE_EXITS = [
+    Exit.Reason.SUSTAINABLE_JOB,
+    Exit.Reason.SHORT_JOB,
+    Exit.Reason.TRAINING,
+    Exit.Reason.MAINSTREAM,
+]
+# The agreement's targets (Target.Indicator, in order) and what each is compared with: the
+# contacts (people met and recorded), the people remobilised, the accompaniments started, the
+# positive exits of the period.
+TARGET_STEPS = [STEP_CONTACTS, STEP_REMOBILISED, STEP_ACCOMPANIMENTS, None]
 
 
 @dataclass
@@ -63,6 +76,10 @@ class Report:
     active_ages: list = field(default_factory=list)  # as `ages`
     exits_entrants: list = field(default_factory=list)  # (label, count): entered in the period
     exits_active: list = field(default_factory=list)  # (label, count): the active file's
+    # Targets vs achieved: (indicator, achieved) for each Target.Indicator; `goals` the
+    # agreement year's targets (None: none entered; empty: the period is not an agreement year).
+    targets: list = field(default_factory=list)
+    goals: list = field(default_factory=list)
     masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
     footnote = FOOTNOTE
 
@@ -143,6 +160,16 @@ class Report:
             ),
         ]
         links.append([(key("active_territories"), TOTAL, 0), (key("active_ages"), TOTAL, TOTAL)])
+        tables.append(
+            Table.column(
+                key("targets"), [lb for lb, _n in self.targets], [n for _l, n in self.targets]
+            )
+        )
+        links += [
+            [(key("targets"), row, 0), (key("steps"), step, 0)]
+            for row, step in enumerate(TARGET_STEPS)
+            if step is not None
+        ]
         # every exit of the period is an entrant's or the active file's
         sums = [
             (
@@ -151,6 +178,14 @@ class Report:
             )
             for row in [*range(len(reasons)), TOTAL]
         ]
+        positive = [value for value, _label in Exit.Reason.choices if value in POSITIVE_EXITS]
+        reason_rows = [value for value, _label in Exit.Reason.choices]
+        sums.append(
+            (
+                (key("targets"), TARGET_STEPS.index(None), 0),
+                [(key("exits"), reason_rows.index(value), 0) for value in positive],
+            )
+        )
         return tables, links, sums
 
     def read(self, publication, prefix=None) -> Report:
@@ -203,8 +238,27 @@ class Report:
                 (label, n)
                 for (label, _), (n,) in zip(self.exits, grid("exits_active"), strict=False)
             ],
+            targets=[
+                (label, n) for (label, _), (n,) in zip(self.targets, grid("targets"), strict=True)
+            ],
+            goals=self.goals,
             masked_cells=len(publication.masked),
         )
+
+    def progress(self) -> list:
+        """(indicator, target, achieved, % of the target) for each target: the % only when both
+        are known and the achieved count is published."""
+        if not self.goals:
+            return []
+        rows = []
+        for (label, achieved), goal in zip(self.targets, self.goals, strict=True):
+            percent = (
+                round(100 * achieved / goal)
+                if goal and isinstance(achieved, int) and achieved != MASK
+                else None
+            )
+            rows.append((label, goal, achieved, percent))
+        return rows
 
     def published(self) -> Report:
         """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
@@ -237,6 +291,13 @@ class Consolidated:
                 for i, row in enumerate(getattr(self.programme, table))
             ]
         return out
+
+    def progress(self) -> list:
+        """[(member or "Programme", its targets vs achieved)] when the period is an agreement
+        year."""
+        titles = [*self.members, _("Programme")]
+        reports = [*self.reports, self.programme]
+        return [(t, r.progress()) for t, r in zip(titles, reports, strict=True) if r.goals]
 
     def sections(self) -> dict:
         """{table: [(title, rows)]}: per member then the programme, territories and ages."""
@@ -530,6 +591,15 @@ def build(service_ids, start: date, end: date, programme=None) -> Report:
         active_ages=active["ages"],
         exits_entrants=exits_entrants,
         exits_active=exits_active,
+        targets=[
+            (
+                label,
+                steps[step][1]
+                if step is not None
+                else sum(exit_counts.get(value, 0) for value in POSITIVE_EXITS),
+            )
+            for (_value, label), step in zip(Target.Indicator.choices, TARGET_STEPS, strict=True)
+        ],
     )
 
 
@@ -678,6 +748,17 @@ def to_xlsx(report) -> bytes:
             (_("Sorties file active"), [_("Motif de sortie"), _("Nombre")], report.exits_active),
             (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
         ]
+    sheets.append(
+        (
+            _("Objectifs"),
+            [_("Membre"), _("Indicateur"), _("Objectif"), _("Réalisé"), _("Taux (%)")],
+            [
+                (title, label, goal, achieved, percent)
+                for title, rows in progress_sections(report)
+                for label, goal, achieved, percent in rows
+            ],
+        )
+    )
     # openpyxl is imported on the first export, not when the site starts.
     from openpyxl import Workbook
 
@@ -687,18 +768,111 @@ def to_xlsx(report) -> bytes:
         sheet = book.active if first else book.create_sheet()
         first = False
         sheet.title = str(title)[:31]
-        sheet.append(
-            spreadsheet_row([_("Période"), report.start.isoformat(), report.end.isoformat()])
-        )
+        # Real dates, shown as dates; numbers stay numbers; a text never starts a formula.
+        sheet.append([str(_("Période")), report.start, report.end])
+        for cell in sheet[1][1:]:
+            cell.number_format = "DD/MM/YYYY"
         sheet.append(spreadsheet_row([str(cell) for cell in header]))
         for row in rows:
-            # Numbers stay numbers; a text (a territory's name...) never starts a formula.
             sheet.append(spreadsheet_row(row))
         sheet.append([])
         sheet.append(spreadsheet_row([str(FOOTNOTE)]))
+        _widths(sheet, header, rows)
+    sheet = book.create_sheet(str(_("Définitions")))
+    sheet.append(spreadsheet_row([_("Indicateur"), _("Définition")]))
+    for term, meaning in DEFINITIONS:
+        sheet.append(spreadsheet_row([str(term), str(meaning)]))
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 110
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _widths(sheet, header, rows):
+    """Each column as wide as its longest header or value (within reason)."""
+    from openpyxl.utils import get_column_letter
+
+    for index, title in enumerate(header, 1):
+        longest = max(
+            [len(str(title))] + [len(str(row[index - 1])) for row in rows if len(row) >= index]
+        )
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 70)
+
+
+DEFINITIONS = [
+    (
+        gettext_lazy("Période"),
+        gettext_lazy(
+            "Une année de la convention ou un de ses trimestres, une année civile ou un de ses "
+            "trimestres (dates incluses)."
+        ),
+    ),
+    (
+        gettext_lazy("Actions de repérage"),
+        gettext_lazy("Actions « aller vers » menées pendant la période (travail de rue, etc.)."),
+    ),
+    (
+        gettext_lazy("Personnes rencontrées"),
+        gettext_lazy("Somme des personnes rencontrées déclarées sur ces actions."),
+    ),
+    (
+        gettext_lazy("Contacts (personnes repérées)"),
+        gettext_lazy("Personnes rencontrées et enregistrées pendant la période, même anonymes."),
+    ),
+    (
+        gettext_lazy("Nouveaux bénéficiaires (entrants)"),
+        gettext_lazy("Personnes dont le consentement à être suivies est daté de la période."),
+    ),
+    (
+        gettext_lazy("Personnes en remobilisation"),
+        gettext_lazy(
+            "Bénéficiaires présents à au moins une activité de remobilisation de la période, "
+            "après leur consentement."
+        ),
+    ),
+    (
+        gettext_lazy("Accompagnements commencés"),
+        gettext_lazy(
+            "Accompagnements de 9 mois (12 avec prolongation) commencés pendant la période."
+        ),
+    ),
+    (
+        gettext_lazy("Accompagnements au-delà de leur échéance"),
+        gettext_lazy(
+            "Accompagnements encore ouverts, ou fermés après leur échéance, un jour de la période."
+        ),
+    ),
+    (
+        gettext_lazy("File active"),
+        gettext_lazy(
+            "Personnes entrées avant la période, accompagnées pendant celle-ci ou sorties pendant."
+        ),
+    ),
+    (
+        gettext_lazy("Sortie positive"),
+        gettext_lazy(
+            "Emploi durable, emploi de courte durée, formation, inscription à France Travail, "
+            "à la mission locale ou à Cap emploi."
+        ),
+    ),
+    (
+        gettext_lazy("Âge"),
+        gettext_lazy("Âge à la date du consentement (une seule date de référence)."),
+    ),
+    (
+        gettext_lazy("Délais"),
+        gettext_lazy("Médiane en jours entre deux étapes, et nombre de personnes concernées."),
+    ),
+    (
+        gettext_lazy("Objectif"),
+        gettext_lazy(
+            "Objectif annuel de la convention saisi par le chef de file, par membre ; celui du "
+            "programme est la somme des membres. Le taux est le réalisé divisé par l'objectif."
+        ),
+    ),
+    (gettext_lazy("s"), FOOTNOTE),
+]
 
 
 def _flat(rows):
@@ -716,9 +890,22 @@ def to_pdf(report, *, title: str, programme=None, period_label=None) -> bytes:
             "programme": programme,
             "period_label": period_label,
             "consolidated": isinstance(report, Consolidated),
+            **charts(report),
         },
         stylesheet=settings.BASE_DIR / "static" / "ancrage" / "o2r-report-print.css",
     )
+
+
+def charts(figures) -> dict:
+    """The report's charts (the programme's figures in a consolidated report) and the targets vs
+    achieved sections, for the page and the PDF."""
+    rows = figures.programme if isinstance(figures, Consolidated) else figures
+    return {
+        "step_bars": bars(rows.steps),
+        "exit_bars": bars(rows.exits),
+        "priority_bars": bars(rows.priority),
+        "progress": progress_sections(figures),
+    }
 
 
 def bars(rows, width=280):
@@ -726,3 +913,35 @@ def bars(rows, width=280):
     numbers = [v for _label, v in rows if isinstance(v, int)]
     top = max(numbers, default=0) or 1
     return [(label, v, int(width * v / top) if isinstance(v, int) else 0) for label, v in rows]
+
+
+def goals_of(target) -> list:
+    """A member's targets for the year, in Target.Indicator's order (None where not entered)."""
+    return [
+        getattr(target, indicator) if target is not None else None
+        for indicator in Target.Indicator.values
+    ]
+
+
+def add_goals(figures, targets: dict, member_ids: list, own_id=None):
+    """Put the agreement year's targets ({organisation id: Target}) beside the published figures:
+    each member's, and the programme's (the sum of the members' entered ones)."""
+    if isinstance(figures, Consolidated):
+        each = [goals_of(targets.get(pk)) for pk in member_ids]
+        for part, goals in zip(figures.reports, each, strict=True):
+            part.goals = goals
+        figures.programme.goals = [
+            None if all(g[i] is None for g in each) else sum(g[i] or 0 for g in each)
+            for i in range(len(Target.Indicator.values))
+        ]
+    else:
+        figures.goals = goals_of(targets.get(own_id))
+    return figures
+
+
+def progress_sections(figures) -> list:
+    """[(title, targets vs achieved rows)]: per member then the programme, or the service's."""
+    if isinstance(figures, Consolidated):
+        return figures.progress()
+    rows = figures.progress()
+    return [(_("Votre service"), rows)] if rows else []

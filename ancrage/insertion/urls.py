@@ -15,6 +15,7 @@ urlpatterns = [
     path("", programme.home, name="home"),
     path("programmes/nouveau/", programme.programme_add, name="programme_add"),
     path("programmes/<int:pk>/modifier/", programme.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/objectifs/", programme.targets, name="targets"),
     path("reperage/", outreach.outreach_list, name="outreach_list"),
     path("reperage/nouvelle/", outreach.outreach_add, name="outreach_add"),
     path("contacts/", outreach.contacts, name="contacts"),

@@ -651,6 +651,7 @@ URL_TABLE = {
     "insertion:home": get(),
     "insertion:programme_add": get(),
     "insertion:programme_edit": get(o2r_record("programme")),
+    "insertion:targets": get(o2r_record("programme")),
     "insertion:outreach_list": get(),
     "insertion:outreach_add": get(),
     "insertion:contacts": get(),

@@ -32,5 +32,6 @@ from ancrage.insertion.models.programme import (  # noqa: F401
     TYPED_FLAGS,
     PriorityPublic,
     Programme,
+    Target,
 )
 from ancrage.insertion.models.referral import VillageReferral  # noqa: F401

@@ -25,11 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ancrage.insertion.models import (
+    SITUATION_FIELDS,
     Accompaniment,
     Attendance,
+    Barrier,
     Beneficiary,
     Contact,
     Exit,
+    FollowUp,
     OutreachAction,
     PriorityPublic,
     Target,
@@ -80,6 +83,14 @@ class Report:
     # agreement year's targets (None: none entered; empty: the period is not an agreement year).
     targets: list = field(default_factory=list)
     goals: list = field(default_factory=list)
+    # The situation at entry (SITUATION_FIELDS): [(field, title, [(label, count)...])] for the
+    # entrants and for the active file; each table's last row is its total.
+    situation: list = field(default_factory=list)
+    active_situation: list = field(default_factory=list)
+    # The pathway's details: [(name, title, [(label, count)...])], the last row a total when the
+    # table has one: outreach by mode, entrants by source, follow-ups at 3 and 6 months by
+    # outcome, barriers identified and lifted by kind.
+    pathway: list = field(default_factory=list)
     masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
     footnote = FOOTNOTE
 
@@ -160,6 +171,36 @@ class Report:
             ),
         ]
         links.append([(key("active_territories"), TOTAL, 0), (key("active_ages"), TOTAL, TOTAL)])
+        for part, rows, whole in (
+            ("situation", self.situation, (key("steps"), STEP_BENEFICIARIES, 0)),
+            ("active_situation", self.active_situation, (key("active_territories"), TOTAL, 0)),
+        ):
+            for name, _title, counts in rows:
+                tables.append(
+                    Table.column(
+                        key(f"{part}_{name}"),
+                        [lb for lb, _n in counts[:-1]],
+                        [n for _l, n in counts[:-1]],
+                        total=True,
+                    )
+                )
+                # the same people as the entrants (or the active file), cut by their situation
+                links.append([(key(f"{part}_{name}"), TOTAL, 0), whole])
+        for name, _title, counts in self.pathway:
+            totalled = name in PATHWAY_TOTALS
+            rows = counts[:-1] if totalled else counts
+            tables.append(
+                Table.column(
+                    key(f"pathway_{name}"),
+                    [lb for lb, _n in rows],
+                    [n for _l, n in rows],
+                    total=totalled,
+                )
+            )
+            if PATHWAY_TOTALS.get(name) is not None:
+                links.append(
+                    [(key(f"pathway_{name}"), TOTAL, 0), (key("steps"), PATHWAY_TOTALS[name], 0)]
+                )
         tables.append(
             Table.column(
                 key("targets"), [lb for lb, _n in self.targets], [n for _l, n in self.targets]
@@ -242,6 +283,41 @@ class Report:
                 (label, n) for (label, _), (n,) in zip(self.targets, grid("targets"), strict=True)
             ],
             goals=self.goals,
+            situation=[
+                (
+                    name,
+                    title,
+                    [
+                        (lb, n)
+                        for (lb, _), (n,) in zip(counts, grid(f"situation_{name}"), strict=True)
+                    ],
+                )
+                for name, title, counts in self.situation
+            ],
+            active_situation=[
+                (
+                    name,
+                    title,
+                    [
+                        (lb, n)
+                        for (lb, _), (n,) in zip(
+                            counts, grid(f"active_situation_{name}"), strict=True
+                        )
+                    ],
+                )
+                for name, title, counts in self.active_situation
+            ],
+            pathway=[
+                (
+                    name,
+                    title,
+                    [
+                        (lb, n)
+                        for (lb, _), (n,) in zip(counts, grid(f"pathway_{name}"), strict=True)
+                    ],
+                )
+                for name, title, counts in self.pathway
+            ],
             masked_cells=len(publication.masked),
         )
 
@@ -259,6 +335,18 @@ class Report:
             )
             rows.append((label, goal, achieved, percent))
         return rows
+
+    def situation_pairs(self) -> list:
+        """[(title, [(label, entrants, active file)])] for each situation field."""
+        return [
+            (
+                title,
+                [(label, n, m) for (label, n), (_label, m) in zip(counts, active[2], strict=True)],
+            )
+            for (_name, title, counts), active in zip(
+                self.situation, self.active_situation, strict=True
+            )
+        ]
 
     def published(self) -> Report:
         """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
@@ -298,6 +386,36 @@ class Consolidated:
         titles = [*self.members, _("Programme")]
         reports = [*self.reports, self.programme]
         return [(t, r.progress()) for t, r in zip(titles, reports, strict=True) if r.goals]
+
+    def situation_columns(self, attribute="situation") -> list:
+        """[(title, [(label, [each member's count], the programme's)])] for each situation
+        field, the entrants' ("situation") or the active file's ("active_situation")."""
+        return [
+            (
+                title,
+                [
+                    (label, [getattr(r, attribute)[t][2][i][1] for r in self.reports], whole)
+                    for i, (label, whole) in enumerate(counts)
+                ],
+            )
+            for t, (_name, title, counts) in enumerate(getattr(self.programme, attribute))
+        ]
+
+    def pathway_columns(self) -> list:
+        """[(title, [(label, [each member's count], the programme's)])] for each pathway table."""
+        return [
+            (
+                title,
+                [
+                    (label, [r.pathway[t][2][i][1] for r in self.reports], whole)
+                    for i, (label, whole) in enumerate(counts)
+                ],
+            )
+            for t, (_name, title, counts) in enumerate(self.programme.pathway)
+        ]
+
+    def active_situation_columns(self) -> list:
+        return self.situation_columns("active_situation")
 
     def sections(self) -> dict:
         """{table: [(title, rows)]}: per member then the programme, territories and ages."""
@@ -591,6 +709,9 @@ def build(service_ids, start: date, end: date, programme=None) -> Report:
         active_ages=active["ages"],
         exits_entrants=exits_entrants,
         exits_active=exits_active,
+        situation=situation_tables(beneficiaries),
+        pathway=pathway_tables(service_ids, start, end, programme, beneficiaries),
+        active_situation=situation_tables(active["people"]),
         targets=[
             (
                 label,
@@ -659,7 +780,129 @@ def _active_file(service_ids, start: date, end: date, programme=None) -> dict:
         )
     )
     territories = sorted(by_territory.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return {"territories": territories, "ages": age_rows, "exits": exits}
+    return {"territories": territories, "ages": age_rows, "exits": exits, "people": people}
+
+
+# The pathway tables with a total row, and the step their total equals (None: a total of its own).
+PATHWAY_TOTALS = {
+    "outreach_kinds": 0,
+    "outreach_people": 1,
+    "sources": STEP_BENEFICIARIES,
+    "follow_ups_3": None,
+    "follow_ups_6": None,
+}
+
+
+def _rows(choices, counts, *, unknown=None, total=True) -> list:
+    rows = [(str(label), counts.get(value, 0)) for value, label in choices]
+    if unknown is not None:
+        rows.append((str(unknown), counts.get(None, 0)))
+    if total:
+        rows.append((_("Total"), sum(n for _l, n in rows)))
+    return rows
+
+
+def pathway_tables(service_ids, start, end, programme, entrants) -> list:
+    """The outreach by mode (actions, people met), the entrants by source, the follow-ups due in
+    the period at 3 and 6 months by outcome (not yet recorded: "À faire"), the barriers of the
+    accompaniments running in the period by kind, identified and lifted in it: one grouped query
+    each."""
+    mine = {} if programme is None else {"programme": programme}
+    kinds, people = {}, {}
+    for kind, n, met in (
+        OutreachAction.objects.filter(service_id__in=service_ids, date__range=(start, end), **mine)
+        .values_list("kind")
+        .annotate(n=Count("pk"), met=Sum("people_met"))
+        .order_by()
+    ):
+        kinds[kind], people[kind] = n, met or 0
+    sources = dict(entrants.values_list("source").annotate(n=Count("pk")).order_by())
+    follow_ups = {3: {}, 6: {}}
+    for months, situation, n in (
+        FollowUp.objects.filter(
+            exit__beneficiary__service_id__in=service_ids,
+            due_date__range=(start, end),
+            **({} if programme is None else {"exit__beneficiary__programme": programme}),
+        )
+        .values_list("months", "situation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if months in follow_ups:
+            key = situation or None
+            follow_ups[months][key] = follow_ups[months].get(key, 0) + n
+    identified, lifted = {}, {}
+    for kind, status, updated_on, n in (
+        Barrier.objects.filter(
+            accompaniment__beneficiary__service_id__in=service_ids,
+            accompaniment__start_date__lte=end,
+            **({} if programme is None else {"accompaniment__beneficiary__programme": programme}),
+        )
+        .filter(Q(accompaniment__end_date__isnull=True) | Q(accompaniment__end_date__gte=start))
+        .values_list("kind", "status", "updated_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        identified[kind] = identified.get(kind, 0) + n
+        if status == Barrier.Status.RESOLVED and start <= updated_on <= end:
+            lifted[kind] = lifted.get(kind, 0) + n
+    outcomes = FollowUp.Situation.choices
+    return [
+        (
+            "outreach_kinds",
+            _("Actions de repérage par mode"),
+            _rows(OutreachAction.Kind.choices, kinds),
+        ),
+        (
+            "outreach_people",
+            _("Personnes rencontrées par mode de repérage"),
+            _rows(OutreachAction.Kind.choices, people),
+        ),
+        (
+            "sources",
+            _("Nouveaux bénéficiaires par origine"),
+            _rows(Beneficiary.Source.choices, sources),
+        ),
+        (
+            "follow_ups_3",
+            _("Suivis à 3 mois dus sur la période, par situation"),
+            _rows(outcomes, follow_ups[3], unknown=_("À faire")),
+        ),
+        (
+            "follow_ups_6",
+            _("Suivis à 6 mois dus sur la période, par situation"),
+            _rows(outcomes, follow_ups[6], unknown=_("À faire")),
+        ),
+        (
+            "barriers_identified",
+            _("Personnes accompagnées par frein repéré"),
+            _rows(Barrier.Kind.choices, identified, total=False),
+        ),
+        (
+            "barriers_lifted",
+            _("Freins levés sur la période, par type"),
+            _rows(Barrier.Kind.choices, lifted, total=False),
+        ),
+    ]
+
+
+def situation_tables(people) -> list:
+    """[(field, title, [(label, count)..., ("Total", n)])] for each situation field: one grouped
+    query over the people's situations."""
+    counts = {name: {} for name in SITUATION_FIELDS}
+    total = 0
+    for row in people.values(*SITUATION_FIELDS).annotate(n=Count("pk")).order_by():
+        total += row["n"]
+        for name in SITUATION_FIELDS:
+            counts[name][row[name]] = counts[name].get(row[name], 0) + row["n"]
+    tables = []
+    for name in SITUATION_FIELDS:
+        field_ = Beneficiary._meta.get_field(name)
+        rows = [(str(label), counts[name].get(value, 0)) for value, label in field_.choices]
+        rows.append((_("Non renseigné"), counts[name].get("", 0)))
+        rows.append((_("Total"), total))
+        tables.append((name, str(field_.verbose_name).capitalize(), rows))
+    return tables
 
 
 def filename(report, extension: str) -> str:
@@ -748,6 +991,39 @@ def to_xlsx(report) -> bytes:
             (_("Sorties file active"), [_("Motif de sortie"), _("Nombre")], report.exits_active),
             (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
         ]
+    if isinstance(report, Consolidated):
+        for title, columns in (
+            (_("Situation des entrants"), report.situation_columns()),
+            (_("Situation file active"), report.active_situation_columns()),
+        ):
+            sheets.append(
+                (
+                    title,
+                    [_("Caractéristique"), _("Valeur"), *members],
+                    [(t, *row) for t, rows in columns for row in _flat(rows)],
+                )
+            )
+    else:
+        sheets.append(
+            (
+                _("Situation"),
+                [_("Caractéristique"), _("Valeur"), _("Entrants"), _("File active")],
+                [(t, *row) for t, rows in report.situation_pairs() for row in rows],
+            )
+        )
+    sheets.append(
+        (
+            _("Repérage, suivis, freins"),
+            [
+                _("Tableau"),
+                _("Catégorie"),
+                *(members if isinstance(report, Consolidated) else [_("Nombre")]),
+            ],
+            [(t, *row) for t, rows in report.pathway_columns() for row in _flat(rows)]
+            if isinstance(report, Consolidated)
+            else [(t, *row) for _n, t, rows in report.pathway for row in rows],
+        )
+    )
     sheets.append(
         (
             _("Objectifs"),

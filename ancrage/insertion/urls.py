@@ -24,6 +24,7 @@ urlpatterns = [
     path("beneficiaires/", beneficiary.beneficiaries, name="beneficiaries"),
     path("beneficiaires/<int:pk>/", beneficiary.beneficiary, name="beneficiary"),
     path("beneficiaires/<int:pk>/eligibilite/", beneficiary.eligibility, name="eligibility"),
+    path("beneficiaires/<int:pk>/situation/", beneficiary.situation, name="situation"),
     path(
         "beneficiaires/<int:pk>/accompagnement/",
         accompaniment.accompaniment_open,

@@ -660,6 +660,7 @@ URL_TABLE = {
     "insertion:beneficiaries": get(),
     "insertion:beneficiary": get(o2r_record("beneficiary")),
     "insertion:eligibility": get(o2r_record("beneficiary")),
+    "insertion:situation": get(o2r_record("beneficiary")),
     "insertion:accompaniment_open": get(o2r_record("beneficiary")),
     "insertion:extend": post(o2r_record("beneficiary"), answers=422),
     "insertion:barrier": post(o2r_record("beneficiary"), answers=422),

@@ -121,6 +121,8 @@ def _export(job, progress, extension, content_type):
     progress(1, 3)
     if extension == "xlsx":
         content = report.to_xlsx(result)
+    elif extension == "zip":
+        content = report.to_csv_zip(result)
     else:
         content = report.to_pdf(
             result,
@@ -148,5 +150,12 @@ PDF_EXPORT = JobKind(
     label=gettext_lazy("Rapport d'activité O2R (PDF)"),
     permission=("o2r_report", "view"),
     run=lambda job, progress: _export(job, progress, "pdf", "application/pdf"),
+    back=back_to_report,
+)
+CSV_EXPORT = JobKind(
+    name="o2r_report_csv",
+    label=gettext_lazy("Rapport d'activité O2R (un CSV par tableau)"),
+    permission=("o2r_report", "view"),
+    run=lambda job, progress: _export(job, progress, "zip", "application/zip"),
     back=back_to_report,
 )

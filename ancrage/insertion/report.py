@@ -925,9 +925,8 @@ AGE_HEADER = [
 ]
 
 
-def to_xlsx(report) -> bytes:
-    """The published report (a `Report` or a `Consolidated` one) as a workbook, one sheet per
-    table, dates in ISO, the masked cells' footnote under each table."""
+def tables_of(report) -> list:
+    """[(title, header, rows)]: every table of the published report, as the exports write them."""
     if isinstance(report, Consolidated):
         members = [*report.members, _("Programme")]
         sectioned = [
@@ -1035,6 +1034,13 @@ def to_xlsx(report) -> bytes:
             ],
         )
     )
+    return sheets
+
+
+def to_xlsx(report) -> bytes:
+    """The published report (a `Report` or a `Consolidated` one) as a workbook, one sheet per
+    table and a sheet of definitions, real dates, the masked cells' footnote under each table."""
+    sheets = tables_of(report)
     # openpyxl is imported on the first export, not when the site starts.
     from openpyxl import Workbook
 
@@ -1062,6 +1068,37 @@ def to_xlsx(report) -> bytes:
     sheet.column_dimensions["B"].width = 110
     out = BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def to_csv_zip(report) -> bytes:
+    """A ZIP of one CSV per table (UTF-8 with its mark, ";"), the period and the footnote in
+    each, and the definitions."""
+    import csv
+    import io
+    import zipfile
+
+    from django.utils.text import slugify
+
+    def encoded(rows) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        for row in rows:
+            writer.writerow(spreadsheet_row(row))
+        return out.getvalue().encode("utf-8-sig")
+
+    period = [_("Période"), report.start.isoformat(), report.end.isoformat()]
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, (title, header, rows) in enumerate(tables_of(report), 1):
+            content = [period, [str(cell) for cell in header], *rows, [], [str(FOOTNOTE)]]
+            archive.writestr(f"{n:02d}-{slugify(str(title))}.csv", encoded(content))
+        archive.writestr(
+            "definitions.csv",
+            encoded(
+                [[_("Indicateur"), _("Définition")], *[(str(t), str(d)) for t, d in DEFINITIONS]]
+            ),
+        )
     return out.getvalue()
 
 

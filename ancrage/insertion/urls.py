@@ -56,4 +56,5 @@ urlpatterns = [
     path("rapport/", report.activity_report, name="report"),
     path("rapport/rapport-o2r.xlsx", report.activity_report_xlsx, name="report_xlsx"),
     path("rapport/rapport-o2r.pdf", report.activity_report_pdf, name="report_pdf"),
+    path("rapport/rapport-o2r-csv.zip", report.activity_report_csv, name="report_csv"),
 ]

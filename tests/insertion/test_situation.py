@@ -93,7 +93,7 @@ def test_situation_on_the_report_page_and_in_the_workbook(client, situated):
 
     login(client, situated.users[Role.O2R_LEAD])
     page = client.get(reverse("insertion:report"), {"period": "2026t2"})
-    assert "Situation socioprofessionnelle à l&#x27;entrée" in page.content.decode()
+    assert "Situation socioprofessionnelle" in page.content.decode()
     book = load_workbook(BytesIO(report.to_xlsx(page.context["report"])))
     assert "Situation des entrants" in book.sheetnames
     assert "Situation file active" in book.sheetnames

@@ -681,6 +681,7 @@ URL_TABLE = {
     # the exports start a background job and lead to its page
     "insertion:report_pdf": post(answers=302, to="/taches/"),
     "insertion:report_xlsx": post(answers=302, to="/taches/"),
+    "insertion:report_csv": post(answers=302, to="/taches/"),
     "people:edit": get(PERSON),
     "people:access_log": get(PERSON),
     "people:family_link_add": get(PERSON),

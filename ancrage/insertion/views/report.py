@@ -48,3 +48,9 @@ def activity_report_xlsx(request):
 @require_POST
 def activity_report_pdf(request):
     return _export(request, jobs.PDF_EXPORT.name)
+
+
+@requires("o2r_report", "view")
+@require_POST
+def activity_report_csv(request):
+    return _export(request, jobs.CSV_EXPORT.name)

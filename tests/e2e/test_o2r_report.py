@@ -43,7 +43,7 @@ def test_the_chef_de_file_enters_targets_and_reads_them_beside_the_achieved(
     page.get_by_role("navigation", name="Navigation O2R").get_by_role(
         "link", name="Rapport d'activité"
     ).click()
-    page.get_by_label("Période").select_option("a1")
+    page.get_by_label("Période", exact=True).select_option("a1")
     page.get_by_role("button", name="Afficher").click()
     expect(
         page.get_by_role("heading", name="Objectifs de la convention et réalisé")

@@ -30,6 +30,7 @@ RESULTS = BENCH_DIR / "RESULTS.md"
 START_MARK = "<!-- bench:start (written by bench/run.py) -->"
 END_MARK = "<!-- bench:end -->"
 USERNAME = "chef.service"  # the demo head of service: one village, every child who stayed there
+FUNDER_USERNAME = "financeur"  # the demo funder: the consolidated O2R report of its programmes
 O2R_USERNAME = "chef.file.o2r"  # the demo O2R lead: the beneficiaries and the report of a service
 # A page's median at three times the data over its median at the large scale (issue 19).
 GROWTH_BUDGET = 1.5
@@ -137,6 +138,8 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
     o2r_user = User.objects.get(username=O2R_USERNAME)
     o2r_client = Client()
     login(o2r_client, o2r_user)
+    funder_client = Client()
+    login(funder_client, User.objects.get(username=FUNDER_USERNAME))
     national_client = Client()
     login(national_client, User.objects.get(username=NATIONAL_USERNAME))
     pages = [
@@ -152,7 +155,26 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
         ("deadlines", "Échéancier du village", f"/villages/{village_id}/echeancier/", client),
         ("incidents", "Signalements du village", f"/villages/{village_id}/signalements/", client),
         ("o2r_beneficiaries", "O2R : bénéficiaires", "/o2r/beneficiaires/", o2r_client),
-        ("o2r_report", "O2R : rapport d'activité (12 mois)", "/o2r/rapport/", o2r_client),
+        # The chef de file's default: the programme's consolidated report (a column per member,
+        # protected together) for the current agreement year.
+        (
+            "o2r_report",
+            "O2R : rapport consolidé (année de convention)",
+            "/o2r/rapport/",
+            o2r_client,
+        ),
+        (
+            "o2r_report_service",
+            "O2R : rapport du service (année de convention)",
+            "/o2r/rapport/?view=service",
+            o2r_client,
+        ),
+        (
+            "o2r_report_funder",
+            "O2R : rapport du financeur (consolidé, année de convention)",
+            "/o2r/rapport/",
+            funder_client,
+        ),
         # Lists and aggregates that grew with the data (issue 19).
         (
             "child_journal",

@@ -147,6 +147,7 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
         def contact_row(team, met_on, beneficiary=None, nickname=None, sex="X"):
             action = rng.choice(by_team[team.pk])
             return Contact(
+                programme=programme,
                 service_id=team.establishment_id,
                 team=team,
                 outreach_action=action,
@@ -418,6 +419,7 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
         collective = rng.random() < 0.75
         activities.append(
             Activity(
+                programme=programme,
                 service_id=team.establishment_id,
                 team=team,
                 format=Activity.Format.COLLECTIVE if collective else Activity.Format.INDIVIDUAL,

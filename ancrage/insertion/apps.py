@@ -16,3 +16,4 @@ class InsertionConfig(AppConfig):
         scopes.register_persons(insertion_scopes.beneficiary_persons)
         register_job_kind(jobs.XLSX_EXPORT)
         register_job_kind(jobs.PDF_EXPORT)
+        register_job_kind(jobs.CSV_EXPORT)

@@ -2,6 +2,7 @@
 exports (XLSX, PDF) as background jobs: the same files as the report page's, built by a worker
 and downloaded from the job page."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from ancrage.insertion import report
 from ancrage.insertion.forms.report import PROGRAMME_VIEW, ReportForm
+from ancrage.insertion.models import Target
 from ancrage.insertion.queries.report import ReportScope, report_programmes, report_scope
 from ancrage.kernel.jobs import JobFile, JobKind
 
@@ -26,6 +28,7 @@ class Choice:
     start: date
     end: date
     period_label: str | None
+    year: int | None = None  # the agreement year, when the period is one (its targets shown)
 
 
 def report_params(data) -> dict:
@@ -48,17 +51,51 @@ def chosen(form) -> Choice | None:
         return None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        return Choice(form.scope, data["view"], data["start"], data["end"], data["period_label"])
+        return Choice(
+            form.scope,
+            data["view"],
+            data["start"],
+            data["end"],
+            data["period_label"],
+            agreement_year(data.get("period") or form.default.key)
+            if data["period_label"]
+            else None,
+        )
     return Choice(
-        form.scope, form.initial["view"], form.default.start, form.default.end, form.default.label
+        form.scope,
+        form.initial["view"],
+        form.default.start,
+        form.default.end,
+        form.default.label,
+        agreement_year(form.default.key),
     )
 
 
+def agreement_year(key: str) -> int | None:
+    """The agreement year of a period's key ("a2": 2), None for a quarter or a calendar one."""
+    match = re.fullmatch(r"a(\d+)", key or "")
+    return int(match.group(1)) if match else None
+
+
 def figures(choice: Choice):
-    """The published figures: the programme's with a column per member, or the own service's."""
+    """The published figures: the programme's with a column per member, or the own service's;
+    beside them the targets of the agreement year (when the period is one)."""
+    scope = choice.scope
     if choice.view == PROGRAMME_VIEW:
-        return report.build_consolidated(choice.scope.members, choice.start, choice.end)
-    return report.build(choice.scope.own_service_ids, choice.start, choice.end).published()
+        result = report.build_consolidated(
+            scope.members, choice.start, choice.end, programme=scope.programme
+        )
+    else:
+        result = report.build(
+            scope.own_service_ids, choice.start, choice.end, programme=scope.programme
+        ).published()
+    if choice.year is None:
+        return result
+    targets = {
+        t.organisation_id: t
+        for t in Target.objects.filter(programme=scope.programme, year=choice.year)
+    }
+    return report.add_goals(result, targets, scope.member_ids, scope.own_organisation_id)
 
 
 def _choice(job) -> Choice:
@@ -84,6 +121,8 @@ def _export(job, progress, extension, content_type):
     progress(1, 3)
     if extension == "xlsx":
         content = report.to_xlsx(result)
+    elif extension == "zip":
+        content = report.to_csv_zip(result)
     else:
         content = report.to_pdf(
             result,
@@ -111,5 +150,12 @@ PDF_EXPORT = JobKind(
     label=gettext_lazy("Rapport d'activité O2R (PDF)"),
     permission=("o2r_report", "view"),
     run=lambda job, progress: _export(job, progress, "pdf", "application/pdf"),
+    back=back_to_report,
+)
+CSV_EXPORT = JobKind(
+    name="o2r_report_csv",
+    label=gettext_lazy("Rapport d'activité O2R (un CSV par tableau)"),
+    permission=("o2r_report", "view"),
+    run=lambda job, progress: _export(job, progress, "zip", "application/zip"),
     back=back_to_report,
 )

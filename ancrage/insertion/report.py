@@ -25,13 +25,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ancrage.insertion.models import (
+    SITUATION_FIELDS,
     Accompaniment,
     Attendance,
+    Barrier,
     Beneficiary,
     Contact,
     Exit,
+    FollowUp,
     OutreachAction,
     PriorityPublic,
+    Target,
 )
 from ancrage.kernel.calendar import age_on_sql
 from ancrage.kernel.disclosure import FOOTNOTE, MASK, TOTAL, Table, protect
@@ -46,6 +50,18 @@ AGE_BRACKETS = [
 ]
 # The rows of `Report.steps` that other tables cut again (their indexes).
 STEP_CONTACTS, STEP_BENEFICIARIES, STEP_ACCOMPANIMENTS, STEP_EXITS = 2, 3, 5, 6
+STEP_REMOBILISED = 4
+# A positive exit: a job (lasting or short), a training, or the ordinary network for employment.
+POSITIVE_EXITS = [
+    Exit.Reason.SUSTAINABLE_JOB,
+    Exit.Reason.SHORT_JOB,
+    Exit.Reason.TRAINING,
+    Exit.Reason.MAINSTREAM,
+]
+# The agreement's targets (Target.Indicator, in order) and what each is compared with: the
+# contacts (people met and recorded), the people remobilised, the accompaniments started, the
+# positive exits of the period.
+TARGET_STEPS = [STEP_CONTACTS, STEP_REMOBILISED, STEP_ACCOMPANIMENTS, None]
 
 
 @dataclass
@@ -63,6 +79,18 @@ class Report:
     active_ages: list = field(default_factory=list)  # as `ages`
     exits_entrants: list = field(default_factory=list)  # (label, count): entered in the period
     exits_active: list = field(default_factory=list)  # (label, count): the active file's
+    # Targets vs achieved: (indicator, achieved) for each Target.Indicator; `goals` the
+    # agreement year's targets (None: none entered; empty: the period is not an agreement year).
+    targets: list = field(default_factory=list)
+    goals: list = field(default_factory=list)
+    # The situation at entry (SITUATION_FIELDS): [(field, title, [(label, count)...])] for the
+    # entrants and for the active file; each table's last row is its total.
+    situation: list = field(default_factory=list)
+    active_situation: list = field(default_factory=list)
+    # The pathway's details: [(name, title, [(label, count)...])], the last row a total when the
+    # table has one: outreach by mode, entrants by source, follow-ups at 3 and 6 months by
+    # outcome, barriers identified and lifted by kind.
+    pathway: list = field(default_factory=list)
     masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
     footnote = FOOTNOTE
 
@@ -143,6 +171,46 @@ class Report:
             ),
         ]
         links.append([(key("active_territories"), TOTAL, 0), (key("active_ages"), TOTAL, TOTAL)])
+        for part, rows, whole in (
+            ("situation", self.situation, (key("steps"), STEP_BENEFICIARIES, 0)),
+            ("active_situation", self.active_situation, (key("active_territories"), TOTAL, 0)),
+        ):
+            for name, _title, counts in rows:
+                tables.append(
+                    Table.column(
+                        key(f"{part}_{name}"),
+                        [lb for lb, _n in counts[:-1]],
+                        [n for _l, n in counts[:-1]],
+                        total=True,
+                    )
+                )
+                # the same people as the entrants (or the active file), cut by their situation
+                links.append([(key(f"{part}_{name}"), TOTAL, 0), whole])
+        for name, _title, counts in self.pathway:
+            totalled = name in PATHWAY_TOTALS
+            rows = counts[:-1] if totalled else counts
+            tables.append(
+                Table.column(
+                    key(f"pathway_{name}"),
+                    [lb for lb, _n in rows],
+                    [n for _l, n in rows],
+                    total=totalled,
+                )
+            )
+            if PATHWAY_TOTALS.get(name) is not None:
+                links.append(
+                    [(key(f"pathway_{name}"), TOTAL, 0), (key("steps"), PATHWAY_TOTALS[name], 0)]
+                )
+        tables.append(
+            Table.column(
+                key("targets"), [lb for lb, _n in self.targets], [n for _l, n in self.targets]
+            )
+        )
+        links += [
+            [(key("targets"), row, 0), (key("steps"), step, 0)]
+            for row, step in enumerate(TARGET_STEPS)
+            if step is not None
+        ]
         # every exit of the period is an entrant's or the active file's
         sums = [
             (
@@ -151,6 +219,14 @@ class Report:
             )
             for row in [*range(len(reasons)), TOTAL]
         ]
+        positive = [value for value, _label in Exit.Reason.choices if value in POSITIVE_EXITS]
+        reason_rows = [value for value, _label in Exit.Reason.choices]
+        sums.append(
+            (
+                (key("targets"), TARGET_STEPS.index(None), 0),
+                [(key("exits"), reason_rows.index(value), 0) for value in positive],
+            )
+        )
         return tables, links, sums
 
     def read(self, publication, prefix=None) -> Report:
@@ -203,8 +279,74 @@ class Report:
                 (label, n)
                 for (label, _), (n,) in zip(self.exits, grid("exits_active"), strict=False)
             ],
+            targets=[
+                (label, n) for (label, _), (n,) in zip(self.targets, grid("targets"), strict=True)
+            ],
+            goals=self.goals,
+            situation=[
+                (
+                    name,
+                    title,
+                    [
+                        (lb, n)
+                        for (lb, _), (n,) in zip(counts, grid(f"situation_{name}"), strict=True)
+                    ],
+                )
+                for name, title, counts in self.situation
+            ],
+            active_situation=[
+                (
+                    name,
+                    title,
+                    [
+                        (lb, n)
+                        for (lb, _), (n,) in zip(
+                            counts, grid(f"active_situation_{name}"), strict=True
+                        )
+                    ],
+                )
+                for name, title, counts in self.active_situation
+            ],
+            pathway=[
+                (
+                    name,
+                    title,
+                    [
+                        (lb, n)
+                        for (lb, _), (n,) in zip(counts, grid(f"pathway_{name}"), strict=True)
+                    ],
+                )
+                for name, title, counts in self.pathway
+            ],
             masked_cells=len(publication.masked),
         )
+
+    def progress(self) -> list:
+        """(indicator, target, achieved, % of the target) for each target: the % only when both
+        are known and the achieved count is published."""
+        if not self.goals:
+            return []
+        rows = []
+        for (label, achieved), goal in zip(self.targets, self.goals, strict=True):
+            percent = (
+                round(100 * achieved / goal)
+                if goal and isinstance(achieved, int) and achieved != MASK
+                else None
+            )
+            rows.append((label, goal, achieved, percent))
+        return rows
+
+    def situation_pairs(self) -> list:
+        """[(title, [(label, entrants, active file)])] for each situation field."""
+        return [
+            (
+                title,
+                [(label, n, m) for (label, n), (_label, m) in zip(counts, active[2], strict=True)],
+            )
+            for (_name, title, counts), active in zip(
+                self.situation, self.active_situation, strict=True
+            )
+        ]
 
     def published(self) -> Report:
         """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
@@ -238,6 +380,43 @@ class Consolidated:
             ]
         return out
 
+    def progress(self) -> list:
+        """[(member or "Programme", its targets vs achieved)] when the period is an agreement
+        year."""
+        titles = [*self.members, _("Programme")]
+        reports = [*self.reports, self.programme]
+        return [(t, r.progress()) for t, r in zip(titles, reports, strict=True) if r.goals]
+
+    def situation_columns(self, attribute="situation") -> list:
+        """[(title, [(label, [each member's count], the programme's)])] for each situation
+        field, the entrants' ("situation") or the active file's ("active_situation")."""
+        return [
+            (
+                title,
+                [
+                    (label, [getattr(r, attribute)[t][2][i][1] for r in self.reports], whole)
+                    for i, (label, whole) in enumerate(counts)
+                ],
+            )
+            for t, (_name, title, counts) in enumerate(getattr(self.programme, attribute))
+        ]
+
+    def pathway_columns(self) -> list:
+        """[(title, [(label, [each member's count], the programme's)])] for each pathway table."""
+        return [
+            (
+                title,
+                [
+                    (label, [r.pathway[t][2][i][1] for r in self.reports], whole)
+                    for i, (label, whole) in enumerate(counts)
+                ],
+            )
+            for t, (_name, title, counts) in enumerate(self.programme.pathway)
+        ]
+
+    def active_situation_columns(self) -> list:
+        return self.situation_columns("active_situation")
+
     def sections(self) -> dict:
         """{table: [(title, rows)]}: per member then the programme, territories and ages."""
         titles = [*self.members, _("Programme")]
@@ -257,11 +436,11 @@ def _aligned(report: Report, names: list) -> Report:
     return report
 
 
-def member_reports(members, start: date, end: date) -> tuple[list[Report], Report]:
+def member_reports(members, start: date, end: date, programme=None) -> tuple[list[Report], Report]:
     """The figures (not yet published) of each member ((name, service ids)) and of the
     programme, the members' territories aligned on the programme's."""
-    parts = [build(ids, start, end) for _name, ids in members]
-    whole = build(sorted(i for _name, ids in members for i in ids), start, end)
+    parts = [build(ids, start, end, programme=programme) for _name, ids in members]
+    whole = build(sorted(i for _name, ids in members for i in ids), start, end, programme=programme)
     names = [row[0] for row in whole.territories], [row[0] for row in whole.active_territories]
     return [_aligned(part, names) for part in parts], whole
 
@@ -285,10 +464,10 @@ def member_sums(tables, members: int) -> list:
     return sums
 
 
-def build_consolidated(members, start: date, end: date) -> Consolidated:
+def build_consolidated(members, start: date, end: date, programme=None) -> Consolidated:
     """The programme's report for `members` ((name, service ids), lead first): one report per
     member and the programme's, counts only (never a person), protected together."""
-    parts, whole = member_reports(members, start, end)
+    parts, whole = member_reports(members, start, end, programme=programme)
     tables, links, sums = [], [], []
     for prefix, report in [*enumerate(parts), ("programme", whole)]:
         t, lk, sm = report.disclosure_tables(prefix)
@@ -338,13 +517,19 @@ def _days(later: str, earlier: str):
     return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
 
 
-def build(service_ids, start: date, end: date) -> Report:
-    """The figures for the services, between start and end (both included).
+def build(service_ids, start: date, end: date, programme=None) -> Report:
+    """The figures for the services, between start and end (both included), and for one
+    programme when given (a service running two programmes reports on each apart: every record
+    carries its programme).
 
     One grouped query per table: each returns its rows per territory (and age and sex, or
     reason, or delay in days: a few hundred rows whatever the number of people), and every
     table of the report is summed from them here."""
     in_period = {"service_id__in": service_ids}
+    # The records of the programme: each carries it (its own, or its beneficiary's).
+    mine = {} if programme is None else {"programme": programme}
+    theirs = {} if programme is None else {"beneficiary__programme": programme}
+    in_period.update(mine)
     outreach = OutreachAction.objects.filter(**in_period, date__range=(start, end)).aggregate(
         actions=Count("pk"), met=Sum("people_met")
     )
@@ -404,6 +589,7 @@ def build(service_ids, start: date, end: date) -> Report:
             beneficiary=OuterRef("pk"),
             activity__service_id__in=service_ids,
             activity__date__range=(start, end),
+            **({} if programme is None else {"activity__programme": programme}),
             activity__date__gte=OuterRef("consent_on"),
         )
     )
@@ -413,9 +599,10 @@ def build(service_ids, start: date, end: date) -> Report:
             beneficiary=OuterRef("pk"),
             beneficiary__service_id__in=service_ids,
             limit_date__lt=end,
+            **theirs,
         )
     )
-    people = Beneficiary.objects.aggregate(
+    people = Beneficiary.objects.filter(**mine).aggregate(
         remobilised=Count("pk", filter=Q(attended)), overruns=Count("pk", filter=Q(overran))
     )
     remobilised, overruns = people["remobilised"], people["overruns"]
@@ -423,7 +610,7 @@ def build(service_ids, start: date, end: date) -> Report:
     accompaniment_count, consent_to_start = 0, {}
     for name, delay, n in (
         Accompaniment.objects.filter(
-            beneficiary__service_id__in=service_ids, start_date__range=(start, end)
+            beneficiary__service_id__in=service_ids, start_date__range=(start, end), **theirs
         )
         .annotate(delay=_days("start_date", "beneficiary__consent_on"))
         .values_list("beneficiary__efop_territory__name", "delay")
@@ -436,7 +623,9 @@ def build(service_ids, start: date, end: date) -> Report:
 
     exit_counts, start_to_exit = {}, {}
     for reason, name, delay, n in (
-        Exit.objects.filter(beneficiary__service_id__in=service_ids, date__range=(start, end))
+        Exit.objects.filter(
+            beneficiary__service_id__in=service_ids, date__range=(start, end), **theirs
+        )
         # No delay (NULL) for an exit without accompaniment: counted, not in the median.
         .annotate(delay=_days("date", "beneficiary__accompaniment__start_date"))
         .values_list("reason", "beneficiary__efop_territory__name", "delay")
@@ -502,7 +691,7 @@ def build(service_ids, start: date, end: date) -> Report:
     delay_rows = [
         (label, median_of_counts(counts), sum(counts.values())) for label, counts in delays
     ]
-    active = _active_file(service_ids, start, end)
+    active = _active_file(service_ids, start, end, programme)
     exits_active = [(label, active["exits"].get(value, 0)) for value, label in Exit.Reason.choices]
     exits_entrants = [
         (label, n - m) for (label, n), (_label, m) in zip(exit_rows, exits_active, strict=True)
@@ -520,10 +709,22 @@ def build(service_ids, start: date, end: date) -> Report:
         active_ages=active["ages"],
         exits_entrants=exits_entrants,
         exits_active=exits_active,
+        situation=situation_tables(beneficiaries),
+        pathway=pathway_tables(service_ids, start, end, programme, beneficiaries),
+        active_situation=situation_tables(active["people"]),
+        targets=[
+            (
+                label,
+                steps[step][1]
+                if step is not None
+                else sum(exit_counts.get(value, 0) for value in POSITIVE_EXITS),
+            )
+            for (_value, label), step in zip(Target.Indicator.choices, TARGET_STEPS, strict=True)
+        ],
     )
 
 
-def _active_file(service_ids, start: date, end: date) -> dict:
+def _active_file(service_ids, start: date, end: date, programme=None) -> dict:
     """The active file: the people who entered (consent) before the period and were accompanied
     during it (an accompaniment running on one of its days) or left during it; by territory, by
     age at entry and sex, and their exits by reason."""
@@ -532,8 +733,10 @@ def _active_file(service_ids, start: date, end: date) -> dict:
             Q(end_date__isnull=True) | Q(end_date__gte=start)
         )
     )
+    mine = {} if programme is None else {"programme": programme}
+    theirs = {} if programme is None else {"beneficiary__programme": programme}
     people = (
-        Beneficiary.objects.filter(service_id__in=service_ids, consent_on__lt=start)
+        Beneficiary.objects.filter(service_id__in=service_ids, consent_on__lt=start, **mine)
         .filter(Q(running) | Q(exit__date__range=(start, end)))
         .exclude(exit__date__lt=start)
     )
@@ -557,6 +760,7 @@ def _active_file(service_ids, start: date, end: date) -> dict:
             beneficiary__service_id__in=service_ids,
             date__range=(start, end),
             beneficiary__consent_on__lt=start,
+            **theirs,
         )
         .values_list("reason")
         .annotate(n=Count("pk"))
@@ -576,7 +780,129 @@ def _active_file(service_ids, start: date, end: date) -> dict:
         )
     )
     territories = sorted(by_territory.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return {"territories": territories, "ages": age_rows, "exits": exits}
+    return {"territories": territories, "ages": age_rows, "exits": exits, "people": people}
+
+
+# The pathway tables with a total row, and the step their total equals (None: a total of its own).
+PATHWAY_TOTALS = {
+    "outreach_kinds": 0,
+    "outreach_people": 1,
+    "sources": STEP_BENEFICIARIES,
+    "follow_ups_3": None,
+    "follow_ups_6": None,
+}
+
+
+def _rows(choices, counts, *, unknown=None, total=True) -> list:
+    rows = [(str(label), counts.get(value, 0)) for value, label in choices]
+    if unknown is not None:
+        rows.append((str(unknown), counts.get(None, 0)))
+    if total:
+        rows.append((_("Total"), sum(n for _l, n in rows)))
+    return rows
+
+
+def pathway_tables(service_ids, start, end, programme, entrants) -> list:
+    """The outreach by mode (actions, people met), the entrants by source, the follow-ups due in
+    the period at 3 and 6 months by outcome (not yet recorded: "À faire"), the barriers of the
+    accompaniments running in the period by kind, identified and lifted in it: one grouped query
+    each."""
+    mine = {} if programme is None else {"programme": programme}
+    kinds, people = {}, {}
+    for kind, n, met in (
+        OutreachAction.objects.filter(service_id__in=service_ids, date__range=(start, end), **mine)
+        .values_list("kind")
+        .annotate(n=Count("pk"), met=Sum("people_met"))
+        .order_by()
+    ):
+        kinds[kind], people[kind] = n, met or 0
+    sources = dict(entrants.values_list("source").annotate(n=Count("pk")).order_by())
+    follow_ups = {3: {}, 6: {}}
+    for months, situation, n in (
+        FollowUp.objects.filter(
+            exit__beneficiary__service_id__in=service_ids,
+            due_date__range=(start, end),
+            **({} if programme is None else {"exit__beneficiary__programme": programme}),
+        )
+        .values_list("months", "situation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if months in follow_ups:
+            key = situation or None
+            follow_ups[months][key] = follow_ups[months].get(key, 0) + n
+    identified, lifted = {}, {}
+    for kind, status, updated_on, n in (
+        Barrier.objects.filter(
+            accompaniment__beneficiary__service_id__in=service_ids,
+            accompaniment__start_date__lte=end,
+            **({} if programme is None else {"accompaniment__beneficiary__programme": programme}),
+        )
+        .filter(Q(accompaniment__end_date__isnull=True) | Q(accompaniment__end_date__gte=start))
+        .values_list("kind", "status", "updated_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        identified[kind] = identified.get(kind, 0) + n
+        if status == Barrier.Status.RESOLVED and start <= updated_on <= end:
+            lifted[kind] = lifted.get(kind, 0) + n
+    outcomes = FollowUp.Situation.choices
+    return [
+        (
+            "outreach_kinds",
+            _("Actions de repérage par mode"),
+            _rows(OutreachAction.Kind.choices, kinds),
+        ),
+        (
+            "outreach_people",
+            _("Personnes rencontrées par mode de repérage"),
+            _rows(OutreachAction.Kind.choices, people),
+        ),
+        (
+            "sources",
+            _("Nouveaux bénéficiaires par origine"),
+            _rows(Beneficiary.Source.choices, sources),
+        ),
+        (
+            "follow_ups_3",
+            _("Suivis à 3 mois dus sur la période, par situation"),
+            _rows(outcomes, follow_ups[3], unknown=_("À faire")),
+        ),
+        (
+            "follow_ups_6",
+            _("Suivis à 6 mois dus sur la période, par situation"),
+            _rows(outcomes, follow_ups[6], unknown=_("À faire")),
+        ),
+        (
+            "barriers_identified",
+            _("Personnes accompagnées par frein repéré"),
+            _rows(Barrier.Kind.choices, identified, total=False),
+        ),
+        (
+            "barriers_lifted",
+            _("Freins levés sur la période, par type"),
+            _rows(Barrier.Kind.choices, lifted, total=False),
+        ),
+    ]
+
+
+def situation_tables(people) -> list:
+    """[(field, title, [(label, count)..., ("Total", n)])] for each situation field: one grouped
+    query over the people's situations."""
+    counts = {name: {} for name in SITUATION_FIELDS}
+    total = 0
+    for row in people.values(*SITUATION_FIELDS).annotate(n=Count("pk")).order_by():
+        total += row["n"]
+        for name in SITUATION_FIELDS:
+            counts[name][row[name]] = counts[name].get(row[name], 0) + row["n"]
+    tables = []
+    for name in SITUATION_FIELDS:
+        field_ = Beneficiary._meta.get_field(name)
+        rows = [(str(label), counts[name].get(value, 0)) for value, label in field_.choices]
+        rows.append((_("Non renseigné"), counts[name].get("", 0)))
+        rows.append((_("Total"), total))
+        tables.append((name, str(field_.verbose_name).capitalize(), rows))
+    return tables
 
 
 def filename(report, extension: str) -> str:
@@ -599,9 +925,8 @@ AGE_HEADER = [
 ]
 
 
-def to_xlsx(report) -> bytes:
-    """The published report (a `Report` or a `Consolidated` one) as a workbook, one sheet per
-    table, dates in ISO, the masked cells' footnote under each table."""
+def tables_of(report) -> list:
+    """[(title, header, rows)]: every table of the published report, as the exports write them."""
     if isinstance(report, Consolidated):
         members = [*report.members, _("Programme")]
         sectioned = [
@@ -665,6 +990,57 @@ def to_xlsx(report) -> bytes:
             (_("Sorties file active"), [_("Motif de sortie"), _("Nombre")], report.exits_active),
             (_("Délais"), [_("Délai"), _("Médiane (jours)"), _("Personnes")], report.delays),
         ]
+    if isinstance(report, Consolidated):
+        for title, columns in (
+            (_("Situation des entrants"), report.situation_columns()),
+            (_("Situation file active"), report.active_situation_columns()),
+        ):
+            sheets.append(
+                (
+                    title,
+                    [_("Caractéristique"), _("Valeur"), *members],
+                    [(t, *row) for t, rows in columns for row in _flat(rows)],
+                )
+            )
+    else:
+        sheets.append(
+            (
+                _("Situation"),
+                [_("Caractéristique"), _("Valeur"), _("Entrants"), _("File active")],
+                [(t, *row) for t, rows in report.situation_pairs() for row in rows],
+            )
+        )
+    sheets.append(
+        (
+            _("Repérage, suivis, freins"),
+            [
+                _("Tableau"),
+                _("Catégorie"),
+                *(members if isinstance(report, Consolidated) else [_("Nombre")]),
+            ],
+            [(t, *row) for t, rows in report.pathway_columns() for row in _flat(rows)]
+            if isinstance(report, Consolidated)
+            else [(t, *row) for _n, t, rows in report.pathway for row in rows],
+        )
+    )
+    sheets.append(
+        (
+            _("Objectifs"),
+            [_("Membre"), _("Indicateur"), _("Objectif"), _("Réalisé"), _("Taux (%)")],
+            [
+                (title, label, goal, achieved, percent)
+                for title, rows in progress_sections(report)
+                for label, goal, achieved, percent in rows
+            ],
+        )
+    )
+    return sheets
+
+
+def to_xlsx(report) -> bytes:
+    """The published report (a `Report` or a `Consolidated` one) as a workbook, one sheet per
+    table and a sheet of definitions, real dates, the masked cells' footnote under each table."""
+    sheets = tables_of(report)
     # openpyxl is imported on the first export, not when the site starts.
     from openpyxl import Workbook
 
@@ -674,18 +1050,142 @@ def to_xlsx(report) -> bytes:
         sheet = book.active if first else book.create_sheet()
         first = False
         sheet.title = str(title)[:31]
-        sheet.append(
-            spreadsheet_row([_("Période"), report.start.isoformat(), report.end.isoformat()])
-        )
+        # Real dates, shown as dates; numbers stay numbers; a text never starts a formula.
+        sheet.append([str(_("Période")), report.start, report.end])
+        for cell in sheet[1][1:]:
+            cell.number_format = "DD/MM/YYYY"
         sheet.append(spreadsheet_row([str(cell) for cell in header]))
         for row in rows:
-            # Numbers stay numbers; a text (a territory's name...) never starts a formula.
             sheet.append(spreadsheet_row(row))
         sheet.append([])
         sheet.append(spreadsheet_row([str(FOOTNOTE)]))
+        _widths(sheet, header, rows)
+    sheet = book.create_sheet(str(_("Définitions")))
+    sheet.append(spreadsheet_row([_("Indicateur"), _("Définition")]))
+    for term, meaning in DEFINITIONS:
+        sheet.append(spreadsheet_row([str(term), str(meaning)]))
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["B"].width = 110
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def to_csv_zip(report) -> bytes:
+    """A ZIP of one CSV per table (UTF-8 with its mark, ";"), the period and the footnote in
+    each, and the definitions."""
+    import csv
+    import io
+    import zipfile
+
+    from django.utils.text import slugify
+
+    def encoded(rows) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        for row in rows:
+            writer.writerow(spreadsheet_row(row))
+        return out.getvalue().encode("utf-8-sig")
+
+    period = [_("Période"), report.start.isoformat(), report.end.isoformat()]
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, (title, header, rows) in enumerate(tables_of(report), 1):
+            content = [period, [str(cell) for cell in header], *rows, [], [str(FOOTNOTE)]]
+            archive.writestr(f"{n:02d}-{slugify(str(title))}.csv", encoded(content))
+        archive.writestr(
+            "definitions.csv",
+            encoded(
+                [[_("Indicateur"), _("Définition")], *[(str(t), str(d)) for t, d in DEFINITIONS]]
+            ),
+        )
+    return out.getvalue()
+
+
+def _widths(sheet, header, rows):
+    """Each column as wide as its longest header or value (within reason)."""
+    from openpyxl.utils import get_column_letter
+
+    for index, title in enumerate(header, 1):
+        longest = max(
+            [len(str(title))] + [len(str(row[index - 1])) for row in rows if len(row) >= index]
+        )
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 10), 70)
+
+
+DEFINITIONS = [
+    (
+        gettext_lazy("Période"),
+        gettext_lazy(
+            "Une année de la convention ou un de ses trimestres, une année civile ou un de ses "
+            "trimestres (dates incluses)."
+        ),
+    ),
+    (
+        gettext_lazy("Actions de repérage"),
+        gettext_lazy("Actions « aller vers » menées pendant la période (travail de rue, etc.)."),
+    ),
+    (
+        gettext_lazy("Personnes rencontrées"),
+        gettext_lazy("Somme des personnes rencontrées déclarées sur ces actions."),
+    ),
+    (
+        gettext_lazy("Contacts (personnes repérées)"),
+        gettext_lazy("Personnes rencontrées et enregistrées pendant la période, même anonymes."),
+    ),
+    (
+        gettext_lazy("Nouveaux bénéficiaires (entrants)"),
+        gettext_lazy("Personnes dont le consentement à être suivies est daté de la période."),
+    ),
+    (
+        gettext_lazy("Personnes en remobilisation"),
+        gettext_lazy(
+            "Bénéficiaires présents à au moins une activité de remobilisation de la période, "
+            "après leur consentement."
+        ),
+    ),
+    (
+        gettext_lazy("Accompagnements commencés"),
+        gettext_lazy(
+            "Accompagnements de 9 mois (12 avec prolongation) commencés pendant la période."
+        ),
+    ),
+    (
+        gettext_lazy("Accompagnements au-delà de leur échéance"),
+        gettext_lazy(
+            "Accompagnements encore ouverts, ou fermés après leur échéance, un jour de la période."
+        ),
+    ),
+    (
+        gettext_lazy("File active"),
+        gettext_lazy(
+            "Personnes entrées avant la période, accompagnées pendant celle-ci ou sorties pendant."
+        ),
+    ),
+    (
+        gettext_lazy("Sortie positive"),
+        gettext_lazy(
+            "Emploi durable, emploi de courte durée, formation, inscription à France Travail, "
+            "à la mission locale ou à Cap emploi."
+        ),
+    ),
+    (
+        gettext_lazy("Âge"),
+        gettext_lazy("Âge à la date du consentement (une seule date de référence)."),
+    ),
+    (
+        gettext_lazy("Délais"),
+        gettext_lazy("Médiane en jours entre deux étapes, et nombre de personnes concernées."),
+    ),
+    (
+        gettext_lazy("Objectif"),
+        gettext_lazy(
+            "Objectif annuel de la convention saisi par le chef de file, par membre ; celui du "
+            "programme est la somme des membres. Le taux est le réalisé divisé par l'objectif."
+        ),
+    ),
+    (gettext_lazy("s"), FOOTNOTE),
+]
 
 
 def _flat(rows):
@@ -703,9 +1203,22 @@ def to_pdf(report, *, title: str, programme=None, period_label=None) -> bytes:
             "programme": programme,
             "period_label": period_label,
             "consolidated": isinstance(report, Consolidated),
+            **charts(report),
         },
         stylesheet=settings.BASE_DIR / "static" / "ancrage" / "o2r-report-print.css",
     )
+
+
+def charts(figures) -> dict:
+    """The report's charts (the programme's figures in a consolidated report) and the targets vs
+    achieved sections, for the page and the PDF."""
+    rows = figures.programme if isinstance(figures, Consolidated) else figures
+    return {
+        "step_bars": bars(rows.steps),
+        "exit_bars": bars(rows.exits),
+        "priority_bars": bars(rows.priority),
+        "progress": progress_sections(figures),
+    }
 
 
 def bars(rows, width=280):
@@ -713,3 +1226,35 @@ def bars(rows, width=280):
     numbers = [v for _label, v in rows if isinstance(v, int)]
     top = max(numbers, default=0) or 1
     return [(label, v, int(width * v / top) if isinstance(v, int) else 0) for label, v in rows]
+
+
+def goals_of(target) -> list:
+    """A member's targets for the year, in Target.Indicator's order (None where not entered)."""
+    return [
+        getattr(target, indicator) if target is not None else None
+        for indicator in Target.Indicator.values
+    ]
+
+
+def add_goals(figures, targets: dict, member_ids: list, own_id=None):
+    """Put the agreement year's targets ({organisation id: Target}) beside the published figures:
+    each member's, and the programme's (the sum of the members' entered ones)."""
+    if isinstance(figures, Consolidated):
+        each = [goals_of(targets.get(pk)) for pk in member_ids]
+        for part, goals in zip(figures.reports, each, strict=True):
+            part.goals = goals
+        figures.programme.goals = [
+            None if all(g[i] is None for g in each) else sum(g[i] or 0 for g in each)
+            for i in range(len(Target.Indicator.values))
+        ]
+    else:
+        figures.goals = goals_of(targets.get(own_id))
+    return figures
+
+
+def progress_sections(figures) -> list:
+    """[(title, targets vs achieved rows)]: per member then the programme, or the service's."""
+    if isinstance(figures, Consolidated):
+        return figures.progress()
+    rows = figures.progress()
+    return [(_("Votre service"), rows)] if rows else []

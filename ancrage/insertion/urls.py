@@ -15,6 +15,7 @@ urlpatterns = [
     path("", programme.home, name="home"),
     path("programmes/nouveau/", programme.programme_add, name="programme_add"),
     path("programmes/<int:pk>/modifier/", programme.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/objectifs/", programme.targets, name="targets"),
     path("reperage/", outreach.outreach_list, name="outreach_list"),
     path("reperage/nouvelle/", outreach.outreach_add, name="outreach_add"),
     path("contacts/", outreach.contacts, name="contacts"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("beneficiaires/", beneficiary.beneficiaries, name="beneficiaries"),
     path("beneficiaires/<int:pk>/", beneficiary.beneficiary, name="beneficiary"),
     path("beneficiaires/<int:pk>/eligibilite/", beneficiary.eligibility, name="eligibility"),
+    path("beneficiaires/<int:pk>/situation/", beneficiary.situation, name="situation"),
     path(
         "beneficiaires/<int:pk>/accompagnement/",
         accompaniment.accompaniment_open,
@@ -54,4 +56,5 @@ urlpatterns = [
     path("rapport/", report.activity_report, name="report"),
     path("rapport/rapport-o2r.xlsx", report.activity_report_xlsx, name="report_xlsx"),
     path("rapport/rapport-o2r.pdf", report.activity_report_pdf, name="report_pdf"),
+    path("rapport/rapport-o2r-csv.zip", report.activity_report_csv, name="report_csv"),
 ]

@@ -42,8 +42,11 @@ def counsellor(team, username):
     return User.objects.get(pk=user.pk)
 
 
-def new_beneficiary(team, by, person=None, territory=None, consent_on=None, **person_fields):
-    """A beneficiary of the team through the ordinary path (a contact converted)."""
+def new_beneficiary(
+    team, by, person=None, territory=None, consent_on=None, programme=None, **person_fields
+):
+    """A beneficiary of the team through the ordinary path (a contact converted), in
+    `programme` when given (else the one the team's service runs that day)."""
     territory = (
         territory
         or EfopTerritory.objects.get_or_create(name="44 Centre", defaults={"departement": "44"})[0]
@@ -57,6 +60,7 @@ def new_beneficiary(team, by, person=None, territory=None, consent_on=None, **pe
         commune="Nantes",
         efop_territory=territory,
         age_bracket=Contact.AgeBracket.AGE_18_25,
+        programme=programme,
     )
     person = person or PersonFactory(
         birth_date=person_fields.pop("birth_date", datetime.date(2002, 5, 4)), **person_fields

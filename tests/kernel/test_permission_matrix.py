@@ -761,6 +761,7 @@ URL_TABLE = {
     "insertion:home": get(),
     "insertion:programme_add": get(),
     "insertion:programme_edit": get(o2r_record("programme")),
+    "insertion:targets": get(o2r_record("programme")),
     "insertion:outreach_list": get(),
     "insertion:outreach_add": get(),
     "insertion:contacts": get(),
@@ -769,6 +770,7 @@ URL_TABLE = {
     "insertion:beneficiaries": get(),
     "insertion:beneficiary": get(o2r_record("beneficiary")),
     "insertion:eligibility": get(o2r_record("beneficiary")),
+    "insertion:situation": get(o2r_record("beneficiary")),
     "insertion:accompaniment_open": get(o2r_record("beneficiary")),
     "insertion:extend": post(o2r_record("beneficiary"), answers=422),
     "insertion:barrier": post(o2r_record("beneficiary"), answers=422),
@@ -789,6 +791,7 @@ URL_TABLE = {
     # the exports start a background job and lead to its page
     "insertion:report_pdf": post(answers=302, to="/taches/"),
     "insertion:report_xlsx": post(answers=302, to="/taches/"),
+    "insertion:report_csv": post(answers=302, to="/taches/"),
     "people:edit": get(PERSON),
     "people:access_log": get(PERSON),
     "people:family_link_add": get(PERSON),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.forms.fields import DATE, territories
 from ancrage.insertion.models import (
+    SITUATION_FIELDS,
     TYPED_FLAGS,
     Beneficiary,
     Exit,
@@ -40,6 +41,22 @@ class EligibilityForm(VersionedMixin, Form):
             "sexe enregistré."
         ),
     )
+
+
+class SituationForm(VersionedMixin, Form):
+    """The social and professional situation at entry (every field may stay unknown)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SITUATION_FIELDS:
+            field = Beneficiary._meta.get_field(name)
+            self.fields[name] = forms.ChoiceField(
+                label=str(field.verbose_name).capitalize(),
+                choices=[("", _("Non renseigné")), *field.choices],
+                required=False,
+            )
+        # the situation's fields first, the version's hidden fields after them
+        self.order_fields(SITUATION_FIELDS)
 
 
 class ExitForm(Form):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.insertion.forms.fields import DATE, territories
+from ancrage.insertion.forms.fields import DATE, programme_field, service_programmes, territories
 from ancrage.insertion.models import (
     Contact,
     OutreachAction,
@@ -22,10 +22,12 @@ class OutreachActionForm(Form):
     )
     partners = forms.CharField(label=_("Partenaires associés"), max_length=300, required=False)
     people_met = forms.IntegerField(label=_("Personnes rencontrées"), min_value=0)
+    programme = programme_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, service_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["efop_territory"].queryset = territories()
+        self.fields["programme"].queryset = service_programmes(service_id)
 
 
 class ContactForm(Form):
@@ -43,15 +45,17 @@ class ContactForm(Form):
     outreach_action = forms.ModelChoiceField(
         label=_("Action de repérage"), queryset=OutreachAction.objects.none(), required=False
     )
+    programme = programme_field()
     next_step = forms.ChoiceField(label=_("Suite prévue"), choices=Contact.NextStep.choices)
     next_step_on = forms.DateField(label=_("Date de la suite"), widget=DATE, required=False)
     note = forms.CharField(
         label=_("Observations"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
-    def __init__(self, *args, actions=None, **kwargs):
+    def __init__(self, *args, actions=None, service_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["efop_territory"].queryset = territories()
+        self.fields["programme"].queryset = service_programmes(service_id)
         self.fields["outreach_action"].queryset = (
             actions if actions is not None else OutreachAction.objects.none()
         )

@@ -9,6 +9,7 @@ from ancrage.insertion.models import (
     PriorityPublic,
 )
 from ancrage.kernel.forms import Form
+from ancrage.kernel.versions import VersionedMixin
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation
 
 
@@ -76,3 +77,28 @@ class ProgrammeForm(Form):
             for public in AGE_FLAGS
         }
         return cleaned
+
+
+class TargetForm(VersionedMixin, Form):
+    """One member's targets for one year of the agreement (empty: no target)."""
+
+    year = forms.TypedChoiceField(label=_("Année de la convention"), coerce=int)
+    organisation = forms.TypedChoiceField(label=_("Membre"), coerce=int)
+    reached = forms.IntegerField(label=_("Personnes repérées"), min_value=0, required=False)
+    remobilised = forms.IntegerField(label=_("Personnes remobilisées"), min_value=0, required=False)
+    accompanied = forms.IntegerField(label=_("Personnes accompagnées"), min_value=0, required=False)
+    positive_exits = forms.IntegerField(
+        label=_("Sorties positives"),
+        min_value=0,
+        required=False,
+        help_text=_(
+            "Emploi durable, emploi de courte durée, formation, inscription au réseau pour "
+            "l'emploi."
+        ),
+    )
+
+    def __init__(self, *args, years, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(n, _("Année %(n)s") % {"n": n}) for n in years]
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in members]
+        self.members = {o.pk: o for o in members}

@@ -14,6 +14,7 @@ from ancrage.insertion.models.accompaniment import (  # noqa: F401
 )
 from ancrage.insertion.models.activity import Activity, Attendance  # noqa: F401
 from ancrage.insertion.models.beneficiary import (  # noqa: F401
+    SITUATION_FIELDS,
     Beneficiary,
     Eligibility,
     Exit,
@@ -32,5 +33,6 @@ from ancrage.insertion.models.programme import (  # noqa: F401
     TYPED_FLAGS,
     PriorityPublic,
     Programme,
+    Target,
 )
 from ancrage.insertion.models.referral import VillageReferral  # noqa: F401

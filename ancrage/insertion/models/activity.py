@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.beneficiary import Beneficiary
-from ancrage.insertion.models.programme import ScopedQuerySet
+from ancrage.insertion.models.programme import Programme, ScopedQuerySet
 from ancrage.kernel.dates import InRange, date_in_window
 
 
@@ -27,6 +27,8 @@ class Activity(models.Model):
         INTERVIEW = "interview", _("Entretien")
         OUTING = "outing", _("Sortie")
 
+    # The programme of its attendees (a service may run two): the report counts it there.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="activities")
     service = models.ForeignKey(
         "organisation.Establishment", on_delete=models.PROTECT, related_name="+"
     )

@@ -33,6 +33,79 @@ class BeneficiaryQuerySet(ScopedQuerySet):
         )
 
 
+class DiplomaLevel(models.TextChoices):
+    """The national nomenclature of diploma levels (décret 2019-14)."""
+
+    INFRA_3 = "infra_3", _("Infra 3 : aucun diplôme")
+    LEVEL_3 = "3", _("Niveau 3 : CAP, BEP")
+    LEVEL_4 = "4", _("Niveau 4 : baccalauréat")
+    LEVEL_5 = "5", _("Niveau 5 : bac + 2")
+    LEVEL_6 = "6", _("Niveau 6 : licence, bac + 3")
+    LEVEL_7 = "7", _("Niveau 7 : master, bac + 5")
+    LEVEL_8 = "8", _("Niveau 8 : doctorat")
+
+
+class Employment(models.TextChoices):
+    NEVER_WORKED = "never_worked", _("N'a jamais travaillé")
+    JOBSEEKER = "jobseeker", _("Sans emploi, en recherche")
+    INACTIVE = "inactive", _("Sans emploi, sans recherche")
+    PRECARIOUS = "precarious", _("Emploi précaire ou à temps très partiel")
+    TRAINING = "training", _("En formation")
+
+
+class EmploymentDuration(models.TextChoices):
+    UNDER_6 = "under_6", _("Moins de 6 mois")
+    FROM_6_TO_12 = "6_12", _("6 à 12 mois")
+    FROM_12_TO_24 = "12_24", _("12 à 24 mois")
+    OVER_24 = "over_24", _("Plus de 24 mois")
+
+
+class Resources(models.TextChoices):
+    RSA = "rsa", _("RSA")
+    ASS = "ass", _("ASS")
+    AAH = "aah", _("AAH")
+    ARE = "are", _("Allocation chômage (ARE)")
+    CEJ = "cej", _("Allocation du contrat d'engagement jeune")
+    EARNINGS = "earnings", _("Revenus d'activité")
+    OTHER = "other", _("Autres ressources")
+    NONE = "none", _("Aucune ressource")
+
+
+class Family(models.TextChoices):
+    SINGLE = "single", _("Seul, sans enfant")
+    SINGLE_PARENT = "single_parent", _("Parent isolé")
+    COUPLE = "couple", _("En couple, sans enfant")
+    COUPLE_CHILDREN = "couple_children", _("En couple, avec enfants")
+
+
+class Housing(models.TextChoices):
+    OWN = "own", _("Logement autonome")
+    FAMILY = "family", _("Hébergé par la famille")
+    FRIENDS = "friends", _("Hébergé par des tiers")
+    SOCIAL = "social", _("Hébergement social ou d'urgence")
+    NONE = "none", _("Sans hébergement")
+    OTHER = "other", _("Autre (caravane, squat...)")
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Oui")
+    NO = "no", _("Non")
+
+
+# The situation fields, in the report's order.
+SITUATION_FIELDS = [
+    "diploma_level",
+    "employment_situation",
+    "employment_duration",
+    "resources",
+    "rqth",
+    "family_situation",
+    "housing",
+    "driving_licence",
+    "vehicle",
+]
+
+
 class Beneficiary(Versioned, models.Model):
     """A person who agreed to be followed by the O2R service (their consent is recorded)."""
 
@@ -89,6 +162,34 @@ class Beneficiary(Versioned, models.Model):
     left_child_protection = models.BooleanField(
         PriorityPublic.LEFT_CHILD_PROTECTION.label, default=False
     )
+    # The social and professional situation at entry (décret 2024-584: the annual report
+    # describes it); empty: not known.
+    diploma_level = models.CharField(
+        _("plus haut diplôme obtenu"), max_length=10, choices=DiplomaLevel, blank=True
+    )
+    employment_situation = models.CharField(
+        _("situation au regard de l'emploi"), max_length=20, choices=Employment, blank=True
+    )
+    employment_duration = models.CharField(
+        _("depuis"), max_length=10, choices=EmploymentDuration, blank=True
+    )
+    resources = models.CharField(
+        _("ressources, minima sociaux"), max_length=20, choices=Resources, blank=True
+    )
+    rqth = models.CharField(
+        _("reconnaissance de la qualité de travailleur handicapé (RQTH)"),
+        max_length=3,
+        choices=YesNo,
+        blank=True,
+    )
+    family_situation = models.CharField(
+        _("situation familiale"), max_length=20, choices=Family, blank=True
+    )
+    housing = models.CharField(_("logement"), max_length=20, choices=Housing, blank=True)
+    driving_licence = models.CharField(
+        _("permis de conduire"), max_length=3, choices=YesNo, blank=True
+    )
+    vehicle = models.CharField(_("véhicule"), max_length=3, choices=YesNo, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BeneficiaryQuerySet.as_manager()

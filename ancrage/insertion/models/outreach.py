@@ -79,6 +79,8 @@ class Contact(CreatedRecord):
         REFER = "refer", _("Orientation vers un partenaire")
         NONE = "none", _("Pas de suite souhaitée")
 
+    # The programme the contact was met for (a service may run two): the report counts it there.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="contacts")
     service = models.ForeignKey(
         "organisation.Establishment", on_delete=models.PROTECT, related_name="+"
     )

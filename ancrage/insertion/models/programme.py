@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.models import ends_after_start
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.versions import Versioned
 
 MINIMUM_AGREEMENT_EUROS = 150_000
 AGREEMENT_YEARS = 3
@@ -131,3 +132,45 @@ class Programme(models.Model):
             return False
         where = self.priority_departements.get(public)
         return departement in (where if where else self.departement_codes())
+
+
+class Target(Versioned, models.Model):
+    """What a member promised for one year of the agreement (the chef de file enters them from
+    the agreement); the programme's target is the sum of its members'. Empty: no target."""
+
+    class Indicator(models.TextChoices):
+        REACHED = "reached", _("Personnes repérées")
+        REMOBILISED = "remobilised", _("Personnes remobilisées")
+        ACCOMPANIED = "accompanied", _("Personnes accompagnées")
+        POSITIVE_EXITS = "positive_exits", _("Sorties positives")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    organisation = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("membre"),
+    )
+    year = models.PositiveSmallIntegerField(_("année de la convention"))
+    reached = models.PositiveIntegerField(Indicator.REACHED.label, null=True, blank=True)
+    remobilised = models.PositiveIntegerField(Indicator.REMOBILISED.label, null=True, blank=True)
+    accompanied = models.PositiveIntegerField(Indicator.ACCOMPANIED.label, null=True, blank=True)
+    positive_exits = models.PositiveIntegerField(
+        Indicator.POSITIVE_EXITS.label, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["programme", "year", "organisation__name"]
+        verbose_name = _("objectif de la convention")
+        verbose_name_plural = _("objectifs de la convention")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "year"], name="target_once_per_member_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1, year__lte=AGREEMENT_YEARS), name="target_year_in_agreement"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} · {self.year}"

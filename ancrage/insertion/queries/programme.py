@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from ancrage.accounts.models import Membership
 from ancrage.insertion.models import (
+    AGREEMENT_YEARS,
     ALERT_DAYS_BEFORE_LIMIT,
     Beneficiary,
     Contact,
     FollowUp,
     OutreachAction,
     Programme,
+    Target,
     VillageReferral,
 )
 from ancrage.insertion.queries.accompaniment import alerts
@@ -177,3 +179,41 @@ def programme(user, pk) -> Programme:
     return get_object_or_404(
         Programme.objects.filter(services__in=user_service_ids(user)).distinct(), pk=pk
     )
+
+
+def programme_members(programme) -> list[Organisation]:
+    """The organisations whose services run the programme, the lead (or sole carrier) first."""
+    lead_id = programme.consortium.lead_id if programme.consortium_id else programme.organisation_id
+    members = Organisation.objects.filter(establishments__o2r_programmes=programme).distinct()
+    return sorted(members, key=lambda o: (o.pk != lead_id, o.name))
+
+
+def led_programme(user, pk) -> Programme:
+    """A programme whose chef de file is the user (the O2R lead of a service of the lead member or
+    of the sole carrier): they alone enter its targets (404 for another programme, 403 for a
+    member's lead)."""
+    found = programme(user, pk)
+    lead_id = found.consortium.lead_id if found.consortium_id else found.organisation_id
+    if not Establishment.objects.filter(
+        pk__in=user_service_ids(user), organisation_id=lead_id
+    ).exists():
+        raise PermissionDenied
+    return found
+
+
+def targets_table(programme, members) -> list:
+    """(year, [(member, Target or None)]) for each year of the agreement."""
+    found = {(t.year, t.organisation_id): t for t in Target.objects.filter(programme=programme)}
+    return [
+        (year, [(member, found.get((year, member.pk))) for member in members])
+        for year in agreement_years(programme)
+    ]
+
+
+def agreement_years(programme) -> list[int]:
+    years = []
+    while len(years) < AGREEMENT_YEARS and (
+        add_years(programme.start_date, len(years)) <= programme.end_date
+    ):
+        years.append(len(years) + 1)
+    return years

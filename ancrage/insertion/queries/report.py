@@ -3,7 +3,7 @@ numbers, never their people), and whether the reader sees the programme-wide rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -21,6 +21,8 @@ class ReportScope:
     ]  # (organisation, its services in the programme), lead first
     own_service_ids: list[int]  # the reader's services in the programme (operator staff)
     consolidated: bool  # the reader sees the programme-wide report, a column per member
+    member_ids: list[int] = field(default_factory=list)  # the members' organisations, in order
+    own_organisation_id: int | None = None  # the organisation of the reader's services
 
     @property
     def service_ids(self) -> list[int]:
@@ -72,4 +74,8 @@ def report_scope(user, programme: Programme) -> ReportScope:
         members=[member for _id, member in members],
         own_service_ids=own,
         consolidated=leads or funds,
+        member_ids=[organisation_id for organisation_id, _member in members],
+        own_organisation_id=next(
+            (service.organisation_id for service in services if service.pk in own), None
+        ),
     )

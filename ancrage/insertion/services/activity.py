@@ -25,6 +25,12 @@ def record_activity(
         errors["attendees"] = _("Une activité individuelle concerne une seule personne.")
     if any(b.service_id != team.establishment_id for b in attendees):
         errors["attendees"] = _("Une personne cochée n'est pas suivie par votre service.")
+    elif len({b.programme_id for b in attendees}) > 1:
+        # The activity is counted in its attendees' programme: never two at once.
+        errors["attendees"] = _(
+            "Les personnes cochées relèvent de deux programmes : saisissez une activité par "
+            "programme."
+        )
     if date > timezone.localdate():
         errors["date"] = _("Une activité se saisit une fois tenue.")
     elif "attendees" not in errors:
@@ -37,6 +43,7 @@ def record_activity(
     if errors:
         raise ValidationError(errors)
     activity = Activity.objects.create(
+        programme_id=attendees[0].programme_id,
         service_id=team.establishment_id,
         team=team,
         format=format,

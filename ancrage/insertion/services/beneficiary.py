@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ancrage.insertion.models import (
     AGE_FLAGS,
     NO_CONTACT_MONTHS,
+    SITUATION_FIELDS,
     TYPED_FLAGS,
     Accompaniment,
     Beneficiary,
@@ -19,6 +20,7 @@ from ancrage.insertion.models import (
     Exit,
     FollowUp,
     PriorityPublic,
+    Programme,
 )
 from ancrage.insertion.services.programme import programme_for
 from ancrage.kernel.calendar import add_months, age_on
@@ -71,7 +73,13 @@ def convert_contact(
             birth_date=birth_date,
             sex=sex or contact.sex,
         )
-    programme = programme_for(contact.team, consent_on)
+    # The contact's programme when it still runs on the consent date, else the one that does.
+    programme = Programme.objects.filter(
+        pk=contact.programme_id,
+        services=contact.service_id,
+        start_date__lte=consent_on,
+        end_date__gte=consent_on,
+    ).first() or programme_for(contact.team, consent_on)
     if Beneficiary.objects.filter(programme=programme, person=person).exists():
         raise ValidationError(_("Cette personne est déjà bénéficiaire du programme."))
     beneficiary = Beneficiary.objects.create(
@@ -255,3 +263,25 @@ def record_follow_up(follow_up: FollowUp, *, recorded_on, situation, note="") ->
     follow_up.recorded_on, follow_up.situation, follow_up.note = recorded_on, situation, note
     follow_up.save(update_fields=["recorded_on", "situation", "note"])
     return follow_up
+
+
+@transaction.atomic
+def record_situation(beneficiary: Beneficiary, *, expected_version=None, **situation):
+    """The person's social and professional situation at entry (what the annual report
+    describes); a form built from an older state of the file is refused (`StaleEdit`)."""
+    beneficiary = locked(beneficiary, expected_version)
+    errors = {}
+    for name in SITUATION_FIELDS:
+        value = situation.get(name, "") or ""
+        field = Beneficiary._meta.get_field(name)
+        if value and value not in dict(field.choices):
+            errors[name] = _("Choix inconnu.")
+        setattr(beneficiary, name, value)
+    if beneficiary.employment_duration and beneficiary.employment_situation in ("", "training"):
+        errors["employment_duration"] = _(
+            "La durée se rapporte à une situation sans emploi ou précaire : indiquez-la d'abord."
+        )
+    if errors:
+        raise ValidationError(errors)
+    beneficiary.save(update_fields=SITUATION_FIELDS)
+    return beneficiary

@@ -14,12 +14,12 @@ from ancrage.insertion.services.programme import programme_for
 
 @transaction.atomic
 def log_outreach_action(
-    *, team, by, date, kind, place, commune, efop_territory, people_met, partners=""
+    *, team, by, date, kind, place, commune, efop_territory, people_met, partners="", programme=None
 ) -> OutreachAction:
     if date > timezone.localdate():
         raise ValidationError({"date": _("Une action de repérage se saisit une fois faite.")})
     try:
-        programme = programme_for(team, date)
+        programme = programme_for(team, date, programme)
     except ValidationError as error:
         raise ValidationError({"date": error.messages}) from None
     return OutreachAction.objects.create(
@@ -52,7 +52,10 @@ def record_contact(
     next_step_on=None,
     note="",
     outreach_action=None,
+    programme=None,
 ) -> Contact:
+    """A person met, counted in the programme of their outreach action, else in `programme` (or
+    the one the service runs that day)."""
     if met_on > timezone.localdate():
         raise ValidationError({"met_on": _("La rencontre ne peut pas être dans le futur.")})
     if next_step_on and next_step_on < met_on:
@@ -61,7 +64,19 @@ def record_contact(
         raise ValidationError(
             {"outreach_action": _("Cette action n'est pas celle de votre équipe.")}
         )
+    if outreach_action is not None:
+        if programme is not None and programme.pk != outreach_action.programme_id:
+            raise ValidationError(
+                {"programme": _("L'action de repérage choisie relève d'un autre programme.")}
+            )
+        programme = outreach_action.programme
+    else:
+        try:
+            programme = programme_for(team, met_on, programme)
+        except ValidationError as error:
+            raise ValidationError({"met_on": error.messages}) from None
     return Contact.objects.create(
+        programme=programme,
         service_id=team.establishment_id,
         team=team,
         outreach_action=outreach_action,

@@ -15,8 +15,10 @@ from ancrage.insertion.models import (
     MINIMUM_AGREEMENT_EUROS,
     PriorityPublic,
     Programme,
+    Target,
 )
 from ancrage.kernel.calendar import add_years
+from ancrage.kernel.versions import StaleEdit, locked
 from ancrage.organisation.models import Establishment, Unit
 
 
@@ -189,16 +191,62 @@ def update_programme(
     return programme
 
 
-def programme_for(team: Unit, on: date | None = None) -> Programme:
-    """The programme the team's service runs on that day."""
+def programme_for(team: Unit, on: date | None = None, programme=None) -> Programme:
+    """The programme the team's service runs on that day: `programme` when given (refused unless
+    the service runs it that day), else the newest one running."""
     on = on or timezone.localdate()
-    programme = (
-        Programme.objects.filter(
-            services=team.establishment_id, start_date__lte=on, end_date__gte=on
-        )
-        .order_by("-start_date")
-        .first()
+    running = Programme.objects.filter(
+        services=team.establishment_id, start_date__lte=on, end_date__gte=on
     )
+    if programme is not None:
+        if not running.filter(pk=programme.pk).exists():
+            raise ValidationError(
+                _("Le programme %(name)s ne court pas pour ce service à cette date.")
+                % {"name": programme.name}
+            )
+        return programme
+    programme = running.order_by("-start_date").first()
     if programme is None:
         raise ValidationError(_("Aucun programme O2R en cours pour ce service à cette date."))
     return programme
+
+
+TARGET_FIELDS = [indicator.value for indicator in Target.Indicator]
+
+
+@transaction.atomic
+def set_target(programme, *, organisation, year, version=None, **values) -> Target:
+    """The yearly targets of one member of the programme (the chef de file copies them from the
+    agreement); a save from a form built on an older version is refused (StaleEdit)."""
+    members = set(
+        Establishment.objects.filter(o2r_programmes=programme).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    errors = {}
+    if organisation.pk not in members:
+        errors["organisation"] = _("« %(name)s » n'est pas membre de ce programme.") % {
+            "name": organisation
+        }
+    if not 1 <= year <= AGREEMENT_YEARS or add_years(programme.start_date, year - 1) > (
+        programme.end_date
+    ):
+        errors["year"] = _("La convention ne compte pas d'année %(n)s.") % {"n": year}
+    for name in TARGET_FIELDS:
+        if values.get(name) is not None and values[name] < 0:
+            errors[name] = _("Un objectif est un nombre de personnes, positif ou nul.")
+    if errors:
+        raise ValidationError(errors)
+    target = Target.objects.filter(
+        programme=programme, organisation=organisation, year=year
+    ).first()
+    if target is None:
+        if version:  # the form was built on a target deleted since: never recreated unread
+            raise StaleEdit(Target(programme=programme, organisation=organisation, year=year))
+        target = Target(programme=programme, organisation=organisation, year=year)
+    else:
+        target = locked(target, version)
+    for name in TARGET_FIELDS:
+        setattr(target, name, values.get(name))
+    target.save()
+    return target

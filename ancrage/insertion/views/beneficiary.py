@@ -17,8 +17,13 @@ from ancrage.insertion.forms.accompaniment import (
     PartnerReferralForm,
     RemunerationForm,
 )
-from ancrage.insertion.forms.beneficiary import EligibilityForm, ExitForm, FollowUpForm
-from ancrage.insertion.models import PriorityPublic
+from ancrage.insertion.forms.beneficiary import (
+    EligibilityForm,
+    ExitForm,
+    FollowUpForm,
+    SituationForm,
+)
+from ancrage.insertion.models import SITUATION_FIELDS, PriorityPublic
 from ancrage.insertion.queries import beneficiary as queries
 from ancrage.insertion.queries.accompaniment import open_objectives
 from ancrage.insertion.services import beneficiary as services
@@ -197,4 +202,37 @@ def follow_up(request, pk):
         FollowUpForm(request.POST),
         lambda form: services.record_follow_up(record, **form.cleaned_data),
         _("Le suivi est enregistré."),
+    )
+
+
+@requires("beneficiary", "change")
+@require_http_methods(["GET", "POST"])
+def situation(request, pk):
+    """The social and professional situation at entry, on its own page."""
+    beneficiary = queries.beneficiary_file(request.user, pk)["beneficiary"]
+    form = SituationForm(
+        request.POST or None,
+        initial={name: getattr(beneficiary, name) for name in SITUATION_FIELDS},
+        record=beneficiary,
+    )
+    file_url = reverse("insertion:beneficiary", args=[beneficiary.pk])
+    return submit(
+        request,
+        form,
+        lambda form: services.record_situation(
+            beneficiary, expected_version=expected_version(form), **record_data(form)
+        ),
+        template="form_page.html",
+        context={
+            "person": beneficiary.person,
+            "title": _("Situation socioprofessionnelle à l'entrée"),
+            "help": _(
+                "Ce que décrit le rapport annuel (décret 2024-584). Laissez « Non renseigné » "
+                "ce que vous ne savez pas."
+            ),
+            "cancel_url": file_url,
+        },
+        success=file_url,
+        message=_("La situation est enregistrée."),
+        refused_status=422,
     )

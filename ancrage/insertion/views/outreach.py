@@ -31,7 +31,11 @@ def outreach_list(request):
 @require_http_methods(["GET", "POST"])
 def outreach_add(request):
     team = writing_team(request.user)
-    form = OutreachActionForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = OutreachActionForm(
+        request.POST or None,
+        initial={"date": timezone.localdate()},
+        service_id=team.establishment_id,
+    )
     return submit(
         request,
         form,
@@ -68,6 +72,7 @@ def contact_add(request):
         request.POST or None,
         actions=queries.team_actions(request.user, team),
         initial={"met_on": timezone.localdate()},
+        service_id=team.establishment_id,
     )
     return submit(
         request,

@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ancrage.insertion.forms.programme import ProgrammeForm
+from ancrage.insertion.forms.programme import ProgrammeForm, TargetForm
+from ancrage.insertion.models import Target
 from ancrage.insertion.queries import programme as queries
 from ancrage.insertion.services import programme as services
 from ancrage.kernel.access import requires
 from ancrage.kernel.flow import submit
+from ancrage.kernel.versions import expected_version, record_data
 
 
 @requires("o2r_programme", "view")
@@ -74,3 +76,58 @@ def programme_add(request):
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, pk):
     return _programme_page(request, queries.programme(request.user, pk))
+
+
+@requires("o2r_programme", "change")
+@require_http_methods(["GET", "POST"])
+def targets(request, pk):
+    """The agreement's yearly targets, per member: the table, and the form of one member's year
+    (chosen by `annee` and `membre` in the address, or by the form posted)."""
+    programme = queries.led_programme(request.user, pk)
+    members = queries.programme_members(programme)
+    years = queries.agreement_years(programme)
+    asked = request.POST or request.GET
+    year = _choice(asked.get("year") or asked.get("annee"), years)
+    member = _choice(asked.get("organisation") or asked.get("membre"), [m.pk for m in members])
+    target = Target.objects.filter(programme=programme, organisation_id=member, year=year).first()
+    initial = {"year": year, "organisation": member}
+    if target is not None:
+        initial.update({name: getattr(target, name) for name in services.TARGET_FIELDS})
+    form = TargetForm(
+        request.POST or None, initial=initial, record=target, years=years, members=members
+    )
+
+    def save(form):
+        data = record_data(form)
+        return services.set_target(
+            programme,
+            organisation=form.members[data.pop("organisation")],
+            year=data.pop("year"),
+            version=expected_version(form) if target is not None else None,
+            **data,
+        )
+
+    return submit(
+        request,
+        form,
+        save,
+        template="insertion/targets.html",
+        context=lambda: {
+            "programme": programme,
+            "table": queries.targets_table(programme, members),
+            "title": _("Objectifs de la convention"),
+            "cancel_url": reverse("insertion:home"),
+        },
+        success=lambda t: reverse("insertion:targets", args=[programme.pk]),
+        message=_("Les objectifs sont enregistrés."),
+        refused_status=422,
+    )
+
+
+def _choice(value, allowed):
+    """`value` when it is one of `allowed` (integers), else the first."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return allowed[0] if allowed else None
+    return number if number in allowed else (allowed[0] if allowed else None)

@@ -17,7 +17,6 @@ def activity_report(request):
     choice = jobs.chosen(form)
     figures = jobs.figures(choice) if choice else None
     consolidated = isinstance(figures, report.Consolidated)
-    rows = figures.programme if consolidated else figures
     status = 422 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
@@ -27,9 +26,7 @@ def activity_report(request):
             "report": figures,
             "choice": choice,
             "consolidated": consolidated,
-            "step_bars": report.bars(rows.steps) if rows else [],
-            "exit_bars": report.bars(rows.exits) if rows else [],
-            "priority_bars": report.bars(rows.priority) if rows else [],
+            **(report.charts(figures) if figures else {}),
         },
         status=status,
     )
@@ -51,3 +48,9 @@ def activity_report_xlsx(request):
 @require_POST
 def activity_report_pdf(request):
     return _export(request, jobs.PDF_EXPORT.name)
+
+
+@requires("o2r_report", "view")
+@require_POST
+def activity_report_csv(request):
+    return _export(request, jobs.CSV_EXPORT.name)

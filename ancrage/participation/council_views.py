@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.care.queries.deadlines import visible_village
 from ancrage.kernel.access import can, requires
-from ancrage.kernel.documents import download
+from ancrage.kernel.documents import download, render_pdf
 from ancrage.kernel.flow import act, submit
 from ancrage.participation import council as services
 from ancrage.participation.forms import (
@@ -115,6 +115,29 @@ def meeting(request, pk):
             "can_change": can(request.user, "council", "change"),
         },
     )
+
+
+@requires("council", "view")
+def minutes_pdf(request, pk):
+    """The validated minutes of a meeting as a PDF to post in the village and hand to the
+    families (they have no account): the agenda, the conclusions, the council's opinions and the
+    answers the establishment gave. Minutes not yet validated are not published: 404."""
+    meeting = _visible_meeting(request.user, pk)
+    if not meeting.is_published:
+        raise Http404
+    content = render_pdf(
+        "participation/minutes_pdf.html",
+        {
+            "meeting": meeting,
+            "village": meeting.council.establishment,
+            "opinions": list(meeting.opinions.select_related("reported_at")),
+            "reported": list(meeting.reported_answers.select_related("meeting")),
+        },
+        css="@page { size: A4; margin: 2cm; @bottom-right { content: counter(page) ' / ' "
+        "counter(pages); font-size: 9pt; } } body { font-family: sans-serif; font-size: 11pt; }"
+        " h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.2em; }",
+    )
+    return download(content, f"releve-conseil-{meeting.held_on:%Y-%m-%d}.pdf", "application/pdf")
 
 
 @requires("council", "change")

@@ -38,6 +38,11 @@ urlpatterns = [
         council_views.document_new,
         name="council_document_new",
     ),
+    path(
+        "conseil/reunions/<int:pk>/releve.pdf",
+        council_views.minutes_pdf,
+        name="council_minutes_pdf",
+    ),
     path("conseil/documents/<int:pk>/", council_views.document, name="council_document"),
     path(
         "conseil/membres/<int:pk>/dossier/", council_views.member_file, name="council_member_file"

@@ -399,6 +399,18 @@ class CouncilRecord(Record):
             )
             setattr(world, f"{prefix}meeting", meeting)
             setattr(world, f"{prefix}opinion", opinion)
+            # a meeting of yesterday whose minutes are validated: published to the families
+            published, _created = Meeting.objects.get_or_create(
+                council=council,
+                held_on=datetime.date.today() - datetime.timedelta(days=1),
+                defaults={
+                    "agenda": "Sorties",
+                    "minutes": "Une sortie par mois",
+                    "minutes_validated_on": datetime.date.today(),
+                    "recorded_by": director,
+                },
+            )
+            setattr(world, f"{prefix}published_meeting", published)
             # its internal rules, and Léa (or the outsider) a representative of the children
             document = council.documents.first()
             if document is None:
@@ -522,6 +534,7 @@ HOME_VISIT = Record("home_visit", frozenset({Role.FAMILY_WORKER}))
 # it; nobody here reaches the one proposed in another organisation's village.
 COUNCIL_MEETING = CouncilRecord("meeting", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
 COUNCIL_OPINION = CouncilRecord("opinion", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
+PUBLISHED_MEETING = CouncilRecord("published_meeting", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
 COUNCIL_DOCUMENT = CouncilRecord("council_document", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
 COUNCIL_MEMBER = CouncilRecord("council_member", VILLAGE_TEAM | {Role.NATIONAL_DIRECTOR})
 # Léa sits on her village's council: she reads its documents from her space (the other
@@ -714,6 +727,7 @@ URL_TABLE = {
     "participation:council_meeting_new": get(VILLAGE),
     "participation:council_election_new": get(VILLAGE),
     "participation:council_meeting": get(COUNCIL_MEETING),
+    "participation:council_minutes_pdf": get(PUBLISHED_MEETING),
     "participation:council_opinion_add": post(COUNCIL_MEETING, answers=302),
     "participation:council_minutes_validate": post(COUNCIL_MEETING, answers=302),
     "participation:council_opinion_answer": get(COUNCIL_OPINION),

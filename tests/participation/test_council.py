@@ -3,6 +3,7 @@ village's échéancier when one is missing, each opinion tracked to the establis
 and reported at the next meeting, minutes validated and published."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -224,3 +225,39 @@ def test_an_election_with_a_tie_for_the_last_seat_is_refused_at_the_field(world,
         )
     assert "results" in error.value.message_dict
     assert not Council.objects.get().members.exists()
+
+
+def test_validated_minutes_are_published_to_the_families_as_a_pdf(
+    client, world, director, django_assert_num_queries
+):
+    """Families have no account: validated minutes become a PDF to post in the village and hand
+    out (agenda, conclusions, the council's opinions and the answers); minutes not yet validated
+    are not published, and another village's meeting is never reached."""
+    from pypdf import PdfReader
+
+    meeting = services.record_meeting(
+        world.village, director, held_on=TODAY, agenda="Loisirs", minutes="Sortie au lac en juin."
+    )
+    Opinion.objects.create(meeting=meeting, kind="proposal", text="Un potager")
+    login(client, director)
+    url = f"/conseil/reunions/{meeting.pk}/releve.pdf"
+    assert client.get(url).status_code == 404  # not validated yet
+    services.validate_minutes(meeting, director)
+    assert f'href="{url}"' in client.get(f"/conseil/reunions/{meeting.pk}/").content.decode()
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response))).pages)
+    assert "Sortie au lac en juin." in text
+    assert "Un potager" in text
+    assert "(réponse à venir)" in text
+    foreign = Meeting.objects.create(
+        council=Council.objects.create(establishment=world.foreign_village, founded_on=TODAY),
+        held_on=TODAY,
+        agenda="Ailleurs",
+        minutes="Relevé d'ailleurs",
+        minutes_validated_on=TODAY,
+        recorded_by=director,
+    )
+    assert client.get(f"/conseil/reunions/{foreign.pk}/releve.pdf").status_code == 404

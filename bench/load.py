@@ -186,6 +186,48 @@ def cleanup(setup_file: Path) -> None:
     AccessEvent.objects.filter(user__username__in=users, pk__gt=setup["first_event"]).delete()
 
 
+def baseline_columns(out: Path) -> None:
+    """Run with the baseline's code (its folder first on PYTHONPATH): the columns its models read
+    that the database (migrated by this code) no longer has, as [table, column, type]."""
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+        missing = []
+        for model in apps.get_models():
+            table = model._meta.db_table
+            if table not in tables:
+                continue
+            present = {
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            }
+            for field in model._meta.local_concrete_fields:
+                if field.column not in present and field.db_type(connection):
+                    missing.append([table, field.column, field.db_type(connection)])
+    out.write_text(json.dumps(missing))
+
+
+def alter_columns(columns_file: Path, add: bool) -> None:
+    """Add the baseline's missing columns (nullable: this code never writes them), or drop them
+    again after its run: the database is left as this code's migrations made it."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table, column, db_type in json.loads(columns_file.read_text()):
+            table, column = connection.ops.quote_name(table), connection.ops.quote_name(column)
+            if add:
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {db_type}")
+            else:
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column}")
+
+
 # In the parent process ----------------------------------------------------------------------
 
 
@@ -195,10 +237,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def django_step(step: str, env: dict, path: Path, clients: int) -> None:
+def django_step(step: str, env: dict, path: Path, clients: int = 1, cwd: Path = PROJECT_DIR):
     command = [sys.executable, __file__, "--step", step, "--file", str(path)]
     command += ["--clients", str(clients)]
-    subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True, timeout=300)
+    subprocess.run(command, env=env, cwd=cwd, check=True, timeout=300)
 
 
 def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -458,7 +500,15 @@ def load_run(
     django_step("prepare", env, setup_file, max(clients_counts))
     setup = json.loads(setup_file.read_text())
     runs = []
+    columns_file = workdir / "baseline-columns.json"
     try:
+        if baseline_dir:
+            # The columns the baseline's models read that later migrations removed (two
+            # booleans of the incidents since b140e59): added nullable for the run, then dropped.
+            baseline_env = {**env, "PYTHONPATH": str(baseline_dir)}
+            django_step("baseline-columns", baseline_env, columns_file, cwd=baseline_dir)
+            print(f"   baseline columns: {columns_file.read_text()}", file=sys.stderr)
+            django_step("add-columns", env, columns_file)
         for clients in clients_counts:
             sides = [("current", PROJECT_DIR)]
             if baseline_dir:
@@ -471,6 +521,8 @@ def load_run(
                     )
                 )
     finally:
+        if columns_file.exists():
+            django_step("drop-columns", env, columns_file)
         django_step("cleanup", env, setup_file, max(clients_counts))
     return {
         "scale": scale,
@@ -584,7 +636,11 @@ def main() -> None:
         "--baseline", metavar="COMMIT", help="serve this commit too, alternating (e.g. b140e59)"
     )
     parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
-    parser.add_argument("--step", choices=["prepare", "cleanup"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--step",
+        choices=["prepare", "cleanup", "baseline-columns", "add-columns", "drop-columns"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -593,6 +649,12 @@ def main() -> None:
         return
     if args.step == "cleanup":
         cleanup(Path(args.file))
+        return
+    if args.step == "baseline-columns":
+        baseline_columns(Path(args.file))
+        return
+    if args.step in ("add-columns", "drop-columns"):
+        alter_columns(Path(args.file), add=args.step == "add-columns")
         return
 
     base = args.database_url or DEFAULT_DATABASE_URL

@@ -131,10 +131,14 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL: a gunicorn thread keeps its connection for a minute (a new one per request costs a
+# server process and its authentication: bench/RESULTS.md, issue 19), checked before reuse.
+_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{PROJECT_DIR / 'ancrage.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60" if _POSTGRES else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -10,19 +10,30 @@ gunicorn on a free port of 127.0.0.1 with DEBUG off; (3) run locust headless wit
 bench/locustfile.py; (4) always stop gunicorn, then delete the sessions and the access events the
 run wrote. Settings: ANCRAGE_DEMO=1 (production mode wants HTTPS, Secure cookies and collected
 static files, none of which a loopback run has), DEBUG=0, the real second factor, a long random
-SECRET_KEY shared by steps (1) and (2), CONN_MAX_AGE as deployed (README: 0 by default).
+SECRET_KEY shared by steps (1) and (2), CONN_MAX_AGE as deployed (README).
+
+`--baseline COMMIT` serves the same database, sessions and client mix from an earlier commit too
+(its files from `git archive`, run with this virtualenv and that commit's own server settings),
+alternating with this code at each client count: the two columns compare within one run.
+`--clients 20 50` runs each count in turn. gunicorn reads its settings from gunicorn.conf.py
+(this code) or gets `--workers 3` (the deployment of the baseline commit); `--workers` and
+`--threads` override them for this code.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -175,6 +186,48 @@ def cleanup(setup_file: Path) -> None:
     AccessEvent.objects.filter(user__username__in=users, pk__gt=setup["first_event"]).delete()
 
 
+def baseline_columns(out: Path) -> None:
+    """Run with the baseline's code (its folder first on PYTHONPATH): the columns its models read
+    that the database (migrated by this code) no longer has, as [table, column, type]."""
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+        missing = []
+        for model in apps.get_models():
+            table = model._meta.db_table
+            if table not in tables:
+                continue
+            present = {
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            }
+            for field in model._meta.local_concrete_fields:
+                if field.column not in present and field.db_type(connection):
+                    missing.append([table, field.column, field.db_type(connection)])
+    out.write_text(json.dumps(missing))
+
+
+def alter_columns(columns_file: Path, add: bool) -> None:
+    """Add the baseline's missing columns (nullable: this code never writes them), or drop them
+    again after its run: the database is left as this code's migrations made it."""
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table, column, db_type in json.loads(columns_file.read_text()):
+            table, column = connection.ops.quote_name(table), connection.ops.quote_name(column)
+            if add:
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {db_type}")
+            else:
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column}")
+
+
 # In the parent process ----------------------------------------------------------------------
 
 
@@ -184,10 +237,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def django_step(step: str, env: dict, path: Path, clients: int) -> None:
+def django_step(step: str, env: dict, path: Path, clients: int = 1, cwd: Path = PROJECT_DIR):
     command = [sys.executable, __file__, "--step", step, "--file", str(path)]
     command += ["--clients", str(clients)]
-    subprocess.run(command, env=env, cwd=PROJECT_DIR, check=True, timeout=300)
+    subprocess.run(command, env=env, cwd=cwd, check=True, timeout=300)
 
 
 def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -258,47 +311,115 @@ def read_stats(json_file: Path, duration: float) -> list[dict]:
     ]
 
 
-def load_run(base: str, scale: str, clients: int, duration: int, workers: int) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="ancrage-load-"))
-    setup_file = workdir / "sessions.json"
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{base}_{scale}",
-        "DJANGO_SETTINGS_MODULE": "ancrage.settings",
-        "ANCRAGE_DEMO": "1",
-        "ANCRAGE_RELAX_2FA": "0",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "ERROR",
-        # whitenoise looks for collected static files, which only production has.
-        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
-    }
-    print(f"== load run, {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)
-    django_step("prepare", env, setup_file, clients)
-    setup = json.loads(setup_file.read_text())
-    server = None
-    try:
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "ancrage.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "30",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=PROJECT_DIR,
+def baseline_tree(commit: str) -> Path:
+    """The files of `commit` (git archive) in a temporary folder: the server runs them with this
+    virtualenv (the dependencies of b140e59 are a subset of today's)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"ancrage-{commit[:8]}-"))
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit],
+        cwd=PROJECT_DIR,
+        check=True,
+        stdout=subprocess.PIPE,
+        timeout=120,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+class LoadSampler(threading.Thread):
+    """The machine's 1-minute load average every 5 s while locust runs (the run's own share
+    included): what the figures were measured under."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(5):
+            self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> dict:
+        values = self.samples or [os.getloadavg()[0]]
+        return {"min": min(values), "mean": statistics.mean(values), "max": max(values)}
+
+
+def describe_server(command: list, cwd: Path) -> str:
+    """The worker settings a server ran with: its flags, or gunicorn.conf.py's values."""
+    flags = " ".join(command[command.index("warning") + 1 :])
+    config = cwd / "gunicorn.conf.py"
+    if config.exists():
+        values: dict = {}
+        exec(compile(config.read_text(), str(config), "exec"), values)  # noqa: S102 (our file)
+        settings = ", ".join(
+            f"{name} {values[name]}"
+            for name in ("workers", "threads", "worker_class")
+            if name in values
         )
+        flags = f"gunicorn.conf.py: {settings}" + (f"; {flags}" if flags else "")
+    return flags or "gunicorn defaults"
+
+
+def server_command(port: int, code: str, workers: int | None, threads: int | None) -> list:
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "ancrage.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    if code == "current":
+        # gunicorn.conf.py (in the working directory) holds the deployed settings.
+        if workers:
+            command += ["--workers", str(workers)]
+        if threads:
+            command += ["--threads", str(threads)]
+    else:
+        # The baseline as it was deployed (docs/deployment.md then: 3 sync workers).
+        command += ["--workers", "3"]
+    return command
+
+
+def serve_and_load(
+    env: dict,
+    setup_file: Path,
+    workdir: Path,
+    server_cwd: Path,
+    code: str,
+    clients: int,
+    duration: int,
+    workers,
+    threads,
+) -> dict:
+    """gunicorn started from `server_cwd` (this checkout, or the baseline's files), then locust
+    against it; gunicorn always stopped."""
+    port = free_port()
+    server_env = dict(env)
+    if server_cwd != PROJECT_DIR:
+        # The baseline's package first on the path (this checkout is installed editable).
+        server_env["PYTHONPATH"] = str(server_cwd)
+        served = subprocess.run(
+            [sys.executable, "-c", "import ancrage; print(ancrage.__file__)"],
+            env=server_env,
+            cwd=server_cwd,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+        if not served.startswith(str(server_cwd)):
+            raise SystemExit(f"the baseline would serve {served}, not {server_cwd}")
+    command = server_command(port, code, workers, threads)
+    server = subprocess.Popen(command, env=server_env, cwd=server_cwd)
+    try:
         host = f"http://127.0.0.1:{port}"
         wait_until_up(host, server)
-        json_file, failures_file = workdir / "locust.json", workdir / "failures.txt"
+        tag = f"{code}-{clients}"
+        json_file, failures_file = workdir / f"locust-{tag}.json", workdir / f"failures-{tag}.txt"
         locust = [
             str(Path(sys.executable).with_name("locust")),
             "-f",
@@ -321,6 +442,8 @@ def load_run(base: str, scale: str, clients: int, duration: int, workers: int) -
             "WARNING",
         ]
         started = datetime.now(UTC)
+        sampler = LoadSampler()
+        sampler.start()
         done = subprocess.run(
             locust,
             env={
@@ -331,65 +454,158 @@ def load_run(base: str, scale: str, clients: int, duration: int, workers: int) -
             cwd=PROJECT_DIR,
             timeout=duration + 120,
         )
+        sampler.done.set()
         stats = read_stats(json_file, duration)
         failures = failures_file.read_text().splitlines() if failures_file.exists() else []
     finally:
-        if server is not None:
-            stop(server)
-        django_step("cleanup", env, setup_file, clients)
+        stop(server)
     return {
-        "scale": scale,
-        "database": env["DATABASE_URL"].rsplit("/", 1)[-1],
+        "code": code,
+        "server": describe_server(command, server_cwd),
         "started": started,
         "clients": clients,
-        "sessions": len(setup["sessions"]),
-        "o2r_sessions": len(setup.get("o2r_sessions", [])),
-        "duration": duration,
-        "workers": workers,
         "stats": stats,
         "failures": failures,
+        "load": sampler.summary(),
         "locust_exit": done.returncode,
     }
 
 
-def report(runs: list[dict], host: str, command: str) -> str:
-    first = runs[0]
+def load_run(
+    base: str,
+    scale: str,
+    clients_counts: list[int],
+    duration: int,
+    workers: int | None,
+    threads: int | None,
+    baseline: str | None,
+) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="ancrage-load-"))
+    setup_file = workdir / "sessions.json"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{base}_{scale}",
+        "DJANGO_SETTINGS_MODULE": "ancrage.settings",
+        "ANCRAGE_DEMO": "1",
+        "ANCRAGE_RELAX_2FA": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "ERROR",
+        # whitenoise looks for collected static files, which only production has.
+        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
+    }
+    print(f"== load run, {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)
+    baseline_dir = baseline_tree(baseline) if baseline else None
+    django_step("prepare", env, setup_file, max(clients_counts))
+    setup = json.loads(setup_file.read_text())
+    runs = []
+    columns_file = workdir / "baseline-columns.json"
+    try:
+        if baseline_dir:
+            # The columns the baseline's models read that later migrations removed (two
+            # booleans of the incidents since b140e59): added nullable for the run, then dropped.
+            baseline_env = {**env, "PYTHONPATH": str(baseline_dir)}
+            django_step("baseline-columns", baseline_env, columns_file, cwd=baseline_dir)
+            print(f"   baseline columns: {columns_file.read_text()}", file=sys.stderr)
+            django_step("add-columns", env, columns_file)
+        for clients in clients_counts:
+            sides = [("current", PROJECT_DIR)]
+            if baseline_dir:
+                sides.insert(0, ("baseline", baseline_dir))
+            for code, cwd in sides:
+                print(f"   {code}, {clients} clients", file=sys.stderr, flush=True)
+                runs.append(
+                    serve_and_load(
+                        env, setup_file, workdir, cwd, code, clients, duration, workers, threads
+                    )
+                )
+    finally:
+        if columns_file.exists():
+            django_step("drop-columns", env, columns_file)
+        django_step("cleanup", env, setup_file, max(clients_counts))
+    return {
+        "scale": scale,
+        "database": env["DATABASE_URL"].rsplit("/", 1)[-1],
+        "sessions": len(setup["sessions"]),
+        "o2r_sessions": len(setup.get("o2r_sessions", [])),
+        "duration": duration,
+        "baseline": baseline,
+        "runs": runs,
+    }
+
+
+def report(scales: list[dict], host: str, command: str) -> str:
+    first = scales[0]
+    runs = first["runs"]
     lines = [
-        f"Run of {first['started']:%Y-%m-%d %H:%M} UTC on {host}.",
-        f"Command: `{command}`. gunicorn (`ancrage.wsgi`, {first['workers']} workers, "
-        f"127.0.0.1, DEBUG off, real second factor) and locust headless on the same machine: "
-        f"{first['clients']} concurrent clients for {first['duration']} s, each logged in as the "
-        "head of service of a village (sessions with a verified TOTP device), pausing 0.5 to 1.5 s "
-        "between two pages of their own village (weights: home 2, search 3, child's page 3, "
-        "board 2, waiting list 1, visits calendar 1, échéancier 1, incident list 1); one client "
-        "in five is O2R staff instead (the O2R lead, then counsellors): beneficiary list 3, "
-        "activity report 1 (the list's second page for a counsellor).",
+        f"Run of {runs[0]['started']:%Y-%m-%d %H:%M} UTC on {host}.",
+        f"Command: `{command}`. gunicorn (`ancrage.wsgi`, 127.0.0.1, DEBUG off, real second "
+        f"factor) and locust headless on the same machine, {first['duration']} s per line, "
+        "each client logged in as the head of service of a village (sessions with a verified "
+        "TOTP device), pausing 0.5 to 1.5 s between two pages of their own village (weights: "
+        "home 2, search 3, child's page 3, board 2, waiting list 1, visits calendar 1, "
+        "échéancier 1, incident list 1); one client in five is O2R staff instead (the O2R lead, "
+        "then counsellors): beneficiary list 3, activity report 1 (the list's second page for "
+        "a counsellor). The load average is the machine's (1 min), sampled every 5 s during "
+        "the line.",
         "",
     ]
-    for run in runs:
+    for scale in scales:
+        baseline = scale.get("baseline")
         lines += [
-            f"**{run['scale']}** (`{run['database']}`, {run['sessions']} village staff sessions, "
-            f"{run.get('o2r_sessions', 0)} O2R staff sessions):",
+            f"**{scale['scale']}** (`{scale['database']}`, {scale['sessions']} village staff "
+            f"sessions, {scale.get('o2r_sessions', 0)} O2R staff sessions)"
+            + (
+                f"; `baseline` is commit {baseline} served from `git archive`, alternating "
+                "with this code on the same database and sessions:"
+                if baseline
+                else ":"
+            ),
             "",
-            "| page | requests | requests/s | median (ms) | p95 (ms) | errors |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| code | server | clients | requests | requests/s | median (ms) | p95 (ms) | "
+            "errors | load average (mean / max) |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
-        for row in run["stats"]:
-            label = row["name"] or "**all pages**"
+        for run in scale["runs"]:
+            row = run["stats"][-1]
+            load = run["load"]
             lines.append(
-                f"| {label} | {row['requests']:,} | {row['rps']:.1f} | {row['median']:.0f} | "
-                f"{row['p95']:.0f} | {row['errors']} |"
+                f"| {run['code']} | {run['server']} | {run['clients']} | {row['requests']:,} | "
+                f"{row['rps']:.1f} | {row['median']:.0f} | {row['p95']:.0f} | "
+                f"{row['errors']} | {load['mean']:.1f} / {load['max']:.1f} |"
             )
-        lines.append("")
-        if run["failures"]:
-            lines.append(f"**{len(run['failures'])} errors** (must be 0):")
+        if baseline:
             lines.append("")
-            counted = {}
-            for failure in run["failures"]:
-                counted[failure] = counted.get(failure, 0) + 1
-            lines += [f"- {n} × {failure}" for failure, n in sorted(counted.items())]
-        else:
-            lines.append("Errors: 0.")
+            for clients in dict.fromkeys(run["clients"] for run in scale["runs"]):
+                pair = {r["code"]: r for r in scale["runs"] if r["clients"] == clients}
+                if {"baseline", "current"} <= pair.keys():
+                    before = pair["baseline"]["stats"][-1]["rps"]
+                    after = pair["current"]["stats"][-1]["rps"]
+                    lines.append(
+                        f"- {clients} clients: {after:.1f} ÷ {before:.1f} requests/s = "
+                        f"**{after / before:.2f}×** the baseline."
+                    )
+        for run in scale["runs"]:
+            lines += [
+                "",
+                f"Per page, {run['code']}, {run['clients']} clients:",
+                "",
+                "| page | requests | requests/s | median (ms) | p95 (ms) | errors |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |",
+            ]
+            for row in run["stats"]:
+                label = row["name"] or "**all pages**"
+                lines.append(
+                    f"| {label} | {row['requests']:,} | {row['rps']:.1f} | "
+                    f"{row['median']:.0f} | {row['p95']:.0f} | {row['errors']} |"
+                )
+            if run["failures"]:
+                lines += ["", f"**{len(run['failures'])} errors** (must be 0):", ""]
+                counted = {}
+                for failure in run["failures"]:
+                    counted[failure] = counted.get(failure, 0) + 1
+                lines += [f"- {n} × {failure}" for failure, n in sorted(counted.items())]
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -412,19 +628,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--scales", nargs="+", default=["large"])
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--clients", type=int, nargs="+", default=[20])
     parser.add_argument("--duration", type=int, default=60, help="seconds")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="threads per worker (gunicorn.conf.py)")
+    parser.add_argument(
+        "--baseline", metavar="COMMIT", help="serve this commit too, alternating (e.g. b140e59)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
-    parser.add_argument("--step", choices=["prepare", "cleanup"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--step",
+        choices=["prepare", "cleanup", "baseline-columns", "add-columns", "drop-columns"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.step == "prepare":
-        prepare(args.clients, Path(args.file))
+        prepare(args.clients[0], Path(args.file))
         return
     if args.step == "cleanup":
         cleanup(Path(args.file))
+        return
+    if args.step == "baseline-columns":
+        baseline_columns(Path(args.file))
+        return
+    if args.step in ("add-columns", "drop-columns"):
+        alter_columns(Path(args.file), add=args.step == "add-columns")
         return
 
     base = args.database_url or DEFAULT_DATABASE_URL
@@ -432,7 +662,10 @@ def main() -> None:
         sys.exit("bench/load.py needs PostgreSQL: --database-url postgres://…/ancrage_bench")
     host = machine()
     runs = [
-        load_run(base, scale, args.clients, args.duration, args.workers) for scale in args.scales
+        load_run(
+            base, scale, args.clients, args.duration, args.workers, args.threads, args.baseline
+        )
+        for scale in args.scales
     ]
     extra = [a for a in sys.argv[1:] if a != "--database-url" and a != args.database_url]
     if os.environ.get("MAKELEVEL"):
@@ -445,7 +678,7 @@ def main() -> None:
     if not args.no_write:
         write_results(text)
         print(f"\n→ {RESULTS.relative_to(PROJECT_DIR)}", file=sys.stderr)
-    errors = sum(len(run["failures"]) for run in runs)
+    errors = sum(len(run["failures"]) for scale in runs for run in scale["runs"])
     if errors:
         sys.exit(f"load run: {errors} errors")
 

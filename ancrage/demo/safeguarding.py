@@ -25,6 +25,7 @@ from ancrage.safeguarding.models import (
     IncidentAction,
     IncidentChild,
     IncidentTransition,
+    IndicatorsState,
     Transmission,
     evaluation_due,
 )
@@ -341,6 +342,7 @@ def _declarations(rng, villages, heads, directors, now):
             )
         )
     Declaration.objects.bulk_create(rows, batch_size=BATCH)
+    IndicatorsState.move_on()  # bulk writes send no signal: stored indicators are stale
 
 
 def _transmissions(rng, heads, now):

@@ -5,18 +5,40 @@ median), the share of declarations confirmed in writing within 48 hours of the a
 Everything is computed by the database in five grouped queries (the counts alone in one; six
 for both groupings at once, `compute_months_and_villages`), whatever the number of incidents:
 counts and averages with GROUP BY, medians with window functions (ROW_NUMBER and COUNT over each
-group, keeping the middle row or two), which SQLite and PostgreSQL both run."""
+group, keeping the middle row or two), which SQLite and PostgreSQL both run.
 
+The organisation-wide figures (every incident of the period, whatever the number of villages)
+are stored once computed, per day and per state of the incidents (`stored_months_and_villages`,
+models.StoredIndicators): until an incident or a declaration is written, or the day changes,
+the page reads them in one query."""
+
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 
 from ancrage.kernel.calendar import add_months
-from ancrage.safeguarding.models import Declaration, Incident, confirmed_in_time_sql
+from ancrage.safeguarding.models import (
+    Declaration,
+    Incident,
+    IndicatorsState,
+    StoredIndicators,
+    confirmed_in_time_sql,
+)
 
 MONTHS = 12
 
@@ -221,6 +243,84 @@ def compute_months_and_villages(incidents, *, since: date) -> tuple[dict, dict]:
             r.declarations += total
             r.confirmed_in_time += in_time
     return months, villages
+
+
+def stored_months_and_villages(incidents, *, since: date, day: date) -> tuple[dict, dict]:
+    """`compute_months_and_villages(incidents, since=since)`, read from the figures stored for
+    these incidents (the scope: their query's SQL), `day` and the present state of the
+    incidents (one query), else computed and stored. The state is read before computing: an
+    incident written meanwhile moves it on, and the figures stored here are not read again."""
+    scope = hashlib.sha256(f"{since}|{incidents.query}".encode()).hexdigest()
+    stored = (
+        StoredIndicators.objects.filter(
+            scope=scope,
+            day=day,
+            state=Coalesce(Subquery(IndicatorsState.objects.filter(pk=1).values("value")), 0),
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return load(stored["months"], month_keys=True), load(stored["villages"])
+    state = IndicatorsState.current()
+    months, villages = compute_months_and_villages(incidents, since=since)
+    StoredIndicators.objects.bulk_create(
+        [
+            StoredIndicators(
+                scope=scope,
+                day=day,
+                state=state,
+                data={"months": dump(months), "villages": dump(villages)},
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return months, villages
+
+
+DURATIONS = ("qualification_average", "qualification_median", "closure_average", "closure_median")
+
+
+def dump(rows: dict) -> list:
+    """Rows as JSON: durations in microseconds, month keys as ISO dates."""
+    out = []
+    for key, r in rows.items():
+        item = {
+            "key": key.isoformat() if isinstance(key, date) else key,
+            "label": r.label,
+            "total": r.total,
+            "by_category": r.by_category,
+            "by_severity": r.by_severity,
+            "declarations": r.declarations,
+            "confirmed_in_time": r.confirmed_in_time,
+        }
+        for name in DURATIONS:
+            value = getattr(r, name)
+            item[name] = None if value is None else value // timedelta(microseconds=1)
+        out.append(item)
+    return out
+
+
+def load(items: list, month_keys: bool = False) -> dict:
+    """The rows `dump` wrote."""
+    rows = {}
+    for item in items:
+        key = date.fromisoformat(item["key"]) if month_keys else item["key"]
+        durations = {
+            name: None if item[name] is None else timedelta(microseconds=item[name])
+            for name in DURATIONS
+        }
+        rows[key] = Row(
+            key=key,
+            label=item["label"],
+            total=item["total"],
+            by_category=item["by_category"],
+            by_severity=item["by_severity"],
+            declarations=item["declarations"],
+            confirmed_in_time=item["confirmed_in_time"],
+            **durations,
+        )
+    return rows
 
 
 def _microseconds(value) -> timedelta:

@@ -499,3 +499,58 @@ class IncidentDraft(models.Model):
 
     def __str__(self):
         return f"{self.author} · {self.establishment_id}"
+
+
+class IndicatorsState(models.Model):
+    """One row: how many times incidents or declarations were written (counted from the first
+    write after the database was made). The organisation-wide indicators are stored per day
+    and per state (`StoredIndicators`): a figure stored for an earlier state is never read
+    again, as the association's co-placement (placements.models.co_placement)."""
+
+    value = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("état des signalements (indicateurs)")
+
+    def __str__(self):
+        return str(self.value)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+    @classmethod
+    def move_on(cls) -> None:
+        """An incident or a declaration was written: indicators stored before are stale (one
+        UPDATE in the writer's transaction; reports and qualifications, a few a day per
+        village, take turns on the row until their commit)."""
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+        StoredIndicators.objects.all().delete()
+
+
+class StoredIndicators(models.Model):
+    """The organisation-wide indicators (per month and per village, `indicators.
+    compute_months_and_villages`) of one scope of incidents, computed on `day` at state
+    `state` of the incidents (see `IndicatorsState`); `data` as `indicators.dump` writes it."""
+
+    scope = models.CharField(_("périmètre"), max_length=200)
+    day = models.DateField(_("jour"))
+    state = models.PositiveBigIntegerField(_("version"))
+    data = models.JSONField(_("indicateurs"))
+
+    class Meta:
+        verbose_name = _("indicateurs de l'organisation (calculés)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "day", "state"], name="stored_indicators_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.day:%d/%m/%Y}"
+
+
+def incidents_written(**kwargs) -> None:
+    """Receiver of the writes of incidents and declarations (safeguarding/apps.py)."""
+    IndicatorsState.move_on()

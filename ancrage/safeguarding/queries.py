@@ -271,7 +271,7 @@ def organisation_indicators(user) -> dict:
         establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by(*by_name("name"))
     )
     since = indicators.first_month(today)
-    by_month, by_village = indicators.compute_months_and_villages(incidents, since=since)
+    by_month, by_village = indicators.stored_months_and_villages(incidents, since=since, day=today)
     village_rows = []
     for village in villages:
         row = by_village.get(village.pk) or indicators.Row(key=village.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ancrage.kernel.access import Role
 from ancrage.safeguarding import indicators
-from ancrage.safeguarding.models import Declaration, Incident
+from ancrage.safeguarding.models import Declaration, Incident, StoredIndicators
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +182,9 @@ PAGES = {
         13,
     ),
     # 18 to 14: the rows per month and per village from the same grouped queries (2026-12-05)
-    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 14),
+    # 14 to 17 the first time (the stored figures looked up, the state read, the figures
+    # stored), 9 after: read back in one query (test_the_stored_organisation_indicators_...)
+    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 17),
     # with the overdue legal deadlines block of the care app (8 queries)
     # 25: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
     # 26 to 23: the chart reads its monthly counts only (one query, not five), and the villages
@@ -249,3 +251,81 @@ def test_both_groupings_read_at_once_give_the_figures_of_each_grouping_alone(wor
         assert _figures(months[key]) == _figures(row)
     for key, row in alone_villages.items():
         assert _figures(villages[key]) == _figures(row)
+
+
+def _same(stored: tuple[dict, dict], computed: tuple[dict, dict]) -> None:
+    for got, expected in zip(stored, computed, strict=True):
+        assert set(got) == set(expected)
+        for key, row in expected.items():
+            assert _figures(got[key]) == _figures(row)
+
+
+def test_the_stored_organisation_indicators_are_read_back_in_one_query(
+    client, world, django_assert_num_queries
+):
+    for i in range(6):
+        declare(make(world, month_start(i), qualify=H, close=3 * H), H)
+    login(client, world.users[Role.NATIONAL_DIRECTOR])
+    first = client.get("/signalements/indicateurs/")
+    with django_assert_num_queries(PAGES["organisation"][2] - 8):
+        again = client.get("/signalements/indicateurs/")
+    assert [_figures(r) for r in again.context["village_rows"]] == [
+        _figures(r) for r in first.context["village_rows"]
+    ]
+    assert [_figures(r) for r in again.context["rows"]] == [
+        _figures(r) for r in first.context["rows"]
+    ]
+
+
+def test_the_stored_organisation_indicators_follow_every_write(world):
+    """Stored once computed, the figures are those computed afresh after each write that
+    changes them: an incident reported, qualified, closed, declared, alerted, confirmed,
+    deleted; a village moved to another organisation; and never those of another day."""
+    since = month_start(11).date()
+    today = timezone.localdate()
+    scope = Incident.objects.filter(establishment__organisation=world.village.organisation_id)
+
+    def check():
+        stored = indicators.stored_months_and_villages(scope, since=since, day=today)
+        computed = indicators.compute_months_and_villages(scope, since=since)
+        _same(stored, computed)
+        # read back from what was stored
+        _same(indicators.stored_months_and_villages(scope, since=since, day=today), computed)
+        assert StoredIndicators.objects.count() == 1
+
+    incident = make(world, month_start(1), qualify=2 * H)
+    check()
+    later = make(world, month_start(0))
+    check()
+    later.status, later.category, later.severity = "qualified", "maltreatment", "serious"
+    later.qualified_at = later.reported_at + 5 * H
+    later.save()
+    check()
+    incident.status, incident.outcome, incident.closed_at = (
+        "closed",
+        "Réglé",
+        incident.reported_at + 9 * H,
+    )
+    incident.save()
+    check()
+    declaration = declare(incident, H)
+    check()
+    declaration.confirmed_at = declaration.alerted_at + 3 * H
+    declaration.save()
+    check()
+    declaration.delete()
+    check()
+    later.delete()
+    check()
+    world.village.organisation = world.other_organisation
+    world.village.save()
+    check()
+    # another day: computed again, not read from the day before
+    yesterday = StoredIndicators.objects.get()
+    yesterday.day = today - datetime.timedelta(days=1)
+    yesterday.data = {"months": [], "villages": []}
+    yesterday.save()
+    _same(
+        indicators.stored_months_and_villages(scope, since=since, day=today),
+        indicators.compute_months_and_villages(scope, since=since),
+    )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ancrage.care.queries.deadlines import visible_village
 from ancrage.kernel.access import can, requires
+from ancrage.kernel.audit import record_shown
 from ancrage.kernel.documents import download, render_pdf
 from ancrage.kernel.flow import act, submit
 from ancrage.participation import council as services
@@ -270,11 +271,12 @@ def member_file(request, pk):
     )
     village = member.council.establishment
     council_url = reverse("participation:council", args=[village.pk])
+    children = services.village_children(request.user, village)
+    # the children offered are named on the page: each a recorded read
+    record_shown(request.user, children, "participation.council_member_file")
     return submit(
         request,
-        MemberFileForm(
-            request.POST or None, children=services.village_children(request.user, village)
-        ),
+        MemberFileForm(request.POST or None, children=children),
         lambda form: services.link_member(member, request.user, **form.cleaned_data),
         message=_("Le représentant des jeunes est relié à son dossier."),
         success=council_url,

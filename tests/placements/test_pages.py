@@ -378,6 +378,7 @@ def test_the_house_choices_show_the_beds_free_on_the_arrival_date(client, world)
         unit=house,
         start_date=TODAY - datetime.timedelta(days=30),
         end_date=arrival,
+        exit_reason="return_to_family",
     )
     login(client, world.users[Role.HEAD_OF_SERVICE])
     # the request wishes no date: the beds are counted today

@@ -34,7 +34,7 @@ HOME_QUERIES = {
     Role.TECH_ADMIN: 11,
     Role.DPO: 12,
     Role.HR: 12,
-    Role.FAMILY_WORKER: 12,
+    Role.FAMILY_WORKER: 13,  # with the family follow-ups due (families on the échéancier)
 }
 
 

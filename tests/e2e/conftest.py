@@ -159,3 +159,15 @@ def log_in():
         page.get_by_role("button", name="Se connecter").click()
 
     return submit
+
+
+def open_menu(page):
+    """On a phone the header's links sit behind its "Menu" button: open it when it shows."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+
+
+def log_out(page):
+    open_menu(page)
+    page.get_by_role("button", name="Se déconnecter").click()

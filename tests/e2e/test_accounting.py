@@ -15,6 +15,7 @@ from ancrage.accounting.models import FecImport
 from ancrage.kernel.models import Job
 from tests.accounting.factories import balanced_entry, fec_file
 from tests.conftest import run_worker
+from tests.e2e.conftest import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -121,7 +122,7 @@ def test_finance_reads_budgets_and_the_financial_report_and_the_funder_reads_the
             assert not axe_problems(page)
             assert page.evaluate(OVERFLOW) is None
             screenshot(page, f"accounting-financial-report{suffix}.png")
-            page.get_by_role("button", name="Se déconnecter").click()
+            log_out(page)
             # the funder reads the report of the programme it funds, and nothing else of it
             log_in(page, "financeur")
             page.goto("/comptabilite/compte-rendu/")

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from ancrage.accounts.models import User
 from ancrage.participation.models import ConsultationParticipant, ConsultationTally
 from ancrage.placements.models import Stay
+from tests.e2e.conftest import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +85,7 @@ def test_a_young_person_answers_a_consultation_and_reads_the_council_documents(
     assert ConsultationParticipant.objects.filter(person=youth.person).count() == 1
     assert sum(ConsultationTally.objects.values_list("count", flat=True)) == 2
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
     log_in(page, "directrice")
     village = Stay.objects.current().filter(child=youth.person).first().unit.establishment
     page.goto(f"/villages/{village.pk}/consultations/")
@@ -110,7 +111,7 @@ def test_a_young_person_answers_a_consultation_and_reads_the_council_documents(
     page.get_by_role("button", name="Créer les codes").click()
     code = page.locator("ul.codes code").first.inner_text()
     assert serious_violations(page) == []
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
 
     # on the shared tablet, without an account
     page.set_viewport_size(PHONE)

@@ -35,6 +35,11 @@ SHEETS = [
     "Sorties des entrants",
     "Sorties file active",
     "Délais",
+    "Situation des entrants",
+    "Situation file active",
+    "Repérage, suivis, freins",
+    "Objectifs",
+    "Définitions",
 ]
 
 

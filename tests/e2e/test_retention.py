@@ -48,6 +48,9 @@ def test_director_runs_a_retention_dry_run_and_approves_it(
     screenshot(page, "retention-dry-run.png")
 
     page.get_by_role("button", name="Approuver et exécuter").click()
+    # anonymising cannot be undone: the page says what will happen, then it is confirmed
+    expect(page.get_by_role("heading", name="Ce qui va se passer")).to_be_visible()
+    page.get_by_role("button", name="Approuver et exécuter").click()
     expect(page).to_have_url(re.compile(r"/taches/[0-9a-f-]+/$"))
     run_worker()
     expect(page.locator("#job-status")).to_contain_text("État : Terminée", timeout=15_000)

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from ancrage.accounts.models import User
 from ancrage.placements.models import Stay
 from ancrage.safeguarding.models import Declaration, Incident, IncidentDraft
+from tests.e2e.conftest import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +48,7 @@ def test_a_house_parent_reports_and_the_director_declares(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Signalement n°")
     incident = Incident.objects.filter(reporter=parent).latest("pk")
     assert not IncidentDraft.objects.filter(author=parent).exists()
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
 
     # 2. The director qualifies it as a serious malfunction to declare.
     log_in(page, "directrice")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from ancrage.accounts.models import User
 from ancrage.participation.models import Concern
+from tests.e2e.conftest import log_out, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +46,7 @@ def test_a_young_person_reads_her_project_and_raises_a_concern(
     youth = User.objects.get(username="jeune")
 
     log_in(page, "jeune")
+    open_menu(page)
     page.get_by_role("link", name="Mon espace").first.click()
     expect(page.get_by_role("heading", level=2, name="Mes frères et sœurs")).to_be_visible()
     expect(page.get_by_role("heading", name="Ce que tu ne vois pas ici")).to_be_visible()
@@ -81,7 +83,7 @@ def test_a_young_person_reads_her_project_and_raises_a_concern(
     incident = concern.incident
     assert incident.status == "reported" and incident.reporter == youth
     # the head of service of her village finds it in the village's reports
-    page.get_by_role("button", name="Se déconnecter").click()
+    log_out(page)
     log_in(page, "chef.service")
     page.goto(f"/villages/{incident.establishment_id}/signalements/")
     expect(page.locator(f"a[href='/signalements/{incident.pk}/']").first).to_be_visible()

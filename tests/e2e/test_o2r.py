@@ -81,7 +81,7 @@ def test_counsellor_logs_outreach_converts_a_contact_and_opens_an_accompaniment(
     accompaniment = page.locator("section[aria-labelledby='accompagnement']")
     expect(accompaniment).to_contain_text("Échéance")
     page.get_by_label("Frein").select_option(label="Mobilité")
-    page.get_by_label("Situation", exact=True).fill("Pas de permis, bus de nuit seulement")
+    page.get_by_role("textbox", name="Situation").fill("Pas de permis, bus de nuit seulement")
     page.get_by_role("button", name="Enregistrer le frein").click()
     expect(accompaniment).to_contain_text("Mobilité · Repéré")
 

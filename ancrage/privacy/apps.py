@@ -17,7 +17,6 @@ class PrivacyConfig(AppConfig):
         from ancrage.privacy.models import (
             FileStatus,
             Hold,
-            ImageConsent,
             RetentionRun,
             SubjectRequest,
         )
@@ -27,8 +26,6 @@ class PrivacyConfig(AppConfig):
         register_job_kind(jobs.RUN)
         register_job_kind(requests.EXPORT)
         auditlog.register(SubjectRequest)
-        # Who recorded or withdrew a consent to the use of a person's image.
-        auditlog.register(ImageConsent)
         # Who placed or lifted a hold, approved a run, archived or anonymised a file.
         auditlog.register(Hold)
         auditlog.register(FileStatus)

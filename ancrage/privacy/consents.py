@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from ancrage.kernel.calendar import add_days, majority
 from ancrage.kernel.uploads import check_upload, display_name
-from ancrage.people.models import Person
-from ancrage.privacy.models import ImageConsent, ImageUse, PersonMedia
+from ancrage.people.models import Consent, ImageUse, Person
+from ancrage.privacy.models import PersonMedia
 
 # The types a photo may have (a PDF is a document, not an image).
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
@@ -47,7 +47,7 @@ def record_consent(
     given_on: date,
     expires_on: date,
     child_words: str = "",
-) -> ImageConsent:
+) -> Consent:
     errors = {}
     signatories = (signatories or "").strip()
     if not signatories:
@@ -57,12 +57,12 @@ def record_consent(
     if expires_on <= given_on:
         errors["expires_on"] = _("La fin de validité suit la date du consentement.")
     if is_minor(person, given_on):
-        if given_by == ImageConsent.GivenBy.SELF:
+        if given_by == Consent.GivenBy.SELF:
             errors["given_by"] = _(
                 "Pour un enfant mineur, le consentement est donné par les titulaires de "
                 "l'autorité parentale."
             )
-        if child_opinion == ImageConsent.Opinion.ADULT:
+        if child_opinion == Consent.Opinion.ADULT:
             errors["child_opinion"] = _("Recueillez l'avis de l'enfant, selon son âge.")
         end = add_days(majority(person.birth_date), -1)
         if expires_on > end:
@@ -71,13 +71,14 @@ def record_consent(
                 "tard : la personne consentira ensuite elle-même."
             ) % {"d": end.strftime("%d/%m/%Y")}
     else:
-        if given_by != ImageConsent.GivenBy.SELF:
+        if given_by != Consent.GivenBy.SELF:
             errors["given_by"] = _("Une personne majeure consent elle-même.")
-        child_opinion = ImageConsent.Opinion.ADULT
+        child_opinion = Consent.Opinion.ADULT
     if errors:
         raise ValidationError(errors)
-    return ImageConsent.objects.create(
+    return Consent.objects.create(
         person=person,
+        kind=Consent.Kind.IMAGE,
         use=use,
         given_by=given_by,
         signatories=signatories,
@@ -87,24 +88,6 @@ def record_consent(
         expires_on=expires_on,
         recorded_by=user,
     )
-
-
-@transaction.atomic
-def withdraw_consent(user, consent: ImageConsent, note: str) -> ImageConsent:
-    """Withdrawn at once (today): the photos kept for that use are hidden from this request on."""
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(
-            {"withdrawal_note": _("Dites qui a retiré le consentement et comment.")}
-        )
-    consent = ImageConsent.objects.select_for_update().get(pk=consent.pk)
-    if consent.withdrawn_on:
-        raise ValidationError(_("Ce consentement est déjà retiré."))
-    consent.withdrawn_on = timezone.localdate()
-    consent.withdrawn_by = user
-    consent.withdrawal_note = note
-    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_note"])
-    return consent
 
 
 def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date, file):
@@ -120,7 +103,7 @@ def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date
     with transaction.atomic():
         # A withdrawal committed at the same moment needs no lock here: what is shown is read
         # against the consents at every request (`PersonMedia.objects.consented`).
-        in_force = ImageConsent.objects.in_force().filter(person=person, use=use).exists()
+        in_force = Consent.objects.in_force().filter(person=person, use=use).exists()
         if not in_force:
             raise ValidationError(
                 {
@@ -155,15 +138,19 @@ def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date
 
 
 def image_rights_of(person: Person) -> dict:
-    """What the person's image rights page shows: the consents, the uses in force, the photos
-    shown and how many are hidden for want of a consent, per use."""
+    """What the person's consents page shows: the image consents, the uses in force, the photos
+    and videos shown and how many are hidden for want of a consent, per use; the consents to
+    share with a partner."""
     today = timezone.localdate()
-    consents = list(
-        ImageConsent.objects.filter(person=person).select_related("recorded_by", "withdrawn_by")
+    every = list(
+        Consent.objects.filter(person=person).select_related(
+            "recorded_by", "withdrawn_by", "partner"
+        )
     )
-    for consent in consents:
+    for consent in every:
         consent.state_label = consent.state(today)
         consent.is_in_force = consent.in_force_on(today)
+    consents = [consent for consent in every if consent.kind == Consent.Kind.IMAGE]
     in_force = {consent.use for consent in consents if consent.is_in_force}
     media = PersonMedia.objects.filter(person=person)
     hidden = dict(
@@ -175,6 +162,8 @@ def image_rights_of(person: Person) -> dict:
     )
     return {
         "consents": consents,
+        # The consents to share with a partner, withdrawn from the same page.
+        "sharing": [consent for consent in every if consent.kind != Consent.Kind.IMAGE],
         "uses": [
             {"value": value, "label": label, "in_force": value in in_force}
             for value, label in ImageUse.choices
@@ -186,11 +175,9 @@ def image_rights_of(person: Person) -> dict:
     }
 
 
-def visible_consent(user, pk) -> ImageConsent:
+def visible_consent(user, pk) -> Consent:
     return get_object_or_404(
-        ImageConsent.objects.filter(person__in=Person.objects.visible_to(user)).select_related(
-            "person"
-        ),
+        Consent.objects.filter(person__in=Person.objects.visible_to(user)).select_related("person"),
         pk=pk,
     )
 

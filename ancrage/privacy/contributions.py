@@ -38,7 +38,6 @@ from ancrage.insertion.models import (
     Exit,
     FollowUp,
     PartnerReferral,
-    VillageReferral,
 )
 from ancrage.insertion.models import Objective as O2RObjective
 from ancrage.kernel import personal_data
@@ -55,7 +54,7 @@ from ancrage.kernel.personal_data import (
     json_value,
 )
 from ancrage.people import scopes
-from ancrage.people.models import FamilyLink, Person, SiblingGroupMember, new_reference
+from ancrage.people.models import Consent, FamilyLink, Person, SiblingGroupMember, new_reference
 from ancrage.placements.models import (
     MeasureDocument,
     ProtectionMeasure,
@@ -64,7 +63,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
-from ancrage.privacy.models import ArchiveAccess, FileStatus, Hold, ImageConsent, PersonMedia
+from ancrage.privacy.models import ArchiveAccess, FileStatus, Hold, PersonMedia
 from ancrage.safeguarding.models import (
     Declaration,
     Incident,
@@ -334,20 +333,20 @@ def anonymise_insertion(person_id: int):
     O2RObjective.objects.filter(accompaniment__in=accompaniments).update(text="-")
     AccompanimentAction.objects.filter(accompaniment__in=accompaniments).update(text="-")
     PartnerReferral.objects.filter(accompaniment__in=accompaniments).update(purpose="-")
-    VillageReferral.objects.filter(person_id=person_id).update(consent_how="-", consent_text="-")
     return []
 
 
 def anonymise_image_rights(person_id: int):
-    """The photos go with their files; the consents keep their use and dates (what was allowed
-    when), not who signed nor the child's words."""
+    """The photos and videos go with their files; the consents (image rights and sharing with a
+    partner, an O2R referral's among them) keep their kind, use, partner and dates (what was
+    allowed when), not who signed, the child's words nor what was accepted."""
     media = PersonMedia.objects.filter(person_id=person_id)
     files = [name for name in media.values_list("file", flat=True) if name]
     with disable_auditlog():
         media.delete()
-    consents = ImageConsent.objects.filter(person_id=person_id)
-    forget_changes(ImageConsent, consents.values_list("pk", flat=True))
-    consents.update(signatories="-", child_words="", withdrawal_note="")
+    consents = Consent.objects.filter(person_id=person_id)
+    forget_changes(Consent, consents.values_list("pk", flat=True))
+    consents.update(signatories="-", child_words="", withdrawal_note="", form="-", terms="-")
     return files
 
 
@@ -478,7 +477,11 @@ def export_access_log(person_id):
 def export_image_rights(person_id):
     return [
         {
+            "objet": consent.get_kind_display(),
             "usage": consent.get_use_display(),
+            "partenaire": consent.partner.name if consent.partner else "",
+            "forme": consent.form,
+            "ce qui est accepté": consent.terms,
             "donné par": consent.get_given_by_display(),
             "signataires": consent.signatories,
             "avis de l'enfant": consent.get_child_opinion_display(),
@@ -487,7 +490,7 @@ def export_image_rights(person_id):
             "valable jusqu'au": json_value(consent.expires_on),
             "retiré le": json_value(consent.withdrawn_on),
         }
-        for consent in ImageConsent.objects.filter(person_id=person_id)
+        for consent in Consent.objects.filter(person_id=person_id).select_related("partner")
     ] + [
         {
             "photo": media.caption,
@@ -511,7 +514,7 @@ EXPORTERS = (
     ("o2r", _("Dossier O2R"), export_o2r),
     ("incidents", _("Signalements"), export_incidents),
     ("access_log", _("Journal des consultations du dossier"), export_access_log),
-    ("image_rights", _("Droit à l'image : consentements et photos"), export_image_rights),
+    ("image_rights", _("Consentements (image, partage), photos et vidéos"), export_image_rights),
 )
 
 

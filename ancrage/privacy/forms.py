@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form
 from ancrage.kernel.uploads import DocumentFileField
+from ancrage.people.models import Consent, ImageUse
 from ancrage.placements.forms import DATE
-from ancrage.privacy.models import Decision, ImageConsent, ImageUse, SubjectRequest
+from ancrage.privacy.models import Decision, SubjectRequest
 
 
 class HoldForm(Form):
@@ -87,15 +88,13 @@ class ImageConsentForm(Form):
     date_ranges = {"given_on": "past", "expires_on": "event"}
 
     use = forms.ChoiceField(label=_("Usage"), choices=ImageUse.choices)
-    given_by = forms.ChoiceField(label=_("Donné par"), choices=ImageConsent.GivenBy.choices)
+    given_by = forms.ChoiceField(label=_("Donné par"), choices=Consent.GivenBy.choices)
     signatories = forms.CharField(
         label=_("Signataires"),
         max_length=300,
         help_text=_("Les noms de ceux qui ont signé (les deux parents s'ils l'exercent ensemble)."),
     )
-    child_opinion = forms.ChoiceField(
-        label=_("Avis de l'enfant"), choices=ImageConsent.Opinion.choices
-    )
+    child_opinion = forms.ChoiceField(label=_("Avis de l'enfant"), choices=Consent.Opinion.choices)
     child_words = forms.CharField(
         label=_("Ses mots"),
         required=False,

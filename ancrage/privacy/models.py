@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ancrage.kernel import personal_data
 from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.scopes import reach
+from ancrage.people.models import Consent, ImageUse
 
 
 class Framework(models.TextChoices):
@@ -376,112 +377,13 @@ class SubjectRequest(models.Model):
 # --- Image rights (droit à l'image) ------------------------------------------------------------
 
 
-class ImageUse(models.TextChoices):
-    """What a photo or a video of a person may be used for: each use has its own consent."""
-
-    INTERNAL = "internal", _("Usage interne (albums, affichage au village)")
-    PUBLICATIONS = "publications", _("Publications de l'association (site, journal, réseaux)")
-    PRESS = "press", _("Presse et médias")
-
-
-class ImageConsentQuerySet(models.QuerySet):
-    def in_force(self, today=None):
-        """Given, not withdrawn, not expired on `today`, and the child did not oppose it."""
-        today = today or timezone.localdate()
-        return self.filter(
-            given_on__lte=today, expires_on__gte=today, withdrawn_on__isnull=True
-        ).exclude(child_opinion=ImageConsent.Opinion.OPPOSES)
-
-
-class ImageConsent(models.Model):
-    """The consent to take and use images of a person for one use: given by the holders of
-    parental authority (the tutor or the service that holds it by delegation), with the child's
-    own opinion recorded (the parents associate the child to it, Code civil art. 371-1 and
-    372-1); by the young person alone once an adult. Dated, with an expiry (a consent given for
-    a minor ends at their majority at the latest), withdrawable at any time."""
-
-    class GivenBy(models.TextChoices):
-        PARENTS = "parents", _("Les titulaires de l'autorité parentale")
-        DELEGATE = "delegate", _("Le tuteur ou le service délégataire de l'autorité parentale")
-        SELF = "self", _("La personne elle-même (majeure)")
-
-    class Opinion(models.TextChoices):
-        AGREES = "agrees", _("D'accord")
-        OPPOSES = "opposes", _("S'y oppose")
-        NOT_ABLE = "not_able", _("Trop jeune pour donner son avis")
-        ADULT = "adult", _("Majeure : consent elle-même")
-
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
-    )
-    use = models.CharField(_("usage"), max_length=15, choices=ImageUse)
-    given_by = models.CharField(_("donné par"), max_length=10, choices=GivenBy)
-    signatories = models.CharField(_("signataires"), max_length=300)
-    child_opinion = models.CharField(_("avis de l'enfant"), max_length=10, choices=Opinion)
-    child_words = models.TextField(_("ses mots"), blank=True)
-    given_on = models.DateField(_("donné le"), validators=[InRange("past")])
-    expires_on = models.DateField(_("valable jusqu'au"), validators=[InRange("event")])
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
-    withdrawn_on = models.DateField(_("retiré le"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    withdrawal_note = models.TextField(_("retrait : qui l'a demandé, comment"), blank=True)
-
-    objects = ImageConsentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["use", "-given_on", "-pk"]
-        verbose_name = _("consentement au droit à l'image")
-        verbose_name_plural = _("consentements au droit à l'image")
-        constraints = [
-            date_in_window("image_consent_given_on_in_window", "given_on"),
-            date_in_window("image_consent_expires_on_in_window", "expires_on"),
-            models.CheckConstraint(
-                condition=Q(expires_on__gt=models.F("given_on")),
-                name="image_consent_expires_after_given",
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True, withdrawn_by__isnull=True)
-                | Q(withdrawn_on__isnull=False, withdrawn_by__isnull=False),
-                name="image_consent_withdrawal_whole",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_use_display()} · {self.given_on:%d/%m/%Y}"
-
-    def in_force_on(self, today) -> bool:
-        """What `ImageConsentQuerySet.in_force` says, for a consent already read."""
-        return (
-            not self.withdrawn_on
-            and self.child_opinion != self.Opinion.OPPOSES
-            and self.given_on <= today <= self.expires_on
-        )
-
-    def state(self, today=None) -> str:
-        today = today or timezone.localdate()
-        if self.withdrawn_on:
-            return _("Retiré le %(d)s") % {"d": self.withdrawn_on.strftime("%d/%m/%Y")}
-        if self.child_opinion == self.Opinion.OPPOSES:
-            return _("Refusé (l'enfant s'y oppose)")
-        if self.expires_on < today:
-            return _("Expiré")
-        if self.given_on > today:
-            return _("À venir")
-        return _("En vigueur")
-
-
 class PersonMediaQuerySet(models.QuerySet):
     def consented(self, today=None):
         """The media with a consent in force for their use today: what may be shown. Withdrawn
         or expired consent hides the media at once (read at every request, never copied)."""
         return self.filter(
             models.Exists(
-                ImageConsent.objects.in_force(today).filter(
+                Consent.objects.in_force(today).filter(
                     person_id=models.OuterRef("person_id"), use=models.OuterRef("use")
                 )
             )

@@ -17,6 +17,7 @@ from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
+from ancrage.people.consents import withdraw_consent
 from ancrage.people.models import Person
 from ancrage.people.queries import record_person_read, visible_person
 from ancrage.privacy import consents, jobs, queries, register, services
@@ -415,22 +416,21 @@ def consent_withdraw(request, pk):
     return submit(
         request,
         WithdrawConsentForm(request.POST or None),
-        lambda form: consents.withdraw_consent(
-            request.user, consent, form.cleaned_data["withdrawal_note"]
-        ),
+        lambda form: withdraw_consent(request.user, consent, form.cleaned_data["withdrawal_note"]),
         template="form_page.html",
         context={
             "person": person,
-            "title": _("Retirer le consentement : %(use)s") % {"use": consent.get_use_display()},
+            "title": _("Retirer le consentement : %(what)s") % {"what": consent},
             "help": _(
-                "Le retrait vaut dès aujourd'hui : les photos conservées pour cet usage sont "
-                "masquées aussitôt."
+                "Le retrait vaut dès aujourd'hui : les photos et vidéos conservées pour cet "
+                "usage sont masquées aussitôt ; une orientation vers un partenaire n'est plus "
+                "accueillie."
             ),
             "submit_label": _("Retirer le consentement"),
             "cancel_url": back,
         },
         success=back,
-        message=_("Le consentement est retiré ; les photos de cet usage sont masquées."),
+        message=_("Le consentement est retiré."),
     )
 
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import add_days, add_years, majority
 from ancrage.kernel.models import AccessEvent
-from ancrage.privacy import consents
+from ancrage.people.consents import withdraw_consent
+from ancrage.people.models import Consent
 from ancrage.privacy.contributions import anonymise_image_rights, export_image_rights
-from ancrage.privacy.models import ImageConsent, PersonMedia
+from ancrage.privacy.models import PersonMedia
 from tests.conftest import login
 from tests.privacy.factories import consent, minor, photo, png_upload
 
@@ -42,12 +43,12 @@ def test_withdrawn_image_consent_hides_media(world, director):
     media = photo(world.child, director)
     assert list(PersonMedia.objects.consented()) == [media]
     with pytest.raises(ValidationError):
-        consents.withdraw_consent(director, given, "")
-    consents.withdraw_consent(director, given, "La mère, par courrier du 2 décembre.")
+        withdraw_consent(director, given, "")
+    withdraw_consent(director, given, "La mère, par courrier du 2 décembre.")
     assert not PersonMedia.objects.consented().exists()
     assert list(PersonMedia.objects.without_consent()) == [media]
     with pytest.raises(ValidationError):
-        consents.withdraw_consent(director, given, "Encore.")
+        withdraw_consent(director, given, "Encore.")
 
 
 def test_expired_image_consent_hides_media(world, director):
@@ -63,7 +64,7 @@ def test_child_who_opposes_is_followed(world, director):
     minor(world.child, age=12)
     recorded = consent(world.child, director, child_opinion="opposes", child_words="Non.")
     assert recorded.state() == "Refusé (l'enfant s'y oppose)"
-    assert not ImageConsent.objects.in_force().exists()
+    assert not Consent.objects.in_force().exists()
     with pytest.raises(ValidationError):
         photo(world.child, director)
 
@@ -91,7 +92,7 @@ def test_adult_consents_alone(world, director):
         consent(world.child, director, given_by="parents")
     assert "given_by" in refused.value.message_dict
     recorded = consent(world.child, director, given_by="self", child_opinion="agrees")
-    assert recorded.child_opinion == ImageConsent.Opinion.ADULT
+    assert recorded.child_opinion == Consent.Opinion.ADULT
 
 
 def test_image_rights_are_exported_and_anonymised(world, director):
@@ -103,7 +104,7 @@ def test_image_rights_are_exported_and_anonymised(world, director):
     assert exported[1]["photo"] == "Sortie au lac"
     assert anonymise_image_rights(world.child.pk) == [media.file.name]
     assert not PersonMedia.objects.exists()
-    kept = ImageConsent.objects.get()
+    kept = Consent.objects.get()
     assert (kept.signatories, kept.child_words, kept.use) == ("-", "", "internal")
 
 
@@ -113,7 +114,7 @@ def test_image_rights_page_flags_hidden_photos(client, world, director, django_a
     photo(world.child, director, caption="Anniversaire")
     consent(world.child, director, use="publications")
     photo(world.child, director, use="publications", caption="Journal de Noël")
-    consents.withdraw_consent(director, given, "Le père, par téléphone.")
+    withdraw_consent(director, given, "Le père, par téléphone.")
     login(client, director)
     url = reverse("privacy:image_rights", args=[world.child.reference])
     with django_assert_num_queries(12):
@@ -139,10 +140,10 @@ def test_consent_recorded_and_withdrawn_through_the_pages(client, world, directo
     }
     refused = client.post(url, data).content.decode()
     assert "La fin de validité suit la date du consentement." in refused
-    assert not ImageConsent.objects.exists()
+    assert not Consent.objects.exists()
     data["expires_on"] = (today + datetime.timedelta(days=90)).isoformat()
     assert client.post(url, data).status_code == 302
-    recorded = ImageConsent.objects.get()
+    recorded = Consent.objects.get()
     withdraw = reverse("privacy:consent_withdraw", args=[recorded.pk])
     assert client.post(withdraw, {"withdrawal_note": "La mère, au village."}).status_code == 302
     recorded.refresh_from_db()
@@ -162,7 +163,7 @@ def test_photo_added_through_the_page_only_under_consent(client, world):
     media = PersonMedia.objects.get()
     response = client.get(reverse("privacy:media_download", args=[media.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    ImageConsent.objects.update(withdrawn_on=timezone.localdate(), withdrawn_by=house_parent)
+    Consent.objects.update(withdrawn_on=timezone.localdate(), withdrawn_by=house_parent)
     assert client.get(reverse("privacy:media_download", args=[media.pk])).status_code == 404
 
 

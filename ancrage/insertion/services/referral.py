@@ -8,20 +8,19 @@ from ancrage.insertion.models import (
     Beneficiary,
     VillageReferral,
 )
-from ancrage.insertion.services.beneficiary import consent_errors
 from ancrage.insertion.services.programme import programme_for
 from ancrage.organisation.models import Establishment
-from ancrage.people.models import Person
+from ancrage.people.consents import record_sharing_consent, sharing_errors
+from ancrage.people.models import Consent, Person
 
 
 @transaction.atomic
 def refer_from_village(
     person: Person, *, village, service, by, consent_on, consent_how, consent_text
 ) -> VillageReferral:
-    """A head of service or director refers a young person of 16 or over, with their consent."""
-    errors = consent_errors(consent_on, consent_how)
-    if not (consent_text or "").strip():
-        errors["consent_text"] = _("Notez ce que le jeune a accepté.")
+    """A head of service or director refers a young person of 16 or over, with their consent
+    to share their data with the service, recorded as one of their consents."""
+    errors = sharing_errors(consent_on, consent_how, consent_text)
     age = person.age()
     if age is None or age < 16:
         errors["__all__"] = _("L'orientation vers l'O2R concerne les jeunes de 16 ans et plus.")
@@ -31,14 +30,11 @@ def refer_from_village(
         errors["__all__"] = _("Une orientation vers ce service est déjà en attente.")
     if errors:
         raise ValidationError(errors)
+    consent = record_sharing_consent(
+        by, person, partner=service, given_on=consent_on, form=consent_how, terms=consent_text
+    )
     return VillageReferral.objects.create(
-        person=person,
-        village=village,
-        service=service,
-        referred_by=by,
-        consent_on=consent_on,
-        consent_how=consent_how.strip(),
-        consent_text=consent_text.strip(),
+        person=person, village=village, service=service, referred_by=by, consent=consent
     )
 
 
@@ -51,6 +47,14 @@ def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territ
         raise ValidationError(_("Cette orientation a déjà été traitée."))
     if team.establishment_id != referral.service_id:
         raise ValidationError(_("Cette orientation est adressée à un autre service."))
+    if not Consent.objects.in_force().filter(pk=referral.consent_id).exists():
+        raise ValidationError(
+            _(
+                "Le jeune a retiré son consentement au partage : l'orientation ne peut être "
+                "accueillie."
+            )
+        )
+    consent = referral.consent
     programme = programme_for(team)
     if Beneficiary.objects.filter(programme=programme, person=referral.person).exists():
         raise ValidationError(_("Cette personne est déjà bénéficiaire du programme."))
@@ -62,8 +66,8 @@ def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territ
         source=Beneficiary.Source.VILLAGE,
         commune=commune,
         efop_territory=efop_territory,
-        consent_on=referral.consent_on,
-        consent_how=referral.consent_how,
+        consent_on=consent.given_on,
+        consent_how=consent.form,
         consent_by=referral.referred_by,
         left_child_protection=True,
     )

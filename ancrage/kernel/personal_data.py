@@ -20,6 +20,11 @@ CHILD_PROTECTION = "child_protection"
 O2R = "o2r"
 FAMILY_PROGRAMME = "family_programme"
 STAFF = "staff"
+PARTICIPATION = "participation"
+
+# What an anonymised person's names become, wherever they are written (the interface shows
+# "Personne anonymisée").
+ANONYMOUS_NAME = "Anonyme"
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,19 @@ def register_exporter(exporter: Exporter) -> None:
 
 def exporters() -> list[Exporter]:
     return list(_exporters.values())
+
+
+_account_exporters: dict[str, Exporter] = {}
+
+
+def register_account_exporter(exporter: Exporter) -> None:
+    """One section of the export of a staff account without a person record (an employee who
+    asks for their data): `export(user_id)` returns the section's records, as `Exporter`."""
+    _account_exporters[exporter.name] = exporter
+
+
+def account_exporters() -> list[Exporter]:
+    return list(_account_exporters.values())
 
 
 # --- Helpers for the registrations ------------------------------------------------------------

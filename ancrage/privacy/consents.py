@@ -23,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.kernel.calendar import add_days, majority
-from ancrage.kernel.uploads import check_upload, display_name
+from ancrage.kernel.uploads import check_media_upload, display_name
 from ancrage.people.models import Consent, ImageUse, Person
 from ancrage.privacy.models import PersonMedia
 
-# The types a photo may have (a PDF is a document, not an image).
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
+# The types a photo or a video may have (a PDF is a document, not an image).
+MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "video/mp4", "video/webm"})
 
 
 def is_minor(person: Person, day: date) -> bool:
@@ -91,15 +91,18 @@ def record_consent(
 
 
 def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date, file):
-    """A photo joins the file only under a consent in force for its use; a PNG or JPEG checked
-    and re-encoded (its metadata, a GPS position among them, dropped), stored under a random
-    name."""
+    """A photo or a video joins the file only under a consent in force for its use: a PNG or
+    JPEG checked and re-encoded (its metadata, a GPS position among them, dropped), or an MP4 or
+    WebM whose container was parsed (`kernel.uploads.check_media_upload`), stored under a random
+    name and only ever served as an attachment."""
     caption = (caption or "").strip()
     if not caption:
-        raise ValidationError({"caption": _("Donnez une légende à la photo.")})
-    checked = file if hasattr(file, "extension") else check_upload(file)
-    if checked.content_type not in IMAGE_TYPES:
-        raise ValidationError({"file": _("Une photo est une image PNG ou JPEG.")})
+        raise ValidationError({"caption": _("Donnez une légende à la photo ou à la vidéo.")})
+    checked = file if hasattr(file, "extension") else check_media_upload(file)
+    if checked.content_type not in MEDIA_TYPES:
+        raise ValidationError(
+            {"file": _("Une photo est une image PNG ou JPEG, une vidéo un fichier MP4 ou WebM.")}
+        )
     with transaction.atomic():
         # A withdrawal committed at the same moment needs no lock here: what is shown is read
         # against the consents at every request (`PersonMedia.objects.consented`).
@@ -108,8 +111,8 @@ def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date
             raise ValidationError(
                 {
                     "use": _(
-                        "Aucun consentement en vigueur pour cet usage : la photo ne peut pas "
-                        "être jointe au dossier."
+                        "Aucun consentement en vigueur pour cet usage : la photo ou la vidéo ne "
+                        "peut pas être jointe au dossier."
                     )
                 }
             )
@@ -118,7 +121,11 @@ def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date
             use=use,
             caption=caption,
             taken_on=taken_on,
-            original_name=display_name(_("photo"), taken_on, checked.extension),
+            original_name=display_name(
+                _("video") if checked.content_type.startswith("video/") else _("photo"),
+                taken_on,
+                checked.extension,
+            ),
             content_type=checked.content_type,
             size=checked.size,
             uploaded_by=user,

@@ -18,11 +18,13 @@ from __future__ import annotations
 from datetime import date
 
 from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.accounts.models import Membership, MembershipEvent, User
 from ancrage.care.models import PPE, Action, Objective, PlannedReview, PPEVersion, Review
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.autonomy import AutonomyArea, AutonomyProject, YoungAdultSupport
@@ -43,6 +45,7 @@ from ancrage.insertion.models import Objective as O2RObjective
 from ancrage.kernel import personal_data
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.personal_data import (
+    ANONYMOUS_NAME,
     CHILD_PROTECTION,
     O2R,
     Anonymiser,
@@ -71,9 +74,6 @@ from ancrage.safeguarding.models import (
     IncidentChild,
     IncidentTransition,
 )
-
-# What an anonymised person's names become (the interface shows "Personne anonymisée").
-ANONYMOUS_NAME = "Anonyme"
 
 
 def _dated(rows):
@@ -502,6 +502,78 @@ def export_image_rights(person_id):
     ]
 
 
+# --- A staff account without a person record ---------------------------------------------------
+
+
+def export_account(user_id):
+    user = User.objects.get(pk=user_id)
+    return [
+        {
+            "identifiant": user.username,
+            "prénom": user.first_name,
+            "nom": user.last_name,
+            "courriel": user.email,
+            "compte créé le": json_value(user.date_joined),
+            "dernière connexion": json_value(user.last_login),
+            "actif": user.is_active,
+        }
+    ]
+
+
+def export_memberships(user_id):
+    rows = as_records(
+        Membership.objects.filter(user_id=user_id).select_related(
+            "organisation", "establishment", "unit"
+        ),
+        exclude=("user",),
+    )
+    rows += [
+        {
+            "le": json_value(event.at),
+            "rôle": event.membership.get_role_display(),
+            "action": event.get_action_display(),
+        }
+        for event in MembershipEvent.objects.filter(membership__user_id=user_id).select_related(
+            "membership"
+        )
+    ]
+    return rows
+
+
+def export_own_actions(user_id):
+    """What the account did: its reads (the log of consultations) and its changes (the change
+    audit), dated; the persons whose files it read are third parties, not named."""
+    rows = [
+        {
+            "le": json_value(event.at),
+            "action": event.get_action_display(),
+            "objet": str(event.what_label),
+            "motif": event.reason,
+        }
+        for event in AccessEvent.objects.filter(user_id=user_id).order_by("at")
+    ]
+    rows += [
+        {
+            "le": json_value(entry.timestamp),
+            "modification": entry.get_action_display(),
+            "type d'enregistrement": str(entry.content_type.model_class()._meta.verbose_name)
+            if entry.content_type.model_class()
+            else entry.content_type.model,
+        }
+        for entry in LogEntry.objects.filter(actor_id=user_id)
+        .select_related("content_type")
+        .order_by("timestamp")
+    ]
+    return rows
+
+
+ACCOUNT_EXPORTERS = (
+    ("account", _("Compte"), export_account),
+    ("memberships", _("Rôles et affectations"), export_memberships),
+    ("own_actions", _("Journal de ses consultations et modifications"), export_own_actions),
+)
+
+
 EXPORTERS = (
     ("identity", _("Identité"), export_identity),
     ("family", _("Liens familiaux"), export_family),
@@ -522,6 +594,8 @@ def register() -> None:
     """Called by `PrivacyConfig.ready()`."""
     for name, label, export in EXPORTERS:
         personal_data.register_exporter(Exporter(name, label, export))
+    for name, label, export in ACCOUNT_EXPORTERS:
+        personal_data.register_account_exporter(Exporter(name, label, export))
     personal_data.register_anonymised(
         lambda: FileStatus.objects.filter(state=FileStatus.State.ANONYMISED).values("person_id")
     )

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form
-from ancrage.kernel.uploads import DocumentFileField
+from ancrage.kernel.uploads import MediaFileField
 from ancrage.people.models import Consent, ImageUse
 from ancrage.placements.forms import DATE
 from ancrage.privacy.models import Decision, SubjectRequest
@@ -57,7 +57,11 @@ class SubjectRequestForm(Form):
     date_ranges = {"received_on": "past"}
 
     kind = forms.ChoiceField(label=_("Demande"), choices=SubjectRequest.Kind.choices)
-    reference = forms.CharField(label=_("Référence du dossier de la personne"), max_length=12)
+    reference = forms.CharField(
+        label=_("Référence du dossier de la personne"),
+        max_length=150,
+        help_text=_("Pour un salarié sans dossier : l'identifiant de son compte."),
+    )
     establishment = forms.TypedChoiceField(label=_("Établissement qui répond"), coerce=int)
     requester_name = forms.CharField(label=_("Qui fait la demande"), max_length=200)
     requester_quality = forms.ChoiceField(
@@ -123,9 +127,7 @@ class MediaForm(Form):
     use = forms.ChoiceField(label=_("Usage"), choices=ImageUse.choices)
     caption = forms.CharField(label=_("Légende"), max_length=200)
     taken_on = forms.DateField(label=_("Prise le"), widget=DATE)
-    file = DocumentFileField(
-        label=_("Photo"), help_text=_("PNG ou JPEG ; ses métadonnées (position…) sont retirées.")
-    )
+    file = MediaFileField(label=_("Photo ou vidéo"))
 
 
 class DecisionForm(Form):

@@ -19,6 +19,7 @@ class Framework(models.TextChoices):
     O2R = personal_data.O2R, _("Repérage et remobilisation (O2R)")
     FAMILY_PROGRAMME = personal_data.FAMILY_PROGRAMME, _("Renforcement familial")
     STAFF = personal_data.STAFF, _("Personnel")
+    PARTICIPATION = personal_data.PARTICIPATION, _("Participation (conseil de la vie sociale)")
     TRACES = "traces", _("Traces (journal des consultations, historique des modifications)")
 
 
@@ -305,8 +306,23 @@ class SubjectRequest(models.Model):
         ANSWERED = "answered", _("Répondue")
 
     kind = models.CharField(_("demande"), max_length=15, choices=Kind, default=Kind.ACCESS)
+    # Whose data: a person of the registry, or the account of a staff member known to the
+    # product only by that account (no person record).
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("personne")
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("personne"),
+        null=True,
+        blank=True,
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("compte d'un salarié sans dossier"),
+        null=True,
+        blank=True,
     )
     establishment = models.ForeignKey(
         "organisation.Establishment",
@@ -355,6 +371,11 @@ class SubjectRequest(models.Model):
                 name="subject_request_due_after_receipt",
             ),
             models.CheckConstraint(
+                condition=Q(person__isnull=False, account__isnull=True)
+                | Q(person__isnull=True, account__isnull=False),
+                name="subject_request_one_subject",
+            ),
+            models.CheckConstraint(
                 condition=Q(decision="", decided_by__isnull=True, decided_at__isnull=True)
                 | ~Q(decision="")
                 & ~Q(decision_reason="")
@@ -364,7 +385,12 @@ class SubjectRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.person.reference}"
+        return f"{self.get_kind_display()} · {self.subject_label}"
+
+    @property
+    def subject_label(self) -> str:
+        """The person's reference, or the account's username (a staff member without a file)."""
+        return self.person.reference if self.person_id else self.account.username
 
     @property
     def late(self) -> bool:
@@ -394,8 +420,8 @@ class PersonMediaQuerySet(models.QuerySet):
 
 
 class PersonMedia(models.Model):
-    """A photo of a person kept in their file for one use: attached only under a consent in
-    force for that use, shown only while one is."""
+    """A photo or a video of a person kept in their file for one use: attached only under a
+    consent in force for that use, shown only while one is, always served as an attachment."""
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
@@ -416,9 +442,13 @@ class PersonMedia(models.Model):
 
     class Meta:
         ordering = ["-taken_on", "-pk"]
-        verbose_name = _("photo d'une personne")
-        verbose_name_plural = _("photos des personnes")
+        verbose_name = _("photo ou vidéo d'une personne")
+        verbose_name_plural = _("photos et vidéos des personnes")
         constraints = [date_in_window("person_media_taken_on_in_window", "taken_on")]
 
     def __str__(self):
         return self.caption
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")

@@ -187,7 +187,7 @@ PROCESSINGS = (
         (_("Jeunes élus, familles, professionnels"),),
         (_("Noms des membres, ordres du jour, comptes rendus, avis"),),
         (_("Les membres du conseil, la direction"),),
-        frameworks=(Framework.CHILD_PROTECTION,),
+        frameworks=(Framework.CHILD_PROTECTION, Framework.PARTICIPATION),
     ),
     Processing(
         "staff",
@@ -208,6 +208,10 @@ PROCESSINGS = (
         ),
         (_("Ressources humaines, direction, gestionnaire"), _("Financeurs : agrégats")),
         frameworks=(Framework.STAFF,),
+        retention_note=_(
+            "Le compte d'un salarié sans dossier suit la même règle, à compter de la fin de sa "
+            "dernière affectation : il est alors anonymisé et fermé."
+        ),
         criteria=("vulnerable",),
     ),
     Processing(

@@ -41,8 +41,17 @@ def running(today: date):
 
 
 def export(person_id: int) -> list[dict]:
+    return _export(_entries(person_id))
+
+
+def export_account(user_id: int) -> list[dict]:
+    """The entries of a staff member known only by their account (no person record)."""
+    return _export(StaffMember.objects.filter(user_id=user_id))
+
+
+def _export(entries) -> list[dict]:
     rows = []
-    for entry in _entries(person_id).select_related("establishment"):
+    for entry in entries.select_related("establishment"):
         row = as_records([entry], exclude=("created_by", "user", "person"))[0]
         row["attestations d'honorabilité"] = as_records(
             Attestation.objects.filter(staff_member=entry), exclude=("recorded_by",)
@@ -79,5 +88,8 @@ def register() -> None:
     )
     registry.register_exporter(
         registry.Exporter("staff", _("Registre du personnel et des bénévoles"), export)
+    )
+    registry.register_account_exporter(
+        registry.Exporter("staff", _("Registre du personnel et des bénévoles"), export_account)
     )
     registry.register_anonymiser(registry.Anonymiser("staff", anonymise))

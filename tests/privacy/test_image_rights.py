@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from ancrage.people.models import Consent
 from ancrage.privacy.contributions import anonymise_image_rights, export_image_rights
 from ancrage.privacy.models import PersonMedia
 from tests.conftest import login
+from tests.media_files import mp4, webm
 from tests.privacy.factories import consent, minor, photo, png_upload
 
 
@@ -120,7 +122,7 @@ def test_image_rights_page_flags_hidden_photos(client, world, director, django_a
     with django_assert_num_queries(12):
         page = client.get(url).content.decode()
     assert "Journal de Noël" in page and "Anniversaire" not in page
-    assert "1 photo masquée" in page
+    assert "1 photo ou vidéo masquée" in page
     assert AccessEvent.objects.filter(person=world.child, what="privacy.image_rights").exists()
 
 
@@ -175,3 +177,36 @@ def test_photos_of_a_file_out_of_scope_answer_404(client, world, director):
     assert client.get(reverse("privacy:media_download", args=[media.pk])).status_code == 404
     url = reverse("privacy:image_rights", args=[world.stranger.reference])
     assert client.get(url).status_code == 404
+
+
+def test_video_refused_without_a_consent_in_force_and_hidden_once_withdrawn(client, world):
+    """A video follows the photo's rule: attached only under a consent in force for its use,
+    hidden at once when it is withdrawn, served only as an attachment of its own type."""
+    house_parent = world.users[Role.HOUSE_PARENT]
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    minor(world.child)
+    login(client, house_parent)
+    url = reverse("privacy:media_add", args=[world.child.reference])
+    data = {"use": "internal", "caption": "Spectacle de fin d'année", "taken_on": "2026-06-20"}
+    video = SimpleUploadedFile("spectacle.mp4", mp4(), content_type="video/mp4")
+    page = client.post(url, {**data, "file": video}).content.decode()
+    assert "Aucun consentement en vigueur pour cet usage" in page
+    assert not PersonMedia.objects.exists()
+    given = consent(world.child, director)
+    disguised = SimpleUploadedFile("spectacle.webm", mp4(), content_type="video/webm")
+    page = client.post(url, {**data, "file": disguised}).content.decode()
+    assert "ne correspond pas à son extension" in page
+    video = SimpleUploadedFile("spectacle.webm", webm(), content_type="video/webm")
+    assert client.post(url, {**data, "file": video}).status_code == 302
+    media = PersonMedia.objects.get()
+    assert (media.content_type, media.original_name) == ("video/webm", "video-2026-06-20.webm")
+    download = reverse("privacy:media_download", args=[media.pk])
+    response = client.get(download)
+    assert response["Content-Type"] == "video/webm"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == webm()
+    withdraw_consent(director, given, "La mère, par courrier.")
+    assert client.get(download).status_code == 404
+    page = client.get(reverse("privacy:image_rights", args=[world.child.reference]))
+    assert "Spectacle de fin d'année" not in page.content.decode()

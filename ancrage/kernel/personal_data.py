@@ -74,6 +74,42 @@ class Exporter:
     export: Callable[[int], list[dict]]
 
 
+@dataclass(frozen=True)
+class Processing:
+    """One entry of the register of processing activities (RGPD art. 30), declared once by the
+    app that does the processing (in its `personal_data.py`, or by `privacy` for the apps below
+    it): its purposes, legal bases, categories of persons and data, recipients (French texts),
+    the retention rules' `frameworks` that say how long its data is kept (the durations are read
+    from the rules, never written here), a `retention_note`, the DPIA `criteria` it meets (keys
+    of `privacy.register.CRITERIA`), and its `position` in the register."""
+
+    code: str
+    name: str
+    purposes: tuple
+    legal_bases: tuple
+    persons: tuple
+    data: tuple
+    recipients: tuple
+    frameworks: tuple = ()
+    retention_note: str = ""
+    criteria: tuple = ()
+    position: int = 0
+    # Filled by `privacy.register.processings()` from the retention rules.
+    rules: tuple = ()
+
+
+_processings: dict[str, Processing] = {}
+
+
+def register_processing(processing: Processing) -> None:
+    _processings[processing.code] = processing
+
+
+def processings() -> list[Processing]:
+    """The declared processings, in the register's order."""
+    return sorted(_processings.values(), key=lambda p: (p.position, p.code))
+
+
 _contacts: dict[str, ContactSource] = {}
 _protections: dict[str, Protection] = {}
 _anonymisers: dict[str, Anonymiser] = {}

@@ -67,3 +67,18 @@ def register() -> None:
         )
     )
     registry.register_anonymiser(registry.Anonymiser("participation", anonymise))
+    registry.register_processing(PROCESSING)
+
+
+# This app's entry in the register of processing activities (art. 30): declared here, once.
+PROCESSING = registry.Processing(
+    "participation",
+    _("Participation des personnes accueillies (conseil de la vie sociale)"),
+    (_("Réunir le CVS, consigner ses avis et les réponses de l'établissement"),),
+    (_("Obligation légale (art. 6.1.c) : CASF L311-6, D311-3 et suivants"),),
+    (_("Jeunes élus, familles, professionnels"),),
+    (_("Noms des membres, ordres du jour, comptes rendus, avis"),),
+    (_("Les membres du conseil, la direction"),),
+    frameworks=(registry.CHILD_PROTECTION, registry.PARTICIPATION),
+    position=60,
+)

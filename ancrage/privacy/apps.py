@@ -13,7 +13,7 @@ class PrivacyConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from ancrage.kernel.jobs import register_job_kind
-        from ancrage.privacy import contributions, jobs, requests
+        from ancrage.privacy import contributions, jobs, register, requests
         from ancrage.privacy.models import (
             FileStatus,
             Hold,
@@ -22,6 +22,7 @@ class PrivacyConfig(AppConfig):
         )
 
         contributions.register()
+        register.register()
         register_job_kind(jobs.DRY_RUN)
         register_job_kind(jobs.RUN)
         register_job_kind(requests.EXPORT)

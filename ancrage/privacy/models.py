@@ -63,6 +63,15 @@ class RetentionRule(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def months(self) -> int:
+        """The active period applied: the access log's is the setting
+        `ACCESS_LOG_RETENTION_MONTHS` (6 to 12, what the run purges by), every other rule's its
+        row's."""
+        if self.code == "access_log":
+            return settings.ACCESS_LOG_RETENTION_MONTHS
+        return self.active_months
+
 
 class HoldQuerySet(models.QuerySet):
     def active(self):

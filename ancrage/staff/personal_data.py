@@ -93,3 +93,33 @@ def register() -> None:
         registry.Exporter("staff", _("Registre du personnel et des bénévoles"), export_account)
     )
     registry.register_anonymiser(registry.Anonymiser("staff", anonymise))
+    registry.register_processing(PROCESSING)
+
+
+# This app's entry in the register of processing activities (art. 30): declared here, once.
+PROCESSING = registry.Processing(
+    "staff",
+    _("Gestion du personnel et des bénévoles"),
+    (
+        _("Tenir le registre du personnel, vérifier l'honorabilité"),
+        _("Suivre les formations et la signature du code de conduite"),
+        _("Répartir le temps de travail par section analytique"),
+    ),
+    (
+        _("Obligation légale (art. 6.1.c) : Code du travail L1221-13 ; CASF L133-6"),
+        _("Exécution du contrat de travail (art. 6.1.b)"),
+    ),
+    (_("Salariés, bénévoles, stagiaires"),),
+    (
+        _("Identité, fonctions, dates, attestation d'honorabilité (sans le bulletin)"),
+        _("Contrats (durée, coût), feuilles de temps"),
+    ),
+    (_("Ressources humaines, direction, gestionnaire"), _("Financeurs : agrégats")),
+    frameworks=(registry.STAFF,),
+    retention_note=_(
+        "Le compte d'un salarié sans dossier suit la même règle, à compter de la fin de sa "
+        "dernière affectation : il est alors anonymisé et fermé."
+    ),
+    criteria=("vulnerable",),
+    position=70,
+)

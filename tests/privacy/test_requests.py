@@ -173,7 +173,7 @@ def test_staff_account_without_a_file_is_the_subject_of_an_access_request(world)
     assert employee.person_id is None
     record_access(employee, [world.child.pk], "web.person", AccessEvent.Action.VIEW)
     director = world.users[Role.ESTABLISHMENT_DIRECTOR]
-    request = record(world, reference=employee.username, requester_quality="self")
+    request = record(world, reference=employee.username)
     assert (request.person, request.account) == (None, employee)
     assert request.subject_label == employee.username
     request = requests.review_request(director, request)

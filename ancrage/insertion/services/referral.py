@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.insertion.models import (
@@ -11,7 +12,7 @@ from ancrage.insertion.models import (
 from ancrage.insertion.services.programme import programme_for
 from ancrage.organisation.models import Establishment
 from ancrage.people.consents import record_sharing_consent, sharing_errors
-from ancrage.people.models import Consent, Person
+from ancrage.people.models import Person
 
 
 @transaction.atomic
@@ -42,19 +43,23 @@ def refer_from_village(
 def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territory) -> Beneficiary:
     """The counsellor welcomes the young person: a beneficiary on the same person, flagged
     "left child protection", the village's consent carried over."""
-    referral = VillageReferral.objects.select_for_update().get(pk=referral.pk)
+    # The consent's row locked with the referral's: a withdrawal waits for the welcome, or the
+    # welcome sees it.
+    referral = (
+        VillageReferral.objects.select_for_update().select_related("consent").get(pk=referral.pk)
+    )
     if referral.status != VillageReferral.Status.PENDING:
         raise ValidationError(_("Cette orientation a déjà été traitée."))
     if team.establishment_id != referral.service_id:
         raise ValidationError(_("Cette orientation est adressée à un autre service."))
-    if not Consent.objects.in_force().filter(pk=referral.consent_id).exists():
+    consent = referral.consent
+    if not consent.in_force_on(timezone.localdate()):
         raise ValidationError(
             _(
                 "Le jeune a retiré son consentement au partage : l'orientation ne peut être "
                 "accueillie."
             )
         )
-    consent = referral.consent
     programme = programme_for(team)
     if Beneficiary.objects.filter(programme=programme, person=referral.person).exists():
         raise ValidationError(_("Cette personne est déjà bénéficiaire du programme."))

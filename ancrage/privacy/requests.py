@@ -55,7 +55,10 @@ def accounts_reachable(user):
     where = reach(user, "subject_request", "change")
     return User.objects.filter(
         Q(memberships__establishment_id__in=sorted(where.establishments))
-        | Q(memberships__organisation_id__in=sorted(where.organisations)),
+        | Q(memberships__unit__establishment_id__in=sorted(where.establishments))
+        | Q(memberships__organisation_id__in=sorted(where.organisations))
+        | Q(memberships__establishment__organisation_id__in=sorted(where.organisations))
+        | Q(memberships__unit__establishment__organisation_id__in=sorted(where.organisations)),
         person__isnull=True,
     ).distinct()
 

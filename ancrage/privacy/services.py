@@ -205,7 +205,7 @@ def anonymise_past_records(organisation_id: int, today=None) -> dict[str, int]:
             term_end__lt=add_months(today, -rule.active_months),
         ).exclude(name=personal_data.ANONYMOUS_NAME)
         with transaction.atomic():
-            ids = list(members.select_for_update().values_list("pk", flat=True))
+            ids = list(members.select_for_update(of=("self",)).values_list("pk", flat=True))
             personal_data.forget_changes(CouncilMember, ids)
             counts["council_members"] = CouncilMember.objects.filter(pk__in=ids).update(
                 name=personal_data.ANONYMOUS_NAME
@@ -225,7 +225,7 @@ def anonymise_past_records(organisation_id: int, today=None) -> dict[str, int]:
             .exclude(username__startswith=ANONYMOUS_ACCOUNT)
         )
         with transaction.atomic():
-            ids = list(accounts.select_for_update().values_list("pk", flat=True))
+            ids = list(accounts.select_for_update(of=("self",)).values_list("pk", flat=True))
             personal_data.forget_changes(User, ids)
             for pk in ids:
                 User.objects.filter(pk=pk).update(

@@ -1,6 +1,7 @@
-"""Image rights (droit à l'image): consents per person and per use, recorded, withdrawn; the
-photos of a person's file, attached only under a consent in force for their use and shown only
-while one is (`PersonMedia.objects.consented`).
+"""Image rights (droit à l'image): the image consents per person and per use (`people.Consent`,
+kind image: recorded here with their rules, withdrawn by `people.consents.withdraw_consent`); the
+photos and videos of a person's file, attached only under a consent in force for their use and
+shown only while one is (`PersonMedia.objects.consented`).
 
 Who consents: for a minor, the holders of parental authority (or the tutor, or the service that
 holds it by delegation), with the child's own opinion recorded (Code civil art. 371-1: the

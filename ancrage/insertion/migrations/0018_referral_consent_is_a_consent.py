@@ -1,6 +1,7 @@
 # A village referral's consent becomes one of the young person's consents (`people.Consent`, kind
-# "partner_sharing", the O2R service its partner): each referral's consent copied, then its own
-# columns dropped.
+# "partner_sharing", the O2R service its partner): each referral's consent copied here, its own
+# columns dropped by 0019 (a migration of its own: PostgreSQL alters no table with the copy's
+# deferred checks still pending in the same transaction).
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -68,21 +69,4 @@ class Migration(migrations.Migration):
             field=models.TextField(null=True, verbose_name='ce que le jeune a accepté'),
         ),
         migrations.RunPython(referral_consents_to_consents, consents_back_to_referrals),
-        migrations.RemoveField(
-            model_name='villagereferral',
-            name='consent_how',
-        ),
-        migrations.RemoveField(
-            model_name='villagereferral',
-            name='consent_on',
-        ),
-        migrations.RemoveField(
-            model_name='villagereferral',
-            name='consent_text',
-        ),
-        migrations.AlterField(
-            model_name='villagereferral',
-            name='consent',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='village_referral', to='people.consent', verbose_name='consentement au partage'),
-        ),
     ]

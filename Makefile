@@ -47,6 +47,7 @@ test: install-test e2e-browser e2e-axe
 ## make bench: pages and search timed at demo and large scale on PostgreSQL (not part of CI),
 ## background jobs on RQ (jobs per minute with 1 and 2 workers, enqueue to start; needs Redis),
 ## the FEC import (lines/s) and a year's allocation on generated books (bench/accounting.py, rolled
+## back), a retention dry run and run and a subject-access export at large (bench/privacy.py, rolled
 ## back), then the load run (make bench-load). DATABASE_URL names the base: <name>_demo and <name>_large
 ## are created, migrated and seeded once.
 BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ancrage_bench)
@@ -58,6 +59,7 @@ bench: bench-db
 	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
 	$(BIN)/python bench/jobs.py --database-url "$(BENCH_DATABASE_URL)_demo" $(BENCH_JOBS_ARGS)
 	$(BIN)/python bench/accounting.py --database-url "$(BENCH_DATABASE_URL)_demo" $(BENCH_ACCOUNTING_ARGS)
+	$(BIN)/python bench/privacy.py --database-url "$(BENCH_DATABASE_URL)_large" $(BENCH_PRIVACY_ARGS)
 	BENCH_COMMAND="make bench" $(BIN)/python bench/load.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_LOAD_ARGS)
 
 bench-db: $(VENV)/.installed-bench

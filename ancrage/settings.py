@@ -282,6 +282,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", PROJECT_DIR / "var" / "documents"
 # The largest document (judgment, ASE decision) one may attach to a measure, in bytes (10 MiB).
 # The reverse proxy should refuse larger request bodies before they reach Django.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# A video of a person's file (MP4 or WebM): the media upload page alone takes bodies up to this
+# (kernel.middleware.large_body); the reverse proxy needs the same limit for that path.
+MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", str(50 * 1024 * 1024)))
 # The largest request body accepted at all (a document and its form), refused with 413 by
 # kernel.middleware.RequestBodyLimitMiddleware before it is read; set the reverse proxy's
 # limit (nginx `client_max_body_size`) to the same value. Bodies without a file keep Django's

@@ -15,20 +15,28 @@ from ancrage.kernel.personal_data import as_records, json_value
 
 
 def _employee(person_id: int) -> Q:
-    """The account of the person (a staff member known in the product only by their account,
-    without a person, is not the subject of a request)."""
+    """The account of the person."""
     return Q(employee__person_id=person_id)
 
 
 def export(person_id: int) -> list[dict]:
+    return _export(_employee(person_id))
+
+
+def export_account(user_id: int) -> list[dict]:
+    """The contracts and time sheets of a staff member known only by their account."""
+    return _export(Q(employee_id=user_id))
+
+
+def _export(employee: Q) -> list[dict]:
     rows = [
         {"contrat": row}
         for row in as_records(
-            Contract.objects.filter(_employee(person_id)).select_related("organisation"),
+            Contract.objects.filter(employee).select_related("organisation"),
             exclude=("employee",),
         )
     ]
-    sheets = TimeSheet.objects.filter(_employee(person_id)).order_by("month")
+    sheets = TimeSheet.objects.filter(employee).order_by("month")
     for sheet in sheets:
         rows.append(
             {
@@ -53,5 +61,8 @@ def register() -> None:
     """Called by `AccountingConfig.ready()`."""
     registry.register_exporter(
         registry.Exporter("accounting", _("Contrats et feuilles de temps"), export)
+    )
+    registry.register_account_exporter(
+        registry.Exporter("accounting", _("Contrats et feuilles de temps"), export_account)
     )
     registry.register_anonymiser(registry.Anonymiser("accounting", anonymise))

@@ -11,8 +11,9 @@ from django.utils import timezone
 from ancrage.accounts.models import User
 from ancrage.kernel.calendar import add_days, add_months, majority
 from ancrage.organisation.models import Establishment
+from ancrage.people.models import Consent
 from ancrage.placements.models import Stay
-from ancrage.privacy.models import Hold, ImageConsent, SubjectRequest
+from ancrage.privacy.models import Hold, SubjectRequest
 
 
 def seed_privacy(world) -> None:
@@ -81,13 +82,13 @@ def seed_image_consents(world, village, director) -> None:
     given_on = add_days(world.anchor, -60)
     expires_on = min(add_months(given_on, 12), add_days(majority(birth_date), -1))
     for use, opinion, words in (
-        ("internal", ImageConsent.Opinion.AGREES, "Oui pour l'album."),
-        ("press", ImageConsent.Opinion.OPPOSES, "Je ne veux pas être dans le journal."),
+        ("internal", Consent.Opinion.AGREES, "Oui pour l'album."),
+        ("press", Consent.Opinion.OPPOSES, "Je ne veux pas être dans le journal."),
     ):
-        ImageConsent.objects.create(
+        Consent.objects.create(
             person_id=child_id,
             use=use,
-            given_by=ImageConsent.GivenBy.PARENTS,
+            given_by=Consent.GivenBy.PARENTS,
             signatories="Les deux parents",
             child_opinion=opinion,
             child_words=words,

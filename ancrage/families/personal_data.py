@@ -113,3 +113,25 @@ def register() -> None:
         registry.Exporter("family_programme", _("Renforcement familial"), export)
     )
     registry.register_anonymiser(registry.Anonymiser("families", anonymise))
+    registry.register_processing(PROCESSING)
+
+
+# This app's entry in the register of processing activities (art. 30): declared here, once.
+PROCESSING = registry.Processing(
+    "family_programme",
+    _("Renforcement familial"),
+    (_("Accompagner les familles orientées, avec leur accord"),),
+    (
+        _("Mission d'intérêt public (art. 6.1.e) : CASF L222-3 (aide à domicile)"),
+        _("Accord des parents recueilli à l'entrée"),
+    ),
+    (_("Parents et enfants des familles accompagnées"),),
+    (
+        _("Composition du foyer, motif d'orientation, plan d'accompagnement"),
+        _("Visites à domicile et leurs observations"),
+    ),
+    (_("L'équipe du programme"), _("L'orienteur (ASE, service social), pour le retour")),
+    frameworks=(registry.FAMILY_PROGRAMME,),
+    criteria=("vulnerable", "evaluation"),
+    position=50,
+)

@@ -20,6 +20,11 @@ CHILD_PROTECTION = "child_protection"
 O2R = "o2r"
 FAMILY_PROGRAMME = "family_programme"
 STAFF = "staff"
+PARTICIPATION = "participation"
+
+# What an anonymised person's names become, wherever they are written (the interface shows
+# "Personne anonymisée").
+ANONYMOUS_NAME = "Anonyme"
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,42 @@ class Exporter:
     name: str
     label: str
     export: Callable[[int], list[dict]]
+
+
+@dataclass(frozen=True)
+class Processing:
+    """One entry of the register of processing activities (RGPD art. 30), declared once by the
+    app that does the processing (in its `personal_data.py`, or by `privacy` for the apps below
+    it): its purposes, legal bases, categories of persons and data, recipients (French texts),
+    the retention rules' `frameworks` that say how long its data is kept (the durations are read
+    from the rules, never written here), a `retention_note`, the DPIA `criteria` it meets (keys
+    of `privacy.register.CRITERIA`), and its `position` in the register."""
+
+    code: str
+    name: str
+    purposes: tuple
+    legal_bases: tuple
+    persons: tuple
+    data: tuple
+    recipients: tuple
+    frameworks: tuple = ()
+    retention_note: str = ""
+    criteria: tuple = ()
+    position: int = 0
+    # Filled by `privacy.register.processings()` from the retention rules.
+    rules: tuple = ()
+
+
+_processings: dict[str, Processing] = {}
+
+
+def register_processing(processing: Processing) -> None:
+    _processings[processing.code] = processing
+
+
+def processings() -> list[Processing]:
+    """The declared processings, in the register's order."""
+    return sorted(_processings.values(), key=lambda p: (p.position, p.code))
 
 
 _contacts: dict[str, ContactSource] = {}
@@ -119,6 +160,19 @@ def register_exporter(exporter: Exporter) -> None:
 
 def exporters() -> list[Exporter]:
     return list(_exporters.values())
+
+
+_account_exporters: dict[str, Exporter] = {}
+
+
+def register_account_exporter(exporter: Exporter) -> None:
+    """One section of the export of a staff account without a person record (an employee who
+    asks for their data): `export(user_id)` returns the section's records, as `Exporter`."""
+    _account_exporters[exporter.name] = exporter
+
+
+def account_exporters() -> list[Exporter]:
+    return list(_account_exporters.values())
 
 
 # --- Helpers for the registrations ------------------------------------------------------------

@@ -28,6 +28,37 @@ ACCEPTED_TYPES = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
 }
+# The videos a person's file may keep (`check_media_upload`, never a general document), as their
+# container shows, and the extensions a file of that type may be named with (the first is the
+# one it is stored and offered under).
+VIDEO_TYPES = {
+    "video/mp4": (".mp4", ".m4v"),
+    "video/webm": (".webm",),
+}
+IMAGE_EXTENSIONS = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg")}
+# The ISO base media file brands of a video (MPEG-4, its DASH and 3GPP profiles): a QuickTime
+# movie, an audio-only M4A or a still HEIF image are refused.
+MP4_BRANDS = frozenset(
+    {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso8", b"iso9", b"mp41", b"mp42"}
+    | {b"avc1", b"M4V ", b"dash", b"mmp4", b"3gp4", b"3gp5", b"3gp6"}
+)
+# The boxes an MP4 may have at its top level (ISO/IEC 14496-12); anything else is refused.
+MP4_TOP_BOXES = frozenset(
+    {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"uuid", b"moof", b"mfra", b"meta"}
+    | {b"pdin", b"styp", b"sidx", b"ssix", b"emsg", b"prft", b"udta"}
+)
+# EBML element ids (Matroska / WebM): the header, its DocType, the segment and what a segment
+# holds at its first level. Attachments (files carried inside the video) are refused.
+EBML_HEADER = 0x1A45DFA3
+EBML_DOCTYPE = 0x4282
+WEBM_SEGMENT = 0x18538067
+WEBM_INFO = 0x1549A966
+WEBM_TRACKS = 0x1654AE6B
+WEBM_ATTACHMENTS = 0x1941A469
+WEBM_SEGMENT_CHILDREN = frozenset(
+    {0x114D9B74, WEBM_INFO, WEBM_TRACKS, 0x1F43B675, 0x1C53BB6B, 0x1043A770, 0x1254C367}
+    | {0xEC, 0xBF}
+)
 # Other names puremagic gives the same first bytes: an FDF form also starts with "%PDF".
 SAME_SIGNATURE = {"application/vnd.fdf": "application/pdf"}
 
@@ -89,6 +120,8 @@ class CheckedUpload:
 
     @property
     def extension(self) -> str:
+        if self.content_type in VIDEO_TYPES:
+            return VIDEO_TYPES[self.content_type][0]
         return ACCEPTED_TYPES[self.content_type]
 
     @property
@@ -139,6 +172,163 @@ def check_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUploa
         _check_pdf(content)
         return CheckedUpload(content, content_type)
     return CheckedUpload(_reencode_image(content, content_type), content_type)
+
+
+def check_media_upload(uploaded_file, *, max_bytes: int | None = None) -> CheckedUpload:
+    """Check a photo or a video of a person's file: an image passes `check_upload` (PNG or JPEG,
+    re-encoded, within `DOCUMENT_MAX_BYTES`); a video (MP4 or WebM, within `MEDIA_MAX_BYTES`) has
+    its container parsed (every box or element in place, the declared type a video's, nothing
+    carried inside it) and is kept as it is. Either way the name's extension must say what the
+    content is; nothing else passes."""
+    limit = settings.MEDIA_MAX_BYTES if max_bytes is None else max_bytes
+    content = _read_within(uploaded_file, limit)
+    extension = "." + (getattr(uploaded_file, "name", "") or "").rsplit(".", 1)[-1].lower()
+    content_type = video_type(content)
+    if content_type is None:
+        if content[4:8] == b"ftyp" or content[:4] == EBML_HEADER.to_bytes(4, "big"):
+            _refuse(
+                _(
+                    "Cette vidéo est illisible, endommagée ou d'un format refusé : seules les "
+                    "vidéos MP4 et WebM sont acceptées. Enregistrez-la de nouveau."
+                )
+            )
+        checked = check_upload(uploaded_file, max_bytes=min(limit, settings.DOCUMENT_MAX_BYTES))
+        if checked.content_type not in IMAGE_EXTENSIONS:
+            _refuse(_("Une photo est une image PNG ou JPEG, une vidéo un fichier MP4 ou WebM."))
+        names = IMAGE_EXTENSIONS[checked.content_type]
+    else:
+        if _is_polyglot(content, content_type):
+            _refuse(
+                _(
+                    "Ce fichier contient aussi un autre type de contenu (page web, archive ou "
+                    "PDF) : il est refusé."
+                )
+            )
+        checked = CheckedUpload(content, content_type)
+        names = VIDEO_TYPES[content_type]
+    if extension not in names:
+        _refuse(
+            _(
+                "Le contenu de ce fichier (%(type)s) ne correspond pas à son extension "
+                "(%(extension)s) : il est refusé."
+            )
+            % {"type": checked.content_type, "extension": extension}
+        )
+    return checked
+
+
+def _read_within(uploaded_file, limit: int) -> bytes:
+    """The file's bytes, refused over `limit` (its declared size first, then what was read)."""
+    too_big = _("Ce fichier fait %(size)s : il ne peut pas dépasser %(limit)s.")
+    if uploaded_file.size is not None and uploaded_file.size > limit:
+        _refuse(
+            too_big % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(limit)}
+        )
+    uploaded_file.seek(0)
+    content = uploaded_file.read(limit + 1)
+    uploaded_file.seek(0)
+    if len(content) > limit:
+        _refuse(too_big % {"size": filesizeformat(len(content)), "limit": filesizeformat(limit)})
+    return content
+
+
+class _Malformed(Exception):
+    pass
+
+
+def video_type(content: bytes) -> str | None:
+    """ "video/mp4" or "video/webm" when the whole container parses as one, else None."""
+    try:
+        if content[4:8] == b"ftyp":
+            _check_mp4(content)
+            return "video/mp4"
+        if content[:4] == EBML_HEADER.to_bytes(4, "big"):
+            _check_webm(content)
+            return "video/webm"
+    except _Malformed:
+        return None
+    return None
+
+
+def _mp4_boxes(content: bytes, start: int, end: int) -> list[tuple[bytes, int, int]]:
+    """The boxes that tile `content[start:end]` exactly: (type, payload start, box end)."""
+    boxes, pos = [], start
+    while pos < end:
+        if end - pos < 8:
+            raise _Malformed
+        size = int.from_bytes(content[pos : pos + 4], "big")
+        kind = content[pos + 4 : pos + 8]
+        header = 8
+        if size == 1:
+            if end - pos < 16:
+                raise _Malformed
+            size, header = int.from_bytes(content[pos + 8 : pos + 16], "big"), 16
+        elif size == 0:  # to the end of the file (only the last top-level box)
+            size = end - pos
+        if size < header or pos + size > end or not all(0x20 <= b <= 0x7E for b in kind):
+            raise _Malformed
+        boxes.append((kind, pos + header, pos + size))
+        pos += size
+    return boxes
+
+
+def _check_mp4(content: bytes) -> None:
+    boxes = _mp4_boxes(content, 0, len(content))
+    kind, payload, box_end = boxes[0]
+    if kind != b"ftyp" or box_end - payload < 8 or content[payload : payload + 4] not in MP4_BRANDS:
+        raise _Malformed
+    if any(kind not in MP4_TOP_BOXES for kind, _start, _end in boxes):
+        raise _Malformed
+    movies = [(start, end) for kind, start, end in boxes if kind == b"moov"]
+    if len(movies) != 1:
+        raise _Malformed
+    inside = {kind for kind, _start, _end in _mp4_boxes(content, *movies[0])}
+    if b"mvhd" not in inside or b"trak" not in inside:
+        raise _Malformed
+
+
+def _ebml_vint(content: bytes, pos: int, *, marker: bool) -> tuple[int, int, bool]:
+    """An EBML variable-size integer at `pos`: (value, length, all ones = unknown size)."""
+    if pos >= len(content) or content[pos] == 0:
+        raise _Malformed
+    length = 9 - content[pos].bit_length()
+    if pos + length > len(content):
+        raise _Malformed
+    value = int.from_bytes(content[pos : pos + length], "big")
+    bits = (1 << (7 * length)) - 1
+    return (value if marker else value & bits), length, (value & bits) == bits
+
+
+def _ebml_elements(content: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    """The elements that tile `content[start:end]`: (id, data start, data end); an element of
+    unknown size runs to `end`."""
+    elements, pos = [], start
+    while pos < end:
+        element_id, id_length, _ = _ebml_vint(content, pos, marker=True)
+        size, size_length, unknown = _ebml_vint(content, pos + id_length, marker=False)
+        data = pos + id_length + size_length
+        data_end = end if unknown else data + size
+        if data_end > end:
+            raise _Malformed
+        elements.append((element_id, data, data_end))
+        pos = data_end
+    return elements
+
+
+def _check_webm(content: bytes) -> None:
+    top = _ebml_elements(content, 0, len(content))
+    if len(top) != 2 or top[0][0] != EBML_HEADER or top[1][0] != WEBM_SEGMENT:
+        raise _Malformed
+    header = {i: content[s:e] for i, s, e in _ebml_elements(content, top[0][1], top[0][2])}
+    if header.get(EBML_DOCTYPE) != b"webm":
+        raise _Malformed
+    children = set()
+    for element_id, _start, _end in _ebml_elements(content, top[1][1], top[1][2]):
+        if element_id not in WEBM_SEGMENT_CHILDREN:
+            raise _Malformed
+        children.add(element_id)
+    if not {WEBM_INFO, WEBM_TRACKS} <= children:
+        raise _Malformed
 
 
 def check_text_upload(uploaded_file, *, max_bytes: int | None = None) -> bytes:
@@ -309,3 +499,29 @@ class DocumentFileField(forms.FileField):
         if not uploaded:
             return uploaded
         return check_upload(uploaded, max_bytes=self.max_bytes)
+
+
+class MediaFileField(DocumentFileField):
+    """The upload of a photo or a video of a person (`check_media_upload`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.FileInput(attrs={"accept": ",".join([*IMAGE_EXTENSIONS, *VIDEO_TYPES])}),
+        )
+        super().__init__(**kwargs)
+
+    def _help_text(self) -> str:
+        return _(
+            "Photo PNG ou JPEG (%(image)s au plus, ses métadonnées retirées) ou vidéo MP4 ou "
+            "WebM (%(video)s au plus)."
+        ) % {
+            "image": filesizeformat(settings.DOCUMENT_MAX_BYTES),
+            "video": filesizeformat(self.max_bytes or settings.MEDIA_MAX_BYTES),
+        }
+
+    def clean(self, data, initial=None):
+        uploaded = forms.FileField.clean(self, data, initial)
+        if not uploaded:
+            return uploaded
+        return check_media_upload(uploaded, max_bytes=self.max_bytes)

@@ -10,7 +10,13 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
+        from ancrage.people.models import (
+            Consent,
+            FamilyLink,
+            Person,
+            SiblingGroup,
+            SiblingGroupMember,
+        )
 
         # Before/after of every write on personal data; search keys are derived, not data.
         auditlog.register(
@@ -20,3 +26,5 @@ class PeopleConfig(AppConfig):
         auditlog.register(FamilyLink)
         auditlog.register(SiblingGroup)
         auditlog.register(SiblingGroupMember)
+        # Who recorded or withdrew a consent (image rights, sharing with a partner).
+        auditlog.register(Consent)

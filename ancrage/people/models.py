@@ -323,3 +323,142 @@ class SiblingGroupMember(models.Model):
 
     def __str__(self):
         return f"{self.person} ∈ {self.group}"
+
+
+# --- Consents ------------------------------------------------------------------------------------
+
+
+class ImageUse(models.TextChoices):
+    """What a photo or a video of a person may be used for: each use has its own consent."""
+
+    INTERNAL = "internal", _("Usage interne (albums, affichage au village)")
+    PUBLICATIONS = "publications", _("Publications de l'association (site, journal, réseaux)")
+    PRESS = "press", _("Presse et médias")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self, today=None):
+        """Given, not withdrawn, not expired on `today` (a consent without an end runs until it
+        is withdrawn), and the child did not oppose it."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+            given_on__lte=today,
+            withdrawn_on__isnull=True,
+        ).exclude(child_opinion=Consent.Opinion.OPPOSES)
+
+    def images(self):
+        return self.filter(kind=Consent.Kind.IMAGE)
+
+    def sharing_with(self, partner_id):
+        return self.filter(kind=Consent.Kind.PARTNER_SHARING, partner_id=partner_id)
+
+
+class Consent(models.Model):
+    """A person's consent, one mechanism for every kind: the use of their image (per use), or
+    the sharing of their data with a partner (an O2R service a village refers a young person
+    to). Given by the holders of parental authority with the child's own opinion recorded (Code
+    civil art. 371-1 and 372-1), or by the person; dated, with an end or without one, withdrawable
+    at any time, and then out of force at once (`Consent.objects.in_force`)."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Droit à l'image")
+        PARTNER_SHARING = "partner_sharing", _("Partage avec un partenaire")
+
+    class GivenBy(models.TextChoices):
+        PARENTS = "parents", _("Les titulaires de l'autorité parentale")
+        DELEGATE = "delegate", _("Le tuteur ou le service délégataire de l'autorité parentale")
+        SELF = "self", _("La personne elle-même")
+
+    class Opinion(models.TextChoices):
+        AGREES = "agrees", _("D'accord")
+        OPPOSES = "opposes", _("S'y oppose")
+        NOT_ABLE = "not_able", _("Trop jeune pour donner son avis")
+        ADULT = "adult", _("Majeure : consent elle-même")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
+    )
+    kind = models.CharField(_("objet"), max_length=20, choices=Kind, default=Kind.IMAGE)
+    use = models.CharField(_("usage"), max_length=15, choices=ImageUse, blank=True)
+    partner = models.ForeignKey(
+        "organisation.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partenaire"),
+    )
+    given_by = models.CharField(_("donné par"), max_length=10, choices=GivenBy)
+    signatories = models.CharField(_("signataires"), max_length=300)
+    child_opinion = models.CharField(_("avis de l'enfant"), max_length=10, choices=Opinion)
+    child_words = models.TextField(_("ses mots"), blank=True)
+    form = models.CharField(_("forme du consentement"), max_length=200, blank=True)
+    terms = models.TextField(_("ce qui est accepté"), blank=True)
+    given_on = models.DateField(_("donné le"), validators=[InRange("past")])
+    expires_on = models.DateField(
+        _("valable jusqu'au"), null=True, blank=True, validators=[InRange("event")]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+    withdrawn_on = models.DateField(_("retiré le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    withdrawal_note = models.TextField(_("retrait : qui l'a demandé, comment"), blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "use", "-given_on", "-pk"]
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        constraints = [
+            date_in_window("image_consent_given_on_in_window", "given_on"),
+            date_in_window("image_consent_expires_on_in_window", "expires_on"),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gt=models.F("given_on")),
+                name="consent_expires_after_given",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_on__isnull=False, withdrawn_by__isnull=False),
+                name="image_consent_withdrawal_whole",
+            ),
+            # An image consent names its use and ends (at majority at the latest for a minor);
+            # a sharing consent names its partner.
+            models.CheckConstraint(
+                condition=Q(kind="image", partner__isnull=True, expires_on__isnull=False)
+                & ~Q(use="")
+                | Q(kind="partner_sharing", partner__isnull=False, use=""),
+                name="consent_kind_whole",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "kind"], name="consent_person_kind")]
+
+    def __str__(self):
+        what = self.get_use_display() if self.kind == self.Kind.IMAGE else self.get_kind_display()
+        return f"{what} · {self.given_on:%d/%m/%Y}"
+
+    def in_force_on(self, today) -> bool:
+        """What `ConsentQuerySet.in_force` says, for a consent already read."""
+        return (
+            not self.withdrawn_on
+            and self.child_opinion != self.Opinion.OPPOSES
+            and self.given_on <= today
+            and (self.expires_on is None or today <= self.expires_on)
+        )
+
+    def state(self, today=None) -> str:
+        today = today or timezone.localdate()
+        if self.withdrawn_on:
+            return _("Retiré le %(d)s") % {"d": self.withdrawn_on.strftime("%d/%m/%Y")}
+        if self.child_opinion == self.Opinion.OPPOSES:
+            return _("Refusé (l'enfant s'y oppose)")
+        if self.expires_on is not None and self.expires_on < today:
+            return _("Expiré")
+        if self.given_on > today:
+            return _("À venir")
+        return _("En vigueur")

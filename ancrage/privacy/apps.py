@@ -13,22 +13,20 @@ class PrivacyConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from ancrage.kernel.jobs import register_job_kind
-        from ancrage.privacy import contributions, jobs, requests
+        from ancrage.privacy import contributions, jobs, register, requests
         from ancrage.privacy.models import (
             FileStatus,
             Hold,
-            ImageConsent,
             RetentionRun,
             SubjectRequest,
         )
 
         contributions.register()
+        register.register()
         register_job_kind(jobs.DRY_RUN)
         register_job_kind(jobs.RUN)
         register_job_kind(requests.EXPORT)
         auditlog.register(SubjectRequest)
-        # Who recorded or withdrew a consent to the use of a person's image.
-        auditlog.register(ImageConsent)
         # Who placed or lifted a hold, approved a run, archived or anonymised a file.
         auditlog.register(Hold)
         auditlog.register(FileStatus)

@@ -1,6 +1,7 @@
-"""Image rights (droit à l'image): consents per person and per use, recorded, withdrawn; the
-photos of a person's file, attached only under a consent in force for their use and shown only
-while one is (`PersonMedia.objects.consented`).
+"""Image rights (droit à l'image): the image consents per person and per use (`people.Consent`,
+kind image: recorded here with their rules, withdrawn by `people.consents.withdraw_consent`); the
+photos and videos of a person's file, attached only under a consent in force for their use and
+shown only while one is (`PersonMedia.objects.consented`).
 
 Who consents: for a minor, the holders of parental authority (or the tutor, or the service that
 holds it by delegation), with the child's own opinion recorded (Code civil art. 371-1: the
@@ -23,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.kernel.calendar import add_days, majority
-from ancrage.kernel.uploads import check_upload, display_name
-from ancrage.people.models import Person
-from ancrage.privacy.models import ImageConsent, ImageUse, PersonMedia
+from ancrage.kernel.uploads import check_media_upload, display_name
+from ancrage.people.models import Consent, ImageUse, Person
+from ancrage.privacy.models import PersonMedia
 
-# The types a photo may have (a PDF is a document, not an image).
-IMAGE_TYPES = frozenset({"image/png", "image/jpeg"})
+# The types a photo or a video may have (a PDF is a document, not an image).
+MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "video/mp4", "video/webm"})
 
 
 def is_minor(person: Person, day: date) -> bool:
@@ -47,7 +48,7 @@ def record_consent(
     given_on: date,
     expires_on: date,
     child_words: str = "",
-) -> ImageConsent:
+) -> Consent:
     errors = {}
     signatories = (signatories or "").strip()
     if not signatories:
@@ -57,12 +58,12 @@ def record_consent(
     if expires_on <= given_on:
         errors["expires_on"] = _("La fin de validité suit la date du consentement.")
     if is_minor(person, given_on):
-        if given_by == ImageConsent.GivenBy.SELF:
+        if given_by == Consent.GivenBy.SELF:
             errors["given_by"] = _(
                 "Pour un enfant mineur, le consentement est donné par les titulaires de "
                 "l'autorité parentale."
             )
-        if child_opinion == ImageConsent.Opinion.ADULT:
+        if child_opinion == Consent.Opinion.ADULT:
             errors["child_opinion"] = _("Recueillez l'avis de l'enfant, selon son âge.")
         end = add_days(majority(person.birth_date), -1)
         if expires_on > end:
@@ -71,13 +72,14 @@ def record_consent(
                 "tard : la personne consentira ensuite elle-même."
             ) % {"d": end.strftime("%d/%m/%Y")}
     else:
-        if given_by != ImageConsent.GivenBy.SELF:
+        if given_by != Consent.GivenBy.SELF:
             errors["given_by"] = _("Une personne majeure consent elle-même.")
-        child_opinion = ImageConsent.Opinion.ADULT
+        child_opinion = Consent.Opinion.ADULT
     if errors:
         raise ValidationError(errors)
-    return ImageConsent.objects.create(
+    return Consent.objects.create(
         person=person,
+        kind=Consent.Kind.IMAGE,
         use=use,
         given_by=given_by,
         signatories=signatories,
@@ -89,44 +91,29 @@ def record_consent(
     )
 
 
-@transaction.atomic
-def withdraw_consent(user, consent: ImageConsent, note: str) -> ImageConsent:
-    """Withdrawn at once (today): the photos kept for that use are hidden from this request on."""
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(
-            {"withdrawal_note": _("Dites qui a retiré le consentement et comment.")}
-        )
-    consent = ImageConsent.objects.select_for_update().get(pk=consent.pk)
-    if consent.withdrawn_on:
-        raise ValidationError(_("Ce consentement est déjà retiré."))
-    consent.withdrawn_on = timezone.localdate()
-    consent.withdrawn_by = user
-    consent.withdrawal_note = note
-    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_note"])
-    return consent
-
-
 def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date, file):
-    """A photo joins the file only under a consent in force for its use; a PNG or JPEG checked
-    and re-encoded (its metadata, a GPS position among them, dropped), stored under a random
-    name."""
+    """A photo or a video joins the file only under a consent in force for its use: a PNG or
+    JPEG checked and re-encoded (its metadata, a GPS position among them, dropped), or an MP4 or
+    WebM whose container was parsed (`kernel.uploads.check_media_upload`), stored under a random
+    name and only ever served as an attachment."""
     caption = (caption or "").strip()
     if not caption:
-        raise ValidationError({"caption": _("Donnez une légende à la photo.")})
-    checked = file if hasattr(file, "extension") else check_upload(file)
-    if checked.content_type not in IMAGE_TYPES:
-        raise ValidationError({"file": _("Une photo est une image PNG ou JPEG.")})
+        raise ValidationError({"caption": _("Donnez une légende à la photo ou à la vidéo.")})
+    checked = file if hasattr(file, "extension") else check_media_upload(file)
+    if checked.content_type not in MEDIA_TYPES:
+        raise ValidationError(
+            {"file": _("Une photo est une image PNG ou JPEG, une vidéo un fichier MP4 ou WebM.")}
+        )
     with transaction.atomic():
         # A withdrawal committed at the same moment needs no lock here: what is shown is read
         # against the consents at every request (`PersonMedia.objects.consented`).
-        in_force = ImageConsent.objects.in_force().filter(person=person, use=use).exists()
+        in_force = Consent.objects.in_force().filter(person=person, use=use).exists()
         if not in_force:
             raise ValidationError(
                 {
                     "use": _(
-                        "Aucun consentement en vigueur pour cet usage : la photo ne peut pas "
-                        "être jointe au dossier."
+                        "Aucun consentement en vigueur pour cet usage : la photo ou la vidéo ne "
+                        "peut pas être jointe au dossier."
                     )
                 }
             )
@@ -135,7 +122,11 @@ def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date
             use=use,
             caption=caption,
             taken_on=taken_on,
-            original_name=display_name(_("photo"), taken_on, checked.extension),
+            original_name=display_name(
+                _("video") if checked.content_type.startswith("video/") else _("photo"),
+                taken_on,
+                checked.extension,
+            ),
             content_type=checked.content_type,
             size=checked.size,
             uploaded_by=user,
@@ -155,15 +146,19 @@ def attach_media(user, person: Person, *, use: str, caption: str, taken_on: date
 
 
 def image_rights_of(person: Person) -> dict:
-    """What the person's image rights page shows: the consents, the uses in force, the photos
-    shown and how many are hidden for want of a consent, per use."""
+    """What the person's consents page shows: the image consents, the uses in force, the photos
+    and videos shown and how many are hidden for want of a consent, per use; the consents to
+    share with a partner."""
     today = timezone.localdate()
-    consents = list(
-        ImageConsent.objects.filter(person=person).select_related("recorded_by", "withdrawn_by")
+    every = list(
+        Consent.objects.filter(person=person).select_related(
+            "recorded_by", "withdrawn_by", "partner"
+        )
     )
-    for consent in consents:
+    for consent in every:
         consent.state_label = consent.state(today)
         consent.is_in_force = consent.in_force_on(today)
+    consents = [consent for consent in every if consent.kind == Consent.Kind.IMAGE]
     in_force = {consent.use for consent in consents if consent.is_in_force}
     media = PersonMedia.objects.filter(person=person)
     hidden = dict(
@@ -175,6 +170,8 @@ def image_rights_of(person: Person) -> dict:
     )
     return {
         "consents": consents,
+        # The consents to share with a partner, withdrawn from the same page.
+        "sharing": [consent for consent in every if consent.kind != Consent.Kind.IMAGE],
         "uses": [
             {"value": value, "label": label, "in_force": value in in_force}
             for value, label in ImageUse.choices
@@ -186,11 +183,9 @@ def image_rights_of(person: Person) -> dict:
     }
 
 
-def visible_consent(user, pk) -> ImageConsent:
+def visible_consent(user, pk) -> Consent:
     return get_object_or_404(
-        ImageConsent.objects.filter(person__in=Person.objects.visible_to(user)).select_related(
-            "person"
-        ),
+        Consent.objects.filter(person__in=Person.objects.visible_to(user)).select_related("person"),
         pk=pk,
     )
 

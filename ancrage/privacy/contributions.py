@@ -18,11 +18,13 @@ from __future__ import annotations
 from datetime import date
 
 from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.accounts.models import Membership, MembershipEvent, User
 from ancrage.care.models import PPE, Action, Objective, PlannedReview, PPEVersion, Review
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.autonomy import AutonomyArea, AutonomyProject, YoungAdultSupport
@@ -38,12 +40,12 @@ from ancrage.insertion.models import (
     Exit,
     FollowUp,
     PartnerReferral,
-    VillageReferral,
 )
 from ancrage.insertion.models import Objective as O2RObjective
 from ancrage.kernel import personal_data
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.personal_data import (
+    ANONYMOUS_NAME,
     CHILD_PROTECTION,
     O2R,
     Anonymiser,
@@ -55,7 +57,7 @@ from ancrage.kernel.personal_data import (
     json_value,
 )
 from ancrage.people import scopes
-from ancrage.people.models import FamilyLink, Person, SiblingGroupMember, new_reference
+from ancrage.people.models import Consent, FamilyLink, Person, SiblingGroupMember, new_reference
 from ancrage.placements.models import (
     MeasureDocument,
     ProtectionMeasure,
@@ -64,7 +66,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
-from ancrage.privacy.models import ArchiveAccess, FileStatus, Hold, ImageConsent, PersonMedia
+from ancrage.privacy.models import ArchiveAccess, FileStatus, Hold, PersonMedia
 from ancrage.safeguarding.models import (
     Declaration,
     Incident,
@@ -72,9 +74,6 @@ from ancrage.safeguarding.models import (
     IncidentChild,
     IncidentTransition,
 )
-
-# What an anonymised person's names become (the interface shows "Personne anonymisée").
-ANONYMOUS_NAME = "Anonyme"
 
 
 def _dated(rows):
@@ -334,20 +333,20 @@ def anonymise_insertion(person_id: int):
     O2RObjective.objects.filter(accompaniment__in=accompaniments).update(text="-")
     AccompanimentAction.objects.filter(accompaniment__in=accompaniments).update(text="-")
     PartnerReferral.objects.filter(accompaniment__in=accompaniments).update(purpose="-")
-    VillageReferral.objects.filter(person_id=person_id).update(consent_how="-", consent_text="-")
     return []
 
 
 def anonymise_image_rights(person_id: int):
-    """The photos go with their files; the consents keep their use and dates (what was allowed
-    when), not who signed nor the child's words."""
+    """The photos and videos go with their files; the consents (image rights and sharing with a
+    partner, an O2R referral's among them) keep their kind, use, partner and dates (what was
+    allowed when), not who signed, the child's words nor what was accepted."""
     media = PersonMedia.objects.filter(person_id=person_id)
     files = [name for name in media.values_list("file", flat=True) if name]
     with disable_auditlog():
         media.delete()
-    consents = ImageConsent.objects.filter(person_id=person_id)
-    forget_changes(ImageConsent, consents.values_list("pk", flat=True))
-    consents.update(signatories="-", child_words="", withdrawal_note="")
+    consents = Consent.objects.filter(person_id=person_id)
+    forget_changes(Consent, consents.values_list("pk", flat=True))
+    consents.update(signatories="-", child_words="", withdrawal_note="", form="-", terms="-")
     return files
 
 
@@ -478,7 +477,11 @@ def export_access_log(person_id):
 def export_image_rights(person_id):
     return [
         {
+            "objet": consent.get_kind_display(),
             "usage": consent.get_use_display(),
+            "partenaire": consent.partner.name if consent.partner else "",
+            "forme": consent.form,
+            "ce qui est accepté": consent.terms,
             "donné par": consent.get_given_by_display(),
             "signataires": consent.signatories,
             "avis de l'enfant": consent.get_child_opinion_display(),
@@ -487,7 +490,7 @@ def export_image_rights(person_id):
             "valable jusqu'au": json_value(consent.expires_on),
             "retiré le": json_value(consent.withdrawn_on),
         }
-        for consent in ImageConsent.objects.filter(person_id=person_id)
+        for consent in Consent.objects.filter(person_id=person_id).select_related("partner")
     ] + [
         {
             "photo": media.caption,
@@ -497,6 +500,78 @@ def export_image_rights(person_id):
         }
         for media in PersonMedia.objects.filter(person_id=person_id)
     ]
+
+
+# --- A staff account without a person record ---------------------------------------------------
+
+
+def export_account(user_id):
+    user = User.objects.get(pk=user_id)
+    return [
+        {
+            "identifiant": user.username,
+            "prénom": user.first_name,
+            "nom": user.last_name,
+            "courriel": user.email,
+            "compte créé le": json_value(user.date_joined),
+            "dernière connexion": json_value(user.last_login),
+            "actif": user.is_active,
+        }
+    ]
+
+
+def export_memberships(user_id):
+    rows = as_records(
+        Membership.objects.filter(user_id=user_id).select_related(
+            "organisation", "establishment", "unit"
+        ),
+        exclude=("user",),
+    )
+    rows += [
+        {
+            "le": json_value(event.at),
+            "rôle": event.membership.get_role_display(),
+            "action": event.get_action_display(),
+        }
+        for event in MembershipEvent.objects.filter(membership__user_id=user_id).select_related(
+            "membership"
+        )
+    ]
+    return rows
+
+
+def export_own_actions(user_id):
+    """What the account did: its reads (the log of consultations) and its changes (the change
+    audit), dated; the persons whose files it read are third parties, not named."""
+    rows = [
+        {
+            "le": json_value(event.at),
+            "action": event.get_action_display(),
+            "objet": str(event.what_label),
+            "motif": event.reason,
+        }
+        for event in AccessEvent.objects.filter(user_id=user_id).order_by("at")
+    ]
+    rows += [
+        {
+            "le": json_value(entry.timestamp),
+            "modification": entry.get_action_display(),
+            "type d'enregistrement": str(entry.content_type.model_class()._meta.verbose_name)
+            if entry.content_type.model_class()
+            else entry.content_type.model,
+        }
+        for entry in LogEntry.objects.filter(actor_id=user_id)
+        .select_related("content_type")
+        .order_by("timestamp")
+    ]
+    return rows
+
+
+ACCOUNT_EXPORTERS = (
+    ("account", _("Compte"), export_account),
+    ("memberships", _("Rôles et affectations"), export_memberships),
+    ("own_actions", _("Journal de ses consultations et modifications"), export_own_actions),
+)
 
 
 EXPORTERS = (
@@ -511,7 +586,7 @@ EXPORTERS = (
     ("o2r", _("Dossier O2R"), export_o2r),
     ("incidents", _("Signalements"), export_incidents),
     ("access_log", _("Journal des consultations du dossier"), export_access_log),
-    ("image_rights", _("Droit à l'image : consentements et photos"), export_image_rights),
+    ("image_rights", _("Consentements (image, partage), photos et vidéos"), export_image_rights),
 )
 
 
@@ -519,6 +594,8 @@ def register() -> None:
     """Called by `PrivacyConfig.ready()`."""
     for name, label, export in EXPORTERS:
         personal_data.register_exporter(Exporter(name, label, export))
+    for name, label, export in ACCOUNT_EXPORTERS:
+        personal_data.register_account_exporter(Exporter(name, label, export))
     personal_data.register_anonymised(
         lambda: FileStatus.objects.filter(state=FileStatus.State.ANONYMISED).values("person_id")
     )

@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel.forms import Form
-from ancrage.kernel.uploads import DocumentFileField
+from ancrage.kernel.uploads import MediaFileField
+from ancrage.people.models import Consent, ImageUse
 from ancrage.placements.forms import DATE
-from ancrage.privacy.models import Decision, ImageConsent, ImageUse, SubjectRequest
+from ancrage.privacy.models import Decision, SubjectRequest
 
 
 class HoldForm(Form):
@@ -56,7 +57,11 @@ class SubjectRequestForm(Form):
     date_ranges = {"received_on": "past"}
 
     kind = forms.ChoiceField(label=_("Demande"), choices=SubjectRequest.Kind.choices)
-    reference = forms.CharField(label=_("Référence du dossier de la personne"), max_length=12)
+    reference = forms.CharField(
+        label=_("Référence du dossier de la personne"),
+        max_length=150,
+        help_text=_("Pour un salarié sans dossier : l'identifiant de son compte."),
+    )
     establishment = forms.TypedChoiceField(label=_("Établissement qui répond"), coerce=int)
     requester_name = forms.CharField(label=_("Qui fait la demande"), max_length=200)
     requester_quality = forms.ChoiceField(
@@ -87,15 +92,13 @@ class ImageConsentForm(Form):
     date_ranges = {"given_on": "past", "expires_on": "event"}
 
     use = forms.ChoiceField(label=_("Usage"), choices=ImageUse.choices)
-    given_by = forms.ChoiceField(label=_("Donné par"), choices=ImageConsent.GivenBy.choices)
+    given_by = forms.ChoiceField(label=_("Donné par"), choices=Consent.GivenBy.choices)
     signatories = forms.CharField(
         label=_("Signataires"),
         max_length=300,
         help_text=_("Les noms de ceux qui ont signé (les deux parents s'ils l'exercent ensemble)."),
     )
-    child_opinion = forms.ChoiceField(
-        label=_("Avis de l'enfant"), choices=ImageConsent.Opinion.choices
-    )
+    child_opinion = forms.ChoiceField(label=_("Avis de l'enfant"), choices=Consent.Opinion.choices)
     child_words = forms.CharField(
         label=_("Ses mots"),
         required=False,
@@ -124,9 +127,7 @@ class MediaForm(Form):
     use = forms.ChoiceField(label=_("Usage"), choices=ImageUse.choices)
     caption = forms.CharField(label=_("Légende"), max_length=200)
     taken_on = forms.DateField(label=_("Prise le"), widget=DATE)
-    file = DocumentFileField(
-        label=_("Photo"), help_text=_("PNG ou JPEG ; ses métadonnées (position…) sont retirées.")
-    )
+    file = MediaFileField(label=_("Photo ou vidéo"))
 
 
 class DecisionForm(Form):

@@ -106,10 +106,17 @@ def run_retention(job, progress) -> JobFile:
             RetentionRun.objects.filter(pk=run.pk).update(results={**run.results, "files": done})
         progress(position, total)
     purged = services.purge_traces(today)
+    records = services.anonymise_past_records(run.organisation_id, today)
     counts = {str(outcome): 0 for outcome in OUTCOME_LABELS}
     for result in done.values():
         counts[result["outcome"]] += 1
-    results = {"files": done, "counts": counts, "purged": purged, "computed_on": str(today)}
+    results = {
+        "files": done,
+        "counts": counts,
+        "purged": purged,
+        "records": records,
+        "computed_on": str(today),
+    }
     RetentionRun.objects.filter(pk=run.pk).update(
         results=results, state=RetentionRun.State.DONE, finished_at=timezone.now()
     )
@@ -119,6 +126,8 @@ def run_retention(job, progress) -> JobFile:
     rows += [
         [_("Consultations supprimées (journal)"), purged["access_events"]],
         [_("Modifications supprimées (historique)"), purged["changes"]],
+        [_("Membres du conseil anonymisés (fin de mandat)"), records["council_members"]],
+        [_("Comptes de salariés sans dossier anonymisés (départ)"), records["accounts"]],
     ]
     return JobFile(_csv(rows), f"passage-conservation-{today.isoformat()}.csv", "text/csv")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ancrage.kernel import personal_data
 from ancrage.kernel.dates import InRange, date_in_window
 from ancrage.kernel.scopes import reach
+from ancrage.people.models import Consent, ImageUse
 
 
 class Framework(models.TextChoices):
@@ -18,6 +19,7 @@ class Framework(models.TextChoices):
     O2R = personal_data.O2R, _("Repérage et remobilisation (O2R)")
     FAMILY_PROGRAMME = personal_data.FAMILY_PROGRAMME, _("Renforcement familial")
     STAFF = personal_data.STAFF, _("Personnel")
+    PARTICIPATION = personal_data.PARTICIPATION, _("Participation (conseil de la vie sociale)")
     TRACES = "traces", _("Traces (journal des consultations, historique des modifications)")
 
 
@@ -60,6 +62,15 @@ class RetentionRule(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def months(self) -> int:
+        """The active period applied: the access log's is the setting
+        `ACCESS_LOG_RETENTION_MONTHS` (6 to 12, what the run purges by), every other rule's its
+        row's."""
+        if self.code == "access_log":
+            return settings.ACCESS_LOG_RETENTION_MONTHS
+        return self.active_months
 
 
 class HoldQuerySet(models.QuerySet):
@@ -304,8 +315,23 @@ class SubjectRequest(models.Model):
         ANSWERED = "answered", _("Répondue")
 
     kind = models.CharField(_("demande"), max_length=15, choices=Kind, default=Kind.ACCESS)
+    # Whose data: a person of the registry, or the account of a staff member known to the
+    # product only by that account (no person record).
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("personne")
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("personne"),
+        null=True,
+        blank=True,
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("compte d'un salarié sans dossier"),
+        null=True,
+        blank=True,
     )
     establishment = models.ForeignKey(
         "organisation.Establishment",
@@ -354,6 +380,11 @@ class SubjectRequest(models.Model):
                 name="subject_request_due_after_receipt",
             ),
             models.CheckConstraint(
+                condition=Q(person__isnull=False, account__isnull=True)
+                | Q(person__isnull=True, account__isnull=False),
+                name="subject_request_one_subject",
+            ),
+            models.CheckConstraint(
                 condition=Q(decision="", decided_by__isnull=True, decided_at__isnull=True)
                 | ~Q(decision="")
                 & ~Q(decision_reason="")
@@ -363,7 +394,12 @@ class SubjectRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.person.reference}"
+        return f"{self.get_kind_display()} · {self.subject_label}"
+
+    @property
+    def subject_label(self) -> str:
+        """The person's reference, or the account's username (a staff member without a file)."""
+        return self.person.reference if self.person_id else self.account.username
 
     @property
     def late(self) -> bool:
@@ -376,112 +412,13 @@ class SubjectRequest(models.Model):
 # --- Image rights (droit à l'image) ------------------------------------------------------------
 
 
-class ImageUse(models.TextChoices):
-    """What a photo or a video of a person may be used for: each use has its own consent."""
-
-    INTERNAL = "internal", _("Usage interne (albums, affichage au village)")
-    PUBLICATIONS = "publications", _("Publications de l'association (site, journal, réseaux)")
-    PRESS = "press", _("Presse et médias")
-
-
-class ImageConsentQuerySet(models.QuerySet):
-    def in_force(self, today=None):
-        """Given, not withdrawn, not expired on `today`, and the child did not oppose it."""
-        today = today or timezone.localdate()
-        return self.filter(
-            given_on__lte=today, expires_on__gte=today, withdrawn_on__isnull=True
-        ).exclude(child_opinion=ImageConsent.Opinion.OPPOSES)
-
-
-class ImageConsent(models.Model):
-    """The consent to take and use images of a person for one use: given by the holders of
-    parental authority (the tutor or the service that holds it by delegation), with the child's
-    own opinion recorded (the parents associate the child to it, Code civil art. 371-1 and
-    372-1); by the young person alone once an adult. Dated, with an expiry (a consent given for
-    a minor ends at their majority at the latest), withdrawable at any time."""
-
-    class GivenBy(models.TextChoices):
-        PARENTS = "parents", _("Les titulaires de l'autorité parentale")
-        DELEGATE = "delegate", _("Le tuteur ou le service délégataire de l'autorité parentale")
-        SELF = "self", _("La personne elle-même (majeure)")
-
-    class Opinion(models.TextChoices):
-        AGREES = "agrees", _("D'accord")
-        OPPOSES = "opposes", _("S'y oppose")
-        NOT_ABLE = "not_able", _("Trop jeune pour donner son avis")
-        ADULT = "adult", _("Majeure : consent elle-même")
-
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
-    )
-    use = models.CharField(_("usage"), max_length=15, choices=ImageUse)
-    given_by = models.CharField(_("donné par"), max_length=10, choices=GivenBy)
-    signatories = models.CharField(_("signataires"), max_length=300)
-    child_opinion = models.CharField(_("avis de l'enfant"), max_length=10, choices=Opinion)
-    child_words = models.TextField(_("ses mots"), blank=True)
-    given_on = models.DateField(_("donné le"), validators=[InRange("past")])
-    expires_on = models.DateField(_("valable jusqu'au"), validators=[InRange("event")])
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
-    withdrawn_on = models.DateField(_("retiré le"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    withdrawal_note = models.TextField(_("retrait : qui l'a demandé, comment"), blank=True)
-
-    objects = ImageConsentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["use", "-given_on", "-pk"]
-        verbose_name = _("consentement au droit à l'image")
-        verbose_name_plural = _("consentements au droit à l'image")
-        constraints = [
-            date_in_window("image_consent_given_on_in_window", "given_on"),
-            date_in_window("image_consent_expires_on_in_window", "expires_on"),
-            models.CheckConstraint(
-                condition=Q(expires_on__gt=models.F("given_on")),
-                name="image_consent_expires_after_given",
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True, withdrawn_by__isnull=True)
-                | Q(withdrawn_on__isnull=False, withdrawn_by__isnull=False),
-                name="image_consent_withdrawal_whole",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_use_display()} · {self.given_on:%d/%m/%Y}"
-
-    def in_force_on(self, today) -> bool:
-        """What `ImageConsentQuerySet.in_force` says, for a consent already read."""
-        return (
-            not self.withdrawn_on
-            and self.child_opinion != self.Opinion.OPPOSES
-            and self.given_on <= today <= self.expires_on
-        )
-
-    def state(self, today=None) -> str:
-        today = today or timezone.localdate()
-        if self.withdrawn_on:
-            return _("Retiré le %(d)s") % {"d": self.withdrawn_on.strftime("%d/%m/%Y")}
-        if self.child_opinion == self.Opinion.OPPOSES:
-            return _("Refusé (l'enfant s'y oppose)")
-        if self.expires_on < today:
-            return _("Expiré")
-        if self.given_on > today:
-            return _("À venir")
-        return _("En vigueur")
-
-
 class PersonMediaQuerySet(models.QuerySet):
     def consented(self, today=None):
         """The media with a consent in force for their use today: what may be shown. Withdrawn
         or expired consent hides the media at once (read at every request, never copied)."""
         return self.filter(
             models.Exists(
-                ImageConsent.objects.in_force(today).filter(
+                Consent.objects.in_force(today).filter(
                     person_id=models.OuterRef("person_id"), use=models.OuterRef("use")
                 )
             )
@@ -492,8 +429,8 @@ class PersonMediaQuerySet(models.QuerySet):
 
 
 class PersonMedia(models.Model):
-    """A photo of a person kept in their file for one use: attached only under a consent in
-    force for that use, shown only while one is."""
+    """A photo or a video of a person kept in their file for one use: attached only under a
+    consent in force for that use, shown only while one is, always served as an attachment."""
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("personne")
@@ -514,9 +451,13 @@ class PersonMedia(models.Model):
 
     class Meta:
         ordering = ["-taken_on", "-pk"]
-        verbose_name = _("photo d'une personne")
-        verbose_name_plural = _("photos des personnes")
+        verbose_name = _("photo ou vidéo d'une personne")
+        verbose_name_plural = _("photos et vidéos des personnes")
         constraints = [date_in_window("person_media_taken_on_in_window", "taken_on")]
 
     def __str__(self):
         return self.caption
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")

@@ -66,10 +66,15 @@ def subject_request(user, pk, action="view", *, record=False) -> SubjectRequest:
     request is written to their file's access log."""
     found = get_object_or_404(
         SubjectRequest.objects.visible_to(user, action).select_related(
-            "person", "establishment", "identity_checked_by", "reviewed_by", "decided_by"
+            "person",
+            "account",
+            "establishment",
+            "identity_checked_by",
+            "reviewed_by",
+            "decided_by",
         ),
         pk=pk,
     )
-    if record:
+    if record and found.person_id:
         record_access(user, [found.person_id], "privacy.request")
     return found

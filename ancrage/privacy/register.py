@@ -4,39 +4,23 @@ processing's purposes, legal bases, categories of persons and data, recipients, 
 settings and the permission table); and what a data-protection impact assessment (DPIA, art. 35;
 CNIL délibération 2018-327 for social support) of the association will need.
 
-The texts are the association's, kept here with the code that does what they say: a processing
-added to the product adds its entry here (a test checks that every framework of the retention
-rules has one)."""
+The texts are the association's, declared once with the code that does what they say
+(`kernel.personal_data.Processing`): the case files' and the traces' here, the other apps' in
+their own `personal_data.py`; a test checks that every framework of the retention rules has a
+processing, and that every code is declared once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ancrage.kernel import personal_data
 from ancrage.kernel.access import KINDS, TWO_FACTOR_ROLES, Role
+from ancrage.kernel.personal_data import Processing
 from ancrage.privacy.models import Framework, RetentionRule
-
-
-@dataclass(frozen=True)
-class Processing:
-    code: str
-    name: str
-    purposes: tuple
-    legal_bases: tuple
-    persons: tuple
-    data: tuple
-    recipients: tuple
-    # The retention rules' frameworks that say how long its data is kept.
-    frameworks: tuple = ()
-    retention_note: str = ""
-    # The DPIA criteria (the CNIL's nine, from the EDPB guidelines WP248) it meets.
-    criteria: tuple = ()
-    # Filled by `processings()`.
-    rules: tuple = ()
-
 
 # The nine criteria: a processing that meets two of them needs a DPIA (CNIL, délibération
 # 2018-327 lists social support of vulnerable persons among the processings that always do).
@@ -52,6 +36,8 @@ CRITERIA = {
     "exclusion": _("Exclusion du bénéfice d'un droit ou d'un contrat"),
 }
 
+# The processings of the case files and the traces, declared here for the apps below privacy
+# (the others declare theirs in their own `personal_data.py`).
 PROCESSINGS = (
     Processing(
         "child_protection",
@@ -86,6 +72,7 @@ PROCESSINGS = (
         ),
         frameworks=(Framework.CHILD_PROTECTION,),
         criteria=("sensitive", "vulnerable", "evaluation", "large_scale"),
+        position=10,
     ),
     Processing(
         "safeguarding",
@@ -115,11 +102,12 @@ PROCESSINGS = (
             "Un dossier impliqué dans un signalement non clos n'est ni archivé ni anonymisé."
         ),
         criteria=("sensitive", "vulnerable", "evaluation"),
+        position=20,
     ),
     Processing(
         "image_rights",
         _("Droit à l'image des personnes accueillies"),
-        (_("Conserver et utiliser des photos pour un usage consenti"),),
+        (_("Conserver et utiliser des photos et des vidéos pour un usage consenti"),),
         (
             _(
                 "Consentement (art. 6.1.a) des titulaires de l'autorité parentale, avis de "
@@ -127,14 +115,15 @@ PROCESSINGS = (
             ),
         ),
         (_("Enfants et jeunes accueillis"),),
-        (_("Photos, leur légende et leur usage ; les consentements et leurs retraits"),),
+        (_("Photos et vidéos, leur légende et leur usage ; les consentements et leurs retraits"),),
         (_("L'équipe du village ; pour les publications et la presse, le public"),),
         frameworks=(Framework.CHILD_PROTECTION,),
         retention_note=_(
-            "Une photo n'est montrée que sous un consentement en vigueur pour son usage ; elle "
-            "est supprimée à l'anonymisation du dossier."
+            "Une photo ou une vidéo n'est montrée que sous un consentement en vigueur pour son "
+            "usage ; elle est supprimée à l'anonymisation du dossier."
         ),
         criteria=("vulnerable",),
+        position=30,
     ),
     Processing(
         "o2r",
@@ -161,54 +150,7 @@ PROCESSINGS = (
         ),
         frameworks=(Framework.O2R,),
         criteria=("vulnerable", "evaluation", "matching"),
-    ),
-    Processing(
-        "family_programme",
-        _("Renforcement familial"),
-        (_("Accompagner les familles orientées, avec leur accord"),),
-        (
-            _("Mission d'intérêt public (art. 6.1.e) : CASF L222-3 (aide à domicile)"),
-            _("Accord des parents recueilli à l'entrée"),
-        ),
-        (_("Parents et enfants des familles accompagnées"),),
-        (
-            _("Composition du foyer, motif d'orientation, plan d'accompagnement"),
-            _("Visites à domicile et leurs observations"),
-        ),
-        (_("L'équipe du programme"), _("L'orienteur (ASE, service social), pour le retour")),
-        frameworks=(Framework.FAMILY_PROGRAMME,),
-        criteria=("vulnerable", "evaluation"),
-    ),
-    Processing(
-        "participation",
-        _("Participation des personnes accueillies (conseil de la vie sociale)"),
-        (_("Réunir le CVS, consigner ses avis et les réponses de l'établissement"),),
-        (_("Obligation légale (art. 6.1.c) : CASF L311-6, D311-3 et suivants"),),
-        (_("Jeunes élus, familles, professionnels"),),
-        (_("Noms des membres, ordres du jour, comptes rendus, avis"),),
-        (_("Les membres du conseil, la direction"),),
-        frameworks=(Framework.CHILD_PROTECTION,),
-    ),
-    Processing(
-        "staff",
-        _("Gestion du personnel et des bénévoles"),
-        (
-            _("Tenir le registre du personnel, vérifier l'honorabilité"),
-            _("Suivre les formations et la signature du code de conduite"),
-            _("Répartir le temps de travail par section analytique"),
-        ),
-        (
-            _("Obligation légale (art. 6.1.c) : Code du travail L1221-13 ; CASF L133-6"),
-            _("Exécution du contrat de travail (art. 6.1.b)"),
-        ),
-        (_("Salariés, bénévoles, stagiaires"),),
-        (
-            _("Identité, fonctions, dates, attestation d'honorabilité (sans le bulletin)"),
-            _("Contrats (durée, coût), feuilles de temps"),
-        ),
-        (_("Ressources humaines, direction, gestionnaire"), _("Financeurs : agrégats")),
-        frameworks=(Framework.STAFF,),
-        criteria=("vulnerable",),
+        position=40,
     ),
     Processing(
         "traces",
@@ -220,19 +162,26 @@ PROCESSINGS = (
         (_("Direction, délégué à la protection des données"),),
         frameworks=(Framework.TRACES,),
         criteria=("monitoring",),
+        position=80,
     ),
 )
 
 
+def register() -> None:
+    """Called by `PrivacyConfig.ready()`."""
+    for processing in PROCESSINGS:
+        personal_data.register_processing(processing)
+
+
 def processings() -> list[Processing]:
-    """Each processing with the retention rules of its frameworks (one query)."""
+    """Each declared processing with the retention rules of its frameworks (one query)."""
     rules = list(RetentionRule.objects.all())
     return [
         replace(
             processing,
             rules=tuple(rule for rule in rules if rule.framework in processing.frameworks),
         )
-        for processing in PROCESSINGS
+        for processing in personal_data.processings()
     ]
 
 

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ancrage.accounts.models import User
 from ancrage.kernel import personal_data
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.calendar import add_months
@@ -47,6 +49,20 @@ def persons_reachable(user):
     return Person.objects.visible_to(user)
 
 
+def accounts_reachable(user):
+    """The staff accounts without a person record a request may be recorded for: those with a
+    membership (current or past) in the user's establishments or organisations."""
+    where = reach(user, "subject_request", "change")
+    return User.objects.filter(
+        Q(memberships__establishment_id__in=sorted(where.establishments))
+        | Q(memberships__unit__establishment_id__in=sorted(where.establishments))
+        | Q(memberships__organisation_id__in=sorted(where.organisations))
+        | Q(memberships__establishment__organisation_id__in=sorted(where.organisations))
+        | Q(memberships__unit__establishment__organisation_id__in=sorted(where.organisations)),
+        person__isnull=True,
+    ).distinct()
+
+
 @transaction.atomic
 def record_request(user, *, reference: str, **fields) -> SubjectRequest:
     where = reach(user, "subject_request", "change")
@@ -59,12 +75,21 @@ def record_request(user, *, reference: str, **fields) -> SubjectRequest:
             {"establishment": _("Choisissez un établissement de votre périmètre.")}
         )
     person = persons_reachable(user).filter(reference=reference.strip().upper()).first()
-    if person is None:
+    account = (
+        None if person else accounts_reachable(user).filter(username=reference.strip()).first()
+    )
+    if person is None and account is None:
         raise ValidationError(
-            {"reference": _("Aucun dossier de votre périmètre ne porte cette référence.")}
+            {
+                "reference": _(
+                    "Aucun dossier de votre périmètre ne porte cette référence, et aucun compte "
+                    "de salarié sans dossier cet identifiant."
+                )
+            }
         )
     return SubjectRequest.objects.create(
         person=person,
+        account=account,
         identity_checked_by=user,
         due_on=add_months(fields["received_on"], ANSWER_MONTHS),
         **fields,
@@ -130,7 +155,7 @@ def decide_request(user, request: SubjectRequest, decision: str, reason: str) ->
     request.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at", "state"])
     record_access(
         user,
-        [request.person_id],
+        [request.person_id] if request.person_id else [],
         "privacy.request_decide",
         AccessEvent.Action.VIEW,
         _("%(kind)s : %(decision)s")
@@ -154,25 +179,31 @@ def export_sections(person_id: int) -> list[dict]:
     ]
 
 
-def run_export(job, progress) -> JobFile:
-    request = (
-        SubjectRequest.objects.visible_to(job.started_by, "change")
-        .select_related("person", "establishment")
-        .filter(pk=job.params.get("request"))
-        .first()
+def export_account_sections(user_id: int) -> list[dict]:
+    """The sections of a staff account without a person record: the account, its memberships,
+    its staff entries, contracts and time sheets, the log of its own actions."""
+    return [
+        {"name": exporter.name, "label": str(exporter.label), "records": exporter.export(user_id)}
+        for exporter in personal_data.account_exporters()
+    ]
+
+
+def export_archive(request: SubjectRequest, sections_done=lambda: None) -> bytes:
+    """The ZIP of an access request: the readable PDF summary and the JSON of every section
+    (`export_sections`)."""
+    sections = (
+        export_sections(request.person_id)
+        if request.person_id
+        else export_account_sections(request.account_id)
     )
-    if request is None or request.state == SubjectRequest.State.RECEIVED:
-        raise ValidationError(_("Cette demande n'est pas prête pour l'export."))
-    progress(0, 3)
-    sections = export_sections(request.person_id)
-    progress(1, 3)
+    sections_done()
     today = timezone.localdate()
     document = {
         "demande": {
             "type": request.get_kind_display(),
             "reçue le": request.received_on.isoformat(),
             "réponse due le": request.due_on.isoformat(),
-            "référence": request.person.reference,
+            "référence": request.subject_label,
         },
         "sections": {section["name"]: section for section in sections},
     }
@@ -181,25 +212,37 @@ def run_export(job, progress) -> JobFile:
         {"request": request, "sections": sections, "today": today},
         stylesheet=EXPORT_STYLESHEET,
     )
-    progress(2, 3)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("synthese.pdf", pdf)
         archive.writestr(
             "donnees.json", json.dumps(document, ensure_ascii=False, indent=2, default=str)
         )
+    return out.getvalue()
+
+
+def run_export(job, progress) -> JobFile:
+    request = (
+        SubjectRequest.objects.visible_to(job.started_by, "change")
+        .select_related("person", "account", "establishment")
+        .filter(pk=job.params.get("request"))
+        .first()
+    )
+    if request is None or request.state == SubjectRequest.State.RECEIVED:
+        raise ValidationError(_("Cette demande n'est pas prête pour l'export."))
+    progress(0, 3)
+    archive = export_archive(request, lambda: progress(1, 3))
+    progress(2, 3)
     with transaction.atomic():
         record_access(
             job.started_by,
-            [request.person_id],
+            [request.person_id] if request.person_id else [],
             "privacy.subject_export",
             AccessEvent.Action.EXPORT,
             _("Demande d'accès (art. 15) reçue le %(day)s") % {"day": request.received_on},
         )
         SubjectRequest.objects.filter(pk=request.pk).update(state=SubjectRequest.State.ANSWERED)
-    return JobFile(
-        out.getvalue(), f"demande-acces-{request.person.reference}.zip", "application/zip"
-    )
+    return JobFile(archive, f"demande-acces-{request.subject_label}.zip", "application/zip")
 
 
 EXPORT = JobKind(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,3 +184,61 @@ def open_archive(user, reference: str, reason: str) -> ArchiveAccess:
             user, [status.person], "privacy.archive_open", AccessEvent.Action.BREAK_GLASS, reason
         )
     return access
+
+
+def anonymise_past_records(organisation_id: int, today=None) -> dict[str, int]:
+    """The records that name someone without being a person's file, anonymised by the run
+    under their own rule (each kind in one transaction, the change audit of what is erased
+    forgotten): the council members whose term ended more than the `council_member` rule's
+    months ago, and the staff accounts without a person record whose every membership ended
+    more than the staff files' rule's (`staff_file`) months ago."""
+    from ancrage.accounts.models import Membership, User
+    from ancrage.participation.models import CouncilMember
+
+    today = today or timezone.localdate()
+    rules = {rule.code: rule for rule in RetentionRule.objects.all()}
+    counts = {"council_members": 0, "accounts": 0}
+    rule = rules.get("council_member")
+    if rule:
+        members = CouncilMember.objects.filter(
+            council__establishment__organisation_id=organisation_id,
+            term_end__lt=add_months(today, -rule.active_months),
+        ).exclude(name=personal_data.ANONYMOUS_NAME)
+        with transaction.atomic():
+            ids = list(members.select_for_update(of=("self",)).values_list("pk", flat=True))
+            personal_data.forget_changes(CouncilMember, ids)
+            counts["council_members"] = CouncilMember.objects.filter(pk__in=ids).update(
+                name=personal_data.ANONYMOUS_NAME
+            )
+    rule = rules.get("staff_file")
+    if rule:
+        limit = add_months(today, -rule.active_months)
+        in_organisation = Membership.objects.filter(
+            Q(organisation_id=organisation_id)
+            | Q(establishment__organisation_id=organisation_id)
+            | Q(unit__establishment__organisation_id=organisation_id)
+        )
+        still_there = Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=limit))
+        accounts = (
+            User.objects.filter(person__isnull=True, pk__in=in_organisation.values("user_id"))
+            .exclude(pk__in=still_there.values("user_id"))
+            .exclude(username__startswith=ANONYMOUS_ACCOUNT)
+        )
+        with transaction.atomic():
+            ids = list(accounts.select_for_update(of=("self",)).values_list("pk", flat=True))
+            personal_data.forget_changes(User, ids)
+            for pk in ids:
+                User.objects.filter(pk=pk).update(
+                    username=f"{ANONYMOUS_ACCOUNT}{pk}",
+                    first_name=personal_data.ANONYMOUS_NAME,
+                    last_name="",
+                    email="",
+                    is_active=False,
+                    password="!",  # unusable: no password opens it any more
+                )
+            counts["accounts"] = len(ids)
+    return counts
+
+
+# The username prefix of an anonymised staff account (its number follows).
+ANONYMOUS_ACCOUNT = "anonyme-"

@@ -15,8 +15,10 @@ from ancrage.kernel.access import can, requires
 from ancrage.kernel.documents import download, render_pdf
 from ancrage.kernel.flow import act, submit
 from ancrage.kernel.jobs import remember_job
+from ancrage.kernel.middleware import large_body
 from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Establishment
+from ancrage.people.consents import withdraw_consent
 from ancrage.people.models import Person
 from ancrage.people.queries import record_person_read, visible_person
 from ancrage.privacy import consents, jobs, queries, register, services
@@ -229,7 +231,7 @@ def requests_list(request):
         {
             "requests": list(
                 SubjectRequest.objects.visible_to(request.user).select_related(
-                    "person", "establishment"
+                    "person", "account", "establishment"
                 )[:200]
             )
         },
@@ -330,7 +332,7 @@ def request_decide(request, pk):
             "title": _("Répondre : %(kind)s · %(reference)s")
             % {
                 "kind": subject_request.get_kind_display(),
-                "reference": subject_request.person.reference,
+                "reference": subject_request.subject_label,
             },
             "help": _("Réponse due le %(d)s.") % {"d": subject_request.due_on.strftime("%d/%m/%Y")},
             "submit_label": _("Enregistrer la décision"),
@@ -415,27 +417,27 @@ def consent_withdraw(request, pk):
     return submit(
         request,
         WithdrawConsentForm(request.POST or None),
-        lambda form: consents.withdraw_consent(
-            request.user, consent, form.cleaned_data["withdrawal_note"]
-        ),
+        lambda form: withdraw_consent(request.user, consent, form.cleaned_data["withdrawal_note"]),
         template="form_page.html",
         context={
             "person": person,
-            "title": _("Retirer le consentement : %(use)s") % {"use": consent.get_use_display()},
+            "title": _("Retirer le consentement : %(what)s") % {"what": consent},
             "help": _(
-                "Le retrait vaut dès aujourd'hui : les photos conservées pour cet usage sont "
-                "masquées aussitôt."
+                "Le retrait vaut dès aujourd'hui : les photos et vidéos conservées pour cet "
+                "usage sont masquées aussitôt ; une orientation vers un partenaire n'est plus "
+                "accueillie."
             ),
             "submit_label": _("Retirer le consentement"),
             "cancel_url": back,
         },
         success=back,
-        message=_("Le consentement est retiré ; les photos de cet usage sont masquées."),
+        message=_("Le consentement est retiré."),
     )
 
 
 @requires("child_media", "change")
 @require_http_methods(["GET", "POST"])
+@large_body("MEDIA_MAX_BYTES")
 def media_add(request, reference):
     person = visible_person(request.user, reference, audit_as="privacy.media_add")
     back = reverse("privacy:image_rights", args=[person.reference])
@@ -446,17 +448,17 @@ def media_add(request, reference):
         template="form_page.html",
         context={
             "person": person,
-            "title": _("Ajouter une photo"),
+            "title": _("Ajouter une photo ou une vidéo"),
             "help": _(
-                "Une photo n'est jointe au dossier que si un consentement est en vigueur pour "
-                "son usage ; elle est masquée dès qu'il est retiré ou expiré."
+                "Une photo ou une vidéo n'est jointe au dossier que si un consentement est en "
+                "vigueur pour son usage ; elle est masquée dès qu'il est retiré ou expiré."
             ),
-            "submit_label": _("Ajouter la photo"),
+            "submit_label": _("Ajouter"),
             "cancel_url": back,
             "multipart": True,
         },
         success=back,
-        message=_("La photo est ajoutée au dossier."),
+        message=_("La photo ou la vidéo est ajoutée au dossier."),
     )
 
 

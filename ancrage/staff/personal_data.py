@@ -41,8 +41,17 @@ def running(today: date):
 
 
 def export(person_id: int) -> list[dict]:
+    return _export(_entries(person_id))
+
+
+def export_account(user_id: int) -> list[dict]:
+    """The entries of a staff member known only by their account (no person record)."""
+    return _export(StaffMember.objects.filter(user_id=user_id))
+
+
+def _export(entries) -> list[dict]:
     rows = []
-    for entry in _entries(person_id).select_related("establishment"):
+    for entry in entries.select_related("establishment"):
         row = as_records([entry], exclude=("created_by", "user", "person"))[0]
         row["attestations d'honorabilité"] = as_records(
             Attestation.objects.filter(staff_member=entry), exclude=("recorded_by",)
@@ -80,4 +89,37 @@ def register() -> None:
     registry.register_exporter(
         registry.Exporter("staff", _("Registre du personnel et des bénévoles"), export)
     )
+    registry.register_account_exporter(
+        registry.Exporter("staff", _("Registre du personnel et des bénévoles"), export_account)
+    )
     registry.register_anonymiser(registry.Anonymiser("staff", anonymise))
+    registry.register_processing(PROCESSING)
+
+
+# This app's entry in the register of processing activities (art. 30): declared here, once.
+PROCESSING = registry.Processing(
+    "staff",
+    _("Gestion du personnel et des bénévoles"),
+    (
+        _("Tenir le registre du personnel, vérifier l'honorabilité"),
+        _("Suivre les formations et la signature du code de conduite"),
+        _("Répartir le temps de travail par section analytique"),
+    ),
+    (
+        _("Obligation légale (art. 6.1.c) : Code du travail L1221-13 ; CASF L133-6"),
+        _("Exécution du contrat de travail (art. 6.1.b)"),
+    ),
+    (_("Salariés, bénévoles, stagiaires"),),
+    (
+        _("Identité, fonctions, dates, attestation d'honorabilité (sans le bulletin)"),
+        _("Contrats (durée, coût), feuilles de temps"),
+    ),
+    (_("Ressources humaines, direction, gestionnaire"), _("Financeurs : agrégats")),
+    frameworks=(registry.STAFF,),
+    retention_note=_(
+        "Le compte d'un salarié sans dossier suit la même règle, à compter de la fin de sa "
+        "dernière affectation : il est alors anonymisé et fermé."
+    ),
+    criteria=("vulnerable",),
+    position=70,
+)

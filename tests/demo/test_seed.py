@@ -33,7 +33,7 @@ from ancrage.participation.models import (
     Meeting,
     YouthMessage,
 )
-from ancrage.people.models import FamilyLink, Person, SiblingGroup, SiblingGroupMember
+from ancrage.people.models import Consent, FamilyLink, Person, SiblingGroup, SiblingGroupMember
 from ancrage.people.services import inverse_kind
 from ancrage.placements.models import (
     AdmissionRequest,
@@ -44,7 +44,7 @@ from ancrage.placements.models import (
     Visit,
     VisitRight,
 )
-from ancrage.privacy.models import Hold, ImageConsent, SubjectRequest
+from ancrage.privacy.models import Hold, SubjectRequest
 from ancrage.safeguarding.models import Incident
 from ancrage.staff.models import (
     Attestation,
@@ -152,7 +152,7 @@ def test_seed_is_deterministic(db):
         FamilyCase,  # its household goes with it
         Hold,  # the demo's data-protection records (ancrage/demo/privacy.py)
         SubjectRequest,
-        ImageConsent,
+        Consent,
         Concern,  # a young person's concern keeps its incident
         YouthMessage,
         Consultation,  # its questions, counts, codes and who answered go with it

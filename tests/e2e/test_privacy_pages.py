@@ -53,10 +53,11 @@ def test_director_manages_image_rights_and_answers_a_rectification(
 ):
     from django.utils import timezone
 
-    from ancrage.privacy.models import ImageConsent, SubjectRequest
+    from ancrage.people.models import Consent
+    from ancrage.privacy.models import SubjectRequest
 
     settings.RELAX_TWO_FACTOR = True
-    child = ImageConsent.objects.order_by("pk").first().person
+    child = Consent.objects.order_by("pk").first().person
     page = phone_page
     log_in(page, "directrice")
     expect(page).to_have_url(re.compile(r"/$"))
@@ -88,7 +89,7 @@ def test_director_manages_image_rights_and_answers_a_rectification(
     page.get_by_label("Qui retire le consentement, et comment").fill("La mère, par téléphone.")
     page.get_by_role("button", name="Retirer le consentement").click()
     expect(page.get_by_text("Le consentement est retiré")).to_be_visible()
-    assert not ImageConsent.objects.in_force().filter(person=child, use="internal").exists()
+    assert not Consent.objects.in_force().filter(person=child, use="internal").exists()
     page.set_viewport_size({"width": 1280, "height": 800})
     screenshot(page, "image-rights.png")
     page.set_viewport_size(PHONE)

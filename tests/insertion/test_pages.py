@@ -423,7 +423,9 @@ def _refer(o2r):
 # on 2026-12-01 (outreach_add GET 9, contact_add GET 10 for a team without outreach actions,
 # activity_add GET 11, referral_accept valid 19, refer valid 15). The programme's choice on the
 # outreach and contact forms (a service may run two programmes) reads the service's programmes:
-# one query more on their pages, and a contact's programme one more when it is saved.
+# one query more on their pages, and a contact's programme one more when it is saved. A referral's
+# consent is a `people.Consent` of its own (2026-12-05): its row and its change audit are written
+# when the referral is sent (three queries more).
 WRITE_PAGES = {
     # name: (URL, POST data or None for a GET, user role, status, queries)
     "outreach_add GET": ("insertion:outreach_add", None, Role.O2R_COUNSELLOR, 200, 9),
@@ -441,7 +443,7 @@ WRITE_PAGES = {
     ),
     "referral_accept valid": ("insertion:referral_accept", _accept, Role.O2R_COUNSELLOR, 302, 18),
     "refer GET": ("insertion:refer", None, Role.HEAD_OF_SERVICE, 200, 10),
-    "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 14),
+    "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 17),
 }
 
 

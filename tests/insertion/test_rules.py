@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from ancrage.insertion.models import Activity, Beneficiary, Contact, Eligibility
+from ancrage.insertion.models import Activity, Beneficiary, Contact, Eligibility, VillageReferral
 from ancrage.insertion.services.accompaniment import (
     add_remuneration,
     extend_accompaniment,
@@ -31,6 +33,8 @@ from ancrage.insertion.services.referral import accept_referral, refer_from_vill
 from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import add_days, add_months
 from ancrage.organisation.models import Consortium
+from ancrage.people.consents import withdraw_consent
+from ancrage.people.models import Consent
 from tests.insertion.factories import new_beneficiary, programme_kwargs
 from tests.people.factories import PersonFactory
 
@@ -555,6 +559,93 @@ def test_accepted_referral_is_a_beneficiary_on_the_same_person_flagged_left_chil
             commune="Nantes",
             efop_territory=o2r.territory,
         )
+
+
+def test_referral_consent_is_a_consent_to_share_with_the_o2r_service(o2r):
+    """The village's referral records the young person's consent as one of their consents: kind
+    "sharing with a partner", the service its partner, with its date, form and terms."""
+    consent = o2r.referral.consent
+    assert consent.kind == Consent.Kind.PARTNER_SHARING
+    assert consent.person == o2r.referral.person
+    assert consent.partner == o2r.referral.service
+    assert consent.given_on == TODAY()
+    assert consent.form == "Entretien avec la cheffe de service"
+    assert consent.terms == "Transmettre son nom et son âge au service O2R."
+    assert (
+        Consent.objects.in_force()
+        .sharing_with(o2r.referral.service_id)
+        .filter(person=o2r.referral.person)
+        .exists()
+    )
+
+
+def test_withdrawn_sharing_consent_stops_the_referral_being_welcomed(o2r):
+    withdraw_consent(
+        o2r.users[Role.HEAD_OF_SERVICE], o2r.referral.consent, "Le jeune, en entretien."
+    )
+    with pytest.raises(ValidationError, match="retiré son consentement"):
+        accept_referral(
+            o2r.referral,
+            team=o2r.o2r_team,
+            by=counsellor(o2r),
+            commune="Nantes",
+            efop_territory=o2r.territory,
+        )
+    assert not Beneficiary.objects.filter(person=o2r.referral.person, source="village").exists()
+
+
+def test_referral_without_terms_is_refused_at_the_field_and_records_no_consent(o2r):
+    before = Consent.objects.count()
+    with pytest.raises(ValidationError) as error:
+        refer_from_village(
+            o2r.referral.person,
+            village=o2r.village,
+            service=o2r.o2r_team.establishment,
+            by=o2r.users[Role.HEAD_OF_SERVICE],
+            consent_on=TODAY(),
+            consent_how="Entretien",
+            consent_text=" ",
+        )
+    assert "consent_text" in error.value.message_dict
+    assert Consent.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_referral_consents_become_sharing_consents_and_back(world):
+    executor = MigrationExecutor(connection)
+    before = [("insertion", "0017_beneficiary_situation")]
+    after = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    OldReferral = apps.get_model("insertion", "VillageReferral")
+    head = world.users[Role.HEAD_OF_SERVICE]
+    old = OldReferral.objects.create(
+        person_id=world.child.pk,
+        village_id=world.village.pk,
+        service_id=world.village.pk,
+        referred_by_id=head.pk,
+        consent_on=datetime.date(2026, 3, 2),
+        consent_how="Entretien",
+        consent_text="Transmettre son nom au service O2R.",
+    )
+    MigrationExecutor(connection).migrate(after)
+    consent = VillageReferral.objects.get(pk=old.pk).consent
+    assert (consent.kind, consent.person_id, consent.partner_id) == (
+        Consent.Kind.PARTNER_SHARING,
+        world.child.pk,
+        world.village.pk,
+    )
+    assert (consent.given_on, consent.form, consent.terms) == (
+        datetime.date(2026, 3, 2),
+        "Entretien",
+        "Transmettre son nom au service O2R.",
+    )
+    assert consent.recorded_by_id == head.pk and consent.in_force_on(TODAY())
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    back = executor.loader.project_state(before).apps.get_model("insertion", "VillageReferral")
+    assert back.objects.get(pk=old.pk).consent_how == "Entretien"
+    MigrationExecutor(connection).migrate(after)
 
 
 def test_contacts_may_stay_anonymous(o2r):

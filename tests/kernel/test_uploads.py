@@ -17,7 +17,13 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from ancrage.kernel.uploads import DocumentFileField, check_upload, display_name
+from ancrage.kernel.uploads import (
+    DocumentFileField,
+    check_media_upload,
+    check_upload,
+    display_name,
+)
+from tests.media_files import box, element, mp4, webm
 from tests.placements.factories import tiny_pdf, tiny_png
 
 
@@ -250,3 +256,91 @@ def test_upload_field_shows_the_refusal_at_the_field():
     form = Form(data={}, files={"file": upload("../../etc/passwd.pdf", tiny_pdf())})
     assert form.is_valid()
     assert form.cleaned_data["file"].content == tiny_pdf()
+
+
+# Videos (check_media_upload) ---------------------------------------------------------------------
+
+
+def media_refusal(content, name) -> str:
+    with pytest.raises(ValidationError) as refused:
+        check_media_upload(upload(name, content, "application/octet-stream"))
+    return refused.value.messages[0]
+
+
+def test_a_parsed_mp4_and_webm_pass_as_videos_kept_as_they_are():
+    for content, name, content_type, extension in (
+        (mp4(), "sortie.mp4", "video/mp4", ".mp4"),
+        (mp4(b"mp42"), "sortie.m4v", "video/mp4", ".mp4"),
+        (webm(), "sortie.webm", "video/webm", ".webm"),
+    ):
+        checked = check_media_upload(upload(name, content, "application/octet-stream"))
+        assert (checked.content_type, checked.extension) == (content_type, extension)
+        assert checked.content == content
+
+
+def test_media_upload_still_takes_a_photo_reencoded():
+    checked = check_media_upload(upload("photo.png", tiny_png(), "image/png"))
+    assert checked.content_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (mp4()[:-5], "coupe.mp4"),  # the last box runs past the end
+        (mp4(extra=box(b"evil", b"x")), "boite.mp4"),  # a top-level box no MP4 has
+        (mp4(b"qt  "), "film.mp4"),  # a QuickTime movie
+        (mp4(b"M4A "), "son.mp4"),  # audio only
+        (mp4(movie=box(b"mvhd", bytes(100))), "piste.mp4"),  # no track
+        (webm(b"matroska"), "film.webm"),  # a Matroska file, not a WebM
+        (webm(children=element(0x1549A966, b"")), "pistes.webm"),  # no Tracks
+        (
+            webm(
+                children=element(0x1549A966, b"")
+                + element(0x1654AE6B, b"")
+                + element(0x1941A469, b"MZ carried file")
+            ),
+            "jointe.webm",
+        ),  # a file carried inside
+        (webm()[:-3], "coupe.webm"),
+    ],
+    ids=[
+        "mp4-truncated",
+        "mp4-unknown-box",
+        "quicktime",
+        "audio-only",
+        "mp4-no-track",
+        "matroska",
+        "webm-no-tracks",
+        "webm-attachment",
+        "webm-truncated",
+    ],
+)
+def test_media_upload_refuses_a_video_whose_container_does_not_parse(content, name):
+    assert "vidéo" in media_refusal(content, name)
+
+
+def test_media_upload_refuses_content_that_does_not_match_its_extension():
+    assert "ne correspond pas à son extension" in media_refusal(mp4(), "sortie.webm")
+    assert "ne correspond pas à son extension" in media_refusal(webm(), "sortie.mp4")
+    assert "ne correspond pas à son extension" in media_refusal(tiny_png(), "photo.mp4")
+    assert "ne correspond pas à son extension" in media_refusal(mp4(), "sortie.png")
+
+
+def test_media_upload_refuses_a_video_carrying_a_page_or_an_archive():
+    page = box(b"free", b"<html><script>alert(1)</script></html>")
+    assert "autre type de contenu" in media_refusal(mp4(extra=page), "page.mp4")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("a.txt", "x")
+    assert "autre type de contenu" in media_refusal(
+        mp4(extra=box(b"free", archive.getvalue())), "archive.mp4"
+    )
+
+
+def test_media_upload_refuses_a_pdf_or_anything_else():
+    assert "PNG ou JPEG" in media_refusal(tiny_pdf(), "piece.pdf")
+
+
+def test_media_upload_refuses_a_video_over_the_limit(settings):
+    settings.MEDIA_MAX_BYTES = len(mp4()) - 1
+    assert "ne peut pas dépasser" in media_refusal(mp4(), "sortie.mp4")

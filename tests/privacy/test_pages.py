@@ -216,7 +216,7 @@ def test_request_for_a_person_out_of_scope_answers_404(client, world):
             "identity_check": "Passeport",
         },
     )
-    assert "Aucun dossier de votre périmètre ne porte cette référence." in response.content.decode()
+    assert "Aucun dossier de votre périmètre ne porte cette référence" in response.content.decode()
 
 
 def test_rectification_answered_through_the_pages(client, world, django_assert_num_queries):

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from ancrage.care.models.journal import JournalEntry
 from ancrage.kernel import personal_data
 from ancrage.kernel.access import Role
+from ancrage.kernel.audit import record_access
 from ancrage.kernel.jobs import run_job
 from ancrage.kernel.models import AccessEvent, Job
 from ancrage.privacy import requests
@@ -159,3 +160,44 @@ def test_request_answered_after_its_due_date_is_late(world):
     assert request.late  # due 28 February 2026, unanswered since
     request = requests.decide_request(director, request, "granted", "Plus de photos.")
     assert request.late  # answered today, after the due date
+
+
+# A staff member known only by their account -----------------------------------------------------
+
+
+def test_staff_account_without_a_file_is_the_subject_of_an_access_request(world):
+    """An employee without a person record asks for their data: the request names their
+    account, and the export holds the account, its memberships, its staff entries, contracts
+    and time sheets, and the log of its own actions (the files it read not named)."""
+    employee = world.users[Role.HOUSE_PARENT]
+    assert employee.person_id is None
+    record_access(employee, [world.child.pk], "web.person", AccessEvent.Action.VIEW)
+    director = world.users[Role.ESTABLISHMENT_DIRECTOR]
+    request = record(world, reference=employee.username)
+    assert (request.person, request.account) == (None, employee)
+    assert request.subject_label == employee.username
+    request = requests.review_request(director, request)
+    job = requests.start_export(director, request)
+    run_job.call(str(job.pk))
+    job = Job.objects.get(pk=job.pk)
+    assert job.state == Job.State.DONE, job.failure
+    archive = zipfile.ZipFile(io.BytesIO(default_storage.open(job.file).read()))
+    sections = json.loads(archive.read("donnees.json"))["sections"]
+    assert set(sections) == {e.name for e in personal_data.account_exporters()}
+    assert {"account", "memberships", "own_actions", "staff", "accounting"} <= set(sections)
+    assert sections["account"]["records"][0]["identifiant"] == employee.username
+    roles = [row.get("role") for row in sections["memberships"]["records"]]
+    assert str(Role.HOUSE_PARENT.label) in roles
+    [read] = [r for r in sections["own_actions"]["records"] if "action" in r]
+    assert world.child.reference not in json.dumps(read) and "Martin" not in json.dumps(read)
+    assert archive.read("synthese.pdf").startswith(b"%PDF")
+    assert SubjectRequest.objects.get(pk=request.pk).state == SubjectRequest.State.ANSWERED
+
+
+def test_account_request_refused_for_an_account_out_of_scope_or_with_a_file(world):
+    with pytest.raises(ValidationError) as refused:
+        record(world, reference="personne-inconnue")
+    assert "reference" in refused.value.message_dict
+    youth = world.users[Role.YOUTH]  # her account has her file: the request names the file
+    with pytest.raises(ValidationError):
+        record(world, reference=youth.username)

@@ -11,16 +11,19 @@ from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.utils import timezone
 
+from ancrage.accounts.models import Membership, User
 from ancrage.care.models.journal import JournalEntry
 from ancrage.kernel import personal_data
 from ancrage.kernel.access import Role
 from ancrage.kernel.calendar import add_days, add_months
 from ancrage.kernel.jobs import run_job
 from ancrage.kernel.models import AccessEvent, Job
+from ancrage.kernel.personal_data import ANONYMOUS_NAME
+from ancrage.participation.models import Council, CouncilMember
 from ancrage.people.models import FamilyLink, Person
 from ancrage.people.services import link_relatives
 from ancrage.placements.models import MeasureDocument, ProtectionMeasure, Stay
-from ancrage.privacy import jobs
+from ancrage.privacy import jobs, services
 from ancrage.privacy.models import FileStatus, RetentionRun
 from ancrage.privacy.services import approve_run
 from tests.people.factories import PersonFactory, StayFactory
@@ -336,3 +339,64 @@ def test_nightly_pass_purges_the_log_and_proposes_one_dry_run_per_organisation(w
     # The next night proposes nothing more while a dry run waits for approval.
     call_command("retention", verbosity=0)
     assert RetentionRun.objects.filter(organisation=world.organisation).count() == 1
+
+
+# Records that name someone without being a file ---------------------------------------------
+
+
+def test_council_member_anonymised_five_years_after_the_end_of_the_term(world):
+    """Rule `council_member`: the name of a member named without a file is replaced once the
+    term ended more than the rule's months ago; a member whose term ended since is kept."""
+    council = Council.objects.create(
+        establishment=world.village, founded_on=add_months(timezone.localdate(), -120)
+    )
+    today = timezone.localdate()
+    old = CouncilMember.objects.create(
+        council=council,
+        college="families",
+        name="Sandrine Martin",
+        term_start=add_months(today, -100),
+        term_end=add_months(today, -61),
+    )
+    recent = CouncilMember.objects.create(
+        council=council,
+        college="families",
+        name="Paul Durand",
+        term_start=add_months(today, -80),
+        term_end=add_months(today, -59),
+    )
+    counts = services.anonymise_past_records(world.village.organisation_id, today)
+    assert counts["council_members"] == 1
+    assert CouncilMember.objects.get(pk=old.pk).name == ANONYMOUS_NAME
+    assert CouncilMember.objects.get(pk=recent.pk).name == "Paul Durand"
+    assert (
+        services.anonymise_past_records(world.village.organisation_id, today)["council_members"]
+        == 0
+    )
+
+
+def test_staff_account_without_a_file_anonymised_after_the_staff_rule_from_its_departure(world):
+    """Rule `staff_file` (60 months after departure) applies to an account without a person
+    record from the end of its last membership: anonymised and closed; one still in post, or
+    gone since, is kept."""
+    today = timezone.localdate()
+    gone = world.users[Role.HOUSE_PARENT]
+    Membership.objects.filter(user=gone).update(
+        start_date=add_months(today, -120), end_date=add_months(today, -61)
+    )
+    left_since = world.users[Role.HEAD_OF_SERVICE]
+    Membership.objects.filter(user=left_since).update(
+        start_date=add_months(today, -120), end_date=add_months(today, -59)
+    )
+    counts = services.anonymise_past_records(world.village.organisation_id, today)
+    assert counts["accounts"] == 1
+    gone = User.objects.get(pk=gone.pk)
+    assert (gone.username, gone.first_name, gone.email, gone.is_active) == (
+        f"anonyme-{gone.pk}",
+        ANONYMOUS_NAME,
+        "",
+        False,
+    )
+    assert not gone.has_usable_password()
+    assert User.objects.get(pk=left_since.pk).username == left_since.username
+    assert User.objects.get(pk=world.users[Role.ESTABLISHMENT_DIRECTOR].pk).is_active

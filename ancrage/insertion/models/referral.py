@@ -1,4 +1,5 @@
-"""Referrals of a young person (16 or over) from a village to the O2R service, with consent."""
+"""Referrals of a young person (16 or over) from a village to the O2R service, with their
+consent to share their data with it."""
 
 from django.conf import settings
 from django.db import models
@@ -38,9 +39,15 @@ class VillageReferral(models.Model):
         related_name="+",
         verbose_name=_("service O2R"),
     )
-    consent_on = models.DateField(_("consentement recueilli le"))
-    consent_how = models.CharField(_("forme du consentement"), max_length=200)
-    consent_text = models.TextField(_("ce que le jeune a accepté"))
+    # The young person's consent to share their data with the service, one of their consents
+    # (`people.Consent`, kind "partage avec un partenaire"): withdrawn, the referral is no
+    # longer welcomed.
+    consent = models.OneToOneField(
+        "people.Consent",
+        on_delete=models.PROTECT,
+        related_name="village_referral",
+        verbose_name=_("consentement au partage"),
+    )
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,6 +1,7 @@
 """Scoped reads of the referrals from the villages, and the O2R services one may refer to."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ancrage.insertion.models import (
     VillageReferral,
@@ -14,9 +15,12 @@ from ancrage.organisation.models import Establishment
 def referrals(user):
     rows = list(
         VillageReferral.objects.visible_to(user).select_related(
-            "person", "village", "referred_by", "beneficiary"
+            "person", "village", "referred_by", "beneficiary", "consent"
         )
     )
+    today = timezone.localdate()
+    for row in rows:
+        row.consent_in_force = row.consent.in_force_on(today)
     record_access(user, [r.person_id for r in rows], "insertion.referrals", AccessEvent.Action.LIST)
     return rows
 

@@ -2,15 +2,16 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ancrage.insertion.models import (
     Beneficiary,
     VillageReferral,
 )
-from ancrage.insertion.services.beneficiary import consent_errors
 from ancrage.insertion.services.programme import programme_for
 from ancrage.organisation.models import Establishment
+from ancrage.people.consents import record_sharing_consent, sharing_errors
 from ancrage.people.models import Person
 
 
@@ -18,10 +19,9 @@ from ancrage.people.models import Person
 def refer_from_village(
     person: Person, *, village, service, by, consent_on, consent_how, consent_text
 ) -> VillageReferral:
-    """A head of service or director refers a young person of 16 or over, with their consent."""
-    errors = consent_errors(consent_on, consent_how)
-    if not (consent_text or "").strip():
-        errors["consent_text"] = _("Notez ce que le jeune a accepté.")
+    """A head of service or director refers a young person of 16 or over, with their consent
+    to share their data with the service, recorded as one of their consents."""
+    errors = sharing_errors(consent_on, consent_how, consent_text)
     age = person.age()
     if age is None or age < 16:
         errors["__all__"] = _("L'orientation vers l'O2R concerne les jeunes de 16 ans et plus.")
@@ -31,14 +31,11 @@ def refer_from_village(
         errors["__all__"] = _("Une orientation vers ce service est déjà en attente.")
     if errors:
         raise ValidationError(errors)
+    consent = record_sharing_consent(
+        by, person, partner=service, given_on=consent_on, form=consent_how, terms=consent_text
+    )
     return VillageReferral.objects.create(
-        person=person,
-        village=village,
-        service=service,
-        referred_by=by,
-        consent_on=consent_on,
-        consent_how=consent_how.strip(),
-        consent_text=consent_text.strip(),
+        person=person, village=village, service=service, referred_by=by, consent=consent
     )
 
 
@@ -46,11 +43,23 @@ def refer_from_village(
 def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territory) -> Beneficiary:
     """The counsellor welcomes the young person: a beneficiary on the same person, flagged
     "left child protection", the village's consent carried over."""
-    referral = VillageReferral.objects.select_for_update().get(pk=referral.pk)
+    # The consent's row locked with the referral's: a withdrawal waits for the welcome, or the
+    # welcome sees it.
+    referral = (
+        VillageReferral.objects.select_for_update().select_related("consent").get(pk=referral.pk)
+    )
     if referral.status != VillageReferral.Status.PENDING:
         raise ValidationError(_("Cette orientation a déjà été traitée."))
     if team.establishment_id != referral.service_id:
         raise ValidationError(_("Cette orientation est adressée à un autre service."))
+    consent = referral.consent
+    if not consent.in_force_on(timezone.localdate()):
+        raise ValidationError(
+            _(
+                "Le jeune a retiré son consentement au partage : l'orientation ne peut être "
+                "accueillie."
+            )
+        )
     programme = programme_for(team)
     if Beneficiary.objects.filter(programme=programme, person=referral.person).exists():
         raise ValidationError(_("Cette personne est déjà bénéficiaire du programme."))
@@ -62,8 +71,8 @@ def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territ
         source=Beneficiary.Source.VILLAGE,
         commune=commune,
         efop_territory=efop_territory,
-        consent_on=referral.consent_on,
-        consent_how=referral.consent_how,
+        consent_on=consent.given_on,
+        consent_how=consent.form,
         consent_by=referral.referred_by,
         left_child_protection=True,
     )

@@ -13,6 +13,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Count,
     DurationField,
     Exists,
@@ -938,6 +939,9 @@ def _active_file(service_ids, start: date, end: date, programme=None) -> dict:
     return {"territories": territories, "ages": age_rows, "exits": exits, "people": people}
 
 
+WHEN = ("new", "before")
+
+
 def hours(minutes: int) -> Decimal:
     """Minutes as hours, to the hundredth."""
     return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
@@ -983,33 +987,40 @@ def content_tables(service_ids, start, end, programme, territories, active_terri
     )
 
     def attended(form):
-        return Q(
-            Exists(
-                Attendance.objects.filter(
-                    beneficiary=OuterRef("pk"),
+        # an uncorrelated semi-join: the period's attendances read once per form (a hashed
+        # subplan), not probed person by person through their whole history
+        return ExpressionWrapper(
+            Q(
+                pk__in=Attendance.objects.filter(
                     activity__service_id__in=service_ids,
                     activity__date__range=(start, end),
                     activity__format=form,
-                    activity__date__gte=OuterRef("consent_on"),
+                    activity__date__gte=F("beneficiary__consent_on"),
                     **({} if programme is None else {"activity__programme": programme}),
-                )
-            )
+                ).values("beneficiary_id")
+            ),
+            output_field=BooleanField(),
         )
 
-    alone, together = attended(Activity.Format.INDIVIDUAL), attended(Activity.Format.COLLECTIVE)
-    parts = {
-        "individual": alone & ~together,
-        "collective": together & ~alone,
-        "both": alone & together,
-    }
-    new = Q(consent_on__gte=start)
-    people = Beneficiary.objects.filter(**mine).aggregate(
-        **{
-            f"{part}_{when}": Count("pk", filter=condition & (new if when == "new" else ~new))
-            for part, condition in parts.items()
-            for when in ("new", "before")
-        }
+    # One pass over the programme's people, each attendance test evaluated once per person (as
+    # grouping keys), not once per counted cell.
+    people = dict.fromkeys(
+        [f"{part}_{when}" for part in ("individual", "collective", "both") for when in WHEN], 0
     )
+    partition = {(True, False): "individual", (False, True): "collective", (True, True): "both"}
+    for row in (
+        Beneficiary.objects.filter(**mine)
+        .values(
+            alone=attended(Activity.Format.INDIVIDUAL),
+            together=attended(Activity.Format.COLLECTIVE),
+            new=ExpressionWrapper(Q(consent_on__gte=start), output_field=BooleanField()),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        part = partition.get((bool(row["alone"]), bool(row["together"])))
+        if part is not None:
+            people[f"{part}_{'new' if row['new'] else 'before'}"] += row["n"]
     remobilised = Grid(
         "remobilised",
         _("Personnes en remobilisation, par forme des activités suivies"),
@@ -1035,16 +1046,19 @@ def content_tables(service_ids, start, end, programme, territories, active_terri
         & Q(limit_date__lt=end),
     }
     entrant = Q(beneficiary__consent_on__gte=start)
-    counts = Accompaniment.objects.filter(
-        beneficiary__service_id__in=service_ids, **theirs
-    ).aggregate(
-        **{
-            f"{kind}_{when}": Count(
-                "pk", filter=condition & (entrant if when == "new" else ~entrant)
-            )
-            for kind, condition in kinds.items()
-            for when in ("new", "active")
-        }
+    # only the accompaniments one of the counts can take (their union: the same counts)
+    counts = (
+        Accompaniment.objects.filter(beneficiary__service_id__in=service_ids, **theirs)
+        .filter(kinds["started"] | kinds["running"] | kinds["overrun"])
+        .aggregate(
+            **{
+                f"{kind}_{when}": Count(
+                    "pk", filter=condition & (entrant if when == "new" else ~entrant)
+                )
+                for kind, condition in kinds.items()
+                for when in ("new", "active")
+            }
+        )
     )
     accompaniments = Grid(
         "accompaniments",

@@ -5,12 +5,15 @@ scope. Everything that leaves the organisation goes through the disclosure contr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import textwrap
+from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Count,
     DurationField,
     Exists,
@@ -27,20 +30,24 @@ from django.utils.translation import gettext_lazy
 from ancrage.insertion.models import (
     SITUATION_FIELDS,
     Accompaniment,
+    Activity,
     Attendance,
     Barrier,
     Beneficiary,
     Contact,
+    Eligibility,
     Exit,
     FollowUp,
     OutreachAction,
     PriorityPublic,
     Target,
+    TraineeRemuneration,
 )
 from ancrage.kernel.calendar import age_on_sql
 from ancrage.kernel.disclosure import FOOTNOTE, MASK, TOTAL, Table, protect
 from ancrage.kernel.documents import render_pdf
 from ancrage.kernel.exports import spreadsheet_row
+from ancrage.organisation.models import EfopTerritory
 
 AGE_BRACKETS = [
     ("under_26", gettext_lazy("Moins de 26 ans"), 0, 26),
@@ -50,7 +57,7 @@ AGE_BRACKETS = [
 ]
 # The rows of `Report.steps` that other tables cut again (their indexes).
 STEP_CONTACTS, STEP_BENEFICIARIES, STEP_ACCOMPANIMENTS, STEP_EXITS = 2, 3, 5, 6
-STEP_REMOBILISED = 4
+STEP_REMOBILISED, STEP_OVERRUNS = 4, 7
 # A positive exit: a job (lasting or short), a training, or the ordinary network for employment.
 POSITIVE_EXITS = [
     Exit.Reason.SUSTAINABLE_JOB,
@@ -62,6 +69,73 @@ POSITIVE_EXITS = [
 # contacts (people met and recorded), the people remobilised, the accompaniments started, the
 # positive exits of the period.
 TARGET_STEPS = [STEP_CONTACTS, STEP_REMOBILISED, STEP_ACCOMPANIMENTS, None]
+
+
+@dataclass
+class Grid:
+    """A table of the report's content beyond its first tables (remobilisation, accompaniments,
+    départements, trainee pay, exits by reason and territory): rows of counts under column
+    titles, with a total per row and/or per column. Before publication `rows` are the counts
+    only; once read through the disclosure control (`read`) they carry their totals and every
+    masked cell reads MASK. `extra`: a figure that follows each published row (the activities'
+    hours), masked with the row's first cell, under the title `extra_title`."""
+
+    name: str
+    title: str
+    corner: str  # the title of the rows' column
+    columns: list
+    rows: list  # [(label, count, ...)]
+    row_totals: bool = True
+    column_totals: bool = True
+    extra: list | None = None  # one per row, and one for the total row
+    extra_title: str = ""
+
+    def table(self, key) -> Table:
+        return Table(
+            key,
+            [row[0] for row in self.rows],
+            [str(c) for c in self.columns],
+            [list(row[1:]) for row in self.rows],
+            row_totals=self.row_totals,
+            column_totals=self.column_totals,
+        )
+
+    def read(self, shown: list) -> Grid:
+        """The grid as published: `shown` is `Publication.grid` of its table."""
+        labels = [row[0] for row in self.rows] + ([_("Total")] if self.column_totals else [])
+        rows = [(label, *cells) for label, cells in zip(labels, shown, strict=True)]
+        if self.extra is not None:
+            rows = [
+                (*row, MASK if row[1] == MASK else extra)
+                for row, extra in zip(rows, self.extra, strict=True)
+            ]
+        return replace(self, rows=rows)
+
+    def header(self) -> list:
+        """The published grid's column titles, the rows' first."""
+        return [
+            self.corner,
+            *[_("Non renseigné") if c is None else c for c in self.columns],
+            *([_("Total")] if self.row_totals else []),
+            *([self.extra_title] if self.extra is not None else []),
+        ]
+
+    def aligned(self, rows=None, columns=None) -> Grid:
+        """The grid with the rows (labels) and columns (titles) of another report, zeros where
+        this one has none (a member's grid on the programme's)."""
+        have = {row[0]: list(row[1:]) for row in self.rows}
+        old = list(self.columns)
+        rows = [row[0] for row in self.rows] if rows is None else rows
+        columns = old if columns is None else columns
+        zeros = [0] * len(old)
+        out = [
+            (
+                label,
+                *[have.get(label, zeros)[old.index(c)] if c in old else 0 for c in columns],
+            )
+            for label in rows
+        ]
+        return replace(self, rows=out, columns=list(columns))
 
 
 @dataclass
@@ -91,6 +165,10 @@ class Report:
     # table has one: outreach by mode, entrants by source, follow-ups at 3 and 6 months by
     # outcome, barriers identified and lifted by kind.
     pathway: list = field(default_factory=list)
+    # The content tables (`Grid`, `content_tables`): remobilisation, accompaniments, départements,
+    # trainee pay, exits by reason and territory; `departement_of` {territory name: code}.
+    content: list = field(default_factory=list)
+    departement_of: dict = field(default_factory=dict)
     masked_cells: int = 0  # once published: how many cells are masked (kernel.disclosure.MASK)
     footnote = FOOTNOTE
 
@@ -201,6 +279,8 @@ class Report:
                 links.append(
                     [(key(f"pathway_{name}"), TOTAL, 0), (key("steps"), PATHWAY_TOTALS[name], 0)]
                 )
+        tables += [grid.table(key(grid.name)) for grid in self.content]
+        links += self.content_links(key)
         tables.append(
             Table.column(
                 key("targets"), [lb for lb, _n in self.targets], [n for _l, n in self.targets]
@@ -227,7 +307,56 @@ class Report:
                 [(key("exits"), reason_rows.index(value), 0) for value in positive],
             )
         )
-        return tables, links, sums
+        return tables, links, sums + self.content_sums(key)
+
+    def content_links(self, key) -> list:
+        """The content tables' cells that are cells of the first tables: the people remobilised
+        (steps), the accompaniments started and overrun (steps), the exits by reason and by
+        territory (the exits and the territories)."""
+        names = {grid.name for grid in self.content}
+        links = []
+        if "remobilised" in names:
+            links.append([(key("remobilised"), TOTAL, TOTAL), (key("steps"), STEP_REMOBILISED, 0)])
+        if "accompaniments" in names:
+            links += [
+                [(key("accompaniments"), 0, TOTAL), (key("steps"), STEP_ACCOMPANIMENTS, 0)],
+                [(key("accompaniments"), 3, TOTAL), (key("steps"), STEP_OVERRUNS, 0)],
+            ]
+        if "exits_by_territory" in names:
+            cross = key("exits_by_territory")
+            links += [[(cross, r, TOTAL), (key("exits"), r, 0)] for r in range(len(self.exits))]
+            links.append([(cross, TOTAL, TOTAL), (key("exits"), TOTAL, 0)])
+            # its columns are the territories' rows, in their order (build, _aligned)
+            links += [
+                [(cross, TOTAL, c), (key("territories"), c, 3)]
+                for c in range(len(self.territories))
+            ]
+        return links
+
+    def content_sums(self, key) -> list:
+        """Each département's cell is the sum of its EFOP territories' cells."""
+        grid = next((g for g in self.content if g.name == "departements"), None)
+        if grid is None:
+            return []
+        sums = []
+        for r, row in enumerate(grid.rows):
+            code = row[0]
+            mine = [
+                t for t, line in enumerate(self.territories) if self.departement_of[line[0]] == code
+            ]
+            active = [
+                t
+                for t, line in enumerate(self.active_territories)
+                if self.departement_of[line[0]] == code
+            ]
+            sums += [
+                ((key("departements"), r, c), [(key("territories"), t, c) for t in mine])
+                for c in range(4)
+            ]
+            sums.append(
+                ((key("departements"), r, 4), [(key("active_territories"), t, 0) for t in active])
+            )
+        return sums
 
     def read(self, publication, prefix=None) -> Report:
         """This report as `publication` lets it out; the territories and ages get their total
@@ -318,6 +447,8 @@ class Report:
                 )
                 for name, title, counts in self.pathway
             ],
+            content=[g.read(grid(g.name)) for g in self.content],
+            departement_of=self.departement_of,
             masked_cells=len(publication.masked),
         )
 
@@ -417,6 +548,20 @@ class Consolidated:
     def active_situation_columns(self) -> list:
         return self.situation_columns("active_situation")
 
+    def content_columns(self) -> list:
+        """[(grid, [(row label, column title, [each member's cell], the programme's)])] for each
+        content table: one line per cell, a column per member (the tables are aligned)."""
+        out = []
+        for t, grid in enumerate(self.programme.content):
+            titles = grid.header()[1:]
+            lines = [
+                (row[0], titles[j], [r.content[t].rows[i][j + 1] for r in self.reports], cell)
+                for i, row in enumerate(grid.rows)
+                for j, cell in enumerate(row[1:])
+            ]
+            out.append((grid, lines))
+        return out
+
     def sections(self) -> dict:
         """{table: [(title, rows)]}: per member then the programme, territories and ages."""
         titles = [*self.members, _("Programme")]
@@ -427,12 +572,22 @@ class Consolidated:
         }
 
 
-def _aligned(report: Report, names: list) -> Report:
-    """The report with a territory row for each of `names` (zeros where it has none)."""
+def _aligned(report: Report, names: list, departement_of: dict) -> Report:
+    """The report with a territory row for each of `names` (zeros where it has none), its
+    département and exits-by-territory tables on the same territories."""
     rows = {row[0]: row for row in report.territories}
     report.territories = [rows.get(name, (name, 0, 0, 0, 0)) for name in names[0]]
     active = dict(report.active_territories)
     report.active_territories = [(name, active.get(name, 0)) for name in names[1]]
+    report.departement_of = departement_of
+    report.content = [
+        departement_grid(report.territories, report.active_territories, departement_of)
+        if grid.name == "departements"
+        else grid.aligned(columns=names[0])
+        if grid.name == "exits_by_territory"
+        else grid
+        for grid in report.content
+    ]
     return report
 
 
@@ -442,7 +597,7 @@ def member_reports(members, start: date, end: date, programme=None) -> tuple[lis
     parts = [build(ids, start, end, programme=programme) for _name, ids in members]
     whole = build(sorted(i for _name, ids in members for i in ids), start, end, programme=programme)
     names = [row[0] for row in whole.territories], [row[0] for row in whole.active_territories]
-    return [_aligned(part, names) for part in parts], whole
+    return [_aligned(part, names, whole.departement_of) for part in parts], whole
 
 
 def member_sums(tables, members: int) -> list:
@@ -710,6 +865,7 @@ def build(service_ids, start: date, end: date, programme=None) -> Report:
         exits_entrants=exits_entrants,
         exits_active=exits_active,
         situation=situation_tables(beneficiaries),
+        **content_tables(service_ids, start, end, programme, territories, active["territories"]),
         pathway=pathway_tables(service_ids, start, end, programme, beneficiaries),
         active_situation=situation_tables(active["people"]),
         targets=[
@@ -781,6 +937,237 @@ def _active_file(service_ids, start: date, end: date, programme=None) -> dict:
     )
     territories = sorted(by_territory.items(), key=lambda item: (item[0] is None, item[0] or ""))
     return {"territories": territories, "ages": age_rows, "exits": exits, "people": people}
+
+
+WHEN = ("new", "before")
+
+
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours, to the hundredth."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+
+
+def content_tables(service_ids, start, end, programme, territories, active_territories) -> dict:
+    """The content tables (`Report.content`) and the départements of the territories
+    (`Report.departement_of`): one grouped query each, beside build's.
+
+    - activities: the activities of the period by form, and their hours;
+    - remobilised: the people present at an activity of the period after their consent, by the
+      forms they attended (individual only, collective only, both: a partition, whose total is
+      the step "remobilisation"), entrants (consent in the period) or entered before;
+    - accompaniments: started in the period (the step), running on a day of it, extended (an
+      extension decided by its end), past their limit (the step), for the entrants and the
+      active file (consent before the period);
+    - remunerations: the paid trainee periods running on a day of the period, and the people;
+    - exits_by_territory: the exits of the period by reason and EFOP territory;
+    - departements: the territories' table and the active file by département (sums of their
+      territories' cells)."""
+    mine = {} if programme is None else {"programme": programme}
+    theirs = {} if programme is None else {"beneficiary__programme": programme}
+    by_form = {
+        form: (n, minutes or 0)
+        for form, n, minutes in Activity.objects.filter(
+            service_id__in=service_ids, date__range=(start, end), **mine
+        )
+        .values_list("format")
+        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
+        .order_by()
+    }
+    forms = Activity.Format.choices
+    minutes = [by_form.get(value, (0, 0))[1] for value, _label in forms]
+    activities = Grid(
+        "activities",
+        _("Activités de remobilisation de la période, par forme"),
+        _("Forme"),
+        [_("Activités")],
+        [(str(label), by_form.get(value, (0, 0))[0]) for value, label in forms],
+        row_totals=False,
+        extra=[hours(m) for m in minutes] + [hours(sum(minutes))],
+        extra_title=_("Heures"),
+    )
+
+    def attended(form):
+        # an uncorrelated semi-join: the period's attendances read once per form (a hashed
+        # subplan), not probed person by person through their whole history
+        return ExpressionWrapper(
+            Q(
+                pk__in=Attendance.objects.filter(
+                    activity__service_id__in=service_ids,
+                    activity__date__range=(start, end),
+                    activity__format=form,
+                    activity__date__gte=F("beneficiary__consent_on"),
+                    **({} if programme is None else {"activity__programme": programme}),
+                ).values("beneficiary_id")
+            ),
+            output_field=BooleanField(),
+        )
+
+    # One pass over the programme's people, each attendance test evaluated once per person (as
+    # grouping keys), not once per counted cell.
+    people = dict.fromkeys(
+        [f"{part}_{when}" for part in ("individual", "collective", "both") for when in WHEN], 0
+    )
+    partition = {(True, False): "individual", (False, True): "collective", (True, True): "both"}
+    for row in (
+        Beneficiary.objects.filter(**mine)
+        .values(
+            alone=attended(Activity.Format.INDIVIDUAL),
+            together=attended(Activity.Format.COLLECTIVE),
+            new=ExpressionWrapper(Q(consent_on__gte=start), output_field=BooleanField()),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        part = partition.get((bool(row["alone"]), bool(row["together"])))
+        if part is not None:
+            people[f"{part}_{'new' if row['new'] else 'before'}"] += row["n"]
+    remobilised = Grid(
+        "remobilised",
+        _("Personnes en remobilisation, par forme des activités suivies"),
+        _("Activités suivies"),
+        [_("Entrants"), _("Entrés avant la période")],
+        [
+            (str(label), people[f"{part}_new"], people[f"{part}_before"])
+            for part, label in (
+                ("individual", _("Individuelles seulement")),
+                ("collective", _("Collectives seulement")),
+                ("both", _("Individuelles et collectives")),
+            )
+        ],
+    )
+
+    running = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    kinds = {
+        # the step's two definitions, word for word (linked to it)
+        "started": Q(start_date__range=(start, end)),
+        "running": running,
+        "extended": running & Q(extended_on__isnull=False, extended_on__lte=end),
+        "overrun": (Q(end_date__isnull=True) | Q(end_date__gte=start, end_date__gt=F("limit_date")))
+        & Q(limit_date__lt=end),
+    }
+    entrant = Q(beneficiary__consent_on__gte=start)
+    # only the accompaniments one of the counts can take (their union: the same counts)
+    counts = (
+        Accompaniment.objects.filter(beneficiary__service_id__in=service_ids, **theirs)
+        .filter(kinds["started"] | kinds["running"] | kinds["overrun"])
+        .aggregate(
+            **{
+                f"{kind}_{when}": Count(
+                    "pk", filter=condition & (entrant if when == "new" else ~entrant)
+                )
+                for kind, condition in kinds.items()
+                for when in ("new", "active")
+            }
+        )
+    )
+    accompaniments = Grid(
+        "accompaniments",
+        _("Accompagnements : commencés, en cours, prolongés, au-delà de leur échéance"),
+        _("Accompagnements"),
+        [_("Entrants"), _("File active")],
+        [
+            (str(label), counts[f"{kind}_new"], counts[f"{kind}_active"])
+            for kind, label in (
+                ("started", _("Commencés pendant la période")),
+                ("running", _("En cours pendant la période")),
+                ("extended", _("Prolongés au-delà de 9 mois")),
+                ("overrun", _("Au-delà de leur échéance (9 mois, 12 avec prolongation)")),
+            )
+        ],
+        column_totals=False,
+    )
+
+    entrant = Q(accompaniment__beneficiary__consent_on__gte=start)
+    paid = TraineeRemuneration.objects.filter(
+        accompaniment__beneficiary__service_id__in=service_ids,
+        start_date__lte=end,
+        end_date__gte=start,
+        **({} if programme is None else {"accompaniment__beneficiary__programme": programme}),
+    ).aggregate(
+        people_new=Count("accompaniment", distinct=True, filter=entrant),
+        people_active=Count("accompaniment", distinct=True, filter=~entrant),
+        periods_new=Count("pk", filter=entrant),
+        periods_active=Count("pk", filter=~entrant),
+    )
+    remunerations = Grid(
+        "remunerations",
+        _("Périodes rémunérées comme stagiaire de la formation professionnelle"),
+        _("Rémunération"),
+        [_("Entrants"), _("File active")],
+        [
+            (
+                str(_("Personnes rémunérées pendant la période")),
+                paid["people_new"],
+                paid["people_active"],
+            ),
+            (
+                str(_("Périodes de rémunération en cours")),
+                paid["periods_new"],
+                paid["periods_active"],
+            ),
+        ],
+        column_totals=False,
+    )
+
+    names = [row[0] for row in territories]
+    cross = {}
+    for reason, name, n in (
+        Exit.objects.filter(
+            beneficiary__service_id__in=service_ids, date__range=(start, end), **theirs
+        )
+        .values_list("reason", "beneficiary__efop_territory__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        cross[reason, name] = n
+    exits = Grid(
+        "exits_by_territory",
+        _("Sorties par motif et territoire EFOP"),
+        _("Motif de sortie"),
+        names,
+        [
+            (str(label), *[cross.get((value, name), 0) for name in names])
+            for value, label in Exit.Reason.choices
+        ],
+    )
+
+    # The territories are a settings table (a few dozen rows): read whole, one query always.
+    departement_of = {None: _("Non renseigné")}
+    departement_of.update(EfopTerritory.objects.values_list("name", "departement"))
+    return {
+        "content": [
+            activities,
+            remobilised,
+            accompaniments,
+            remunerations,
+            departement_grid(territories, active_territories, departement_of),
+            exits,
+        ],
+        "departement_of": departement_of,
+    }
+
+
+def departement_grid(territories, active_territories, departement_of) -> Grid:
+    """The territories' table and the active file summed by département (`departement_of`)."""
+    rows = {}
+    for name, *counts in territories:
+        row = rows.setdefault(departement_of[name], [0] * 5)
+        for c, n in enumerate(counts):
+            row[c] += n
+    for name, n in active_territories:
+        rows.setdefault(departement_of[name], [0] * 5)[4] += n
+    unknown = departement_of[None]
+    return Grid(
+        "departements",
+        _("Par département"),
+        _("Département"),
+        [_("Contacts"), _("Bénéficiaires"), _("Accompagnements"), _("Sorties"), _("File active")],
+        [
+            (code, *rows[code])
+            for code in sorted(rows, key=lambda code: (code == unknown, str(code)))
+        ],
+        row_totals=False,
+    )
 
 
 # The pathway tables with a total row, and the step their total equals (None: a total of its own).
@@ -887,17 +1274,23 @@ def pathway_tables(service_ids, start, end, programme, entrants) -> list:
 
 
 def situation_tables(people) -> list:
-    """[(field, title, [(label, count)..., ("Total", n)])] for each situation field: one grouped
-    query over the people's situations."""
-    counts = {name: {} for name in SITUATION_FIELDS}
+    """[(field, title, [(label, count)..., ("Total", n)])] for each situation field and the
+    eligibility basis ("eligibility__basis"): one grouped query over the people's situations."""
+    fields = [*SITUATION_FIELDS, "eligibility__basis"]
+    counts = {name: {} for name in fields}
     total = 0
-    for row in people.values(*SITUATION_FIELDS).annotate(n=Count("pk")).order_by():
+    for row in people.values(*fields).annotate(n=Count("pk")).order_by():
         total += row["n"]
-        for name in SITUATION_FIELDS:
-            counts[name][row[name]] = counts[name].get(row[name], 0) + row["n"]
+        for name in fields:
+            value = row[name] or ""  # no eligibility recorded: not known
+            counts[name][value] = counts[name].get(value, 0) + row["n"]
     tables = []
-    for name in SITUATION_FIELDS:
-        field_ = Beneficiary._meta.get_field(name)
+    for name in fields:
+        field_ = (
+            Eligibility._meta.get_field("basis")
+            if name == "eligibility__basis"
+            else Beneficiary._meta.get_field(name)
+        )
         rows = [(str(label), counts[name].get(value, 0)) for value, label in field_.choices]
         rows.append((_("Non renseigné"), counts[name].get("", 0)))
         rows.append((_("Total"), total))
@@ -923,6 +1316,17 @@ AGE_HEADER = [
     gettext_lazy("Non renseigné"),
     gettext_lazy("Total"),
 ]
+
+
+# The sheet (and CSV file) of each content table (an XLSX sheet's name: 31 characters, no ":").
+CONTENT_SHEETS = {
+    "activities": gettext_lazy("Remobilisation, activités"),
+    "remobilised": gettext_lazy("Remobilisation, personnes"),
+    "accompaniments": gettext_lazy("Accompagnements"),
+    "remunerations": gettext_lazy("Rémunération de stagiaire"),
+    "departements": gettext_lazy("Départements"),
+    "exits_by_territory": gettext_lazy("Sorties par territoire"),
+}
 
 
 def tables_of(report) -> list:
@@ -1010,6 +1414,17 @@ def tables_of(report) -> list:
                 [(t, *row) for t, rows in report.situation_pairs() for row in rows],
             )
         )
+    if isinstance(report, Consolidated):
+        sheets += [
+            (
+                CONTENT_SHEETS[grid.name],
+                [grid.corner, _("Colonne"), *members],
+                [(label, column, *parts, whole) for label, column, parts, whole in lines],
+            )
+            for grid, lines in report.content_columns()
+        ]
+    else:
+        sheets += [(CONTENT_SHEETS[g.name], g.header(), g.rows) for g in report.content]
     sheets.append(
         (
             _("Repérage, suivis, freins"),
@@ -1084,7 +1499,13 @@ def to_csv_zip(report) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
         for row in rows:
-            writer.writerow(spreadsheet_row(row))
+            # a decimal number (hours) with the French decimal comma, as ";" files expect
+            writer.writerow(
+                [
+                    str(cell).replace(".", ",") if isinstance(cell, Decimal) else cell
+                    for cell in spreadsheet_row(row)
+                ]
+            )
         return out.getvalue().encode("utf-8-sig")
 
     period = [_("Période"), report.start.isoformat(), report.end.isoformat()]
@@ -1184,6 +1605,67 @@ DEFINITIONS = [
             "programme est la somme des membres. Le taux est le réalisé divisé par l'objectif."
         ),
     ),
+    (
+        gettext_lazy("Motif d'éligibilité"),
+        gettext_lazy(
+            "Motif retenu à la vérification de l'éligibilité : non inscrit à France Travail, "
+            "inscrit sans accompagnement adapté, ou sans contact avec le réseau pour l'emploi "
+            "depuis 5 mois. « Non renseigné » : éligibilité jamais vérifiée."
+        ),
+    ),
+    (
+        gettext_lazy("Activités de remobilisation, heures"),
+        gettext_lazy(
+            "Activités individuelles et collectives tenues pendant la période, et leur durée "
+            "cumulée en heures décimales (une activité compte sa durée une fois, quel que soit "
+            "le nombre de présents). Les heures d'une ligne masquée sont masquées."
+        ),
+    ),
+    (
+        gettext_lazy("Personnes en remobilisation, par forme"),
+        gettext_lazy(
+            "Bénéficiaires présents à au moins une activité de la période après leur "
+            "consentement, selon qu'ils ont suivi des activités individuelles seulement, "
+            "collectives seulement ou les deux ; entrants (consentement pendant la période) ou "
+            "entrés avant la période. Le total est la ligne « Personnes en remobilisation » des "
+            "étapes."
+        ),
+    ),
+    (
+        gettext_lazy("Accompagnements en cours"),
+        gettext_lazy(
+            "Accompagnements ouverts au moins un jour de la période (commencés au plus tard le "
+            "dernier jour, pas terminés avant le premier)."
+        ),
+    ),
+    (
+        gettext_lazy("Accompagnements prolongés au-delà de 9 mois"),
+        gettext_lazy(
+            "Accompagnements en cours pendant la période dont la prolongation jusqu'à 12 mois "
+            "a été décidée au plus tard le dernier jour de la période."
+        ),
+    ),
+    (
+        gettext_lazy("Rémunération de stagiaire"),
+        gettext_lazy(
+            "Périodes rémunérées comme stagiaire de la formation professionnelle (L5316-3, "
+            "L6341-1) en cours au moins un jour de la période, et personnes concernées."
+        ),
+    ),
+    (
+        gettext_lazy("Département"),
+        gettext_lazy(
+            "Département du territoire EFOP de la personne (ou du contact) : chaque case est la "
+            "somme des territoires du département."
+        ),
+    ),
+    (
+        gettext_lazy("Sorties par motif et territoire"),
+        gettext_lazy(
+            "Sorties de la période par motif et territoire EFOP ; dans le rapport consolidé, "
+            "une colonne par membre du consortium."
+        ),
+    ),
     (gettext_lazy("s"), FOOTNOTE),
 ]
 
@@ -1211,14 +1693,42 @@ def to_pdf(report, *, title: str, programme=None, period_label=None) -> bytes:
 
 def charts(figures) -> dict:
     """The report's charts (the programme's figures in a consolidated report) and the targets vs
-    achieved sections, for the page and the PDF."""
+    achieved sections, for the page and the PDF: each chart with its title, its bars (the whole
+    label, wrapped) and its figures, shown as a table beside it."""
     rows = figures.programme if isinstance(figures, Consolidated) else figures
     return {
-        "step_bars": bars(rows.steps),
-        "exit_bars": bars(rows.exits),
-        "priority_bars": bars(rows.priority),
+        "charts": [
+            chart("chart-steps", _("Étapes du parcours"), rows.steps),
+            chart("chart-exits", _("Sorties par motif"), rows.exits),
+            chart("chart-priority", _("Publics prioritaires"), rows.priority),
+        ],
         "progress": progress_sections(figures),
     }
+
+
+CHART_LABEL_CHARACTERS = 34  # a label's line, beside its bar (longer labels wrap, never cut)
+CHART_LINE = 14  # the height of a label's line, in the drawing's units
+
+
+def chart(chart_id: str, title: str, rows) -> dict:
+    """A bar chart: {id, title, height, bars: [{lines, value, width, y, bar_y, text_y}], rows}.
+    Every label is drawn whole, on as many lines as it needs."""
+    bars_, y = [], 0
+    for label, value, width in bars(rows):
+        lines = textwrap.wrap(str(label), CHART_LABEL_CHARACTERS) or [""]
+        height = max(len(lines) * CHART_LINE + 8, 24)
+        middle = y + height // 2
+        bars_.append(
+            {
+                "lines": [(y + 15 + k * CHART_LINE, line) for k, line in enumerate(lines)],
+                "value": value,
+                "width": width,
+                "bar_y": middle - 7,
+                "text_y": middle + 4,
+            }
+        )
+        y += height
+    return {"id": chart_id, "title": title, "height": y, "bars": bars_, "rows": rows}
 
 
 def bars(rows, width=280):

@@ -51,3 +51,9 @@ def test_exports_the_pdf_has_charts_and_page_numbers(consortium):  # noqa: F811
     assert f"Page 1 / {len(pages)}" in texts[0]
     assert f"Page {len(pages)} / {len(pages)}" in texts[-1]
     assert "Étapes du parcours" in "".join(texts)
+    whole = " ".join(texts)
+    # the charts' figures beside them, the content tables with the footnote's mask
+    assert "Sorties par motif : les chiffres" in whole
+    for title in ["Sorties par motif et territoire EFOP", "Par département", "Motif d"]:
+        assert title in whole, title
+    assert "secret statistique" in whole

@@ -28,7 +28,7 @@ from ancrage.insertion.models import (
     FollowUp,
 )
 from ancrage.insertion.queries.accompaniment import alerts
-from ancrage.insertion.queries.report import report_programmes
+from ancrage.insertion.queries.report import report_programmes, year_progress
 from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
@@ -270,9 +270,9 @@ def counsellor_home(user, today) -> dict:
 
 
 def funnel(user) -> list:
-    """The programme's funnel in the user's scope, as (label, value, percent of the widest): the
-    contacts met, then the beneficiaries in remobilisation, in accompaniment, exited. No target
-    is recorded for a programme yet: the funnel is shown without one."""
+    """The pathway today in the user's scope, as (label, value, percent of the widest): the
+    contacts met, then the beneficiaries in remobilisation, in accompaniment, exited (the
+    agreement year against its targets is `o2r_lead_home`'s "progress")."""
     by_status = dict(
         Beneficiary.objects.visible_to(user)
         .values_list("status")
@@ -287,6 +287,26 @@ def funnel(user) -> list:
         {"key": key, "label": labels[key], "value": n, "percent": round(100 * n / top)}
         for key, n in steps
     ]
+
+
+def o2r_lead_home(user, today) -> dict:
+    """The O2R lead's morning: each programme's current agreement year against the targets of
+    the lead's organisation (a bar per target, the figures table beside), then the pathway
+    today."""
+    progress = year_progress(user, today)
+    for year in progress:
+        year.bars = [
+            {
+                "label": label,
+                "goal": goal,
+                "achieved": n,
+                "percent": percent,
+                # the bar's length: the share of the target reached, capped at the whole bar
+                "width": min(percent, 100) if percent is not None else 0,
+            }
+            for label, goal, n, percent in year.rows
+        ]
+    return {"progress": progress, "funnel": funnel(user)}
 
 
 # Organisation-wide roles ------------------------------------------------------------------------
@@ -393,7 +413,7 @@ def home_block(kind, user, *, board, overdue_deadlines) -> dict:
     if kind == "counsellor":
         return counsellor_home(user, today)
     if kind == "o2r_lead":
-        return {"funnel": funnel(user)}
+        return o2r_lead_home(user, today)
     if kind == "national":
         return national_home(user, today, board, overdue_deadlines)
     if kind == "finance":

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from ancrage.care.services import ppe as ppe_services
 from ancrage.care.services.journal import write_entry
+from ancrage.insertion import report
 from ancrage.insertion.models import Beneficiary
+from ancrage.insertion.periods import periods
+from ancrage.insertion.queries.programme import user_service_ids
+from ancrage.insertion.queries.report import year_progress
+from ancrage.insertion.services.programme import set_target
 from ancrage.kernel.access import Role
 from ancrage.kernel.models import AccessEvent
 from ancrage.web.homes import HOME_READ, main_role
@@ -27,7 +32,7 @@ HOME_QUERIES = {
     Role.CLINICIAN: 15,
     Role.ESTABLISHMENT_DIRECTOR: 29,
     Role.O2R_COUNSELLOR: 15,
-    Role.O2R_LEAD: 12,
+    Role.O2R_LEAD: 18,  # 12 before the agreement year against its targets
     Role.FINANCE: 14,
     Role.NATIONAL_DIRECTOR: 17,
     Role.FUNDER: 9,
@@ -175,11 +180,46 @@ def test_the_counsellor_home_is_the_caseload_with_its_alerts(client, o2r_files):
     assert "Occupation" not in page
 
 
-def test_the_o2r_lead_home_shows_the_funnel_and_says_no_target_is_recorded(client, o2r_files):
+def test_the_o2r_lead_home_says_no_target_is_entered_and_links_to_the_targets(client, o2r_files):
     page = _home(client, o2r_files.users[Role.O2R_LEAD]).content.decode()
-    assert "Le parcours du programme" in page
-    assert "Aucun objectif chiffré" in page
+    assert "Le programme face à ses objectifs" in page
+    assert "Année 2 de la convention" in page  # the programme started 500 days ago
+    assert "Aucun objectif n'est saisi pour votre service" in page
+    assert f'href="/o2r/programmes/{o2r_files.programme.pk}/objectifs/"' in page
+    # the pathway today stays below, a bar per step
     assert page.count('class="funnel-bar"') == 4
+
+
+def test_the_o2r_lead_home_charts_the_agreement_year_against_its_targets(client, o2r_files):
+    lead = o2r_files.users[Role.O2R_LEAD]
+    programme = o2r_files.programme
+    set_target(programme, organisation=o2r_files.organisation, year=2, reached=4, positive_exits=2)
+    # the partner's target is not the lead's service's
+    partner = o2r_files.partner_team.establishment.organisation
+    set_target(programme, organisation=partner, year=2, reached=99)
+    year = next(p for p in periods(programme) if p.key == "a2")
+    own = sorted(user_service_ids(lead))
+    achieved = [n for _label, n in report.build(own, year.start, year.end, programme).targets]
+    assert achieved[0] >= 1 and achieved[3] >= 1  # a contact met today, a training exit
+
+    [progress] = year_progress(lead, timezone.localdate())
+    assert progress.period == year
+    assert [row[2] for row in progress.rows] == achieved  # counted as the report counts them
+    assert [row[1] for row in progress.rows] == [4, None, None, 2]
+
+    page = _home(client, lead).content.decode()
+    chart = page.split('class="target-chart"')[1].split("</figure>")[0]
+    assert f"{programme.name}</strong> · Année 2 de la convention" in chart
+    # full labels, one bar each, the figures in words and in the table beside
+    for label in ("Personnes repérées", "Personnes remobilisées", "Sorties positives"):
+        assert f'<span class="target-label">{label}</span>' in chart
+        assert f'<th scope="row">{label}</th>' in chart
+    assert chart.count('class="target-bar"') == 4
+    percent = round(100 * achieved[0] / 4)
+    assert f"{achieved[0]} sur un objectif de 4 ({percent} %)" in chart
+    assert f'<rect width="{min(percent, 100)}"' in chart
+    assert f"{achieved[1]} · pas d'objectif saisi" in chart
+    assert "99" not in chart
 
 
 def test_the_funder_home_lists_its_reports(client, o2r_files):

@@ -96,7 +96,7 @@ def test_task_write_a_journal_entry(browser_page, start):
     assert steps.count() == (2, 3)
 
 
-def test_task_plan_an_appointment(browser_page, start):
+def test_task_plan_an_appointment(browser_page, start, screenshot):
     page = browser_page
     parent = User.objects.get(username="parent.sos")
     house = parent.active_memberships[0].unit
@@ -114,6 +114,7 @@ def test_task_plan_an_appointment(browser_page, start):
     steps.click(page.get_by_role("link", name="Agenda de la maison"))
     picker = page.locator("details.new-appointment")
     steps.click(picker.get_by_text("Nouveau rendez-vous"))
+    screenshot(page, "house-agenda-new-appointment.png")
     steps.click(picker.get_by_role("link", name=child.first_names, exact=True))
     steps.choose(page.get_by_label("Type de rendez-vous"), label="Santé")
     page.get_by_label("Début").fill(f"{next_week.isoformat()}T10:00")

@@ -110,8 +110,9 @@ def year_progress(user, today) -> list[YearProgress]:
     (programmes outside their agreement are left out): the four targets of the user's
     organisation for that year beside what the user's services achieved, counted as the
     activity report counts them (insertion.report.build: contacts met, people with an activity
-    after their consent, accompaniments started, positive exits). Six queries whatever the
-    number of programmes; counts of the operator's own services, never names."""
+    after their consent, accompaniments started, positive exits). Five queries and one per
+    programme running (the people remobilised); counts of the operator's own services, never
+    names."""
     services = sorted(user_service_ids(user))
     if not services:
         return []
@@ -163,26 +164,24 @@ def year_progress(user, today) -> list[YearProgress]:
     reached = Contact.objects.filter(service_id__in=services).aggregate(
         **per_programme("programme_id", "met_on")
     )
-    remobilised = Beneficiary.objects.filter(programme_id__in=sorted(current)).aggregate(
-        **{
-            f"p{pk}": Count(
-                "pk",
-                filter=Q(programme_id=pk)
-                & Q(
-                    Exists(
-                        Attendance.objects.filter(
-                            beneficiary=OuterRef("pk"),
-                            activity__service_id__in=services,
-                            activity__programme_id=pk,
-                            activity__date__range=(period.start, period.end),
-                            activity__date__gte=OuterRef("consent_on"),
-                        )
-                    )
-                ),
+    # One semi-join per programme: as a FILTER of one aggregate, PostgreSQL probed the
+    # attendances once per beneficiary (9.5 s at the large scale against 0.65 s).
+    remobilised = {
+        f"p{pk}": Beneficiary.objects.filter(programme_id=pk)
+        .filter(
+            Exists(
+                Attendance.objects.filter(
+                    beneficiary=OuterRef("pk"),
+                    activity__service_id__in=services,
+                    activity__programme_id=pk,
+                    activity__date__range=(period.start, period.end),
+                    activity__date__gte=OuterRef("consent_on"),
+                )
             )
-            for pk, (_p, period) in current.items()
-        }
-    )
+        )
+        .count()
+        for pk, (_p, period) in current.items()
+    }
     accompanied = Accompaniment.objects.filter(beneficiary__service_id__in=services).aggregate(
         **per_programme("beneficiary__programme_id", "start_date")
     )

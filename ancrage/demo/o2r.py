@@ -32,6 +32,7 @@ from ancrage.insertion.models import (
     PartnerReferral,
     PriorityPublic,
     Programme,
+    Target,
     TraineeRemuneration,
     VillageReferral,
 )
@@ -106,6 +107,21 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
         priority_departements={"under_26": ["44", "49", "53", "72"], "aged_55_plus": ["53", "72"]},
     )
     programme.services.set([o2r, partner_service])
+    # The agreement's yearly targets per member, entered by the chef de file: the association
+    # carries the larger share, both grow after the first year.
+    for organisation, base in ((o2r.organisation, (160, 80, 50, 20)), (partner, (70, 35, 20, 8))):
+        for year in (1, 2, 3):
+            growth = 1 if year == 1 else 1.2
+            reached, remobilised, accompanied, positive = (round(n * growth) for n in base)
+            Target.objects.create(
+                programme=programme,
+                organisation=organisation,
+                year=year,
+                reached=reached,
+                remobilised=remobilised,
+                accompanied=accompanied,
+                positive_exits=positive,
+            )
     programme.efop_territories.set([territories[name] for name in COMMUNES])
     all_teams = list(teams) + [partner_team]
     counsellors = {

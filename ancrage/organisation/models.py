@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ancrage.kernel.text import by_name
+
 departement_code = RegexValidator(
     r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$",
     _("Saisissez un code de département valide (par exemple 44, 2A ou 974)."),
@@ -29,7 +31,7 @@ class Organisation(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = by_name("name")
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
@@ -52,7 +54,7 @@ class Consortium(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = by_name("name")
         verbose_name = _("consortium")
         verbose_name_plural = _("consortiums")
 
@@ -67,7 +69,7 @@ class EfopTerritory(models.Model):
     departement = models.CharField(_("département"), max_length=3, validators=[departement_code])
 
     class Meta:
-        ordering = ["name"]
+        ordering = by_name("name")
         verbose_name = _("territoire EFOP")
         verbose_name_plural = _("territoires EFOP")
 
@@ -108,7 +110,7 @@ class Establishment(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = by_name("name")
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
         constraints = [
@@ -164,7 +166,7 @@ class Unit(models.Model):
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        ordering = ["establishment__name", "name"]
+        ordering = by_name("establishment__name", "name")
         verbose_name = _("unité")
         verbose_name_plural = _("unités")
         constraints = [

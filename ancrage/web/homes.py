@@ -7,10 +7,12 @@ and queries, and the names shown are recorded as one list read."""
 from collections import Counter
 from datetime import datetime, time
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ancrage.accounting import queries as accounting
+from ancrage.accounting.models import AllocatedAmount, LedgerLine, TimeSheet
 from ancrage.care.forms.journal import EntryForm
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.journal import JournalEntry
@@ -28,7 +30,7 @@ from ancrage.insertion.models import (
     FollowUp,
 )
 from ancrage.insertion.queries.accompaniment import alerts
-from ancrage.insertion.queries.report import report_programmes
+from ancrage.insertion.queries.report import report_programmes, year_progress
 from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
@@ -84,6 +86,8 @@ WEEK_DAYS = 7
 ACTION_DAYS = 14
 LAST_ENTRIES = 5
 OPEN_ACTIONS = (Action.Status.PLANNED, Action.Status.IN_PROGRESS)
+# The months the finance home looks back over for periods to close, the current one included.
+CLOSING_MONTHS = 12
 
 
 def main_role(memberships) -> str | None:
@@ -270,9 +274,9 @@ def counsellor_home(user, today) -> dict:
 
 
 def funnel(user) -> list:
-    """The programme's funnel in the user's scope, as (label, value, percent of the widest): the
-    contacts met, then the beneficiaries in remobilisation, in accompaniment, exited. No target
-    is recorded for a programme yet: the funnel is shown without one."""
+    """The pathway today in the user's scope, as (label, value, percent of the widest): the
+    contacts met, then the beneficiaries in remobilisation, in accompaniment, exited (the
+    agreement year against its targets is `o2r_lead_home`'s "progress")."""
     by_status = dict(
         Beneficiary.objects.visible_to(user)
         .values_list("status")
@@ -287,6 +291,26 @@ def funnel(user) -> list:
         {"key": key, "label": labels[key], "value": n, "percent": round(100 * n / top)}
         for key, n in steps
     ]
+
+
+def o2r_lead_home(user, today) -> dict:
+    """The O2R lead's morning: each programme's current agreement year against the targets of
+    the lead's organisation (a bar per target, the figures table beside), then the pathway
+    today."""
+    progress = year_progress(user, today)
+    for year in progress:
+        year.bars = [
+            {
+                "label": label,
+                "goal": goal,
+                "achieved": n,
+                "percent": percent,
+                # the bar's length: the share of the target reached, capped at the whole bar
+                "width": min(percent, 100) if percent is not None else 0,
+            }
+            for label, goal, n, percent in year.rows
+        ]
+    return {"progress": progress, "funnel": funnel(user)}
 
 
 # Organisation-wide roles ------------------------------------------------------------------------
@@ -339,15 +363,66 @@ def national_home(user, today, board, overdue_deadlines) -> dict:
 
 
 def finance_home(user, today) -> dict:
-    """The analytic sections and the months to close: the previous month and the current one
-    (their figures page), the time sheets awaiting approval."""
-    previous = calendar.add_months(today.replace(day=1), -1)
+    """The analytic sections and the periods to close: each of the last CLOSING_MONTHS months
+    (the current one included) that has time sheets or class 6 and 7 lines, with what it waits
+    for, each a link to the action: the time sheets to approve, the lines the allocation has not
+    reached yet (the year's allocation to run), or nothing (sheets approved and lines allocated:
+    its figures)."""
+    first = calendar.add_months(today.replace(day=1), 1 - CLOSING_MONTHS)
+    sheets = {}
+    if can(user, "time_approval", "view"):
+        for row in (
+            TimeSheet.objects.to_approve(user)
+            .filter(month__gte=first)
+            .values("month")
+            .annotate(
+                submitted=Count("pk", filter=Q(status=TimeSheet.Status.SUBMITTED)),
+                approved=Count("pk", filter=Q(status=TimeSheet.Status.APPROVED)),
+            )
+            .order_by()
+        ):
+            sheets[row["month"]] = row
+    lines = {}
+    for row in (
+        LedgerLine.objects.visible_to(user)
+        .filter(entry_date__gte=first)
+        .filter(Q(account_number__startswith="6") | Q(account_number__startswith="7"))
+        .annotate(month=TruncMonth("entry_date"))
+        .values("month")
+        .annotate(
+            total=Count("pk"),
+            unallocated=Count(
+                "pk", filter=~Q(Exists(AllocatedAmount.objects.filter(line=OuterRef("pk"))))
+            ),
+        )
+        .order_by()
+    ):
+        month = row["month"]
+        lines[month.date() if isinstance(month, datetime) else month] = row
+    months = []
+    for n in range(CLOSING_MONTHS):
+        month = calendar.add_months(first, n)
+        sheet, line = sheets.get(month, {}), lines.get(month, {})
+        if not sheet and not line:
+            continue
+        submitted, unallocated = sheet.get("submitted", 0), line.get("unallocated", 0)
+        months.append(
+            {
+                "month": month,
+                "current": month == today.replace(day=1),
+                "submitted": submitted,
+                "approved": sheet.get("approved", 0),
+                "lines": line.get("total", 0),
+                "unallocated": unallocated,
+                "closed": not submitted and not unallocated,
+            }
+        )
+    months.reverse()  # the latest first
     return {
         "sections": list(accounting.sections(user)),
-        "months": [previous, today.replace(day=1)],
-        "sheets": accounting.sheets_to_approve(user)
-        if can(user, "time_approval", "view")
-        else None,
+        "months": months,
+        # a section's figures of the previous month (its trace)
+        "previous": calendar.add_months(today.replace(day=1), -1),
     }
 
 
@@ -393,7 +468,7 @@ def home_block(kind, user, *, board, overdue_deadlines) -> dict:
     if kind == "counsellor":
         return counsellor_home(user, today)
     if kind == "o2r_lead":
-        return {"funnel": funnel(user)}
+        return o2r_lead_home(user, today)
     if kind == "national":
         return national_home(user, today, board, overdue_deadlines)
     if kind == "finance":

@@ -167,10 +167,35 @@ def test_the_house_calendar_lists_only_its_childrens_appointments(
     AppointmentFactory(child=world.sibling, starts_at=at(1), ends_at=at(1, 11))  # other house
     AppointmentFactory(child=world.former_child, starts_at=at(1), ends_at=at(1, 11))  # left
     login(client, world.users[Role.FAMILY_AIDE])
-    with django_assert_num_queries(11):
+    # 12: the children living there read once (11 before the new appointment's picker)
+    with django_assert_num_queries(12):
         page = client.get(f"/maisons/{world.house.pk}/agenda/", {"du": at(1).date().isoformat()})
     shown = [i["a"] for g in page.context["days"] for i in g["items"] if i["kind"] == "appointment"]
     assert shown == [mine]
+
+
+def test_the_house_calendar_offers_a_new_appointment_for_each_child_by_first_name(client, world):
+    login(client, world.users[Role.HOUSE_PARENT])
+    page = client.get(f"/maisons/{world.house.pk}/agenda/").content.decode()
+    picker = page.split('class="new-appointment"')[1].split("</details>")[0]
+    assert "Nouveau rendez-vous" in picker
+    url = f"/personnes/{world.child.reference}/agenda/nouveau/"
+    assert f'href="{url}">{world.child.first_names}</a>' in picker
+    # the brother lives in the other house; the child who left is no longer offered
+    assert world.sibling.reference not in picker and world.former_child.reference not in picker
+    # a role that reads the agenda without planning is offered nothing
+    login(client, world.users[Role.CLINICIAN])
+    response = client.get(f"/maisons/{world.house.pk}/agenda/")
+    assert response.status_code != 200 or "new-appointment" not in response.content.decode()
+
+
+def test_my_calendar_names_the_children_by_first_name_not_by_reference(client, world):
+    AppointmentFactory(child=world.child, starts_at=at(1), ends_at=at(1, 11))
+    login(client, world.users[Role.HOUSE_PARENT])
+    page = client.get("/mon-agenda/").content.decode()
+    listed = page.split("Ce que contient votre agenda")[1]
+    assert f'/agenda/">{world.child.first_names}</a>' in listed
+    assert f">{world.child.reference}<" not in listed
 
 
 def test_the_house_calendar_query_count_does_not_grow(client, world, django_assert_num_queries):
@@ -178,11 +203,11 @@ def test_the_house_calendar_query_count_does_not_grow(client, world, django_asse
     url = f"/maisons/{world.house.pk}/agenda/"
     for n in range(3):
         AppointmentFactory(child=world.child, starts_at=at(0, 8 + n), ends_at=at(0, 9 + n))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url)
     for n in range(20):
         AppointmentFactory(child=world.child, starts_at=at(0, 1), ends_at=at(0, 2))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url)
 
 

@@ -71,6 +71,40 @@ def test_village_echeancier_lists_overdue_first_with_the_responsible(client, wor
     assert f'href="/personnes/{world.child.reference}/echeancier/"' in page
 
 
+def test_each_deadline_to_do_links_to_its_action_not_only_to_the_child(
+    client, world, measure, head
+):
+    login(client, head)
+    page = client.get(village_url(world, "?period=365")).content.decode()
+    ref = world.child.reference
+    actions = {
+        "PPE à établir (3 mois après le début de la mesure)": f"/personnes/{ref}/ppe/",
+        "Rapport de situation": f"/personnes/{ref}/rapports/nouveau/",
+        "Révision de la mesure": f"/personnes/{ref}/#mesure",
+    }
+    for label, url in actions.items():
+        assert f'<a href="{url}">{label}</a>' in page, label
+    # the judge's notice (its own label) leads to the child's page where it is marked as sent
+    assert f'<a href="/personnes/{ref}/#juge">' in page
+    # the child's échéancier offers the same
+    page = client.get(f"/personnes/{ref}/echeancier/").content.decode()
+    assert f'<a href="/personnes/{ref}/ppe/">PPE à établir' in page
+
+
+def test_a_deadline_done_or_out_of_the_users_permissions_is_not_a_link(
+    client, world, measure, head
+):
+    validated_ppe(world.child, head)
+    login(client, head)
+    rows = client.get(village_url(world, "?status=done")).context["rows"]
+    assert rows and all(r.action_url == "" for r in rows)
+    # a house parent reads the échéancier but does not write situation reports
+    login(client, world.users[Role.HOUSE_PARENT])
+    rows = client.get(village_url(world, "?period=365")).context["rows"]
+    report = next(r for r in rows if r.deadline.kind == "report")
+    assert report.action_url == ""
+
+
 def test_the_referent_is_responsible_once_named(client, world, measure, head):
     from ancrage.care.services.ppe import save_draft
 

@@ -3,6 +3,8 @@ the overdue deadlines and opens a child's own échéancier."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -33,5 +35,9 @@ def test_head_of_service_filters_the_village_echeancier(
     for text in rows.all_inner_texts()[:10]:
         assert "Rapport de situation" in text
     screenshot(page, "echeancier.png")
-    rows.first.get_by_role("link").click()
+    # each deadline to do leads to its action: a situation report to write
+    action = rows.first.get_by_role("link", name="Rapport de situation")
+    expect(action).to_have_attribute("href", re.compile(r"/rapports/nouveau/$"))
+    # the child's name leads to her échéancier
+    rows.first.locator("th a").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Échéancier")

@@ -23,7 +23,7 @@ FIRST_HEADING = {
     "psychologue": re.compile(r"^Ce qui vous attend$"),
     "directrice": re.compile(r"^Ce qui vous attend$"),
     "conseiller.o2r": re.compile(r"^Mon portefeuille : \d+ bénéficiaires$"),
-    "chef.file.o2r": re.compile(r"^Le parcours du programme$"),
+    "chef.file.o2r": re.compile(r"^Le programme face à ses objectifs$"),
     "gestionnaire": re.compile(r"^Comptabilité analytique$"),
     "direction.nationale": re.compile(r"^Les villages d'enfants$"),
     "financeur": re.compile(r"^Vos rapports d'activité O2R$"),

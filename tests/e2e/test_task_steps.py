@@ -96,7 +96,7 @@ def test_task_write_a_journal_entry(browser_page, start):
     assert steps.count() == (2, 3)
 
 
-def test_task_plan_an_appointment(browser_page, start):
+def test_task_plan_an_appointment(browser_page, start, screenshot):
     page = browser_page
     parent = User.objects.get(username="parent.sos")
     house = parent.active_memberships[0].unit
@@ -110,10 +110,12 @@ def test_task_plan_an_appointment(browser_page, start):
     )
     next_week = calendar.add_days(timezone.localdate(), 7)
     steps = start("parent.sos")
-    steps.click(main_nav(page).get_by_role("link", name="Mon agenda"))
-    steps.click(page.get_by_role("link", name="agenda", exact=True))
-    steps.click(page.get_by_role("link", name=child.full_name, exact=True).first)
-    steps.click(page.get_by_role("link", name="Nouveau rendez-vous"))
+    # from her home to her house's agenda, which plans for any of its children
+    steps.click(page.get_by_role("link", name="Agenda de la maison"))
+    picker = page.locator("details.new-appointment")
+    steps.click(picker.get_by_text("Nouveau rendez-vous"))
+    screenshot(page, "house-agenda-new-appointment.png")
+    steps.click(picker.get_by_role("link", name=child.first_names, exact=True))
     steps.choose(page.get_by_label("Type de rendez-vous"), label="Santé")
     page.get_by_label("Début").fill(f"{next_week.isoformat()}T10:00")
     # the end is proposed one hour after the start
@@ -125,7 +127,8 @@ def test_task_plan_an_appointment(browser_page, start):
     expect(page.get_by_text("Cabinet du Dr Roux")).to_be_visible()
     appointment = Appointment.objects.get(place="Cabinet du Dr Roux")
     assert appointment.ends_at - appointment.starts_at == datetime.timedelta(hours=1)
-    assert steps.count() == (5, 6)
+    # 5 loads and 6 clicks before (through "Mon agenda" and a child's own agenda)
+    assert steps.count() == (3, 5)
 
 
 def test_task_report_an_incident(browser_page, start):

@@ -6,13 +6,23 @@ import re
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from ancrage.accounting.books import create_default_categories, import_fec
+from ancrage.accounting.models import AllocatedAmount, LedgerLine, TimeSheet
 from ancrage.care.services import ppe as ppe_services
 from ancrage.care.services.journal import write_entry
+from ancrage.insertion import report
 from ancrage.insertion.models import Beneficiary
+from ancrage.insertion.periods import periods
+from ancrage.insertion.queries.programme import user_service_ids
+from ancrage.insertion.queries.report import year_progress
+from ancrage.insertion.services.programme import set_target
+from ancrage.kernel import calendar
 from ancrage.kernel.access import Role
 from ancrage.kernel.models import AccessEvent
 from ancrage.web.homes import HOME_READ, main_role
+from tests.accounting.factories import add_sections, balanced_entry, contract, fec_file, sheet
 from tests.accounts.factories import MembershipFactory
 from tests.care.factories_daily import AppointmentFactory
 from tests.conftest import login
@@ -27,7 +37,7 @@ HOME_QUERIES = {
     Role.CLINICIAN: 15,
     Role.ESTABLISHMENT_DIRECTOR: 29,
     Role.O2R_COUNSELLOR: 15,
-    Role.O2R_LEAD: 12,
+    Role.O2R_LEAD: 18,  # 12 before the agreement year against its targets
     Role.FINANCE: 14,
     Role.NATIONAL_DIRECTOR: 17,
     Role.FUNDER: 9,
@@ -175,11 +185,46 @@ def test_the_counsellor_home_is_the_caseload_with_its_alerts(client, o2r_files):
     assert "Occupation" not in page
 
 
-def test_the_o2r_lead_home_shows_the_funnel_and_says_no_target_is_recorded(client, o2r_files):
+def test_the_o2r_lead_home_says_no_target_is_entered_and_links_to_the_targets(client, o2r_files):
     page = _home(client, o2r_files.users[Role.O2R_LEAD]).content.decode()
-    assert "Le parcours du programme" in page
-    assert "Aucun objectif chiffré" in page
+    assert "Le programme face à ses objectifs" in page
+    assert "Année 2 de la convention" in page  # the programme started 500 days ago
+    assert "Aucun objectif n'est saisi pour votre service" in page
+    assert f'href="/o2r/programmes/{o2r_files.programme.pk}/objectifs/"' in page
+    # the pathway today stays below, a bar per step
     assert page.count('class="funnel-bar"') == 4
+
+
+def test_the_o2r_lead_home_charts_the_agreement_year_against_its_targets(client, o2r_files):
+    lead = o2r_files.users[Role.O2R_LEAD]
+    programme = o2r_files.programme
+    set_target(programme, organisation=o2r_files.organisation, year=2, reached=4, positive_exits=2)
+    # the partner's target is not the lead's service's
+    partner = o2r_files.partner_team.establishment.organisation
+    set_target(programme, organisation=partner, year=2, reached=99)
+    year = next(p for p in periods(programme) if p.key == "a2")
+    own = sorted(user_service_ids(lead))
+    achieved = [n for _label, n in report.build(own, year.start, year.end, programme).targets]
+    assert achieved[0] >= 1 and achieved[3] >= 1  # a contact met today, a training exit
+
+    [progress] = year_progress(lead, timezone.localdate())
+    assert progress.period == year
+    assert [row[2] for row in progress.rows] == achieved  # counted as the report counts them
+    assert [row[1] for row in progress.rows] == [4, None, None, 2]
+
+    page = _home(client, lead).content.decode()
+    chart = page.split('class="target-chart"')[1].split("</figure>")[0]
+    assert f"{programme.name}</strong> · Année 2 de la convention" in chart
+    # full labels, one bar each, the figures in words and in the table beside
+    for label in ("Personnes repérées", "Personnes remobilisées", "Sorties positives"):
+        assert f'<span class="target-label">{label}</span>' in chart
+        assert f'<th scope="row">{label}</th>' in chart
+    assert chart.count('class="target-bar"') == 4
+    percent = round(100 * achieved[0] / 4)
+    assert f"{achieved[0]} sur un objectif de 4 ({percent} %)" in chart
+    assert f'<rect width="{min(percent, 100)}"' in chart
+    assert f"{achieved[1]} · pas d'objectif saisi" in chart
+    assert "99" not in chart
 
 
 def test_the_funder_home_lists_its_reports(client, o2r_files):
@@ -198,7 +243,70 @@ def test_the_national_director_home_has_one_line_per_village_not_per_house(clien
 def test_the_finance_home_shows_its_sections_and_the_months_to_close(client, world):
     page = _home(client, world.users[Role.FINANCE]).content.decode()
     assert "Mois à arrêter" in page
+    assert "Ni feuille de temps ni écriture importée" in page
     assert "Maison des Tilleuls" not in page
+
+
+@pytest.fixture
+def closing(world):
+    """Three months of books: the previous month has a time sheet submitted and lines the
+    allocation has not reached; the month before, a sheet approved and its lines allocated;
+    the month before that, lines not allocated. Another organisation's sheet and lines beside."""
+    sections = add_sections(world)
+    create_default_categories(world.organisation)
+    finance, head = world.users[Role.FINANCE], world.users[Role.HEAD_OF_SERVICE]
+    first = timezone.localdate().replace(day=1)
+    world.months = [calendar.add_months(first, -n) for n in (1, 2, 3)]
+    previous, before, oldest = world.months
+    parent, aide = world.users[Role.HOUSE_PARENT], world.users[Role.FAMILY_AIDE]
+    for user in (parent, aide):
+        contract(user, world.organisation)
+    village = sections["village"]
+    sheet(parent, {village: "150"}, month=previous, status=TimeSheet.Status.SUBMITTED)
+    sheet(aide, {village: "150"}, month=previous, status=TimeSheet.Status.SUBMITTED)
+    sheet(
+        parent, {village: "150"}, month=before, status=TimeSheet.Status.APPROVED, approved_by=head
+    )
+    rows = []
+    for n, month in enumerate(world.months):
+        day = month.replace(day=10).strftime("%Y%m%d")
+        rows += balanced_entry(n + 1, day, "606100", "100,00", code=village.code)
+    import_fec(world.organisation, finance, fec_file(rows, analytic=True), "fec.txt")
+    for line in LedgerLine.objects.filter(entry_date__month=before.month, account_number="606100"):
+        AllocatedAmount.objects.create(
+            organisation=world.organisation,
+            line=line,
+            section=village,
+            month=before,
+            amount=line.amount,
+            method=AllocatedAmount.Method.CODE,
+        )
+    return world
+
+
+def test_the_finance_home_lists_the_months_to_close_each_with_its_action(
+    client, closing, django_assert_num_queries
+):
+    finance = closing.users[Role.FINANCE]
+    previous, before, oldest = closing.months
+    login(client, finance)
+    client.get("/")
+    # one more than without sections: their agreements, prefetched once whatever their number
+    with django_assert_num_queries(HOME_QUERIES[Role.FINANCE] + 1):
+        page = client.get("/").content.decode()
+    block = page.split('id="closing-title"')[1].split("</ul>")[0]
+    items = block.split("<li>")[1:]
+    # the latest first, a month without sheet nor line left out
+    assert [item.split("</strong>")[0] for item in items] == [
+        f"<strong>{date_format(m, 'F Y')}" for m in (previous, before, oldest)
+    ]
+    assert 'href="/comptabilite/temps/a-approuver/">2 feuilles de temps à approuver</a>' in items[0]
+    figures = f'href="/comptabilite/repartition/?annee={previous.year}">1 écriture non répartie'
+    assert figures in items[0]
+    assert "1 feuille de temps approuvée, écritures réparties" in items[1]
+    assert "à approuver" not in items[1] and "non répartie" not in items[1]
+    assert f'?annee={oldest.year}">1 écriture non répartie' in items[2]
+    assert "feuille" not in items[2]
 
 
 def test_the_dpo_home_counts_requests_runs_and_holds(client, world):

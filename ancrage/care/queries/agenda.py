@@ -17,6 +17,7 @@ from ancrage.kernel.calendar_feed import feed_events
 from ancrage.kernel.dates import day_param
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.text import by_name
 from ancrage.organisation.models import Unit
 from ancrage.people.models import Person
 from ancrage.people.queries import visible_person
@@ -93,10 +94,21 @@ def child_calendar(user, reference, start=None, view=None) -> dict:
 def house_calendar(user, pk, start=None, view=None) -> dict:
     house = visible_house(user, pk, kinds=("appointment",))
     living = Stay.objects.current().filter(unit=house).values("child_id")
-    children = Person.objects.visible_to(user).filter(pk__in=living)
-    context, shown = _calendar(user, children, start, view)
-    record_access(user, shown, "care.house_calendar", AccessEvent.Action.LIST)
+    # the children living there today, by first name: the calendar's and the new appointment's
+    children = list(
+        Person.objects.visible_to(user)
+        .filter(pk__in=living)
+        .order_by(*by_name("first_names", "last_name"), "pk")
+    )
+    context, shown = _calendar(user, [c.pk for c in children], start, view)
+    record_access(
+        user,
+        shown | ({c.pk for c in children} if context["change"] else set()),
+        "care.house_calendar",
+        AccessEvent.Action.LIST,
+    )
     context["house"] = house
+    context["children"] = children if context["change"] else []
     return context
 
 

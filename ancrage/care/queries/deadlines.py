@@ -17,6 +17,7 @@ from ancrage.care.models import PPE, PlannedReview, SituationReport
 from ancrage.care.services.deadlines import (
     ChildFacts,
     Deadline,
+    Kind,
     MeasureFacts,
     Status,
     deadlines_for,
@@ -27,6 +28,7 @@ from ancrage.kernel.audit import record_access
 from ancrage.kernel.deadlines import child_deadlines, establishment_deadlines
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
+from ancrage.kernel.templatetags.access import allowed
 from ancrage.organisation.models import Establishment
 from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
@@ -44,6 +46,7 @@ class Row:
     child: Person
     house: object
     responsible: object  # a User, or None when nobody is named
+    action_url: str = ""  # where the deadline is acted on (with_actions), "" when not offered
 
     @property
     def status_label(self):
@@ -192,6 +195,44 @@ def followed_stays(user, villages, today):
     # workers (20 ms at 424,000 persons against 2 ms; docs/decisions.md).
     children = list(followed.values_list("child_id", flat=True))
     return followed.filter(child__in=Person.objects.visible_to(user).filter(pk__in=children))
+
+
+# Where each kind of deadline is acted on: the page's URL name, what it takes (the child's
+# reference, or the id of the record the deadline comes from) and the place on the page.
+ACTIONS = {
+    Kind.PPE: ("care:ppe", "child", ""),
+    Kind.REPORT: ("care:report_create", "child", ""),
+    Kind.AUTONOMY: ("care:autonomy", "child", ""),
+    Kind.JUDGE: ("web:person", "child", "#juge"),
+    Kind.MEASURE_REVIEW: ("web:person", "child", "#mesure"),
+    Kind.MEASURE_END: ("placements:measure_create", "child", ""),
+    Kind.YOUNG_ADULT_END: ("web:person", "child", "#mesure"),
+    Kind.PPE_REVIEW: ("care:review_add", "child", ""),
+    Kind.CRIP_EVALUATION: ("safeguarding:transmission_follow_up", "record", ""),
+}
+_PLACE = "P-PLACE"
+
+
+def with_actions(user, rows):
+    """Each row not yet done gets the address of its action (the deadline's own page or form),
+    when the permission table lets the user through it: one reverse() and one permission check
+    per kind of deadline, not per row."""
+    links = {}
+    for kind, (name, by, anchor) in ACTIONS.items():
+        sample = reverse(name, args=[_PLACE if by == "child" else 0])
+        if allowed(user, sample, name):
+            url = reverse(name, args=[_PLACE]) if by == "child" else None
+            links[kind] = (by, url, name, anchor)
+    for row in rows:
+        link = links.get(row.deadline.kind)
+        if link is None or row.status == Status.DONE:
+            continue
+        by, url, name, anchor = link
+        if by == "child":
+            row.action_url = url.replace(_PLACE, row.child.reference) + anchor
+        elif row.deadline.record_id is not None:
+            row.action_url = reverse(name, args=[row.deadline.record_id]) + anchor
+    return rows
 
 
 def person_url_template():

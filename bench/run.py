@@ -192,6 +192,8 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
             "/signalements/indicateurs/",
             national_client,
         ),
+        # the national director's home: a line per village, the organisation's safeguarding chart
+        ("national_home", "Accueil (direction nationale)", "/", national_client),
     ]
     clients = {USERNAME: client, O2R_USERNAME: o2r_client, NATIONAL_USERNAME: national_client}
 

@@ -116,9 +116,13 @@ def _normalise(group):
     return group
 
 
+def month_start(since: date) -> datetime:
+    """The first instant of `since` (a month's first day) in Paris."""
+    return datetime.combine(since, time.min, tzinfo=paris())
+
+
 def _reported_since(incidents, since: date):
-    start = datetime.combine(since, time.min, tzinfo=paris())
-    return incidents.filter(reported_at__gte=start).order_by()
+    return incidents.filter(reported_at__gte=month_start(since)).order_by()
 
 
 def _month_key(path: str = "reported_at"):

@@ -262,16 +262,25 @@ def village_indicators(user, village_pk) -> dict:
     }
 
 
+def _organisation_figures(user, today) -> tuple:
+    """The organisation-wide indicators of the user's scope over the twelve months ending with
+    today's: (first month, rows by month, rows by village), read from the stored figures (one
+    query until an incident or a declaration is written, or the day changes)."""
+    since = indicators.first_month(today)
+    by_month, by_village = indicators.stored_months_and_villages(
+        Incident.objects.visible_to(user), since=since, day=today
+    )
+    return since, by_month, by_village
+
+
 def organisation_indicators(user) -> dict:
     """Every village of the user's organisation over the last twelve months: a row per village
     and a row per month (aggregates, no names; both groupings from the same grouped queries)."""
     today = timezone.localdate()
-    incidents = Incident.objects.visible_to(user)
     villages = list(
         establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by(*by_name("name"))
     )
-    since = indicators.first_month(today)
-    by_month, by_village = indicators.stored_months_and_villages(incidents, since=since, day=today)
+    since, by_month, by_village = _organisation_figures(user, today)
     village_rows = []
     for village in villages:
         row = by_village.get(village.pk) or indicators.Row(key=village.pk)
@@ -293,7 +302,13 @@ def dashboard(user) -> dict | None:
     monthly chart of their scope and the declarations awaiting their written confirmation."""
     if not can(user, "incident_stats", "view"):
         return None
-    rows = indicators.monthly_counts(Incident.objects.visible_to(user), timezone.localdate())
+    today = timezone.localdate()
+    if can(user, "incident_stats", "organisation"):
+        # every village's incidents: the counts of the stored figures (the indicators' page's)
+        since, by_month, _by_village = _organisation_figures(user, today)
+        rows = indicators.by_month(by_month, since)
+    else:
+        rows = indicators.monthly_counts(Incident.objects.visible_to(user), today)
     # the villages whose indicator page the user opens: those they are attached to (none, and no
     # query, for the national director)
     attached = reach(user, "incident_stats", "view").establishments
@@ -307,6 +322,24 @@ def dashboard(user) -> dict | None:
         "organisation": can(user, "incident_stats", "organisation"),
         "villages": list(villages),
     }
+
+
+def incidents_per_village(user, today) -> dict:
+    """{village id: incidents reported over the indicators' twelve months} in the user's scope,
+    for the organisation's home: from the stored organisation-wide figures for those who follow
+    them (no scan of the incidents once stored), else one grouped count."""
+    if can(user, "incident_stats", "organisation"):
+        _since, _by_month, by_village = _organisation_figures(user, today)
+        return {pk: row.total for pk, row in by_village.items()}
+    since = indicators.first_month(today)
+    return dict(
+        Incident.objects.visible_to(user)
+        .filter(reported_at__gte=indicators.month_start(since))
+        .values("establishment")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("establishment", "n")
+    )
 
 
 def own_draft(user, village) -> dict | None:

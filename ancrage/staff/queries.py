@@ -2,6 +2,7 @@
 entries, one entry, one's own entries. Persons of the registry named on a page are recorded as
 read (kernel.audit)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -358,10 +359,13 @@ def flags(user, today=None):
         ],
         "web.home",
     )
+    # each establishment's present staff, grouped in one pass (not the whole organisation's
+    # list walked again for each of its establishments)
+    present = defaultdict(list)
+    for member in members:
+        present[member.establishment_id].append(member)
     for row in by_establishment.values():
-        row.compliance = compliance(
-            [m for m in members if m.establishment_id == row.establishment.pk]
-        )
+        row.compliance = compliance(present[row.establishment.pk])
     return [row for row in by_establishment.values() if row.present]
 
 

@@ -42,6 +42,7 @@ from ancrage.placements.models import AdmissionRequest, JudgeNotification
 from ancrage.placements.queries.stays import villages_of
 from ancrage.privacy.models import Hold, RetentionRun, SubjectRequest
 from ancrage.safeguarding.models import Incident
+from ancrage.safeguarding.queries import incidents_per_village
 
 # The role a home is built for, when a user holds several: the one closest to the children.
 ROLE_ORDER = (
@@ -318,7 +319,7 @@ def o2r_lead_home(user, today) -> dict:
 
 def national_home(user, today, board, overdue_deadlines) -> dict:
     """One line per village: beds, children, free beds, admissions waiting, legal deadlines late,
-    incidents over the last twelve months (figures only)."""
+    incidents reported over the twelve months of the safeguarding indicators (figures only)."""
     villages = [row for row in board if row["establishment"].kind == Establishment.Kind.VILLAGE]
     ids = [row["establishment"].pk for row in villages]
     waiting = dict(
@@ -332,16 +333,8 @@ def national_home(user, today, board, overdue_deadlines) -> dict:
     )
     incidents = {}
     if can(user, "incident_stats", "view"):
-        incidents = dict(
-            Incident.objects.visible_to(user)
-            .filter(
-                establishment__in=ids, occurred_at__gte=_day_start(calendar.add_years(today, -1))
-            )
-            .values("establishment")
-            .annotate(n=Count("pk"))
-            .order_by()
-            .values_list("establishment", "n")
-        )
+        # the twelve months of the safeguarding indicators, read from their stored figures
+        incidents = incidents_per_village(user, today)
     late = {row["village"].pk: row["overdue"] for row in overdue_deadlines}
     lines = []
     for row in villages:

@@ -183,8 +183,9 @@ PAGES = {
     ),
     # 18 to 14: the rows per month and per village from the same grouped queries (2026-12-05)
     # 14 to 17 the first time (the stored figures looked up, the state read, the figures
-    # stored), 9 after: read back in one query (test_the_stored_organisation_indicators_...)
-    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 17),
+    # stored), 9 after: read back in one query (test_the_stored_organisation_indicators_...);
+    # the home, visited first, now stores them (its chart and incidents per village read them)
+    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 9),
     # with the overdue legal deadlines block of the care app (8 queries)
     # 25: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
     # 26 to 23: the chart reads its monthly counts only (one query, not five), and the villages
@@ -266,8 +267,12 @@ def test_the_stored_organisation_indicators_are_read_back_in_one_query(
     for i in range(6):
         declare(make(world, month_start(i), qualify=H, close=3 * H), H)
     login(client, world.users[Role.NATIONAL_DIRECTOR])
-    first = client.get("/signalements/indicateurs/")
-    with django_assert_num_queries(PAGES["organisation"][2] - 8):
+    client.get("/")
+    StoredIndicators.objects.all().delete()
+    # computed and stored: 8 more (the six grouped queries, the state read, the row stored)
+    with django_assert_num_queries(PAGES["organisation"][2] + 8):
+        first = client.get("/signalements/indicateurs/")
+    with django_assert_num_queries(PAGES["organisation"][2]):
         again = client.get("/signalements/indicateurs/")
     assert [_figures(r) for r in again.context["village_rows"]] == [
         _figures(r) for r in first.context["village_rows"]
@@ -329,3 +334,37 @@ def test_the_stored_organisation_indicators_follow_every_write(world):
         indicators.stored_months_and_villages(scope, since=since, day=today),
         indicators.compute_months_and_villages(scope, since=since),
     )
+
+
+def test_the_national_directors_home_reads_the_stored_organisation_figures(client, world):
+    """The home's chart and its incidents per village are those of the indicators' page, read
+    from the stored figures (computed on the first view, read back after), and follow a new
+    incident."""
+    for i in range(5):
+        make(world, month_start(i % 3), qualify=H, village=world.other_village if i % 2 else None)
+    make(world, month_start(13))  # before the twelve months: counted nowhere
+    director = world.users[Role.NATIONAL_DIRECTOR]
+    login(client, director)
+    today = timezone.localdate()
+
+    def check(here, there):
+        response = client.get("/")
+        expected = indicators.monthly_counts(Incident.objects.visible_to(director), today)
+        got = response.context["safeguarding"]["rows"]
+        assert [(r.key, r.total, r.by_category) for r in got] == [
+            (r.key, r.total, r.by_category) for r in expected
+        ]
+        lines = {
+            line["village"].pk: line["incidents"] for line in response.context["home"]["lines"]
+        }
+        assert (lines[world.village.pk], lines[world.other_village.pk]) == (here, there)
+        # the page and the home share one stored computation (the state's, today's)
+        stored = StoredIndicators.objects.get()
+        assert client.get("/signalements/indicateurs/").status_code == 200
+        assert StoredIndicators.objects.get() == stored
+        return stored
+
+    first = check(3, 2)
+    assert check(3, 2) == first
+    make(world, month_start(0), village=world.other_village)
+    assert check(3, 3) != first

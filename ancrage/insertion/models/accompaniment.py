@@ -47,7 +47,16 @@ class Accompaniment(Versioned, models.Model):
                 name="accompaniment_extension_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["end_date", "limit_date"], name="accompaniment_limit_idx")]
+        indexes = [
+            models.Index(fields=["end_date", "limit_date"], name="accompaniment_limit_idx"),
+            # the O2R home's alerts, a page at a time in their order: the database reads the
+            # page's rows from the index, not every open accompaniment of the service sorted
+            models.Index(
+                fields=["limit_date", "id"],
+                condition=Q(end_date__isnull=True),
+                name="accompaniment_open_limit_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.beneficiary} · {self.start_date:%d/%m/%Y}"

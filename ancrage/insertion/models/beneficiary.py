@@ -7,6 +7,7 @@ sees their team's, the O2R lead their service's; members of a consortium never s
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.insertion.models.programme import PriorityPublic, Programme, ScopedQuerySet
@@ -298,7 +299,15 @@ class FollowUp(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["exit", "months"], name="follow_up_once"),
         ]
-        indexes = [models.Index(fields=["recorded_on", "due_date"], name="follow_up_due_idx")]
+        indexes = [
+            models.Index(fields=["recorded_on", "due_date"], name="follow_up_due_idx"),
+            # the O2R home's follow-ups due, a page at a time in their order (read from the index)
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(recorded_on__isnull=True),
+                name="follow_up_open_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.months} mois · {self.due_date:%d/%m/%Y}"

@@ -4,7 +4,6 @@ where they live), never their files."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -84,13 +83,22 @@ def siblings_of(person):
     they live today: names and places only, read for her own pages (her space, her own person
     page), never their files."""
     group = SiblingGroupMember.objects.filter(person=person).values("group_id")
-    linked = FamilyLink.objects.filter(person=person, kind__in=FamilyLink.SIBLING_KINDS).values(
-        "relative_id"
+    # one semi-join on the UNION ALL of both ways in: an OR of the two (through a join on the
+    # sibling groups) reads every person of the association (docs/decisions.md, 2026-12-05)
+    ids = (
+        SiblingGroupMember.objects.filter(group_id__in=group)
+        .order_by()
+        .values("person_id")
+        .union(
+            FamilyLink.objects.filter(person=person, kind__in=FamilyLink.SIBLING_KINDS)
+            .order_by()
+            .values("relative_id"),
+            all=True,
+        )
     )
     return list(
-        Person.objects.filter(Q(sibling_membership__group_id__in=group) | Q(pk__in=linked))
+        Person.objects.filter(pk__in=ids)
         .exclude(pk=person.pk)
-        .distinct()
         .prefetch_related(current_stays())
         .order_by("birth_date", "first_names")
     )

@@ -181,7 +181,7 @@ def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_as
     login(client, half_year.users[Role.O2R_LEAD])
     # 18 before the situation at entry (entrants, active file) and the pathway's tables
     # (outreach by mode, sources, follow-ups, barriers): 6 grouped queries more
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         page = client.get(reverse("insertion:report"), PERIOD)
     assert page.status_code == 200
     content = page.content.decode()

@@ -10,6 +10,7 @@ from ancrage.insertion.models import (
 )
 from ancrage.insertion.services.beneficiary import consent_errors
 from ancrage.insertion.services.programme import programme_for
+from ancrage.insertion.summary import record_change
 from ancrage.organisation.models import Establishment
 from ancrage.people.models import Person
 
@@ -70,4 +71,5 @@ def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territ
     referral.status = VillageReferral.Status.ACCEPTED
     referral.beneficiary = beneficiary
     referral.save(update_fields=["status", "beneficiary"])
+    record_change(programme)
     return beneficiary

@@ -221,6 +221,9 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
         return response
 
     for key, label, url, page_client in pages:
+        if key in REPORT_PAGES:
+            results["pages"] += report_page(key, label, url, page_client, repeat, time_limit)
+            continue
         first = page_client.get(url)
         if first.status_code != 200:
             # A page another change moved or closed: said in the table, the run goes on.
@@ -423,6 +426,42 @@ def every_listing_page(village_id: int, child, house_id: int) -> list[tuple]:
             )
         )
     return pages
+
+
+# The report pages: read from the stored summary (cached) or built, published and stored (cold).
+REPORT_PAGES = ("o2r_report", "o2r_report_service", "o2r_report_funder")
+
+
+def report_page(key, label, url, client, repeat: int, time_limit: float) -> list[dict]:
+    """The report page twice: cold (no stored summary: built, protected, stored) and cached (the
+    summary current). Each inside a transaction rolled back: nothing stays in the database."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+
+    def cold():
+        with transaction.atomic():
+            get()
+            transaction.set_rollback(True)
+
+    with CaptureQueriesContext(connection) as captured:
+        cold()
+    built = {"key": f"{key}_cold", "label": f"{label}, calcul", "url": url}
+    built["queries"], built["queries_vary"] = len(captured), False
+    built.update(timed(cold, max(3, repeat // 5), time_limit, warmup=1))
+    with transaction.atomic():
+        get()
+        with CaptureQueriesContext(connection) as captured:
+            get()
+        read = {"key": key, "label": f"{label}, synthèse", "url": url}
+        read["queries"], read["queries_vary"] = len(captured), False
+        read.update(timed(get, repeat, time_limit))
+        transaction.set_rollback(True)
+    return [read, built]
 
 
 def o2r_report_against_naive(user, repeat: int, time_limit: float, naive_runs: int) -> dict:

@@ -61,7 +61,8 @@ def copy_once(cursor, round_: int) -> None:
         cursor.execute(
             f"CREATE TEMP TABLE {mapping} AS SELECT id AS old, "
             f"nextval(pg_get_serial_sequence('{table}', 'id')) AS new "
-            f"FROM {table} WHERE {where} AND id NOT IN (SELECT new FROM copied_{table})"
+            f"FROM {table} t WHERE {where} "
+            f"AND NOT EXISTS (SELECT 1 FROM copied_{table} c WHERE c.new = t.id)"
         )
         cursor.execute(f"CREATE INDEX ON {mapping} (old)")
         cursor.execute(f"ANALYZE {mapping}")

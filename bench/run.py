@@ -554,7 +554,7 @@ def growth_table(large: dict | None, triple: dict | None) -> list[str]:
         return []
     lines = ["", "### Budgets: p95 at large scale, growth at three times the data", ""]
     lines.append(
-        f"p95 at the `large` scale ≤ {PAGE_BUDGET_MS:.0f} ms (the O2R report page: "
+        f"p95 at the `large` scale ≤ {PAGE_BUDGET_MS:.0f} ms (the O2R report built cold: "
         f"{REPORT_BUDGET_S:.0f} s, its own budget); median at the `triple` scale ÷ median at "
         f"the `large` scale ≤ {GROWTH_BUDGET}. A page over either is printed as a failure."
     )
@@ -569,7 +569,8 @@ def growth_table(large: dict | None, triple: dict | None) -> list[str]:
         if "median" not in p or not p["url"]:
             continue
         t = next((t for t in (triple or {}).get("pages", []) if t["key"] == p["key"]), None)
-        limit = REPORT_BUDGET_S * 1000 if p["key"] == "o2r_report" else PAGE_BUDGET_MS
+        # the report built cold has its own budget; read from its summary, a page's
+        limit = REPORT_BUDGET_S * 1000 if p["key"].endswith("_cold") else PAGE_BUDGET_MS
         verdicts = []
         if p["p95"] > limit:
             verdicts.append(f"**p95 over {limit:.0f} ms**")
@@ -633,7 +634,8 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
                     else " | |"
                 )
             lines.append(row)
-    lines += growth_table(large, runs.get("triple"))
+    # three times everything (`triple`), else three times the O2R rows (`o2r3`, bench/o2r_triple.py)
+    lines += growth_table(large, runs.get("triple") or runs.get("o2r3"))
     lines += [
         "",
         "### O2R activity report: aggregates in SQL against the naive per-object loop",

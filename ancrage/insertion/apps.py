@@ -8,12 +8,18 @@ class InsertionConfig(AppConfig):
     verbose_name = _("Repérage et remobilisation (O2R)")
 
     def ready(self):
-        from ancrage.insertion import jobs
+        from django.db.models.signals import post_save
+
+        from ancrage.insertion import jobs, summary
         from ancrage.insertion import scopes as insertion_scopes
         from ancrage.kernel.jobs import register_job_kind
         from ancrage.people import scopes
+        from ancrage.people.models import Person
 
         scopes.register_persons(insertion_scopes.beneficiary_persons)
         register_job_kind(jobs.XLSX_EXPORT)
         register_job_kind(jobs.PDF_EXPORT)
         register_job_kind(jobs.CSV_EXPORT)
+        # A correction of a beneficiary's birth date or sex (the people app's services) makes
+        # the programme's stored report summaries stale.
+        post_save.connect(summary.person_saved, sender=Person, dispatch_uid="o2r_report_person")

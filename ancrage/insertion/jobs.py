@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ancrage.insertion import report
+from ancrage.insertion import report, summary
 from ancrage.insertion.forms.report import PROGRAMME_VIEW, ReportForm
 from ancrage.insertion.models import Target
 from ancrage.insertion.queries.report import ReportScope, report_programmes, report_scope
@@ -81,11 +81,22 @@ def figures(choice: Choice):
     """The published figures: the programme's with a column per member, or the own service's;
     beside them the targets of the agreement year (when the period is one)."""
     scope = choice.scope
-    if choice.view == PROGRAMME_VIEW:
+    if choice.period_label is not None:
+        # A fixed period: the stored summary while the programme has had no write since.
+        consolidated = choice.view == PROGRAMME_VIEW
+        result = summary.published(
+            scope.programme,
+            scope.members if consolidated else [("", scope.own_service_ids)],
+            choice.start,
+            choice.end,
+            consolidated=consolidated,
+        )
+    elif choice.view == PROGRAMME_VIEW:
         result = report.build_consolidated(
             scope.members, choice.start, choice.end, programme=scope.programme
         )
     else:
+        # The operator's own staff's free dates: built live.
         result = report.build(
             scope.own_service_ids, choice.start, choice.end, programme=scope.programme
         ).published()

@@ -16,7 +16,6 @@ from django.db.models import (
     BooleanField,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -735,32 +734,23 @@ def build(service_ids, start: date, end: date, programme=None) -> Report:
         (ages[key] if key else unknown_age)[sex if sex in ("F", "M") else "X"] += n
 
     # The people with at least one attendance at an activity of the period, on or after their
-    # consent (a semi-join: each person counted once without collecting the distinct ids of
-    # 1,000,000 attendance rows); and, in the same query, the accompaniments of the services
-    # that ran past their limit (9 months, or the extension's end) on a day of the period: the
-    # exit dated after the limit, or still open after it.
-    attended = Exists(
-        Attendance.objects.filter(
-            beneficiary=OuterRef("pk"),
-            activity__service_id__in=service_ids,
-            activity__date__range=(start, end),
-            **({} if programme is None else {"activity__programme": programme}),
-            activity__date__gte=OuterRef("consent_on"),
-        )
-    )
-    overran = Exists(
-        Accompaniment.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=start, end_date__gt=F("limit_date")),
-            beneficiary=OuterRef("pk"),
-            beneficiary__service_id__in=service_ids,
-            limit_date__lt=end,
-            **theirs,
-        )
-    )
-    people = Beneficiary.objects.filter(**mine).aggregate(
-        remobilised=Count("pk", filter=Q(attended)), overruns=Count("pk", filter=Q(overran))
-    )
-    remobilised, overruns = people["remobilised"], people["overruns"]
+    # consent: a semi-join driven by the period's attendances (each person counted once, without
+    # reading the programme's other beneficiaries); and the accompaniments of the services that
+    # ran past their limit (9 months, or the extension's end) on a day of the period: the exit
+    # dated after the limit, or still open after it (one accompaniment per person).
+    attendees = Attendance.objects.filter(
+        activity__service_id__in=service_ids,
+        activity__date__range=(start, end),
+        **({} if programme is None else {"activity__programme": programme}),
+        activity__date__gte=F("beneficiary__consent_on"),
+    ).values("beneficiary_id")
+    remobilised = Beneficiary.objects.filter(**mine, pk__in=attendees).count()
+    overruns = Accompaniment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start, end_date__gt=F("limit_date")),
+        beneficiary__service_id__in=service_ids,
+        limit_date__lt=end,
+        **theirs,
+    ).count()
 
     accompaniment_count, consent_to_start = 0, {}
     for name, delay, n in (
@@ -824,20 +814,21 @@ def build(service_ids, start: date, end: date, programme=None) -> Report:
         )
     )
 
-    # From the first contact: a correlated subquery (one index probe per person), counted in SQL.
+    # From the first contact: a correlated subquery (one index probe per entrant, evaluated once:
+    # the people without a contact, a NULL delay, are left out here), counted in SQL.
     first_contact = (
         Contact.objects.filter(beneficiary=OuterRef("pk")).order_by("met_on").values("met_on")[:1]
     )
     contact_to_consent = {}
     for delay, n in (
         beneficiaries.annotate(first=Subquery(first_contact))
-        .filter(first__isnull=False)
         .annotate(delay=_days("consent_on", "first"))
         .values_list("delay")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        contact_to_consent[delay.days] = n
+        if delay is not None:
+            contact_to_consent[delay.days] = n
     delays = [
         (_("Du premier contact au consentement"), contact_to_consent),
         (_("Du consentement au début de l'accompagnement"), consent_to_start),
@@ -884,16 +875,23 @@ def _active_file(service_ids, start: date, end: date, programme=None) -> dict:
     """The active file: the people who entered (consent) before the period and were accompanied
     during it (an accompaniment running on one of its days) or left during it; by territory, by
     age at entry and sex, and their exits by reason."""
-    running = Exists(
-        Accompaniment.objects.filter(beneficiary=OuterRef("pk"), start_date__lte=end).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=start)
-        )
-    )
     mine = {} if programme is None else {"programme": programme}
     theirs = {} if programme is None else {"beneficiary__programme": programme}
+    # Driven by the accompaniments running in the period and the period's exits (a union of two
+    # bounded sets), not by everyone who ever entered before it.
+    running = (
+        Accompaniment.objects.filter(
+            beneficiary__service_id__in=service_ids, start_date__lte=end, **theirs
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .values("beneficiary_id")
+    )
+    leaving = Exit.objects.filter(
+        beneficiary__service_id__in=service_ids, date__range=(start, end), **theirs
+    ).values("beneficiary_id")
     people = (
         Beneficiary.objects.filter(service_id__in=service_ids, consent_on__lt=start, **mine)
-        .filter(Q(running) | Q(exit__date__range=(start, end)))
+        .filter(pk__in=running.union(leaving))
         .exclude(exit__date__lt=start)
     )
     by_territory = {}

@@ -239,7 +239,22 @@ def _intervals(model: _Model, masked: set[int]) -> dict[int, tuple[float, float]
             h.changeObjectiveSense(sense)
             h.run()
             status = h.getModelStatus()
-            if status == highspy.HighsModelStatus.kUnbounded:
+            if status not in (
+                highspy.HighsModelStatus.kOptimal,
+                highspy.HighsModelStatus.kUnbounded,
+            ):
+                # A warm start the solver could not conclude from ("Unknown"): solved again
+                # from scratch, with the presolve that tells an unbounded ray apart.
+                h.clearSolver()
+                h.setOptionValue("presolve", "on")
+                h.run()
+                h.setOptionValue("presolve", "off")
+                status = h.getModelStatus()
+            if status in (
+                highspy.HighsModelStatus.kUnbounded,
+                # the true table is feasible: "unbounded or infeasible" is unbounded
+                highspy.HighsModelStatus.kUnboundedOrInfeasible,
+            ):
                 ends.append(inf)
             elif status == highspy.HighsModelStatus.kOptimal:
                 ends.append(h.getInfo().objective_function_value)

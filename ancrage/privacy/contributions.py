@@ -42,6 +42,7 @@ from ancrage.insertion.models import (
     PartnerReferral,
 )
 from ancrage.insertion.models import Objective as O2RObjective
+from ancrage.insertion.summary import record_person_change
 from ancrage.kernel import personal_data
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.personal_data import (
@@ -321,6 +322,8 @@ def anonymise_safeguarding(person_id: int):
 
 def anonymise_insertion(person_id: int):
     files = Beneficiary.objects.filter(person_id=person_id)
+    # the birth date cut to the year (anonymise_person): the reports' ages may change
+    record_person_change(person_id)
     files.update(consent_how="-")
     Exit.objects.filter(beneficiary__in=files).update(note="")
     FollowUp.objects.filter(exit__beneficiary__in=files).update(note="")

@@ -425,15 +425,16 @@ def _refer(o2r):
 # outreach and contact forms (a service may run two programmes) reads the service's programmes:
 # one query more on their pages, and a contact's programme one more when it is saved. A referral's
 # consent is a `people.Consent` of its own (2026-12-05): its row and its change audit are written
-# when the referral is sent (three queries more).
+# when the referral is sent (three queries more). Every valid write records its change for the
+# report's summaries (one insert).
 WRITE_PAGES = {
     # name: (URL, POST data or None for a GET, user role, status, queries)
     "outreach_add GET": ("insertion:outreach_add", None, Role.O2R_COUNSELLOR, 200, 9),
-    "outreach_add valid": ("insertion:outreach_add", _outreach, Role.O2R_COUNSELLOR, 302, 12),
+    "outreach_add valid": ("insertion:outreach_add", _outreach, Role.O2R_COUNSELLOR, 302, 13),
     "contact_add GET": ("insertion:contact_add", None, Role.O2R_COUNSELLOR, 200, 10),
-    "contact_add valid": ("insertion:contact_add", _contact, Role.O2R_COUNSELLOR, 302, 12),
+    "contact_add valid": ("insertion:contact_add", _contact, Role.O2R_COUNSELLOR, 302, 13),
     "activity_add GET": ("insertion:activity_add", None, Role.O2R_COUNSELLOR, 200, 10),
-    "activity_add valid": ("insertion:activity_add", _activity, Role.O2R_COUNSELLOR, 302, 12),
+    "activity_add valid": ("insertion:activity_add", _activity, Role.O2R_COUNSELLOR, 302, 13),
     "referral_accept refused": (
         "insertion:referral_accept",
         _nothing,
@@ -441,9 +442,9 @@ WRITE_PAGES = {
         422,
         11,
     ),
-    "referral_accept valid": ("insertion:referral_accept", _accept, Role.O2R_COUNSELLOR, 302, 18),
+    "referral_accept valid": ("insertion:referral_accept", _accept, Role.O2R_COUNSELLOR, 302, 19),
     "refer GET": ("insertion:refer", None, Role.HEAD_OF_SERVICE, 200, 10),
-    "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 17),
+    "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 18),
 }
 
 

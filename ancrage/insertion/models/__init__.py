@@ -36,3 +36,8 @@ from ancrage.insertion.models.programme import (  # noqa: F401
     Target,
 )
 from ancrage.insertion.models.referral import VillageReferral  # noqa: F401
+from ancrage.insertion.models.summary import (  # noqa: F401
+    ReportChange,
+    ReportChangeTally,
+    ReportSummary,
+)

@@ -21,6 +21,7 @@ from ancrage.insertion.models import (
     PartnerReferral,
     TraineeRemuneration,
 )
+from ancrage.insertion.summary import record_change
 from ancrage.kernel.calendar import add_days, add_months
 from ancrage.kernel.versions import locked
 
@@ -45,6 +46,7 @@ def open_accompaniment(beneficiary: Beneficiary, *, by, start_date, referent) ->
     )
     Beneficiary.objects.filter(pk=beneficiary.pk).update(status=Beneficiary.Status.ACCOMPANIMENT)
     beneficiary.status = Beneficiary.Status.ACCOMPANIMENT
+    record_change(beneficiary.programme_id)
     return accompaniment
 
 
@@ -107,6 +109,7 @@ def extend_accompaniment(
     accompaniment.extended_by = by
     written = ["limit_date", "extension_reason", "extended_on", "extended_by"]
     accompaniment.save(update_fields=written)
+    record_change(beneficiary_id=accompaniment.beneficiary_id)
     for name in (*written, "lock_version"):  # the caller's instance as saved
         setattr(given, name, getattr(accompaniment, name))
     return given
@@ -189,6 +192,7 @@ def record_barrier(
     BarrierUpdate.objects.create(
         barrier=barrier, date=on, status=status, situation=situation, by=by
     )
+    record_change(beneficiary_id=accompaniment.beneficiary_id)
     return barrier
 
 
@@ -196,6 +200,7 @@ def record_barrier(
 def add_objective(accompaniment, *, text, due_date=None) -> Objective:
     if not text.strip():
         raise ValidationError({"text": _("Écrivez l'objectif.")})
+    record_change(beneficiary_id=accompaniment.beneficiary_id)
     return Objective.objects.create(
         accompaniment=accompaniment, text=text.strip(), due_date=due_date
     )
@@ -223,6 +228,7 @@ def add_action(
         errors["due_date"] = _("L'échéance précède l'accompagnement.")
     if errors:
         raise ValidationError(errors)
+    record_change(beneficiary_id=accompaniment.beneficiary_id)
     return AccompanimentAction.objects.create(
         accompaniment=accompaniment,
         objective=objective,
@@ -245,6 +251,7 @@ def complete_action(action: AccompanimentAction, *, on) -> AccompanimentAction:
         raise ValidationError({"on": _("L'action ne peut être faite avant d'être prévue.")})
     action.status, action.done_on = AccompanimentAction.Status.DONE, on
     action.save(update_fields=["status", "done_on"])
+    record_change(accompaniment_id=action.accompaniment_id)
     return action
 
 
@@ -268,6 +275,7 @@ def close_objective(objective: Objective, *, outcome, on) -> Objective:
     field = "achieved_on" if outcome == "achieved" else "abandoned_on"
     setattr(objective, field, on)
     objective.save(update_fields=[field])
+    record_change(accompaniment_id=objective.accompaniment_id)
     return objective
 
 
@@ -276,6 +284,7 @@ def refer_to_partner(accompaniment, *, date, partner, purpose) -> PartnerReferra
     if date < accompaniment.start_date:
         raise ValidationError({"date": _("La date précède l'accompagnement.")})
     refuse_past_the_limit(accompaniment, date, "date")
+    record_change(beneficiary_id=accompaniment.beneficiary_id)
     return PartnerReferral.objects.create(
         accompaniment=accompaniment, date=date, partner=partner, purpose=purpose
     )
@@ -304,6 +313,7 @@ def add_remuneration(accompaniment, *, start_date, end_date) -> TraineeRemunerat
         start_date__lte=end_date, end_date__gte=start_date
     ).exists():
         raise ValidationError({"start_date": _("Cette période chevauche une autre rémunération.")})
+    record_change(beneficiary_id=accompaniment.beneficiary_id)
     return TraineeRemuneration.objects.create(
         accompaniment=accompaniment, start_date=start_date, end_date=end_date
     )

@@ -9,6 +9,7 @@ from ancrage.insertion.models import (
     Activity,
     Attendance,
 )
+from ancrage.insertion.summary import record_change
 
 
 @transaction.atomic
@@ -54,4 +55,5 @@ def record_activity(
         created_by=by,
     )
     Attendance.objects.bulk_create(Attendance(activity=activity, beneficiary=b) for b in attendees)
+    record_change(activity.programme_id)
     return activity

@@ -23,6 +23,7 @@ from ancrage.insertion.models import (
     Programme,
 )
 from ancrage.insertion.services.programme import programme_for
+from ancrage.insertion.summary import record_change
 from ancrage.kernel.calendar import add_months, age_on
 from ancrage.kernel.versions import locked
 from ancrage.people.models import Person
@@ -95,6 +96,7 @@ def convert_contact(
     )
     Contact.objects.filter(pk=contact.pk).update(beneficiary=beneficiary)
     contact.beneficiary = beneficiary
+    record_change(programme)
     return beneficiary
 
 
@@ -224,6 +226,7 @@ def check_eligibility(
             "checked_by": by,
         },
     )
+    record_change(beneficiary.programme_id)
     return eligibility
 
 
@@ -251,6 +254,7 @@ def record_exit(beneficiary: Beneficiary, *, by, date, reason, note="") -> Exit:
         Accompaniment.objects.filter(pk=accompaniment.pk).update(end_date=date)
     Beneficiary.objects.filter(pk=beneficiary.pk).update(status=Beneficiary.Status.EXITED)
     beneficiary.status = Beneficiary.Status.EXITED
+    record_change(beneficiary.programme_id)
     return exit_
 
 
@@ -262,6 +266,7 @@ def record_follow_up(follow_up: FollowUp, *, recorded_on, situation, note="") ->
         raise ValidationError({"recorded_on": _("Le suivi ne peut pas être daté du futur.")})
     follow_up.recorded_on, follow_up.situation, follow_up.note = recorded_on, situation, note
     follow_up.save(update_fields=["recorded_on", "situation", "note"])
+    record_change(beneficiary_id=follow_up.exit.beneficiary_id)
     return follow_up
 
 
@@ -284,4 +289,5 @@ def record_situation(beneficiary: Beneficiary, *, expected_version=None, **situa
     if errors:
         raise ValidationError(errors)
     beneficiary.save(update_fields=SITUATION_FIELDS)
+    record_change(beneficiary.programme_id)
     return beneficiary

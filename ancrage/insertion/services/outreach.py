@@ -10,6 +10,7 @@ from ancrage.insertion.models import (
     OutreachAction,
 )
 from ancrage.insertion.services.programme import programme_for
+from ancrage.insertion.summary import record_change
 
 
 @transaction.atomic
@@ -22,6 +23,7 @@ def log_outreach_action(
         programme = programme_for(team, date, programme)
     except ValidationError as error:
         raise ValidationError({"date": error.messages}) from None
+    record_change(programme)
     return OutreachAction.objects.create(
         programme=programme,
         service_id=team.establishment_id,
@@ -75,6 +77,7 @@ def record_contact(
             programme = programme_for(team, met_on, programme)
         except ValidationError as error:
             raise ValidationError({"met_on": error.messages}) from None
+    record_change(programme)
     return Contact.objects.create(
         programme=programme,
         service_id=team.establishment_id,

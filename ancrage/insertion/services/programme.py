@@ -17,6 +17,7 @@ from ancrage.insertion.models import (
     Programme,
     Target,
 )
+from ancrage.insertion.summary import record_change
 from ancrage.kernel.calendar import add_years
 from ancrage.kernel.versions import StaleEdit, locked
 from ancrage.organisation.models import Establishment, Unit
@@ -188,6 +189,7 @@ def update_programme(
     programme.save()
     programme.services.set(services)
     programme.efop_territories.set(efop_territories)
+    record_change(programme)
     return programme
 
 
@@ -249,4 +251,5 @@ def set_target(programme, *, organisation, year, version=None, **values) -> Targ
     for name in TARGET_FIELDS:
         setattr(target, name, values.get(name))
     target.save()
+    record_change(programme)
     return target

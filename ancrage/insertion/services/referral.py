@@ -10,6 +10,7 @@ from ancrage.insertion.models import (
     VillageReferral,
 )
 from ancrage.insertion.services.programme import programme_for
+from ancrage.insertion.summary import record_change
 from ancrage.organisation.models import Establishment
 from ancrage.people.consents import record_sharing_consent, sharing_errors
 from ancrage.people.models import Person
@@ -79,4 +80,5 @@ def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territ
     referral.status = VillageReferral.Status.ACCEPTED
     referral.beneficiary = beneficiary
     referral.save(update_fields=["status", "beneficiary"])
+    record_change(programme)
     return beneficiary

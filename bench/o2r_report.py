@@ -1,0 +1,94 @@
+"""The O2R activity report alone, cold (built, protected, stored) and cached (read from its
+stored summary), at one or more scales: the lines `bench/run.py` measures among every page, in a
+few minutes. Everything runs in transactions rolled back.
+
+    .venv/bin/python bench/o2r_report.py --scales large o2r3 --requests 50
+(the databases <base>_<scale>, base postgres://postgres@127.0.0.1:5432/ancrage_bench; o2r3 is a
+copy of the large one with three times its O2R rows, bench/o2r_triple.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+from run import DEFAULT_DATABASE_URL, FUNDER_USERNAME, O2R_USERNAME, PROJECT_DIR
+
+
+def worker(repeat: int, time_limit: float) -> dict:
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from run import login, report_page
+
+    from ancrage.accounts.models import User
+    from ancrage.insertion.models import Attendance, Beneficiary
+
+    out = {
+        "database": connection.settings_dict["NAME"],
+        "beneficiaries": Beneficiary.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "load": os.getloadavg(),
+        "pages": [],
+    }
+    for key, label, url, username in (
+        ("o2r_report", "O2R : rapport consolidé (année de convention)", "/o2r/rapport/", None),
+        ("o2r_report_funder", "O2R : rapport du financeur", "/o2r/rapport/", FUNDER_USERNAME),
+    ):
+        client = Client()
+        login(client, User.objects.get(username=username or O2R_USERNAME))
+        out["pages"] += report_page(key, label, url, client, repeat, time_limit)
+    out["load_after"] = os.getloadavg()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--scales", nargs="+", default=["large"])
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.requests, args.time_limit)))
+        return
+    for scale in args.scales:
+        url = args.database_url if scale == "-" else f"{args.database_url}_{scale}"
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "ancrage.settings",
+            "ANCRAGE_DEMO": "1",
+            "ANCRAGE_RELAX_2FA": "0",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "testserver",
+            "PYTHONPATH": str(PROJECT_DIR),
+        }
+        command = [sys.executable, __file__, "--worker", "--requests", str(args.requests)]
+        command += ["--time-limit", str(args.time_limit)]
+        done = subprocess.run(
+            command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
+        )
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"## {scale} ({result['database']}): {result['beneficiaries']} beneficiaries, "
+            f"{result['attendance']} attendance rows, load {result['load']} → "
+            f"{result['load_after']}"
+        )
+        for page in result["pages"]:
+            print(
+                f"- {page['label']}: p95 {page['p95']:.0f} ms, median {page['median']:.0f} ms "
+                f"(n={page['n']}, {page['queries']} queries)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,353 @@
+"""The activity report read from its stored summary is exactly the report built from scratch:
+after any sequence of writes through the services, and after each kind of write (a service that
+forgets to record its change leaves a stale summary, and these tests fail)."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ancrage.insertion import report, summary
+from ancrage.insertion.models import (
+    Accompaniment,
+    Activity,
+    Barrier,
+    Beneficiary,
+    Exit,
+    FollowUp,
+    OutreachAction,
+    ReportChange,
+    ReportSummary,
+)
+from ancrage.insertion.queries.report import report_scope
+from ancrage.insertion.services.accompaniment import (
+    extend_accompaniment,
+    open_accompaniment,
+    record_barrier,
+)
+from ancrage.insertion.services.activity import record_activity
+from ancrage.insertion.services.beneficiary import (
+    check_eligibility,
+    record_exit,
+    record_follow_up,
+    record_situation,
+)
+from ancrage.insertion.services.outreach import log_outreach_action, record_contact
+from ancrage.insertion.services.programme import set_target
+from ancrage.kernel.access import Role
+from ancrage.people.services import update_identity
+from ancrage.privacy.contributions import anonymise_insertion, anonymise_person
+from tests.insertion.factories import new_beneficiary
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+# Fixed periods around the writes: the second quarter of 2026 and the calendar year.
+PERIODS = [(D(2026, 4, 1), D(2026, 6, 30)), (D(2026, 1, 1), D(2026, 12, 31))]
+DAYS = [D(2026, 1, 20), D(2026, 3, 31), D(2026, 4, 1), D(2026, 5, 10), D(2026, 6, 30)]
+
+
+def views(world):
+    """(members, consolidated) for the programme's report and each member's service report."""
+    members = report_scope(world.users[Role.O2R_LEAD], world.programme).members
+    return [(members, True)] + [([("", ids)], False) for _name, ids in members]
+
+
+def from_scratch(world, members, consolidated, start, end):
+    if consolidated:
+        return report.build_consolidated(members, start, end, programme=world.programme)
+    return report.build(members[0][1], start, end, programme=world.programme).published()
+
+
+def read(world, members, consolidated, start, end):
+    return summary.published(world.programme, members, start, end, consolidated=consolidated)
+
+
+def assert_summaries_exact(world):
+    for members, consolidated in views(world):
+        for start, end in PERIODS:
+            stored = summary.encode(read(world, members, consolidated, start, end))
+            built = summary.encode(from_scratch(world, members, consolidated, start, end))
+            assert stored == built, (consolidated, start, end)
+
+
+class Writer:
+    """Writes through the services, each picking its record among the world's."""
+
+    def __init__(self, world):
+        self.w = world
+        self.sides = [
+            (world.o2r_team, world.users[Role.O2R_COUNSELLOR]),
+            (world.partner_team, world.partner_counsellor),
+        ]
+
+    def side(self, n):
+        return self.sides[n % 2]
+
+    def beneficiaries(self, **filters):
+        return list(
+            Beneficiary.objects.filter(programme=self.w.programme, **filters).order_by("pk")
+        )
+
+    def pick(self, items, n):
+        return items[n % len(items)] if items else None
+
+    def beneficiary(self, n, day, sex, birth):
+        team, by = self.side(n)
+        b = new_beneficiary(
+            team, by, territory=self.w.territory, consent_on=day, sex=sex, birth_date=birth
+        )
+        check_eligibility(b, by=by, checked_on=day, registered=False)
+        return b
+
+    def contact(self, n, day):
+        team, by = self.side(n)
+        return record_contact(
+            team=team,
+            by=by,
+            met_on=day,
+            nickname="Lou",
+            commune="Nantes",
+            efop_territory=self.w.territory,
+            age_bracket="18_25",
+        )
+
+    def outreach(self, n, day):
+        team, by = self.side(n)
+        return log_outreach_action(
+            team=team,
+            by=by,
+            date=day,
+            kind=OutreachAction.Kind.STREET_WORK,
+            place="Gare",
+            commune="Nantes",
+            efop_territory=self.w.territory,
+            people_met=n % 7 + 1,
+        )
+
+    def eligibility(self, n, day):
+        b = self.pick(self.beneficiaries(), n)
+        if b is None:
+            return None
+        return check_eligibility(
+            b, by=self.side(0)[1], checked_on=max(day, b.consent_on), registered=False
+        )
+
+    def accompaniment(self, n, day):
+        b = self.pick(
+            self.beneficiaries(
+                accompaniment__isnull=True, exit__isnull=True, eligibility__isnull=False
+            ),
+            n,
+        )
+        if b is None:
+            return None
+        team, by = self.sides[0] if b.team_id == self.sides[0][0].pk else self.sides[1]
+        return open_accompaniment(b, by=by, start_date=max(day, b.consent_on), referent=by)
+
+    def exit(self, n, day):
+        b = self.pick(self.beneficiaries(exit__isnull=True), n)
+        if b is None:
+            return None
+        start = Accompaniment.objects.filter(beneficiary=b).values_list("start_date", flat=True)
+        on = max([day, b.consent_on, *start])
+        reason = Exit.Reason.values[n % len(Exit.Reason.values)]
+        return record_exit(b, by=self.side(0)[1], date=on, reason=reason)
+
+    def activity(self, n, day):
+        team, by = self.side(n)
+        people = [
+            b
+            for b in self.beneficiaries(service_id=team.establishment_id, consent_on__lte=day)
+            if b.team_id == team.pk
+        ]
+        if not people:
+            return None
+        return record_activity(
+            team=team,
+            by=by,
+            format=Activity.Format.COLLECTIVE,
+            kind=Activity.Kind.WORKSHOP,
+            title="Atelier CV",
+            date=day,
+            duration_minutes=90,
+            attendees=people[: n % 3 + 1],
+        )
+
+    def extension(self, n, day):
+        a = self.pick(
+            list(Accompaniment.objects.filter(end_date__isnull=True, extended_on__isnull=True)),
+            n,
+        )
+        if a is None:
+            return None
+        return extend_accompaniment(
+            a,
+            by=self.side(0)[1],
+            until=a.twelve_months_date,
+            reason="Situation particulière",
+            decided_on=a.start_date,
+        )
+
+    def barrier(self, n, day):
+        a = self.pick(list(Accompaniment.objects.order_by("pk")), n)
+        if a is None:
+            return None
+        kind = Barrier.Kind.values[n % len(Barrier.Kind.values)]
+        status = Barrier.Status.values[n % len(Barrier.Status.values)]
+        return record_barrier(
+            a, by=self.side(0)[1], kind=kind, situation="Vu", status=status, on=a.start_date
+        )
+
+    def follow_up(self, n, day):
+        f = self.pick(list(FollowUp.objects.filter(recorded_on__isnull=True).order_by("pk")), n)
+        if f is None:
+            return None
+        situation = FollowUp.Situation.values[n % len(FollowUp.Situation.values)]
+        return record_follow_up(f, recorded_on=f.exit.date, situation=situation)
+
+    def situation(self, n, day):
+        b = self.pick(self.beneficiaries(), n)
+        if b is None:
+            return None
+        return record_situation(b, housing=["", "own", "family"][n % 3])
+
+    def identity(self, n, day):
+        b = self.pick(self.beneficiaries(), n)
+        if b is None:
+            return None
+        person = b.person
+        return update_identity(
+            person,
+            {"birth_date": D(1960 + n % 45, 3, 3), "sex": ["F", "M"][n % 2]},
+        )
+
+    def target(self, n, day):
+        return set_target(
+            self.w.programme,
+            organisation=self.side(n)[0].establishment.organisation,
+            year=1,
+            reached=n,
+        )
+
+    def anonymisation(self, n, day):
+        b = self.pick(self.beneficiaries(), n)
+        if b is None:
+            return None
+        anonymise_person(b.person_id)
+        return anonymise_insertion(b.person_id)
+
+
+WRITES = [
+    "beneficiary",
+    "contact",
+    "outreach",
+    "eligibility",
+    "accompaniment",
+    "exit",
+    "activity",
+    "extension",
+    "barrier",
+    "follow_up",
+    "situation",
+    "identity",
+    "anonymisation",
+]
+
+
+def write(writer, kind, n, day):
+    """The write, or None when the services refuse it (nothing written: a rule of theirs)."""
+    try:
+        with transaction.atomic():
+            if kind == "beneficiary":
+                return writer.beneficiary(n, day, ["F", "M"][n % 2], D(1965 + n % 40, 6, 6))
+            return getattr(writer, kind)(n, day)
+    except ValidationError:
+        return None
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(WRITES), st.integers(0, 50), st.sampled_from(DAYS)),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_summary_after_random_writes_equals_the_report_built_from_scratch(o2r_files, steps):
+    with transaction.atomic():
+        writer = Writer(o2r_files)
+        # a few files to start with, and every summary stored before the writes
+        for n, day in enumerate(DAYS[:3]):
+            writer.beneficiary(n, day, "F", D(2003, 1, 1))
+        for members, consolidated in views(o2r_files):
+            for start, end in PERIODS:
+                read(o2r_files, members, consolidated, start, end)
+        for kind, n, day in steps:
+            write(writer, kind, n, day)
+        assert_summaries_exact(o2r_files)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def started(o2r_files):
+    """Files on both sides, one accompanied and one that left (its follow-ups due), and every
+    summary stored."""
+    writer = Writer(o2r_files)
+    for n, day in enumerate(DAYS):
+        writer.beneficiary(n, day, ["F", "M"][n % 2], D(1980 + n, 1, 1))
+    writer.accompaniment(0, D(2026, 4, 2))
+    writer.exit(1, D(2026, 5, 2))
+    for members, consolidated in views(o2r_files):
+        for start, end in PERIODS:
+            read(o2r_files, members, consolidated, start, end)
+    assert ReportSummary.objects.count() == len(views(o2r_files)) * len(PERIODS)
+    return writer
+
+
+@pytest.mark.parametrize("kind", [*WRITES, "target"])
+def test_summary_each_kind_of_write_makes_the_stored_report_stale(started, kind):
+    programme = started.w.programme
+    before = summary.changes(programme.pk)
+    assert write(started, kind, 3, D(2026, 5, 20)) is not None or kind == "anonymisation", kind
+    assert summary.changes(programme.pk) > before, f"{kind} recorded no change"
+    assert_summaries_exact(started.w)
+
+
+def test_summary_read_when_current_is_one_query(started, django_assert_num_queries):
+    members, consolidated = views(started.w)[0]
+    with django_assert_num_queries(1):
+        figures = read(started.w, members, consolidated, *PERIODS[0])
+    assert figures.members == [name for name, _ids in members]
+
+
+def test_summary_refresh_rebuilds_the_stale_ones_and_folds_the_changes(started):
+    started.exit(0, D(2026, 6, 1))
+    out = StringIO()
+    call_command("o2r_report_summaries", stdout=out)
+    assert f"{ReportSummary.objects.count()} synthèses recalculées." in out.getvalue()
+    assert not ReportChange.objects.exists()
+    # current again: no rebuild, and the folded count still moves with the next write
+    assert summary.refresh_stale() == 0
+    before = summary.changes(started.w.programme.pk)
+    started.outreach(1, D(2026, 6, 2))
+    assert summary.changes(started.w.programme.pk) == before + 1
+    assert_summaries_exact(started.w)
+
+
+def test_summary_of_other_code_is_not_read(started):
+    for stored in ReportSummary.objects.all():
+        stored.key = "0" * 16 + stored.key[16:]
+        stored.save(update_fields=["key"])
+    members, consolidated = views(started.w)[0]
+    read(started.w, members, consolidated, *PERIODS[0])
+    summary.refresh_stale()
+    assert not ReportSummary.objects.exclude(key__startswith=summary.FINGERPRINT).exists()

@@ -89,7 +89,7 @@ def _run_allocation(job, progress):
             % {
                 "organisation": organisation.name,
                 "done": result.allocated,
-                "left": len(result.unallocated),
+                "left": result.unallocated_count,
             }
         )
         for line, why in result.unallocated[:200]:

@@ -220,24 +220,26 @@ def _insert_whole(
 
 def _insert_split(organisation, lines, method: str, weights: str, weight_params, on: str) -> int:
     """Each line split among the sections of its weights (`ref_id`: the time basis or the key;
-    `section_id`; `cents`: an integer weight), exactly to the cent."""
+    `section_id`; `cents`: an integer weight; `total`: the weights' sum), exactly to the cent:
+    one sort of the shares per line (largest remainder first) numbers them and sums their
+    floors."""
     amount = AllocatedAmount._meta.db_table
     sql, params = _sql(lines.filter(how=method), "id", "month", "units", "sign", "key_ref")
     basis, key = ("q.ref_id", "NULL") if method == TIME else ("NULL", "q.ref_id")
     share = "(q.base + CASE WHEN q.rn <= q.missing THEN 1 ELSE 0 END)"
+    order = "PARTITION BY p.line_id ORDER BY p.rest DESC, p.section_id"
     return _execute(
         f"INSERT INTO {amount} (organisation_id, line_id, section_id, month, amount, method, "  # noqa: S608 - table names from the models, values as parameters
         f"key_id, time_basis_id) "
         f"SELECT %s, q.line_id, q.section_id, q.month, (q.sign * {share}) / 100.0, %s, "
         f"{key}, {basis} FROM ("
-        f" SELECT p.*,"
-        f"  ROW_NUMBER() OVER (PARTITION BY p.line_id ORDER BY p.rest DESC, p.section_id) AS rn,"
-        f"  p.units - CAST(SUM(p.base) OVER (PARTITION BY p.line_id) AS BIGINT) AS missing"
+        f" SELECT p.*, ROW_NUMBER() OVER ({order}) AS rn,"
+        f"  p.units - CAST(SUM(p.base) OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING"
+        f"  AND UNBOUNDED FOLLOWING) AS BIGINT) AS missing"
         f" FROM ("
         f"  SELECT l.id AS line_id, l.month AS month, l.units AS units, l.sign AS sign,"
         f"   w.ref_id AS ref_id, w.section_id AS section_id,"
-        f"   (l.units * w.cents) / CAST(SUM(w.cents) OVER (PARTITION BY l.id) AS BIGINT) AS base,"
-        f"   (l.units * w.cents) %% CAST(SUM(w.cents) OVER (PARTITION BY l.id) AS BIGINT) AS rest"
+        f"   (l.units * w.cents) / w.total AS base, (l.units * w.cents) %% w.total AS rest"
         f"  FROM ({sql}) l JOIN ({weights}) w ON {on}"
         f" ) p"
         f") q WHERE {share} > 0",
@@ -286,8 +288,9 @@ def allocate_year(organisation, year: int) -> AllocationResult:
         organisation,
         lines,
         TIME,
-        f"SELECT id AS ref_id, section_id, month, {_cents('weight')} AS cents FROM {time_basis} "  # noqa: S608 - table names from the models, values as parameters
-        f"WHERE organisation_id = %s AND weight > 0",
+        f"SELECT t.*, CAST(SUM(t.cents) OVER (PARTITION BY t.month) AS BIGINT) AS total FROM ("  # noqa: S608 - table names from the models, values as parameters
+        f"SELECT id AS ref_id, section_id, month, {_cents('weight')} AS cents FROM {time_basis} "
+        f"WHERE organisation_id = %s AND weight > 0) t",
         (organisation.pk,),
         "w.month = l.month",
     )
@@ -295,8 +298,9 @@ def allocate_year(organisation, year: int) -> AllocationResult:
         organisation,
         lines,
         KEY,
-        f"SELECT key_id AS ref_id, section_id, {_cents('weight')} AS cents FROM {key_share} "  # noqa: S608 - table names from the models, values as parameters
-        f"WHERE weight > 0",
+        f"SELECT k.*, CAST(SUM(k.cents) OVER (PARTITION BY k.ref_id) AS BIGINT) AS total FROM ("  # noqa: S608 - table names from the models, values as parameters
+        f"SELECT key_id AS ref_id, section_id, {_cents('weight')} AS cents FROM {key_share} "
+        f"WHERE weight > 0) k",
         (),
         "w.ref_id = l.key_ref",
     )

@@ -230,10 +230,13 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
     # categories of the members' charts are merged by code: the same nature across members
     by_code: dict[tuple[str, str], list] = {}
     labels: dict[tuple[str, str], str] = {}
+    grant_categories = set()  # categories of grants only: shown as the funding lines
     for category in categories.values():
         key = (category.nature, category.code)
         by_code.setdefault(key, [ZERO] * width)
         labels[key] = category.name
+        if all(prefix.startswith(FUNDING) for prefix in category.prefixes()):
+            grant_categories.add(key)
     uncategorised = {"charge": [ZERO] * width, "income": [ZERO] * width}
     # the grants (accounts 74) are shown once, as the State's funding and other funding: the
     # income lines by nature leave them out (their categories still compare with the budget)
@@ -275,6 +278,8 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
             labels[(nature, code)], amounts, nature, code in ineligible_codes, (nature, code)
         )
         achieved.append(line)
+        if (nature, code) in grant_categories:
+            continue
         if (nature, code) in funding:
             shown = [a - f for a, f in zip(amounts, funding[(nature, code)], strict=True)]
             if not any(shown):

@@ -176,6 +176,11 @@ def main():
                 fec_import = import_fec(organisation, approver, stored, "FEC-banc.txt")
                 seconds = time.perf_counter() - started
             figures["import"] = (fec_import.line_count, seconds)
+            print(  # at once: the allocation of a large year takes minutes
+                f"| FEC import | {fec_import.line_count} lines, {size / 1e6:.1f} MB | "
+                f"{seconds:.1f} s | {fec_import.line_count / seconds:,.0f} lines/s |",
+                flush=True,
+            )
             started = time.perf_counter()
             result = allocate_year(organisation, args.year)
             figures["allocation"] = (
@@ -187,12 +192,7 @@ def main():
     except Rollback:
         pass
     load_after = os.getloadavg()
-    lines, seconds = figures["import"]
     allocated, amounts, allocation_seconds = figures["allocation"]
-    print(
-        f"| FEC import | {lines} lines, {size / 1e6:.1f} MB | {seconds:.1f} s | "
-        f"{lines / seconds:,.0f} lines/s |"
-    )
     print(
         f"| Allocation of a year | {allocated} lines, {amounts} shares, {args.employees} "
         f"employees × 12 sheets, {args.sections} sections | {allocation_seconds:.1f} s | "

@@ -266,6 +266,11 @@ def _why(line, rules_by_pk) -> str:
 @transaction.atomic
 def allocate_year(organisation, year: int) -> AllocationResult:
     """Recompute the allocation of the organisation's lines dated in `year`."""
+    if connection.vendor == "postgresql":
+        # Every join here is over a whole year (hundreds of thousands of lines): never a nested
+        # loop, which re-reads the classified lines for each month or key when the planner's
+        # statistics predate a large import (it then takes the lines for one row).
+        _execute("SET LOCAL enable_nestloop = off", ())
     AllocatedAmount.objects.filter(organisation=organisation, month__year=year).delete()
     TimeBasis.objects.filter(organisation=organisation, month__year=year).delete()
     _write_time_bases(organisation, year)

@@ -3,12 +3,12 @@ chart of accounts) and their eligibility, and the FEC import, all or nothing."""
 
 from __future__ import annotations
 
-import hashlib
+import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ancrage.accounting import fec
@@ -77,50 +77,55 @@ def _fail(errors: list[tuple[int | None, str]]):
     raise ValidationError(fec.FecErrors(errors).messages())
 
 
-def import_fec(organisation, by, content: bytes, filename: str, progress=None) -> FecImport:
-    """Take an FEC file whole, or nothing: the format (fec.parse), analytic codes that name a
+def import_fec(organisation, by, source, filename: str, progress=None) -> FecImport:
+    """Take an FEC file whole, or nothing: the format (fec.Reader), analytic codes that name a
     section of the organisation, a file never imported before. Accounts of classes 6 and 7 get
-    their category."""
-    fingerprint = hashlib.sha256(content).hexdigest()
-    earlier = FecImport.objects.filter(organisation=organisation, sha256=fingerprint).first()
+    their category. `source`: the bytes, or a binary file read as a stream (a stored upload of
+    hundreds of megabytes is never held in memory: one pass for its fingerprint and encoding,
+    one pass that checks and writes in batches, rolled back when the file is refused)."""
+    binary = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    sniffed = fec.sniff(binary)
+    earlier = FecImport.objects.filter(organisation=organisation, sha256=sniffed.sha256).first()
     if earlier is not None:
         raise ValidationError(
             _("Ce fichier a déjà été importé le %(day)s.")
             % {"day": formats.date_format(earlier.imported_at, "d/m/Y")}
         )
-    try:
-        lines = fec.parse(content, progress)
-    except fec.FecErrors as refused:
-        _fail(refused.errors)
     codes = dict(Section.objects.filter(organisation=organisation).values_list("code", "pk"))
-    unknown = [
-        (
-            line.line_number,
-            _("code analytique « %(code)s » inconnu.") % {"code": line.analytic_code},
-        )
-        for line in lines
-        if line.analytic_code and line.analytic_code not in codes
-    ]
-    if unknown:
-        _fail(unknown[: fec.MAX_ERRORS])
     categories = CostCategory.objects.filter(organisation=organisation)
     by_account: dict[str, CostCategory | None] = {}
-    encoding = _encoding(content)
-    total = len(lines)
+    unknown: list[tuple[int | None, str]] = []
+    text = fec.text_of(binary, sniffed)
+    reader = fec.Reader(text, progress, sniffed.lines)
     with transaction.atomic():
+        # the count and dates are set once the file is read
         fec_import = FecImport.objects.create(
             organisation=organisation,
             imported_by=by,
             filename=filename[:200],
-            sha256=fingerprint,
-            encoding=encoding,
-            line_count=total,
-            first_date=min(line.entry_date for line in lines),
-            last_date=max(line.entry_date for line in lines),
+            sha256=sniffed.sha256,
+            encoding=sniffed.label,
+            line_count=0,
+            first_date=timezone.localdate(),
+            last_date=timezone.localdate(),
         )
-        for start in range(0, total, BATCH):
-            batch = []
-            for line in lines[start : start + BATCH]:
+        first = last = None
+        count = 0
+        batch = []
+        try:
+            for line in reader:
+                if line.analytic_code and line.analytic_code not in codes:
+                    if len(unknown) < fec.MAX_ERRORS:
+                        unknown.append(
+                            (
+                                line.line_number,
+                                _("code analytique « %(code)s » inconnu.")
+                                % {"code": line.analytic_code},
+                            )
+                        )
+                    continue
+                if unknown or reader.errors:
+                    continue  # the file is refused: read on for the report, write nothing
                 account = line.account_number
                 category = None
                 if account[:1] in ("6", "7"):
@@ -128,18 +133,24 @@ def import_fec(organisation, by, content: bytes, filename: str, progress=None) -
                         by_account[account] = categories.for_account(account)
                     category = by_account[account]
                 batch.append(LedgerLine(fec_import=fec_import, category=category, **vars(line)))
-            LedgerLine.objects.bulk_create(batch)
-            if progress:
-                progress(start + len(batch), total)
+                count += 1
+                day = line.entry_date
+                first = day if first is None or day < first else first
+                last = day if last is None or day > last else last
+                if len(batch) >= BATCH:
+                    LedgerLine.objects.bulk_create(batch)
+                    batch = []
+            reader.finish()
+        except fec.FecErrors as refused:
+            _fail(sorted(refused.errors + unknown, key=lambda e: e[0] or 0)[: fec.MAX_ERRORS])
+        finally:
+            text.detach()  # the caller's file stays open
+        if unknown:
+            _fail(unknown)
+        LedgerLine.objects.bulk_create(batch)
+        fec_import.line_count, fec_import.first_date, fec_import.last_date = count, first, last
+        fec_import.save(update_fields=["line_count", "first_date", "last_date"])
     return fec_import
-
-
-def _encoding(content: bytes) -> str:
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return "windows-1252"
-    return "utf-8"
 
 
 def eligible(amount_lines, funder) -> Decimal:

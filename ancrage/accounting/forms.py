@@ -148,7 +148,7 @@ class FecUploadForm(Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        self.content = check_text_upload(uploaded, max_bytes=settings.FEC_MAX_BYTES)
+        check_text_upload(uploaded, max_bytes=settings.FEC_MAX_BYTES)
         return uploaded
 
 

@@ -3,7 +3,6 @@ MEDIA_ROOT/imports/, the worker reads it, takes it whole or refuses it with the 
 then deletes it) and a year's allocation (large years: hundreds of thousands of lines)."""
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.crypto import get_random_string
@@ -16,9 +15,10 @@ from ancrage.kernel.scopes import reach
 from ancrage.organisation.models import Organisation
 
 
-def store_upload(content: bytes) -> str:
-    """Keep a checked file for the worker; its name is random, never the browser's."""
-    return default_storage.save(f"imports/fec-{get_random_string(24)}.txt", ContentFile(content))
+def store_upload(uploaded) -> str:
+    """Keep a checked file for the worker, copied in chunks (Django has already streamed a large
+    upload to a temporary file); its name is random, never the browser's."""
+    return default_storage.save(f"imports/fec-{get_random_string(24)}.txt", uploaded)
 
 
 def _run_import(job, progress):
@@ -35,11 +35,10 @@ def _run_import(job, progress):
                 _("Vous ne pouvez pas importer les écritures de cette organisation.")
             )
         organisation = Organisation.objects.get(pk=organisation_id)
-        with default_storage.open(path, "rb") as stored:
-            content = stored.read()
-        fec_import = books.import_fec(
-            organisation, job.started_by, content, params.get("filename", "fec.txt"), progress
-        )
+        with default_storage.open(path, "rb") as stored:  # read as a stream
+            fec_import = books.import_fec(
+                organisation, job.started_by, stored, params.get("filename", "fec.txt"), progress
+            )
     finally:
         if path.startswith("imports/") and default_storage.exists(path):
             default_storage.delete(path)
@@ -89,7 +88,7 @@ def _run_allocation(job, progress):
             % {
                 "organisation": organisation.name,
                 "done": result.allocated,
-                "left": len(result.unallocated),
+                "left": result.unallocated_count,
             }
         )
         for line, why in result.unallocated[:200]:

@@ -230,19 +230,39 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
     # categories of the members' charts are merged by code: the same nature across members
     by_code: dict[tuple[str, str], list] = {}
     labels: dict[tuple[str, str], str] = {}
+    grant_categories = set()  # categories of grants only: shown as the funding lines
     for category in categories.values():
         key = (category.nature, category.code)
         by_code.setdefault(key, [ZERO] * width)
         labels[key] = category.name
+        if all(prefix.startswith(FUNDING) for prefix in category.prefixes()):
+            grant_categories.add(key)
     uncategorised = {"charge": [ZERO] * width, "income": [ZERO] * width}
+    # the grants (accounts 74) are shown once, as the State's funding and other funding: the
+    # income lines by nature leave them out (their categories still compare with the budget)
+    funding: dict[tuple[str, str], list] = defaultdict(lambda: [ZERO] * width)
+    state = [ZERO] * width
+    grants = [ZERO] * width
+    eligible = [ZERO] * width
     for row in rows:
         category = categories.get(row["line__category_id"])
         column = index[row["section__organisation_id"]]
+        account = row["line__account_number"]
         if category is None:
-            nature = "income" if row["line__account_number"].startswith("7") else "charge"
+            nature = "income" if account.startswith("7") else "charge"
+            key = ("", nature)
             uncategorised[nature][column] += row["total"]
         else:
-            by_code[(category.nature, category.code)][column] += row["total"]
+            key = (category.nature, category.code)
+            by_code[key][column] += row["total"]
+        if account.startswith(STATE):
+            state[column] += row["total"]
+            funding[key][column] += row["total"]
+        elif account.startswith(FUNDING):
+            grants[column] += row["total"]
+            funding[key][column] += row["total"]
+        elif account.startswith("6") and row["line__category_id"] not in ineligible:
+            eligible[column] += row["total"]
     planned = defaultdict(Decimal)
     for line in BudgetLine.objects.filter(
         budget__section__programme=programme, budget__year=year.year
@@ -250,33 +270,31 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
         planned[(line.category.nature, line.category.code)] += line.amount
     planned_keys = dict(planned)
     ineligible_codes = {categories[pk].code for pk in ineligible if pk in categories}
+    achieved: list[Row] = []  # every category, grants included: the budget's comparison
     for (nature, code), amounts in sorted(by_code.items()):
         if not any(amounts) and not planned_keys.get((nature, code)):
             continue  # neither achieved nor budgeted: no line
         line = Row(
             labels[(nature, code)], amounts, nature, code in ineligible_codes, (nature, code)
         )
+        achieved.append(line)
+        if (nature, code) in grant_categories:
+            continue
+        if (nature, code) in funding:
+            shown = [a - f for a, f in zip(amounts, funding[(nature, code)], strict=True)]
+            if not any(shown):
+                continue  # all of it is in the State's funding or other funding
+            line = Row(line.label, shown, nature, line.ineligible, line.key)
         (report.charges if nature == "charge" else report.income).append(line)
     for nature, amounts in uncategorised.items():
-        if any(amounts):
-            line = Row(_("Sans catégorie"), amounts, nature)
+        shown = [a - f for a, f in zip(amounts, funding[("", nature)], strict=True)]
+        if any(shown):
+            line = Row(_("Sans catégorie"), shown, nature)
             (report.charges if nature == "charge" else report.income).append(line)
 
     def column_sum(selected):
         return [sum((r.members[i] for r in selected), ZERO) for i in range(width)]
 
-    state = [ZERO] * width
-    grants = [ZERO] * width
-    eligible = [ZERO] * width
-    for row in rows:
-        column = index[row["section__organisation_id"]]
-        account = row["line__account_number"]
-        if account.startswith(STATE):
-            state[column] += row["total"]
-        elif account.startswith(FUNDING):
-            grants[column] += row["total"]
-        elif account.startswith("6") and row["line__category_id"] not in ineligible:
-            eligible[column] += row["total"]
     volunteering = [ZERO] * width
     codes = dict(Section.objects.filter(programme=programme).values_list("code", "organisation_id"))
     for row in (
@@ -296,7 +314,9 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
     report.totals = {
         "charges": Row(_("Total des charges"), column_sum(report.charges)),
         "eligible": Row(_("Charges éligibles au programme"), eligible),
-        "income": Row(_("Total des produits"), column_sum(report.income)),
+        "income": Row(
+            _("Total des produits"), column_sum([*report.income, Row("", state), Row("", grants)])
+        ),
         "state": Row(_("Financement de l'État (comptes 741)"), state),
         "grants": Row(_("Autres financements (autres comptes 74)"), grants),
         "volunteering": Row(_("Bénévolat valorisé (comptes 87)"), volunteering),
@@ -309,7 +329,7 @@ def financial_report(programme, year: AgreementYear) -> FinancialReport:
         ],
     )
     # the forecast budget against what was achieved, category by category (consolidated)
-    for row in [*report.charges, *report.income]:
+    for row in achieved:
         budget = planned.get(row.key, ZERO)
         done = row.total
         if not budget and not done:

@@ -322,7 +322,7 @@ def import_start(request):
     form = FecUploadForm(request.POST, request.FILES, **queries.upload_choices(request.user))
 
     def start(form):
-        path = jobs.store_upload(form.content)
+        path = jobs.store_upload(form.cleaned_data["file"])
         job = start_job(
             request.user,
             jobs.FEC_IMPORT.name,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -237,6 +238,8 @@ def encode(value):
         return {"m": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, date):
         return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
     if isinstance(value, Promise):
         return str(value)
     return value
@@ -252,5 +255,7 @@ def decode(value):
             return tuple(decode(v) for v in value["t"])
         if "m" in value:
             return {decode(k): decode(v) for k, v in value["m"]}
+        if "n" in value:
+            return Decimal(value["n"])
         return date.fromisoformat(value["d"])
     return value

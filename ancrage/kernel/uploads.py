@@ -331,32 +331,39 @@ def _check_webm(content: bytes) -> None:
         raise _Malformed
 
 
-def check_text_upload(uploaded_file, *, max_bytes: int | None = None) -> bytes:
-    """Check an uploaded text file (an accounting export: tab- or bar-separated lines) and return
-    its bytes, or raise a `ValidationError` in French: its size (declared, then read), no binary
-    content (a NUL byte), no markup a browser would render, no archive. Its encoding and lines
-    are the importer's business."""
+def check_text_upload(uploaded_file, *, max_bytes: int | None = None) -> None:
+    """Check an uploaded text file (an accounting export: tab- or bar-separated lines) read in
+    chunks, never whole in memory (an FEC may weigh hundreds of megabytes), or raise a
+    `ValidationError` in French: its size (declared, then read), no binary content (a NUL byte),
+    no markup a browser would render, no archive. Its encoding and lines are the importer's
+    business."""
     limit = settings.DOCUMENT_MAX_BYTES if max_bytes is None else max_bytes
     too_big = _("Ce fichier fait %(size)s : il ne peut pas dépasser %(limit)s.")
     if uploaded_file.size is not None and uploaded_file.size > limit:
         _refuse(
             too_big % {"size": filesizeformat(uploaded_file.size), "limit": filesizeformat(limit)}
         )
+    size, head, tail, blank, binary = 0, b"", b"", True, False
     uploaded_file.seek(0)
-    content = uploaded_file.read(limit + 1)
+    for chunk in uploaded_file.chunks():
+        size += len(chunk)
+        if size > limit:
+            _refuse(too_big % {"size": filesizeformat(size), "limit": filesizeformat(limit)})
+        if len(head) < 1024:
+            head += chunk[: 1024 - len(head)]
+        tail = (tail + chunk)[-ZIP_TAIL:]
+        blank = blank and not chunk.strip()
+        binary = binary or b"\x00" in chunk
     uploaded_file.seek(0)
-    if len(content) > limit:
-        _refuse(too_big % {"size": filesizeformat(len(content)), "limit": filesizeformat(limit)})
-    if not content.strip():
+    if blank:
         _refuse(_("Ce fichier est vide."))
-    if b"\x00" in content or HTML_MARKERS.search(content[:1024]) or ZIP_END in content[-ZIP_TAIL:]:
+    if binary or HTML_MARKERS.search(head) or ZIP_END in tail:
         _refuse(
             _(
                 "Ce fichier n'est pas un fichier texte (son contenu a été vérifié, pas seulement "
                 "son nom) : exportez-le de nouveau en texte."
             )
         )
-    return content
 
 
 def detect_type(content: bytes) -> str | None:

@@ -265,3 +265,27 @@ def test_budget_pages_read_a_fixed_number_of_queries(client, books, django_asser
     client.get(url)
     with django_assert_num_queries(21):
         assert client.get(url).status_code == 200
+
+
+def test_the_states_funding_is_listed_once_in_the_financial_report(client, books):
+    """The State's grant (741) and the other grants (74) are their own lines of the income: the
+    income by nature does not list them again, and the lines shown add up to the total."""
+    report = reports.financial_report(books.programme, books.year1)
+    shown = [report.totals["state"], report.totals["grants"], *report.income]
+    assert [row.total for row in shown[:2]] == [Decimal("21000.00"), Decimal("2000.00")]
+    assert sum(row.total for row in shown) == report.totals["income"].total
+    assert not {"Subventions de l'État", "Autres subventions d'exploitation"} & {
+        row.label for row in report.income
+    }
+    # the budget still compares the State's grant with its forecast
+    assert "Subventions de l'État" in {label for label, *_rest in report.budget}
+    login(client, books.users[Role.FINANCE])
+    xlsx = client.get(reverse("accounting:financial_report_xlsx", args=[books.programme.pk, 1]))
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(xlsx.getvalue())).worksheets[0]
+    labels = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert labels.count("Financement de l'État (comptes 741)") == 1
+    assert "Subventions de l'État" not in labels

@@ -119,6 +119,15 @@ def test_finance_reads_budgets_and_the_financial_report_and_the_funder_reads_the
                 page.get_by_role("row", name=re.compile(r"^Cumul sur la convention"))
             ).to_be_visible()
             expect(page.get_by_role("link", name="Télécharger (PDF)")).to_be_visible()
+            # the State's funding is listed once among the income (the budget table still
+            # compares its category with the forecast)
+            income = page.get_by_role("region", name="Produits et financements")
+            expect(
+                income.get_by_role("row", name=re.compile(r"^Financement de l.État"))
+            ).to_have_count(1)
+            expect(
+                income.get_by_role("row", name=re.compile(r"^Subventions de l.État"))
+            ).to_have_count(0)
             assert not axe_problems(page)
             assert page.evaluate(OVERFLOW) is None
             screenshot(page, f"accounting-financial-report{suffix}.png")

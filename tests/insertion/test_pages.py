@@ -425,8 +425,9 @@ def _refer(o2r):
 # outreach and contact forms (a service may run two programmes) reads the service's programmes:
 # one query more on their pages, and a contact's programme one more when it is saved. A referral's
 # consent is a `people.Consent` of its own (2026-12-05): its row and its change audit are written
-# when the referral is sent (three queries more). Every valid write records its change for the
-# report's summaries (one insert).
+# when the referral is sent (three queries more). Every valid write to a programme's records
+# records its change for the report's summaries (one insert; a referral sent by a village is not
+# one until the service accepts it).
 WRITE_PAGES = {
     # name: (URL, POST data or None for a GET, user role, status, queries)
     "outreach_add GET": ("insertion:outreach_add", None, Role.O2R_COUNSELLOR, 200, 9),
@@ -444,7 +445,7 @@ WRITE_PAGES = {
     ),
     "referral_accept valid": ("insertion:referral_accept", _accept, Role.O2R_COUNSELLOR, 302, 19),
     "refer GET": ("insertion:refer", None, Role.HEAD_OF_SERVICE, 200, 10),
-    "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 18),
+    "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 17),
 }
 
 

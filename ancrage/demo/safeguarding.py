@@ -109,6 +109,9 @@ FITS = {
     C.MALICIOUS_ACT: (12, 21, None),
     C.OTHER: (3, 21, None),
 }
+# Events of a house, not of a child (a night without a qualified adult, the heating down): they
+# name no child; the house is one where children of the village live, its parent reports them.
+HOUSE_EVENTS = {C.STAFF_SHORTAGE, C.EQUIPMENT_FAILURE}
 SEVERITY = [
     (Incident.Severity.MINOR, 60),
     (Incident.Severity.SERIOUS, 32),
@@ -189,12 +192,13 @@ def _incident(rng, village, kids, parents, head, now, index):
     occurred_at = reported_at - timedelta(minutes=rng.randint(10, 36 * 60))
     fitting = [k for k in kids if fits(category, k[2], k[3])] or kids
     victim, unit, _age, _sex = rng.choice(fitting)
-    involved = [(victim, IncidentChild.Role.VICTIM)]
+    house_event = category in HOUSE_EVENTS
+    involved = [] if house_event else [(victim, IncidentChild.Role.VICTIM)]
     if category == C.VIOLENCE_BETWEEN_CHILDREN and len(kids) > 1:
         other = rng.choice(fitting)[0]
         if other != victim:
             involved.append((other, IncidentChild.Role.ALLEGED_AUTHOR))
-    if rng.random() < 0.3 and len(kids) > 2:
+    if rng.random() < 0.3 and len(kids) > 2 and not house_event:
         witness = rng.choice([k for k in kids if k[2] is None or k[2] >= 6] or kids)[0]
         if witness not in {c for c, _r in involved}:
             involved.append((witness, IncidentChild.Role.WITNESS))

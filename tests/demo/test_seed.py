@@ -18,7 +18,7 @@ from ancrage.care.models.autonomy import AutonomyProject
 from ancrage.care.models.journal import JournalEntry
 from ancrage.demo.accounting import clear_accounting
 from ancrage.demo.o2r import clear_o2r
-from ancrage.demo.safeguarding import FITS
+from ancrage.demo.safeguarding import FITS, HOUSE_EVENTS
 from ancrage.demo.seeding import COMMUNES, DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES, seed
 from ancrage.families.models import FamilyCase
 from ancrage.kernel.access import Role
@@ -334,6 +334,21 @@ def test_demo_incident_stories_fit_the_children_they_name(demo):
                 age = person.age(demo.anchor)
                 assert low <= age <= high, (category, age)
                 assert sex is None or person.sex == sex, (category, person.sex)
+
+
+def test_demo_house_events_name_no_child(demo):
+    """A night without a qualified adult or the heating down happened to a house: no child is
+    named as its victim, witness or author."""
+    events = Incident.objects.filter(category__in=HOUSE_EVENTS)
+    assert events.exists()
+    assert not events.filter(involved__isnull=False).exists()
+    # the other stories still name their child
+    assert (
+        not Incident.objects.exclude(category__in=HOUSE_EVENTS)
+        .exclude(category="")
+        .filter(involved__isnull=True)
+        .exists()
+    )
 
 
 def test_demo_journal_notes_fit_the_child_they_are_about(demo):

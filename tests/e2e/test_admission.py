@@ -78,9 +78,19 @@ def test_head_of_service_admits_a_sibling_group_of_three(
     assert admission.status == "waiting" and admission.urgency == 1
     assert admission.children.count() == 3
 
-    # First choice splits the group: the sibling rule asks why, and nothing is saved.
-    page.fill("#id_start_date", today.isoformat())
+    # The free beds and the house choices are counted again as soon as a date is typed.
     children = list(admission.children.order_by("birth_date"))
+    later = today + datetime.timedelta(days=7)
+    with page.expect_response(lambda r: f"start_date={later.isoformat()}" in r.url):
+        page.fill("#id_start_date", later.isoformat())
+    expect(page.locator("#free-beds h2")).to_contain_text(f"{later:%d/%m/%Y}")
+    expect(page.locator(f"#id_house_{children[0].pk}")).to_contain_text(f"le {later:%d/%m/%Y}")
+
+    # First choice splits the group: the sibling rule asks why, and nothing is saved.
+    with page.expect_response(lambda r: f"start_date={today.isoformat()}" in r.url):
+        page.fill("#id_start_date", today.isoformat())
+    expect(page.locator("#free-beds h2")).to_contain_text(f"{today:%d/%m/%Y}")
+    expect(page.locator(f"#id_house_{children[0].pk}")).to_contain_text(f"le {today:%d/%m/%Y}")
     page.select_option(f"#id_house_{children[0].pk}", str(house.pk))
     page.select_option(f"#id_house_{children[1].pk}", str(house.pk))
     page.select_option(f"#id_house_{children[2].pk}", str(other_house.pk))

@@ -392,3 +392,35 @@ def test_the_house_choices_show_the_beds_free_on_the_arrival_date(client, world)
     page = response.content.decode()
     assert f"Maison Les Érables · 1 place libre le {arrival:%d/%m/%Y}" in page
     assert f"Places libres le {arrival:%d/%m/%Y}" in page
+
+
+def test_the_house_choices_count_again_as_soon_as_the_arrival_date_is_typed(client, world):
+    # full today, a bed free from next week: the page asks for the beds on the date typed
+    house = HouseFactory(establishment=world.village, capacity=1, name="Maison Les Érables")
+    arrival = TODAY + datetime.timedelta(days=7)
+    Stay.objects.create(
+        child=PersonFactory(),
+        unit=house,
+        start_date=TODAY - datetime.timedelta(days=30),
+        end_date=arrival,
+        exit_reason="return_to_family",
+    )
+    login(client, world.users[Role.HEAD_OF_SERVICE])
+    url = f"/admissions/{world.admission.pk}/"
+    page = client.get(url).content.decode()
+    # the date field asks the page again when it changes, the houses picked sent along
+    assert 'hx-trigger="change from:#id_start_date"' in page
+    assert 'hx-include="#id_start_date, #accept-houses select"' in page
+    assert 'hx-select-oob="#accept-houses"' in page
+    child = world.admission.children.order_by("birth_date").first()
+    page = client.get(
+        url, {"start_date": arrival.isoformat(), f"house_{child.pk}": house.pk}
+    ).content.decode()
+    assert f"Places libres le {arrival:%d/%m/%Y}" in page
+    assert f"Maison Les Érables · 1 place libre le {arrival:%d/%m/%Y}" in page
+    # the house picked before the date changed is still picked
+    assert f'<option value="{house.pk}" selected>Maison Les Érables · 1 place libre' in page
+    # a date out of the range a form takes is not counted on: the usual day stays
+    page = client.get(url, {"start_date": "1850-01-01"}).content.decode()
+    assert f"Places libres le {TODAY:%d/%m/%Y}" in page
+    assert "1850" not in page

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ancrage.kernel import dates
 from ancrage.kernel.access import requires
 from ancrage.kernel.flow import submit
 from ancrage.placements.forms.admissions import (
@@ -60,16 +61,26 @@ def admission_create(request, pk):
 
 
 def _arrival_day(request, admission):
-    """The arrival date the beds are counted on: the one typed (after a refusal), else the
-    date the request wishes, else today."""
+    """The arrival date the beds are counted on: the one typed (sent with the form after a
+    refusal, or asked for by the page as soon as it is typed), else the date the request wishes,
+    else today. A date out of the form's range is not one: the page counts on the usual day."""
     typed = None
-    if request.method == "POST":
-        with suppress(ValueError):
-            typed = parse_date(request.POST.get("start_date") or "")
+    with suppress(ValueError):
+        typed = parse_date(request.POST.get("start_date") or request.GET.get("start_date") or "")
+    if typed is not None:
+        low, high = dates.EVENT.bounds()
+        typed = typed if low <= typed <= high else None
     return typed or admission.wished_start_date or timezone.localdate()
 
 
-def _detail(admission, houses, day) -> dict:
+def _chosen_houses(request, admission) -> dict:
+    """The houses already picked in the form, kept when the page counts the beds again on
+    another arrival date ({"house_<child pk>": house pk})."""
+    names = {f"house_{child.pk}" for child in admission.ordered_children}
+    return {name: value for name, value in request.GET.items() if name in names and value}
+
+
+def _detail(admission, houses, day, chosen=None) -> dict:
     """The request's page: its two forms (the flow puts the refused one in its place when it
     answers a POST) and the beds free in the village's houses on the arrival date."""
     rows = cache(lambda: house_beds(houses, day))
@@ -80,7 +91,7 @@ def _detail(admission, houses, day) -> dict:
             houses=houses,
             beds=lambda: {row["house"].pk: row["free"] for row in rows()},
             day=day,
-            initial={"start_date": day},
+            initial={"start_date": day, **(chosen or {})},
         ),
         "decline": DeclineAdmissionForm(),
         "beds_day": day,
@@ -116,7 +127,10 @@ def _admission_message(stays) -> str:
 def admission_detail(request, pk):
     admission = queries.visible_admission(request.user, pk)
     houses = houses_of(request.user).filter(establishment=admission.establishment)
-    return render(request, DETAIL, _detail(admission, houses, _arrival_day(request, admission)))
+    day = _arrival_day(request, admission)
+    return render(
+        request, DETAIL, _detail(admission, houses, day, _chosen_houses(request, admission))
+    )
 
 
 @requires("admission", "change")

@@ -369,8 +369,8 @@ def test_board_links_only_to_pages_the_role_opens(client, world):
     assert "Liste d'attente des admissions" in page
 
 
-def test_the_house_choices_show_the_beds_free_on_the_arrival_date(client, world):
-    # full today, a bed free from next week: its child leaves before the arrival
+def _house_full_until_next_week(world):
+    """A house of one bed, taken today by a child who leaves in a week: (house, that day)."""
     house = HouseFactory(establishment=world.village, capacity=1, name="Maison Les Érables")
     arrival = TODAY + datetime.timedelta(days=7)
     Stay.objects.create(
@@ -380,6 +380,12 @@ def test_the_house_choices_show_the_beds_free_on_the_arrival_date(client, world)
         end_date=arrival,
         exit_reason="return_to_family",
     )
+    return house, arrival
+
+
+def test_the_house_choices_show_the_beds_free_on_the_arrival_date(client, world):
+    # full today, a bed free from next week: its child leaves before the arrival
+    house, arrival = _house_full_until_next_week(world)
     login(client, world.users[Role.HEAD_OF_SERVICE])
     # the request wishes no date: the beds are counted today
     today_page = client.get(f"/admissions/{world.admission.pk}/").content.decode()
@@ -396,15 +402,7 @@ def test_the_house_choices_show_the_beds_free_on_the_arrival_date(client, world)
 
 def test_the_house_choices_count_again_as_soon_as_the_arrival_date_is_typed(client, world):
     # full today, a bed free from next week: the page asks for the beds on the date typed
-    house = HouseFactory(establishment=world.village, capacity=1, name="Maison Les Érables")
-    arrival = TODAY + datetime.timedelta(days=7)
-    Stay.objects.create(
-        child=PersonFactory(),
-        unit=house,
-        start_date=TODAY - datetime.timedelta(days=30),
-        end_date=arrival,
-        exit_reason="return_to_family",
-    )
+    house, arrival = _house_full_until_next_week(world)
     login(client, world.users[Role.HEAD_OF_SERVICE])
     url = f"/admissions/{world.admission.pk}/"
     page = client.get(url).content.decode()

@@ -91,6 +91,7 @@ def test_head_of_service_admits_a_sibling_group_of_three(
         page.fill("#id_start_date", today.isoformat())
     expect(page.locator("#free-beds h2")).to_contain_text(f"{today:%d/%m/%Y}")
     expect(page.locator(f"#id_house_{children[0].pk}")).to_contain_text(f"le {today:%d/%m/%Y}")
+    expect(page.locator(".htmx-request")).to_have_count(0)  # swapped and settled
     page.select_option(f"#id_house_{children[0].pk}", str(house.pk))
     page.select_option(f"#id_house_{children[1].pk}", str(house.pk))
     page.select_option(f"#id_house_{children[2].pk}", str(other_house.pk))

@@ -182,7 +182,11 @@ def test_task_accept_a_sibling_group(browser_page, start):
     steps.click(page.get_by_role("link", name=village.name, exact=True))
     steps.click(page.get_by_role("link", name="Liste d'attente des admissions"))
     steps.click(page.locator(f'a[href="/admissions/{admission.pk}/"]'))
-    page.locator("#id_start_date").fill(arrival.isoformat())
+    # the page counts the free beds on the date typed: the houses are picked once it has
+    with page.expect_response(lambda r: f"start_date={arrival.isoformat()}" in r.url):
+        page.locator("#id_start_date").fill(arrival.isoformat())
+    expect(page.locator(f"#id_house_{children[0].pk}")).to_contain_text(f"le {arrival:%d/%m/%Y}")
+    expect(page.locator(".htmx-request")).to_have_count(0)  # swapped and settled
     for child in children:
         steps.choose(page.locator(f"#id_house_{child.pk}"), value=str(house.pk))
     steps.click(page.get_by_role("button", name="Accepter et répartir dans les maisons"))

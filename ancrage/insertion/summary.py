@@ -11,7 +11,11 @@ current when the count it was built with equals the count now; the count is read
 build, so a write committed during the build leaves the summary stale, never wrong.
 
 `refresh_stale` (the task `refresh_report_summaries`, run by a worker) rebuilds the stored
-summaries made stale by writes, so that readers rarely pay a build, and folds the change rows."""
+summaries made stale by writes, so that readers rarely pay a build, and folds the change rows;
+`prebuild` then builds the current periods' summaries nobody has opened yet (every programme's
+agreement year and quarter, calendar year and quarter holding today, and the default period,
+for every view: the programme's, each member's, each service's), so that the first reader of
+the period reads a summary too."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -35,6 +40,7 @@ from ancrage.insertion.models import (
     ReportChangeTally,
     ReportSummary,
 )
+from ancrage.insertion.periods import default_period, periods
 from ancrage.kernel import disclosure
 
 # The code that makes a report: a summary built by other code (a deployment since) is not read.
@@ -198,6 +204,39 @@ def refresh_stale() -> int:
     for programme_id in ReportChange.objects.values_list("programme_id", flat=True).distinct():
         fold(programme_id)
     return rebuilt
+
+
+def current_periods(programme, today: date) -> list:
+    """The periods of the programme's report a reader opens now: every fixed period holding
+    today (the agreement year and its quarter, the calendar year and its quarter) and the
+    report's default period (the agreement year holding today, else the nearest one)."""
+    out = [p for p in periods(programme) if p.start <= today <= p.end]
+    default = default_period(programme, today)
+    return out if default in out else [default, *out]
+
+
+def prebuild(today: date) -> int:
+    """Build the summaries of the current periods that are not stored yet, for every
+    programme and every view of it (`queries.report.report_views`), in the site's language.
+    Returns how many were built. The stored and stale ones are `refresh_stale`'s."""
+    from ancrage.insertion.queries.report import report_views
+
+    built = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for programme in Programme.objects.select_related("consortium").order_by("pk"):
+            stored = set(
+                ReportSummary.objects.filter(programme=programme).values_list("key", "start", "end")
+            )
+            for members, consolidated in report_views(programme):
+                groups = [sorted(ids) for _name, ids in members]
+                key = _key(groups, consolidated)
+                for period in current_periods(programme, today):
+                    if (key, period.start, period.end) in stored:
+                        continue
+                    _store(programme, key, groups, period.start, period.end, consolidated)
+                    stored.add((key, period.start, period.end))
+                    built += 1
+    return built
 
 
 def fold(programme_id: int) -> None:

@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +26,7 @@ from ancrage.insertion.models import (
     ReportChange,
     ReportSummary,
 )
-from ancrage.insertion.queries.report import report_scope
+from ancrage.insertion.queries.report import report_scope, report_views
 from ancrage.insertion.services.accompaniment import (
     extend_accompaniment,
     open_accompaniment,
@@ -42,6 +44,8 @@ from ancrage.insertion.services.programme import set_target
 from ancrage.kernel.access import Role
 from ancrage.people.services import update_identity
 from ancrage.privacy.contributions import anonymise_insertion, anonymise_person
+from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.conftest import login
 from tests.insertion.factories import new_beneficiary
 
 pytestmark = pytest.mark.django_db
@@ -331,9 +335,10 @@ def test_summary_read_when_current_is_one_query(started, django_assert_num_queri
 
 def test_summary_refresh_rebuilds_the_stale_ones_and_folds_the_changes(started):
     started.exit(0, D(2026, 6, 1))
+    stored = ReportSummary.objects.count()
     out = StringIO()
     call_command("o2r_report_summaries", stdout=out)
-    assert f"{ReportSummary.objects.count()} synthèses recalculées." in out.getvalue()
+    assert f"{stored} synthèses recalculées." in out.getvalue()
     assert not ReportChange.objects.exists()
     # current again: no rebuild, and the folded count still moves with the next write
     assert summary.refresh_stale() == 0
@@ -351,3 +356,71 @@ def test_summary_of_other_code_is_not_read(started):
     read(started.w, members, consolidated, *PERIODS[0])
     summary.refresh_stale()
     assert not ReportSummary.objects.exclude(key__startswith=summary.FINGERPRINT).exists()
+
+
+def test_summary_prebuilt_for_the_current_periods_of_every_view(o2r_files):
+    today = timezone.localdate()
+    programme = o2r_files.programme
+    current = summary.current_periods(programme, today)
+    # the agreement year and its quarter, the calendar year and its quarter
+    assert len(current) == 4 and all(p.start <= today <= p.end for p in current)
+    # the programme's (lead and funder), each member's service
+    prebuilt = report_views(programme)
+    assert len(prebuilt) == 3
+    assert summary.prebuild(today) == len(prebuilt) * len(current)
+    assert summary.prebuild(today) == 0  # stored and current: nothing more
+    for members, consolidated in prebuilt:
+        for period in current:
+            stored = summary.encode(
+                read(o2r_files, members, consolidated, period.start, period.end)
+            )
+            built = summary.encode(
+                from_scratch(o2r_files, members, consolidated, period.start, period.end)
+            )
+            assert stored == built
+    # a write makes them stale: rebuilt by refresh_stale, not built again by prebuild
+    Writer(o2r_files).outreach(1, today)
+    assert summary.refresh_stale() == len(prebuilt) * len(current)
+    assert summary.prebuild(today) == 0
+
+
+def test_summary_prebuilt_the_first_opening_of_every_reader_builds_nothing(
+    o2r_files, client, monkeypatch
+):
+    partner_lead = UserFactory(username="cheffe-partenaire")
+    MembershipFactory(
+        user=partner_lead,
+        role=Role.O2R_LEAD,
+        establishment=o2r_files.partner_team.establishment,
+        start_date=D(2024, 1, 1),
+    )
+    partner_lead = type(partner_lead).objects.get(pk=partner_lead.pk)
+    out = StringIO()
+    call_command("o2r_report_summaries", stdout=out)
+    assert "12 synthèses préparées pour les périodes en cours." in out.getvalue()
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("a reader built a report")
+
+    monkeypatch.setattr(summary, "_build", no_build)
+    today = timezone.localdate()
+    for user in (o2r_files.users[Role.O2R_LEAD], o2r_files.users[Role.FUNDER], partner_lead):
+        login(client, user)
+        for view in ("programme", "service"):
+            for period in summary.current_periods(o2r_files.programme, today):
+                page = client.get(reverse("insertion:report"), {"view": view, "period": period.key})
+                # a view the reader does not have is refused at the field (422)
+                assert page.status_code in (200, 422), (user, view)
+                if page.status_code == 200:
+                    assert page.context["report"] is not None
+        client.get(reverse("insertion:report"))  # the page as it first opens
+        client.logout()
+
+
+def test_summary_prebuild_is_part_of_the_worker_task(o2r_files):
+    from ancrage.insertion.tasks import refresh_report_summaries
+
+    refresh_report_summaries.call()
+    views = len(report_views(o2r_files.programme))
+    periods = len(summary.current_periods(o2r_files.programme, timezone.localdate()))
+    assert ReportSummary.objects.count() == views * periods

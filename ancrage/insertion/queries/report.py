@@ -59,10 +59,9 @@ def report_programmes(user) -> list[Programme]:
     )
 
 
-def report_scope(user, programme: Programme) -> ReportScope:
-    """The members of the programme with their services, the reader's own, and whether the
-    reader is the chef de file (the O2R lead of the lead member or of the sole carrier) or a
-    funder: both see the consolidated report."""
+def _members(programme: Programme):
+    """The programme's services, its lead organisation, and its members ((organisation id,
+    (name, service ids)), the lead first): one query."""
     services = list(
         Establishment.objects.filter(o2r_programmes=programme)
         .select_related("organisation")
@@ -75,6 +74,29 @@ def report_scope(user, programme: Programme) -> ReportScope:
             service.pk
         )
     members = sorted(by_member.items(), key=lambda item: (item[0] != lead_id, item[1][0]))
+    return services, lead_id, members
+
+
+def report_views(programme: Programme) -> list[tuple[list, bool]]:
+    """Every view of the programme's report a reader may open, as `summary.published` takes it
+    ((members, consolidated)): the programme's (the chef de file's and the funder's, a column
+    per member), each member's services together, and each service alone (an O2R lead reads
+    their own services' report, `ReportScope.own_service_ids`)."""
+    _services, _lead, members = _members(programme)
+    members = [member for _id, member in members]
+    views = [(members, True)]
+    for _name, ids in members:
+        alone = [[i] for i in ids]
+        for group in ([ids] if len(ids) > 1 else []) + alone:
+            views.append(([("", sorted(group))], False))
+    return views
+
+
+def report_scope(user, programme: Programme) -> ReportScope:
+    """The members of the programme with their services, the reader's own, and whether the
+    reader is the chef de file (the O2R lead of the lead member or of the sole carrier) or a
+    funder: both see the consolidated report."""
+    services, lead_id, members = _members(programme)
     mine = user_service_ids(user)
     own = sorted(service.pk for service in services if service.pk in mine)
     leads = any(service.pk in mine and service.organisation_id == lead_id for service in services)

@@ -1,16 +1,21 @@
-"""`ancrage o2r_report_summaries`: build again the O2R report summaries that writes made stale;
-now, through a worker, or every JOB_HOUSEKEEPING_SECONDS seconds."""
+"""`ancrage o2r_report_summaries`: build again the O2R report summaries that writes made stale,
+and build the current periods' summaries not stored yet; now, through a worker, or every
+JOB_HOUSEKEEPING_SECONDS seconds."""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import ngettext
 
-from ancrage.insertion.summary import refresh_stale
+from ancrage.insertion.summary import prebuild, refresh_stale
 from ancrage.insertion.tasks import refresh_report_summaries
 from ancrage.kernel.jobs import next_housekeeping
 
 
 class Command(BaseCommand):
-    help = "Recalcule les synthèses du rapport d'activité O2R que des saisies ont périmées."
+    help = (
+        "Recalcule les synthèses du rapport d'activité O2R que des saisies ont périmées, et "
+        "prépare celles des périodes en cours."
+    )
 
     def add_arguments(self, parser):
         how = parser.add_mutually_exclusive_group()
@@ -36,4 +41,13 @@ class Command(BaseCommand):
             n = refresh_stale()
             self.stdout.write(
                 ngettext("%d synthèse recalculée.", "%d synthèses recalculées.", n) % n
+            )
+            n = prebuild(timezone.localdate())
+            self.stdout.write(
+                ngettext(
+                    "%d synthèse préparée pour les périodes en cours.",
+                    "%d synthèses préparées pour les périodes en cours.",
+                    n,
+                )
+                % n
             )

@@ -92,9 +92,33 @@ def record_person_change(person_id: int) -> None:
 
 def person_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     """The people app's identity corrections write the fields they change (`update_fields`):
-    the birth date and the sex are the report's age and sex."""
-    if not created and update_fields is not None and {"birth_date", "sex"} & set(update_fields):
+    the birth date and the sex are the report's age and sex. A save of every field (no
+    `update_fields`: any other path) may have changed them too."""
+    if created:
+        return
+    if update_fields is None or {"birth_date", "sex"} & set(update_fields):
         record_person_change(instance.pk)
+
+
+def territory_saved(sender, instance, **kwargs) -> None:
+    """An EFOP territory renamed or moved to another département (the administration): the
+    territories' and départements' rows of every programme's report may change."""
+    ReportChange.objects.bulk_create(
+        [ReportChange(programme_id=pk) for pk in Programme.objects.values_list("pk", flat=True)]
+    )
+
+
+def service_saved(sender, instance, created, **kwargs) -> None:
+    """A service edited in the administration (its organisation: which member it reports
+    under) changes the reports of the programmes it runs."""
+    if created:
+        return
+    ReportChange.objects.bulk_create(
+        [
+            ReportChange(programme_id=pk)
+            for pk in Programme.objects.filter(services=instance.pk).values_list("pk", flat=True)
+        ]
+    )
 
 
 def _changes(programme_ref):

@@ -230,6 +230,25 @@ class Writer:
             {"birth_date": D(1960 + n % 45, 3, 3), "sex": ["F", "M"][n % 2]},
         )
 
+    def territory(self, n, day):
+        # what the administration's form does: the model saved whole
+        territory = self.w.territory
+        territory.name = ["44 Centre", "44 Centre-Loire", "Estuaire"][n % 3]
+        territory.departement = ["44", "49"][n % 2]
+        territory.save()
+        return territory
+
+    def person_whole(self, n, day):
+        # a save of every field of a beneficiary's person (no `update_fields`)
+        b = self.pick(self.beneficiaries(), n)
+        if b is None:
+            return None
+        person = b.person
+        person.birth_date = D(1970 + n % 40, 9, 9)
+        person.sex = ["M", "F"][n % 2]
+        person.save()
+        return person
+
     def target(self, n, day):
         return set_target(
             self.w.programme,
@@ -260,6 +279,8 @@ WRITES = [
     "situation",
     "identity",
     "anonymisation",
+    "territory",
+    "person_whole",
 ]
 
 
@@ -424,3 +445,75 @@ def test_summary_prebuild_is_part_of_the_worker_task(o2r_files):
     views = len(report_views(o2r_files.programme))
     periods = len(summary.current_periods(o2r_files.programme, timezone.localdate()))
     assert ReportSummary.objects.count() == views * periods
+
+
+def admin_form(page) -> dict:
+    """The data the administration's change form posts back as it is (every field, every
+    inline), to be changed before posting."""
+    data = {}
+
+    def add(form):
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            data[bound.html_name] = value if isinstance(value, list) else str(value)
+
+    add(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+@pytest.mark.parametrize(
+    "changes", [{"name": "44 Centre-Loire"}, {"departement": "49"}], ids=["name", "departement"]
+)
+def test_summary_admin_edit_of_a_territory_makes_the_stored_report_stale(started, client, changes):
+    territory = started.w.territory
+    login(client, started.w.users[Role.TECH_ADMIN])
+    url = reverse("admin:organisation_efopterritory_change", args=[territory.pk])
+    before = summary.changes(started.w.programme.pk)
+    page = client.post(url, {**admin_form(client.get(url)), **changes})
+    assert page.status_code == 302, page.context["adminform"].form.errors
+    assert summary.changes(started.w.programme.pk) > before
+    assert_summaries_exact(started.w)
+
+
+def test_summary_admin_edit_of_a_service_makes_the_stored_report_stale(started, client):
+    # the partner's service moved to the lead's organisation: one member reports both services
+    service = started.w.partner_team.establishment
+    login(client, started.w.users[Role.TECH_ADMIN])
+    url = reverse("admin:organisation_establishment_change", args=[service.pk])
+    before = summary.changes(started.w.programme.pk)
+    data = admin_form(client.get(url))
+    data["organisation"] = str(started.w.organisation.pk)
+    page = client.post(url, data)
+    assert page.status_code == 302, page.context["adminform"].form.errors
+    assert summary.changes(started.w.programme.pk) > before
+    assert len(views(started.w)) == 2  # the programme's and the one member's
+    assert_summaries_exact(started.w)
+
+
+@pytest.mark.parametrize(
+    "model", ["insertion_programme", "people_person"], ids=["programme", "person"]
+)
+def test_summary_the_administration_cannot_write_a_counted_o2r_record(started, client, model):
+    # Programmes and persons are written through their services only (which record the
+    # change): the administration's change form refuses to save them.
+    login(client, started.w.users[Role.TECH_ADMIN])
+    record = started.w.programme if model == "insertion_programme" else started.w.beneficiary_person
+    before = summary.changes(started.w.programme.pk)
+    page = client.post(
+        reverse(f"admin:{model}_change", args=[record.pk]), {"name": "Autre", "sex": "F"}
+    )
+    assert page.status_code in (403, 404)
+    assert client.post(reverse(f"admin:{model}_delete", args=[record.pk])).status_code in (
+        403,
+        404,
+    )
+    assert summary.changes(started.w.programme.pk) == before

@@ -3,26 +3,29 @@ operator goes through (primary suppression of cells of 1 to 4, then the fewest s
 that no masked cell can be recomputed from the published cells, totals and linked tables).
 
 How to use it: describe each table (`Table`: rows, columns, counts, which totals it has), say which
-cells of different tables are the same number (`links`: the same population cut two ways), call
-`protect(tables, links)`, and render `Publication.grid(key)`: every masked cell reads `MASK` ("s")
-and the page or file carries `FOOTNOTE`. See docs/decisions.md ("Statistical disclosure control").
+cells of different tables are the same number (`links`: the same population cut two ways), which
+are the sum of others (`sums`), which count a part of the people another counts (`bounds`: the
+accompaniments started in the period are some of those running in it), call
+`protect(tables, links, sums, bounds)`, and render `Publication.grid(key)`: every masked cell reads
+`MASK` ("s") and the page or file carries `FOOTNOTE`. See docs/decisions.md ("Statistical
+disclosure control").
 
 The method: every cell (interior cells and totals) is a variable; each total is the sum of its
-parts; linked cells are one variable. A cell of 1 to 4 is masked (primary). Zero is published:
-"nobody" does not single anyone out, and it is what the public statistics do. The secondary cells
-come from a small integer programme solved by HiGHS: a binary per non-zero cell (masked or
-published), minimising the number of masked cells (ties: the smaller values), under one
-protection constraint per sensitive cell: there must be a table of non-negative numbers, equal to
-the published ones where they are published, with every masked cell at least 1 (zero would have
-been shown), consistent with every total and link, in which the sensitive cell reaches 5 (a
-primary cell): so no primary cell is certainly under 5. A secondary cell needs no constraint of
-its own: in a least solution each one is moved by some primary cell's table (otherwise it could be
-published), so it is never pinned to one value. The feasible set being convex and containing the
-true table, "such a table exists" is exactly "the attacker's linear programme cannot exclude it".
-Each
-solution is then audited with the attacker's own linear programmes (`intervals`); a masked cell
-still pinned (the solver's tolerance) becomes sensitive (able to reach its value + 1) and the
-programme runs again."""
+parts; linked cells are one variable; a cell that counts some of another's people is at most it
+(an inequality the attacker knows from the definitions). A cell of 1 to 4 is masked (primary).
+Zero is published: "nobody" does not single anyone out, and it is what the public statistics
+do. The secondary cells come from a small integer programme solved by HiGHS: a binary per
+non-zero cell (masked or published), minimising the number of masked cells (ties: the smaller
+values), under one protection constraint per sensitive cell: there must be a table of
+non-negative numbers, equal to the published ones where they are published, with every masked
+cell at least 1 (zero would have been shown), consistent with every total, link and inequality,
+in which the sensitive cell reaches 5 (a primary cell): so no primary cell is certainly under 5.
+A secondary cell needs no constraint of its own: in a least solution each one is moved by some
+primary cell's table (otherwise it could be published), so it is never pinned to one value. The
+feasible set being convex and containing the true table, "such a table exists" is exactly "the
+attacker's linear programme cannot exclude it". Each solution is then audited with the
+attacker's own linear programmes (`intervals`); a masked cell still pinned (the solver's
+tolerance) becomes sensitive (able to reach its value + 1) and the programme runs again."""
 
 from __future__ import annotations
 
@@ -48,6 +51,8 @@ EXACT_LIMIT = 4000
 NODE_LIMIT = 200
 
 Ref = tuple[Hashable, int | None, int | None]  # (table key, row or TOTAL, column or TOTAL)
+# (lesser cells, greater cells): the sum of the first is at most the sum of the second
+Bound = tuple[Sequence[Ref], Sequence[Ref]]
 _TOLERANCE = 1e-6
 
 
@@ -118,6 +123,7 @@ class Publication:
     secondary: set[Ref] = field(default_factory=set)
     links: Sequence[Sequence[Ref]] = ()
     sums: Sequence[tuple[Ref, Sequence[Ref]]] = ()
+    bounds: Sequence[Bound] = ()
 
     @property
     def masked(self) -> set[Ref]:
@@ -139,9 +145,10 @@ class Publication:
 
 
 class _Model:
-    """The cells as variables: linked cells share one; equations as coefficient maps."""
+    """The cells as variables: linked cells share one; equations (`rows`, = 0) and inequalities
+    (`inequalities`, >= 0) as coefficient maps."""
 
-    def __init__(self, tables: Sequence[Table], links: Sequence[Sequence[Ref]], sums=()):
+    def __init__(self, tables: Sequence[Table], links: Sequence[Sequence[Ref]], sums=(), bounds=()):
         self.values: dict[Ref, int] = {}
         equations = []
         for table in tables:
@@ -175,15 +182,34 @@ class _Model:
             self.value[i] = self.values[ref]
         self.rows: list[dict[int, int]] = []
         for total, parts in equations:
-            coefficients: dict[int, int] = {}
-            coefficients[self.var[total]] = 1
-            for part in parts:
-                v = self.var[part]
-                coefficients[v] = coefficients.get(v, 0) - 1
-            coefficients = {v: a for v, a in coefficients.items() if a}
+            coefficients = self._difference([total], parts)
             if coefficients:
                 self.rows.append(coefficients)
+        # greater - lesser >= 0 (one with no negative coefficient always holds: dropped)
+        self.inequalities: list[dict[int, int]] = []
+        for lesser, greater in bounds:
+            for ref in [*lesser, *greater]:
+                if ref not in self.values:
+                    raise ValueError(f"bound on a cell no table publishes: {ref!r}")
+            if sum(self.values[ref] for ref in lesser) > sum(self.values[ref] for ref in greater):
+                raise ValueError(f"{lesser!r} is more than {greater!r}")
+            coefficients = self._difference(greater, lesser)
+            if any(a < 0 for a in coefficients.values()):
+                self.inequalities.append(coefficients)
         self.size = len(roots)
+
+    def _difference(self, plus, minus) -> dict[int, int]:
+        """The coefficients of sum(plus) - sum(minus) over the variables, zeros dropped."""
+        coefficients: dict[int, int] = {}
+        for sign, refs in ((1, plus), (-1, minus)):
+            for ref in refs:
+                v = self.var[ref]
+                coefficients[v] = coefficients.get(v, 0) + sign
+        return {v: a for v, a in coefficients.items() if a}
+
+    def slack(self, inequality: dict[int, int]) -> float:
+        """How far the true table is inside an inequality (its left side's value)."""
+        return float(sum(a * self.value[v] for v, a in inequality.items()))
 
 
 def _highs():
@@ -229,6 +255,9 @@ def _intervals(model: _Model, masked: set[int]) -> dict[int, tuple[float, float]
     upper = [float(v) if i not in masked else inf for i, v in enumerate(model.value)]
     h.addVars(n, numpy.array(lower), numpy.array(upper))
     _add_rows(h, model.rows, [0.0] * len(model.rows), [0.0] * len(model.rows))
+    if model.inequalities:
+        count = len(model.inequalities)
+        _add_rows(h, model.inequalities, [0.0] * count, [inf] * count)
     out = {}
     for i in sorted(masked):
         ends = []
@@ -294,6 +323,19 @@ def _greedy(model: _Model, targets: dict[int, int], masked: set[int]) -> set[int
         if coefficients:
             rows.append(coefficients)
     _add_rows(h, rows, [0.0] * len(rows), [0.0] * len(rows))
+    # each inequality holds for the moved table too: its deviation is at least -its slack
+    rows, lower = [], []
+    for inequality in model.inequalities:
+        coefficients = {}
+        for i, a in inequality.items():
+            if i in column:
+                coefficients[column[i]] = float(a)
+                coefficients[count + column[i]] = -float(a)
+        if coefficients:
+            rows.append(coefficients)
+            lower.append(-model.slack(inequality))
+    if rows:
+        _add_rows(h, rows, lower, [highspy.kHighsInf] * len(rows))
     every = numpy.arange(2 * count, dtype=numpy.int32)
     for s, target in sorted(targets.items()):
         costs = [1e-4 if i in masked else 1.0 + value[i] / unit for i in candidates]
@@ -356,7 +398,7 @@ def _choose(model: _Model, targets: dict[int, int], primary: set[int]) -> set[in
             i = component[i]
         return i
 
-    for row in model.rows:
+    for row in [*model.rows, *model.inequalities]:
         first, *others = row
         for other in others:
             component[find(other)] = find(first)
@@ -381,6 +423,14 @@ def _choose(model: _Model, targets: dict[int, int], primary: set[int]) -> set[in
                 rows.append(coefficients)
                 lower.append(0.0)
                 upper.append(0.0)
+        for inequality in model.inequalities:
+            if find(next(iter(inequality))) != find(s):
+                continue
+            coefficients = {d[i]: a for i, a in inequality.items() if i in d}
+            if coefficients:
+                rows.append(coefficients)
+                lower.append(-model.slack(inequality))
+                upper.append(highspy.kHighsInf)
         for i in members:
             # published (y = 0): no deviation; masked: from down to 1 up to `big`
             rows.append({d[i]: 1.0, y[i]: -big})
@@ -429,12 +479,15 @@ def protect(
     tables: Sequence[Table],
     links: Sequence[Sequence[Ref]] = (),
     sums: Sequence[tuple[Ref, Sequence[Ref]]] = (),
+    bounds: Sequence[Bound] = (),
 ) -> Publication:
     """The tables as they may be published together: primary and secondary suppression over all
     of them at once (their totals; `links`: groups of cells that are the same count; `sums`:
     (cell, cells) where a cell is the sum of cells of other tables, e.g. a programme's count and
-    its members' counts)."""
-    model = _Model(tables, links, sums)
+    its members' counts; `bounds`: (lesser cells, greater cells) where the first count some of
+    the people the second count, e.g. the accompaniments started in the period and those
+    running in it: the sum of the first is at most the sum of the second)."""
+    model = _Model(tables, links, sums, bounds)
     primary = {i for i, v in enumerate(model.value) if 0 < v < SMALL}
     masked = set(primary)
     if primary:
@@ -455,13 +508,19 @@ def protect(
         secondary={ref for ref, i in model.var.items() if i in masked - primary},
         links=[list(group) for group in links],
         sums=[(total, list(parts)) for total, parts in sums],
+        bounds=[(list(lesser), list(greater)) for lesser, greater in bounds],
     )
 
 
 def intervals(publication: Publication) -> dict[Ref, tuple[float, float]]:
     """For each masked cell, the least and greatest value it may take given what is published
     (the attacker's linear programmes; `math.inf` when nothing bounds it). For audits and tests."""
-    model = _Model(list(publication.tables.values()), publication.links, publication.sums)
+    model = _Model(
+        list(publication.tables.values()),
+        publication.links,
+        publication.sums,
+        publication.bounds,
+    )
     masked = {model.var[ref] for ref in publication.masked}
     by_var = _intervals(model, masked)
     return {ref: by_var[model.var[ref]] for ref in publication.masked}

@@ -332,6 +332,53 @@ class Report:
             ]
         return links
 
+    def disclosure_bounds(self, prefix=None) -> list:
+        """The cells that count some of the people another counts (`kernel.disclosure` bounds:
+        (lesser cells, greater cells)), by the definitions an attacker reads in the report:
+        accompaniments started, extended or past their limit are some of those running (each
+        column); people paid, some of the paid periods' (one person, one accompaniment); barriers
+        lifted, some of those identified (each kind); an entrant's exit, a new beneficiary's; an
+        active file's exit or running accompaniment, someone of the active file; an entrant's
+        running accompaniment, a new beneficiary's; each priority public, some of the new
+        beneficiaries; a delay's people, some of its step's. Only the relations the figures
+        satisfy are returned (a relation the data break is none an attacker can rely on)."""
+
+        def key(name):
+            return name if prefix is None else (prefix, name)
+
+        beneficiaries = (key("steps"), STEP_BENEFICIARIES, 0)
+        active_file = (key("active_territories"), TOTAL, 0)
+        bounds = [
+            ([(key("exits_entrants"), TOTAL, 0)], [beneficiaries]),
+            ([(key("exits_active"), TOTAL, 0)], [active_file]),
+            ([(key("delays"), 0, 0)], [beneficiaries]),
+            ([(key("delays"), 2, 0)], [(key("steps"), STEP_EXITS, 0)]),
+        ]
+        bounds += [([(key("priority"), r, 0)], [beneficiaries]) for r in range(len(self.priority))]
+        names = {grid.name for grid in self.content}
+        if "accompaniments" in names:
+            grid = key("accompaniments")
+            # rows: started, running, extended, overrun; columns: entrants, active file
+            for column in (0, 1):
+                bounds += [([(grid, row, column)], [(grid, 1, column)]) for row in (0, 2, 3)]
+            bounds += [
+                ([(grid, 1, 0)], [beneficiaries]),
+                ([(grid, 1, 1)], [active_file]),
+            ]
+        if "remunerations" in names:
+            grid = key("remunerations")  # rows: people paid, paid periods
+            bounds += [([(grid, 0, column)], [(grid, 1, column)]) for column in (0, 1)]
+        pathway = {name: counts for name, _title, counts in self.pathway}
+        if "barriers_identified" in pathway and "barriers_lifted" in pathway:
+            bounds += [
+                (
+                    [(key("pathway_barriers_lifted"), r, 0)],
+                    [(key("pathway_barriers_identified"), r, 0)],
+                )
+                for r in range(len(pathway["barriers_lifted"]))
+            ]
+        return bounds
+
     def content_sums(self, key) -> list:
         """Each département's cell is the sum of its EFOP territories' cells."""
         grid = next((g for g in self.content if g.name == "departements"), None)
@@ -482,7 +529,8 @@ class Report:
         """The report as it may leave the organisation (kernel.disclosure: cells of 1 to 4
         people masked, and the fewest others so that no masked cell can be recomputed from the
         totals or the other tables)."""
-        return self.read(protect(*self.disclosure_tables()))
+        tables, links, sums = self.disclosure_tables()
+        return self.read(protect(tables, links, sums, holding(tables, self.disclosure_bounds())))
 
 
 @dataclass
@@ -618,17 +666,59 @@ def member_sums(tables, members: int) -> list:
     return sums
 
 
-def build_consolidated(members, start: date, end: date, programme=None) -> Consolidated:
-    """The programme's report for `members` ((name, service ids), lead first): one report per
-    member and the programme's, counts only (never a person), protected together."""
-    parts, whole = member_reports(members, start, end, programme=programme)
-    tables, links, sums = [], [], []
+def member_bounds(tables, members: int) -> list:
+    """Where a programme cell is not its members' sum (a person remobilised by two members'
+    activities is one person of the programme): it is at most their sum, and each member's
+    cell at most it."""
+    values = {}
+    for table in tables:
+        values.update(table.cells())
+    bounds = []
+    for ref in values:
+        (prefix, name), row, column = ref
+        if prefix != "programme":
+            continue
+        pieces = [((k, name), row, column) for k in range(members)]
+        if all(p in values for p in pieces) and values[ref] != sum(values[p] for p in pieces):
+            bounds.append(([ref], pieces))
+            bounds += [([piece], [ref]) for piece in pieces]
+    return bounds
+
+
+def holding(tables, bounds) -> list:
+    """The bounds ((lesser cells, greater cells)) the tables' figures satisfy."""
+    values = {}
+    for table in tables:
+        values.update(table.cells())
+    return [
+        (lesser, greater)
+        for lesser, greater in bounds
+        if all(ref in values for ref in [*lesser, *greater])
+        and sum(values[ref] for ref in lesser) <= sum(values[ref] for ref in greater)
+    ]
+
+
+def consolidated_disclosure(parts: list, whole: Report) -> tuple[list, list, list, list]:
+    """The members' reports and the programme's as one set for `kernel.disclosure.protect`:
+    (tables, links, sums, bounds); the programme's cells the sum of their members' where they
+    are (`member_sums`), bounded by them where they are not (`member_bounds`)."""
+    tables, links, sums, bounds = [], [], [], []
     for prefix, report in [*enumerate(parts), ("programme", whole)]:
         t, lk, sm = report.disclosure_tables(prefix)
         tables += t
         links += lk
         sums += sm
-    publication = protect(tables, links, sums + member_sums(tables, len(parts)))
+        bounds += report.disclosure_bounds(prefix)
+    sums += member_sums(tables, len(parts))
+    bounds += member_bounds(tables, len(parts))
+    return tables, links, sums, holding(tables, bounds)
+
+
+def build_consolidated(members, start: date, end: date, programme=None) -> Consolidated:
+    """The programme's report for `members` ((name, service ids), lead first): one report per
+    member and the programme's, counts only (never a person), protected together."""
+    parts, whole = member_reports(members, start, end, programme=programme)
+    publication = protect(*consolidated_disclosure(parts, whole))
     return Consolidated(
         start=start,
         end=end,

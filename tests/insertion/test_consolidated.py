@@ -189,13 +189,7 @@ def test_consolidated_publication_masks_the_4_and_nothing_can_be_recomputed(cons
     assert published.reports[0].territories[0][2] == MASK
     assert published.reports[0].ages[0][1] == MASK
     # the proof on the report itself: every masked cell keeps an interval reaching 5
-    tables, links, sums = [], [], []
-    for prefix, r in [*enumerate(parts), ("programme", whole)]:
-        t, lk, sm = r.disclosure_tables(prefix)
-        tables += t
-        links += lk
-        sums += sm
-    publication = protect(tables, links, sums + report.member_sums(tables, len(parts)))
+    publication = protect(*report.consolidated_disclosure(parts, whole))
     for ref, (low, high) in intervals(publication).items():
         assert high - low >= 1 - 1e-6, ref
         if publication.values[ref] < 5:
@@ -512,13 +506,7 @@ def test_content_tables_are_published_through_the_disclosure_control(consortium_
     b = {g.name: g for g in published.reports[1].content}
     assert b["activities"].rows[1][1:] == (MASK, MASK)
     # the proof over the whole report, content tables included (links and département sums)
-    tables, links, sums = [], [], []
-    for prefix, r in [*enumerate(parts), ("programme", whole)]:
-        t, lk, sm = r.disclosure_tables(prefix)
-        tables += t
-        links += lk
-        sums += sm
-    publication = protect(tables, links, sums + report.member_sums(tables, len(parts)))
+    publication = protect(*report.consolidated_disclosure(parts, whole))
     assert any(ref[0][1] == "exits_by_territory" for ref in publication.masked)
     for ref, (low, high) in intervals(publication).items():
         assert high - low >= 1 - 1e-6, ref

@@ -168,9 +168,14 @@ def test_disclosure_the_report_masks_small_cells_and_every_cell_that_reveals_the
 
 
 def test_disclosure_no_masked_cell_of_the_report_can_be_recomputed(half_year):
+    from ancrage.insertion.report import holding
     from ancrage.kernel.disclosure import intervals, protect
 
-    publication = protect(*figures(half_year).disclosure_tables())
+    r = figures(half_year)
+    tables, links, sums = r.disclosure_tables()
+    bounds = r.disclosure_bounds()
+    assert holding(tables, bounds) == bounds  # every relation declared holds on the figures
+    publication = protect(tables, links, sums, bounds)
     for ref, (low, high) in intervals(publication).items():
         assert high - low >= 1 - 1e-6, ref
         if publication.values[ref] < 5:

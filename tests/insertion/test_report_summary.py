@@ -319,6 +319,14 @@ def test_summary_after_random_writes_equals_the_report_built_from_scratch(o2r_fi
         for kind, n, day in steps:
             write(writer, kind, n, day)
         assert_summaries_exact(o2r_files)
+        # the inequalities the disclosure control is told hold whatever the services wrote
+        members = views(o2r_files)[0][0]
+        for start, end in PERIODS:
+            parts, whole = report.member_reports(members, start, end, programme=o2r_files.programme)
+            for part in [*parts, whole]:
+                tables, _links, _sums = part.disclosure_tables()
+                bounds = part.disclosure_bounds()
+                assert report.holding(tables, bounds) == bounds
         transaction.set_rollback(True)
 
 

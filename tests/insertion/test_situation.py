@@ -73,13 +73,7 @@ def test_situation_tables_are_protected_and_nothing_can_be_recomputed(situated):
     assert table(published.programme, "rqth")["Oui"] == MASK  # 3
     # the proof: every masked cell keeps an interval reaching 5, whatever is published
     parts, whole = report.member_reports(members, START, END)
-    tables, links, sums = [], [], []
-    for prefix, r in [*enumerate(parts), ("programme", whole)]:
-        t, lk, sm = r.disclosure_tables(prefix)
-        tables += t
-        links += lk
-        sums += sm
-    publication = protect(tables, links, sums + report.member_sums(tables, len(parts)))
+    publication = protect(*report.consolidated_disclosure(parts, whole))
     for ref, (low, high) in intervals(publication).items():
         assert high - low >= 1 - 1e-6, ref
         if publication.values[ref] < 5:

@@ -4,7 +4,9 @@ few minutes. Everything runs in transactions rolled back.
 
     .venv/bin/python bench/o2r_report.py --scales large o2r3 --requests 50
 (the databases <base>_<scale>, base postgres://postgres@127.0.0.1:5432/ancrage_bench; o2r3 is a
-copy of the large one with three times its O2R rows, bench/o2r_triple.py)."""
+copy of the large one with three times its O2R rows, bench/o2r_triple.py). With --prebuild, the
+worker's pre-build of the current periods is timed too (`summary.prebuild`, every programme and
+view, rolled back), and the first opening of the page after it."""
 
 from __future__ import annotations
 
@@ -17,7 +19,47 @@ import sys
 from run import DEFAULT_DATABASE_URL, FUNDER_USERNAME, O2R_USERNAME, PROJECT_DIR
 
 
-def worker(repeat: int, time_limit: float) -> dict:
+def prebuilt(label: str, url: str, client) -> list[dict]:
+    """The worker's pre-build of every programme's current periods, once, then the page's
+    first opening (no summary stored before the pre-build), in a transaction rolled back."""
+    import time
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from ancrage.insertion import summary
+
+    with transaction.atomic():
+        started = time.perf_counter()
+        n = summary.prebuild(timezone.localdate())
+        build = (time.perf_counter() - started) * 1000
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            first = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        transaction.set_rollback(True)
+    return [
+        {
+            "label": f"pré-calcul du worker ({n} synthèses)",
+            "p95": build,
+            "median": build,
+            "n": 1,
+            "queries": "-",
+        },
+        {
+            "label": f"{label}, première ouverture après le pré-calcul",
+            "p95": first,
+            "median": first,
+            "n": 1,
+            "queries": len(captured),
+        },
+    ]
+
+
+def worker(repeat: int, time_limit: float, prebuild: bool = False) -> dict:
     import warnings
 
     import django
@@ -45,6 +87,8 @@ def worker(repeat: int, time_limit: float) -> dict:
         client = Client()
         login(client, User.objects.get(username=username or O2R_USERNAME))
         out["pages"] += report_page(key, label, url, client, repeat, time_limit)
+        if prebuild and username is None:
+            out["pages"] += prebuilt(label, url, client)
     out["load_after"] = os.getloadavg()
     return out
 
@@ -55,10 +99,13 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", default=["large"])
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument(
+        "--prebuild", action="store_true", help="time the worker's pre-build and the page after it"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.requests, args.time_limit)))
+        print(json.dumps(worker(args.requests, args.time_limit, args.prebuild)))
         return
     for scale in args.scales:
         url = args.database_url if scale == "-" else f"{args.database_url}_{scale}"
@@ -74,6 +121,7 @@ def main() -> None:
         }
         command = [sys.executable, __file__, "--worker", "--requests", str(args.requests)]
         command += ["--time-limit", str(args.time_limit)]
+        command += ["--prebuild"] if args.prebuild else []
         done = subprocess.run(
             command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
         )

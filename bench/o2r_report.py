@@ -6,7 +6,8 @@ few minutes. Everything runs in transactions rolled back.
 (the databases <base>_<scale>, base postgres://postgres@127.0.0.1:5432/ancrage_bench; o2r3 is a
 copy of the large one with three times its O2R rows, bench/o2r_triple.py). With --prebuild, the
 worker's pre-build of the current periods is timed too (`summary.prebuild`, every programme and
-view, rolled back), and the first opening of the page after it."""
+view, rolled back), and the first opening of the page after it. With --before DIR, the same
+measures are taken first with the code of another checkout (e.g. /work/main), in the same run."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from run import DEFAULT_DATABASE_URL, FUNDER_USERNAME, O2R_USERNAME, PROJECT_DIR
 
@@ -29,8 +31,10 @@ def prebuilt(label: str, url: str, client) -> list[dict]:
     from django.utils import timezone
 
     from ancrage.insertion import summary
+    from ancrage.insertion.models import ReportSummary
 
     with transaction.atomic():
+        ReportSummary.objects.all().delete()
         started = time.perf_counter()
         n = summary.prebuild(timezone.localdate())
         build = (time.perf_counter() - started) * 1000
@@ -102,12 +106,17 @@ def main() -> None:
     parser.add_argument(
         "--prebuild", action="store_true", help="time the worker's pre-build and the page after it"
     )
+    parser.add_argument(
+        "--before",
+        help="a checkout whose code is measured first, in the same run (e.g. /work/main)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.requests, args.time_limit, args.prebuild)))
         return
-    for scale in args.scales:
+    codes = ([("before", args.before)] if args.before else []) + [("after", str(PROJECT_DIR))]
+    for scale, (which, code) in [(scale, code) for scale in args.scales for code in codes]:
         url = args.database_url if scale == "-" else f"{args.database_url}_{scale}"
         env = {
             **os.environ,
@@ -117,17 +126,20 @@ def main() -> None:
             "ANCRAGE_RELAX_2FA": "0",
             "DEBUG": "0",
             "ALLOWED_HOSTS": "testserver",
-            "PYTHONPATH": str(PROJECT_DIR),
+            "PYTHONPATH": code,
         }
         command = [sys.executable, __file__, "--worker", "--requests", str(args.requests)]
         command += ["--time-limit", str(args.time_limit)]
-        command += ["--prebuild"] if args.prebuild else []
+        # the pre-build exists only in code that has `summary.prebuild`
+        has_prebuild = "def prebuild" in (Path(code) / "ancrage/insertion/summary.py").read_text()
+        command += ["--prebuild"] if args.prebuild and has_prebuild else []
         done = subprocess.run(
-            command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
+            command, env=env, cwd=code, stdout=subprocess.PIPE, text=True, check=True
         )
         result = json.loads(done.stdout.strip().splitlines()[-1])
         print(
-            f"## {scale} ({result['database']}): {result['beneficiaries']} beneficiaries, "
+            f"## {scale}, {which} ({code}; {result['database']}): "
+            f"{result['beneficiaries']} beneficiaries, "
             f"{result['attendance']} attendance rows, load {result['load']} → "
             f"{result['load_after']}"
         )

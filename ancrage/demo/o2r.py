@@ -15,6 +15,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from ancrage.accounts.models import Membership
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     Accompaniment,
     AccompanimentAction,
@@ -32,6 +33,7 @@ from ancrage.insertion.models import (
     PartnerReferral,
     PriorityPublic,
     Programme,
+    Tally,
     Target,
     TraineeRemuneration,
     VillageReferral,
@@ -462,6 +464,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
                 attendance = []
         Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
         progress.update(len(activities) - written)
+    # The bulk inserts above went around the services: the teams' counts made from the rows.
+    tallies.rebuild()
     world.accounts.append(
         ("conseiller.partenaire", str(Role(Role.O2R_COUNSELLOR).label), str(partner_team))
     )
@@ -483,6 +487,7 @@ def clear_o2r():
         Accompaniment,
         Eligibility,
         VillageReferral,
+        Tally,
         Contact,
         Beneficiary,
         OutreachAction,

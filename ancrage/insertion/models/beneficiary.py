@@ -19,19 +19,14 @@ from ancrage.organisation.models import Organisation
 class BeneficiaryQuerySet(ScopedQuerySet):
     scope_kind = "beneficiary"
 
-    def consortium_counts(self, user):
-        """Beneficiaries per member organisation of the consortia led by the organisation of
-        the user's O2R service (counts only: the lead names none of the other members')."""
+    def consortium_members(self, user):
+        """The member organisations of the consortia led by the organisation of the user's O2R
+        service (ids, as a subquery): the lead sees their counts of beneficiaries, never their
+        names (`tallies.consortium_counts`)."""
         services = reach(user, "o2r_report").establishments
-        members = Organisation.objects.filter(
+        return Organisation.objects.filter(
             consortia__lead__establishments__in=sorted(services)
         ).values("pk")
-        return (
-            self.filter(service__organisation_id__in=members)
-            .values("service__organisation__name")
-            .annotate(n=models.Count("pk"))
-            .order_by("service__organisation__name")
-        )
 
 
 class DiplomaLevel(models.TextChoices):

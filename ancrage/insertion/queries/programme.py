@@ -8,14 +8,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     AGREEMENT_YEARS,
     ALERT_DAYS_BEFORE_LIMIT,
     Beneficiary,
-    Contact,
     FollowUp,
     OutreachAction,
     Programme,
+    Tally,
     Target,
     VillageReferral,
 )
@@ -67,15 +68,13 @@ def home(user, pages=None) -> dict:
     pages = pages or {}
     today = timezone.localdate()
     beneficiaries = Beneficiary.objects.visible_to(user)
-    by_status = dict(beneficiaries.values_list("status").annotate(n=Count("pk")).order_by())
+    # The stock figures from the teams' counts kept by the writes (no count of the rows).
+    counts = tallies.counts(user)
     year_ago = add_years(today, -1)
     outreach = (
         OutreachAction.objects.visible_to(user)
         .filter(date__gt=year_ago)
         .aggregate(actions=Count("pk"), met=Sum("people_met"))
-    )
-    contacts = Contact.objects.visible_to(user).aggregate(
-        total=Count("pk"), anonymous=Count("pk", filter=Q(beneficiary__isnull=True))
     )
     near, over = alerts(user, today)
     near_page = _page(
@@ -105,7 +104,7 @@ def home(user, pages=None) -> dict:
     record_access(user, named, "insertion.home", AccessEvent.Action.LIST)
     consortium = None
     if can(user, "o2r_report", "view"):
-        consortium = list(Beneficiary.objects.consortium_counts(user))
+        consortium = tallies.consortium_counts(Beneficiary.objects.consortium_members(user))
     service_ids = user_service_ids(user)
     programmes = list(
         Programme.objects.filter(services__in=service_ids)
@@ -132,8 +131,8 @@ def home(user, pages=None) -> dict:
         "programmes": programmes,
         "teams": teams,
         "outreach": outreach,
-        "contacts": contacts,
-        "by_status": {s: by_status.get(s, 0) for s in Beneficiary.Status.values},
+        "contacts": {"total": counts[Tally.Key.CONTACTS], "anonymous": counts[Tally.Key.ANONYMOUS]},
+        "by_status": {s: counts[s] for s in Beneficiary.Status.values},
         "statuses": Beneficiary.Status,
         "near": near,
         "over": over,

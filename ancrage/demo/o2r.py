@@ -299,6 +299,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
             limit = start_date + relativedelta(months=9)
             accompaniment = Accompaniment(
                 beneficiary=beneficiary,
+                service_id=beneficiary.service_id,
+                team_id=beneficiary.team_id,
                 start_date=start_date,
                 referent_id=beneficiary.consent_by_id,
                 limit_date=limit,
@@ -346,6 +348,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
                 follow_ups.append(
                     FollowUp(
                         exit=exit_,
+                        service_id=exit_.beneficiary.service_id,
+                        team_id=exit_.beneficiary.team_id,
                         months=months,
                         due_date=due,
                         recorded_on=due + timedelta(days=rng.randint(0, 10)) if done else None,

@@ -20,7 +20,7 @@ from ancrage.insertion.models import (
     Target,
     VillageReferral,
 )
-from ancrage.insertion.queries.accompaniment import alerts
+from ancrage.insertion.queries.accompaniment import alerts, in_scope
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.calendar import add_days, add_years
@@ -67,7 +67,6 @@ def home(user, pages=None) -> dict:
     of the service; records a read for the names shown only."""
     pages = pages or {}
     today = timezone.localdate()
-    beneficiaries = Beneficiary.objects.visible_to(user)
     # The stock figures from the teams' counts kept by the writes (no count of the rows).
     counts = tallies.counts(user)
     year_ago = add_years(today, -1)
@@ -86,7 +85,7 @@ def home(user, pages=None) -> dict:
     )
     follow_ups_page = _page(
         FollowUp.objects.filter(
-            exit__beneficiary__in=beneficiaries,
+            in_scope(user),
             recorded_on__isnull=True,
             due_date__lte=add_days(today, ALERT_DAYS_BEFORE_LIMIT),
         )

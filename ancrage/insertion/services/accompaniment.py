@@ -41,6 +41,8 @@ def open_accompaniment(beneficiary: Beneficiary, *, by, start_date, referent) ->
         )
     accompaniment = Accompaniment.objects.create(
         beneficiary=beneficiary,
+        service_id=beneficiary.service_id,
+        team_id=beneficiary.team_id,
         start_date=start_date,
         referent=referent,
         limit_date=add_months(start_date, ACCOMPANIMENT_MONTHS),

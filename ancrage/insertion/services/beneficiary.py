@@ -250,7 +250,14 @@ def record_exit(beneficiary: Beneficiary, *, by, date, reason, note="") -> Exit:
         )
     exit_ = Exit.objects.create(beneficiary=beneficiary, date=date, reason=reason, note=note, by=by)
     FollowUp.objects.bulk_create(
-        FollowUp(exit=exit_, months=m, due_date=add_months(date, m)) for m in FOLLOW_UP_MONTHS
+        FollowUp(
+            exit=exit_,
+            service_id=beneficiary.service_id,
+            team_id=beneficiary.team_id,
+            months=m,
+            due_date=add_months(date, m),
+        )
+        for m in FOLLOW_UP_MONTHS
     )
     if accompaniment:
         Accompaniment.objects.filter(pk=accompaniment.pk).update(end_date=date)

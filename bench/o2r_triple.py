@@ -14,8 +14,15 @@ from __future__ import annotations
 
 import sys
 import time
+from importlib import import_module
+from pathlib import Path
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# the fill of the teams' counts, as the migration that made them
+FILL = import_module("ancrage.insertion.migrations.0021_tally").FILL
 
 # (table, {foreign key column: the table whose copies it points to}, which rows are copied)
 TABLES = [
@@ -97,6 +104,12 @@ def main() -> None:
         for round_ in (1, 2):
             print(f"copy {round_}", flush=True)
             copy_once(cursor, round_)
+        # the teams' counts (ancrage/insertion/tallies.py) made again from the rows
+        cursor.execute("SELECT to_regclass('insertion_tally')")
+        if cursor.fetchone()[0] is not None:
+            cursor.execute("DELETE FROM insertion_tally")
+            for sql in FILL:
+                cursor.execute(sql)
         connection.commit()
         connection.autocommit = True
         cursor.execute("VACUUM (ANALYZE)")

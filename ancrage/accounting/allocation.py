@@ -33,6 +33,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Sum,
     Value,
     When,
 )
@@ -47,6 +48,7 @@ from ancrage.accounting.models import (
     KeyShare,
     LedgerLine,
     Section,
+    SectionMonth,
     TimeBasis,
     TimeEntry,
     TimeSheet,
@@ -263,6 +265,35 @@ def _why(line, rules_by_pk) -> str:
     return _("rien à répartir")
 
 
+def section_months(amounts):
+    """The sums of allocated amounts per section and month: charges (class 6) and the rest."""
+    charge = Q(line__account_number__startswith="6")
+    return (
+        amounts.values("organisation_id", "section_id", "month")
+        .annotate(charges=Sum("amount", filter=charge), income=Sum("amount", filter=~charge))
+        .order_by()
+    )
+
+
+def write_section_months(organisation, year: int) -> None:
+    """The year's `SectionMonth` rows of the organisation, from its allocated amounts."""
+    SectionMonth.objects.bulk_create(
+        (
+            SectionMonth(
+                organisation_id=row["organisation_id"],
+                section_id=row["section_id"],
+                month=row["month"],
+                charges=row["charges"] or 0,
+                income=row["income"] or 0,
+            )
+            for row in section_months(
+                AllocatedAmount.objects.filter(organisation=organisation, month__year=year)
+            )
+        ),
+        batch_size=1000,
+    )
+
+
 @transaction.atomic
 def allocate_year(organisation, year: int) -> AllocationResult:
     """Recompute the allocation of the organisation's lines dated in `year`."""
@@ -272,6 +303,7 @@ def allocate_year(organisation, year: int) -> AllocationResult:
         # statistics predate a large import (it then takes the lines for one row).
         _execute("SET LOCAL enable_nestloop = off", ())
     AllocatedAmount.objects.filter(organisation=organisation, month__year=year).delete()
+    SectionMonth.objects.filter(organisation=organisation, month__year=year).delete()
     TimeBasis.objects.filter(organisation=organisation, month__year=year).delete()
     _write_time_bases(organisation, year)
     rules = list(AllocationRule.objects.filter(organisation=organisation))
@@ -309,6 +341,7 @@ def allocate_year(organisation, year: int) -> AllocationResult:
         (),
         "w.ref_id = l.key_ref",
     )
+    write_section_months(organisation, year)
     left = lines.exclude(how=CODE).filter(
         ~Exists(AllocatedAmount.objects.filter(line=OuterRef("pk")))
     )

@@ -703,6 +703,30 @@ class AllocatedAmount(models.Model):
         return f"{self.line_id} → {self.section_id}: {self.amount}"
 
 
+class SectionMonth(models.Model):
+    """What the allocation put on one section in one month: its charges (class 6 accounts) and
+    the rest (income), the sums of its `AllocatedAmount` rows. Written by the allocation of the
+    year in the same transaction as those rows (their only writer), so the cost table reads a
+    dozen rows per section instead of summing every share."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("mois"))
+    charges = models.DecimalField(_("charges"), max_digits=16, decimal_places=2)
+    income = models.DecimalField(_("produits"), max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("section et mois répartis")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "month"], name="section_month_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.section_id} {self.month:%m/%Y}: {self.charges} / {self.income}"
+
+
 class BudgetQuerySet(models.QuerySet):
     def visible_to(self, user, action="view"):
         return self.filter(section__in=Section.objects.visible_to(user, action))

@@ -8,9 +8,10 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Prefetch, Q, Sum, When
+from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from ancrage.accounting.models import (
     Agreement,
@@ -21,6 +22,7 @@ from ancrage.accounting.models import (
     CostCategory,
     FecImport,
     Section,
+    SectionMonth,
     TimeEntry,
     TimeSheet,
 )
@@ -227,41 +229,32 @@ def o2r_programmes_of(organisation):
 
 
 def cost_table(user, year: int) -> dict:
-    """Charges per section and month of the year (income apart), from the allocated amounts
-    of the sections the user reaches."""
+    """Charges per section and month of the year (income apart), of the sections the user
+    reaches: from the sums the allocation stored (`SectionMonth`, a dozen rows per section),
+    each month with the address of its trace."""
     visible = sections(user)
+    # The trace's address of each month, put together here (1,248 cells at 104 sections: one
+    # `{% url %}` each cost more than the rest of the page); the pattern is the trace's.
+    base = reverse("accounting:figures")
     table = {
         s.pk: {
             "section": s,
             "months": [Decimal(0)] * 12,
+            "urls": [f"{base}{s.pk}/{year}/{month}/" for month in range(1, 13)],
             "charges": Decimal(0),
             "income": Decimal(0),
         }
         for s in visible
     }
-    amounts = (
-        AllocatedAmount.objects.visible_to(user)
-        .filter(month__year=year)
-        .annotate(
-            charge=Case(
-                When(line__account_number__startswith="6", then=True),
-                default=False,
-                output_field=BooleanField(),
-            )
-        )
-        .values("section_id", "month", "charge")
-        .annotate(total=Sum("amount"))
-        .order_by("section_id", "month", "charge")
-    )
-    for row in amounts:
-        entry = table.get(row["section_id"])
-        if entry is None:
-            continue
-        if row["charge"]:
-            entry["months"][row["month"].month - 1] += row["total"]
-            entry["charges"] += row["total"]
-        else:
-            entry["income"] += row["total"]
+    for row in SectionMonth.objects.filter(section_id__in=list(table), month__year=year).values(
+        "section_id", "month", "charges", "income"
+    ):
+        entry = table[row["section_id"]]
+        entry["months"][row["month"].month - 1] += row["charges"]
+        entry["charges"] += row["charges"]
+        entry["income"] += row["income"]
+    for entry in table.values():
+        entry["cells"] = list(zip(entry["months"], entry.pop("urls"), strict=True))
     return {"year": year, "rows": [table[s.pk] for s in visible]}
 
 

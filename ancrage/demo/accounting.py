@@ -443,6 +443,7 @@ def clear_accounting():
     for model in (
         models.BudgetLine,
         models.Budget,
+        models.SectionMonth,
         models.AllocatedAmount,
         models.TimeBasis,
         models.LedgerLine,

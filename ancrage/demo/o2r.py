@@ -15,6 +15,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from ancrage.accounts.models import Membership
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     Accompaniment,
     AccompanimentAction,
@@ -32,6 +33,7 @@ from ancrage.insertion.models import (
     PartnerReferral,
     PriorityPublic,
     Programme,
+    Tally,
     Target,
     TraineeRemuneration,
     VillageReferral,
@@ -297,6 +299,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
             limit = start_date + relativedelta(months=9)
             accompaniment = Accompaniment(
                 beneficiary=beneficiary,
+                service_id=beneficiary.service_id,
+                team_id=beneficiary.team_id,
                 start_date=start_date,
                 referent_id=beneficiary.consent_by_id,
                 limit_date=limit,
@@ -344,6 +348,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
                 follow_ups.append(
                     FollowUp(
                         exit=exit_,
+                        service_id=exit_.beneficiary.service_id,
+                        team_id=exit_.beneficiary.team_id,
                         months=months,
                         due_date=due,
                         recorded_on=due + timedelta(days=rng.randint(0, 10)) if done else None,
@@ -462,6 +468,8 @@ def seed_o2r(world, o2r, teams, consortium, partner, territories):
                 attendance = []
         Attendance.objects.bulk_create(attendance, batch_size=world.BATCH)
         progress.update(len(activities) - written)
+    # The bulk inserts above went around the services: the teams' counts made from the rows.
+    tallies.rebuild()
     world.accounts.append(
         ("conseiller.partenaire", str(Role(Role.O2R_COUNSELLOR).label), str(partner_team))
     )
@@ -483,6 +491,7 @@ def clear_o2r():
         Accompaniment,
         Eligibility,
         VillageReferral,
+        Tally,
         Contact,
         Beneficiary,
         OutreachAction,

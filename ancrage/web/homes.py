@@ -22,14 +22,15 @@ from ancrage.care.queries.journal import children_of
 from ancrage.care.services.journal import writable_levels
 from ancrage.families import queries as families
 from ancrage.families.models import FamilyCase
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     ALERT_DAYS_BEFORE_LIMIT,
     AccompanimentAction,
     Beneficiary,
-    Contact,
     FollowUp,
+    Tally,
 )
-from ancrage.insertion.queries.accompaniment import alerts
+from ancrage.insertion.queries.accompaniment import alerts, in_scope
 from ancrage.insertion.queries.report import report_programmes, year_progress
 from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, can
@@ -251,7 +252,8 @@ def counsellor_home(user, today) -> dict:
     """The caseload and its alerts, in counts (the O2R home names them): accompaniments past or
     near their limit, follow-ups due, actions late."""
     beneficiaries = Beneficiary.objects.visible_to(user)
-    by_status = dict(beneficiaries.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = tallies.counts(user)  # the team's stored counts, not a count of its files
+    by_status = {value: counts[value] for value in Beneficiary.Status.values}
     near, over = alerts(user, today)
     return {
         "by_status": [
@@ -261,7 +263,7 @@ def counsellor_home(user, today) -> dict:
         "near": near.count(),
         "over": over.count(),
         "follow_ups": FollowUp.objects.filter(
-            exit__beneficiary__in=beneficiaries,
+            in_scope(user),
             recorded_on__isnull=True,
             due_date__lte=calendar.add_days(today, ALERT_DAYS_BEFORE_LIMIT),
         ).count(),
@@ -278,14 +280,9 @@ def funnel(user) -> list:
     """The pathway today in the user's scope, as (label, value, percent of the widest): the
     contacts met, then the beneficiaries in remobilisation, in accompaniment, exited (the
     agreement year against its targets is `o2r_lead_home`'s "progress")."""
-    by_status = dict(
-        Beneficiary.objects.visible_to(user)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    steps = [("contacts", Contact.objects.visible_to(user).count())]
-    steps += [(value, by_status.get(value, 0)) for value in Beneficiary.Status.values]
+    counts = tallies.counts(user)  # the stored counts of the user's teams, one query
+    steps = [("contacts", counts[Tally.Key.CONTACTS])]
+    steps += [(value, counts[value]) for value in Beneficiary.Status.values]
     labels = {"contacts": "contacts"} | dict(Beneficiary.Status.choices)
     top = max((n for _key, n in steps), default=0) or 1
     return [

@@ -169,3 +169,27 @@ def test_allocated_lines_export_as_csv_with_entry_references_and_section_codes(c
     response = client.get(reverse("accounting:export_csv"), {"annee": 2026})
     text = response.content.decode("utf-8-sig")
     assert {line.split(";")[8] for line in text.splitlines()[1:]} == {"VIL-COT"}
+
+
+def test_the_stored_sums_are_the_sums_of_the_allocated_amounts(allocated):
+    """The cost table's `SectionMonth` rows are the sums of the shares, charges (class 6) apart,
+    after the allocation and after the year is allocated again with a key changed."""
+    from ancrage.accounting.allocation import section_months
+    from ancrage.accounting.models import AllocatedAmount, SectionMonth
+
+    def stored():
+        return {(r.section_id, r.month): (r.charges, r.income) for r in SectionMonth.objects.all()}
+
+    def summed():
+        return {
+            (r["section_id"], r["month"]): (r["charges"] or 0, r["income"] or 0)
+            for r in section_months(AllocatedAmount.objects.all())
+        }
+
+    first = stored()
+    assert first and first == summed()
+    share = KeyShare.objects.order_by("pk").first()
+    share.weight = share.weight * 3
+    share.save()
+    allocate_year(allocated.organisation, 2026)
+    assert stored() == summed() != first

@@ -68,8 +68,10 @@ def more_files(world, n):
         )
 
 
+# The home's counts of files at each step and of contacts are one query on the teams' counts
+# (`insertion.tallies`, 2026-12-05; they were two counts of the rows): 18 -> 17.
 PINNED = {
-    "insertion:home": 18,
+    "insertion:home": 17,
     "insertion:outreach_list": 8,
     "insertion:contacts": 9,
     "insertion:beneficiaries": 12,
@@ -427,13 +429,15 @@ def _refer(o2r):
 # consent is a `people.Consent` of its own (2026-12-05): its row and its change audit are written
 # when the referral is sent (three queries more). Every valid write to a programme's records
 # records its change for the report's summaries (one insert; a referral sent by a village is not
-# one until the service accepts it).
+# one until the service accepts it). The teams' counts (`insertion.tallies`, 2026-12-05) are one
+# upsert per count a write moves: a contact not yet a beneficiary two (contacts, and not yet
+# beneficiaries), an accepted referral one (a file at its first step).
 WRITE_PAGES = {
     # name: (URL, POST data or None for a GET, user role, status, queries)
     "outreach_add GET": ("insertion:outreach_add", None, Role.O2R_COUNSELLOR, 200, 9),
     "outreach_add valid": ("insertion:outreach_add", _outreach, Role.O2R_COUNSELLOR, 302, 13),
     "contact_add GET": ("insertion:contact_add", None, Role.O2R_COUNSELLOR, 200, 10),
-    "contact_add valid": ("insertion:contact_add", _contact, Role.O2R_COUNSELLOR, 302, 13),
+    "contact_add valid": ("insertion:contact_add", _contact, Role.O2R_COUNSELLOR, 302, 15),
     "activity_add GET": ("insertion:activity_add", None, Role.O2R_COUNSELLOR, 200, 10),
     "activity_add valid": ("insertion:activity_add", _activity, Role.O2R_COUNSELLOR, 302, 13),
     "referral_accept refused": (
@@ -443,7 +447,7 @@ WRITE_PAGES = {
         422,
         11,
     ),
-    "referral_accept valid": ("insertion:referral_accept", _accept, Role.O2R_COUNSELLOR, 302, 19),
+    "referral_accept valid": ("insertion:referral_accept", _accept, Role.O2R_COUNSELLOR, 302, 20),
     "refer GET": ("insertion:refer", None, Role.HEAD_OF_SERVICE, 200, 10),
     "refer valid": ("insertion:refer", _refer, Role.HEAD_OF_SERVICE, 302, 17),
 }

@@ -40,4 +40,5 @@ from ancrage.insertion.models.summary import (  # noqa: F401
     ReportChange,
     ReportChangeTally,
     ReportSummary,
+    Tally,
 )

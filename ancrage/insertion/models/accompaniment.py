@@ -36,6 +36,14 @@ class Accompaniment(Versioned, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     end_date = models.DateField(_("fin"), null=True, blank=True)
+    # The file's service and team, copied when it opens (a file never changes team): the O2R
+    # alerts are read and counted in the scope's own index, without joining every file.
+    service = models.ForeignKey(
+        "organisation.Establishment", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    team = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         verbose_name = _("accompagnement")
@@ -49,12 +57,18 @@ class Accompaniment(Versioned, models.Model):
         ]
         indexes = [
             models.Index(fields=["end_date", "limit_date"], name="accompaniment_limit_idx"),
-            # the O2R home's alerts, a page at a time in their order: the database reads the
-            # page's rows from the index, not every open accompaniment of the service sorted
+            # the O2R home's alerts of a service or a team, counted and read a page at a time in
+            # their order from the index: only the open accompaniments of the scope, not every
+            # file of the service joined and sorted
             models.Index(
-                fields=["limit_date", "id"],
+                fields=["service", "limit_date", "id"],
                 condition=Q(end_date__isnull=True),
-                name="accompaniment_open_limit_idx",
+                name="accompaniment_service_open_idx",
+            ),
+            models.Index(
+                fields=["team", "limit_date", "id"],
+                condition=Q(end_date__isnull=True),
+                name="accompaniment_team_open_idx",
             ),
         ]
 

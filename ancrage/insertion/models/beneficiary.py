@@ -19,19 +19,14 @@ from ancrage.organisation.models import Organisation
 class BeneficiaryQuerySet(ScopedQuerySet):
     scope_kind = "beneficiary"
 
-    def consortium_counts(self, user):
-        """Beneficiaries per member organisation of the consortia led by the organisation of
-        the user's O2R service (counts only: the lead names none of the other members')."""
+    def consortium_members(self, user):
+        """The member organisations of the consortia led by the organisation of the user's O2R
+        service (ids, as a subquery): the lead sees their counts of beneficiaries, never their
+        names (`tallies.consortium_counts`)."""
         services = reach(user, "o2r_report").establishments
-        members = Organisation.objects.filter(
+        return Organisation.objects.filter(
             consortia__lead__establishments__in=sorted(services)
         ).values("pk")
-        return (
-            self.filter(service__organisation_id__in=members)
-            .values("service__organisation__name")
-            .annotate(n=models.Count("pk"))
-            .order_by("service__organisation__name")
-        )
 
 
 class DiplomaLevel(models.TextChoices):
@@ -293,6 +288,13 @@ class FollowUp(models.Model):
     recorded_on = models.DateField(_("fait le"), null=True, blank=True)
     situation = models.CharField(_("situation"), max_length=20, choices=Situation, blank=True)
     note = models.TextField(_("précisions"), blank=True)
+    # The file's service and team, copied when the exit schedules it (as on `Accompaniment`).
+    service = models.ForeignKey(
+        "organisation.Establishment", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    team = models.ForeignKey(
+        "organisation.Unit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -301,11 +303,17 @@ class FollowUp(models.Model):
         ]
         indexes = [
             models.Index(fields=["recorded_on", "due_date"], name="follow_up_due_idx"),
-            # the O2R home's follow-ups due, a page at a time in their order (read from the index)
+            # the O2R home's follow-ups due of a service or a team, counted and read a page at a
+            # time in their order from the index
             models.Index(
-                fields=["due_date", "id"],
+                fields=["service", "due_date", "id"],
                 condition=Q(recorded_on__isnull=True),
-                name="follow_up_open_due_idx",
+                name="follow_up_service_open_idx",
+            ),
+            models.Index(
+                fields=["team", "due_date", "id"],
+                condition=Q(recorded_on__isnull=True),
+                name="follow_up_team_open_idx",
             ),
         ]
 

@@ -1,6 +1,7 @@
 """Scoped reads around the accompaniment: the limits nearing or past, the open objectives, the
 referents a file may have."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -13,20 +14,28 @@ from ancrage.insertion.models import (
     Objective,
 )
 from ancrage.kernel.calendar import add_days
+from ancrage.kernel.scopes import NOWHERE_Q, reach
 
 
 def alerts(user, today=None):
     """Open accompaniments nearing their limit (30 days before, the limit day included) or past
     it, of the beneficiaries in scope."""
     today = today or timezone.localdate()
-    open_ = Accompaniment.objects.filter(
-        beneficiary__in=Beneficiary.objects.visible_to(user), end_date__isnull=True
-    )
+    # on the accompaniment's own service and team (the file's, copied): the scope's partial
+    # index gives its open accompaniments in limit order, no file joined
+    open_ = Accompaniment.objects.filter(in_scope(user), end_date__isnull=True)
     near = open_.filter(
         limit_date__gte=today, limit_date__lte=add_days(today, ALERT_DAYS_BEFORE_LIMIT)
     )
     over = open_.filter(limit_date__lt=today)
     return near, over
+
+
+def in_scope(user) -> Q:
+    """The condition on an accompaniment or a follow-up (their copied `service` and `team`) of
+    the files the user reaches: `Beneficiary.objects.visible_to`'s scope."""
+    where = reach(user, "beneficiary")  # as BeneficiaryQuerySet.scope_kind
+    return where.filter(unit="team_id", establishment="service_id") if where else NOWHERE_Q
 
 
 def open_objectives(beneficiary_pk):

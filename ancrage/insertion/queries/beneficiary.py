@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from ancrage.insertion import tallies
 from ancrage.insertion.forms.beneficiary import BeneficiaryFilter
 from ancrage.insertion.models import (
     Accompaniment,
@@ -39,12 +40,26 @@ def beneficiary_list(user, data=None, page=1) -> dict:
         Bytewise("person__last_name_key"), Bytewise("person__first_names_key"), "person_id", "pk"
     )
     paginator = Paginator(queryset, PAGE_SIZE)
+    known = _tallied_count(user, filters)
+    if known is not None:
+        # Django's Paginator counts once (a cached property): the total given, not counted.
+        paginator.count = known
     page_obj = paginator.get_page(page)
     rows = list(page_obj.object_list)
     record_access(
         user, [b.person_id for b in rows], "insertion.beneficiaries", AccessEvent.Action.LIST
     )
     return {"form": filters.form, "page": page_obj, "beneficiaries": rows}
+
+
+def _tallied_count(user, filters) -> int | None:
+    """The list's total from the teams' counts (`tallies`) when it is filtered by team and
+    step at most (the list as it opens); None when a name, a flag or a territory filters it
+    (then counted from the rows)."""
+    data = filters.form.cleaned_data if filters.form.is_valid() else {}
+    if any(data.get(name) for name in ("q", "flag", "territory")):
+        return None
+    return tallies.beneficiaries(user, team=data.get("team"), status=data.get("status"))
 
 
 def beneficiary_file(user, pk) -> dict:

@@ -8,18 +8,19 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ancrage.accounts.models import Membership
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     AGREEMENT_YEARS,
     ALERT_DAYS_BEFORE_LIMIT,
     Beneficiary,
-    Contact,
     FollowUp,
     OutreachAction,
     Programme,
+    Tally,
     Target,
     VillageReferral,
 )
-from ancrage.insertion.queries.accompaniment import alerts
+from ancrage.insertion.queries.accompaniment import alerts, in_scope
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.calendar import add_days, add_years
@@ -66,16 +67,13 @@ def home(user, pages=None) -> dict:
     of the service; records a read for the names shown only."""
     pages = pages or {}
     today = timezone.localdate()
-    beneficiaries = Beneficiary.objects.visible_to(user)
-    by_status = dict(beneficiaries.values_list("status").annotate(n=Count("pk")).order_by())
+    # The stock figures from the teams' counts kept by the writes (no count of the rows).
+    counts = tallies.counts(user)
     year_ago = add_years(today, -1)
     outreach = (
         OutreachAction.objects.visible_to(user)
         .filter(date__gt=year_ago)
         .aggregate(actions=Count("pk"), met=Sum("people_met"))
-    )
-    contacts = Contact.objects.visible_to(user).aggregate(
-        total=Count("pk"), anonymous=Count("pk", filter=Q(beneficiary__isnull=True))
     )
     near, over = alerts(user, today)
     near_page = _page(
@@ -87,7 +85,7 @@ def home(user, pages=None) -> dict:
     )
     follow_ups_page = _page(
         FollowUp.objects.filter(
-            exit__beneficiary__in=beneficiaries,
+            in_scope(user),
             recorded_on__isnull=True,
             due_date__lte=add_days(today, ALERT_DAYS_BEFORE_LIMIT),
         )
@@ -105,7 +103,7 @@ def home(user, pages=None) -> dict:
     record_access(user, named, "insertion.home", AccessEvent.Action.LIST)
     consortium = None
     if can(user, "o2r_report", "view"):
-        consortium = list(Beneficiary.objects.consortium_counts(user))
+        consortium = tallies.consortium_counts(Beneficiary.objects.consortium_members(user))
     service_ids = user_service_ids(user)
     programmes = list(
         Programme.objects.filter(services__in=service_ids)
@@ -132,8 +130,8 @@ def home(user, pages=None) -> dict:
         "programmes": programmes,
         "teams": teams,
         "outreach": outreach,
-        "contacts": contacts,
-        "by_status": {s: by_status.get(s, 0) for s in Beneficiary.Status.values},
+        "contacts": {"total": counts[Tally.Key.CONTACTS], "anonymous": counts[Tally.Key.ANONYMOUS]},
+        "by_status": {s: counts[s] for s in Beneficiary.Status.values},
         "statuses": Beneficiary.Status,
         "near": near,
         "over": over,

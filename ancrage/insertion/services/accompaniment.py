@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     ACCOMPANIMENT_MONTHS,
     ALERT_DAYS_BEFORE_LIMIT,
@@ -40,12 +41,13 @@ def open_accompaniment(beneficiary: Beneficiary, *, by, start_date, referent) ->
         )
     accompaniment = Accompaniment.objects.create(
         beneficiary=beneficiary,
+        service_id=beneficiary.service_id,
+        team_id=beneficiary.team_id,
         start_date=start_date,
         referent=referent,
         limit_date=add_months(start_date, ACCOMPANIMENT_MONTHS),
     )
-    Beneficiary.objects.filter(pk=beneficiary.pk).update(status=Beneficiary.Status.ACCOMPANIMENT)
-    beneficiary.status = Beneficiary.Status.ACCOMPANIMENT
+    tallies.move(beneficiary, Beneficiary.Status.ACCOMPANIMENT)
     record_change(beneficiary.programme_id)
     return accompaniment
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     AGE_FLAGS,
     NO_CONTACT_MONTHS,
@@ -94,8 +95,9 @@ def convert_contact(
         consent_how=consent_how.strip(),
         consent_by=by,
     )
-    Contact.objects.filter(pk=contact.pk).update(beneficiary=beneficiary)
-    contact.beneficiary = beneficiary
+    tallies.beneficiary_added(beneficiary)
+    if not tallies.link_contact(contact, beneficiary):
+        raise ValidationError(_("Ce contact est déjà un bénéficiaire."))
     record_change(programme)
     return beneficiary
 
@@ -248,12 +250,18 @@ def record_exit(beneficiary: Beneficiary, *, by, date, reason, note="") -> Exit:
         )
     exit_ = Exit.objects.create(beneficiary=beneficiary, date=date, reason=reason, note=note, by=by)
     FollowUp.objects.bulk_create(
-        FollowUp(exit=exit_, months=m, due_date=add_months(date, m)) for m in FOLLOW_UP_MONTHS
+        FollowUp(
+            exit=exit_,
+            service_id=beneficiary.service_id,
+            team_id=beneficiary.team_id,
+            months=m,
+            due_date=add_months(date, m),
+        )
+        for m in FOLLOW_UP_MONTHS
     )
     if accompaniment:
         Accompaniment.objects.filter(pk=accompaniment.pk).update(end_date=date)
-    Beneficiary.objects.filter(pk=beneficiary.pk).update(status=Beneficiary.Status.EXITED)
-    beneficiary.status = Beneficiary.Status.EXITED
+    tallies.move(beneficiary, Beneficiary.Status.EXITED)
     record_change(beneficiary.programme_id)
     return exit_
 

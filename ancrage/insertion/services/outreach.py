@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     Contact,
     OutreachAction,
@@ -78,7 +79,7 @@ def record_contact(
         except ValidationError as error:
             raise ValidationError({"met_on": error.messages}) from None
     record_change(programme)
-    return Contact.objects.create(
+    contact = Contact.objects.create(
         programme=programme,
         service_id=team.establishment_id,
         team=team,
@@ -94,3 +95,5 @@ def record_contact(
         note=note,
         created_by=by,
     )
+    tallies.contact_added(contact)
+    return contact

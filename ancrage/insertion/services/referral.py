@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ancrage.insertion import tallies
 from ancrage.insertion.models import (
     Beneficiary,
     VillageReferral,
@@ -77,6 +78,7 @@ def accept_referral(referral: VillageReferral, *, team, by, commune, efop_territ
         consent_by=referral.referred_by,
         left_child_protection=True,
     )
+    tallies.beneficiary_added(beneficiary)
     referral.status = VillageReferral.Status.ACCEPTED
     referral.beneficiary = beneficiary
     referral.save(update_fields=["status", "beneficiary"])

@@ -84,7 +84,9 @@ def login(client, user):
     session.save()
 
 
-def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs: int) -> dict:
+def worker(
+    scale: str, surname: str, repeat: int, time_limit: float, naive_runs: int, only=()
+) -> dict:
     import warnings
 
     import django
@@ -103,7 +105,7 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
     from ancrage.people.models import Person
     from ancrage.placements.models import Stay
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not only:
         # After the seed's bulk inserts, the state autovacuum would leave: fresh statistics (plans
         # do not depend on when it last passed), the trigram index's pending list merged (GIN
         # keeps recent inserts in a list every search reads through), the visibility map set.
@@ -205,6 +207,8 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
 
     for key, label, url, username in every_listing_page(village_id, child, stay.unit_id):
         pages.append((key, label, url, client_of(username)))
+    if only:  # --only: these page lines alone, nothing else (no VACUUM, report, search)
+        pages = [page for page in pages if page[0] in only]
     results = {
         "scale": scale,
         "vendor": connection.vendor,
@@ -244,6 +248,8 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
         page.update(timed(lambda url=url, c=page_client: get(url, c), repeat, time_limit))
         results["pages"].append(page)
 
+    if only:
+        return finish(results, clients, first_event)
     results["o2r_report"] = o2r_report_against_naive(o2r_user, repeat, time_limit, naive_runs)
 
     # The co-placement indicator, called as the code calls it (no page around it): the full
@@ -323,6 +329,12 @@ def worker(scale: str, surname: str, repeat: int, time_limit: float, naive_runs:
                     analyze=True
                 )
                 transaction.set_rollback(True)
+
+    return finish(results, clients, first_event)
+
+
+def finish(results: dict, clients: dict, first_event: int) -> dict:
+    from ancrage.kernel.models import AccessEvent
 
     for page_client in clients.values():
         page_client.logout()
@@ -763,11 +775,26 @@ def main() -> None:
     )
     parser.add_argument("--surname", default="", help="default: the commonest in the first scale")
     parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        metavar="KEY",
+        help="time only these page lines (their keys in run.py: home, deadlines, person...), "
+        "nothing else (no VACUUM, no O2R report comparison, no search lines)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
-        result = worker(args.worker, args.surname, args.requests, args.time_limit, args.naive_runs)
+        result = worker(
+            args.worker,
+            args.surname,
+            args.requests,
+            args.time_limit,
+            args.naive_runs,
+            only=frozenset(args.only),
+        )
         print(json.dumps(result))
         return
 
@@ -794,6 +821,8 @@ def main() -> None:
         command += ["--naive-runs", str(naive_runs)]
         if surname:
             command += ["--surname", surname]
+        if args.only:
+            command += ["--only", *args.only]
         print(f"== {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)
         done = subprocess.run(
             command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True

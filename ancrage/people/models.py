@@ -64,28 +64,49 @@ def name_condition(text: str, path: str = "") -> Q:
     return condition
 
 
-def reached_person_ids(user, where):
+def _among(ids, among):
+    """A one-column query of person ids (`.values(field)`) narrowed to the ids `among` (None:
+    not narrowed)."""
+    if among is None:
+        return ids
+    return ids.filter(**{f"{ids.query.values_select[0]}__in": among})
+
+
+def reached_person_ids(user, where, among=None):
     """The ids of the persons `where` (the user's reach for ("person", "view")) lets the user
     see, as one query of one column: the UNION ALL of every way in (their own file, the followed
     children with their relatives and brothers and sisters, the persons the apps register, the
-    files opened by a running break-the-glass); None when there is none."""
+    files opened by a running break-the-glass); None when there is none.
+
+    With `among` (ids, or a query of one column of ids), each way in is asked about those
+    persons only: the result is the same as the whole set's intersection with `among`, but
+    PostgreSQL probes each way in by those ids instead of building the whole set (every child
+    who ever stayed in a village, their relatives and siblings: 7,000 rows at the large scale)
+    to keep a handful."""
     parts = []
     if where.person is not None:
-        parts.append(Person.objects.filter(pk=where.person).values("pk"))
+        parts.append(_among(Person.objects.filter(pk=where.person).values("pk"), among))
     for children in scopes.followed_children(user, where):
         children = children.order_by()
-        parts.append(children)
-        parts.append(FamilyLink.objects.filter(person_id__in=children).values("relative_id"))
+        parts.append(_among(children, among))
         parts.append(
-            SiblingGroupMember.objects.filter(
-                group_id__in=SiblingGroupMember.objects.filter(person_id__in=children).values(
-                    "group_id"
-                )
-            ).values("person_id")
+            _among(FamilyLink.objects.filter(person_id__in=children).values("relative_id"), among)
         )
-    parts.extend(ids.order_by() for ids in scopes.persons(user, where))
+        parts.append(
+            _among(
+                SiblingGroupMember.objects.filter(
+                    group_id__in=SiblingGroupMember.objects.filter(person_id__in=children).values(
+                        "group_id"
+                    )
+                ).values("person_id"),
+                among,
+            )
+        )
+    parts.extend(_among(ids.order_by(), among) for ids in scopes.persons(user, where))
     if reach(user, "break_glass", "use"):
-        parts.append(BreakGlass.objects.active().filter(user=user).values("person_id"))
+        parts.append(
+            _among(BreakGlass.objects.active().filter(user=user).values("person_id"), among)
+        )
     if not parts:
         return None
     parts = [part.order_by() for part in parts]
@@ -93,8 +114,11 @@ def reached_person_ids(user, where):
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The persons this user's current roles let them see; nothing for anyone else.
+    def visible_to(self, user, among=None):
+        """The persons this user's current roles let them see; nothing for anyone else. With
+        `among` (ids, or a query of one column of ids), only those of them the user may see,
+        the scope asked about them alone (`reached_person_ids`): for a page that checks the
+        persons it is about to show rather than listing the whole scope.
 
         Who enters the scope is registered by the apps that know it (`ancrage/people/scopes.py`):
         - house roles: the children living in their house today, and those children's relatives
@@ -110,13 +134,19 @@ class PersonQuerySet(models.QuerySet):
         where = reach(user, "person", "view")
         if not where:
             return self.none()
-        reached = reached_person_ids(user, where)
+        if among is not None and not isinstance(among, models.QuerySet):
+            among = list(among)
+            if not among:
+                return self.none()
+        reached = reached_person_ids(user, where, among)
         if reached is None:
             return self.none()
         # One semi-join on the ids the user reaches (a UNION ALL of each way in), which the
         # planner estimates as the size of that set: not an OR of IN-subqueries, which it
         # estimates at a row or two and then loops over (docs/decisions.md, 2026-12-05).
         queryset = self.filter(pk__in=reached)
+        if among is not None:
+            queryset = queryset.filter(pk__in=among)
         # archived files (privacy) are out of everyone's lists until opened with a reason
         for ids in scopes.hidden_persons(user):
             queryset = queryset.exclude(pk__in=ids)

@@ -37,7 +37,9 @@ def visible_person(user, reference: str, *, audit_as: str = "") -> Person:
     """The person with this reference if the user may see them, else 404 (never 403: an
     out-of-scope file must not even be known to exist). With `audit_as`, the read is recorded
     under that name (the page's)."""
-    person = get_object_or_404(Person.objects.visible_to(user), reference=reference)
+    # the scope asked about this one person, not built whole
+    among = Person.objects.filter(reference=reference).values("pk")
+    person = get_object_or_404(Person.objects.visible_to(user, among=among), reference=reference)
     if audit_as:
         record_person_read(user, person, audit_as)
     return person
@@ -92,7 +94,7 @@ def recently_consulted(user, limit: int = 8) -> list[Person]:
     ):
         if person_id not in recent_ids:
             recent_ids.append(person_id)
-    found = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=recent_ids[:limit])}
+    found = {p.pk: p for p in Person.objects.visible_to(user, among=recent_ids[:limit])}
     people = [found[pk] for pk in recent_ids[:limit] if pk in found]
     record_access(user, people, "web.home", AccessEvent.Action.LIST)
     return people

@@ -217,11 +217,11 @@ def village_home(user, today, overdue_deadlines) -> dict:
             incidents[row["establishment"]] = row
     notices = []
     if can(user, "judge_notice", "view"):
+        pending = JudgeNotification.objects.pending().filter(establishment__in=ids)
+        # the scope asked about the children of these notices only
+        named = Person.objects.visible_to(user, among=pending.values("child_id")).values("pk")
         notices = list(
-            JudgeNotification.objects.pending()
-            .filter(establishment__in=ids, child__in=_visible_people(user))
-            .select_related("child")
-            .order_by("due_date", "pk")
+            pending.filter(child__in=named).select_related("child").order_by("due_date", "pk")
         )
         record_access(user, {n.child_id for n in notices}, HOME_READ, AccessEvent.Action.LIST)
     late = {row["village"].pk: row["overdue"] for row in overdue_deadlines}
@@ -239,10 +239,6 @@ def village_home(user, today, overdue_deadlines) -> dict:
             }
         )
     return {"villages": rows, "today": today}
-
-
-def _visible_people(user):
-    return Person.objects.visible_to(user).values("pk")
 
 
 # O2R ---------------------------------------------------------------------------------------------

@@ -36,9 +36,12 @@ def person_page(user, reference: str) -> dict:
         # Relatives and siblings are persons too: only those the user may see are named (under
         # a break-the-glass, the opened file alone; for a young person, her own file), the
         # others are counted.
-        visible = Person.objects.visible_to(user)
-        # EXISTS probes the scope for these few relatives; IN would make PostgreSQL build the
-        # whole scope first (77 ms against 8 ms at large scale, bench/RESULTS.md).
+        # The scope asked about this person's relatives only (`among`), then EXISTS probes it
+        # for each; IN over the whole scope would make PostgreSQL build it first (77 ms against
+        # 8 ms at large scale, bench/RESULTS.md).
+        visible = Person.objects.visible_to(
+            user, among=FamilyLink.objects.filter(person=person).values("relative_id")
+        )
         links = list(
             FamilyLink.objects.filter(person=person)
             .annotate(named=Exists(visible.filter(pk=OuterRef("relative_id"))))
@@ -59,6 +62,12 @@ def person_page(user, reference: str) -> dict:
         context["sibling_group"] = membership.group if membership else None
         siblings, hidden = [], set()
         if membership:
+            visible = Person.objects.visible_to(
+                user,
+                among=SiblingGroupMember.objects.filter(group_id=membership.group_id).values(
+                    "person_id"
+                ),
+            )
             for sibling in (
                 Person.objects.filter(sibling_membership__group_id=membership.group_id)
                 .exclude(pk=person.pk)

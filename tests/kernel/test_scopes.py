@@ -57,6 +57,25 @@ def test_youth_sees_only_their_own_file(world):
     assert visible(world.users[Role.YOUTH]) == {"Léa"}
 
 
+def test_the_scope_asked_about_some_persons_is_the_scope_narrowed_to_them(world):
+    """`visible_to(user, among=…)` asks each way in about those persons only: the same persons
+    as the whole scope narrowed to them, for every role, with ids or a query of ids."""
+    everyone = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    halves = (everyone[::2], everyone[1::2], everyone[:1], everyone)
+    for role, user in world.users.items():
+        whole = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+        for ids in halves:
+            among = set(Person.objects.visible_to(user, among=ids).values_list("pk", flat=True))
+            assert among == whole & set(ids), role
+        query = Person.objects.filter(pk__in=everyone[1::2]).values("pk")
+        among = set(Person.objects.visible_to(user, among=query).values_list("pk", flat=True))
+        assert among == whole & set(everyone[1::2]), role
+        assert not Person.objects.visible_to(user, among=[]).exists()
+    # the test means something: some roles see some persons and not others
+    seen = Person.objects.visible_to(world.users[Role.HOUSE_PARENT], among=everyone)
+    assert 0 < seen.count() < len(everyone)
+
+
 def test_anonymous_and_inactive_users_see_nobody(world):
     assert not Person.objects.visible_to(AnonymousUser()).exists()
     user = world.users[Role.HEAD_OF_SERVICE]

@@ -34,8 +34,10 @@ LEVEL_KIND = {
 
 
 class JournalEntryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The entries this user may read, level by level from the permission table:
+    def visible_to(self, user, among=None):
+        """The entries this user may read, level by level from the permission table (with
+        `among`, a query of the ids of the children the caller's entries can be about, the
+        person scope is asked about those alone: `Person.objects.visible_to`):
 
         - house roles: the entries of their house at the levels they read, house entries and
           entries about a child they may see today (a child who left drops out);
@@ -46,7 +48,7 @@ class JournalEntryQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        visible_children = Person.objects.visible_to(user).values("pk")
+        visible_children = Person.objects.visible_to(user, among=among).values("pk")
         about = Q(child__isnull=True) | Q(child__in=visible_children)
         # The levels read over the same places share one condition.
         readers: dict[tuple[Q, Q], list[str]] = {}

@@ -192,9 +192,10 @@ def followed_stays(user, villages, today):
     )
     # The visibility rule is checked on these children only, named one by one: joined to the
     # whole persons table instead, PostgreSQL walked it in primary-key order with parallel
-    # workers (20 ms at 424,000 persons against 2 ms; docs/decisions.md).
+    # workers (20 ms at 424,000 persons against 2 ms; docs/decisions.md); and the scope is
+    # asked about them alone (`among`), not built whole to keep them.
     children = list(followed.values_list("child_id", flat=True))
-    return followed.filter(child__in=Person.objects.visible_to(user).filter(pk__in=children))
+    return followed.filter(child__in=Person.objects.visible_to(user, among=children))
 
 
 # Where each kind of deadline is acted on: the page's URL name, what it takes (the child's

@@ -107,7 +107,7 @@ def child_journal(user, reference, cursor=None) -> dict:
     stay = Stay.objects.current().filter(child=person).select_related("unit").first()
     house = stay.unit if stay else None
     entries, next_cursor = _page(
-        user, JournalEntry.objects.visible_to(user).filter(child=person), cursor
+        user, JournalEntry.objects.visible_to(user, among=[person.pk]).filter(child=person), cursor
     )
     return {
         "person": person,

@@ -67,9 +67,9 @@ def village_board(user, pk) -> dict:
     visible = set()
     if with_names:
         visible = set(
-            Person.objects.visible_to(user)
-            .filter(pk__in=[s.child_id for s in stays])
-            .values_list("pk", flat=True)
+            Person.objects.visible_to(user, among=[s.child_id for s in stays]).values_list(
+                "pk", flat=True
+            )
         )
     rates = village_co_placement(village.pk, today)
     by_house = defaultdict(list)

@@ -25,18 +25,25 @@ def start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _named(user, path):
+def _named(user, path, among=None):
     """Whether the person at `path` is one the user may see (and so may name): relatives are
-    persons too, and under a break-the-glass only the opened file is named."""
-    return Exists(Person.objects.visible_to(user).filter(pk=OuterRef(path)))
+    persons too, and under a break-the-glass only the opened file is named. With `among` (a
+    query of the persons `path` can be), the scope is asked about those alone."""
+    return Exists(Person.objects.visible_to(user, among=among).filter(pk=OuterRef(path)))
 
 
-def _visit_rights(user):
+def _relatives_in_rights(person):
+    """The relatives named in the child's visit rights (what `_named` may be asked about)."""
+    return VisitRight.objects.filter(child=person).values("relative_id")
+
+
+def _visit_rights(user, person):
     kind = FamilyLink.objects.filter(person=OuterRef("child"), relative=OuterRef("relative"))
     return (
-        VisitRight.objects.select_related("relative")
+        VisitRight.objects.filter(child=person)
+        .select_related("relative")
         .annotate(
-            relative_named=_named(user, "relative"),
+            relative_named=_named(user, "relative", _relatives_in_rights(person)),
             relation=Subquery(kind.values("kind")[:1]),
         )
         .order_by("-start_date", "relative__last_name", "pk")
@@ -55,12 +62,12 @@ def person_visit_summary(user, person) -> dict:
     """The visits part of a person page: the rights not ended and the next visits."""
     today = timezone.localdate()
     return {
-        "visit_rights": _with_relation(_visit_rights(user).filter(child=person).not_ended(today)),
+        "visit_rights": _with_relation(_visit_rights(user, person).not_ended(today)),
         "upcoming_visits": list(
             Visit.objects.planned_from(start_of(today))
             .filter(right__child=person)
             .select_related("right__relative")
-            .annotate(relative_named=_named(user, "right__relative"))
+            .annotate(relative_named=_named(user, "right__relative", _relatives_in_rights(person)))
             .order_by("starts_at", "pk")[:UPCOMING_VISITS]
         ),
     }
@@ -71,7 +78,7 @@ def person_visits(user, reference: str) -> dict:
     who recorded them, in a fixed number of queries."""
     person = visible_person(user, reference)  # recorded below, with the relatives named
     today = timezone.localdate()
-    rights = _with_relation(_visit_rights(user).filter(child=person))
+    rights = _with_relation(_visit_rights(user, person))
     by_pk = {right.pk: right for right in rights}
     visits = list(
         Visit.objects.filter(right__child=person)
@@ -112,7 +119,7 @@ def visit_rights_for_planning(user, person, *, audit_as: str):
         VisitRight.objects.filter(child=person)
         .not_ended()
         .select_related("relative")
-        .annotate(relative_named=_named(user, "relative"))
+        .annotate(relative_named=_named(user, "relative", _relatives_in_rights(person)))
         .order_by("relative__last_name", "-start_date", "pk")
     )
     record_person_read(

@@ -4,7 +4,16 @@ few minutes. Everything runs in transactions rolled back.
 
     .venv/bin/python bench/o2r_report.py --scales large o2r3 --requests 50
 (the databases <base>_<scale>, base postgres://postgres@127.0.0.1:5432/ancrage_bench; o2r3 is a
-copy of the large one with three times its O2R rows, bench/o2r_triple.py)."""
+copy of the large one with three times its O2R rows, bench/o2r_triple.py).
+
+With `--sqlite SCALE=URL` (as many as scales), each scale is measured on PostgreSQL then on a
+copy of that SQLite file, one after the other, and SQLite ÷ PostgreSQL is printed; at the end,
+for each database, the budget of issue 15: p95 of the cached consolidated report under 300 ms
+at each scale, and the last scale's p95 within 1.5× of the first's:
+
+    .venv/bin/python bench/o2r_report.py --scales large o2r3 \\
+        --sqlite large=sqlite:////path/large.sqlite3 --sqlite o2r3=sqlite:////path/o2r3.sqlite3
+"""
 
 from __future__ import annotations
 
@@ -14,7 +23,20 @@ import os
 import subprocess
 import sys
 
-from run import DEFAULT_DATABASE_URL, FUNDER_USERNAME, O2R_USERNAME, PROJECT_DIR
+from run import (
+    DEFAULT_DATABASE_URL,
+    FUNDER_USERNAME,
+    O2R_USERNAME,
+    PROJECT_DIR,
+    parse_sqlite,
+    sqlite_copy,
+    worker_env,
+)
+
+# Issue 15: the consolidated report (its disclosure control included) at the large scale and
+# with three times the O2R rows, same run: p95 under 300 ms at both, the 3× within 1.5× of large.
+REPORT_P95_MS = 300.0
+REPORT_GROWTH = 1.5
 
 
 def worker(repeat: int, time_limit: float) -> dict:
@@ -32,7 +54,8 @@ def worker(repeat: int, time_limit: float) -> dict:
     from ancrage.insertion.models import Attendance, Beneficiary
 
     out = {
-        "database": connection.settings_dict["NAME"],
+        "vendor": connection.vendor,
+        "database": str(connection.settings_dict["NAME"]),
         "beneficiaries": Beneficiary.objects.count(),
         "attendance": Attendance.objects.count(),
         "load": os.getloadavg(),
@@ -49,10 +72,76 @@ def worker(repeat: int, time_limit: float) -> dict:
     return out
 
 
+def measure(url: str, args) -> dict:
+    env = {**worker_env(url), "PYTHONPATH": str(PROJECT_DIR)}
+    command = [sys.executable, __file__, "--worker", "--requests", str(args.requests)]
+    command += ["--time-limit", str(args.time_limit)]
+    print(f"== {url}", file=sys.stderr, flush=True)
+    done = subprocess.run(
+        command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def show(scale: str, name: str, result: dict, beside: dict | None = None) -> None:
+    print(
+        f"## {scale}, {name} ({result['database']}): {result['beneficiaries']} beneficiaries, "
+        f"{result['attendance']} attendance rows, load {fmt_load(result['load'])} → "
+        f"{fmt_load(result['load_after'])}"
+    )
+    other = {p["key"]: p for p in (beside or {}).get("pages", [])}
+    for page in result["pages"]:
+        line = (
+            f"- {page['label']}: p95 {page['p95']:.0f} ms, median {page['median']:.0f} ms "
+            f"(n={page['n']}, {page['queries']} queries)"
+        )
+        if page["key"] in other:
+            pg = other[page["key"]]
+            line += (
+                f"; ÷ PostgreSQL: median {page['median'] / pg['median']:.2f}×, "
+                f"p95 {page['p95'] / pg['p95']:.2f}×"
+            )
+        print(line)
+
+
+def fmt_load(load) -> str:
+    return "/".join(f"{v:.2f}" for v in load)
+
+
+def budget(name: str, results: dict[str, dict]) -> list[str]:
+    """Issue 15's budget on one database: the cached consolidated report's p95 under
+    REPORT_P95_MS at every scale, the last scale within REPORT_GROWTH× the first's."""
+    p95 = {
+        scale: next(p["p95"] for p in result["pages"] if p["key"] == "o2r_report")
+        for scale, result in results.items()
+    }
+    failures = [
+        f"{scale} p95 {v:.0f} ms ≥ {REPORT_P95_MS:.0f}"
+        for scale, v in p95.items()
+        if v >= REPORT_P95_MS
+    ]
+    text = ", ".join(f"{scale} {v:.0f} ms" for scale, v in p95.items())
+    if len(p95) > 1:
+        first, last = list(p95)[0], list(p95)[-1]
+        growth = p95[last] / p95[first]
+        text += f"; {last} ÷ {first} {growth:.2f}×"
+        if growth > REPORT_GROWTH:
+            failures.append(f"{last} ÷ {first} over {REPORT_GROWTH}×")
+    verdict = "within budget" if not failures else "**over budget** (" + "; ".join(failures) + ")"
+    return [f"- {name}, consolidated report cached, p95: {text}: {verdict}"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--scales", nargs="+", default=["large"])
+    parser.add_argument(
+        "--sqlite",
+        action="append",
+        default=[],
+        metavar="SCALE=URL",
+        help="also measure SCALE on a copy of this SQLite file (sqlite:////path/file.sqlite3)",
+    )
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -60,34 +149,22 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args.requests, args.time_limit)))
         return
-    for scale in args.scales:
-        url = args.database_url if scale == "-" else f"{args.database_url}_{scale}"
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "ancrage.settings",
-            "ANCRAGE_DEMO": "1",
-            "ANCRAGE_RELAX_2FA": "0",
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "PYTHONPATH": str(PROJECT_DIR),
-        }
-        command = [sys.executable, __file__, "--worker", "--requests", str(args.requests)]
-        command += ["--time-limit", str(args.time_limit)]
-        done = subprocess.run(
-            command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
-        )
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        print(
-            f"## {scale} ({result['database']}): {result['beneficiaries']} beneficiaries, "
-            f"{result['attendance']} attendance rows, load {result['load']} → "
-            f"{result['load_after']}"
-        )
-        for page in result["pages"]:
-            print(
-                f"- {page['label']}: p95 {page['p95']:.0f} ms, median {page['median']:.0f} ms "
-                f"(n={page['n']}, {page['queries']} queries)"
-            )
+    sqlite_urls = parse_sqlite(args.sqlite)
+    postgres, sqlite = {}, {}
+    for scale in dict.fromkeys([*args.scales, *sqlite_urls]):
+        if scale in args.scales:
+            url = args.database_url if scale == "-" else f"{args.database_url}_{scale}"
+            postgres[scale] = measure(url, args)
+            show(scale, "PostgreSQL", postgres[scale])
+        if scale in sqlite_urls:
+            with sqlite_copy(sqlite_urls[scale]) as copy:
+                sqlite[scale] = measure(copy, args)
+            sqlite[scale]["database"] = sqlite_urls[scale]
+            show(scale, "SQLite", sqlite[scale], postgres.get(scale))
+    print()
+    for name, results in (("PostgreSQL", postgres), ("SQLite", sqlite)):
+        if results:
+            print("\n".join(budget(name, results)))
 
 
 if __name__ == "__main__":

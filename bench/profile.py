@@ -2,12 +2,15 @@
 
 For the budgets of bench/run.py: run one or more pages a few times against a benchmark database,
 as a user, and print each query's time (the mean over the runs) with the start of its SQL, then
-the time outside SQL; `--explain` adds the plan (EXPLAIN ANALYZE) of each page's slowest SELECT.
+the time outside SQL; `--explain` adds the plan (EXPLAIN ANALYZE; on SQLite, EXPLAIN QUERY
+PLAN) of each page's slowest SELECT.
 What the requests write (the access events of the persons shown, the session) is deleted at the
 end, as bench/run.py does.
 
     ANCRAGE_DEMO=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/ancrage_bench_large \\
         .venv/bin/python bench/profile.py chef.service /villages/1/signalements/ / --runs 5
+
+On SQLite, profile a copy of the file: the requests write (sessions, access events).
 """
 
 from __future__ import annotations
@@ -96,8 +99,16 @@ def profile(client, url, args, connection) -> None:
         slowest = selects[0] if selects else None
         if slowest is not None:
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN ANALYZE " + slowest, last_params[slowest])
-                print("\n".join(str(row[0]) for row in cursor.fetchall()))
+                if connection.vendor == "sqlite":
+                    # SQLite's plan (no timings): one row per step, indented by its parent
+                    cursor.execute("EXPLAIN QUERY PLAN " + slowest, last_params[slowest])
+                    depth = {0: 0}
+                    for node, parent, _unused, detail in cursor.fetchall():
+                        depth[node] = depth.get(parent, 0) + 1
+                        print("  " * depth[node] + detail)
+                else:
+                    cursor.execute("EXPLAIN ANALYZE " + slowest, last_params[slowest])
+                    print("\n".join(str(row[0]) for row in cursor.fetchall()))
     print()
 
 

@@ -80,7 +80,7 @@ bench-db: $(VENV)/.installed-bench
 ## itself is only read). With BENCH_SQLITE_O2R3 (a SQLite copy with three times the O2R rows,
 ## bench/o2r_triple.py) and <name>_o2r3, the report at both, same run. Prints only.
 BENCH_SQLITE ?= sqlite:///$(CURDIR)/var/bench/large.sqlite3
-BENCH_SQLITE_PAGES ?= search person home board o2r_home o2r_report o2r_build
+BENCH_SQLITE_PAGES ?= search person home board o2r_home o2r_build
 bench-sqlite: bench-db
 	@test -f "$(patsubst sqlite:///%,%,$(BENCH_SQLITE))" || { \
 	  mkdir -p "$(dir $(patsubst sqlite:///%,%,$(BENCH_SQLITE)))" && \

@@ -136,6 +136,13 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--scales", nargs="+", default=["large"])
     parser.add_argument(
+        "--postgres",
+        action="append",
+        default=[],
+        metavar="SCALE=URL",
+        help="this PostgreSQL database for SCALE instead of <base>_<scale>",
+    )
+    parser.add_argument(
         "--sqlite",
         action="append",
         default=[],
@@ -150,10 +157,12 @@ def main() -> None:
         print(json.dumps(worker(args.requests, args.time_limit)))
         return
     sqlite_urls = parse_sqlite(args.sqlite)
+    postgres_urls = dict(value.partition("=")[::2] for value in args.postgres)
     postgres, sqlite = {}, {}
-    for scale in dict.fromkeys([*args.scales, *sqlite_urls]):
-        if scale in args.scales:
+    for scale in dict.fromkeys([*args.scales, *postgres_urls, *sqlite_urls]):
+        if scale in args.scales or scale in postgres_urls:
             url = args.database_url if scale == "-" else f"{args.database_url}_{scale}"
+            url = postgres_urls.get(scale, url)
             postgres[scale] = measure(url, args)
             show(scale, "PostgreSQL", postgres[scale])
         if scale in sqlite_urls:

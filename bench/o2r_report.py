@@ -37,9 +37,11 @@ from run import (
 # with three times the O2R rows, same run: p95 under 300 ms at both, the 3× within 1.5× of large.
 REPORT_P95_MS = 300.0
 REPORT_GROWTH = 1.5
+# --views: the chef de file's consolidated report, the funder's
+VIEWS = {"o2r_report": "lead", "o2r_report_funder": "funder"}
 
 
-def worker(repeat: int, time_limit: float) -> dict:
+def worker(repeat: int, time_limit: float, views: list[str]) -> dict:
     import warnings
 
     import django
@@ -65,6 +67,8 @@ def worker(repeat: int, time_limit: float) -> dict:
         ("o2r_report", "O2R : rapport consolidé (année de convention)", "/o2r/rapport/", None),
         ("o2r_report_funder", "O2R : rapport du financeur", "/o2r/rapport/", FUNDER_USERNAME),
     ):
+        if VIEWS[key] not in views:
+            continue
         client = Client()
         login(client, User.objects.get(username=username or O2R_USERNAME))
         out["pages"] += report_page(key, label, url, client, repeat, time_limit)
@@ -75,7 +79,7 @@ def worker(repeat: int, time_limit: float) -> dict:
 def measure(url: str, args) -> dict:
     env = {**worker_env(url), "PYTHONPATH": str(PROJECT_DIR)}
     command = [sys.executable, __file__, "--worker", "--requests", str(args.requests)]
-    command += ["--time-limit", str(args.time_limit)]
+    command += ["--time-limit", str(args.time_limit), "--views", *args.views]
     print(f"== {url}", file=sys.stderr, flush=True)
     done = subprocess.run(
         command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
@@ -151,10 +155,17 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument(
+        "--views",
+        nargs="+",
+        choices=sorted(VIEWS.values()),
+        default=sorted(VIEWS.values()),
+        help="whose report: the lead's consolidated one, the funder's (default: both)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.requests, args.time_limit)))
+        print(json.dumps(worker(args.requests, args.time_limit, args.views)))
         return
     sqlite_urls = parse_sqlite(args.sqlite)
     postgres_urls = dict(value.partition("=")[::2] for value in args.postgres)

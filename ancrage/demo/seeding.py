@@ -992,8 +992,8 @@ def analyze() -> None:
 
     On SQLite every row is read: the backend's `analysis_limit` (kernel/sqlite/base.py) is for
     the short analyses of `PRAGMA optimize`; under it, ANALYZE reads the first 1,000 entries
-    of each index and, on the large seed, took the 115,000 activities of a service for 1,001,
-    so the report looped over every activity of the service instead of the period's."""
+    of each index and, on the large seed, took the 115,000 activities of a service for 1,001
+    (docs/decisions.md, 2026-12-05)."""
     with connection.cursor() as cursor:
         if connection.vendor != "sqlite":
             cursor.execute("ANALYZE")

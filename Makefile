@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers fit this size of machine; `make test PYTEST_ARGS=` runs in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: demo test install install-test lint format e2e-browser e2e-axe messages clean bench bench-db bench-load backup restore
+.PHONY: demo test install install-test lint format e2e-browser e2e-axe messages clean bench bench-db bench-load bench-sqlite backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,23 @@ bench-db: $(VENV)/.installed-bench
 	  DATABASE_URL="$$url" $(BENCH_ENV) $(BIN)/ancrage migrate --noinput -v0 || exit 1; \
 	  DATABASE_URL="$$url" $(BENCH_ENV) $(BIN)/ancrage seed --scale $$scale --if-empty || exit 1; \
 	done
+
+## make bench-sqlite: SQLite beside PostgreSQL at the large scale (issue 19: the four main pages
+## and the O2R home within 1.5×; issue 15: the consolidated O2R report's p95), each page timed on
+## <name>_large then on a copy of the SQLite file BENCH_SQLITE (seeded once when missing; the file
+## itself is only read). With BENCH_SQLITE_O2R3 (a SQLite copy with three times the O2R rows,
+## bench/o2r_triple.py) and <name>_o2r3, the report at both, same run. Prints only.
+BENCH_SQLITE ?= sqlite:///$(CURDIR)/var/bench/large.sqlite3
+BENCH_SQLITE_PAGES ?= search person home board o2r_home o2r_build
+bench-sqlite: bench-db
+	@test -f "$(patsubst sqlite:///%,%,$(BENCH_SQLITE))" || { \
+	  mkdir -p "$(dir $(patsubst sqlite:///%,%,$(BENCH_SQLITE)))" && \
+	  DATABASE_URL="$(BENCH_SQLITE)" $(BENCH_ENV) $(BIN)/ancrage migrate --noinput -v0 && \
+	  DATABASE_URL="$(BENCH_SQLITE)" $(BENCH_ENV) $(BIN)/ancrage seed --scale large --if-empty; }
+	$(BIN)/python bench/run.py --database-url "$(BENCH_DATABASE_URL)" --scales large \
+	  --sqlite large="$(BENCH_SQLITE)" --pages $(BENCH_SQLITE_PAGES) --naive-runs 0 --no-write $(BENCH_ARGS)
+	$(BIN)/python bench/o2r_report.py --database-url "$(BENCH_DATABASE_URL)" --sqlite large="$(BENCH_SQLITE)" \
+	  $(if $(BENCH_SQLITE_O2R3),--scales large o2r3 --sqlite o2r3="$(BENCH_SQLITE_O2R3)") $(BENCH_O2R_ARGS)
 
 ## make bench-load: gunicorn + 20 locust clients for 60 s on <name>_large (BENCH_LOAD_ARGS:
 ## "--scales demo large", "--clients", "--duration", "--workers"; see bench/load.py --help).

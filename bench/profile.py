@@ -2,12 +2,17 @@
 
 For the budgets of bench/run.py: run one or more pages a few times against a benchmark database,
 as a user, and print each query's time (the mean over the runs) with the start of its SQL, then
-the time outside SQL; `--explain` adds the plan (EXPLAIN ANALYZE) of each page's slowest SELECT.
+the time outside SQL; `--explain` adds the plan (EXPLAIN ANALYZE; on SQLite, EXPLAIN QUERY
+PLAN) of each page's slowest SELECT.
 What the requests write (the access events of the persons shown, the session) is deleted at the
 end, as bench/run.py does.
 
     ANCRAGE_DEMO=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/ancrage_bench_large \\
         .venv/bin/python bench/profile.py chef.service /villages/1/signalements/ / --runs 5
+
+On SQLite, profile a copy of the file: the requests write (sessions, access events). Each SELECT
+is timed once more apart with its rows fetched (the driver fetches them after the statement
+returns), with the last parameters it ran with.
 """
 
 from __future__ import annotations
@@ -85,6 +90,16 @@ def profile(client, url, args, connection) -> None:
             started = time.perf_counter()
             client.get(url)
             total += time.perf_counter() - started
+    if connection.vendor == "sqlite":
+        # Python's driver steps a SELECT's rows only when they are fetched, after the wrapper
+        # returned: time each statement again with its rows (its last parameters, once per run)
+        for sql in list(spent):
+            if sql.lstrip().upper().startswith("SELECT"):
+                with connection.cursor() as cursor:
+                    started = time.perf_counter()
+                    cursor.execute(sql, last_params[sql])
+                    cursor.fetchall()
+                    spent[sql] = (time.perf_counter() - started) * runs
     in_sql = sum(spent.values()) / runs
     print(f"{url} as {args.username}: {total / runs * 1000:.1f} ms per request, ")
     print(f"{in_sql * 1000:.1f} ms in {len(spent)} distinct queries, the rest outside SQL.")
@@ -96,8 +111,16 @@ def profile(client, url, args, connection) -> None:
         slowest = selects[0] if selects else None
         if slowest is not None:
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN ANALYZE " + slowest, last_params[slowest])
-                print("\n".join(str(row[0]) for row in cursor.fetchall()))
+                if connection.vendor == "sqlite":
+                    # SQLite's plan (no timings): one row per step, indented by its parent
+                    cursor.execute("EXPLAIN QUERY PLAN " + slowest, last_params[slowest])
+                    depth = {0: 0}
+                    for node, parent, _unused, detail in cursor.fetchall():
+                        depth[node] = depth.get(parent, 0) + 1
+                        print("  " * depth[node] + detail)
+                else:
+                    cursor.execute("EXPLAIN ANALYZE " + slowest, last_params[slowest])
+                    print("\n".join(str(row[0]) for row in cursor.fetchall()))
     print()
 
 

@@ -7,6 +7,12 @@ between the two markers (what lies outside them is kept). Timings are wall-clock
 machine runs this: compare figures from one run (the large ÷ demo ratio), not across machines.
 
     .venv/bin/python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/ancrage_bench
+
+SQLite beside PostgreSQL (issue 19: the embedded default within 1.5× of PostgreSQL at large
+scale): `--sqlite large=sqlite:////path/large.sqlite3` times the same lines on a copy of that
+file (the bench writes sessions and access events; the file given is only read), right after
+PostgreSQL's at the same scale, and prints SQLite ÷ PostgreSQL; `--pages` narrows the lines
+(`make bench-sqlite`).
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ import argparse
 import json
 import os
 import platform
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +52,20 @@ REPORT_SPEEDUP = 50.0
 TRIGRAM_INDEX = "person_search_trgm_idx"
 # The search budget of the benchmark issue: p95 over the whole persons table.
 SEARCH_BUDGET_MS = 50.0
+# Issue 19: at the large scale, SQLite (the embedded default) within 1.5× of PostgreSQL on the
+# four main pages and the O2R home.
+SQLITE_BUDGET = 1.5
+SQLITE_BUDGET_PAGES = ("search", "person", "home", "board", "o2r_home")
+# `--pages` names these besides the pages' keys: the O2R report's computation (against the
+# naive loop), the co-placement and data-protection computations, the search over every person.
+EXTRA_LINES = {
+    "o2r_build": "report.build (against the naive loop)",
+    "co_placement_all": "co-placement, full computation",
+    "co_placement_village": "co-placement, the board's",
+    "retention_dry_run": "retention dry run",
+    "subject_export": "subject-access export's sections",
+    "person_search": "Person.objects.search over every person",
+}
 
 
 # Measuring (in the worker process) ---------------------------------------------------------
@@ -85,8 +108,18 @@ def login(client, user):
 
 
 def worker(
-    scale: str, surname: str, repeat: int, time_limit: float, naive_runs: int, only=()
+    scale: str,
+    surname: str,
+    repeat: int,
+    time_limit: float,
+    naive_runs: int,
+    only: set[str] | None = None,
 ) -> dict:
+    """Times every line at one scale (`only`: the lines of those keys alone, `--pages`)."""
+
+    def wanted(key: str) -> bool:
+        return only is None or key in only
+
     import warnings
 
     import django
@@ -105,12 +138,24 @@ def worker(
     from ancrage.people.models import Person
     from ancrage.placements.models import Stay
 
-    if connection.vendor == "postgresql" and not only:
+    if connection.vendor == "postgresql" and only is None:
+        # (not with --pages: a quick before/after of a few lines)
         # After the seed's bulk inserts, the state autovacuum would leave: fresh statistics (plans
         # do not depend on when it last passed), the trigram index's pending list merged (GIN
         # keeps recent inserts in a list every search reads through), the visibility map set.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
+    analysed = None
+    if connection.vendor == "sqlite":
+        # No ANALYZE here: what is measured is the file as the product leaves it (the seed's
+        # ANALYZE, PRAGMA optimize at each connection's close); said in the table.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone()[0]:
+                cursor.execute("SELECT count(DISTINCT tbl) FROM sqlite_stat1")
+                analysed = cursor.fetchone()[0]
+            else:
+                analysed = 0
     user = User.objects.get(username=USERNAME)
     visible = Person.objects.visible_to(user)
     if not surname:
@@ -206,13 +251,15 @@ def worker(
         return clients[username]
 
     for key, label, url, username in every_listing_page(village_id, child, stay.unit_id):
-        pages.append((key, label, url, client_of(username)))
-    if only:  # --only: these page lines alone, nothing else (no VACUUM, report, search)
-        pages = [page for page in pages if page[0] in only]
+        if wanted(key):
+            pages.append((key, label, url, client_of(username)))
+    pages = [page for page in pages if wanted(page[0])]
     results = {
         "scale": scale,
         "vendor": connection.vendor,
-        "database": connection.settings_dict["NAME"],
+        "database": str(connection.settings_dict["NAME"]),
+        "analysed_tables": analysed,
+        "load": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "persons": Person.objects.count(),
         "visible": visible.count(),
         "surname": surname,
@@ -248,9 +295,8 @@ def worker(
         page.update(timed(lambda url=url, c=page_client: get(url, c), repeat, time_limit))
         results["pages"].append(page)
 
-    if only:
-        return finish(results, clients, first_event)
-    results["o2r_report"] = o2r_report_against_naive(o2r_user, repeat, time_limit, naive_runs)
+    if wanted("o2r_build"):
+        results["o2r_report"] = o2r_report_against_naive(o2r_user, repeat, time_limit, naive_runs)
 
     # The co-placement indicator, called as the code calls it (no page around it): the full
     # computation over the association, and the narrowed one the village board shows.
@@ -281,6 +327,8 @@ def worker(
         ),
     ]
     for key, label, call in indicators:
+        if not wanted(key):
+            continue
         call()
         counts = []
         for _ in range(3):
@@ -312,8 +360,9 @@ def worker(
             entry.update(timed(lambda text=text: search(text), repeat, time_limit))
             results["search"].append(entry)
 
-    measure_search("as deployed")
-    if connection.vendor == "postgresql":
+    if wanted("person_search"):
+        measure_search("as deployed")
+    if connection.vendor == "postgresql" and wanted("person_search"):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX])
             has_index = cursor.fetchone() is not None
@@ -330,17 +379,13 @@ def worker(
                 )
                 transaction.set_rollback(True)
 
-    return finish(results, clients, first_event)
-
-
-def finish(results: dict, clients: dict, first_event: int) -> dict:
-    from ancrage.kernel.models import AccessEvent
-
     for page_client in clients.values():
         page_client.logout()
     # The access events the run wrote (one per person shown) would otherwise pile up run after
     # run in the benchmark database and slow the home page's "recently consulted" down.
     AccessEvent.objects.filter(user__username__in=list(clients), pk__gt=first_event).delete()
+    if results["load"] is not None:
+        results["load_after"] = os.getloadavg()
     return results
 
 
@@ -613,9 +658,93 @@ def growth_table(large: dict | None, triple: dict | None) -> list[str]:
     return lines
 
 
-def report(runs: dict, started: datetime, command: str, repeat: int, host: str) -> str:
+def sqlite_table(runs: dict, sqlite_runs: dict) -> list[str]:
+    """SQLite beside PostgreSQL, scale by scale (issue 19: at the large scale, the four main
+    pages and the O2R home within SQLITE_BUDGET of PostgreSQL, on the median)."""
+    if not sqlite_runs:
+        return []
+    lines = ["", "### SQLite beside PostgreSQL", ""]
+    lines.append(
+        f"Each SQLite line ran on a copy of the file named, right after PostgreSQL's at the same "
+        f"scale, with the same pages, user, surname and requests. Budget (issue 19, large scale): "
+        f"the four main pages and the O2R home within {SQLITE_BUDGET}× of PostgreSQL (SQLite ÷ "
+        f"PostgreSQL, median); the other lines are shown for information."
+    )
+    lines.append("")
+    for scale, run in sqlite_runs.items():
+        pg = runs.get(scale)
+        stats = run.get("analysed_tables")
+        load = run.get("load"), run.get("load_after")
+        lines.append(
+            f"- {scale}: `{run['source']}` ({run['persons']:,} persons; `sqlite_stat1` covers "
+            f"{stats or 0} tables); load average {_load(load[0])} → {_load(load[1])}"
+            + (
+                f"; PostgreSQL `{pg['database']}` ({pg['persons']:,} persons), load average "
+                f"{_load(pg.get('load'))} → {_load(pg.get('load_after'))}"
+                if pg
+                else "; PostgreSQL not measured at this scale"
+            )
+            + "."
+        )
+    lines.append("")
+    header = (
+        "| page | scale | PostgreSQL median (ms) | PostgreSQL p95 (ms) | SQLite median (ms) | "
+        "SQLite p95 (ms) | SQLite queries | SQLite ÷ PostgreSQL (median) | "
+        "SQLite ÷ PostgreSQL (p95) | budget |"
+    )
+    lines += [header, _rule(header)]
+    failures = []
+    for scale, run in sqlite_runs.items():
+        pg_pages = {p["key"]: p for p in (runs.get(scale) or {}).get("pages", [])}
+        rows = list(run["pages"])
+        if run.get("o2r_report") and (runs.get(scale) or {}).get("o2r_report"):
+            rows.append({"key": "o2r_build", "label": "report.build", **run["o2r_report"]["sql"]})
+            pg_pages["o2r_build"] = {"key": "o2r_build", **runs[scale]["o2r_report"]["sql"]}
+        for p in rows:
+            pg = pg_pages.get(p["key"])
+            if "median" not in p:
+                lines.append(f"| {p['label']} | {scale} | | | HTTP {p['status']} | | | | | |")
+                continue
+            cells = ["—", "—"]
+            ratios = ["—", "—"]
+            verdict = ""
+            if pg and "median" in pg:
+                cells = [f"{pg['median']:.1f}", f"{pg['p95']:.1f}"]
+                ratios = [ratio(p["median"], pg["median"]), ratio(p["p95"], pg["p95"])]
+                if p["key"] in SQLITE_BUDGET_PAGES and scale == "large":
+                    over = p["median"] > SQLITE_BUDGET * pg["median"]
+                    verdict = f"**over {SQLITE_BUDGET}×**" if over else "within"
+                    if over:
+                        failures.append(p["label"])
+            queries = p.get("queries", "")
+            lines.append(
+                f"| {p['label']} | {scale} | {cells[0]} | {cells[1]} | {p['median']:.1f} | "
+                f"{p['p95']:.1f} | {queries} | {ratios[0]} | {ratios[1]} | {verdict} |"
+            )
+    lines += [
+        "",
+        f"SQLite over {SQLITE_BUDGET}× PostgreSQL: **{len(failures)}**"
+        + (f" ({', '.join(failures)})." if failures else "."),
+    ]
+    return lines
+
+
+def _load(value) -> str:
+    return "/".join(f"{v:.2f}" for v in value) if value else "?"
+
+
+def report(
+    runs: dict,
+    started: datetime,
+    command: str,
+    repeat: int,
+    host: str,
+    sqlite_runs: dict | None = None,
+) -> str:
     demo, large = runs.get("demo"), runs.get("large")
     databases = ", ".join(f"`{run['database']}`" for run in runs.values())
+    if sqlite_runs:
+        databases += "; SQLite: " + ", ".join(f"`{r['source']}`" for r in sqlite_runs.values())
     lines = [
         f"Run of {started:%Y-%m-%d %H:%M} UTC on {host}; PostgreSQL ({databases}).",
         f"Command: `{command}`. {repeat} timed requests per line (after 5 warm-up requests), "
@@ -655,7 +784,17 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
             lines.append(row)
     # three times everything (`triple`), else three times the O2R rows (`o2r3`, bench/o2r_triple.py)
     lines += growth_table(large, runs.get("triple") or runs.get("o2r3"))
-    lines += [
+    lines += sqlite_table(runs, sqlite_runs or {})
+    if any(run.get("o2r_report") for run in runs.values()):
+        lines += o2r_build_table(runs)
+    if any(run["search"] for run in runs.values()):
+        lines += search_table(runs, large or demo or list(runs.values())[-1])
+    return "\n".join(lines)
+
+
+def o2r_build_table(runs: dict) -> list[str]:
+    """`report.build` against the naive loop, scale by scale."""
+    lines = [
         "",
         "### O2R activity report: aggregates in SQL against the naive per-object loop",
         "",
@@ -695,7 +834,12 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
             f"{r['naive']['median']:.0f} | {r['sql']['n']} / {r['naive']['n']} | "
             f"{speedup:.0f}× | {verdict} |"
         )
-    lines += [
+    return lines
+
+
+def search_table(runs: dict, last: dict) -> list[str]:
+    """The search over every person, with and without the trigram index, and its plans."""
+    lines = [
         "",
         "### `Person.objects.search(…)[:50]` over every person (no scope)",
         "",
@@ -711,7 +855,6 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
                 f"| {run['scale']} | {s['variant']} | {s['kind']} `{s['text']}` | "
                 f"{s['matches']:,} | {s['median']:.1f} | {s['p95']:.1f} | {s['n']} | {ok} |"
             )
-    last = large or demo or list(runs.values())[-1]
     if last.get("explain"):
         lines += [
             "",
@@ -724,7 +867,7 @@ def report(runs: dict, started: datetime, command: str, repeat: int, host: str) 
     if last.get("explain_without_index"):
         lines += ["", "The same without the trigram index:", "", "```"]
         lines += [last["explain_without_index"], "```"]
-    return "\n".join(lines)
+    return lines
 
 
 def _rule(header: str) -> str:
@@ -752,6 +895,85 @@ def write_results(table: str) -> None:
     RESULTS.write_text(text)
 
 
+def worker_env(url: str) -> dict:
+    """The environment of a worker process: its database, and Django as the bench runs it."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "ancrage.settings",
+        # Not production (development secret key), DEBUG off, the real second factor.
+        "ANCRAGE_DEMO": "1",
+        "ANCRAGE_RELAX_2FA": "0",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "testserver",
+    }
+
+
+def parse_sqlite(values: list[str]) -> dict[str, str]:
+    """`--sqlite SCALE=URL` options as {scale: URL}, each URL naming an existing SQLite file."""
+    urls = {}
+    for value in values:
+        scale, _, url = value.partition("=")
+        if not scale or not url.startswith("sqlite:///"):
+            sys.exit(f"--sqlite SCALE=sqlite:////path/file.sqlite3, not {value!r}")
+        if not sqlite_path(url).is_file():
+            sys.exit(f"{sqlite_path(url)}: no such SQLite file (ancrage seed --scale {scale})")
+        urls[scale] = url
+    return urls
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of a `sqlite:///relative` or `sqlite:////absolute` URL, as dj-database-url reads
+    it."""
+    return Path(url.removeprefix("sqlite:///"))
+
+
+class sqlite_copy:  # noqa: N801 (a context manager, used as a function)
+    """A copy of a SQLite file in a temporary directory (`BENCH_TMPDIR`, else the system's), for
+    as long as the block runs, as a URL: the bench writes (sessions, access events, reports in
+    transactions rolled back), the file it was given stays as it was. SQLite's backup API reads
+    the file in one transaction, so the copy is consistent even with its write-ahead log beside
+    it."""
+
+    def __init__(self, url: str):
+        self.source = sqlite_path(url)
+
+    def __enter__(self) -> str:
+        self.directory = Path(
+            tempfile.mkdtemp(prefix="ancrage-bench-", dir=os.environ.get("BENCH_TMPDIR"))
+        )
+        size = self.source.stat().st_size
+        wal = self.source.with_name(self.source.name + "-wal")
+        size += wal.stat().st_size if wal.exists() else 0
+        if shutil.disk_usage(self.directory).free < size * 1.2:
+            shutil.rmtree(self.directory)
+            sys.exit(f"not enough disk for a copy of {self.source} in {self.directory.parent}")
+        target = self.directory / self.source.name
+        started = time.monotonic()
+        copy_sqlite_file(self.source, target)
+        print(
+            f"   copied {self.source} ({size / 2**20:,.0f} MiB) in "
+            f"{time.monotonic() - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        return f"sqlite:///{target}"
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def copy_sqlite_file(source: Path, target: Path) -> None:
+    """`source` copied to `target` with SQLite's backup API (source opened read-only)."""
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    writer = sqlite3.connect(target)
+    try:
+        reader.backup(writer)
+    finally:
+        writer.close()
+        reader.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
@@ -774,26 +996,29 @@ def main() -> None:
         help="scales where the naive loop is not run (it takes about 18 min at large scale)",
     )
     parser.add_argument("--surname", default="", help="default: the commonest in the first scale")
-    parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
     parser.add_argument(
-        "--only",
-        nargs="+",
+        "--sqlite",
+        action="append",
         default=[],
-        metavar="KEY",
-        help="time only these page lines (their keys in run.py: home, deadlines, person...), "
-        "nothing else (no VACUUM, no O2R report comparison, no search lines)",
+        metavar="SCALE=URL",
+        help="also time SCALE on a copy of this SQLite file, right after PostgreSQL's "
+        "(sqlite:////path/large.sqlite3; the file itself is only read)",
     )
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="KEY",
+        help="time these lines only (default: every line): page keys (search person home "
+        "board o2r_home o2r_report …) and " + ", ".join(EXTRA_LINES),
+    )
+    parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
+        only = set(args.pages) if args.pages else None
         result = worker(
-            args.worker,
-            args.surname,
-            args.requests,
-            args.time_limit,
-            args.naive_runs,
-            only=frozenset(args.only),
+            args.worker, args.surname, args.requests, args.time_limit, args.naive_runs, only
         )
         print(json.dumps(result))
         return
@@ -801,41 +1026,48 @@ def main() -> None:
     base = args.database_url or DEFAULT_DATABASE_URL
     if not base.startswith(("postgres://", "postgresql://")):
         sys.exit("bench/run.py needs PostgreSQL: --database-url postgres://…/ancrage_bench")
+    sqlite_urls = parse_sqlite(args.sqlite)
     started = datetime.now(UTC)
     host = machine()
-    runs, surname = {}, args.surname
-    for scale in args.scales:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"{base}_{scale}",
-            "DJANGO_SETTINGS_MODULE": "ancrage.settings",
-            # Not production (development secret key), DEBUG off, the real second factor.
-            "ANCRAGE_DEMO": "1",
-            "ANCRAGE_RELAX_2FA": "0",
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "testserver",
-        }
+    runs, sqlite_runs, surname = {}, {}, args.surname
+
+    def measure(scale: str, url: str) -> dict:
+        nonlocal surname
         command = [sys.executable, __file__, "--worker", scale]
         command += ["--requests", str(args.requests), "--time-limit", str(args.time_limit)]
         naive_runs = 0 if scale in args.no_naive_at else args.naive_runs
         command += ["--naive-runs", str(naive_runs)]
         if surname:
             command += ["--surname", surname]
-        if args.only:
-            command += ["--only", *args.only]
-        print(f"== {scale}: {env['DATABASE_URL']}", file=sys.stderr, flush=True)
+        if args.pages:
+            command += ["--pages", *args.pages]
+        print(f"== {scale}: {url}", file=sys.stderr, flush=True)
         done = subprocess.run(
-            command, env=env, cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, check=True
+            command,
+            env=worker_env(url),
+            cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
         )
-        runs[scale] = json.loads(done.stdout.strip().splitlines()[-1])
-        surname = runs[scale]["surname"]  # the same name at every scale
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        surname = result["surname"]  # the same name at every scale, on both databases
+        return result
+
+    for scale in dict.fromkeys([*args.scales, *sqlite_urls]):
+        if scale in args.scales:
+            runs[scale] = measure(scale, f"{base}_{scale}")
+        if scale in sqlite_urls:
+            with sqlite_copy(sqlite_urls[scale]) as copy:
+                sqlite_runs[scale] = measure(scale, copy)
+            sqlite_runs[scale]["source"] = sqlite_urls[scale]
     extra = [a for a in sys.argv[1:] if a != "--database-url" and a != args.database_url]
     if os.environ.get("MAKELEVEL"):
         invocation = os.environ.get("BENCH_COMMAND", "make bench")
         invocation += f' BENCH_ARGS="{" ".join(extra)}"' if extra else ""
     else:
         invocation = " ".join(["bench/run.py", *sys.argv[1:]])
-    table = report(runs, started, invocation, args.requests, host)
+    table = report(runs, started, invocation, args.requests, host, sqlite_runs)
     print(table)
     if not args.no_write:
         write_results(table)

@@ -32,6 +32,7 @@ from ancrage.demo.privacy import seed_privacy
 from ancrage.demo.safeguarding import seed_incidents
 from ancrage.demo.staff import seed_staff
 from ancrage.kernel.access import Role
+from ancrage.kernel.sqlite.base import ANALYSIS_LIMIT
 from ancrage.organisation.models import Consortium, EfopTerritory, Establishment, Organisation, Unit
 from ancrage.people.models import (
     FamilyLink,
@@ -987,6 +988,18 @@ def seed(scale_name: str, *, quiet=False, anchor: date | None = None) -> World:
 def analyze() -> None:
     """The planner's statistics of every table, once the data is loaded: SQLite has none until
     ANALYZE runs (its plans on a large file then loop over whole tables), and PostgreSQL's
-    autovacuum would gather them only later."""
+    autovacuum would gather them only later.
+
+    On SQLite every row is read: the backend's `analysis_limit` (kernel/sqlite/base.py) is for
+    the short analyses of `PRAGMA optimize`; under it, ANALYZE reads the first 1,000 entries
+    of each index and, on the large seed, took the 115,000 activities of a service for 1,001
+    (docs/decisions.md, 2026-12-05)."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if connection.vendor != "sqlite":
+            cursor.execute("ANALYZE")
+            return
+        cursor.execute("PRAGMA analysis_limit=0")
+        try:
+            cursor.execute("ANALYZE")
+        finally:
+            cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")

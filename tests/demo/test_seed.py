@@ -290,6 +290,41 @@ def test_the_seed_leaves_the_planner_statistics_of_every_table(demo):
         assert cursor.fetchone()[0] >= 1
 
 
+@pytest.mark.django_db
+def test_the_seeds_statistics_count_every_row_past_the_optimisations_limit():
+    """The seed's ANALYZE reads every row: on SQLite the backend's analysis_limit (1,000
+    entries per index, for PRAGMA optimize) would have taken 1,500 events of one user for
+    about 1,000 per user, and the planner would have chosen that index as if selective."""
+    from django.db import connection
+
+    from ancrage.demo.seeding import analyze
+    from ancrage.kernel.models import AccessEvent
+    from ancrage.kernel.sqlite.base import ANALYSIS_LIMIT
+
+    user = User.objects.create(username="lecteur")
+    person = Person.objects.create(first_names="Lou", last_name="Bernard")
+    rows = ANALYSIS_LIMIT + 500
+    AccessEvent.objects.bulk_create(
+        [AccessEvent(user=user, person=person, action="view", what="fiche") for _ in range(rows)]
+    )
+    analyze()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'core_accessevent' AND idx IN "
+                "(SELECT name FROM pragma_index_list('core_accessevent') WHERE name LIKE "
+                "'%user_id%')"
+            )
+            stats = {row[0] for row in cursor.fetchall()}
+            # rows in the table, rows per user: every one counted
+            assert stats == {f"{rows} {rows}"}
+            cursor.execute("PRAGMA analysis_limit")
+            assert cursor.fetchone()[0] == ANALYSIS_LIMIT  # the connection's own kept
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_accessevent'")
+            assert cursor.fetchone()[0] == rows
+
+
 def test_demo_villages_differ_in_size_occupancy_and_waiting_list(demo):
     first, second = Establishment.objects.filter(kind=Establishment.Kind.VILLAGE).order_by("pk")
 

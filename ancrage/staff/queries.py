@@ -11,10 +11,10 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -57,6 +57,8 @@ STATE_LABELS = {
 }
 # The states that keep a person away from the children.
 BLOCKING = frozenset({LAPSED, NOT_DELIVERED, MISSING})
+# The states the homes name (the others are counted only).
+SHOWN = sorted(BLOCKING | {RENEW_SOON})
 
 LATEST_FIRST = Prefetch(
     "attestations",
@@ -348,12 +350,12 @@ def first_course_on_time(today):
     return day
 
 
-def with_states(members, today, unsigned_in=(), codes=()):
+def with_states(members, today):
     """The present members annotated in SQL from their stored summary (models.Standing) with
     today's states: `attestation` (the codes of `attestation_state`), `training_late` (that of
-    `training_state`), `unsigned` (no signature of `codes`, the versions in force, for the
-    members of the establishments `unsigned_in`) and `in_order` (none of the three). A member
-    without a summary row reads as one with no attestation and no course."""
+    `training_state`), `unsigned` (no signature of the version of the code of conduct in force
+    for their establishment's organisation, when there is one) and `in_order` (none of the
+    three). A member without a summary row reads as one with no attestation and no course."""
     latest = "standing__latest_attestation__"
     attestation = Case(
         When(standing__latest_attestation__isnull=True, then=Value(MISSING)),
@@ -379,28 +381,37 @@ def with_states(members, today, unsigned_in=(), codes=()):
         default=Q(start_date__lt=add_days(today, -settings.STAFF_INDUCTION_DAYS)),
         output_field=BooleanField(),
     )
-    unsigned = (
-        Q(establishment_id__in=sorted(unsigned_in))
-        & ~Exists(
-            CodeSignature.objects.filter(
-                staff_member=OuterRef("pk"), code_id__in=sorted(c.pk for c in codes)
-            )
+    # the version in force: the latest whose date has come (as `current_codes`)
+    code_in_force = Subquery(
+        CodeOfConduct.objects.filter(
+            organisation_id=OuterRef("establishment__organisation_id"), effective_on__lte=today
         )
-        if unsigned_in
-        else Value(False)
+        .order_by("-effective_on", "-pk")
+        .values("pk")[:1]
     )
-    return members.annotate(
-        attestation=attestation,
-        training_late=training_late,
-        unsigned=ExpressionWrapper(unsigned, output_field=BooleanField()),
-    ).annotate(
-        in_order=Case(
-            When(
-                Q(attestation__in=sorted(BLOCKING)) | Q(training_late=True) | Q(unsigned=True),
-                then=Value(False),
-            ),
-            default=Value(True),
-            output_field=BooleanField(),
+    unsigned = Case(
+        When(code_in_force__isnull=True, then=Value(False)),
+        default=~Exists(
+            CodeSignature.objects.filter(
+                staff_member=OuterRef("pk"), code_id=OuterRef("code_in_force")
+            )
+        ),
+        output_field=BooleanField(),
+    )
+    return (
+        members.annotate(
+            attestation=attestation, training_late=training_late, code_in_force=code_in_force
+        )
+        .annotate(unsigned=unsigned)
+        .annotate(
+            in_order=Case(
+                When(
+                    Q(attestation__in=sorted(BLOCKING)) | Q(training_late=True) | Q(unsigned=True),
+                    then=Value(False),
+                ),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
         )
     )
 
@@ -411,7 +422,8 @@ def flags(user, today=None):
     names), how many have not signed the code of conduct in force, and the compliance figure;
     None for users who keep no register (no query). Read from the stored summary
     (models.Standing, staff.standing): one grouped count of the present staff and one list of
-    the names shown, whatever the number of staff; only the names shown are recorded as read."""
+    the names shown (no query when there is none), whatever the number of staff; only the names
+    shown are recorded as read."""
     if not can(user, "staff", "view"):
         return None
     today = today or timezone.localdate()
@@ -425,15 +437,11 @@ def flags(user, today=None):
     if not establishments:
         return []
     by_establishment = {e.pk: EstablishmentFlags(e, 0, [], []) for e in establishments}
-    codes = current_codes({e.organisation_id for e in establishments}, today)
-    coded = [e.pk for e in establishments if e.organisation_id in codes]
     members = with_states(
         StaffMember.objects.visible_to(user)
         .present(today)
         .filter(establishment_id__in=sorted(by_establishment)),
         today,
-        unsigned_in=coded,
-        codes=[codes[e.organisation_id] for e in establishments if e.organisation_id in codes],
     )
     counts = (
         members.values("establishment_id")
@@ -442,19 +450,24 @@ def flags(user, today=None):
             n_in_order=Count("pk", filter=Q(in_order=True)),
             n_unsigned=Count("pk", filter=Q(unsigned=True)),
             n_late=Count("pk", filter=Q(training_late=True)),
+            n_shown=Count("pk", filter=Q(attestation__in=SHOWN)),
         )
         .order_by()
     )
+    named = 0
     for row in counts:
+        named += row["n_shown"]
         flags_row = by_establishment[row["establishment_id"]]
         flags_row.present = row["n"]
         flags_row.unsigned = row["n_unsigned"]
         flags_row.training_late = row["n_late"]
         flags_row.compliance = Compliance(row["n_in_order"], row["n"])
     shown = (
-        members.filter(attestation__in=sorted(BLOCKING | {RENEW_SOON}))
+        members.filter(attestation__in=SHOWN)
         .select_related("user", "person", "standing__latest_attestation")
         .order_by("pk")
+        if named
+        else []
     )
     for member in shown:
         standing = getattr(member, "standing", None)

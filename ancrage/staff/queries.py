@@ -11,10 +11,10 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -350,12 +350,12 @@ def first_course_on_time(today):
     return day
 
 
-def with_states(members, today):
+def with_states(members, today, unsigned_in=(), codes=()):
     """The present members annotated in SQL from their stored summary (models.Standing) with
     today's states: `attestation` (the codes of `attestation_state`), `training_late` (that of
-    `training_state`), `unsigned` (no signature of the version of the code of conduct in force
-    for their establishment's organisation, when there is one) and `in_order` (none of the
-    three). A member without a summary row reads as one with no attestation and no course."""
+    `training_state`), `unsigned` (no signature of `codes`, the versions in force, for the
+    members of the establishments `unsigned_in`) and `in_order` (none of the three). A member
+    without a summary row reads as one with no attestation and no course."""
     latest = "standing__latest_attestation__"
     attestation = Case(
         When(standing__latest_attestation__isnull=True, then=Value(MISSING)),
@@ -381,37 +381,30 @@ def with_states(members, today):
         default=Q(start_date__lt=add_days(today, -settings.STAFF_INDUCTION_DAYS)),
         output_field=BooleanField(),
     )
-    # the version in force: the latest whose date has come (as `current_codes`)
-    code_in_force = Subquery(
-        CodeOfConduct.objects.filter(
-            organisation_id=OuterRef("establishment__organisation_id"), effective_on__lte=today
-        )
-        .order_by("-effective_on", "-pk")
-        .values("pk")[:1]
-    )
-    unsigned = Case(
-        When(code_in_force__isnull=True, then=Value(False)),
-        default=~Exists(
+    # no signature of the version in force (`codes`, one per organisation: a signature of
+    # another organisation's code cannot be the member's)
+    unsigned = (
+        Q(establishment_id__in=sorted(unsigned_in))
+        & ~Exists(
             CodeSignature.objects.filter(
-                staff_member=OuterRef("pk"), code_id=OuterRef("code_in_force")
+                staff_member=OuterRef("pk"), code_id__in=sorted(c.pk for c in codes)
             )
-        ),
-        output_field=BooleanField(),
-    )
-    return (
-        members.annotate(
-            attestation=attestation, training_late=training_late, code_in_force=code_in_force
         )
-        .annotate(unsigned=unsigned)
-        .annotate(
-            in_order=Case(
-                When(
-                    Q(attestation__in=sorted(BLOCKING)) | Q(training_late=True) | Q(unsigned=True),
-                    then=Value(False),
-                ),
-                default=Value(True),
-                output_field=BooleanField(),
-            )
+        if unsigned_in
+        else Value(False)
+    )
+    return members.annotate(
+        attestation=attestation,
+        training_late=training_late,
+        unsigned=ExpressionWrapper(unsigned, output_field=BooleanField()),
+    ).annotate(
+        in_order=Case(
+            When(
+                Q(attestation__in=sorted(BLOCKING)) | Q(training_late=True) | Q(unsigned=True),
+                then=Value(False),
+            ),
+            default=Value(True),
+            output_field=BooleanField(),
         )
     )
 
@@ -421,9 +414,9 @@ def flags(user, today=None):
     attestation is lapsed, refused or missing (flagged at once) and those to renew soon (their
     names), how many have not signed the code of conduct in force, and the compliance figure;
     None for users who keep no register (no query). Read from the stored summary
-    (models.Standing, staff.standing): one grouped count of the present staff and one list of
-    the names shown (no query when there is none), whatever the number of staff; only the names
-    shown are recorded as read."""
+    (models.Standing, staff.standing): the versions of the code of conduct in force, one
+    grouped count of the present staff and one list of the names shown (no query when there is
+    none), whatever the number of staff; only the names shown are recorded as read."""
     if not can(user, "staff", "view"):
         return None
     today = today or timezone.localdate()
@@ -437,11 +430,14 @@ def flags(user, today=None):
     if not establishments:
         return []
     by_establishment = {e.pk: EstablishmentFlags(e, 0, [], []) for e in establishments}
+    codes = current_codes({e.organisation_id for e in establishments}, today)
     members = with_states(
         StaffMember.objects.visible_to(user)
         .present(today)
         .filter(establishment_id__in=sorted(by_establishment)),
         today,
+        unsigned_in=[e.pk for e in establishments if e.organisation_id in codes],
+        codes=[codes[o] for o in sorted({e.organisation_id for e in establishments}) if o in codes],
     )
     counts = (
         members.values("establishment_id")

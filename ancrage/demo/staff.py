@@ -5,7 +5,7 @@ whom "directrice" can confirm), two attestations to renew within the notice peri
 without one and a refusal ("non délivrée"), flagged on the director's home.
 
 Called once from `World.build`, after the proposed membership; deterministic (own random
-generator); bulk inserts."""
+generator); bulk inserts, the stored summary of each entry (staff.standing) rebuilt after them."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from ancrage.kernel.calendar import add_days, add_months
 from ancrage.organisation.models import Establishment, Organisation, Unit
 from ancrage.staff.checks import HOUSE_ROLES, VILLAGE_TEAM_ROLES
 from ancrage.staff.models import Attestation, CodeSignature, Course, StaffMember, Training
+from ancrage.staff.standing import rebuild
 
 ROLE_WITH_CHILDREN = {
     Role.HOUSE_PARENT: "Parent SOS de la maison %(place)s",
@@ -131,6 +132,8 @@ def seed_staff(world) -> int:
     )
     seed_code_of_conduct(world, organisation, hr, members, rng)
     seed_training(world, organisation, hr, members, rng)
+    # the bulk inserts went round the services: the stored summary written once from them
+    rebuild()
     return len(members) + 2
 
 

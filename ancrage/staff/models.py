@@ -347,3 +347,43 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.staff_member} · {self.course} · {self.attended_on:%d/%m/%Y}"
+
+
+class Standing(models.Model):
+    """The stored summary of one staff member's record, what the homes' flags read instead of
+    every attestation and training (staff.standing keeps it): their latest attestation (the
+    first by date issued, then by recording), the day of their last safeguarding course and
+    whether one of their courses was the induction. Written by the staff services in the same
+    transaction as the attestation, the training or the entry it follows; rebuilt from scratch by
+    `ancrage rebuild_staff_standing`.
+
+    Nothing here changes with the passing of time: what does (an attestation to renew, lapsed; a
+    course due, late; a contract begun or ended) is the comparison of a stored date with today
+    at read time: the attestation's renewal date, the last course's day, the contract's dates."""
+
+    member = models.OneToOneField(
+        StaffMember,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="standing",
+        verbose_name=_("membre du personnel"),
+    )
+    # RESTRICT: an attestation is deleted only with its member (then this row goes too); never
+    # alone, which would leave the summary pointing at nothing.
+    latest_attestation = models.ForeignKey(
+        Attestation,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dernière attestation d'honorabilité"),
+    )
+    last_training_on = models.DateField(_("dernière formation suivie le"), null=True, blank=True)
+    induction_taken = models.BooleanField(_("formation d'accueil suivie"), default=False)
+
+    class Meta:
+        verbose_name = _("situation d'un membre du personnel")
+        verbose_name_plural = _("situations du personnel")
+
+    def __str__(self):
+        return f"{self.member_id} · {self.latest_attestation_id} · {self.last_training_on}"

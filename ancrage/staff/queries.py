@@ -2,11 +2,22 @@
 entries, one entry, one's own entries. Persons of the registry named on a page are recorded as
 read (kernel.audit)."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -46,6 +57,8 @@ STATE_LABELS = {
 }
 # The states that keep a person away from the children.
 BLOCKING = frozenset({LAPSED, NOT_DELIVERED, MISSING})
+# The states the homes name (the others are counted only).
+SHOWN = sorted(BLOCKING | {RENEW_SOON})
 
 LATEST_FIRST = Prefetch(
     "attestations",
@@ -123,7 +136,7 @@ class Compliance:
 
     in_order: int
     present: int
-    not_in_order: list  # (member, reasons)
+    not_in_order: list | None = None  # (member, reasons); None where only the figure is read
 
     @property
     def percent(self) -> int | None:
@@ -319,14 +332,91 @@ class EstablishmentFlags:
     present: int
     flagged: list  # the present staff whose attestation keeps them away from the children
     renew_soon: list
-    unsigned: list  # the present staff who have not signed the code of conduct in force
+    unsigned: int = 0  # how many present staff have not signed the code of conduct in force
+    training_late: int = 0  # how many present staff are late with their training
     compliance: Compliance | None = None
 
 
+def first_course_on_time(today):
+    """The earliest day a last safeguarding course may have been attended for the refresher not
+    to be late today: the first day `d` with add_months(d, STAFF_REFRESHER_MONTHS) >= today
+    (add_months never goes back as `d` moves on, so "late" is "before this day" in SQL)."""
+    months = settings.STAFF_REFRESHER_MONTHS
+    day = add_months(today, -months)
+    while add_months(day, months) < today:
+        day = add_days(day, 1)
+    while add_months(add_days(day, -1), months) >= today:
+        day = add_days(day, -1)
+    return day
+
+
+def with_states(members, today, unsigned_in=(), codes=()):
+    """The present members annotated in SQL from their stored summary (models.Standing) with
+    today's states: `attestation` (the codes of `attestation_state`), `training_late` (that of
+    `training_state`), `unsigned` (no signature of `codes`, the versions in force, for the
+    members of the establishments `unsigned_in`) and `in_order` (none of the three). A member
+    without a summary row reads as one with no attestation and no course."""
+    latest = "standing__latest_attestation__"
+    attestation = Case(
+        When(standing__latest_attestation__isnull=True, then=Value(MISSING)),
+        When(
+            **{f"{latest}outcome": Attestation.Outcome.NOT_DELIVERED},
+            then=Value(NOT_DELIVERED),
+        ),
+        When(**{f"{latest}renewal_due__lte": today}, then=Value(LAPSED)),
+        When(
+            **{
+                f"{latest}renewal_due__lte": add_days(today, settings.STAFF_ATTESTATION_NOTICE_DAYS)
+            },
+            then=Value(RENEW_SOON),
+        ),
+        default=Value(VALID),
+        output_field=CharField(),
+    )
+    training_late = Case(
+        When(
+            standing__induction_taken=True,
+            then=Q(standing__last_training_on__lt=first_course_on_time(today)),
+        ),
+        default=Q(start_date__lt=add_days(today, -settings.STAFF_INDUCTION_DAYS)),
+        output_field=BooleanField(),
+    )
+    # no signature of the version in force (`codes`, one per organisation: a signature of
+    # another organisation's code cannot be the member's)
+    unsigned = (
+        Q(establishment_id__in=sorted(unsigned_in))
+        & ~Exists(
+            CodeSignature.objects.filter(
+                staff_member=OuterRef("pk"), code_id__in=sorted(c.pk for c in codes)
+            )
+        )
+        if unsigned_in
+        else Value(False)
+    )
+    return members.annotate(
+        attestation=attestation,
+        training_late=training_late,
+        unsigned=ExpressionWrapper(unsigned, output_field=BooleanField()),
+    ).annotate(
+        in_order=Case(
+            When(
+                Q(attestation__in=sorted(BLOCKING)) | Q(training_late=True) | Q(unsigned=True),
+                then=Value(False),
+            ),
+            default=Value(True),
+            output_field=BooleanField(),
+        )
+    )
+
+
 def flags(user, today=None):
-    """For the director's home: per establishment whose register `user` keeps, the present staff
-    whose attestation is lapsed, refused or missing (flagged at once) and those to renew soon;
-    None for users who keep no register (no query)."""
+    """For the homes: per establishment whose register `user` keeps, the present staff whose
+    attestation is lapsed, refused or missing (flagged at once) and those to renew soon (their
+    names), how many have not signed the code of conduct in force, and the compliance figure;
+    None for users who keep no register (no query). Read from the stored summary
+    (models.Standing, staff.standing): the versions of the code of conduct in force, one
+    grouped count of the present staff and one list of the names shown (no query when there is
+    none), whatever the number of staff; only the names shown are recorded as read."""
     if not can(user, "staff", "view"):
         return None
     today = today or timezone.localdate()
@@ -337,35 +427,56 @@ def flags(user, today=None):
         if found.organisations
         else sorted(found.establishment_places, key=lambda e: (e.name, e.pk))
     )
-    by_establishment = {e.pk: EstablishmentFlags(e, 0, [], [], []) for e in establishments}
-    members = _with_signatures(_present(user, by_establishment, today, TRAININGS), today)
-    for member in members:
+    if not establishments:
+        return []
+    by_establishment = {e.pk: EstablishmentFlags(e, 0, [], []) for e in establishments}
+    codes = current_codes({e.organisation_id for e in establishments}, today)
+    members = with_states(
+        StaffMember.objects.visible_to(user)
+        .present(today)
+        .filter(establishment_id__in=sorted(by_establishment)),
+        today,
+        unsigned_in=[e.pk for e in establishments if e.organisation_id in codes],
+        codes=[codes[o] for o in sorted({e.organisation_id for e in establishments}) if o in codes],
+    )
+    counts = (
+        members.values("establishment_id")
+        .annotate(
+            n=Count("pk"),
+            n_in_order=Count("pk", filter=Q(in_order=True)),
+            n_unsigned=Count("pk", filter=Q(unsigned=True)),
+            n_late=Count("pk", filter=Q(training_late=True)),
+            n_shown=Count("pk", filter=Q(attestation__in=SHOWN)),
+        )
+        .order_by()
+    )
+    named = 0
+    for row in counts:
+        named += row["n_shown"]
+        flags_row = by_establishment[row["establishment_id"]]
+        flags_row.present = row["n"]
+        flags_row.unsigned = row["n_unsigned"]
+        flags_row.training_late = row["n_late"]
+        flags_row.compliance = Compliance(row["n_in_order"], row["n"])
+    shown = (
+        members.filter(attestation__in=SHOWN)
+        .select_related("user", "person", "standing__latest_attestation")
+        .order_by("pk")
+        if named
+        else []
+    )
+    for member in shown:
+        standing = getattr(member, "standing", None)
+        member.attestation_state = AttestationState(
+            member.attestation, standing.latest_attestation if standing else None
+        )
         row = by_establishment[member.establishment_id]
-        row.present += 1
-        member.attestation_state = attestation_state(member, today)
-        member.training_state = training_state(member, today)
-        if member.attestation_state.blocking:
-            row.flagged.append(member)
-        elif member.attestation_state.code == RENEW_SOON:
-            row.renew_soon.append(member)
-        if member.code and member.code_signature is None:
-            row.unsigned.append(member)
+        (row.renew_soon if member.attestation == RENEW_SOON else row.flagged).append(member)
     _recorded(
         user,
-        [
-            m
-            for row in by_establishment.values()
-            for m in row.flagged + row.renew_soon + row.unsigned
-        ],
+        [m for row in by_establishment.values() for m in row.flagged + row.renew_soon],
         "web.home",
     )
-    # each establishment's present staff, grouped in one pass (not the whole organisation's
-    # list walked again for each of its establishments)
-    present = defaultdict(list)
-    for member in members:
-        present[member.establishment_id].append(member)
-    for row in by_establishment.values():
-        row.compliance = compliance(present[row.establishment.pk])
     return [row for row in by_establishment.values() if row.present]
 
 

@@ -22,6 +22,7 @@ from ancrage.staff.models import (
     StaffMember,
     Training,
 )
+from ancrage.staff.standing import attestation_recorded, open_standing, training_recorded
 
 
 def add_staff_member(
@@ -68,6 +69,7 @@ def add_staff_member(
     try:
         with transaction.atomic():
             member.save()
+            open_standing(member)
     except IntegrityError:
         field = "username" if user else "reference"
         raise ValidationError(
@@ -151,7 +153,7 @@ def record_attestation(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        return Attestation.objects.create(
+        attestation = Attestation.objects.create(
             staff_member=member,
             outcome=outcome,
             issued_on=issued_on,
@@ -162,6 +164,9 @@ def record_attestation(
             director_decision=director_decision,
             recorded_by=by,
         )
+        # the stored summary the homes' flags read (staff.standing), in the same transaction
+        attestation_recorded(attestation)
+    return attestation
 
 
 def publish_code(organisation, *, by, version: str, effective_on, uploaded) -> CodeOfConduct:
@@ -263,6 +268,8 @@ def record_training(member, *, by, course, attended_on) -> Training:
             {"course": _("Cette formation n'est pas au catalogue de l'établissement.")}
         )
     with transaction.atomic():
-        return Training.objects.create(
+        training = Training.objects.create(
             staff_member=member, course=course, attended_on=attended_on, recorded_by=by
         )
+        training_recorded(training)
+    return training

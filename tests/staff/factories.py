@@ -4,12 +4,14 @@ import datetime
 
 from ancrage.kernel.access import Role
 from ancrage.staff.models import StaffMember
+from ancrage.staff.standing import open_standing
 from tests.accounts.factories import UserFactory
 
 
 def enter(user, establishment, *, by=None, start=datetime.date(2024, 1, 1), **fields):
-    """The user entered in the establishment's register (as an employee by default)."""
-    return StaffMember.objects.create(
+    """The user entered in the establishment's register (as an employee by default), with its
+    stored summary opened as the service opens it."""
+    member = StaffMember.objects.create(
         establishment=establishment,
         user=user,
         role_with_children=fields.pop("role_with_children", "Équipe du village"),
@@ -17,6 +19,8 @@ def enter(user, establishment, *, by=None, start=datetime.date(2024, 1, 1), **fi
         created_by=by or user,
         **fields,
     )
+    open_standing(member)
+    return member
 
 
 def add_staff(world):

@@ -35,17 +35,17 @@ HOME_QUERIES = {
     Role.FAMILY_AIDE: 17,
     Role.HEAD_OF_SERVICE: 28,
     Role.CLINICIAN: 15,
-    Role.ESTABLISHMENT_DIRECTOR: 29,
+    Role.ESTABLISHMENT_DIRECTOR: 30,  # the staff flags read the code of conduct in force first
     Role.O2R_COUNSELLOR: 15,
     # the O2R lead: 12 before the agreement year against its targets; the pathway from the
     # teams' stored counts (one query, 2026-12-05; it counted files and contacts in two)
     Role.O2R_LEAD: 17,
     Role.FINANCE: 14,
-    Role.NATIONAL_DIRECTOR: 17,
+    Role.NATIONAL_DIRECTOR: 18,  # staff flags: 3 or 4 queries with staff present (6 before)
     Role.FUNDER: 9,
     Role.TECH_ADMIN: 11,
     Role.DPO: 12,
-    Role.HR: 12,
+    Role.HR: 13,
     Role.FAMILY_WORKER: 13,  # with the family follow-ups due (families on the échéancier)
 }
 

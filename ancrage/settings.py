@@ -94,7 +94,8 @@ MIDDLEWARE = [
     # Before anything reads the body (the CSRF check parses the form).
     "ancrage.kernel.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, saving an unchanged session at most once a minute (kernel/sessions.py).
+    "ancrage.kernel.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,9 +209,12 @@ OTP_TOTP_ISSUER = "Ancrage"
 # The technical administrator may reset a device, never read its secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Idle session expiry: the cookie is renewed on each request and dies after this much idleness.
+# Idle session expiry: a session dies after this much idleness. Its expiry is pushed back by the
+# requests, saving it at most once a minute when its data has not changed (kernel/sessions.py:
+# no write per page), so it dies 29 to 30 minutes after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "ancrage.kernel.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -377,7 +377,8 @@ def server_command(port: int, code: str, workers: int | None, threads: int | Non
         if workers:
             command += ["--workers", str(workers)]
         if threads:
-            command += ["--threads", str(threads)]
+            # gunicorn.conf.py gives a process as many connections as threads: keep it so
+            command += ["--threads", str(threads), "--worker-connections", str(threads)]
     else:
         # The baseline as it was deployed (docs/deployment.md then: 3 sync workers).
         command += ["--workers", "3"]

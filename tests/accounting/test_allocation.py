@@ -144,8 +144,8 @@ def test_finance_follows_a_figure_to_its_lines_on_the_pages(
     assert "Agent O2r-counsellor" in page
 
 
-FIGURES_QUERIES = 10
-TRACE_QUERIES = 10
+FIGURES_QUERIES = 7
+TRACE_QUERIES = 7
 
 
 def test_allocated_lines_export_as_csv_with_entry_references_and_section_codes(client, allocated):

@@ -255,15 +255,15 @@ def test_budget_pages_read_a_fixed_number_of_queries(client, books, django_asser
     budgets.save_budget(books.sections["o2r"], books.year1.year, {purchases: Decimal("1000")})
     url = f"{reverse('accounting:budgets')}?annee={books.year1.year}"
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
     url = reverse("accounting:budget", args=[books.sections["o2r"].pk, books.year1.year])
     client.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
     url = reverse("accounting:financial_report", args=[books.programme.pk, 1])
     client.get(url)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(18):
         assert client.get(url).status_code == 200
 
 

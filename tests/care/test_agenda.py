@@ -139,7 +139,7 @@ def test_the_child_calendar_shows_appointments_and_family_visits_read_only(
     AppointmentFactory(child=world.child, starts_at=at(1), ends_at=at(1, 11))
     login(client, world.users[Role.HOUSE_PARENT])
     url = f"/personnes/{world.child.reference}/agenda/"
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page = client.get(url, {"vue": "mois", "du": at(1).date().isoformat()})
     content = page.content.decode()
     kinds = [item["kind"] for group in page.context["days"] for item in group["items"]]
@@ -168,7 +168,7 @@ def test_the_house_calendar_lists_only_its_childrens_appointments(
     AppointmentFactory(child=world.former_child, starts_at=at(1), ends_at=at(1, 11))  # left
     login(client, world.users[Role.FAMILY_AIDE])
     # 12: the children living there read once (11 before the new appointment's picker)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page = client.get(f"/maisons/{world.house.pk}/agenda/", {"du": at(1).date().isoformat()})
     shown = [i["a"] for g in page.context["days"] for i in g["items"] if i["kind"] == "appointment"]
     assert shown == [mine]
@@ -203,11 +203,11 @@ def test_the_house_calendar_query_count_does_not_grow(client, world, django_asse
     url = f"/maisons/{world.house.pk}/agenda/"
     for n in range(3):
         AppointmentFactory(child=world.child, starts_at=at(0, 8 + n), ends_at=at(0, 9 + n))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(url)
     for n in range(20):
         AppointmentFactory(child=world.child, starts_at=at(0, 1), ends_at=at(0, 2))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(url)
 
 

@@ -181,7 +181,7 @@ def test_the_young_person_reads_their_own_project_and_changes_nothing(
     _project(world, datetime.date(2009, 1, 1))
     youth = world.users[Role.YOUTH]
     login(client, youth)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page = client.get(f"/personnes/{world.child.reference}/autonomie/")
     assert page.status_code == 200
     assert page.context["change"] is False

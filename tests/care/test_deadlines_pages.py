@@ -218,7 +218,7 @@ def test_village_echeancier_query_count_is_pinned(
     # of the informations préoccupantes, for the roles that read the transmissions (2026-12-05);
     # 21: the village's own deadlines, its participation council's (no council: no meetings read)
     # 22: the family programme's follow-ups, for the roles that read family plans (2026-12-05)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(19):
         response = client.get(village_url(world, "?period=365"))
     assert response.status_code == 200
 
@@ -233,7 +233,7 @@ def test_child_echeancier_query_count_is_pinned(
     client.get("/")
     # 17: the planned PPE reviews are one more query of `collect` (2026-11-23); 18: the CRIP's
     # evaluations of the informations préoccupantes, for the roles that read the transmissions
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         response = client.get(f"/personnes/{world.child.reference}/echeancier/")
     assert response.status_code == 200
 

@@ -82,12 +82,12 @@ def test_house_journal_pages_by_keyset_with_a_constant_query_count(
     many_entries(world, 35)
     login(client, world.users[Role.HOUSE_PARENT])
     url = f"/maisons/{world.house.pk}/journal/"
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         first = client.get(url)
     assert len(first.context["entries"]) == 30
     assert first.context["entries"][0].text == "Observation 34"
     cursor = first.context["next_cursor"]
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         second = client.get(url, {"avant": cursor})
     assert [e.text for e in second.context["entries"]] == [
         f"Observation {i}" for i in range(4, -1, -1)
@@ -101,10 +101,10 @@ def test_child_journal_query_count_does_not_grow_with_entries(
     login(client, world.users[Role.HEAD_OF_SERVICE])
     url = f"/personnes/{world.child.reference}/journal/"
     many_entries(world, 4)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(url)
     many_entries(world, 60)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         client.get(url)
 
 

@@ -191,7 +191,7 @@ def test_an_objective_of_another_child_is_not_found(client, world, head):
 
 @pytest.mark.parametrize(
     ("page", "budget"),
-    [("objectifs/{o}/modifier/", 10), ("objectifs/{o}/actions/ajouter/", 10)],
+    [("objectifs/{o}/modifier/", 7), ("objectifs/{o}/actions/ajouter/", 7)],
 )
 def test_draft_edit_pages_query_count_is_pinned(
     client, world, head, draft_objective, django_assert_num_queries, page, budget
@@ -209,6 +209,6 @@ def test_action_edit_page_query_count_is_pinned(
     action = draft_objective.actions.get()
     login(client, head)
     client.get("/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(url(world, f"actions/{action.pk}/modifier/"))
     assert response.status_code == 200

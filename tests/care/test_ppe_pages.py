@@ -191,7 +191,7 @@ def test_ppe_page_query_count_is_pinned(client, world, head, django_assert_num_q
     login(client, head)
     client.get("/")
     # 16: the open planned reviews are one query of their own (2026-11-23)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         response = client.get(url(world))
     assert response.status_code == 200
 
@@ -199,7 +199,7 @@ def test_ppe_page_query_count_is_pinned(client, world, head, django_assert_num_q
 @pytest.mark.parametrize(
     ("page", "budget"),
     # the review form lists the open planned reviews it may close: one query (2026-11-23)
-    [("brouillon/", 14), ("objectifs/ajouter/", 9), ("revision/", 11)],
+    [("brouillon/", 11), ("objectifs/ajouter/", 6), ("revision/", 8)],
 )
 def test_ppe_form_pages_query_count_is_pinned(
     client, world, head, django_assert_num_queries, page, budget

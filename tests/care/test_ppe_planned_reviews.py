@@ -206,6 +206,6 @@ def test_review_plan_page_query_count_is_pinned(client, world, head, django_asse
     validated_ppe(world.child, head)
     login(client, head)
     client.get("/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(url(world, "revision/prevoir/"))
     assert response.status_code == 200

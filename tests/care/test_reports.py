@@ -142,6 +142,6 @@ def test_report_page_query_count_is_pinned(client, world, head, django_assert_nu
     report = SituationReportFactory(child=world.child, written_by=head)
     login(client, head)
     client.get("/")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(f"/rapports-de-situation/{report.pk}/")
     assert response.status_code == 200

@@ -74,7 +74,7 @@ def test_my_calendar_lists_the_home_visits(client, families, django_assert_num_q
     worker = families.users[Role.FAMILY_WORKER]
     login(client, worker)
     # the appointments (none), the link, the houses (none), the home visits
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         page = client.get(reverse("care:my_calendar"))
     assert page.status_code == 200
     text = page.content.decode()

@@ -215,7 +215,7 @@ def test_a_concern_in_the_future_is_refused_nothing_written(client, families):
 def test_concern_page_query_count(client, families, django_assert_num_queries):
     login(client, families.users[Role.FAMILY_WORKER])
     # the household's children offered, their read recorded
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert (
             client.get(reverse("families:concern", args=[families.family_case.pk])).status_code
             == 200

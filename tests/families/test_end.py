@@ -86,7 +86,7 @@ def test_a_placement_links_the_admission_of_a_child_of_the_household(families):
 def test_end_page(client, families, django_assert_num_queries):
     login(client, families.users[Role.FAMILY_WORKER])
     url = reverse("families:end", args=[families.family_case.pk])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     response = client.post(
         url,

@@ -133,11 +133,11 @@ def test_two_writers_of_the_follow_up_never_overwrite_each_other(ended):
 
 def test_follow_up_pages_query_counts(client, ended, django_assert_num_queries):
     login(client, ended.users[Role.FAMILY_WORKER])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert (
             client.get(reverse("families:follow_up", args=[ended.family_case.pk])).status_code
             == 200
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         page = client.get(reverse("care:village_deadlines", args=[ended.family_case.service_id]))
     assert page.status_code == 200

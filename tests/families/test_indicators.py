@@ -143,5 +143,5 @@ def test_indicators_page_query_count(client, families, django_assert_num_queries
         end(supported(families, f"Famille{n}"), families.family_head, datetime.date(2026, 6, 1))
     login(client, families.family_head)
     # the services, the families, the children's stays, the plans' versions, their goals
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         assert client.get(reverse("families:indicators") + "?annee=2026").status_code == 200

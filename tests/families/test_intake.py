@@ -146,7 +146,7 @@ def referral_post(team, **extra):
 def test_referral_page_records_the_household(client, families, django_assert_num_queries):
     login(client, families.users[Role.FAMILY_WORKER])
     url = reverse("families:refer")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
     response = client.post(url, referral_post(families.family_team))
     case = FamilyCase.objects.get(name="Roche")
@@ -178,7 +178,7 @@ def test_a_worker_cannot_refer_to_another_team(client, families):
 def test_decision_page(client, families, django_assert_num_queries):
     login(client, families.family_head)
     url = reverse("families:decide", args=[families.family_case.pk])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
     response = client.post(
         url,
@@ -208,10 +208,10 @@ def test_family_pages_query_counts(client, families, django_assert_num_queries, 
             ],
         )
     login(client, worker)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert client.get(reverse("families:list")).status_code == 200
     # the household, the decision, the concerns and the visits
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert (
             client.get(reverse("families:case", args=[families.family_case.pk])).status_code == 200
         )

@@ -104,5 +104,5 @@ def test_a_known_identity_typed_again_asks_for_the_reference(client, families):
 def test_referral_search_query_count(client, families, django_assert_num_queries):
     login(client, families.users[Role.FAMILY_WORKER])
     # the search and its reads recorded, beside the form
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(reverse("families:refer") + "?chercher=Benali").status_code == 200

@@ -104,7 +104,7 @@ def test_plan_page_and_goal_progress_page(client, families, django_assert_num_qu
     worker = families.users[Role.FAMILY_WORKER]
     login(client, worker)
     url = reverse("families:plan", args=[families.family_case.pk])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         page = client.get(url)
     assert page.status_code == 200
     assert "Des repères pour le coucher" in page.content.decode()
@@ -147,7 +147,7 @@ def test_plan_page_query_count(client, families, django_assert_num_queries, more
         )
         services.add_goal(case, worker, domain="health", title="Bilan de santé")
     login(client, worker)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         assert client.get(reverse("families:plan", args=[case.pk])).status_code == 200
 
 

@@ -102,7 +102,7 @@ def test_caseload_shows_what_is_late(client, families, django_assert_num_queries
     GoalAction.objects.filter(goal=goal).update(due_date=datetime.date(2026, 10, 1))
     login(client, worker)
     # the services' échéanciers linked
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(reverse("families:caseload"))
     [(shown_worker, cases)] = response.context["groups"]
     [row] = cases
@@ -132,7 +132,7 @@ def test_caseload_query_count(client, families, django_assert_num_queries, more)
         services.plan_home_visit(case, worker, starts_at=at(datetime.date(2026, 10, 5)))
     login(client, head)
     # the services' échéanciers linked
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(reverse("families:caseload"))
     assert sum(len(cases) for _w, cases in response.context["groups"]) == 2 + more
 
@@ -140,16 +140,16 @@ def test_caseload_query_count(client, families, django_assert_num_queries, more)
 def test_visit_pages(client, families, django_assert_num_queries):
     worker = families.users[Role.FAMILY_WORKER]
     login(client, worker)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert (
             client.get(reverse("families:visit_plan", args=[families.family_case.pk])).status_code
             == 200
         )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert (
             client.get(reverse("families:visit_report", args=[families.home_visit.pk])).status_code
             == 200
         )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         page = client.get(reverse("families:case", args=[families.family_case.pk]))
     assert "Compte rendu de la visite du" in page.content.decode()

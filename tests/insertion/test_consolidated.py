@@ -208,7 +208,7 @@ def test_consolidated_the_lead_member_reads_the_programme_with_a_column_per_memb
     # accompaniments, trainee pay, exits by reason and territory, the territories' départements)
     # one more each for the remobilised and the overruns (no longer one query); no stored summary
     # yet: looked up, the programme's count of changes, the summary stored
-    with django_assert_num_queries(78):
+    with django_assert_num_queries(75):
         page = client.get(reverse("insertion:report"), QUARTER)
     assert page.status_code == 200
     assert page.context["consolidated"]

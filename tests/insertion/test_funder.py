@@ -56,7 +56,7 @@ def test_consolidated_the_funder_reads_the_programme_with_a_column_per_member(
     # 54 before the content tables: 6 more per report (report.content_tables)
     # one more each for the remobilised and the overruns (no longer one query); no stored summary
     # yet: looked up, the programme's count of changes, the summary stored
-    with django_assert_num_queries(78):
+    with django_assert_num_queries(75):
         page = client.get(reverse("insertion:report"), QUARTER)
     assert page.status_code == 200
     figures = page.context["report"]

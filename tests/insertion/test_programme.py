@@ -43,7 +43,7 @@ def form_data(world, **overrides):
 
 
 def test_the_lead_creates_a_programme_from_the_form(client, lead, django_assert_num_queries):
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         page = client.get(reverse("insertion:programme_add"))
     assert page.status_code == 200
     response = client.post(reverse("insertion:programme_add"), form_data(lead))

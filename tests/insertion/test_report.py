@@ -188,7 +188,7 @@ def test_the_lead_reads_the_report_page_with_charts(client, half_year, django_as
     # (outreach by mode, sources, follow-ups, barriers): 6 grouped queries more; 24 before the
     # content tables (report.content_tables): 6 more
     # (outreach by mode, sources, follow-ups, barriers): 6 grouped queries more
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(28):
         page = client.get(reverse("insertion:report"), PERIOD)
     assert page.status_code == 200
     content = page.content.decode()

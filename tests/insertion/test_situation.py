@@ -109,7 +109,7 @@ def test_situation_a_duration_needs_a_situation_and_stale_saves_are_refused(o2r_
 def test_situation_page_records_it(client, o2r_files, django_assert_num_queries):
     login(client, o2r_files.users[Role.O2R_COUNSELLOR])
     url = reverse("insertion:situation", args=[o2r_files.beneficiary.pk])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page = client.get(url)
     assert page.status_code == 200
     form = page.context["form"]

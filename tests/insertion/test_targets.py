@@ -157,7 +157,7 @@ def test_targets_only_the_chef_de_file_enters_them(client, consortium):  # noqa:
 def test_targets_page_saves_a_members_year(client, consortium, django_assert_num_queries):  # noqa: F811
     login(client, consortium.users[Role.O2R_LEAD])
     url = reverse("insertion:targets", args=[consortium.programme.pk])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         page = client.get(url)
     assert page.status_code == 200
     partner = consortium.partner_team.establishment.organisation

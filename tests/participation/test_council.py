@@ -244,7 +244,7 @@ def test_validated_minutes_are_published_to_the_families_as_a_pdf(
     assert client.get(url).status_code == 404  # not validated yet
     services.validate_minutes(meeting, director)
     assert f'href="{url}"' in client.get(f"/conseil/reunions/{meeting.pk}/").content.decode()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -114,20 +114,20 @@ PAGES = {
     # the safeguarding incidents that concern her (one query), her autonomy project (one query)
     # 24: the scope is probed in the family links' query (hidden relatives and siblings counted
     # from it: one query fewer, 2026-12-05)
-    "person": (lambda w: f"/personnes/{w.child.reference}/", 24),
-    "search": (lambda w: "/personnes/?q=martin", 10),
+    "person": (lambda w: f"/personnes/{w.child.reference}/", 21),
+    "search": (lambda w: "/personnes/?q=martin", 7),
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
     # + the safeguarding block: five indicator queries and the missing confirmations
     # 27: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
     # 25: the safeguarding chart reads its monthly counts only (one query, not five), and the
     # villages of its indicator links are read by id (one query)
     # 26: the present staff of the director's village, for the safe-staff flags (one query)
-    "home": (lambda w: "/", 31),  # 31: what waits for the director (web/homes.py)
-    "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 11),
+    "home": (lambda w: "/", 28),  # 31: what waits for the director (web/homes.py)
+    "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 8),
     # 12: the candidates of the select are read once more and their reads recorded (one insert)
-    "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 12),
-    "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 9),
-    "edit": (lambda w: f"/personnes/{w.child.reference}/modifier/", 9),
+    "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 9),
+    "family_link_add": (lambda w: f"/personnes/{w.child.reference}/liens/ajouter/", 6),
+    "edit": (lambda w: f"/personnes/{w.child.reference}/modifier/", 6),
 }
 
 

@@ -48,10 +48,10 @@ PAGES = {
     # (two queries, placements.services.village_co_placement) rather than one query reading
     # every placed child of the association; the first view after a stay is written computes
     # and stores the association's figure (3 queries more: FIRST_BOARD_VIEW).
-    "board": (lambda w: f"/villages/{w.village.pk}/", 15),
-    "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 12),
+    "board": (lambda w: f"/villages/{w.village.pk}/", 12),
+    "waiting_list": (lambda w: f"/villages/{w.village.pk}/admissions/", 9),
     # admission: the beds are counted on the arrival date from the stays (one query more)
-    "admission": (lambda w: f"/admissions/{w.admission.pk}/", 13),
+    "admission": (lambda w: f"/admissions/{w.admission.pk}/", 10),
 }
 
 
@@ -347,7 +347,7 @@ def test_a_judge_notice_marked_done_says_so_on_the_person_page(client, world):
     ("htmx", "sent_on", "queries"),
     # 12 without htmx: the redirect's reference comes from the notice already read with its
     # child (13 before 2026-12-05, when it was read again from the service's copy)
-    [(True, "today", 12), (False, "today", 12), (True, "", 8), (False, "", 8)],
+    [(True, "today", 9), (False, "today", 9), (True, "", 5), (False, "", 5)],
 )
 def test_marking_a_judge_notice_reads_a_fixed_number_of_queries(
     client, world, django_assert_num_queries, htmx, sent_on, queries

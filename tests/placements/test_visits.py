@@ -464,11 +464,11 @@ def add_visits(world, head, n):
 
 
 VISIT_PAGES = {
-    "visits": (lambda w: f"/personnes/{w.child.reference}/visites/", 11),
-    "calendar": (lambda w: f"/villages/{w.village.pk}/visites/", 11),
-    "outcome": (lambda w: f"/visites/{Visit.objects.earliest('pk').pk}/compte-rendu/", 9),
+    "visits": (lambda w: f"/personnes/{w.child.reference}/visites/", 8),
+    "calendar": (lambda w: f"/villages/{w.village.pk}/visites/", 8),
+    "outcome": (lambda w: f"/visites/{Visit.objects.earliest('pk').pk}/compte-rendu/", 6),
     # the rights twice: to know whether there is any, and for the form's choices
-    "plan": (lambda w: f"/personnes/{w.child.reference}/visites/planifier/", 11),
+    "plan": (lambda w: f"/personnes/{w.child.reference}/visites/planifier/", 8),
 }
 
 

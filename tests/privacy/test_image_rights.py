@@ -119,7 +119,7 @@ def test_image_rights_page_flags_hidden_photos(client, world, director, django_a
     withdraw_consent(director, given, "Le père, par téléphone.")
     login(client, director)
     url = reverse("privacy:image_rights", args=[world.child.reference])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page = client.get(url).content.decode()
     assert "Journal de Noël" in page and "Anniversaire" not in page
     assert "1 photo ou vidéo masquée" in page

@@ -240,7 +240,7 @@ def test_rectification_answered_through_the_pages(client, world, django_assert_n
     assert "Ce champ est obligatoire" in page
     response = client.post(url, {"decision": "partly", "decision_reason": "Adresse corrigée."})
     assert response.status_code == 302
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         page = client.get(reverse("privacy:request", args=[subject_request.pk])).content.decode()
     assert "Accordée en partie" in page and "Adresse corrigée." in page
     subject_request.refresh_from_db()

@@ -51,7 +51,7 @@ def test_register_shows_the_access_log_retention_applied_and_each_rules_basis(
 def test_register_retention_is_read_from_the_rules(client, world, django_assert_num_queries):
     RetentionRule.objects.filter(code="o2r_file").update(active_months=30)
     login(client, world.users[Role.DPO])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         page = client.get(reverse("privacy:register")).content.decode()
     assert "Repérage et remobilisation des jeunes (O2R)" in page
     assert "Dossier du bénéficiaire O2R : 30 mois en base active" in page
@@ -75,7 +75,7 @@ def test_register_pdf_for_the_dpo(client, world):
 
 def test_dpia_page_says_which_processings_need_one(client, world, django_assert_num_queries):
     login(client, world.users[Role.DPO])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         page = client.get(reverse("privacy:dpia")).content.decode()
     assert "Requise" in page and "Non requise" in page
     assert "Avis du délégué à la protection des données" in page

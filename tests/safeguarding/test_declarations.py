@@ -348,7 +348,7 @@ def test_declaration_query_count_is_pinned(client, declarable, django_assert_num
     url = f"/signalements/{declarable.incident.pk}/" + (
         "declaration/" if page == "declaration" else "declaration.pdf"
     )
-    with django_assert_num_queries({"declaration": 11, "pdf": 10}[page]):
+    with django_assert_num_queries({"declaration": 8, "pdf": 7}[page]):
         assert client.get(url).status_code == 200
 
 

@@ -103,5 +103,5 @@ def test_the_report_form_saves_its_draft_through_htmx(client, world):
 def test_draft_query_count_is_pinned(client, world, django_assert_num_queries):
     login(client, world.users[Role.HOUSE_PARENT])
     client.get("/")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.post(draft_url(world), {"narrative": "Début"})

@@ -179,13 +179,13 @@ PAGES = {
     "village": (
         lambda w: f"/villages/{w.village.pk}/signalements/indicateurs/",
         Role.HEAD_OF_SERVICE,
-        13,
+        10,
     ),
     # 18 to 14: the rows per month and per village from the same grouped queries (2026-12-05)
     # 14 to 17 the first time (the stored figures looked up, the state read, the figures
     # stored), 9 after: read back in one query (test_the_stored_organisation_indicators_...);
     # the home, visited first, now stores them (its chart and incidents per village read them)
-    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 9),
+    "organisation": (lambda w: "/signalements/indicateurs/", Role.NATIONAL_DIRECTOR, 6),
     # with the overdue legal deadlines block of the care app (8 queries)
     # 25: the overdue deadlines count the planned PPE reviews (one query, 2026-11-23)
     # 26 to 23: the chart reads its monthly counts only (one query, not five), and the villages
@@ -193,7 +193,7 @@ PAGES = {
     # 24: the present staff of the director's village, for the safe-staff flags (one query; none
     # more while its register is empty)
     # 29: what waits for the director (web/homes.py, issue 21)
-    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 29),
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 26),
 }
 
 

@@ -332,8 +332,8 @@ def test_the_village_list_flags_an_evaluation_past_its_deadline(client, incident
 
 
 PAGES = {
-    "add": (lambda w, t: f"/signalements/{w.incident.pk}/transmissions/nouvelle/", 11),
-    "follow_up": (lambda w, t: f"/signalements/transmissions/{t.pk}/suite/", 10),
+    "add": (lambda w, t: f"/signalements/{w.incident.pk}/transmissions/nouvelle/", 8),
+    "follow_up": (lambda w, t: f"/signalements/transmissions/{t.pk}/suite/", 7),
 }
 
 

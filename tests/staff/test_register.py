@@ -131,7 +131,7 @@ def test_register_query_count_is_pinned(client, world, django_assert_num_queries
     client.get("/")
     # 10: the attestations of the whole register in one query; 12: the code of conduct in force
     # and its signatures, one query each; 13: the courses attended, in one query
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert client.get(f"/personnel/etablissements/{world.village.pk}/").status_code == 200
 
 

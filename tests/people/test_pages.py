@@ -122,7 +122,8 @@ PAGES = {
     # 25: the safeguarding chart reads its monthly counts only (one query, not five), and the
     # villages of its indicator links are read by id (one query)
     # 26: the present staff of the director's village, for the safe-staff flags (one query)
-    "home": (lambda w: "/", 28),  # 31: what waits for the director (web/homes.py)
+    # what waits for the director (web/homes.py); the staff flags read the code in force first
+    "home": (lambda w: "/", 29),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 8),
     # 12: the candidates of the select are read once more and their reads recorded (one insert)
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 9),

@@ -192,8 +192,9 @@ PAGES = {
     # of the indicator links are read by id from the user's reach (one query)
     # 24: the present staff of the director's village, for the safe-staff flags (one query; none
     # more while its register is empty)
-    # 29: what waits for the director (web/homes.py, issue 21)
-    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 26),
+    # what waits for the director (web/homes.py, issue 21); the staff flags read the code of
+    # conduct in force first (staff.standing); the session is no longer saved on every request
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 27),
 }
 
 

@@ -41,12 +41,12 @@ HOME_QUERIES = {
     # teams' stored counts (one query, 2026-12-05; it counted files and contacts in two)
     Role.O2R_LEAD: 14,
     Role.FINANCE: 11,
-    Role.NATIONAL_DIRECTOR: 18,  # staff flags: 3 or 4 queries with staff present (6 before)
+    Role.NATIONAL_DIRECTOR: 15,  # staff flags: 3 or 4 queries with staff present (6 before)
     Role.FUNDER: 6,
     Role.TECH_ADMIN: 8,
     Role.DPO: 9,
     Role.HR: 10,
-    Role.FAMILY_WORKER: 13,  # with the family follow-ups due (families on the échéancier)
+    Role.FAMILY_WORKER: 10,  # with the family follow-ups due (families on the échéancier)
 }
 
 

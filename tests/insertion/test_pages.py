@@ -4,7 +4,7 @@ SQL query counts pinned, at two data sizes for the lists."""
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -551,7 +551,16 @@ def test_the_home_records_a_read_for_the_names_it_shows_and_no_other(client, o2r
 def test_the_contacts_list_reads_its_order_from_an_index_not_a_sort(o2r, role):
     from ancrage.insertion.queries.outreach import contacts_in_order
 
-    plan = contacts_in_order(o2r.users[role]).explain()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # In this near-empty test database PostgreSQL may prefer reading the few contacts
+            # whole and sorting them (plans then vary with the statistics); with sequential
+            # scans and sorts priced out, it reads them in order only if an index gives that
+            # order, which is what this test proves (the bench shows the plan at scale).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_sort = off")
+        plan = contacts_in_order(o2r.users[role]).explain()
     assert "contact_team_order_idx" in plan or "contact_service_order_idx" in plan
     if connection.vendor == "sqlite":
         assert "TEMP B-TREE" not in plan.upper()

@@ -13,7 +13,13 @@ class KernelConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self):
-        from ancrage.kernel import checks  # noqa: F401  (registers the system checks)
+        from ancrage.kernel import (
+            checks,  # noqa: F401  (registers the system checks)
+            choices,
+        )
+
+        # get_FOO_display() from a table of labels per field and language (kernel/choices.py)
+        choices.install()
 
 
 class AncrageAdminConfig(admin_apps.AdminConfig):

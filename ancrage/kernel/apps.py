@@ -16,6 +16,7 @@ class KernelConfig(AppConfig):
         from ancrage.kernel import (
             checks,  # noqa: F401  (registers the system checks)
             choices,
+            lookups,  # noqa: F401  (registers `__any_of`)
         )
 
         # get_FOO_display() from a table of labels per field and language (kernel/choices.py)

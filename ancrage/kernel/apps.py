@@ -13,7 +13,14 @@ class KernelConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self):
-        from ancrage.kernel import checks  # noqa: F401  (registers the system checks)
+        from ancrage.kernel import (
+            checks,  # noqa: F401  (registers the system checks)
+            choices,
+            lookups,  # noqa: F401  (registers `__any_of`)
+        )
+
+        # get_FOO_display() from a table of labels per field and language (kernel/choices.py)
+        choices.install()
 
 
 class AncrageAdminConfig(admin_apps.AdminConfig):

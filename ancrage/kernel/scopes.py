@@ -82,11 +82,33 @@ def memberships_in_force(user) -> list:
     return list(user.active_memberships)
 
 
+# Where the reaches computed for a user object are kept (see `reach`).
+_MEMO = "_ancrage_reach_memo"
+
+
 def reach(user, kind: str, action: str = "view") -> Reach:
     """Where `user`'s roles in force grant `action` on `kind`: nowhere for anonymous or inactive
-    users and for roles the permission table does not grant it to."""
+    users and for roles the permission table does not grant it to.
+
+    Computed once per kind and action for a user object (a request's user: a page asks the same
+    reach several times), from the memberships that object read (`user.active_memberships`, read
+    once per request): the memo is dropped as soon as that list is read again or the account's
+    own file changes, so it never outlives what it was computed from."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOWHERE
+    memberships = user.active_memberships
+    person = getattr(user, "person_id", None)
+    memo = getattr(user, _MEMO, None)
+    if memo is None or memo[0] is not memberships or memo[1] != person:
+        memo = (memberships, person, {})
+        setattr(user, _MEMO, memo)
+    found = memo[2].get((kind, action))
+    if found is None:
+        found = memo[2][(kind, action)] = _reach(user, kind, action)
+    return found
+
+
+def _reach(user, kind: str, action: str) -> Reach:
     units, establishments, organisations, unit_establishments = {}, {}, set(), set()
     roles, person = set(), None
     for membership in memberships_in_force(user):

@@ -64,12 +64,18 @@ def name_condition(text: str, path: str = "") -> Q:
     return condition
 
 
+def _in(among) -> str:
+    """The lookup narrowing to `among`: a list of ids as one parameter (`__any_of`,
+    kernel/lookups.py: the scope repeats it on each way in), a query as a subquery."""
+    return "in" if isinstance(among, models.QuerySet) else "any_of"
+
+
 def _among(ids, among):
     """A one-column query of person ids (`.values(field)`) narrowed to the ids `among` (None:
     not narrowed)."""
     if among is None:
         return ids
-    return ids.filter(**{f"{ids.query.values_select[0]}__in": among})
+    return ids.filter(**{f"{ids.query.values_select[0]}__{_in(among)}": among})
 
 
 def reached_person_ids(user, where, among=None):
@@ -146,7 +152,7 @@ class PersonQuerySet(models.QuerySet):
         # estimates at a row or two and then loops over (docs/decisions.md, 2026-12-05).
         queryset = self.filter(pk__in=reached)
         if among is not None:
-            queryset = queryset.filter(pk__in=among)
+            queryset = queryset.filter(**{f"pk__{_in(among)}": among})
         # archived files (privacy) are out of everyone's lists until opened with a reason
         for ids in scopes.hidden_persons(user):
             queryset = queryset.exclude(pk__in=ids)

@@ -132,3 +132,17 @@ def test_the_home_page_shows_the_memberships_in_force(client, world):
     page = client.get("/").content.decode()
     assert f"<li>Chef de service · {world.village.name}</li>" in page
     assert world.other_village.name not in page.split("Mes affectations")[1].split("</ul>")[0]
+
+
+def test_a_reach_is_computed_once_per_request_user_and_again_after_the_memberships_are_read(world):
+    user = world.users[Role.HOUSE_PARENT]
+    first = reach(user, "person", "view")
+    assert reach(user, "person", "view") is first  # the same user object: computed once
+    assert reach(user, "admission", "change") is not first  # per kind and action
+    # A new membership, read again as the next request reads them: the new reach, not the memo.
+    MembershipFactory(user=user, role=Role.HEAD_OF_SERVICE, establishment=world.other_village)
+    assert reach(user, "person", "view") is first
+    user.__dict__.pop("active_memberships", None)
+    assert reach(user, "person", "view").establishments == {world.other_village.pk}
+    user.is_active = False
+    assert reach(user, "person", "view") is NOWHERE  # deny by default comes first

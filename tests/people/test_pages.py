@@ -114,7 +114,10 @@ PAGES = {
     # the safeguarding incidents that concern her (one query), her autonomy project (one query)
     # 24: the scope is probed in the family links' query (hidden relatives and siblings counted
     # from it: one query fewer, 2026-12-05)
-    "person": (lambda w: f"/personnes/{w.child.reference}/", 21),
+    # 22: the persons the page may name (relatives, siblings, the visit rights' relatives) read
+    # in one query with the family links, and the scope asked about them once (one query),
+    # instead of inside the links', siblings' and visits' queries (2026-12-05)
+    "person": (lambda w: f"/personnes/{w.child.reference}/", 22),
     "search": (lambda w: "/personnes/?q=martin", 7),
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
     # + the safeguarding block: five indicator queries and the missing confirmations

@@ -31,6 +31,7 @@ from ancrage.placements.queries.visits import (
     start_of,
     village_visits,
     visible_visit,
+    visit_right_relatives,
     visit_rights_for_planning,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "visible_measure",
     "visible_village",
     "visible_visit",
+    "visit_right_relatives",
     "visit_rights_for_planning",
     "waiting_list",
 ]

@@ -37,17 +37,25 @@ def _relatives_in_rights(person):
     return VisitRight.objects.filter(child=person).values("relative_id")
 
 
-def _visit_rights(user, person):
+def visit_right_relatives(person):
+    """The relatives named in the child's visit rights, as a query of one column of ids: the
+    persons the visits part of the person page may name (see `person_visit_summary`)."""
+    return _relatives_in_rights(person).order_by()
+
+
+def _visit_rights(user, person, named=None):
     kind = FamilyLink.objects.filter(person=OuterRef("child"), relative=OuterRef("relative"))
-    return (
+    rights = (
         VisitRight.objects.filter(child=person)
         .select_related("relative")
-        .annotate(
-            relative_named=_named(user, "relative", _relatives_in_rights(person)),
-            relation=Subquery(kind.values("kind")[:1]),
-        )
+        .annotate(relation=Subquery(kind.values("kind")[:1]))
         .order_by("-start_date", "relative__last_name", "pk")
     )
+    if named is None:
+        rights = rights.annotate(
+            relative_named=_named(user, "relative", _relatives_in_rights(person))
+        )
+    return rights
 
 
 def _with_relation(rights):
@@ -58,19 +66,34 @@ def _with_relation(rights):
     return rights
 
 
-def person_visit_summary(user, person) -> dict:
-    """The visits part of a person page: the rights not ended and the next visits."""
+def person_visit_summary(user, person, named=None) -> dict:
+    """The visits part of a person page: the rights not ended and the next visits.
+
+    `named`: the ids of the persons the user may see among the relatives of the child's visit
+    rights (at least), when the page already asked the scope about them
+    (`Person.objects.visible_to(user, among=...)`, with `visit_right_relatives(person)` among
+    them): each relative is then told named or not from that set, instead of the scope being
+    built again inside each of the two queries."""
     today = timezone.localdate()
-    return {
-        "visit_rights": _with_relation(_visit_rights(user, person).not_ended(today)),
-        "upcoming_visits": list(
-            Visit.objects.planned_from(start_of(today))
-            .filter(right__child=person)
-            .select_related("right__relative")
-            .annotate(relative_named=_named(user, "right__relative", _relatives_in_rights(person)))
-            .order_by("starts_at", "pk")[:UPCOMING_VISITS]
-        ),
-    }
+    rights = _visit_rights(user, person, named).not_ended(today)
+    upcoming = (
+        Visit.objects.planned_from(start_of(today))
+        .filter(right__child=person)
+        .select_related("right__relative")
+        .order_by("starts_at", "pk")
+    )
+    if named is None:
+        upcoming = upcoming.annotate(
+            relative_named=_named(user, "right__relative", _relatives_in_rights(person))
+        )
+    rights = _with_relation(rights)
+    upcoming = list(upcoming[:UPCOMING_VISITS])
+    if named is not None:
+        for right in rights:
+            right.relative_named = right.relative_id in named
+        for visit in upcoming:
+            visit.relative_named = visit.right.relative_id in named
+    return {"visit_rights": rights, "upcoming_visits": upcoming}
 
 
 def person_visits(user, reference: str) -> dict:

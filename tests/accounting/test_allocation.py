@@ -144,7 +144,7 @@ def test_finance_follows_a_figure_to_its_lines_on_the_pages(
     assert "Agent O2r-counsellor" in page
 
 
-FIGURES_QUERIES = 7
+FIGURES_QUERIES = 9
 TRACE_QUERIES = 7
 
 

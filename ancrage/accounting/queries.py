@@ -44,14 +44,6 @@ def _organisations(user, kind="analytic"):
     return Organisation.objects.filter(Q(pk__in=ids) | Q(consortia__lead_id__in=ids)).distinct()
 
 
-def sections(user):
-    return list(
-        Section.objects.visible_to(user)
-        .select_related("organisation", "establishment", "programme")
-        .prefetch_related("agreements")
-    )
-
-
 # The sections' pages (the list, the cost table) show a page of sections of one establishment or
 # of all, never every section: an association of 300 villages has more than 300 sections.
 PAGE_SIZE = 20
@@ -104,6 +96,10 @@ def section_page(user, data=None, page=1, details=True) -> dict:
         ).prefetch_related("agreements")
     page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
     return {"selector": selector, "page": page_obj, "sections": list(page_obj.object_list)}
+
+
+def section_count(user) -> int:
+    return Section.objects.visible_to(user).count()
 
 
 def section(user, pk) -> Section:

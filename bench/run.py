@@ -443,6 +443,7 @@ def every_listing_page(village_id: int, child, house_id: int) -> list[tuple]:
         ("families", "Familles : liste", "/familles/", "intervenante.familles"),
         ("families_caseload", "Familles : suivi", "/familles/suivi/", "intervenante.familles"),
         # accounting
+        ("finance_home", "Accueil (gestionnaire)", "/", "gestionnaire"),
         ("accounting_home", "Comptabilité : accueil", "/comptabilite/", "gestionnaire"),
         (
             "accounting_figures",

@@ -8,10 +8,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 from ancrage.accounting.models import (
     Agreement,
@@ -32,7 +34,7 @@ from ancrage.accounts.models import Membership, User
 from ancrage.insertion.models import Programme
 from ancrage.kernel.access import can
 from ancrage.kernel.scopes import memberships_in_force, reach
-from ancrage.kernel.text import by_name
+from ancrage.kernel.text import by_name, search_key
 from ancrage.organisation.models import Establishment, Organisation
 
 
@@ -43,12 +45,68 @@ def _organisations(user, kind="analytic"):
     return Organisation.objects.filter(Q(pk__in=ids) | Q(consortia__lead_id__in=ids)).distinct()
 
 
-def sections(user):
-    return list(
-        Section.objects.visible_to(user)
-        .select_related("organisation", "establishment", "programme")
-        .prefetch_related("agreements")
+# The sections' pages (the list, the cost table) show a page of sections of one establishment or
+# of all, never every section: an association of 300 villages has more than 300 sections.
+PAGE_SIZE = 20
+# The selector's value for the sections of no establishment (the organisation's: support
+# functions, a programme carried by the head office).
+WITHOUT_ESTABLISHMENT = "aucun"
+
+
+def section_filter(user, data) -> dict:
+    """The establishment chosen in the query string (`etablissement`: an establishment's id,
+    WITHOUT_ESTABLISHMENT or nothing for every section) and the selector's choices: the
+    establishments of the sections the user reaches, by name (one query, a row each)."""
+    raw = (data or {}).get("etablissement", "") or ""
+    # an id the database can hold, or nothing (every section)
+    valid = raw == WITHOUT_ESTABLISHMENT or (raw.isascii() and raw.isdigit() and len(raw) < 10)
+    chosen = raw if valid else ""
+    choices = list(
+        Establishment.objects.filter(
+            pk__in=Section.objects.visible_to(user).values("establishment_id")
+        )
+        .order_by(*by_name("name"), "pk")
+        .values_list("pk", "name")
     )
+    return {
+        "chosen": chosen,
+        # The options written here in one pass (escaped): 300 establishments through the
+        # template's loop cost more than the rest of the page, and grew with the villages.
+        "options": format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((pk, " selected" if str(pk) == chosen else "", name) for pk, name in choices),
+        ),
+        "without_establishment": WITHOUT_ESTABLISHMENT,
+    }
+
+
+def _filtered_sections(user, chosen: str):
+    queryset = Section.objects.visible_to(user)
+    if chosen == WITHOUT_ESTABLISHMENT:
+        return queryset.filter(establishment__isnull=True)
+    if chosen:
+        return queryset.filter(establishment_id=int(chosen))
+    return queryset
+
+
+def section_page(user, data=None, page=1, details=True) -> dict:
+    """A page of the sections the user reaches (PAGE_SIZE, by code), of the establishment chosen
+    in `data` or of all, with the selector and the count: the same queries whatever the number
+    of sections. `details`: with their attachment and funding (the list), or bare (the cost
+    table shows their code)."""
+    selector = section_filter(user, data)
+    queryset = _filtered_sections(user, selector["chosen"]).order_by("code", "pk")
+    if details:
+        queryset = queryset.select_related(
+            "organisation", "establishment", "programme"
+        ).prefetch_related("agreements")
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(page)
+    return {"selector": selector, "page": page_obj, "sections": list(page_obj.object_list)}
+
+
+def section_count(user) -> int:
+    return Section.objects.visible_to(user).count()
 
 
 def section(user, pk) -> Section:
@@ -228,34 +286,80 @@ def o2r_programmes_of(organisation):
     )
 
 
-def cost_table(user, year: int) -> dict:
-    """Charges per section and month of the year (income apart), of the sections the user
-    reaches: from the sums the allocation stored (`SectionMonth`, a dozen rows per section),
-    each month with the address of its trace."""
-    visible = sections(user)
-    # The trace's address of each month, put together here (1,248 cells at 104 sections: one
-    # `{% url %}` each cost more than the rest of the page); the pattern is the trace's.
+def _months_of(rows) -> dict:
+    """Per key, the twelve months' charges and the year's charges and income, from `rows` of
+    `key`, `month`, `charges`, `income`."""
+    sums = {}
+    for row in rows:
+        entry = sums.setdefault(
+            row["key"],
+            {"months": [Decimal(0)] * 12, "charges": Decimal(0), "income": Decimal(0)},
+        )
+        entry["months"][row["month"].month - 1] += row["charges"] or 0
+        entry["charges"] += row["charges"] or 0
+        entry["income"] += row["income"] or 0
+    return sums
+
+
+def _totals(sections, year: int, by_organisation: bool) -> list[dict]:
+    """The year's sums of `sections` (a queryset, not a page) per month, from the stored sums
+    (`SectionMonth`, a dozen rows per section, added up by the database): one row per
+    organisation (by name), or one row."""
+    fields = ("section__organisation_id", "section__organisation__name") if by_organisation else ()
+    rows = (
+        SectionMonth.objects.filter(section__in=sections.values("pk"), month__year=year)
+        .values(*fields, "month")
+        .annotate(charges=Sum("charges"), income=Sum("income"))
+        .order_by()
+    )
+    sums = _months_of({**row, "key": tuple(row[f] for f in reversed(fields))} for row in rows)
+    return [
+        {"name": key[0] if key else "", **sums[key]}
+        for key in sorted(sums, key=lambda k: (search_key(k[0]), k) if k else ())
+    ]
+
+
+def cost_table(user, year: int, data=None, page=1) -> dict:
+    """Charges per section and month of the year (income apart): a page of the sections the
+    user reaches (of the establishment chosen in `data`, or of all), each month with the address
+    of its trace, and the totals of every section reached (per organisation) and of the chosen
+    establishment's, all pages together. Every figure comes from the sums the allocation stored
+    (`SectionMonth`): the same queries whatever the number of sections."""
+    listing = section_page(user, data, page, details=False)
+    visible = listing["sections"]
+    # The trace's address of each month, put together here (one `{% url %}` a cell costs more
+    # than the rest of the page); the pattern is the trace's.
     base = reverse("accounting:figures")
-    table = {
-        s.pk: {
-            "section": s,
-            "months": [Decimal(0)] * 12,
-            "urls": [f"{base}{s.pk}/{year}/{month}/" for month in range(1, 13)],
-            "charges": Decimal(0),
-            "income": Decimal(0),
-        }
-        for s in visible
+    sums = _months_of(
+        {**row, "key": row["section_id"]}
+        for row in SectionMonth.objects.filter(
+            section_id__in=[s.pk for s in visible], month__year=year
+        ).values("section_id", "month", "charges", "income")
+    )
+    empty = {"months": [Decimal(0)] * 12, "charges": Decimal(0), "income": Decimal(0)}
+    rows = []
+    for s in visible:
+        entry = sums.get(s.pk, empty)
+        urls = [f"{base}{s.pk}/{year}/{month}/" for month in range(1, 13)]
+        rows.append(
+            {
+                "section": s,
+                "months": entry["months"],
+                "charges": entry["charges"],
+                "income": entry["income"],
+                "cells": list(zip(entry["months"], urls, strict=True)),
+            }
+        )
+    chosen = listing["selector"]["chosen"]
+    selection = _totals(_filtered_sections(user, chosen), year, False) if chosen else []
+    return {
+        "year": year,
+        "rows": rows,
+        "page": listing["page"],
+        "selector": listing["selector"],
+        "totals": _totals(Section.objects.visible_to(user), year, True),
+        "selection_total": selection[0] if selection else (empty if chosen else None),
     }
-    for row in SectionMonth.objects.filter(section_id__in=list(table), month__year=year).values(
-        "section_id", "month", "charges", "income"
-    ):
-        entry = table[row["section_id"]]
-        entry["months"][row["month"].month - 1] += row["charges"]
-        entry["charges"] += row["charges"]
-        entry["income"] += row["income"]
-    for entry in table.values():
-        entry["cells"] = list(zip(entry["months"], entry.pop("urls"), strict=True))
-    return {"year": year, "rows": [table[s.pk] for s in visible]}
 
 
 def trace(user, section_pk: int, year: int, month: int) -> dict:

@@ -41,13 +41,21 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
+def _other_parameters(request) -> str:
+    """The query string without the page number, for the page links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @requires("analytic", "view")
 def home(request):
     return render(
         request,
         "accounting/home.html",
         {
-            "sections": queries.sections(request.user),
+            **queries.section_page(request.user, request.GET, request.GET.get("page", 1)),
+            "query": _other_parameters(request),
             "agreements": queries.agreements(request.user),
             "can_change": can(request.user, "analytic", "change"),
         },
@@ -427,7 +435,8 @@ def figures(request):
         request,
         "accounting/figures.html",
         {
-            **queries.cost_table(request.user, year),
+            **queries.cost_table(request.user, year, request.GET, request.GET.get("page", 1)),
+            "query": _other_parameters(request),
             "months": range(1, 13),
             "can_change": can(request.user, "analytic", "change"),
         },

@@ -405,10 +405,9 @@ def finance_home(user, today) -> dict:
         )
     months.reverse()  # the latest first
     return {
-        "sections": list(accounting.sections(user)),
+        # counted, not listed: the sections' pages show them a page at a time
+        "sections": accounting.section_count(user),
         "months": months,
-        # a section's figures of the previous month (its trace)
-        "previous": calendar.add_months(today.replace(day=1), -1),
     }
 
 

@@ -155,7 +155,7 @@ def test_over_contract_sheet_refused_on_the_page(client, accounting):
 
 
 PINNED = {
-    "accounting:home": 7,
+    "accounting:home": 9,
     "accounting:contracts": 5,
     "accounting:approvals": 7,
     "accounting:my_time": 6,

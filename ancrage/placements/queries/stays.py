@@ -192,12 +192,10 @@ def _house_units(villages):
 def occupancy_totals(villages, today=None) -> dict:
     """The beds, open houses and children living there today of these villages (a queryset or
     ids), summed: two aggregate queries, the second counting only today's stays through the
-    current-stays index (a few thousand index entries, never the stays' history)."""
+    `stay_leaves_idx` (today's stays' index entries, never the stays' history)."""
     today = today or timezone.localdate()
     units = _house_units(villages).aggregate(capacity=Sum("capacity"), houses=Count("pk"))
-    occupied = (
-        Stay.objects.current(today).filter(unit__in=_house_units(villages)).order_by().count()
-    )
+    occupied = Stay.objects.living(today).filter(unit__in=_house_units(villages)).order_by().count()
     return {
         "capacity": units["capacity"] or 0,
         "houses": units["houses"],

@@ -12,6 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ancrage.care.queries.deadlines import overdue_counts
 from ancrage.kernel.access import Role
 from ancrage.organisation.models import Establishment, Unit
 from ancrage.placements.models import AdmissionRequest, Stay
@@ -240,3 +241,13 @@ def test_the_late_deadlines_are_shown_only_to_those_they_are_counted_for(client,
 def test_the_village_home_still_shows_its_occupancy(client, world, case_files):
     page = _home(client, world.users[Role.HEAD_OF_SERVICE]).content.decode()
     assert "Maison des Tilleuls" in page and "enfants accueillis pour" in page
+
+
+def test_the_late_deadlines_of_a_page_are_those_of_its_villages_only(world, case_files):
+    head = world.users[Role.HEAD_OF_SERVICE]
+    everything = overdue_counts(head, TODAY)
+    assert [row["village"] for row in everything] == [world.village]
+    assert overdue_counts(head, TODAY, among=[world.village.pk]) == everything
+    # a village outside the user's scope stays outside, named or not
+    assert overdue_counts(head, TODAY, among=[world.other_village.pk]) == []
+    assert overdue_counts(head, TODAY, among=[]) == []

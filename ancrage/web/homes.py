@@ -7,8 +7,9 @@ and queries, and the names shown are recorded as one list read."""
 from collections import Counter
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from ancrage.accounting import queries as accounting
@@ -18,6 +19,7 @@ from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.journal import JournalEntry
 from ancrage.care.models.ppe import Action, PPEVersion
 from ancrage.care.queries.agenda import my_houses
+from ancrage.care.queries.deadlines import OVERSEEN_KIND, overdue_counts
 from ancrage.care.queries.journal import children_of
 from ancrage.care.services.journal import writable_levels
 from ancrage.families import queries as families
@@ -36,11 +38,16 @@ from ancrage.kernel import calendar
 from ancrage.kernel.access import Role, can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
-from ancrage.kernel.text import search_key
+from ancrage.kernel.text import by_name, search_key
 from ancrage.organisation.models import Establishment
+from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import AdmissionRequest, JudgeNotification
-from ancrage.placements.queries.stays import villages_of
+from ancrage.placements.queries.stays import (
+    occupancy_totals,
+    villages_of,
+    with_occupancy,
+)
 from ancrage.privacy.models import Hold, RetentionRun, SubjectRequest
 from ancrage.safeguarding.models import Incident
 from ancrage.safeguarding.queries import incidents_per_village
@@ -81,6 +88,9 @@ HOME_OF = {
     Role.YOUTH: "youth",
     Role.TECH_ADMIN: "admin",
 }
+# The homes that show the occupancy board of their establishments (web/home.html): the house's
+# (behind a disclosure), the village's and the home of a user without a role.
+BOARD_HOMES = ("house", "village", None)
 # How the names a home shows are recorded (kernel.models.AccessEvent.WHAT_LABELS).
 HOME_READ = "web.home_block"
 # What a house parent sees coming: this week's appointments, the PPE actions due within two weeks.
@@ -88,6 +98,8 @@ WEEK_DAYS = 7
 ACTION_DAYS = 14
 LAST_ENTRIES = 5
 OPEN_ACTIONS = (Action.Status.PLANNED, Action.Status.IN_PROGRESS)
+# The villages of a page of the organisation's home (its totals count them all).
+VILLAGES_PER_PAGE = 20
 # The months the finance home looks back over for periods to close, the current one included.
 CLOSING_MONTHS = 12
 
@@ -310,42 +322,72 @@ def o2r_lead_home(user, today) -> dict:
 # Organisation-wide roles ------------------------------------------------------------------------
 
 
-def national_home(user, today, board, overdue_deadlines) -> dict:
-    """One line per village: beds, children, free beds, admissions waiting, legal deadlines late,
-    incidents reported over the twelve months of the safeguarding indicators (figures only)."""
-    villages = [row for row in board if row["establishment"].kind == Establishment.Kind.VILLAGE]
-    ids = [row["establishment"].pk for row in villages]
-    waiting = dict(
-        AdmissionRequest.objects.filter(
-            establishment__in=ids, status=AdmissionRequest.Status.WAITING
+def national_home(user, today, page=None) -> dict:
+    """The organisation at a glance, then its villages a page at a time.
+
+    The totals (villages, beds, children, free beds, open houses, admissions waiting, legal
+    deadlines late, incidents of the indicators' twelve months) are aggregates over the user's
+    villages: the beds from the houses, the children from today's stays only (the
+    current-stays index), the incidents from the indicators' stored figures; no line per
+    village is built for them. The lines are VILLAGES_PER_PAGE villages, by name (French
+    order: a village keeps its page whatever its figures; each line shows what needs
+    attention), and each figure is computed for the page's villages only."""
+    villages = villages_of(user)
+    late_shown = can(user, "deadline", "view") and can(user, OVERSEEN_KIND, "change")
+    incidents_shown = can(user, "incident_stats", "view")
+    incidents = incidents_per_village(user, today) if incidents_shown else {}
+    waiting = AdmissionRequest.objects.filter(
+        establishment__in=villages, status=AdmissionRequest.Status.WAITING
+    ).order_by()
+    totals = occupancy_totals(villages, today) | {"waiting": waiting.count()}
+    waiting_here = AdmissionRequest.objects.filter(
+        establishment=OuterRef("pk"), status=AdmissionRequest.Status.WAITING
+    ).order_by()
+    lines_of = with_occupancy(villages, today).annotate(
+        waiting=Coalesce(
+            Subquery(waiting_here.values("establishment").annotate(n=Count("pk")).values("n")), 0
         )
-        .values("establishment")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("establishment", "n")
     )
-    incidents = {}
-    if can(user, "incident_stats", "view"):
-        # the twelve months of the safeguarding indicators, read from their stored figures
-        incidents = incidents_per_village(user, today)
-    late = {row["village"].pk: row["overdue"] for row in overdue_deadlines}
-    lines = []
-    for row in villages:
-        pk = row["establishment"].pk
-        lines.append(
-            {
-                "village": row["establishment"],
-                "capacity": row["capacity"],
-                "occupied": row["occupied"],
-                "free": max(row["capacity"] - row["occupied"], 0),
-                "houses": sum(1 for u in row["units"] if u.kind == "house"),
-                "waiting": waiting.get(pk, 0),
-                "late_deadlines": late.get(pk, 0) if can(user, "deadline", "view") else None,
-                "incidents": incidents.get(pk, 0) if can(user, "incident_stats", "view") else None,
-            }
-        )
-    others = [row for row in board if row["establishment"].kind != Establishment.Kind.VILLAGE]
-    return {"lines": lines, "others": others}
+    paginator = Paginator(lines_of, VILLAGES_PER_PAGE)
+    page_obj = paginator.get_page(page)
+    shown = list(page_obj.object_list)
+    ids = [v.pk for v in shown]
+    totals["villages"] = paginator.count
+    late = {}
+    if late_shown:
+        # the deadlines of the page's children only; the total counts every village's
+        late = {row["village"].pk: row["overdue"] for row in overdue_counts(user, today, ids)}
+        totals["late_deadlines"] = sum(row["overdue"] for row in overdue_counts(user, today))
+    if incidents_shown:
+        # the incidents the user may count (their scope's), every village's
+        totals["incidents"] = sum(incidents.values())
+    lines = [
+        {
+            "village": village,
+            "capacity": village.capacity,
+            "occupied": village.occupied,
+            "free": max(village.capacity - village.occupied, 0),
+            "houses": village.houses,
+            "waiting": village.waiting,
+            "late_deadlines": late.get(village.pk, 0) if late_shown else None,
+            "incidents": incidents.get(village.pk, 0) if incidents_shown else None,
+        }
+        for village in shown
+    ]
+    others = list(
+        establishments_for(user)
+        .exclude(kind=Establishment.Kind.VILLAGE)
+        .order_by(*by_name("name"))
+        .only("name")
+    )
+    return {
+        "totals": totals,
+        "lines": lines,
+        "page": page_obj,
+        "late_shown": late_shown,
+        "incidents_shown": incidents_shown,
+        "others": others,
+    }
 
 
 def finance_home(user, today) -> dict:
@@ -444,7 +486,7 @@ def dpo_home(user) -> dict:
     }
 
 
-def home_block(kind, user, *, board, overdue_deadlines) -> dict:
+def home_block(kind, user, *, overdue_deadlines, page=None) -> dict:
     today = timezone.localdate()
     if kind == "house":
         return house_home(user, today)
@@ -455,13 +497,11 @@ def home_block(kind, user, *, board, overdue_deadlines) -> dict:
     if kind == "o2r_lead":
         return o2r_lead_home(user, today)
     if kind == "national":
-        return national_home(user, today, board, overdue_deadlines)
+        return national_home(user, today, page)
     if kind == "finance":
-        return finance_home(user, today) | {
-            "national": national_home(user, today, board, overdue_deadlines)
-        }
+        return finance_home(user, today) | {"national": national_home(user, today, page)}
     if kind == "admin":
-        return national_home(user, today, board, overdue_deadlines)
+        return national_home(user, today, page)
     if kind == "funder":
         return funder_home(user)
     if kind == "families":

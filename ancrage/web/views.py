@@ -37,15 +37,21 @@ def home(request):
     kind = homes.home_kind(memberships)
     if kind == "youth":
         return redirect("participation:youth_home")
-    board = occupancy_board(request.user)
-    overdue_deadlines = overdue_counts(request.user)
+    # The occupancy of every establishment in scope: shown by the homes close to the houses
+    # only (the organisation's homes read their totals and a page of villages instead).
+    board = occupancy_board(request.user) if kind in homes.BOARD_HOMES else []
+    # The national home reads the late deadlines of its page's villages itself.
+    overdue_deadlines = overdue_counts(request.user) if kind != "national" else []
     return render(
         request,
         "web/home.html",
         {
             "kind": kind,
             "home": homes.home_block(
-                kind, request.user, board=board, overdue_deadlines=overdue_deadlines
+                kind,
+                request.user,
+                overdue_deadlines=overdue_deadlines,
+                page=request.GET.get("page"),
             ),
             "board": board,
             "memberships": memberships,

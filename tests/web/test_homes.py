@@ -36,17 +36,21 @@ HOME_QUERIES = {
     Role.HEAD_OF_SERVICE: 25,
     Role.CLINICIAN: 12,
     Role.ESTABLISHMENT_DIRECTOR: 27,  # the staff flags read the code of conduct in force first
-    Role.O2R_COUNSELLOR: 12,
-    # the O2R lead: 12 before the agreement year against its targets; the pathway from the
+    # The homes that do not show the occupancy board no longer read it (2 queries, 2026-12-05).
+    Role.O2R_COUNSELLOR: 10,
+    # the O2R lead: 10 before the agreement year against its targets; the pathway from the
     # teams' stored counts (one query, 2026-12-05; it counted files and contacts in two)
-    Role.O2R_LEAD: 14,
-    Role.FINANCE: 11,
-    Role.NATIONAL_DIRECTOR: 15,  # staff flags: 3 or 4 queries with staff present (6 before)
+    Role.O2R_LEAD: 12,
+    # The organisation's homes (national, finance, admin): the totals in 3 aggregate queries,
+    # the page of villages with its figures in 2 (count, page), the other establishments in 1,
+    # against the board's 2 (2026-12-05): the same number whatever the number of villages.
+    Role.FINANCE: 14,
+    Role.NATIONAL_DIRECTOR: 18,  # staff flags: 3 or 4 queries with staff present (6 before)
     Role.FUNDER: 6,
-    Role.TECH_ADMIN: 8,
+    Role.TECH_ADMIN: 11,
     Role.DPO: 9,
-    Role.HR: 10,
-    Role.FAMILY_WORKER: 10,  # with the family follow-ups due (families on the échéancier)
+    Role.HR: 8,
+    Role.FAMILY_WORKER: 8,  # with the family follow-ups due (families on the échéancier)
 }
 
 

@@ -295,15 +295,17 @@ def shown(user, rows, what):
     return rows
 
 
-def overdue_counts(user, today=None):
+def overdue_counts(user, today=None, among=None):
     """Overdue deadlines per village the user oversees (head of service, director), for the
-    dashboard: figures only."""
+    dashboard: figures only. `among` (village ids) narrows to those villages (a page of them):
+    the deadlines of their children only are computed."""
     if not can(user, OVERSEEN_KIND, "change"):
         return []
     today = today or timezone.localdate()
-    villages = list(
-        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by("name")
-    )
+    villages = establishments_for(user).filter(kind=Establishment.Kind.VILLAGE)
+    if among is not None:
+        villages = villages.filter(pk__in=sorted(among))
+    villages = list(villages.order_by("name"))
     if not villages:
         return []
     stays = followed_stays(user, villages, today)

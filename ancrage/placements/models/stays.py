@@ -3,14 +3,19 @@ justifications of the sibling rule (Code civil art. 371-5) that hang on them."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.kernel.dates import InRange, date_in_window
+from ancrage.kernel.dates import WINDOW_END, InRange, date_in_window
 from ancrage.kernel.models import end_not_before_start
 from ancrage.placements.models.admissions import AdmissionRequest
 from ancrage.placements.models.measures import ProtectionMeasure
+
+# A stay's departure for the index of the stays living somewhere on a day: the open stays sort
+# after every departure (the last day of kernel.dates' window).
+LEAVES = Coalesce("end_date", Value(WINDOW_END))
 
 
 class StayQuerySet(models.QuerySet):
@@ -18,6 +23,13 @@ class StayQuerySet(models.QuerySet):
         """Stays covering `day` (today by default); the end date is the day of departure."""
         day = day or timezone.localdate()
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+    def living(self, day=None):
+        """The same stays as `current`, written for the organisation's counts: the departure
+        read through the `stay_leaves_idx` expression (no departure: the calendar's last day),
+        so the database counts them from that index alone (today's stays, never the history)."""
+        day = day or timezone.localdate()
+        return self.alias(leaves=LEAVES).filter(start_date__lte=day, leaves__gt=day)
 
     def overlapping(self, start, end=None):
         """Stays sharing at least one day with [start, end) (end None: open-ended)."""
@@ -90,6 +102,8 @@ class Stay(models.Model):
         indexes = [
             models.Index(fields=["unit", "end_date"], name="stay_unit_end_idx"),
             models.Index(fields=["child", "start_date"], name="stay_child_start_idx"),
+            # the organisation's count of the children living in its houses (`living`)
+            models.Index(LEAVES, F("start_date"), F("unit"), name="stay_leaves_idx"),
         ]
 
     def __str__(self):

@@ -4,7 +4,8 @@ every establishment; where each person lives today."""
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -179,4 +180,52 @@ def current_stays(lookup: str = "stays"):
         lookup,
         queryset=Stay.objects.current().select_related("unit__establishment"),
         to_attr="current_stays",
+    )
+
+
+def _house_units(villages):
+    return Unit.objects.filter(
+        establishment__in=villages, kind=Unit.Kind.HOUSE, active=True
+    ).order_by()
+
+
+def occupancy_totals(villages, today=None) -> dict:
+    """The beds, open houses and children living there today of these villages (a queryset or
+    ids), summed: two aggregate queries, the second counting only today's stays through the
+    `stay_leaves_idx` (today's stays' index entries, never the stays' history)."""
+    today = today or timezone.localdate()
+    units = _house_units(villages).aggregate(capacity=Sum("capacity"), houses=Count("pk"))
+    occupied = Stay.objects.living(today).filter(unit__in=_house_units(villages)).order_by().count()
+    return {
+        "capacity": units["capacity"] or 0,
+        "houses": units["houses"],
+        "occupied": occupied,
+        "free": max((units["capacity"] or 0) - occupied, 0),
+    }
+
+
+def with_occupancy(villages, today=None):
+    """These villages (a queryset) annotated with their beds (`capacity`), open houses
+    (`houses`) and children living there today (`occupied`): correlated subqueries, computed
+    for the rows fetched only (a page of villages), not for every village of the queryset."""
+    today = today or timezone.localdate()
+    units = Unit.objects.filter(
+        establishment=OuterRef("pk"), kind=Unit.Kind.HOUSE, active=True
+    ).order_by()
+    stays = (
+        Stay.objects.current(today)
+        .filter(unit__establishment=OuterRef("pk"), unit__kind=Unit.Kind.HOUSE, unit__active=True)
+        .order_by()
+    )
+    return villages.annotate(
+        capacity=Coalesce(
+            Subquery(units.values("establishment").annotate(n=Sum("capacity")).values("n")), 0
+        ),
+        houses=Coalesce(
+            Subquery(units.values("establishment").annotate(n=Count("pk")).values("n")), 0
+        ),
+        occupied=Coalesce(
+            Subquery(stays.values("unit__establishment").annotate(n=Count("pk")).values("n")),
+            0,
+        ),
     )

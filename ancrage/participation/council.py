@@ -168,31 +168,37 @@ def council_deadlines(user, establishment_ids, today) -> list[EstablishmentDeadl
     return meeting_deadlines(councils, held, today)
 
 
-def council_villages(user):
-    """The villages whose council the user may read (the home page's links)."""
-    return villages_reached(user, "council")
+def council_villages(user, among=None):
+    """The villages whose council the user may read (the home page's links); with `among` (ids
+    of villages), only those of them (the organisation's home asks about its page's villages,
+    not about every village of the organisation)."""
+    return villages_reached(user, "council", among)
 
 
-def villages_reached(user, kind: str):
+def villages_reached(user, kind: str, among=None):
     """The villages where the user's role grants `kind` view (a house's role counts for its
-    village)."""
+    village), narrowed to the ids of `among` when given."""
     where = reach(user, kind, "view")
-    if not where:
+    if not where or (among is not None and not among):
         return []
     if where.organisations:
         condition = where.filter(organisation="organisation_id")
         if where.establishments_worked_in:
             condition |= Q(pk__in=sorted(where.establishments_worked_in))
-        return list(
-            Establishment.objects.filter(kind=Establishment.Kind.VILLAGE)
-            .filter(condition)
-            .order_by("name")
-        )
+        villages = Establishment.objects.filter(kind=Establishment.Kind.VILLAGE).filter(condition)
+        if among is not None:
+            villages = villages.filter(pk__in=sorted(among))
+        return list(villages.order_by("name"))
     # a village or a house: the places the memberships loaded, without a query
     places = {e.pk: e for e in where.establishment_places}
     places.update({u.establishment_id: u.establishment for u in where.unit_places})
     return sorted(
-        (e for e in places.values() if e.kind == Establishment.Kind.VILLAGE), key=lambda e: e.name
+        (
+            e
+            for e in places.values()
+            if e.kind == Establishment.Kind.VILLAGE and (among is None or e.pk in among)
+        ),
+        key=lambda e: e.name,
     )
 
 

@@ -41,6 +41,7 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.text import by_name, search_key
 from ancrage.organisation.models import Establishment
 from ancrage.organisation.queries import establishments_for
+from ancrage.participation.council import council_villages
 from ancrage.people.models import Person
 from ancrage.placements.models import AdmissionRequest, JudgeNotification
 from ancrage.placements.queries.stays import (
@@ -361,9 +362,13 @@ def national_home(user, today, page=None) -> dict:
     if incidents_shown:
         # the incidents the user may count (their scope's), every village's
         totals["incidents"] = sum(incidents.values())
+    # the page's villages whose council the user may open: a link on their line (the
+    # organisation's home lists no council apart, whatever the number of villages)
+    councils = {v.pk for v in council_villages(user, among=set(ids))}
     lines = [
         {
             "village": village,
+            "council": village.pk in councils,
             "capacity": village.capacity,
             "occupied": village.occupied,
             "free": max(village.capacity - village.occupied, 0),

@@ -59,7 +59,8 @@ def home(request):
             "overdue_deadlines": overdue_deadlines,
             "safeguarding": dashboard(request.user),
             "jobs": recent_jobs(request),
-            "councils": council_villages(request.user),
+            # the organisation's home links each of its page's villages to its council
+            "councils": council_villages(request.user) if kind != "national" else [],
             "staff": staff_flags(request.user),
         },
     )

@@ -251,3 +251,29 @@ def test_the_late_deadlines_of_a_page_are_those_of_its_villages_only(world, case
     # a village outside the user's scope stays outside, named or not
     assert overdue_counts(head, TODAY, among=[world.other_village.pk]) == []
     assert overdue_counts(head, TODAY, among=[]) == []
+
+
+def test_each_village_of_the_page_links_to_its_council_and_no_list_of_every_council_is_read(
+    client, many_villages
+):
+    # the national director reads every council: the page's twenty villages each link to
+    # theirs, the other pages' villages are not named, and no list of the forty-five councils
+    director = many_villages.users[Role.NATIONAL_DIRECTOR]
+    page = _home(client, director, "?page=2").content.decode()
+    links = set(re.findall(r'href="/villages/(\d+)/conseil/"', page))
+    shown = Establishment.objects.filter(
+        organisation=many_villages.organisation, kind=Establishment.Kind.VILLAGE
+    )
+    on_page = national_home(director, TODAY, page=2)["lines"]
+    assert links == {str(line["village"].pk) for line in on_page}
+    assert len(links) == VILLAGES_PER_PAGE and shown.count() == 45
+    assert 'id="councils-title"' not in page
+    # the administrator reads no council: no link on its lines
+    admin = _home(client, many_villages.users[Role.TECH_ADMIN]).content.decode()
+    assert "/conseil/" not in admin and "Village des Coteaux" in admin
+
+
+def test_a_village_director_still_lists_the_councils_of_their_villages(client, world):
+    page = _home(client, world.users[Role.ESTABLISHMENT_DIRECTOR]).content.decode()
+    assert 'id="councils-title"' in page
+    assert f'href="/villages/{world.village.pk}/conseil/"' in page

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 URL = "/signalements/indicateurs/"
 
 
-def villages(world, n):
+def villages(world, n, prefix="Village n°"):
     """`n` more villages of the organisation, named so that their order is known."""
     return [
-        VillageFactory(organisation=world.village.organisation, name=f"Village n° {i:02d}")
+        VillageFactory(organisation=world.village.organisation, name=f"{prefix} {i:02d}")
         for i in range(n)
     ]
 
@@ -107,9 +107,9 @@ def test_the_stored_read_is_narrowed_to_the_villages_asked(world):
     assert sum(r.total for r in months.values()) == 2
     _months, rows = indicators.stored_months_and_villages(scope, since=since, day=today)
     assert set(rows) == {world.village.pk, world.other_village.pk}
-    assert indicators.stored_months_and_villages(scope, since=since, day=today, villages=())[
-        1
-    ] == {}
+    assert (
+        indicators.stored_months_and_villages(scope, since=since, day=today, villages=())[1] == {}
+    )
 
 
 @pytest.mark.parametrize("more", [0, 30])
@@ -163,7 +163,7 @@ def test_the_villages_that_need_a_look_come_first_on_demand(client, world):
     # an unknown order is the order by name
     assert names(client.get(URL, {"ordre": "x"}))[:2] == [world.village.name, "Village du Lac"]
     # the paging keeps the order
-    villages(world, 20)
+    villages(world, 20, prefix="Zone")
     content = client.get(URL, {"ordre": "graves"}).content.decode()
     assert 'href="?ordre=graves&amp;page=2"' in content
 

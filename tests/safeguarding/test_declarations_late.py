@@ -114,7 +114,7 @@ def test_the_late_declarations_are_those_of_the_previous_definition(world, cases
             if case["then"] == "unqualify":
                 incident.serious_malfunction_to_declare = False
                 incident.save()
-            elif declaration and case["then"] == "confirm":
+            elif declaration and declaration.alerted_at and case["then"] == "confirm":
                 declaration.confirmed_at = reference
                 declaration.save(update_fields=["confirmed_at"])
             elif declaration and case["then"] == "alert":
@@ -165,11 +165,28 @@ def test_the_late_declarations_are_read_through_the_partial_index(world):
         )
         (definition,) = cursor.fetchone()
     assert "WHERE declaration_pending" in definition
-    # a test table is so small that PostgreSQL scans it anyway: with scans ruled out, the plan
-    # shows whether the query can use the index
+    # many incidents, two with their declaration open, the statistics read: the planner knows
+    # the flag is rare (scans ruled out as well, a test table being small)
+    model = make(world, timezone.now() - 100 * H, qualify=H)
+    Incident.objects.bulk_create(
+        [
+            Incident(
+                **{
+                    f.attname: getattr(model, f.attname)
+                    for f in Incident._meta.concrete_fields
+                    if not f.primary_key
+                }
+            )
+            for _ in range(400)
+        ]
+    )
+    Incident.objects.filter(pk__in=Incident.objects.order_by("pk").values("pk")[:2]).update(
+        serious_malfunction_to_declare=True
+    )
+    refresh_declaration_pending()
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE safeguarding_incident")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
         for role in (Role.NATIONAL_DIRECTOR, Role.ESTABLISHMENT_DIRECTOR):
             late = (
                 Incident.objects.visible_to(world.users[role])
@@ -180,4 +197,6 @@ def test_the_late_declarations_are_read_through_the_partial_index(world):
                 )
                 .order_by("qualified_at", "pk")
             )
-            assert "incident_declaration_pending" in late.explain(), role
+            plan = late.explain()
+            assert "incident_declaration_pending" in plan, (role, plan)
+            assert len(late) == 2 or role == Role.ESTABLISHMENT_DIRECTOR

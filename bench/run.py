@@ -239,6 +239,13 @@ def worker(
             "/signalements/indicateurs/",
             national_client,
         ),
+        # the same page, the villages with the most serious incidents first (the stored totals)
+        (
+            "organisation_indicators_serious",
+            "Indicateurs de bientraitance (villages les plus graves d'abord)",
+            "/signalements/indicateurs/?ordre=graves",
+            national_client,
+        ),
         # the national director's home: a line per village, the organisation's safeguarding chart
         ("national_home", "Accueil (direction nationale)", "/", national_client),
     ]

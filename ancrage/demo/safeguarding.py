@@ -28,6 +28,7 @@ from ancrage.safeguarding.models import (
     IndicatorsState,
     Transmission,
     evaluation_due,
+    refresh_declaration_pending,
 )
 
 LARGE_TOTAL = 50_000
@@ -346,7 +347,10 @@ def _declarations(rng, villages, heads, directors, now):
             )
         )
     Declaration.objects.bulk_create(rows, batch_size=BATCH)
-    IndicatorsState.move_on()  # bulk writes send no signal: stored indicators are stale
+    # bulk writes send no signal: stored indicators are stale, the candidates of the late
+    # declarations are marked here
+    IndicatorsState.move_on()
+    refresh_declaration_pending()
 
 
 def _transmissions(rng, heads, now):

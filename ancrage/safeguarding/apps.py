@@ -12,7 +12,12 @@ class SafeguardingConfig(AppConfig):
 
         from ancrage.kernel.deadlines import register_child_deadlines
         from ancrage.organisation.models import Establishment
-        from ancrage.safeguarding.models import Declaration, Incident, incidents_written
+        from ancrage.safeguarding.models import (
+            Declaration,
+            Incident,
+            declaration_written,
+            incidents_written,
+        )
         from ancrage.safeguarding.queries import crip_evaluations
 
         # the CRIP's evaluation of an information préoccupante, in the children's échéancier
@@ -23,3 +28,8 @@ class SafeguardingConfig(AppConfig):
         for model in (Incident, Declaration, Establishment):
             post_save.connect(incidents_written, sender=model, dispatch_uid=f"indicators_{model}")
             post_delete.connect(incidents_written, sender=model, dispatch_uid=f"indicators_{model}")
+        # the candidates of the late declarations (models.declaration_pending_q), kept with the
+        # incident and its declaration
+        for model in (Incident, Declaration):
+            post_save.connect(declaration_written, sender=model, dispatch_uid=f"pending_{model}")
+        post_delete.connect(declaration_written, sender=Declaration, dispatch_uid="pending_delete")

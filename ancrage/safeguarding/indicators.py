@@ -9,8 +9,9 @@ group, keeping the middle row or two), which SQLite and PostgreSQL both run.
 
 The organisation-wide figures (every incident of the period, whatever the number of villages)
 are stored once computed, per day and per state of the incidents (`stored_months_and_villages`,
-models.StoredIndicators): until an incident or a declaration is written, or the day changes,
-the page reads them in one query."""
+models.StoredIndicators, a row for the months and one per village): until an incident or a
+declaration is written, or the day changes, a page reads them in one query, the months' row and
+the rows of the villages it shows."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -249,37 +250,78 @@ def compute_months_and_villages(incidents, *, since: date) -> tuple[dict, dict]:
     return months, villages
 
 
-def stored_months_and_villages(incidents, *, since: date, day: date) -> tuple[dict, dict]:
-    """`compute_months_and_villages(incidents, since=since)`, read from the figures stored for
-    these incidents (the scope: their query's SQL), `day` and the present state of the
-    incidents (one query), else computed and stored. The state is read before computing: an
-    incident written meanwhile moves it on, and the figures stored here are not read again."""
-    scope = hashlib.sha256(f"{since}|{incidents.query}".encode()).hexdigest()
-    stored = (
-        StoredIndicators.objects.filter(
-            scope=scope,
-            day=day,
-            state=Coalesce(Subquery(IndicatorsState.objects.filter(pk=1).values("value")), 0),
-        )
-        .values_list("data", flat=True)
-        .first()
+def _scope(incidents, since: date) -> str:
+    return hashlib.sha256(f"{since}|{incidents.query}".encode()).hexdigest()
+
+
+def stored(incidents, *, since: date, day: date):
+    """The rows stored for these incidents (the scope: their query's SQL), `since`, `day` and
+    the present state of the incidents (a queryset: none if not stored yet or stale)."""
+    return StoredIndicators.objects.filter(
+        scope=_scope(incidents, since),
+        day=day,
+        state=Coalesce(Subquery(IndicatorsState.objects.filter(pk=1).values("value")), 0),
     )
-    if stored is not None:
-        return load(stored["months"], month_keys=True), load(stored["villages"])
+
+
+def stored_months_and_villages(
+    incidents, *, since: date, day: date, villages=None
+) -> tuple[dict, dict]:
+    """`compute_months_and_villages(incidents, since=since)`, read from the figures stored for
+    these incidents, `day` and the present state of the incidents (one query, the months' row
+    and, with `villages` (ids), only those villages' rows), else computed and stored. The state
+    is read before computing: an incident written meanwhile moves it on, and the figures stored
+    here are not read again."""
+    rows = stored(incidents, since=since, day=day)
+    if villages is not None:
+        rows = rows.filter(village__in=[StoredIndicators.ORGANISATION, *villages])
+    months, by_village = None, {}
+    for village, data in rows.values_list("village", "data"):
+        if village == StoredIndicators.ORGANISATION:
+            months = load(data["months"], month_keys=True)
+        else:
+            by_village.update(load([data]))
+    if months is not None:
+        return months, by_village
     state = IndicatorsState.current()
-    months, villages = compute_months_and_villages(incidents, since=since)
+    months, by_village = compute_months_and_villages(incidents, since=since)
+    scope = _scope(incidents, since)
     StoredIndicators.objects.bulk_create(
         [
             StoredIndicators(
                 scope=scope,
                 day=day,
                 state=state,
-                data={"months": dump(months), "villages": dump(villages)},
+                village=StoredIndicators.ORGANISATION,
+                data={"months": dump(months)},
             )
+        ]
+        + [
+            StoredIndicators(
+                scope=scope,
+                day=day,
+                state=state,
+                village=village,
+                total=row.total,
+                serious=serious(row),
+                data=dump({village: row})[0],
+            )
+            for village, row in by_village.items()
         ],
         ignore_conflicts=True,
     )
-    return months, villages
+    if villages is not None:
+        wanted = set(villages)
+        by_village = {pk: row for pk, row in by_village.items() if pk in wanted}
+    return months, by_village
+
+
+SERIOUS = (Incident.Severity.SERIOUS, Incident.Severity.CRITICAL)
+
+
+def serious(row: Row) -> int:
+    """The row's incidents qualified as serious or very serious."""
+    return sum(row.by_severity.get(value, 0) for value in SERIOUS)
 
 
 DURATIONS = ("qualification_average", "qualification_median", "closure_average", "closure_median")

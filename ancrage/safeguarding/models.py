@@ -112,6 +112,12 @@ class Incident(models.Model):
     serious_malfunction_to_declare = models.BooleanField(
         _("dysfonctionnement grave à déclarer à l'autorité"), default=False
     )
+    # kept by `refresh_declaration_pending` after every write of the incident or its declaration
+    # (apps.py): the candidates of the late declarations (`queries.declarations_late`), read
+    # through a partial index that holds only them
+    declaration_pending = models.BooleanField(
+        _("déclaration à l'autorité non close"), default=False, db_default=False, editable=False
+    )
     outcome = models.TextField(_("issue"), blank=True)
     # The reporter asks for an information préoccupante to the département's CRIP (a family
     # worker's concern about a child at home): those who handle the incident transmit it.
@@ -131,7 +137,12 @@ class Incident(models.Model):
         verbose_name = _("signalement")
         verbose_name_plural = _("signalements")
         indexes = [
-            models.Index(fields=["establishment", "-occurred_at"], name="incident_village_idx")
+            models.Index(fields=["establishment", "-occurred_at"], name="incident_village_idx"),
+            models.Index(
+                fields=["qualified_at", "id"],
+                condition=Q(declaration_pending=True),
+                name="incident_declaration_pending",
+            ),
         ]
         constraints = [
             date_in_window("incident_occurred_at_in_window", "occurred_at", is_datetime=True),
@@ -532,25 +543,73 @@ class IndicatorsState(models.Model):
 class StoredIndicators(models.Model):
     """The organisation-wide indicators (per month and per village, `indicators.
     compute_months_and_villages`) of one scope of incidents, computed on `day` at state
-    `state` of the incidents (see `IndicatorsState`); `data` as `indicators.dump` writes it."""
+    `state` of the incidents (see `IndicatorsState`): one row for the months (`village` 0,
+    `data` {"months": rows}) and one per village with incidents (`data` its row, as
+    `indicators.dump` writes it; its `total` and `serious` incidents stored apart, for the
+    indicators page's sorts), so that a page of villages reads only its villages' rows."""
+
+    ORGANISATION = 0
 
     scope = models.CharField(_("périmètre"), max_length=200)
     day = models.DateField(_("jour"))
     state = models.PositiveBigIntegerField(_("version"))
+    village = models.PositiveBigIntegerField(_("village"), default=0, db_default=0)
+    total = models.PositiveIntegerField(_("signalements"), default=0, db_default=0)
+    serious = models.PositiveIntegerField(_("signalements graves"), default=0, db_default=0)
     data = models.JSONField(_("indicateurs"))
 
     class Meta:
         verbose_name = _("indicateurs de l'organisation (calculés)")
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "day", "state"], name="stored_indicators_unique"
+                fields=["scope", "day", "state", "village"], name="stored_indicators_unique"
             )
         ]
 
     def __str__(self):
-        return f"{self.scope} {self.day:%d/%m/%Y}"
+        return f"{self.scope} {self.day:%d/%m/%Y} {self.village}"
 
 
 def incidents_written(**kwargs) -> None:
     """Receiver of the writes of incidents and declarations (safeguarding/apps.py)."""
     IndicatorsState.move_on()
+
+
+def declaration_pending_q() -> Q:
+    """The incidents whose declaration to the authority is not closed: qualified as a serious
+    malfunction and the authority not alerted, or alerted and not confirmed in writing. Every
+    late declaration (`queries.declarations_late`, at any instant) is among them; they are
+    few (a declaration closes with its written confirmation), whatever the incidents."""
+    alerted = Declaration.objects.filter(incident=OuterRef("pk"), alerted_at__isnull=False)
+    return (Q(serious_malfunction_to_declare=True) & ~Exists(alerted)) | Exists(
+        alerted.filter(confirmed_at__isnull=True)
+    )
+
+
+def refresh_declaration_pending(incidents=None) -> int:
+    """Set `Incident.declaration_pending` of `incidents` (a queryset or ids; every incident
+    when None) to `declaration_pending_q`, writing only the rows that change (two UPDATEs;
+    after the bulk writes of the seed, and from the receivers of apps.py)."""
+    rows = Incident.objects.all()
+    if incidents is not None:
+        rows = rows.filter(pk__in=incidents)
+    pending = declaration_pending_q()
+    changed = rows.filter(pending, declaration_pending=False).update(declaration_pending=True)
+    return changed + rows.filter(~pending, declaration_pending=True).update(
+        declaration_pending=False
+    )
+
+
+def declaration_written(sender, instance, update_fields=None, **kwargs) -> None:
+    """Receiver of the writes of incidents and declarations (apps.py): the incident's
+    `declaration_pending` follows the fields it depends on (nothing when a save names others,
+    as the services' version bumps)."""
+    if sender is Incident:
+        if kwargs.get("created") and not instance.serious_malfunction_to_declare:
+            return
+        watched, incident = {"serious_malfunction_to_declare"}, instance.pk
+    else:
+        watched, incident = {"alerted_at", "confirmed_at"}, instance.incident_id
+    if update_fields is not None and not watched & set(update_fields):
+        return
+    refresh_declaration_pending([incident])

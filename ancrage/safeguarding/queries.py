@@ -4,9 +4,11 @@ log, whether or not the page names them."""
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ancrage.accounts.models import Membership, User
 from ancrage.kernel.access import can
@@ -233,10 +235,12 @@ def declarations_late(user, now=None):
     incident numbers and villages), in one query: those qualified as a serious malfunction whose
     authority was never alerted (due "sans délai", late from their qualification), and those
     alerted more than 48 hours ago and still not confirmed in writing (the rule of
-    `Declaration.confirmation_overdue`). The declarations are read once, through the incidents'
-    outer join to them (not one subquery per rule)."""
+    `Declaration.confirmation_overdue`). Read among the incidents whose declaration is not
+    closed (`Incident.declaration_pending`, through its partial index): the cost follows the
+    declarations still open, not the incidents of the scope."""
     return list(
         Incident.objects.visible_to(user)
+        .filter(declaration_pending=True)
         .filter(
             Q(serious_malfunction_to_declare=True, declaration__alerted_at__isnull=True)
             | confirmation_overdue_q(now, prefix="declaration__")
@@ -262,33 +266,78 @@ def village_indicators(user, village_pk) -> dict:
     }
 
 
-def _organisation_figures(user, today) -> tuple:
+def _organisation_figures(user, today, villages=None) -> tuple:
     """The organisation-wide indicators of the user's scope over the twelve months ending with
     today's: (first month, rows by month, rows by village), read from the stored figures (one
-    query until an incident or a declaration is written, or the day changes)."""
+    query until an incident or a declaration is written, or the day changes); with `villages`
+    (ids), the rows of those villages only."""
     since = indicators.first_month(today)
     by_month, by_village = indicators.stored_months_and_villages(
-        Incident.objects.visible_to(user), since=since, day=today
+        Incident.objects.visible_to(user), since=since, day=today, villages=villages
     )
     return since, by_month, by_village
 
 
-def organisation_indicators(user) -> dict:
-    """Every village of the user's organisation over the last twelve months: a row per village
-    and a row per month (aggregates, no names; both groupings from the same grouped queries)."""
+VILLAGES_PAGE_SIZE = 20
+
+# the orders of the indicators' table of villages: by name, or the villages that need a look
+# first (most incidents, most serious incidents), each read from the stored totals
+VILLAGE_ORDERS = {
+    "nom": (),
+    "signalements": ("stored_total",),
+    "graves": ("stored_serious", "stored_total"),
+}
+
+
+def organisation_indicators(user, page=1, order="nom") -> dict:
+    """Every village of the user's organisation over the last twelve months: the rows per month
+    (chart, table, totals) and a page of the table per village (aggregates, no names), read from
+    the stored figures: the months' row and the rows of the villages of the page. Ordered by
+    name, or by the stored totals (incidents, serious incidents) of the villages: an integer
+    per village read through the stored figures' unique index, the figures themselves read for
+    the page only."""
     today = timezone.localdate()
-    villages = list(
-        establishments_for(user).filter(kind=Establishment.Kind.VILLAGE).order_by(*by_name("name"))
+    if order not in VILLAGE_ORDERS:
+        order = "nom"
+    villages = establishments_for(user).filter(kind=Establishment.Kind.VILLAGE)
+    if order != "nom":
+        # the stored figures first (computed if need be), their totals for the order
+        indicators.stored_months_and_villages(
+            Incident.objects.visible_to(user),
+            since=indicators.first_month(today),
+            day=today,
+            villages=(),
+        )
+        rows = indicators.stored(
+            Incident.objects.visible_to(user), since=indicators.first_month(today), day=today
+        ).filter(village=OuterRef("pk"))
+        villages = villages.annotate(
+            stored_total=Coalesce(Subquery(rows.values("total")[:1]), 0),
+            stored_serious=Coalesce(Subquery(rows.values("serious")[:1]), 0),
+        )
+    first = [F(field).desc() for field in VILLAGE_ORDERS[order]]
+    page_obj = Paginator(
+        villages.order_by(*first, *by_name("name"), "pk"), VILLAGES_PAGE_SIZE
+    ).get_page(page)
+    shown = list(page_obj.object_list)
+    since, by_month, by_village = _organisation_figures(
+        user, today, villages=[village.pk for village in shown]
     )
-    since, by_month, by_village = _organisation_figures(user, today)
     village_rows = []
-    for village in villages:
+    for village in shown:
         row = by_village.get(village.pk) or indicators.Row(key=village.pk)
         row.label = village.name
         village_rows.append(row)
     months = indicators.by_month(by_month, since)
     return {
         "village_rows": village_rows,
+        "page": page_obj,
+        "order": order,
+        "orders": [
+            ("nom", _("par nom")),
+            ("signalements", _("les plus de signalements d'abord")),
+            ("graves", _("les plus de signalements graves d'abord")),
+        ],
         "rows": months,
         "total": indicators.total(months),
         "chart": indicators.chart(months),
@@ -305,7 +354,7 @@ def dashboard(user) -> dict | None:
     today = timezone.localdate()
     if can(user, "incident_stats", "organisation"):
         # every village's incidents: the counts of the stored figures (the indicators' page's)
-        since, by_month, _by_village = _organisation_figures(user, today)
+        since, by_month, _by_village = _organisation_figures(user, today, villages=())
         rows = indicators.by_month(by_month, since)
     else:
         rows = indicators.monthly_counts(Incident.objects.visible_to(user), today)

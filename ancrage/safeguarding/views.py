@@ -502,10 +502,17 @@ def village_indicators(request, pk):
 
 @requires("incident_stats", "organisation")
 def organisation_indicators(request):
+    context = queries.organisation_indicators(
+        request.user,
+        page=request.GET.get("page", 1),
+        order=request.GET.get("ordre", "nom"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "safeguarding/indicators.html",
-        queries.organisation_indicators(request.user),
+        {"query": query.urlencode(), **context},
     )
 
 

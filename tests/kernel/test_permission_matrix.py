@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ancrage.kernel.access import ACTIONS, AUTHENTICATED, KINDS, PUBLIC, Role, role_can
 from ancrage.kernel.models import BreakGlass
-from ancrage.safeguarding.models import Incident
+from ancrage.safeguarding.models import Incident, refresh_declaration_pending
 from tests.accounting.factories import MONTH, add_accounting
 from tests.care.factories_daily import daily_records
 from tests.care.factories_ppe import add_care_records
@@ -290,6 +290,7 @@ class SeriousIncident(Record):
             status="qualified", category="other", severity="serious"
         )
         Incident.objects.update(serious_malfunction_to_declare=True)
+        refresh_declaration_pending()
 
 
 class IncidentTransmission(Record):

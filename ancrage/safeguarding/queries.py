@@ -373,15 +373,20 @@ def dashboard(user) -> dict | None:
     }
 
 
-def incidents_per_village(user, today) -> dict:
-    """{village id: incidents reported over the indicators' twelve months} in the user's scope,
-    for the organisation's home: from the stored organisation-wide figures for those who follow
-    them (no scan of the incidents once stored), else one grouped count."""
+def incidents_per_village(user, today, villages=None) -> tuple[int, dict]:
+    """(incidents reported over the indicators' twelve months in the user's scope, {village id:
+    its incidents}) for the organisation's home; with `villages` (ids), the villages of its page
+    only. From the stored organisation-wide figures for those who follow them (the total from
+    the months' row, the page's villages from theirs: no scan of the incidents once stored, and
+    nothing read per village off the page), else one grouped count."""
     if can(user, "incident_stats", "organisation"):
-        _since, _by_month, by_village = _organisation_figures(user, today)
-        return {pk: row.total for pk, row in by_village.items()}
+        _since, by_month, by_village = _organisation_figures(user, today, villages=villages)
+        return (
+            sum(row.total for row in by_month.values()),
+            {pk: row.total for pk, row in by_village.items()},
+        )
     since = indicators.first_month(today)
-    return dict(
+    counts = dict(
         Incident.objects.visible_to(user)
         .filter(reported_at__gte=indicators.month_start(since))
         .values("establishment")
@@ -389,6 +394,10 @@ def incidents_per_village(user, today) -> dict:
         .order_by()
         .values_list("establishment", "n")
     )
+    total = sum(counts.values())
+    if villages is not None:
+        counts = {pk: n for pk, n in counts.items() if pk in set(villages)}
+    return total, counts
 
 
 def own_draft(user, village) -> dict | None:

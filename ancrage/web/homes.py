@@ -336,7 +336,6 @@ def national_home(user, today, page=None) -> dict:
     villages = villages_of(user)
     late_shown = can(user, "deadline", "view") and can(user, OVERSEEN_KIND, "change")
     incidents_shown = can(user, "incident_stats", "view")
-    incidents = incidents_per_village(user, today) if incidents_shown else {}
     waiting = AdmissionRequest.objects.filter(
         establishment__in=villages, status=AdmissionRequest.Status.WAITING
     ).order_by()
@@ -359,9 +358,11 @@ def national_home(user, today, page=None) -> dict:
         # the deadlines of the page's children only; the total counts every village's
         late = {row["village"].pk: row["overdue"] for row in overdue_counts(user, today, ids)}
         totals["late_deadlines"] = sum(row["overdue"] for row in overdue_counts(user, today))
+    incidents = {}
     if incidents_shown:
-        # the incidents the user may count (their scope's), every village's
-        totals["incidents"] = sum(incidents.values())
+        # the incidents the user may count (their scope's): every village's in the total, the
+        # page's villages' on their lines
+        totals["incidents"], incidents = incidents_per_village(user, today, villages=ids)
     # the page's villages whose council the user may open: a link on their line (the
     # organisation's home lists no council apart, whatever the number of villages)
     councils = {v.pk for v in council_villages(user, among=set(ids))}

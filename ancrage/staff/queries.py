@@ -556,18 +556,14 @@ def organisation_flags(user, today=None):
     grouped = (
         members.values("establishment_id")
         .annotate(**_counts())
-        .filter(
-            Q(n_flagged__gt=0) | Q(n_renew__gt=0) | Q(n_unsigned__gt=0) | Q(n_late__gt=0)
-        )
+        .filter(Q(n_flagged__gt=0) | Q(n_renew__gt=0) | Q(n_unsigned__gt=0) | Q(n_late__gt=0))
     )
     needing_action = grouped.order_by().count() if totals["n"] else 0
     rows = (
         list(
-            grouped.values(
-                "establishment_id", "establishment__name", *_counts().keys()
-            ).order_by("-n_flagged", *by_name("establishment__name"), "establishment_id")[
-                :ORGANISATION_SHOWN
-            ]
+            grouped.values("establishment_id", "establishment__name", *_counts().keys()).order_by(
+                "-n_flagged", *by_name("establishment__name"), "establishment_id"
+            )[:ORGANISATION_SHOWN]
         )
         if needing_action
         else []

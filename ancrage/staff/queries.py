@@ -12,6 +12,8 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -384,20 +386,20 @@ def with_states(members, today, unsigned_in=(), codes=(), unsigned_organisations
     )
     # no signature of the version in force (`codes`, one per organisation: a signature of
     # another organisation's code cannot be the member's)
-    unsigned = (
-        (
-            Q(establishment_id__in=sorted(unsigned_in))
-            if unsigned_in
-            else Q(establishment__organisation_id__in=sorted(unsigned_organisations))
+    signatures = CodeSignature.objects.filter(code_id__in=sorted(c.pk for c in codes))
+    if unsigned_in:
+        # a few establishments: their members' signatures looked up one by one
+        unsigned = Q(establishment_id__in=sorted(unsigned_in)) & ~Exists(
+            signatures.filter(staff_member=OuterRef("pk"))
         )
-        & ~Exists(
-            CodeSignature.objects.filter(
-                staff_member=OuterRef("pk"), code_id__in=sorted(c.pk for c in codes)
-            )
+    elif unsigned_organisations:
+        # the whole organisation: the signatures of the versions in force read once (hashed),
+        # not looked up for each member (once per count that reads them)
+        unsigned = Q(establishment__organisation_id__in=sorted(unsigned_organisations)) & ~Q(
+            pk__in=signatures.values("staff_member_id")
         )
-        if unsigned_in or unsigned_organisations
-        else Value(False)
-    )
+    else:
+        unsigned = Value(False)
     return members.annotate(
         attestation=attestation,
         training_late=training_late,
@@ -519,6 +521,17 @@ class OrganisationFlags:
     organisation_wide = True
 
 
+class GroupsCounted(Func):
+    """How many groups a grouped query has before its LIMIT (a window over the groups): the
+    establishments needing action counted in the query that reads the first of them."""
+
+    template = "COUNT(*) OVER ()"
+    output_field = IntegerField()
+    window_compatible = True
+    contains_aggregate = True  # computed over the groups, not grouped by
+    contains_over_clause = True
+
+
 def _counts(**extra):
     blocking = Q(attestation__in=sorted(BLOCKING))
     return {
@@ -537,10 +550,11 @@ def organisation_flags(user, today=None):
     the totals of the present staff of the registers they keep and the establishments that
     need action (a member flagged, to renew soon, without the code signed or late with their
     training), counts only: none of the names, so none recorded as read. Read from the stored
-    summary (models.Standing) in four queries whatever the number of establishments and staff:
-    the versions of the code in force, the totals, the establishments needing action counted,
-    the first ORGANISATION_SHOWN of them (grouped, ordered and limited in the database). None
-    for users who keep no register (no query)."""
+    summary (models.Standing) in three queries whatever the number of establishments and staff:
+    the versions of the code in force, the totals, and the first ORGANISATION_SHOWN
+    establishments needing action with how many there are (grouped, counted, ordered and
+    limited in the database; not read when no staff is present). None for users who keep no
+    register (no query)."""
     if not can(user, "staff", "view"):
         return None
     today = today or timezone.localdate()
@@ -558,16 +572,18 @@ def organisation_flags(user, today=None):
         .annotate(**_counts())
         .filter(Q(n_flagged__gt=0) | Q(n_renew__gt=0) | Q(n_unsigned__gt=0) | Q(n_late__gt=0))
     )
-    needing_action = grouped.order_by().count() if totals["n"] else 0
     rows = (
         list(
-            grouped.values("establishment_id", "establishment__name", *_counts().keys()).order_by(
-                "-n_flagged", *by_name("establishment__name"), "establishment_id"
-            )[:ORGANISATION_SHOWN]
+            grouped.annotate(needing=GroupsCounted())
+            .values("establishment_id", "establishment__name", "needing", *_counts().keys())
+            .order_by("-n_flagged", *by_name("establishment__name"), "establishment_id")[
+                :ORGANISATION_SHOWN
+            ]
         )
-        if needing_action
+        if totals["n"]
         else []
     )
+    needing_action = rows[0]["needing"] if rows else 0
     return OrganisationFlags(
         compliance=Compliance(totals["n_in_order"], totals["n"]),
         flagged=totals["n_flagged"],

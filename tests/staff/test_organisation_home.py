@@ -210,14 +210,14 @@ def test_the_block_reads_the_same_queries_with_3_or_25_establishments(
     populate(world, 1)  # three establishments of the organisation with the world's two
     user = world.users[Role.NATIONAL_DIRECTOR]
     queries.organisation_flags(user)  # the user's memberships, read once per request
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         few = queries.organisation_flags(user)
     assert len(few.establishments) == 1
     small = {
         role: _home_queries(client, world.users[role]) for role in (Role.NATIONAL_DIRECTOR, Role.HR)
     }
     populate(world, 22, start=1)  # twenty-five
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         many = queries.organisation_flags(user)
     assert len(many.establishments) == queries.ORGANISATION_SHOWN
     large = {

@@ -12,6 +12,8 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -350,12 +352,13 @@ def first_course_on_time(today):
     return day
 
 
-def with_states(members, today, unsigned_in=(), codes=()):
+def with_states(members, today, unsigned_in=(), codes=(), unsigned_organisations=()):
     """The present members annotated in SQL from their stored summary (models.Standing) with
     today's states: `attestation` (the codes of `attestation_state`), `training_late` (that of
     `training_state`), `unsigned` (no signature of `codes`, the versions in force, for the
-    members of the establishments `unsigned_in`) and `in_order` (none of the three). A member
-    without a summary row reads as one with no attestation and no course."""
+    members of the establishments `unsigned_in`, or of every establishment of the organisations
+    `unsigned_organisations`) and `in_order` (none of the three). A member without a summary row
+    reads as one with no attestation and no course."""
     latest = "standing__latest_attestation__"
     attestation = Case(
         When(standing__latest_attestation__isnull=True, then=Value(MISSING)),
@@ -383,16 +386,20 @@ def with_states(members, today, unsigned_in=(), codes=()):
     )
     # no signature of the version in force (`codes`, one per organisation: a signature of
     # another organisation's code cannot be the member's)
-    unsigned = (
-        Q(establishment_id__in=sorted(unsigned_in))
-        & ~Exists(
-            CodeSignature.objects.filter(
-                staff_member=OuterRef("pk"), code_id__in=sorted(c.pk for c in codes)
-            )
+    signatures = CodeSignature.objects.filter(code_id__in=sorted(c.pk for c in codes))
+    if unsigned_in:
+        # a few establishments: their members' signatures looked up one by one
+        unsigned = Q(establishment_id__in=sorted(unsigned_in)) & ~Exists(
+            signatures.filter(staff_member=OuterRef("pk"))
         )
-        if unsigned_in
-        else Value(False)
-    )
+    elif unsigned_organisations:
+        # the whole organisation: the signatures of the versions in force read once (hashed),
+        # not looked up for each member (once per count that reads them)
+        unsigned = Q(establishment__organisation_id__in=sorted(unsigned_organisations)) & ~Q(
+            pk__in=signatures.values("staff_member_id")
+        )
+    else:
+        unsigned = Value(False)
     return members.annotate(
         attestation=attestation,
         training_late=training_late,
@@ -478,6 +485,135 @@ def flags(user, today=None):
         "web.home",
     )
     return [row for row in by_establishment.values() if row.present]
+
+
+# The establishments needing action the organisation's home shows (the others: their registers).
+ORGANISATION_SHOWN = 10
+
+
+@dataclass
+class EstablishmentCounts:
+    """One establishment's line in the organisation's block: counts only, no names."""
+
+    pk: int
+    name: str
+    present: int
+    flagged: int
+    renew_soon: int
+    unsigned: int
+    training_late: int
+    compliance: Compliance
+
+
+@dataclass
+class OrganisationFlags:
+    """The staff block of an organisation-wide reader: the totals over every present staff
+    member of the registers they keep and the establishments that need action (at most
+    ORGANISATION_SHOWN, most flagged first, then by name), counts only."""
+
+    compliance: Compliance
+    flagged: int
+    renew_soon: int
+    unsigned: int
+    training_late: int
+    needing_action: int  # how many establishments need action (those shown: `establishments`)
+    establishments: list
+    organisation_wide = True
+
+
+class GroupsCounted(Func):
+    """How many groups a grouped query has before its LIMIT (a window over the groups): the
+    establishments needing action counted in the query that reads the first of them."""
+
+    template = "COUNT(*) OVER ()"
+    output_field = IntegerField()
+    window_compatible = True
+    contains_aggregate = True  # computed over the groups, not grouped by
+    contains_over_clause = True
+
+
+def _counts(**extra):
+    blocking = Q(attestation__in=sorted(BLOCKING))
+    return {
+        "n": Count("pk"),
+        "n_in_order": Count("pk", filter=Q(in_order=True)),
+        "n_flagged": Count("pk", filter=blocking),
+        "n_renew": Count("pk", filter=Q(attestation=RENEW_SOON)),
+        "n_unsigned": Count("pk", filter=Q(unsigned=True)),
+        "n_late": Count("pk", filter=Q(training_late=True)),
+        **extra,
+    }
+
+
+def organisation_flags(user, today=None):
+    """For the homes of the organisation-wide readers (national director, human resources):
+    the totals of the present staff of the registers they keep and the establishments that
+    need action (a member flagged, to renew soon, without the code signed or late with their
+    training), counts only: none of the names, so none recorded as read. Read from the stored
+    summary (models.Standing) in three queries whatever the number of establishments and staff:
+    the versions of the code in force, the totals, and the first ORGANISATION_SHOWN
+    establishments needing action with how many there are (grouped, counted, ordered and
+    limited in the database; not read when no staff is present). None for users who keep no
+    register (no query)."""
+    if not can(user, "staff", "view"):
+        return None
+    today = today or timezone.localdate()
+    organisations = sorted(reach(user, "staff", "view").organisations)
+    codes = current_codes(organisations, today)
+    members = with_states(
+        StaffMember.objects.visible_to(user).present(today),
+        today,
+        unsigned_organisations=[o for o in organisations if o in codes],
+        codes=[codes[o] for o in organisations if o in codes],
+    )
+    totals = members.aggregate(**_counts())
+    grouped = (
+        members.values("establishment_id")
+        .annotate(**_counts())
+        .filter(Q(n_flagged__gt=0) | Q(n_renew__gt=0) | Q(n_unsigned__gt=0) | Q(n_late__gt=0))
+    )
+    rows = (
+        list(
+            grouped.annotate(needing=GroupsCounted())
+            .values("establishment_id", "establishment__name", "needing", *_counts().keys())
+            .order_by("-n_flagged", *by_name("establishment__name"), "establishment_id")[
+                :ORGANISATION_SHOWN
+            ]
+        )
+        if totals["n"]
+        else []
+    )
+    needing_action = rows[0]["needing"] if rows else 0
+    return OrganisationFlags(
+        compliance=Compliance(totals["n_in_order"], totals["n"]),
+        flagged=totals["n_flagged"],
+        renew_soon=totals["n_renew"],
+        unsigned=totals["n_unsigned"],
+        training_late=totals["n_late"],
+        needing_action=needing_action,
+        establishments=[
+            EstablishmentCounts(
+                pk=row["establishment_id"],
+                name=row["establishment__name"],
+                present=row["n"],
+                flagged=row["n_flagged"],
+                renew_soon=row["n_renew"],
+                unsigned=row["n_unsigned"],
+                training_late=row["n_late"],
+                compliance=Compliance(row["n_in_order"], row["n"]),
+            )
+            for row in rows
+        ],
+    )
+
+
+def home_flags(user, today=None):
+    """The staff block of the user's home: the organisation's totals and the establishments
+    needing action for an organisation-wide reader (`organisation_flags`), each establishment's
+    flags with the names for a director of one or a few (`flags`); None for the others."""
+    if can(user, "staff", "view") and reach(user, "staff", "view").organisations:
+        return organisation_flags(user, today)
+    return flags(user, today)
 
 
 def registry_person(user, reference: str):

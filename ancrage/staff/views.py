@@ -3,6 +3,7 @@ entry, a new entry; one's own entries."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,11 +26,17 @@ from ancrage.staff.forms import (
 )
 from ancrage.staff.models import Course
 
+# The establishments of the registers one keeps, a page (the organisation's readers keep them all).
+REGISTERS_PER_PAGE = 20
+
 
 @requires("staff", "view")
 @require_http_methods(["GET"])
 def home(request):
-    return render(request, "staff/home.html", {"registers": queries.registers(request.user)})
+    page = Paginator(queries.registers(request.user), REGISTERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "staff/home.html", {"page": page, "registers": page.object_list})
 
 
 @requires("staff", "view")

@@ -24,7 +24,7 @@ from ancrage.people.forms import PersonSearchForm
 from ancrage.people.queries import SEARCH_LIMIT, recently_consulted
 from ancrage.placements.queries import occupancy_board
 from ancrage.safeguarding.queries import dashboard
-from ancrage.staff.queries import flags as staff_flags
+from ancrage.staff.queries import home_flags as staff_flags
 from ancrage.web import homes, person, services
 from ancrage.web.forms import BreakGlassForm
 

@@ -3,7 +3,8 @@ services: after any sequence of writes (entries, contract dates, departures, att
 delivered or refused, courses, signatures, deletions), the stored summary is the one worked out
 from scratch, and the flags read from it on any day (today, past, future: attestations lapse,
 courses fall due, contracts begin and end with the passing of time) are those of every
-attestation and training computed one by one, as the homes computed them before."""
+attestation and training computed one by one, as the homes computed them before; the
+organisation's block (totals, the ten establishments needing action) adds them up."""
 
 import datetime
 
@@ -22,6 +23,7 @@ from ancrage.staff import queries, services, standing
 from ancrage.staff.models import Course, StaffMember, Standing
 from tests.accounts.factories import UserFactory
 from tests.staff.factories import course, enter, publish
+from tests.staff.test_organisation_home import from_flags, summary
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +222,9 @@ def test_the_staff_flags_are_those_of_every_attestation_and_training(world, writ
             }:
                 for reader in readers:
                     assert stored_flags(reader, day) == former_flags(reader, day), (reader, day)
+                # the organisation's block: the totals and the ten of the flags above
+                national = readers[0]
+                assert summary(national, day) == from_flags(national, day), day
             raise Rollback
     except Rollback:
         pass

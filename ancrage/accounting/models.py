@@ -304,6 +304,15 @@ class TimeSheet(models.Model):
             ),
             date_in_window("time_sheet_month_in_window", "month"),
         ]
+        indexes = [
+            # the sheets waiting for approval (the finance home's backlog by month), a small
+            # share of the sheets the organisation keeps
+            models.Index(
+                fields=["month", "employee"],
+                name="time_sheet_submitted_idx",
+                condition=Q(status="submitted"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.employee} · {self.month:%m/%Y}"

@@ -252,7 +252,7 @@ def test_the_national_director_home_has_one_line_per_village_not_per_house(clien
 def test_the_finance_home_shows_its_sections_and_the_months_to_close(client, world):
     page = _home(client, world.users[Role.FINANCE]).content.decode()
     assert "Mois à arrêter" in page
-    assert "Ni feuille de temps ni écriture importée" in page
+    assert "Ni feuille de temps à approuver ni écriture importée" in page
     assert "Maison des Tilleuls" not in page
 
 
@@ -315,8 +315,9 @@ def test_the_finance_home_lists_the_months_to_close_each_with_its_action(
     assert 'href="/comptabilite/temps/a-approuver/">2 feuilles de temps à approuver</a>' in items[0]
     figures = f'href="/comptabilite/repartition/?annee={previous.year}">1 écriture non répartie'
     assert figures in items[0]
-    assert "1 feuille de temps approuvée, écritures réparties" in items[1]
-    assert "à approuver" not in items[1] and "non répartie" not in items[1]
+    # its sheet approved and its lines allocated: nothing waits
+    assert "aucune feuille de temps à approuver, écritures réparties" in items[1]
+    assert "à approuver</a>" not in items[1] and "non répartie" not in items[1]
     assert f'?annee={oldest.year}">1 écriture non répartie' in items[2]
     assert "feuille" not in items[2]
 

@@ -184,9 +184,11 @@ def incidents_about(user, person) -> list[Incident] | None:
     for the roles that read no incidents (the section is not shown at all)."""
     if not can(user, "incident", "view"):
         return None
+    # only what the page shows: no encrypted narrative decrypted for a link
     return list(
         Incident.objects.visible_to(user)
         .filter(involved__person=person)
+        .only("pk", "occurred_at", "status")
         .distinct()
         .order_by("-occurred_at", "-pk")
     )

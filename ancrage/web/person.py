@@ -1,18 +1,29 @@
 """The person file: identity, family and siblings from `people`, with what each app above it
 keeps about the person (measures, stays and visits, safeguarding, daily care)."""
 
-from django.db.models import Value
+from django.db.models import F, Value, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
 
 from ancrage.care.queries.autonomy import daily_care_of
 from ancrage.kernel.access import can
 from ancrage.participation.queries.youth import siblings_of
 from ancrage.people.models import FamilyLink, Person, SiblingGroupMember
-from ancrage.people.queries import record_person_read, search_people, visible_person
-from ancrage.placements.queries import current_stays, placement_file, visit_right_relatives
+from ancrage.people.queries import record_person_read, search_people
+from ancrage.placements.queries import (
+    current_stays,
+    placement_file,
+    stays_with_current,
+    visit_right_relatives,
+)
 from ancrage.safeguarding.queries import incidents_about
 
-# The tag of the rows of `_neighbours` that are not family links (no kind is empty).
-NOT_A_LINK = ""
+# The tags of the rows of `_neighbours` that are not family links (no kind is empty, or starts
+# with "#").
+NOT_A_LINK = ""  # a relative of a visit right
+SIBLING_MEMBER = "#group"  # another member of the person's sibling group
+THE_PERSON = "#self"  # the person of the page
+NOT_LINKS = frozenset({NOT_A_LINK, SIBLING_MEMBER, THE_PERSON})
 
 
 def person_search(user, text, birth_date):
@@ -20,36 +31,45 @@ def person_search(user, text, birth_date):
     return search_people(user, text, birth_date, prefetch=(current_stays(),))
 
 
-def _neighbours(person, membership, *, family: bool, visits: bool):
-    """The person's family links as (relative, kind), and the ids of every person the page may
-    name beside the file: relatives, the other members of the sibling group, the relatives of
-    the visit rights; one query (a UNION ALL of the three, each row tagged with its link's kind,
-    "" when it is not a family link)."""
-    parts = []
+def _neighbours(reference, *, family: bool, visits: bool):
+    """The id of the person with this reference and of every person the page may name beside
+    the file: relatives, the other members of the sibling group, the relatives of the visit
+    rights; one query (a UNION ALL, each row tagged with its family link's kind, or with what
+    else it is), asked by reference: no person's data is read here, only ids, and the scope is
+    asked about them all at once after (`person_page`)."""
+    parts = [
+        Person.objects.filter(reference=reference)
+        .annotate(link=Value(THE_PERSON))
+        .values_list("pk", "link")
+    ]
     if family:
-        parts.append(FamilyLink.objects.filter(person=person).values_list("relative_id", "kind"))
-        if membership:
-            parts.append(
-                SiblingGroupMember.objects.filter(group_id=membership.group_id)
-                .exclude(person_id=person.pk)
-                .annotate(link=Value(NOT_A_LINK))
-                .values_list("person_id", "link")
+        parts.append(
+            FamilyLink.objects.filter(person__reference=reference).values_list(
+                "relative_id", "kind"
             )
+        )
+        parts.append(
+            SiblingGroupMember.objects.filter(
+                group_id__in=SiblingGroupMember.objects.filter(person__reference=reference).values(
+                    "group_id"
+                )
+            )
+            .exclude(person__reference=reference)
+            .annotate(link=Value(SIBLING_MEMBER))
+            .values_list("person_id", "link")
+        )
     if visits:
         parts.append(
-            visit_right_relatives(person)
+            visit_right_relatives(reference)
             .annotate(link=Value(NOT_A_LINK))
             .values_list("relative_id", "link")
         )
     parts = [part.order_by() for part in parts]
-    rows = list(parts[0].union(*parts[1:], all=True)) if parts else []
-    links = [(relative, kind) for relative, kind in rows if kind != NOT_A_LINK]
-    return links, sorted({pk for pk, _kind in rows})
+    return list(parts[0].union(*parts[1:], all=True))
 
 
 def person_page(user, reference: str) -> dict:
     """Everything the person page shows, in a fixed number of queries, and the access event."""
-    person = visible_person(user, reference)  # the read is recorded below, with the names shown
     # What the page shows (its links to actions come from `{% url_if_allowed %}`).
     sections = {
         "contact": can(user, "person_contact", "view"),
@@ -58,65 +78,64 @@ def person_page(user, reference: str) -> dict:
         "access_log": can(user, "access_log", "view"),
         "judge_notice_change": can(user, "judge_notice", "change"),
     }
+    visits = can(user, "visit", "view")
+    # The person and every person the page may name beside the file (relatives, brothers and
+    # sisters, the relatives of the visit rights) are read by id (one query), then the scope is
+    # asked about them all at once (one query, which reads the rows of those the user may see):
+    # asked for the person alone, then for the others, the scope (a union of every way in) was
+    # built and planned twice per page, and four times before that.
+    rows = _neighbours(reference, family=sections["family"], visits=visits)
+    person_id = next((pk for pk, tag in rows if tag == THE_PERSON), None)
+    if person_id is None:
+        raise Http404
+    persons = {
+        p.pk: p
+        for p in Person.objects.visible_to(user, among=sorted({pk for pk, _tag in rows}))
+        .select_related("sibling_membership__group")
+        .annotate(
+            sibling_rank=Window(
+                RowNumber(), order_by=[F("birth_date").asc(), F("first_names").asc()]
+            )
+        )
+    }
+    person = persons.pop(person_id, None)
+    if person is None:
+        # never 403: an out-of-scope file must not even be known to exist
+        raise Http404
+    named = set(persons)
     # A young person on her own file: her brothers and sisters are named as her own space names
     # them (first names and where they live, never their files), not counted as out of scope.
     own_file = user.person_id == person.pk and can(user, "youth_space", "view")
     context = {"person": person, "sections": sections, "own_file": own_file}
-    visits = can(user, "visit", "view")
-    # The persons the page may name beside the file (relatives, brothers and sisters, the
-    # relatives of the visit rights): the scope is asked about them once, in one query, and
-    # each part of the page names or counts them from that set; asked inside each part's query,
-    # the scope (a union of every way in) was built and planned four times per page.
-    membership, links, neighbours = None, [], []
+    links = [(pk, tag) for pk, tag in rows if tag not in NOT_LINKS]
+    others = []
     if sections["family"]:
-        membership = (
-            SiblingGroupMember.objects.filter(person=person).select_related("group").first()
-        )
-    if sections["family"] or visits:
-        links, neighbours = _neighbours(
-            person, membership, family=sections["family"], visits=visits
-        )
-    named = set(
-        Person.objects.visible_to(user, among=neighbours).values_list("pk", flat=True)
-        if neighbours
-        else ()
-    )
-    if sections["family"]:
+        membership = getattr(person, "sibling_membership", None)
         # Relatives and siblings are persons too: only those the user may see are named (under
         # a break-the-glass, the opened file alone; for a young person, her own file), the
         # others are counted.
         kinds = dict(links)
         # Every relative out of scope, siblings included (they are also counted on their own).
         context["hidden_relatives"] = sum(1 for relative, _kind in links if relative not in named)
-        shown_relatives = sorted(
-            relative
-            for relative, kind in links
-            if relative in named and kind not in FamilyLink.SIBLING_KINDS
+        # In the order of the family links (their kind, then the relative's name): the persons
+        # come in the order of their names, which the sort by kind keeps within a kind.
+        context["relatives"] = sorted(
+            (
+                FamilyLink(person=person, relative=relative, kind=kinds[relative.pk])
+                for relative in persons.values()
+                if relative.pk in kinds and kinds[relative.pk] not in FamilyLink.SIBLING_KINDS
+            ),
+            key=lambda link: link.kind,
         )
-        context["relatives"] = (
-            list(
-                FamilyLink.objects.filter(person=person, relative__in=shown_relatives)
-                .exclude(kind__in=FamilyLink.SIBLING_KINDS)
-                .select_related("relative")
-                .prefetch_related(current_stays("relative__stays"))
-            )
-            if shown_relatives
-            else []
-        )
+        others += [link.relative for link in context["relatives"]]
         context["sibling_group"] = membership.group if membership else None
-        siblings, hidden = [], set()
-        if membership:
-            for sibling in (
-                Person.objects.filter(sibling_membership__group_id=membership.group_id)
-                .exclude(pk=person.pk)
-                .prefetch_related(current_stays())
-                .order_by("birth_date", "first_names")
-            ):
-                if sibling.pk in named:
-                    sibling.link_kind = kinds.get(sibling.pk)
-                    siblings.append(sibling)
-                else:
-                    hidden.add(sibling.pk)
+        members = {pk for pk, tag in rows if tag == SIBLING_MEMBER}
+        siblings = sorted(
+            (persons[pk] for pk in members if pk in named), key=lambda s: s.sibling_rank
+        )
+        for sibling in siblings:
+            sibling.link_kind = kinds.get(sibling.pk)
+        hidden = {pk for pk in members if pk not in named}
         # A brother or sister linked as such but left out of the group counts as well.
         named_siblings = {sibling.pk for sibling in siblings}
         hidden |= {
@@ -128,13 +147,14 @@ def person_page(user, reference: str) -> dict:
         }
         context["siblings"] = siblings
         context["hidden_siblings"] = len(hidden)
+        others += siblings
         if own_file:
             context["own_siblings"] = siblings_of(person)
             context["siblings"], context["hidden_siblings"] = [], 0
+            others = [link.relative for link in context["relatives"]]
+    stays = stays_with_current(person, others, own=sections["stay"])
     if sections["stay"]:
-        context["stays"] = list(
-            person.stays.select_related("unit__establishment").order_by("-start_date")
-        )
+        context["stays"] = stays
     # Measures and their documents, judge notices, visit rights and the next visits.
     context.update(placement_file(user, person, named if visits else None))
     # That a safeguarding record exists, only to those who may read it (see Incident.visible_to).

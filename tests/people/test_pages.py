@@ -117,7 +117,11 @@ PAGES = {
     # 22: the persons the page may name (relatives, siblings, the visit rights' relatives) read
     # in one query with the family links, and the scope asked about them once (one query),
     # instead of inside the links', siblings' and visits' queries (2026-12-05)
-    "person": (lambda w: f"/personnes/{w.child.reference}/", 22),
+    # 16: the person's id and those of the persons the page may name read in one query, the
+    # scope asked about them all at once reading their rows (the file's, its sibling group's,
+    # the relatives' and siblings'), and the stays of the file and the current ones of those
+    # named in one query (2026-12-05)
+    "person": (lambda w: f"/personnes/{w.child.reference}/", 16),
     "search": (lambda w: "/personnes/?q=martin", 7),
     # with the overdue legal deadlines of the director's village (care.queries.deadlines)
     # + the safeguarding block: five indicator queries and the missing confirmations

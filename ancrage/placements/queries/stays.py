@@ -183,6 +183,32 @@ def current_stays(lookup: str = "stays"):
     )
 
 
+def stays_with_current(person, others, *, own: bool) -> list:
+    """Set on each of `others` (persons) their stays today, as `current_stays()` prefetches them
+    into `current_stays`, and return the person's own stays (all of them, newest first) when
+    `own`: one query for what a person page shows beside the file and of the persons it names."""
+    if not others and not own:
+        return []
+    today = timezone.localdate()
+    wanted = Q(child_id__in=[other.pk for other in others]) & Q(
+        Q(start_date__lte=today), Q(end_date__isnull=True) | Q(end_date__gt=today)
+    )
+    if own:
+        wanted |= Q(child_id=person.pk)
+    by_child = {other.pk: [] for other in others}
+    mine = []
+    for stay in (
+        Stay.objects.filter(wanted).select_related("unit__establishment").order_by("-start_date")
+    ):
+        if stay.child_id == person.pk:
+            mine.append(stay)
+        else:
+            by_child[stay.child_id].append(stay)
+    for other in others:
+        other.current_stays = by_child[other.pk]
+    return mine
+
+
 def _house_units(villages):
     return Unit.objects.filter(
         establishment__in=villages, kind=Unit.Kind.HOUSE, active=True

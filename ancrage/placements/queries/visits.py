@@ -37,10 +37,11 @@ def _relatives_in_rights(person):
     return VisitRight.objects.filter(child=person).values("relative_id")
 
 
-def visit_right_relatives(person):
-    """The relatives named in the child's visit rights, as a query of one column of ids: the
-    persons the visits part of the person page may name (see `person_visit_summary`)."""
-    return _relatives_in_rights(person).order_by()
+def visit_right_relatives(reference: str):
+    """The relatives named in the visit rights of the child with this reference, as a query of
+    one column of ids: the persons the visits part of the person page may name (see
+    `person_visit_summary`)."""
+    return VisitRight.objects.filter(child__reference=reference).values("relative_id").order_by()
 
 
 def _visit_rights(user, person, named=None):
@@ -71,7 +72,7 @@ def person_visit_summary(user, person, named=None) -> dict:
 
     `named`: the ids of the persons the user may see among the relatives of the child's visit
     rights (at least), when the page already asked the scope about them
-    (`Person.objects.visible_to(user, among=...)`, with `visit_right_relatives(person)` among
+    (`Person.objects.visible_to(user, among=...)`, with `visit_right_relatives(reference)` among
     them): each relative is then told named or not from that set, instead of the scope being
     built again inside each of the two queries."""
     today = timezone.localdate()

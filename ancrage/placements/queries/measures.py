@@ -8,12 +8,9 @@ from ancrage.placements.models import MeasureDocument, ProtectionMeasure
 
 
 def person_measures(person) -> list[ProtectionMeasure]:
-    """A child's measures, newest first, with their village and documents."""
-    return list(
-        ProtectionMeasure.objects.filter(child=person)
-        .select_related("establishment")
-        .prefetch_related("documents")
-    )
+    """A child's measures, newest first, with their documents (the person page shows no
+    village: none is read)."""
+    return list(ProtectionMeasure.objects.filter(child=person).prefetch_related("documents"))
 
 
 def renewable_measures(person):

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.insertion.forms.fields import DATE, territories
+from ancrage.insertion.forms.fields import DATE, QuickSelect, territories
 from ancrage.insertion.models import (
     SITUATION_FIELDS,
     TYPED_FLAGS,
@@ -89,20 +89,27 @@ class BeneficiaryFilter(ListFilters):
         help_text=_("Nom ou prénom, sans tenir compte des accents."),
         method="filter_name",
     )
-    team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=Unit.objects.none())
+    team = django_filters.ModelChoiceFilter(
+        label=_("Équipe"), queryset=Unit.objects.none(), widget=QuickSelect
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Étape"), choices=Beneficiary.Status.choices, empty_label=_("Toutes")
+        label=_("Étape"),
+        choices=Beneficiary.Status.choices,
+        empty_label=_("Toutes"),
+        widget=QuickSelect,
     )
     flag = django_filters.ChoiceFilter(
         label=_("Public prioritaire"),
         choices=[(f.value, f.label) for f in PriorityPublic],
         empty_label=_("Tous"),
         method="filter_flag",
+        widget=QuickSelect,
     )
     territory = django_filters.ModelChoiceFilter(
         label=_("Territoire EFOP"),
         field_name="efop_territory",
         queryset=EfopTerritory.objects.none(),
+        widget=QuickSelect,
     )
 
     def __init__(self, data=None, queryset=None, *, teams, **kwargs):

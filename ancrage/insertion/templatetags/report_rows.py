@@ -6,6 +6,7 @@ replace (localized, escaped), each row `<tr><th scope="row">first</th><td class=
 """
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -19,8 +20,12 @@ class _Cells:
 
     def __init__(self):
         self.known = {}
+        # Django's number_format writes an int as str(int) unless thousands are grouped
+        self.plain_ints = not settings.USE_THOUSAND_SEPARATOR
 
     def __call__(self, value) -> str:
+        if self.plain_ints and type(value) is int:
+            return str(value)
         key = (type(value), value) if isinstance(value, (int, float, str)) else None
         if key is not None and key in self.known:
             return self.known[key]

@@ -91,3 +91,12 @@ def member_column_rows(lines):
             for label, column, parts, whole in lines
         )
     )
+
+
+@register.filter(is_safe=True)
+def member_headings(members):
+    """The members' column headings."""
+    cell = _Cells()
+    return mark_safe(  # noqa: S308 - every value escaped by conditional_escape
+        "".join('<th scope="col" class="n">' + cell(member) + "</th>" for member in members)
+    )

@@ -16,7 +16,6 @@ from ancrage.insertion.models import (
 from ancrage.kernel.filters import ListFilters
 from ancrage.kernel.forms import Form
 from ancrage.kernel.versions import VersionedMixin
-from ancrage.organisation.models import EfopTerritory, Unit
 from ancrage.people.models import name_condition
 
 
@@ -89,9 +88,9 @@ class BeneficiaryFilter(ListFilters):
         help_text=_("Nom ou prénom, sans tenir compte des accents."),
         method="filter_name",
     )
-    team = django_filters.ModelChoiceFilter(
-        label=_("Équipe"), queryset=Unit.objects.none(), widget=QuickSelect
-    )
+    # The teams and territories as (id, name) choices, read once each with a plain query (a
+    # model choice field reads its queryset again, through a cursor, at each rendering).
+    team = django_filters.ChoiceFilter(label=_("Équipe"), choices=(), widget=QuickSelect)
     status = django_filters.ChoiceFilter(
         label=_("Étape"),
         choices=Beneficiary.Status.choices,
@@ -105,18 +104,14 @@ class BeneficiaryFilter(ListFilters):
         method="filter_flag",
         widget=QuickSelect,
     )
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Territoire EFOP"),
-        field_name="efop_territory",
-        queryset=EfopTerritory.objects.none(),
-        widget=QuickSelect,
+    territory = django_filters.ChoiceFilter(
+        label=_("Territoire EFOP"), field_name="efop_territory", choices=(), widget=QuickSelect
     )
 
     def __init__(self, data=None, queryset=None, *, teams, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["team"].queryset = teams
-        self.filters["territory"].queryset = territories()
-        self.form.fields["team"].label_from_instance = lambda team: team.name
+        self.filters["team"].extra["choices"] = list(teams.values_list("pk", "name"))
+        self.filters["territory"].extra["choices"] = list(territories().values_list("pk", "name"))
 
     def filter_name(self, queryset, name, value):
         # The person search's rule (names, accents and case folded) on the persons joined.

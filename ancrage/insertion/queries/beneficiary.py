@@ -90,7 +90,7 @@ def _tallied_count(user, filters) -> int | None:
     data = filters.form.cleaned_data if filters.form.is_valid() else {}
     if any(data.get(name) for name in ("q", "flag", "territory")):
         return None
-    return tallies.beneficiaries(user, team=data.get("team"), status=data.get("status"))
+    return tallies.beneficiaries(user, team=data.get("team") or None, status=data.get("status"))
 
 
 def beneficiary_file(user, pk) -> dict:

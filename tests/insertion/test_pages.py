@@ -134,9 +134,8 @@ def test_the_beneficiary_list_filters_by_team_status_flag_and_territory(client, 
     assert rows == [o2r.beneficiary]
     assert listed(client.get(url, {"status": "exited"})) != []
     assert o2r.beneficiary not in listed(client.get(url, {"status": "exited"}))
-    assert (
-        o2r.beneficiary
-        in listed(client.get(url, {"team": o2r.o2r_team.pk, "territory": o2r.territory.pk}))
+    assert o2r.beneficiary in listed(
+        client.get(url, {"team": o2r.o2r_team.pk, "territory": o2r.territory.pk})
     )
 
 
@@ -368,9 +367,7 @@ def test_the_beneficiary_list_finds_a_name_and_sorts_alphabetically(client, o2r,
     from ancrage.people.models import Person
 
     outsider = Person.objects.create(first_names="Marc", last_name="Qimartin")
-    assert outsider.pk not in [
-        b.person_id for b in listed(client.get(url, {"q": "qimartin"}))
-    ]
+    assert outsider.pk not in [b.person_id for b in listed(client.get(url, {"q": "qimartin"}))]
 
 
 def _outreach(o2r):

@@ -7,6 +7,7 @@ replace (localized, escaped), each row `<tr><th scope="row">first</th><td class=
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import add
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -99,4 +100,24 @@ def member_headings(members):
     cell = _Cells()
     return mark_safe(  # noqa: S308 - every value escaped by conditional_escape
         "".join('<th scope="col" class="n">' + cell(member) + "</th>" for member in members)
+    )
+
+
+@register.filter(is_safe=True)
+def chart_bars(bars):
+    """A chart's bars (`report.chart`): each its label's lines, its bar and its value."""
+    cell = _Cells()
+    return mark_safe(  # noqa: S308 - every value escaped by conditional_escape
+        "".join(
+            "<g>\n      "
+            + "".join(
+                f'<text x="0" y="{cell(y)}" font-size="12">{cell(line)}</text>'
+                for y, line in bar["lines"]
+            )
+            + f'\n      <rect x="240" y="{cell(bar["bar_y"])}" width="{cell(bar["width"])}"'
+            + ' height="14" fill="#0b4f6c"></rect>'
+            + f'\n      <text x="{cell(add(bar["width"], 246))}" y="{cell(bar["text_y"])}"'
+            + f' font-size="12">{cell(bar["value"])}</text>\n    </g>'
+            for bar in bars
+        )
     )

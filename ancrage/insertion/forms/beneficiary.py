@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.insertion.forms.fields import DATE, territories
+from ancrage.insertion.forms.fields import DATE, QuickSelect, territories
 from ancrage.insertion.models import (
     SITUATION_FIELDS,
     TYPED_FLAGS,
@@ -16,7 +16,6 @@ from ancrage.insertion.models import (
 from ancrage.kernel.filters import ListFilters
 from ancrage.kernel.forms import Form
 from ancrage.kernel.versions import VersionedMixin
-from ancrage.organisation.models import EfopTerritory, Unit
 from ancrage.people.models import name_condition
 
 
@@ -89,27 +88,30 @@ class BeneficiaryFilter(ListFilters):
         help_text=_("Nom ou prénom, sans tenir compte des accents."),
         method="filter_name",
     )
-    team = django_filters.ModelChoiceFilter(label=_("Équipe"), queryset=Unit.objects.none())
+    # The teams and territories as (id, name) choices, read once each with a plain query (a
+    # model choice field reads its queryset again, through a cursor, at each rendering).
+    team = django_filters.ChoiceFilter(label=_("Équipe"), choices=(), widget=QuickSelect)
     status = django_filters.ChoiceFilter(
-        label=_("Étape"), choices=Beneficiary.Status.choices, empty_label=_("Toutes")
+        label=_("Étape"),
+        choices=Beneficiary.Status.choices,
+        empty_label=_("Toutes"),
+        widget=QuickSelect,
     )
     flag = django_filters.ChoiceFilter(
         label=_("Public prioritaire"),
         choices=[(f.value, f.label) for f in PriorityPublic],
         empty_label=_("Tous"),
         method="filter_flag",
+        widget=QuickSelect,
     )
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Territoire EFOP"),
-        field_name="efop_territory",
-        queryset=EfopTerritory.objects.none(),
+    territory = django_filters.ChoiceFilter(
+        label=_("Territoire EFOP"), field_name="efop_territory", choices=(), widget=QuickSelect
     )
 
     def __init__(self, data=None, queryset=None, *, teams, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["team"].queryset = teams
-        self.filters["territory"].queryset = territories()
-        self.form.fields["team"].label_from_instance = lambda team: team.name
+        self.filters["team"].extra["choices"] = list(teams.values_list("pk", "name"))
+        self.filters["territory"].extra["choices"] = list(territories().values_list("pk", "name"))
 
     def filter_name(self, queryset, name, value):
         # The person search's rule (names, accents and case folded) on the persons joined.

@@ -4,6 +4,7 @@ audited."""
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from ancrage.insertion import tallies
 from ancrage.insertion.forms.beneficiary import BeneficiaryFilter
@@ -22,6 +23,20 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.people.models import Bytewise
 
 PAGE_SIZE = 50
+# What the list shows of each beneficiary (`_row`).
+LIST_COLUMNS = (
+    "pk",
+    "person_id",
+    "person__last_name",
+    "person__first_names",
+    "status",
+    "team__name",
+    "efop_territory__name",
+    "consent_on",
+    "accompaniment__limit_date",
+    "accompaniment__end_date",
+)
+STATUS_LABELS = dict(Beneficiary.Status.choices)
 
 
 def beneficiary_list(user, data=None, page=1) -> dict:
@@ -33,23 +48,39 @@ def beneficiary_list(user, data=None, page=1) -> dict:
     # By the persons' sort keys (a-z and spaces only, so byte order is alphabetical order): the
     # order of the surname-prefix index, which the database walks to the page's first rows
     # (from the typed prefix, when filtered by a short name) instead of sorting every
-    # beneficiary.
-    queryset = filters.qs.select_related(
-        "person", "team", "efop_territory", "accompaniment"
-    ).order_by(
+    # beneficiary. The columns shown only, as plain values (no model instances).
+    queryset = filters.qs.order_by(
         Bytewise("person__last_name_key"), Bytewise("person__first_names_key"), "person_id", "pk"
-    )
+    ).values_list(*LIST_COLUMNS)
     paginator = Paginator(queryset, PAGE_SIZE)
     known = _tallied_count(user, filters)
     if known is not None:
         # Django's Paginator counts once (a cached property): the total given, not counted.
         paginator.count = known
     page_obj = paginator.get_page(page)
-    rows = list(page_obj.object_list)
+    rows = [_row(values) for values in page_obj.object_list]
     record_access(
-        user, [b.person_id for b in rows], "insertion.beneficiaries", AccessEvent.Action.LIST
+        user, [row["person_id"] for row in rows], "insertion.beneficiaries", AccessEvent.Action.LIST
     )
     return {"form": filters.form, "page": page_obj, "beneficiaries": rows}
+
+
+def _row(values) -> dict:
+    """A row of the list: its link, the name, the step's label, team, territory, the consent's
+    day and, while the accompaniment runs, its limit (None otherwise)."""
+    pk, person_id, last_name, first_names, status, team, territory, consent_on, limit, end = values
+    return {
+        "pk": pk,
+        "url": reverse("insertion:beneficiary", args=[pk]),
+        "person_id": person_id,
+        "name": f"{last_name} {first_names}",
+        "status": STATUS_LABELS.get(status, status),
+        "team": team,
+        "territory": territory,
+        "consent_on": consent_on,
+        # limit_date is never null: a limit read means an accompaniment was joined
+        "limit": limit if limit is not None and end is None else None,
+    }
 
 
 def _tallied_count(user, filters) -> int | None:
@@ -59,7 +90,7 @@ def _tallied_count(user, filters) -> int | None:
     data = filters.form.cleaned_data if filters.form.is_valid() else {}
     if any(data.get(name) for name in ("q", "flag", "territory")):
         return None
-    return tallies.beneficiaries(user, team=data.get("team"), status=data.get("status"))
+    return tallies.beneficiaries(user, team=data.get("team") or None, status=data.get("status"))
 
 
 def beneficiary_file(user, pk) -> dict:

@@ -26,6 +26,12 @@ def activity_report(request):
             "report": figures,
             "choice": choice,
             "consolidated": consolidated,
+            # the key(s) of the period shown, sent again by the export buttons
+            "period_keys": [
+                key for key, label in form.fields["period"].choices if label == choice.period_label
+            ]
+            if choice and choice.period_label
+            else [],
             **(report.charts(figures) if figures else {}),
         },
         status=status,

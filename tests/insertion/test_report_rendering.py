@@ -1,0 +1,121 @@
+"""The report's table bodies and the O2R filter forms' selects are written in Python (the
+`report_rows` filters, `QuickSelect`): they must write exactly what the template loops and
+Django's select templates they replace wrote."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.template import engines
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, override
+
+from ancrage.insertion.forms.fields import QuickSelect
+from ancrage.insertion.report import chart
+
+VALUES = [
+    0,
+    7,
+    12345,
+    -3,
+    1.5,
+    Decimal("2.50"),
+    None,
+    True,
+    "< 5",
+    "Tom & Jerry <b>",
+    mark_safe("<i>sûr</i>"),
+    gettext_lazy("Sorties par motif"),
+    date(2026, 3, 1),
+]
+
+
+def render(source, **context):
+    return engines["django"].from_string("{% load report_rows %}" + source).render(context)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_rows_filters_write_what_the_template_loops_wrote(language):
+    flat = [(VALUES[i], *VALUES[i : i + 4]) for i in range(len(VALUES) - 4)]
+    members = [(label, VALUES[:k], VALUES[-1 - k]) for k, label in enumerate(VALUES)]
+    lines = [(label, VALUES[-1], VALUES[k:], VALUES[0]) for k, label in enumerate(VALUES)]
+    with override(language):
+        assert render("{{ rows|report_rows }}", rows=flat) == render(
+            '{% for row in rows %}<tr>{% for cell in row %}{% if forloop.first %}<th scope="row">'
+            '{{ cell }}</th>{% else %}<td class="n">{{ cell }}</td>{% endif %}{% endfor %}</tr>'
+            "{% endfor %}",
+            rows=flat,
+        )
+        assert render("{{ rows|member_rows }}", rows=members) == render(
+            '{% for label, parts, whole in rows %}<tr><th scope="row">{{ label }}</th>'
+            '{% for n in parts %}<td class="n">{{ n }}</td>{% endfor %}<td class="n">{{ whole }}'
+            "</td></tr>{% endfor %}",
+            rows=members,
+        )
+        assert render("{{ lines|member_column_rows }}", lines=lines) == render(
+            '{% for label, column, parts, whole in lines %}<tr><th scope="row">{{ label }}</th>'
+            '<td>{{ column }}</td>{% for n in parts %}<td class="n">{{ n }}</td>{% endfor %}'
+            '<td class="n">{{ whole }}</td></tr>{% endfor %}',
+            lines=lines,
+        )
+        assert render("{{ members|member_headings }}", members=VALUES) == render(
+            '{% for member in members %}<th scope="col" class="n">{{ member }}</th>{% endfor %}',
+            members=VALUES,
+        )
+
+
+def test_the_bars_filter_writes_what_the_template_loop_wrote():
+    rows = [
+        ("Personnes en remobilisation (au moins une activité) & <autres>", 78391),
+        ("Contacts", 13708),
+        (gettext_lazy("Sorties par motif"), 0),
+        ("< 5", "< 5"),
+    ]
+    bars = chart("chart-x", "Titre", rows)["bars"]
+    assert render("{{ bars|chart_bars }}", bars=bars) == render(
+        "{% for bar in bars %}<g>\n      {% for y, line in bar.lines %}"
+        '<text x="0" y="{{ y }}" font-size="12">{{ line }}</text>{% endfor %}\n'
+        '      <rect x="240" y="{{ bar.bar_y }}" width="{{ bar.width }}" height="14" '
+        'fill="#0b4f6c"></rect>\n'
+        '      <text x="{{ bar.width|add:246 }}" y="{{ bar.text_y }}" font-size="12">'
+        "{{ bar.value }}</text>\n    </g>{% endfor %}",
+        bars=bars,
+    )
+
+
+CHOICES = [
+    ("", "---------"),
+    (1, "Équipe <1> & co"),
+    ("a2", gettext_lazy("Toutes")),
+    ("x\"y'", mark_safe("<b>sûr</b>")),
+    (3, 3),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "1", "a2", "x\"y'", "absent"])
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "id_team"}, {"id": "id_t", "required": True, "aria-invalid": "true"}]
+)
+def test_quick_select_writes_what_django_select_wrote(value, attrs):
+    quick = QuickSelect(choices=CHOICES, attrs={"class": "a&b", "disabled": False})
+    django = forms.Select(choices=CHOICES, attrs={"class": "a&b", "disabled": False})
+    assert quick.render("team", value, attrs) == django.render("team", value, attrs)
+
+
+def test_quick_select_in_a_bound_form_with_errors():
+    class F(forms.Form):
+        team = forms.ChoiceField(choices=CHOICES[1:], widget=QuickSelect, help_text="aide")
+
+    class G(forms.Form):
+        team = forms.ChoiceField(choices=CHOICES[1:], help_text="aide")
+
+    for data in ({"team": "nope"}, {"team": "1"}, None):
+        assert str(F(data)["team"]) == str(G(data)["team"])
+
+
+def test_quick_select_with_groups_is_djangos():
+    grouped = [("Groupe", [(1, "un"), (2, "deux")]), (3, "trois")]
+    assert QuickSelect(choices=grouped).render("g", 2) == forms.Select(choices=grouped).render(
+        "g", 2
+    )

@@ -158,6 +158,9 @@ def village_incidents(user, village_pk, data=None, page=1) -> dict:
         incident.occurred_text = f"{timezone.localtime(incident.occurred_at):%d/%m/%Y %H:%M}"
         incident.reported_text = f"{timezone.localtime(incident.reported_at):%d/%m/%Y}"
         incident.reporter_name = str(incident.reporter)
+        incident.status_label = incident.get_status_display()
+        incident.category_label = incident.get_category_display() or "—"
+        incident.severity_label = incident.get_severity_display() or "—"
     children = IncidentChild.objects.filter(incident__in=[i.pk for i in incidents])
     record_access(
         user,

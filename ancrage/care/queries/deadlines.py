@@ -11,6 +11,7 @@ from django.db.models import Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ancrage.accounts.models import Membership
 from ancrage.care.models import PPE, PlannedReview, SituationReport
@@ -233,6 +234,36 @@ def with_actions(user, rows):
             row.action_url = url.replace(_PLACE, row.child.reference) + anchor
         elif row.deadline.record_id is not None:
             row.action_url = reverse(name, args=[row.deadline.record_id]) + anchor
+    return rows
+
+
+def for_table(rows, child_url=None):
+    """The table's cells as plain strings on each row, computed once per page: a village lists
+    hundreds of rows, and each template lookup, tag or filter per cell costs more than this.
+    With `child_url` (person_url_template), the child's link, name and house too."""
+    done_label, nobody = gettext("fait le"), gettext("Personne")
+    labels = {status: str(label) for status, label in Status.LABELS.items()}
+    tags = {Status.OVERDUE: "alert", Status.DONE: "ok"}
+    kinds = {}
+    for row in rows:
+        row.tag_class = tags.get(row.status, "")
+        row.status_text = labels[row.status]
+        label = row.deadline.label
+        if label:
+            row.kind_text = str(label)
+        else:
+            kind = row.deadline.kind
+            if kind not in kinds:
+                kinds[kind] = str(Kind.LABELS[kind])
+            row.kind_text = kinds[kind]
+        due, done = row.due_text, row.done_text
+        row.date_text = f"{due} · {done_label} {done}" if done else due
+        row.responsible_text = row.responsible_name or nobody
+        if child_url is not None:
+            child = row.child
+            row.child_href = f"{child_url['before']}{child.reference}{child_url['after']}"
+            row.child_name = child.full_name
+            row.house_name = row.house.name
     return rows
 
 

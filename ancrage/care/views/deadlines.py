@@ -19,10 +19,12 @@ def village_deadlines(request, pk):
         houses=context["houses"],
     )
     context["form"] = filters.form
-    context["rows"] = queries.with_actions(
-        request.user, queries.shown(request.user, filters.qs, "care.village_deadlines")
+    context["rows"] = queries.for_table(
+        queries.with_actions(
+            request.user, queries.shown(request.user, filters.qs, "care.village_deadlines")
+        ),
+        queries.person_url_template(),
     )
-    context["child_url"] = queries.person_url_template()
     return render(request, "care/village_deadlines.html", context)
 
 
@@ -37,5 +39,5 @@ def person_deadlines(request, reference):
         responsibles=context["responsibles"],
     )
     context["form"] = filters.form
-    context["rows"] = queries.with_actions(request.user, filters.qs)
+    context["rows"] = queries.for_table(queries.with_actions(request.user, filters.qs))
     return render(request, "care/person_deadlines.html", context)

@@ -7,7 +7,10 @@ from collections import defaultdict
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext
 
 from ancrage.kernel import calendar
 from ancrage.kernel.access import can
@@ -46,6 +49,20 @@ def visible_village(user, pk) -> Establishment:
     )
 
 
+# The columns the board shows of each stay, its child and its house.
+BOARD_STAY_FIELDS = (
+    "start_date",
+    "end_date",
+    "child__reference",
+    "child__first_names",
+    "child__last_name",
+    "child__birth_date",
+    "unit__name",
+)
+_PLACE = "P-PLACE"
+BED, TAKEN, FREE = '<span class="bed{}"></span>', (" taken",), ("",)
+
+
 def village_board(user, pk) -> dict:
     """Houses with their beds, the children of each house with their ages (for roles that may see
     names), arrivals and departures to come, and the co-placement rates, in a fixed number of
@@ -62,6 +79,7 @@ def village_board(user, pk) -> dict:
         .overlapping(today)
         .filter(start_date__lte=horizon)
         .select_related("child", "unit")  # arrivals and departures name the house
+        .only(*BOARD_STAY_FIELDS)
         .order_by("child__birth_date")
     )
     with_names = can(user, "person", "view")
@@ -75,8 +93,21 @@ def village_board(user, pk) -> dict:
     rates = village_co_placement(village.pk, today)
     by_house = defaultdict(list)
     arrivals, departures = [], []
+    # What the template would compute per child (link, age, departure), once per page.
+    before, after = reverse("web:person", args=[_PLACE]).split(_PLACE)
+    ages = {}
     for stay in stays:
         stay.named = stay.child_id in visible
+        child = stay.child
+        if stay.named:
+            stay.url = f"{before}{child.reference}{after}"
+        if child.birth_date:
+            age = calendar.age_on(child.birth_date, today)
+            if age not in ages:
+                ages[age] = ngettext("%(age)s an", "%(age)s ans", age) % {"age": age}
+            stay.age_text = ages[age]
+        if stay.end_date:
+            stay.leaves_text = gettext("part le %(d)s") % {"d": f"{stay.end_date:%d/%m}"}
         if stay.start_date > today:
             arrivals.append(stay)
         else:
@@ -86,15 +117,30 @@ def village_board(user, pk) -> dict:
     rows = []
     for house in houses:
         present = by_house[house.pk]
+        taken, free = len(present), max(house.capacity - len(present), 0)
+        co = rates["house"].get(house.pk)
         rows.append(
             {
                 "house": house,
                 "stays": present,
-                "taken": len(present),
-                "free": max(house.capacity - len(present), 0),
-                "beds": [True] * min(len(present), house.capacity)
-                + [False] * max(house.capacity - len(present), 0),
-                "co_placement": rates["house"].get(house.pk),
+                "taken": taken,
+                "free": free,
+                # one span per bed, taken ones first, built here rather than by a loop of
+                # the template
+                "beds": format_html_join(
+                    "", BED, [TAKEN] * min(taken, house.capacity) + [FREE] * free
+                ),
+                "occupancy": ngettext(
+                    "%(t)s / %(c)s · %(f)s place libre",
+                    "%(t)s / %(c)s · %(f)s places libres",
+                    free,
+                )
+                % {"t": taken, "c": house.capacity, "f": free},
+                "co_placement": co,
+                "co_placement_text": gettext("co-placement %(t)s / %(n)s")
+                % {"t": co.together, "n": co.with_siblings}
+                if co
+                else "",
             }
         )
     if with_names:

@@ -9,7 +9,7 @@ scope is not made by a page that does not show the record.
 """
 
 from django import template
-from django.urls import get_urlconf, resolve, reverse
+from django.urls import get_script_prefix, get_urlconf, resolve, reverse
 
 from ancrage.kernel.access import AUTHENTICATED, PUBLIC, can
 
@@ -31,7 +31,11 @@ def allowed(user, url: str, view_name: str | None = None) -> bool:
 
 @register.simple_tag(takes_context=True)
 def url_if_allowed(context, view_name, *args, **kwargs):
-    url = reverse(view_name, args=args, kwargs=kwargs)
+    url = (
+        reverse_once(view_name)
+        if not (args or kwargs)
+        else reverse(view_name, args=args, kwargs=kwargs)
+    )
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     return url if allowed(user, url, view_name) else ""
@@ -52,3 +56,16 @@ def view_rule(view_name: str, url: str):
     if key not in _RULES:
         _RULES[key] = _resolved_rule(url)
     return _RULES[key]
+
+
+# The URL of each name taken without arguments (the navigation's links, on every page), reversed
+# once per name, URL configuration and script prefix: the same URL every time (issue 19).
+_URLS: dict = {}
+
+
+def reverse_once(view_name: str) -> str:
+    key = (get_urlconf(), get_script_prefix(), view_name)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(view_name)
+    return url

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
 
-from ancrage.kernel.audit import record_access
+from ancrage.kernel.audit import record_access, write_events
 from ancrage.kernel.models import AccessEvent, BreakGlass
 from ancrage.kernel.scopes import reach
 from ancrage.people.models import Person
@@ -55,7 +55,7 @@ def record_person_read(user, person: Person, what: str, *, shown: Iterable = ())
     others = dict.fromkeys(getattr(p, "pk", p) for p in shown)
     others.pop(person.pk, None)
     events += record_access(user, others, what, AccessEvent.Action.LIST, save=False)
-    AccessEvent.objects.bulk_create(events)
+    write_events(events)
 
 
 def _break_glass_reason(user, person) -> str:

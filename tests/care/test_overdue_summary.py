@@ -115,6 +115,7 @@ class Writer:
             child=self.child(n),
             establishment=self.world.village,
             kind=JudgeNotification.Kind.SEPARATION,
+            created_by=self.head,
             due_date=day,
             event_date=day - D(days=2),
             sent_on=day if n % 2 else None,

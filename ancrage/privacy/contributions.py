@@ -28,6 +28,7 @@ from ancrage.accounts.models import Membership, MembershipEvent, User
 from ancrage.care.models import PPE, Action, Objective, PlannedReview, PPEVersion, Review
 from ancrage.care.models.agenda import Appointment
 from ancrage.care.models.autonomy import AutonomyArea, AutonomyProject, YoungAdultSupport
+from ancrage.care.models.deadlines import OverdueSummary
 from ancrage.care.models.journal import JournalEntry
 from ancrage.care.models.reports import SituationReport
 from ancrage.insertion.models import (
@@ -220,6 +221,8 @@ def anonymise_person(person_id: int):
         birth_name_key="",
         first_names_key="",
     )
+    # the birth date moved without a save: the stored overdue deadlines are recounted
+    OverdueSummary.inputs_changed([person_id])
     links = FamilyLink.objects.filter(Q(person_id=person_id) | Q(relative_id=person_id))
     forget_changes(FamilyLink, links.values_list("pk", flat=True))
     with disable_auditlog():

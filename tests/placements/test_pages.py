@@ -346,8 +346,10 @@ def test_a_judge_notice_marked_done_says_so_on_the_person_page(client, world):
 @pytest.mark.parametrize(
     ("htmx", "sent_on", "queries"),
     # 12 without htmx: the redirect's reference comes from the notice already read with its
-    # child (13 before 2026-12-05, when it was read again from the service's copy)
-    [(True, "today", 9), (False, "today", 9), (True, "", 5), (False, "", 5)],
+    # child (13 before 2026-12-05, when it was read again from the service's copy); a notice
+    # marked sent draws a new stamp for the child's stored overdue deadlines (one upsert: 9
+    # before care.OverdueSummary)
+    [(True, "today", 10), (False, "today", 10), (True, "", 5), (False, "", 5)],
 )
 def test_marking_a_judge_notice_reads_a_fixed_number_of_queries(
     client, world, django_assert_num_queries, htmx, sent_on, queries

@@ -33,9 +33,9 @@ from tests.people.factories import PersonFactory, StayFactory
 HOME_QUERIES = {
     Role.HOUSE_PARENT: 14,
     Role.FAMILY_AIDE: 14,
-    Role.HEAD_OF_SERVICE: 25,
+    Role.HEAD_OF_SERVICE: 19,
     Role.CLINICIAN: 12,
-    Role.ESTABLISHMENT_DIRECTOR: 27,  # the staff flags read the code of conduct in force first
+    Role.ESTABLISHMENT_DIRECTOR: 21,  # the staff flags read the code of conduct in force first
     # The homes that do not show the occupancy board no longer read it (2 queries, 2026-12-05).
     Role.O2R_COUNSELLOR: 10,
     # the O2R lead: 10 before the agreement year against its targets; the pathway from the

@@ -2,7 +2,7 @@
 Django finds them (PPE, reviews and reports; journal; appointments; autonomy)."""
 
 from ancrage.care.models import agenda, autonomy, journal  # noqa: F401
-from ancrage.care.models.deadlines import DeadlineReminder  # noqa: F401
+from ancrage.care.models.deadlines import DeadlineReminder, OverdueSummary  # noqa: F401
 from ancrage.care.models.ppe import (  # noqa: F401
     PPE,
     Action,

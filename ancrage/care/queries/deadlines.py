@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Case, F, Min, OuterRef, Q, Subquery, TextField, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from ancrage.accounts.models import Membership
 from ancrage.care.models import PPE, PlannedReview, SituationReport
+from ancrage.care.models.deadlines import OverdueSummary, encode_counts
 from ancrage.care.services.deadlines import (
     ChildFacts,
     Deadline,
@@ -339,9 +340,81 @@ def overdue_counts(user, today=None, among=None):
     villages = list(villages.order_by("name"))
     if not villages:
         return []
-    stays = followed_stays(user, villages, today)
+    # Which children are counted is still the user's scope (followed_stays); what each counts
+    # is stored per child and day (models.deadlines.OverdueSummary), recomputed for the
+    # children whose inputs were written since, or on a new day.
+    followed = followed_stays(user, villages, today).values_list(
+        "child_id", "unit__establishment_id"
+    )
+    followed = list(followed)
+    per_child = overdue_by_child({child for child, _ in followed}, today)
     counts = defaultdict(int)
-    for row in collect(stays, today):
-        if row.status == Status.OVERDUE:
-            counts[row.house.establishment_id] += 1
+    for child, village in followed:
+        counts[village] += per_child[child].get(village, 0)
     return [{"village": v, "overdue": counts[v.pk]} for v in villages]
+
+
+# Children recomputed per compare-and-set statement (SQLite limits an expression's depth).
+_STORE_BATCH = 200
+
+
+def overdue_by_child(children, today) -> dict[int, dict[int, int]]:
+    """For each child, the number of overdue deadlines per village of their current stays (one
+    stay's worth: `collect` lists a child's deadlines once per current stay), as `collect`
+    computes them: read from OverdueSummary when it was counted today for the current state
+    of the child's inputs, else recomputed and stored (one query when all are fresh)."""
+    children = set(children)
+    if not children:
+        return {}
+    rows = {r.child_id: r for r in OverdueSummary.objects.filter(child_id__in=sorted(children))}
+    result, stamps = {}, {}
+    for child in children:
+        row = rows.get(child)
+        if row is not None and row.day == today and row.computed_stamp == row.stamp:
+            result[child] = row.decoded()
+        elif row is not None:
+            stamps[child] = row.stamp
+    stale = children - result.keys()
+    if not stale:
+        return result
+    missing = sorted(stale - stamps.keys())
+    if missing:
+        # The row exists before the inputs are read: a writer's stamp (an upsert) either
+        # precedes this insert, which then waits for the writer's commit, or follows it.
+        OverdueSummary.objects.bulk_create(
+            [OverdueSummary(child_id=c) for c in missing], ignore_conflicts=True
+        )
+        stamps.update(
+            OverdueSummary.objects.filter(child_id__in=missing).values_list("child_id", "stamp")
+        )
+    # The stamps are read above, before the inputs: a write committed after the reads below
+    # changes the stamp, and the compare-and-set then stores nothing (or the row goes stale).
+    current = Stay.objects.current(today).filter(child_id__in=sorted(stale))
+    per_stay = defaultdict(int)
+    for child, village in current.values_list("child_id", "unit__establishment_id"):
+        per_stay[child, village] += 1
+    computed = {child: defaultdict(int) for child in stale}
+    for row in collect(current, today):
+        if row.status == Status.OVERDUE:
+            computed[row.child.pk][row.house.establishment_id] += 1
+    for child in stale:
+        result[child] = {
+            village: computed[child][village] // n
+            for (c, village), n in per_stay.items()
+            if c == child
+        }
+    ordered = sorted(stale)
+    for start in range(0, len(ordered), _STORE_BATCH):
+        batch = ordered[start : start + _STORE_BATCH]
+        matching = Q()
+        for child in batch:
+            matching |= Q(child_id=child, stamp=stamps[child])
+        OverdueSummary.objects.filter(matching).update(
+            day=today,
+            computed_stamp=F("stamp"),
+            counts=Case(
+                *[When(child_id=c, then=Value(encode_counts(result[c]))) for c in batch],
+                output_field=TextField(),
+            ),
+        )
+    return result

@@ -140,6 +140,7 @@ def run(setup: dict, args) -> None:
             gc_spent[0] += time.perf_counter() - gc_started[0]
             gc_spent[1] += info["generation"] == 2
 
+    gc.freeze()  # as the server's processes (ancrage/wsgi.py): startup objects out of GC passes
     gc.callbacks.append(gc_timer)
     cpu_started = time.process_time()
     wall_started = time.perf_counter()

@@ -127,6 +127,12 @@ def worker(
     # whitenoise looks for collected static files, which only production has.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
     django.setup()
+    import gc
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    WSGIHandler()  # the middleware loaded, as ancrage/wsgi.py has it before its gc.freeze()
+    gc.freeze()  # as the server's processes (ancrage/wsgi.py): startup objects out of GC passes
     from django.db import connection, transaction
     from django.db.models import Count
     from django.test import Client

@@ -214,3 +214,18 @@ def test_a_database_outage_answers_503_in_french_and_the_product_recovers(tmp_pa
             server.terminate()
             server.wait(timeout=30)
         cluster.remove()
+
+
+def test_the_server_process_freezes_what_it_loaded_out_of_the_garbage_collector():
+    """ancrage/wsgi.py (what gunicorn loads) leaves the objects of the start-up out of the
+    collector's passes: a full pass walks a request's objects only (issue 19)."""
+    script = (
+        "import gc; assert gc.get_freeze_count() == 0; import ancrage.wsgi; "
+        "print(gc.get_freeze_count())"
+    )
+    env = {**os.environ, "ANCRAGE_TESTING": "1", "DJANGO_SETTINGS_MODULE": "ancrage.settings"}
+    frozen = subprocess.run(
+        [sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()[-1]
+    # Django, the apps and the URL table: hundreds of thousands of objects
+    assert int(frozen) > 50_000

@@ -83,6 +83,9 @@ def main() -> None:
     parser.add_argument("--cprofile", action="store_true", help="where the time goes")
     parser.add_argument("--top", type=int, default=40, help="functions shown")
     parser.add_argument(
+        "--profile-out", metavar="PATH", help="also save the profile there (for pstats, callers)"
+    )
+    parser.add_argument(
         "--profile-page", metavar="NAME", help="profile this page's requests only (its name above)"
     )
     args = parser.parse_args()
@@ -182,6 +185,8 @@ def run(setup: dict, args) -> None:
     )
     if profiler:
         stats = pstats.Stats(profiler)
+        if args.profile_out:
+            stats.dump_stats(args.profile_out)
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
 

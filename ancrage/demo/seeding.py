@@ -489,6 +489,10 @@ class World:
         with self.step("Signalements"):
             seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
+        # The steps below read what was just written (children by age and village...): without
+        # statistics, PostgreSQL plans those reads as loops over whole tables inside the
+        # seeding transaction (one took more than six minutes at the large scale).
+        analyze()
         seed_participation(self)  # children's voice (ancrage/demo/participation.py)
         seed_families(self, organisation)
         seed_privacy(self)

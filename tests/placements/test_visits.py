@@ -484,3 +484,70 @@ def test_visit_page_query_count_is_pinned(
     with django_assert_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_calendar_cells_are_what_the_template_filters_gave(client, world, head, right):
+    """The calendar's cells are computed once per page (queries.visits.calendar_days): the
+    same text as the template's filters and tags gave per visit."""
+    from django.template import Context, Template
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    plan_visit(right, at(2, 9), at(2, 11), "Maison commune", by=head)
+    plan_visit(right, at(2, 17), at(2, 18), "", by=head)
+    mediated = set_visit_right(
+        world.child,
+        world.mother,
+        VisitRight.Mode.MEDIATED,
+        third_party="Point rencontre",
+        start_date=TODAY + datetime.timedelta(days=3),
+        by=head,
+    )
+    plan_visit(mediated, at(6, 10), at(6, 12), "", by=head)
+    neighbour = PersonFactory(first_names="Maëlle", last_name="Garnier")
+    StayFactory(child=neighbour, unit=world.second_house)
+    father = PersonFactory(first_names="Didier", last_name="Garnier")
+    link_relatives(neighbour, father, FamilyLink.Kind.FATHER)
+    other = set_visit_right(neighbour, father, VisitRight.Mode.ACCOMPANIED, by=head)
+    plan_visit(other, at(6, 15), at(6, 16), "Salle des familles", by=head)
+
+    login(client, world.users[Role.HOUSE_PARENT])
+    days = client.get(f"/villages/{world.village.pk}/visites/").context["days"]
+    assert [len(d["visits"]) for d in days] == [2, 2]
+    day = Template('{{ day|date:"l j F Y"|capfirst }}|{{ day|date:"l j F" }}')
+    cells = Template(
+        '{{ v.starts_at|time:"H:i" }}–{{ v.ends_at|time:"H:i" }}|'
+        "{% if v.child_named %}{% url 'placements:visits' v.right.child.reference %}{% endif %}|"
+        "{% if v.child_named %}{{ v.right.child.full_name }}{% endif %}|"
+        "{% if v.relative_named %}{{ v.right.relative.full_name }}{% endif %}|"
+        "{{ v.right.get_mode_display }}|"
+        "{% if v.right.third_party and v.child_named %}{{ v.right.third_party }}{% endif %}|"
+        '{% if v.child_named %}{{ v.place|default:"—" }}{% else %}—{% endif %}'
+    )
+    named = 0
+    for group in days:
+        assert day.render(Context({"day": group["day"]})) == (
+            f"{group['heading']}|{group['caption_day']}"
+        )
+        for v in group["visits"]:
+            visit = Visit.objects.select_related("right__child", "right__relative").get(pk=v.pk)
+            visit.child_named, visit.relative_named = v.child_named, v.relative_named
+            href = v.child_href if v.child_named else ""
+            text = v.child_text if v.child_named else ""
+            # the template escapes the computed texts as it escaped the fields
+            assert cells.render(Context({"v": visit})) == "|".join(
+                escape(cell)
+                for cell in [
+                    v.hours_text,
+                    href,
+                    text,
+                    v.relative_text,
+                    v.mode_text,
+                    v.third_party_text,
+                    v.place_text,
+                ]
+            )
+            if v.child_named:
+                named += 1
+                assert v.child_href == reverse("placements:visits", args=[world.child.reference])
+    assert named == 3

@@ -94,7 +94,13 @@ def recently_consulted(user, limit: int = 8) -> list[Person]:
     ):
         if person_id not in recent_ids:
             recent_ids.append(person_id)
-    found = {p.pk: p for p in Person.objects.visible_to(user, among=recent_ids[:limit])}
+    # the columns the list shows only (a link with the name and the reference)
+    found = {
+        p.pk: p
+        for p in Person.objects.visible_to(user, among=recent_ids[:limit]).only(
+            "reference", "first_names", "last_name"
+        )
+    }
     people = [found[pk] for pk in recent_ids[:limit] if pk in found]
     record_access(user, people, "web.home", AccessEvent.Action.LIST)
     return people

@@ -17,7 +17,7 @@ from ancrage.kernel.access import can
 from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
-from ancrage.kernel.text import by_name
+from ancrage.kernel.text import by_name, search_key
 from ancrage.organisation.models import Establishment
 from ancrage.organisation.queries import establishments_for
 from ancrage.people.models import Person
@@ -394,16 +394,18 @@ def dashboard(user) -> dict | None:
         rows = indicators.monthly_counts(Incident.objects.visible_to(user), today)
     # the villages whose indicator page the user opens: those they are attached to (none, and no
     # query, for the national director)
-    attached = reach(user, "incident_stats", "view").establishments
-    villages = Establishment.objects.filter(
-        pk__in=sorted(attached), kind=Establishment.Kind.VILLAGE
-    ).order_by(*by_name("name"))
+    # (the establishments their memberships loaded: no query either way)
+    attached = reach(user, "incident_stats", "view").establishment_places
+    villages = sorted(
+        (e for e in attached if e.kind == Establishment.Kind.VILLAGE),
+        key=lambda e: (search_key(e.name), e.name, e.pk),
+    )
     return {
         "rows": rows,
         "chart": indicators.chart(rows),
         "overdue": declarations_late(user),
         "organisation": can(user, "incident_stats", "organisation"),
-        "villages": list(villages),
+        "villages": villages,
     }
 
 

@@ -40,7 +40,7 @@ from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.text import by_name, search_key
 from ancrage.organisation.models import Establishment
-from ancrage.organisation.queries import establishments_for
+from ancrage.organisation.queries import establishment_list, establishments_for
 from ancrage.participation.council import council_villages
 from ancrage.people.models import Person
 from ancrage.placements.models import AdmissionRequest, JudgeNotification
@@ -201,7 +201,7 @@ def village_home(user, today, overdue_deadlines) -> dict:
     """What waits for the village's management, per village: the admissions waiting, the legal
     deadlines late, the incidents to qualify and those being handled, the judge's notices to
     send (named: they lead to the child's file where they are marked as done)."""
-    villages = list(villages_of(user))
+    villages = establishment_list(user, Establishment.Kind.VILLAGE)
     ids = [v.pk for v in villages]
     waiting = Counter(
         dict(
@@ -234,7 +234,18 @@ def village_home(user, today, overdue_deadlines) -> dict:
         # the scope asked about the children of these notices only
         named = Person.objects.visible_to(user, among=pending.values("child_id")).values("pk")
         notices = list(
-            pending.filter(child__in=named).select_related("child").order_by("due_date", "pk")
+            pending.filter(child__in=named)
+            .select_related("child")
+            # what the block shows of each: its kind, its date, the child's name and link
+            .only(
+                "establishment_id",
+                "kind",
+                "due_date",
+                "child__reference",
+                "child__first_names",
+                "child__last_name",
+            )
+            .order_by("due_date", "pk")
         )
         record_access(user, {n.child_id for n in notices}, HOME_READ, AccessEvent.Action.LIST)
     late = {row["village"].pk: row["overdue"] for row in overdue_deadlines}

@@ -5,6 +5,7 @@ from django.db.models import F, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
+from django.utils.html import format_html_join
 
 from ancrage.care.queries.autonomy import daily_care_of
 from ancrage.kernel.access import can
@@ -26,11 +27,28 @@ NOT_A_LINK = ""  # a relative of a visit right
 SIBLING_MEMBER = "#group"  # another member of the person's sibling group
 THE_PERSON = "#self"  # the person of the page
 NOT_LINKS = frozenset({NOT_A_LINK, SIBLING_MEMBER, THE_PERSON})
+# The place of the reference in a person's URL, reversed once per page.
+_PLACE = "P-PLACE"
 
 
 def person_search(user, text, birth_date):
-    """The search results, each with where the person lives today."""
-    return search_people(user, text, birth_date, prefetch=(current_stays(),))
+    """The search results, each with where the person lives today and the cells the table
+    shows of it, computed once per page rather than by template tags and filters per row (the
+    link from one reverse(), the birth date, the houses and villages of the current stays)."""
+    results = search_people(user, text, birth_date, prefetch=(current_stays(),))
+    before, after = reverse("web:person", args=[_PLACE]).split(_PLACE)
+    for found in results:
+        found.url = f"{before}{found.reference}{after}"
+        found.birth_text = f"{found.birth_date:%d/%m/%Y}" if found.birth_date else "—"
+        found.lives_text = (
+            format_html_join(
+                "",
+                "{} · {}",
+                ((s.unit.name, s.unit.establishment.name) for s in found.current_stays),
+            )
+            or "—"
+        )
+    return results
 
 
 def _neighbours(reference, *, family: bool, visits: bool):
@@ -158,7 +176,11 @@ def person_page(user, reference: str) -> dict:
     if sections["stay"]:
         context["stays"] = stays
     # Measures and their documents, judge notices, visit rights and the next visits.
-    context.update(placement_file(user, person, named if visits else None))
+    # The relation of each visit right is that of the family link the page read above.
+    relations = dict(links) if sections["family"] else None
+    context.update(
+        placement_file(user, person, named if visits else None, relations if visits else None)
+    )
     # That a safeguarding record exists, only to those who may read it (see Incident.visible_to).
     context["incidents"] = incidents_about(user, person)
     # Daily life: journal, calendar and the autonomy project (ancrage/care).

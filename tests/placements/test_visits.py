@@ -15,6 +15,7 @@ from ancrage.kernel.models import AccessEvent, BreakGlass
 from ancrage.people.models import FamilyLink
 from ancrage.people.services import link_relatives
 from ancrage.placements.models import Visit, VisitRight
+from ancrage.placements.queries import person_visit_summary
 from ancrage.placements.services import plan_visit, record_visit_outcome, set_visit_right
 from tests.conftest import login
 from tests.people.factories import PersonFactory, StayFactory
@@ -354,6 +355,27 @@ def test_person_page_lists_visit_rights_and_next_visits(client, world, case_file
     assert [v.pk for v in response.context["upcoming_visits"]] == [world.visit.pk]
     assert f"/visites/{world.visit.pk}/compte-rendu/" in page
     assert f"/personnes/{world.child.reference}/visites/" in page
+
+
+def test_the_person_page_takes_each_right_s_relation_from_the_family_links_it_read(
+    client, world, case_files
+):
+    login(client, world.users[Role.HOUSE_PARENT])
+    on_file = client.get(f"/personnes/{world.child.reference}/").context["visit_rights"]
+    # the visits page reads the relation with each right (a subquery): the same answer
+    on_visits = client.get(f"/personnes/{world.child.reference}/visites/").context["rights"]
+    assert [(r.relative, r.relation, r.relation_label) for r in on_file] == [
+        (world.mother, FamilyLink.Kind.MOTHER, "Mère")
+    ]
+    assert [(r.relative, r.relation) for r in on_visits] == [(world.mother, "mother")]
+
+
+def test_a_right_without_a_family_link_has_no_relation(world, case_files):
+    user = world.users[Role.HOUSE_PARENT]
+    read = person_visit_summary(user, world.child)["visit_rights"]
+    given = person_visit_summary(user, world.child, relations={})["visit_rights"]
+    assert [r.relation for r in read] == [FamilyLink.Kind.MOTHER]
+    assert [(r.relation, r.relation_label) for r in given] == [(None, "")]
 
 
 def test_relatives_out_of_scope_are_not_named(client, world, case_files):

@@ -198,7 +198,9 @@ PAGES = {
     # conduct in force first (staff.standing); the session is no longer saved on every request
     # 27 to 21: the overdue deadlines read from their stored rows (care.OverdueSummary), stored
     # by the home visited first (issue 19)
-    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 21),
+    # 21 to 17: the village's establishments from the director's memberships, not read four
+    # times (organisation.queries.establishment_list, 2026-12-06)
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 17),
 }
 
 

@@ -32,7 +32,7 @@ from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.scopes import reach
 from ancrage.kernel.templatetags.access import allowed
 from ancrage.organisation.models import Establishment
-from ancrage.organisation.queries import establishments_for
+from ancrage.organisation.queries import establishment_list, establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import JudgeNotification, ProtectionMeasure, Stay
 
@@ -334,10 +334,14 @@ def overdue_counts(user, today=None, among=None):
     if not can(user, OVERSEEN_KIND, "change"):
         return []
     today = today or timezone.localdate()
-    villages = establishments_for(user).filter(kind=Establishment.Kind.VILLAGE)
-    if among is not None:
-        villages = villages.filter(pk__in=sorted(among))
-    villages = list(villages.order_by("name"))
+    if among is None:
+        # the villages the memberships loaded, without a query (but for organisation-wide roles)
+        villages = establishment_list(user, Establishment.Kind.VILLAGE)
+    else:
+        villages = list(
+            establishments_for(user).filter(kind=Establishment.Kind.VILLAGE, pk__in=sorted(among))
+        )
+    villages.sort(key=lambda v: (v.name, v.pk))
     if not villages:
         return []
     # Which children are counted is still the user's scope (followed_stays); what each counts

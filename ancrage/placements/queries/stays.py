@@ -18,7 +18,7 @@ from ancrage.kernel.audit import record_access
 from ancrage.kernel.models import AccessEvent
 from ancrage.kernel.text import by_name, search_key
 from ancrage.organisation.models import Establishment, Unit
-from ancrage.organisation.queries import establishments_for
+from ancrage.organisation.queries import establishment_list, establishments_for
 from ancrage.people.models import Person
 from ancrage.placements.models import JudgeNotification, Stay
 from ancrage.placements.services.stays import village_co_placement
@@ -190,9 +190,10 @@ def house_beds(houses, day=None):
 
 def occupancy_board(user):
     """Per establishment, its units with capacity and the number of children living there
-    today: figures only, no names. Two queries whatever the number of houses."""
+    today: figures only, no names. One query whatever the number of houses (two for an
+    organisation-wide role: its establishments are read, not those its memberships loaded)."""
     today = timezone.localdate()
-    establishments = sorted(establishments_for(user), key=lambda e: search_key(e.name))
+    establishments = establishment_list(user)
     units = Unit.objects.filter(establishment__in=establishments, active=True).annotate(
         occupied=Count(
             "stays",

@@ -46,14 +46,15 @@ def visit_right_relatives(reference: str):
     return VisitRight.objects.filter(child__reference=reference).values("relative_id").order_by()
 
 
-def _visit_rights(user, person, named=None):
-    kind = FamilyLink.objects.filter(person=OuterRef("child"), relative=OuterRef("relative"))
+def _visit_rights(user, person, named=None, relations=None):
     rights = (
         VisitRight.objects.filter(child=person)
         .select_related("relative")
-        .annotate(relation=Subquery(kind.values("kind")[:1]))
         .order_by("-start_date", "relative__last_name", "pk")
     )
+    if relations is None:
+        kind = FamilyLink.objects.filter(person=OuterRef("child"), relative=OuterRef("relative"))
+        rights = rights.annotate(relation=Subquery(kind.values("kind")[:1]))
     if named is None:
         rights = rights.annotate(
             relative_named=_named(user, "relative", _relatives_in_rights(person))
@@ -61,24 +62,31 @@ def _visit_rights(user, person, named=None):
     return rights
 
 
-def _with_relation(rights):
+def _with_relation(rights, relations=None):
+    """The rights as a list, each with the label of the family link between the child and the
+    relative (`relation_label`): from `relations` ({relative id: kind} of the child's family
+    links) when given, else from the `relation` each right was read with."""
     labels = dict(FamilyLink.Kind.choices)
     rights = list(rights)
     for right in rights:
+        if relations is not None:
+            right.relation = relations.get(right.relative_id)
         right.relation_label = labels.get(right.relation, "")
     return rights
 
 
-def person_visit_summary(user, person, named=None) -> dict:
+def person_visit_summary(user, person, named=None, relations=None) -> dict:
     """The visits part of a person page: the rights not ended and the next visits.
 
     `named`: the ids of the persons the user may see among the relatives of the child's visit
     rights (at least), when the page already asked the scope about them
     (`Person.objects.visible_to(user, among=...)`, with `visit_right_relatives(reference)` among
     them): each relative is then told named or not from that set, instead of the scope being
-    built again inside each of the two queries."""
+    built again inside each of the two queries. `relations`: the kind of each of the child's
+    family links by relative id, when the page already read them: the relation of each right
+    is taken from there instead of a subquery per right."""
     today = timezone.localdate()
-    rights = _visit_rights(user, person, named).not_ended(today)
+    rights = _visit_rights(user, person, named, relations).not_ended(today)
     upcoming = (
         Visit.objects.planned_from(start_of(today))
         .filter(right__child=person)
@@ -89,7 +97,7 @@ def person_visit_summary(user, person, named=None) -> dict:
         upcoming = upcoming.annotate(
             relative_named=_named(user, "right__relative", _relatives_in_rights(person))
         )
-    rights = _with_relation(rights)
+    rights = _with_relation(rights, relations)
     upcoming = list(upcoming[:UPCOMING_VISITS])
     if named is not None:
         for right in rights:

@@ -1,17 +1,14 @@
-"""The report's table bodies and the O2R filter forms' selects are written in Python (the
-`report_rows` filters, `QuickSelect`): they must write exactly what the template loops and
-Django's select templates they replace wrote."""
+"""The report's table bodies are written in Python (the `report_rows` filters): they must write
+exactly what the template loops they replace wrote."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.template import engines
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from ancrage.insertion.forms.fields import QuickSelect
 from ancrage.insertion.report import chart
 
 VALUES = [
@@ -81,41 +78,4 @@ def test_the_bars_filter_writes_what_the_template_loop_wrote():
         '      <text x="{{ bar.width|add:246 }}" y="{{ bar.text_y }}" font-size="12">'
         "{{ bar.value }}</text>\n    </g>{% endfor %}",
         bars=bars,
-    )
-
-
-CHOICES = [
-    ("", "---------"),
-    (1, "Équipe <1> & co"),
-    ("a2", gettext_lazy("Toutes")),
-    ("x\"y'", mark_safe("<b>sûr</b>")),
-    (3, 3),
-]
-
-
-@pytest.mark.parametrize("value", [None, "", 1, "1", "a2", "x\"y'", "absent"])
-@pytest.mark.parametrize(
-    "attrs", [None, {"id": "id_team"}, {"id": "id_t", "required": True, "aria-invalid": "true"}]
-)
-def test_quick_select_writes_what_django_select_wrote(value, attrs):
-    quick = QuickSelect(choices=CHOICES, attrs={"class": "a&b", "disabled": False})
-    django = forms.Select(choices=CHOICES, attrs={"class": "a&b", "disabled": False})
-    assert quick.render("team", value, attrs) == django.render("team", value, attrs)
-
-
-def test_quick_select_in_a_bound_form_with_errors():
-    class F(forms.Form):
-        team = forms.ChoiceField(choices=CHOICES[1:], widget=QuickSelect, help_text="aide")
-
-    class G(forms.Form):
-        team = forms.ChoiceField(choices=CHOICES[1:], help_text="aide")
-
-    for data in ({"team": "nope"}, {"team": "1"}, None):
-        assert str(F(data)["team"]) == str(G(data)["team"])
-
-
-def test_quick_select_with_groups_is_djangos():
-    grouped = [("Groupe", [(1, "un"), (2, "deux")]), (3, "trois")]
-    assert QuickSelect(choices=grouped).render("g", 2) == forms.Select(choices=grouped).render(
-        "g", 2
     )

@@ -79,3 +79,45 @@ def test_the_bars_filter_writes_what_the_template_loop_wrote():
         "{{ bar.value }}</text>\n    </g>{% endfor %}",
         bars=bars,
     )
+
+
+def test_the_beneficiary_rows_filter_writes_what_the_template_loop_wrote():
+    rows = [
+        {
+            "url": "/o2r/beneficiaires/7/?a=1&b=2",
+            "name": "D'Arc <Jeanne> & co",
+            "status": gettext_lazy("Sorties par motif"),
+            "team": None,
+            "territory": mark_safe("<i>sûr</i>"),
+            "consent_on": date(2026, 3, 1),
+            "limit": date(2027, 12, 31),
+        },
+        {
+            "url": "/o2r/beneficiaires/8/",
+            "name": "Élise Dupont",
+            "status": "accompanied",
+            "team": "Équipe 1",
+            "territory": 12,
+            "consent_on": None,
+            "limit": None,
+        },
+        {
+            "url": "/x/",
+            "name": "",
+            "status": "",
+            "team": "",
+            "territory": "",
+            "consent_on": date(999, 1, 2),
+            "limit": "",
+        },
+    ]
+    for language in ("fr", "en"):
+        with override(language):
+            assert engines["django"].from_string(
+                "{% load beneficiary_rows %}{{ rows|beneficiary_rows }}"
+            ).render({"rows": rows}) == engines["django"].from_string(
+                '{% for b in rows %}<tr><td><a href="{{ b.url }}">{{ b.name }}</a></td><td>'
+                "{{ b.status }}</td><td>{{ b.team }}</td><td>{{ b.territory }}</td><td>"
+                '{{ b.consent_on|date:"d/m/Y" }}</td><td>{% if b.limit %}'
+                '{{ b.limit|date:"d/m/Y" }}{% else %}—{% endif %}</td></tr>{% endfor %}'
+            ).render({"rows": rows})

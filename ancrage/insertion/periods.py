@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ancrage.kernel.calendar import add_days, add_months, add_years
@@ -21,18 +22,26 @@ class Period:
     end: date
 
 
+def _day(day: date) -> str:
+    """date_format(day, "d/m/Y"), written directly."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 def _span(start: date, end: date) -> str:
-    return _("du %(start)s au %(end)s") % {
-        "start": date_format(start, "d/m/Y"),
-        "end": date_format(end, "d/m/Y"),
-    }
+    return _("du %(start)s au %(end)s") % {"start": _day(start), "end": _day(end)}
 
 
 def periods(programme) -> list[Period]:
     """Every period of the programme's report, agreement years first (each followed by its
     quarters, the last clipped to the agreement's end), then the calendar years the agreement
     overlaps (each followed by its quarters that overlap it)."""
-    first, last = programme.start_date, programme.end_date
+    return list(_periods(programme.start_date, programme.end_date, get_language()))
+
+
+@lru_cache(maxsize=256)
+def _periods(first: date, last: date, language) -> tuple[Period, ...]:
+    """The periods of an agreement from `first` to `last`, labelled in `language` (the one
+    active): computed once per agreement and language in a process."""
     out = []
     year = 1
     while add_years(first, year - 1) <= last:
@@ -85,7 +94,7 @@ def periods(programme) -> list[Period]:
                     q_end,
                 )
             )
-    return out
+    return tuple(out)
 
 
 def default_period(programme, today: date) -> Period:

@@ -1,17 +1,14 @@
-"""The report's table bodies and the O2R filter forms' selects are written in Python (the
-`report_rows` filters, `QuickSelect`): they must write exactly what the template loops and
-Django's select templates they replace wrote."""
+"""The report's table bodies are written in Python (the `report_rows` filters): they must write
+exactly what the template loops they replace wrote."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.template import engines
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from ancrage.insertion.forms.fields import QuickSelect
 from ancrage.insertion.report import chart
 
 VALUES = [
@@ -84,38 +81,43 @@ def test_the_bars_filter_writes_what_the_template_loop_wrote():
     )
 
 
-CHOICES = [
-    ("", "---------"),
-    (1, "Équipe <1> & co"),
-    ("a2", gettext_lazy("Toutes")),
-    ("x\"y'", mark_safe("<b>sûr</b>")),
-    (3, 3),
-]
-
-
-@pytest.mark.parametrize("value", [None, "", 1, "1", "a2", "x\"y'", "absent"])
-@pytest.mark.parametrize(
-    "attrs", [None, {"id": "id_team"}, {"id": "id_t", "required": True, "aria-invalid": "true"}]
-)
-def test_quick_select_writes_what_django_select_wrote(value, attrs):
-    quick = QuickSelect(choices=CHOICES, attrs={"class": "a&b", "disabled": False})
-    django = forms.Select(choices=CHOICES, attrs={"class": "a&b", "disabled": False})
-    assert quick.render("team", value, attrs) == django.render("team", value, attrs)
-
-
-def test_quick_select_in_a_bound_form_with_errors():
-    class F(forms.Form):
-        team = forms.ChoiceField(choices=CHOICES[1:], widget=QuickSelect, help_text="aide")
-
-    class G(forms.Form):
-        team = forms.ChoiceField(choices=CHOICES[1:], help_text="aide")
-
-    for data in ({"team": "nope"}, {"team": "1"}, None):
-        assert str(F(data)["team"]) == str(G(data)["team"])
-
-
-def test_quick_select_with_groups_is_djangos():
-    grouped = [("Groupe", [(1, "un"), (2, "deux")]), (3, "trois")]
-    assert QuickSelect(choices=grouped).render("g", 2) == forms.Select(choices=grouped).render(
-        "g", 2
-    )
+def test_the_beneficiary_rows_filter_writes_what_the_template_loop_wrote():
+    rows = [
+        {
+            "url": "/o2r/beneficiaires/7/?a=1&b=2",
+            "name": "D'Arc <Jeanne> & co",
+            "status": gettext_lazy("Sorties par motif"),
+            "team": None,
+            "territory": mark_safe("<i>sûr</i>"),
+            "consent_on": date(2026, 3, 1),
+            "limit": date(2027, 12, 31),
+        },
+        {
+            "url": "/o2r/beneficiaires/8/",
+            "name": "Élise Dupont",
+            "status": "accompanied",
+            "team": "Équipe 1",
+            "territory": 12,
+            "consent_on": None,
+            "limit": None,
+        },
+        {
+            "url": "/x/",
+            "name": "",
+            "status": "",
+            "team": "",
+            "territory": "",
+            "consent_on": date(999, 1, 2),
+            "limit": "",
+        },
+    ]
+    for language in ("fr", "en"):
+        with override(language):
+            assert engines["django"].from_string(
+                "{% load beneficiary_rows %}{{ rows|beneficiary_rows }}"
+            ).render({"rows": rows}) == engines["django"].from_string(
+                '{% for b in rows %}<tr><td><a href="{{ b.url }}">{{ b.name }}</a></td><td>'
+                "{{ b.status }}</td><td>{{ b.team }}</td><td>{{ b.territory }}</td><td>"
+                '{{ b.consent_on|date:"d/m/Y" }}</td><td>{% if b.limit %}'
+                '{{ b.limit|date:"d/m/Y" }}{% else %}—{% endif %}</td></tr>{% endfor %}'
+            ).render({"rows": rows})

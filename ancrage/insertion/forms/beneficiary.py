@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.insertion.forms.fields import DATE, QuickSelect, territories
+from ancrage.insertion.forms.fields import DATE, territories
 from ancrage.insertion.models import (
     SITUATION_FIELDS,
     TYPED_FLAGS,
@@ -90,22 +90,20 @@ class BeneficiaryFilter(ListFilters):
     )
     # The teams and territories as (id, name) choices, read once each with a plain query (a
     # model choice field reads its queryset again, through a cursor, at each rendering).
-    team = django_filters.ChoiceFilter(label=_("Équipe"), choices=(), widget=QuickSelect)
+    team = django_filters.ChoiceFilter(label=_("Équipe"), choices=())
     status = django_filters.ChoiceFilter(
         label=_("Étape"),
         choices=Beneficiary.Status.choices,
         empty_label=_("Toutes"),
-        widget=QuickSelect,
     )
     flag = django_filters.ChoiceFilter(
         label=_("Public prioritaire"),
         choices=[(f.value, f.label) for f in PriorityPublic],
         empty_label=_("Tous"),
         method="filter_flag",
-        widget=QuickSelect,
     )
     territory = django_filters.ChoiceFilter(
-        label=_("Territoire EFOP"), field_name="efop_territory", choices=(), widget=QuickSelect
+        label=_("Territoire EFOP"), field_name="efop_territory", choices=()
     )
 
     def __init__(self, data=None, queryset=None, *, teams, **kwargs):

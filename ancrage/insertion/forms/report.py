@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ancrage.insertion.forms.fields import DATE, QuickSelect
+from ancrage.insertion.forms.fields import DATE
 from ancrage.insertion.periods import default_period, periods
 from ancrage.kernel.forms import Form
 
@@ -18,9 +18,9 @@ class ReportForm(Form):
     queries' ReportScope) to know which views they have."""
 
     date_ranges = {"start": "period", "end": "period"}
-    programme = forms.ChoiceField(label=_("Programme"), required=False, widget=QuickSelect)
-    view = forms.ChoiceField(label=_("Rapport"), required=False, widget=QuickSelect)
-    period = forms.ChoiceField(label=_("Période"), required=False, widget=QuickSelect)
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    view = forms.ChoiceField(label=_("Rapport"), required=False)
+    period = forms.ChoiceField(label=_("Période"), required=False)
     start = forms.DateField(
         label=_("Du (dates libres)"),
         widget=DATE,

@@ -58,23 +58,27 @@ def beneficiary_list(user, data=None, page=1) -> dict:
         # Django's Paginator counts once (a cached property): the total given, not counted.
         paginator.count = known
     page_obj = paginator.get_page(page)
-    rows = [_row(values) for values in page_obj.object_list]
+    # what is the same for every row, once per page: the file's URL around its key, the steps'
+    # labels in the reader's language
+    before, after = reverse("insertion:beneficiary", args=[0]).rsplit("0", 1)
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    rows = [_row(values, before, after, labels) for values in page_obj.object_list]
     record_access(
         user, [row["person_id"] for row in rows], "insertion.beneficiaries", AccessEvent.Action.LIST
     )
     return {"form": filters.form, "page": page_obj, "beneficiaries": rows}
 
 
-def _row(values) -> dict:
+def _row(values, before, after, labels) -> dict:
     """A row of the list: its link, the name, the step's label, team, territory, the consent's
     day and, while the accompaniment runs, its limit (None otherwise)."""
     pk, person_id, last_name, first_names, status, team, territory, consent_on, limit, end = values
     return {
         "pk": pk,
-        "url": reverse("insertion:beneficiary", args=[pk]),
+        "url": f"{before}{pk}{after}",
         "person_id": person_id,
         "name": f"{last_name} {first_names}",
-        "status": STATUS_LABELS.get(status, status),
+        "status": labels.get(status, status),
         "team": team,
         "territory": territory,
         "consent_on": consent_on,

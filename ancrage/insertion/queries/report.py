@@ -52,25 +52,47 @@ def report_programmes(user) -> list[Programme]:
             | Q(consortium__members__in=organisation_ids)
         )
     ids = Programme.objects.filter(condition).values("pk")
+    # the consortium (its name and lead) with each programme; the carrier is read by its id
     return list(
         Programme.objects.filter(pk__in=ids)
-        .select_related("consortium", "organisation")
+        .select_related("consortium")
+        .only(*PROGRAMME_COLUMNS)
         .order_by("-start_date", "name")
     )
+
+
+# What the reports read of a programme and of its consortium.
+PROGRAMME_COLUMNS = (
+    "name",
+    "call",
+    "start_date",
+    "end_date",
+    "organisation_id",
+    "consortium__name",
+    "consortium__lead_id",
+)
+
+
+@dataclass(frozen=True)
+class _Service:
+    pk: int
+    organisation_id: int
+    organisation_name: str
 
 
 def _members(programme: Programme):
     """The programme's services, its lead organisation, and its members ((organisation id,
     (name, service ids)), the lead first): one query."""
-    services = list(
-        Establishment.objects.filter(o2r_programmes=programme)
-        .select_related("organisation")
+    services = [
+        _Service(*values)
+        for values in Establishment.objects.filter(o2r_programmes=programme)
         .order_by("organisation__name", "pk")
-    )
+        .values_list("pk", "organisation_id", "organisation__name")
+    ]
     lead_id = programme.consortium.lead_id if programme.consortium_id else programme.organisation_id
     by_member: dict[int, tuple[str, list[int]]] = {}
     for service in services:
-        by_member.setdefault(service.organisation_id, (service.organisation.name, []))[1].append(
+        by_member.setdefault(service.organisation_id, (service.organisation_name, []))[1].append(
             service.pk
         )
     members = sorted(by_member.items(), key=lambda item: (item[0] != lead_id, item[1][0]))

@@ -478,20 +478,25 @@ class World:
         )
         consortium.members.set([organisation, partner])
 
+        # Each step reads what the steps before it wrote (children by age and village, their
+        # stays...): without statistics, PostgreSQL plans those reads inside the seeding
+        # transaction as loops over whole tables (one took more than six minutes at the large
+        # scale, on tables left with dead rows by an interrupted seed). The planner's statistics
+        # are gathered again after each step that writes many rows.
         youth = self.place_children(villages, houses)
+        analyze()
         with self.step("Équipes et comptes"):
             self.create_staff(organisation, villages, houses, o2r, teams, youth, family_team)
         with self.step("Vie des villages"):
             self.village_life(villages, houses)
         with self.step("PPE, rapports, révisions"):
             seed_ppe(self)
+        analyze()
         seed_daily(self)  # its own progress bars (journal, appointments)
+        analyze()
         with self.step("Signalements"):
             seed_incidents(self)
         seed_o2r(self, o2r, teams, consortium, partner, territories)
-        # The steps below read what was just written (children by age and village...): without
-        # statistics, PostgreSQL plans those reads as loops over whole tables inside the
-        # seeding transaction (one took more than six minutes at the large scale).
         analyze()
         seed_participation(self)  # children's voice (ancrage/demo/participation.py)
         seed_families(self, organisation)

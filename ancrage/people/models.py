@@ -263,14 +263,15 @@ class PersonQuerySet(models.QuerySet):
         # One semi-join on the ids the user reaches (a UNION ALL of each way in), which the
         # planner estimates as the size of that set: not an OR of IN-subqueries, which it
         # estimates at a row or two and then loops over (docs/decisions.md, 2026-12-05).
-        queryset = self.filter(pk__in=RawSQL(sql, params, output_field=models.IntegerField()))
+        # (SQL compiled by Django from the ways in, values as parameters)
+        reached = RawSQL(sql, params, output_field=models.IntegerField())  # noqa: S611
+        queryset = self.filter(pk__in=reached)
         if among is not None:
             queryset = queryset.filter(**{f"pk__{_in(among)}": among})
         # archived files (privacy) are out of everyone's lists until opened with a reason
         for hidden_sql, hidden_params in hidden:
-            queryset = queryset.exclude(
-                pk__in=RawSQL(hidden_sql, hidden_params, output_field=models.IntegerField())
-            )
+            hidden_ids = RawSQL(hidden_sql, hidden_params, output_field=models.IntegerField())  # noqa: S611
+            queryset = queryset.exclude(pk__in=hidden_ids)
         return queryset
 
     def search(self, text: str = "", birth_date: date | None = None):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,7 +171,10 @@ class AccessEvent(models.Model):
 
 class BreakGlassQuerySet(models.QuerySet):
     def active(self, now=None):
-        return self.filter(expires_at__gt=now or timezone.now())
+        """Still running at `now`; by default at the database's current time (`Now()`), so
+        the query's SQL holds no time and the person scope that uses it can be compiled once
+        and reused (`people.models.PersonQuerySet.visible_to`)."""
+        return self.filter(expires_at__gt=Now() if now is None else now)
 
 
 class BreakGlass(models.Model):

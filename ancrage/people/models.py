@@ -4,19 +4,24 @@ Every read of these records goes through `Person.objects.visible_to(user)`.
 """
 
 import secrets
+import threading
+from collections import OrderedDict
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ancrage.kernel import calendar
 from ancrage.kernel.dates import InRange, date_in_window
+from ancrage.kernel.lookups import IdsSlot
 from ancrage.kernel.models import BreakGlass
-from ancrage.kernel.scopes import reach
+from ancrage.kernel.scopes import memberships_in_force, reach
 from ancrage.kernel.text import search_key
 from ancrage.kernel.versions import Versioned
 from ancrage.people import scopes
@@ -119,6 +124,103 @@ def reached_person_ids(user, where, among=None):
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
+# The person scope compiled once and reused (docs/decisions.md, 2026-12-06). Its SQL is a
+# function of what `scope_key` holds, and of nothing else:
+# - the reach of every kind a way in reads (`reach(user, kind, action)`: "person", "beneficiary",
+#   "break_glass") is a function of the user's memberships in force (role and place, with the
+#   establishment of a unit) and the account's own file, read once per request; the permission
+#   table and the roles' levels are code;
+# - the ways in read the user's id (break-the-glass, opened archives) and today's date in the
+#   current time zone (`Stay.objects.current()`);
+# - the time windows (break-the-glass, opened archives) compare with the database's clock,
+#   `Now()` in the SQL, never a time passed as a parameter: a window expires without any reset;
+# - the rest is in the data the SQL reads when it runs: a stay starting or ending, a file
+#   archived or opened change the rows, not the SQL.
+# A way in registered later must keep to this (tests/people/test_scope_cache.py lists the
+# audited ones). `among` given as ids is one parameter (`IdsSlot`), filled at each call; given as
+# a query, the scope is compiled for that call only.
+SCOPE_CACHE_SIZE = 256
+_scope_cache: OrderedDict = OrderedDict()
+_scope_cache_lock = threading.Lock()
+_AMONG = IdsSlot()
+
+
+def clear_scope_cache() -> None:
+    with _scope_cache_lock:
+        _scope_cache.clear()
+
+
+def scope_key(user, db: str, narrowed: bool) -> tuple:
+    """Everything the compiled person scope depends on (see above): the database, the user, the
+    account's own file, the memberships in force with their places, today's date in the current
+    time zone, and whether it is asked about some persons (`among` as ids)."""
+    memberships = tuple(
+        sorted(
+            (
+                (
+                    m.role,
+                    m.unit_id,
+                    m.unit.establishment_id if m.unit_id else None,
+                    m.establishment_id,
+                    m.organisation_id,
+                )
+                for m in memberships_in_force(user)
+            ),
+            key=repr,
+        )
+    )
+    return (
+        db,
+        user.pk,
+        getattr(user, "person_id", None),
+        memberships,
+        timezone.localdate(),
+        narrowed,
+    )
+
+
+def compile_scope(user, where, db: str, among=None):
+    """The person scope of `user` (reach `where`) as SQL: ((sql, params) of the ids reached,
+    ((sql, params) of each set of ids hidden, ...)), or None when the user reaches nobody. Builds
+    the querysets of every way in (`reached_person_ids`, `scopes.hidden_persons`), which run no
+    query, and compiles them for the database `db`."""
+    reached = reached_person_ids(user, where, among)
+    if reached is None:
+        return None
+    try:
+        sql, params = reached.query.get_compiler(using=db).as_sql()
+    except EmptyResultSet:
+        return None
+    hidden = []
+    for ids in scopes.hidden_persons(user):
+        try:
+            hidden_sql, hidden_params = ids.order_by().query.get_compiler(using=db).as_sql()
+        except EmptyResultSet:
+            continue
+        hidden.append((hidden_sql, tuple(hidden_params)))
+    return (sql, tuple(params)), tuple(hidden)
+
+
+def _compiled_scope(user, where, db: str, narrowed: bool):
+    """`compile_scope` through the per-process cache, keyed on `scope_key` (the least recently
+    used entry goes past SCOPE_CACHE_SIZE). Compiled over midnight, it is used but not kept."""
+    key = scope_key(user, db, narrowed)
+    with _scope_cache_lock:
+        found = _scope_cache.get(key)
+        if found is not None:
+            _scope_cache.move_to_end(key)
+            return found
+    compiled = compile_scope(user, where, db, _AMONG if narrowed else None)
+    if timezone.localdate() != key[4]:
+        return compiled
+    with _scope_cache_lock:
+        _scope_cache[key] = compiled
+        _scope_cache.move_to_end(key)
+        while len(_scope_cache) > SCOPE_CACHE_SIZE:
+            _scope_cache.popitem(last=False)
+    return compiled
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user, among=None):
         """The persons this user's current roles let them see; nothing for anyone else. With
@@ -136,6 +238,9 @@ class PersonQuerySet(models.QuerySet):
         - the national director: only files opened by a break-the-glass still running;
         - finance, funders, technical administrators: nobody;
         and never a file `privacy` hides (archived and not opened with a reason, anonymised).
+
+        The scope's SQL is compiled once per user's memberships and day in this process and
+        reused (`scope_key`, `compile_scope`): who is in it is read when the query runs.
         """
         where = reach(user, "person", "view")
         if not where:
@@ -144,18 +249,29 @@ class PersonQuerySet(models.QuerySet):
             among = list(among)
             if not among:
                 return self.none()
-        reached = reached_person_ids(user, where, among)
-        if reached is None:
+        # The SQL of the scope, compiled once per `scope_key` in this process (a query of ids
+        # for `among`: compiled for this call).
+        if isinstance(among, models.QuerySet):
+            compiled = compile_scope(user, where, self.db, among)
+        else:
+            compiled = _compiled_scope(user, where, self.db, among is not None)
+        if compiled is None:
             return self.none()
+        (sql, params), hidden = compiled
+        if among is not None and not isinstance(among, models.QuerySet):
+            params = _AMONG.fill(params, among, connections[self.db].vendor)
         # One semi-join on the ids the user reaches (a UNION ALL of each way in), which the
         # planner estimates as the size of that set: not an OR of IN-subqueries, which it
         # estimates at a row or two and then loops over (docs/decisions.md, 2026-12-05).
+        # (SQL compiled by Django from the ways in, values as parameters)
+        reached = RawSQL(sql, params, output_field=models.IntegerField())  # noqa: S611
         queryset = self.filter(pk__in=reached)
         if among is not None:
             queryset = queryset.filter(**{f"pk__{_in(among)}": among})
         # archived files (privacy) are out of everyone's lists until opened with a reason
-        for ids in scopes.hidden_persons(user):
-            queryset = queryset.exclude(pk__in=ids)
+        for hidden_sql, hidden_params in hidden:
+            hidden_ids = RawSQL(hidden_sql, hidden_params, output_field=models.IntegerField())  # noqa: S611
+            queryset = queryset.exclude(pk__in=hidden_ids)
         return queryset
 
     def search(self, text: str = "", birth_date: date | None = None):

@@ -5,6 +5,7 @@ runs (a dry run, its approval, the run)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -240,7 +241,10 @@ class RetentionRun(models.Model):
 
 class ArchiveAccessQuerySet(models.QuerySet):
     def active(self, now=None):
-        return self.filter(expires_at__gt=now or timezone.now())
+        """Still running at `now`; by default at the database's current time (`Now()`), so
+        the query's SQL holds no time and the person scope that uses it can be compiled once
+        and reused (`people.models.PersonQuerySet.visible_to`)."""
+        return self.filter(expires_at__gt=Now() if now is None else now)
 
 
 class ArchiveAccess(models.Model):

@@ -153,7 +153,8 @@ def clear_scope_cache() -> None:
 def scope_key(user, db: str, narrowed: bool) -> tuple:
     """Everything the compiled person scope depends on (see above): the database, the user, the
     account's own file, the memberships in force with their places, today's date in the current
-    time zone, and whether it is asked about some persons (`among` as ids)."""
+    time zone, whether it is asked about some persons (`among` as ids), and the ways in
+    registered (`scopes.registered()`)."""
     memberships = tuple(
         sorted(
             (
@@ -176,6 +177,7 @@ def scope_key(user, db: str, narrowed: bool) -> tuple:
         memberships,
         timezone.localdate(),
         narrowed,
+        scopes.registered(),
     )
 
 

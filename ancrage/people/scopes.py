@@ -51,3 +51,10 @@ def register_hidden_persons(provider: Provider) -> Provider:
 
 def hidden_persons(user) -> list:
     return [ids for p in _hidden if (ids := p(user)) is not None]
+
+
+def registered() -> tuple:
+    """Every provider registered, in order: the compiled person scope is kept per set of
+    providers (`people.models.scope_key`), so one registered later, or a list replaced (a
+    test's monkeypatch), never meets a scope compiled without it."""
+    return (tuple(_followed_children), tuple(_persons), tuple(_hidden))

@@ -219,3 +219,21 @@ def test_the_cache_is_bounded_and_keeps_the_latest(world, empty_cache, monkeypat
     assert [key[1] for key in people_models._scope_cache] == [users[2].pk, users[3].pk]
     check_every_role(world)
     assert len(people_models._scope_cache) == 2
+
+
+def test_a_way_in_registered_later_never_meets_a_scope_compiled_without_it(
+    world, empty_cache, monkeypatch
+):
+    """The compiled scope is kept per set of registered ways in: one added after a scope was
+    compiled (a list replaced, as a test does) is in the next request's scope, and once the
+    list is put back the scope compiled with it is not used."""
+    user = world.users[Role.HOUSE_PARENT]
+    assert world.stranger.pk not in ids(fresh(user))  # compiled and kept without the way in
+    original = scopes._persons
+    monkeypatch.setattr(scopes, "_persons", list(original))
+    scopes.register_persons(
+        lambda user, where: Person.objects.filter(pk=world.stranger.pk).values("pk")
+    )
+    assert world.stranger.pk in ids(fresh(user))
+    monkeypatch.setattr(scopes, "_persons", original)
+    assert world.stranger.pk not in ids(fresh(user))

@@ -1002,10 +1002,18 @@ def analyze() -> None:
     On SQLite every row is read: the backend's `analysis_limit` (kernel/sqlite/base.py) is for
     the short analyses of `PRAGMA optimize`; under it, ANALYZE reads the first 1,000 entries
     of each index and, on the large seed, took the 115,000 activities of a service for 1,001
-    (docs/decisions.md, 2026-12-05)."""
+    (docs/decisions.md, 2026-12-05).
+
+    On PostgreSQL only the database's own tables are named: a bare ANALYZE also takes the
+    cluster's shared catalogs (the roles' `pg_authid` among them), and inside one seed's
+    transaction it held them until that seed committed, so a second database seeded at the same
+    time waited for it (the large scale behind the triple one's hour)."""
     with connection.cursor() as cursor:
         if connection.vendor != "sqlite":
-            cursor.execute("ANALYZE")
+            tables = connection.introspection.table_names(cursor)
+            if tables:
+                names = ", ".join(connection.ops.quote_name(table) for table in sorted(tables))
+                cursor.execute(f"ANALYZE {names}")  # noqa: S608 (the database's own table names)
             return
         cursor.execute("PRAGMA analysis_limit=0")
         try:

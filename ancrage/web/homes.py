@@ -231,8 +231,11 @@ def village_home(user, today, overdue_deadlines) -> dict:
     notices = []
     if can(user, "judge_notice", "view"):
         pending = JudgeNotification.objects.pending().filter(establishment__in=ids)
-        # the scope asked about the children of these notices only
-        named = Person.objects.visible_to(user, among=pending.values("child_id")).values("pk")
+        # The scope asked about the children of these notices only, named by their ids: the
+        # scope's SQL compiled for ids is the one kept per user (`people.models.scope_key`),
+        # where a query given as `among` is compiled again on each home.
+        children = sorted(set(pending.order_by().values_list("child_id", flat=True)))
+        named = Person.objects.visible_to(user, among=children).values("pk")
         notices = list(
             pending.filter(child__in=named)
             .select_related("child")

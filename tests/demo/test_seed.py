@@ -397,3 +397,25 @@ def test_demo_journal_notes_fit_the_child_they_are_about(demo):
         if entry.child.sex == "F":
             assert "rentré fatigué" not in entry.text, entry.text
         assert "·" not in entry.text, entry.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_seeds_analyze_leaves_the_clusters_shared_catalogs_alone():
+    """On PostgreSQL the seed's ANALYZE names the database's own tables: a bare ANALYZE takes the
+    shared catalogs too (the roles' pg_authid), and inside one seed's transaction it held them
+    until that seed committed, so a second database seeded beside it waited behind it."""
+    from django.db import connection
+
+    from ancrage.demo.seeding import analyze
+
+    Person.objects.create(first_names="Lou", last_name="Bernard")
+    analyze()  # inside the test's transaction, as inside the seed's
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE l.pid = pg_backend_pid() AND c.relisshared"
+        )
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'people_person'")
+        assert cursor.fetchone()[0] >= 1

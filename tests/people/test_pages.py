@@ -147,7 +147,9 @@ PAGES = {
     # reads after it take 21 (tests/web/test_homes.py)
     # 29: the village's establishments from the director's memberships, not read four times
     # (2026-12-06)
-    "home": (lambda w: "/", 29),
+    # 30: the judge notices' children read first, then the scope asked about them by id (the
+    # SQL kept per user) rather than about a query, compiled again on each home (2026-12-06)
+    "home": (lambda w: "/", 30),
     "access_log": (lambda w: f"/personnes/{w.child.reference}/consultations/", 8),
     # 12: the candidates of the select are read once more and their reads recorded (one insert)
     "sibling_group": (lambda w: f"/personnes/fratries/{w.group.pk}/", 9),

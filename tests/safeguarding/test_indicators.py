@@ -200,7 +200,9 @@ PAGES = {
     # by the home visited first (issue 19)
     # 21 to 17: the village's establishments from the director's memberships, not read four
     # times (organisation.queries.establishment_list, 2026-12-06)
-    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 17),
+    # 18: the judge notices' children read first, the scope then asked about them by id
+    # (web/homes.py, 2026-12-06)
+    "home": (lambda w: "/", Role.ESTABLISHMENT_DIRECTOR, 18),
 }
 
 

@@ -156,7 +156,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it suits long analytical queries; on the pages' queries it added up to
     # 100 ms of compiling for nothing (the O2R report at large scale, docs/decisions.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # No parallel workers by default: a query planned with them starts two more server
+    # processes; on the two cores the web server shares with PostgreSQL, an O2R team's list took
+    # 40 ms and three processes instead of 8 ms in one, and the load run at 100 clients served
+    # 77 requests a second instead of 52 (docs/decisions.md, 2026-12-06). A database server of
+    # its own with cores to spare may allow some (PG_PARALLEL_WORKERS, per query).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options",
+        "-c jit=off -c max_parallel_workers_per_gather="
+        + str(int(os.environ.get("PG_PARALLEL_WORKERS", "0"))),
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

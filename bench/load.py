@@ -49,6 +49,8 @@ from run import DEFAULT_DATABASE_URL, RESULTS, machine  # noqa: E402
 START_MARK = "<!-- bench-load:start (written by bench/load.py) -->"
 END_MARK = "<!-- bench-load:end -->"
 SESSION_NAME = "bench-load"  # the TOTP device the sessions are verified with
+# The clients' mean pause between two pages (bench/locustfile.py: `between(0.5, 1.5)`).
+MEAN_PAUSE_S = 1.0
 
 
 # In the Django process ----------------------------------------------------------------------
@@ -583,9 +585,17 @@ def report(scales: list[dict], host: str, command: str) -> str:
                 if {"baseline", "current"} <= pair.keys():
                     before = pair["baseline"]["stats"][-1]["rps"]
                     after = pair["current"]["stats"][-1]["rps"]
+                    # What the clients can ask at most: each pauses MEAN_PAUSE_S on average
+                    # between two pages, then waits for the answer (the current code's median).
+                    # Past it, a faster server cannot serve more requests, only sooner.
+                    median_s = pair["current"]["stats"][-1]["median"] / 1000
+                    ceiling = clients / (MEAN_PAUSE_S + median_s)
                     lines.append(
                         f"- {clients} clients: {after:.1f} ÷ {before:.1f} requests/s = "
-                        f"**{after / before:.2f}×** the baseline."
+                        f"**{after / before:.2f}×** the baseline. {clients} clients pausing "
+                        f"{MEAN_PAUSE_S:.0f} s on average ask at most about {ceiling:.0f} "
+                        f"requests/s at the current code's median ({after / ceiling:.0%} of it "
+                        "served)."
                     )
         for run in scale["runs"]:
             lines += [

@@ -21,4 +21,3 @@ def test_the_applications_queries_start_no_parallel_workers():
 
 def test_the_applications_queries_are_not_compiled_by_jit():
     assert _show("jit") == "off"
-

@@ -1007,7 +1007,7 @@ def analyze() -> None:
     On PostgreSQL only the database's own tables are named: a bare ANALYZE also takes the
     cluster's shared catalogs (the roles' `pg_authid` among them), and inside one seed's
     transaction it held them until that seed committed, so a second database seeded at the same
-    time waited for it (the large scale behind the triple one's hour)."""
+    time waited for it (the large scale's seed behind the triple one's)."""
     with connection.cursor() as cursor:
         if connection.vendor != "sqlite":
             tables = connection.introspection.table_names(cursor)
